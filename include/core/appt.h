@@ -1,0 +1,86 @@
+/* appt.h - sessions (Appointments) and free time (Slots): finding, booking,
+ * moving, cancelling, checking in.
+ *
+ * Every write is race-safe: it sends one FHIR transaction whose entries carry
+ * If-Match on the versions read just before, so two receptionists booking one
+ * slot at the same moment get exactly one booking, and the other an ERR_CONFLICT
+ * saying the slot was just taken. Creates carry a client-assigned identifier with
+ * If-None-Exist, so a retry after a lost answer does not book twice. */
+#ifndef EZRIZI_APPT_H
+#define EZRIZI_APPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/date.h"
+#include "core/model.h"
+#include "core/session.h"
+
+struct appt_query {
+	struct civil_date from, to;  /* local days, both included */
+	const char *practitioner;    /* id, or NULL for everyone */
+	const char *patient;         /* id or NULL */
+	const char *status;          /* FHIR status or NULL */
+};
+
+struct appt_list {
+	struct appointment *v;
+	size_t n;
+};
+
+/* Appointments starting within the days, sorted by start, with patient and
+ * practitioner names filled in. */
+bool appt_query(struct session *s, const struct appt_query *q, struct appt_list *out,
+		struct error *err);
+void appt_list_finish(struct appt_list *l);
+
+/* One appointment with names. */
+bool appt_get(struct session *s, const char *id, struct appointment *out, struct error *err);
+
+struct slot_query {
+	struct civil_date from, to;
+	const char *practitioner;    /* id or NULL */
+	const char *language;        /* BCP-47 code or NULL: counsellors who speak it */
+};
+
+struct slot_info {
+	struct slot slot;
+	char *practitioner_id;
+	char *practitioner_name;
+};
+
+struct slot_list {
+	struct slot_info *v;
+	size_t n;
+};
+
+/* Free slots within the days, sorted by start. */
+bool slot_query(struct session *s, const struct slot_query *q, struct slot_list *out,
+		struct error *err);
+void slot_list_finish(struct slot_list *l);
+
+struct booking {
+	const char *slot_id;
+	const char *patient_id;
+	const char *type;     /* "routine", "followup", "walkin", "checkup", "emergency" or NULL */
+	const char *comment;  /* or NULL */
+};
+
+/* Books the slot for the patient; *out gets the new appointment. */
+bool appt_book(struct session *s, const struct booking *b, struct appointment *out,
+	       struct error *err);
+/* Moves the appointment to another free slot (the old slot is freed). */
+bool appt_reschedule(struct session *s, const char *id, const char *slot_id,
+		     struct appointment *out, struct error *err);
+/* Cancels (with an optional reason) and frees the slot. */
+bool appt_cancel(struct session *s, const char *id, const char *reason,
+		 struct appointment *out, struct error *err);
+/* Marks the client as arrived ("checked-in") or as a no-show. */
+bool appt_set_status(struct session *s, const char *id, const char *status,
+		     struct appointment *out, struct error *err);
+
+/* The status in the user's language ("booked" -> "booked" translated); unknown
+ * codes come back as they are. */
+const char *appt_status_label(const char *status);
+
+#endif

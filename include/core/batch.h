@@ -1,0 +1,22 @@
+/* batch.h - the batch front end: commands from argv or from a file, errors on
+ * stderr, exit codes for scripts. */
+#ifndef EZRIZI_BATCH_H
+#define EZRIZI_BATCH_H
+
+#include <stdbool.h>
+
+#include "core/cmd.h"
+
+/* Runs one command from argv; prints an error to stderr. Returns the exit code. */
+int batch_run_argv(struct cmd_ctx *ctx, int argc, char **argv);
+
+/* Runs the lines of path ("-" for standard input), one command a line, '#'
+ * comments. Stops at the first failing line unless keep_going. Errors go to
+ * stderr as "FILE:LINE: message". Returns 0, or the exit code of the first
+ * failing line. */
+int batch_run_file(struct cmd_ctx *ctx, const char *path, bool keep_going);
+
+/* Prints "ezrizi: message" to stderr and returns the error's exit code. */
+int batch_report(const struct error *err);
+
+#endif

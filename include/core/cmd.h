@@ -1,0 +1,90 @@
+/* cmd.h - the one command language.
+ *
+ * Every command is declared once, in the table in cmd.c, with its arguments,
+ * options and help. Batch mode (argv and `ezrizi batch` lines), the TUI command
+ * line and key bindings all go through cmd_run_argv()/cmd_run_line(), and help,
+ * completion and the man page's command list are generated from the table. */
+#ifndef EZRIZI_CMD_H
+#define EZRIZI_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/config.h"
+#include "core/error.h"
+#include "core/output.h"
+#include "core/session.h"
+
+enum {
+	OPT_VALUE = 1 << 0,     /* takes a value */
+	OPT_REQUIRED = 1 << 1,  /* must be given */
+};
+
+struct cmd_option {
+	const char *name;       /* without the dashes */
+	const char *metavar;    /* N_() marked; NULL for a flag */
+	const char *help;       /* N_() marked */
+	unsigned flags;
+};
+
+#define CMD_MAX_OPTS 12
+
+struct cmd_args {
+	int argc;
+	char **argv;                      /* positional arguments (borrowed) */
+	const char *value[CMD_MAX_OPTS];  /* per option of the entry, NULL if not given */
+	bool given[CMD_MAX_OPTS];
+};
+
+struct cmd_ctx;
+
+struct cmd_entry {
+	const char *name;       /* "note add" */
+	const char *args;       /* N_() marked synopsis of positionals, or NULL */
+	const char *summary;    /* N_() marked, one line */
+	const struct cmd_option *opts;
+	int min_args, max_args;
+	bool needs_server;
+	bool (*fn)(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a,
+		   struct error *err);
+};
+
+struct cmd_ctx {
+	struct config *cfg;
+	struct session session;
+	bool have_session;
+	enum out_format fmt;
+	FILE *out;
+};
+
+/* The table, sorted by name. */
+const struct cmd_entry *cmd_table(size_t *n);
+const struct cmd_entry *cmd_find(const char *name);
+
+/* The value of an option by name, or NULL. */
+const char *cmd_opt(const struct cmd_entry *e, const struct cmd_args *a, const char *name);
+bool cmd_flag(const struct cmd_entry *e, const struct cmd_args *a, const char *name);
+
+/* The session, set up on first use. */
+struct session *cmd_session(struct cmd_ctx *ctx, struct error *err);
+void cmd_ctx_finish(struct cmd_ctx *ctx);
+
+/* Runs argv[0..argc) as a command ("appointments", "--date", "today"). */
+bool cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err);
+
+/* Splits a line into words like a shell does (spaces, 'single' and "double"
+ * quotes, backslash escapes; a word starting with # starts a comment). Returns a
+ * NULL-terminated vector (free with cmd_words_free) or NULL with err set. */
+char **cmd_split(const char *line, int *argc, struct error *err);
+void cmd_words_free(char **words);
+
+/* Runs one line of the command language; blank and comment lines do nothing. */
+bool cmd_run_line(struct cmd_ctx *ctx, const char *line, struct error *err);
+
+/* Help: the list of commands, or one command in full, to fp. */
+void cmd_help(FILE *fp, const char *name);
+/* The man page's COMMANDS section, in roff, generated from the table. */
+void cmd_help_roff(FILE *fp);
+
+#endif

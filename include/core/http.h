@@ -1,0 +1,95 @@
+/* http.h - HTTP on libcurl's multi interface, one thread, one loop.
+ *
+ * Requests run on a curl multi handle driven by http_step(), which also polls any
+ * extra file descriptors the front end hands it (the terminal), so the batch front
+ * end and the TUI share the same code: batch waits for one request with
+ * http_wait(); the TUI calls http_step() once per loop turn.
+ *
+ * Connections are reused; responses are gzip-decoded; TLS is always verified (a CA
+ * file may be added); a connect timeout and a low-speed limit stand in for a total
+ * timeout; idempotent requests are retried with capped exponential backoff and
+ * full jitter, honouring Retry-After; a response larger than the cap fails. */
+#ifndef EZRIZI_HTTP_H
+#define EZRIZI_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <curl/curl.h>
+
+#include "core/error.h"
+
+struct http;
+struct http_request;
+
+struct http_settings {
+	const char *ca_file;       /* NULL: the system's CAs */
+	long connect_timeout;      /* seconds */
+	long low_speed_time;       /* seconds below 1 byte/s before giving up */
+	size_t max_response;       /* bytes */
+	int retries;               /* extra attempts for idempotent requests */
+	long backoff_base_ms;      /* first retry delay; doubles, capped */
+	long backoff_cap_ms;
+};
+
+struct http_response {
+	long status;           /* 0 when no answer came */
+	char *body;            /* NUL-terminated; may hold NULs inside (len says) */
+	size_t body_len;
+	char *etag;            /* NULL when absent */
+	char *location;
+	char *content_type;
+	long retry_after;      /* seconds, -1 when absent */
+};
+
+struct http_request_opts {
+	const char *method;        /* "GET", "POST", "PUT", "DELETE" */
+	const char *url;
+	const char *body;          /* NULL for none */
+	size_t body_len;
+	const char *content_type;  /* of the body */
+	const char *accept;
+	const char *bearer;        /* the access token; never logged */
+	const char *if_match;
+	const char *if_none_match;
+	const char *if_none_exist;
+	const char *prefer;
+	bool idempotent;           /* may be retried after a failure */
+};
+
+/* Called once when the request is finished, on the loop. err->kind is ERR_NONE
+ * when an HTTP answer came (whatever its status); resp is valid until the
+ * callback returns. The request is freed after the callback. */
+typedef void (*http_done_fn)(const struct http_response *resp, const struct error *err,
+			     void *arg);
+
+void http_settings_default(struct http_settings *s);
+
+struct http *http_create(const struct http_settings *s);
+void http_destroy(struct http *h);  /* cancels what is running; accepts NULL */
+
+/* Starts a request; the options are copied. */
+struct http_request *http_start(struct http *h, const struct http_request_opts *o,
+				http_done_fn done, void *arg);
+/* Cancels a running request; its callback is not called. */
+void http_cancel(struct http *h, struct http_request *req);
+
+/* One turn of the loop: waits at most max_wait_ms (or less, as curl's timers and
+ * pending retries need) for network activity or for one of the extra fds, performs
+ * transfers and calls the callbacks of finished requests. The revents of extra
+ * are filled in. Returns the number of requests still running or waiting. */
+int http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int max_wait_ms);
+
+/* Runs the loop until *done is true. */
+void http_wait(struct http *h, const bool *done);
+
+/* A synchronous request for batch mode: starts, waits, and copies the response
+ * into *resp (free with http_response_finish). Returns false with err filled when
+ * no HTTP answer came. */
+bool http_request_sync(struct http *h, const struct http_request_opts *o,
+		       struct http_response *resp, struct error *err);
+void http_response_finish(struct http_response *resp);
+
+/* Percent-encodes s for a URL query value (new string, free()). */
+char *http_escape(const char *s);
+
+#endif

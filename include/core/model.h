@@ -1,0 +1,112 @@
+/* model.h - the FHIR resources ezrizi shows, as C structs.
+ *
+ * Each *_from_json() reads a resource strictly: the resourceType must match, the
+ * id must be present, a field of the wrong type or an unparsable instant fails
+ * with ERR_FAILED naming the resource ("Appointment/12: ..."). Unknown fields are
+ * ignored. Strings are copies (free with the matching *_finish()); they are the
+ * server's text, unsanitised: sanitise on the way to a screen. */
+#ifndef EZRIZI_MODEL_H
+#define EZRIZI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <cjson/cJSON.h>
+
+#include "core/error.h"
+
+struct patient {
+	char *id;
+	char *name;          /* name[0].text, or given + family */
+	char *gender;
+	char *birth_date;
+	char *language;      /* the preferred communication language, or the first */
+	char *mrn;           /* identifier[0].value */
+	char *phone;
+};
+
+struct practitioner {
+	char *id;
+	char *name;
+	char *languages;     /* "ar,en" */
+};
+
+struct slot {
+	char *id;
+	char *schedule_id;
+	char *status;
+	time_t start, end;
+};
+
+struct appointment {
+	char *id;
+	char *status;
+	time_t start, end;   /* 0 when absent (proposed appointments) */
+	char *patient_id;    /* the first Patient participant */
+	char *patient_name;  /* its display, until names are filled in */
+	int n_patients;      /* more than one for a group */
+	char *group_id;      /* a Group actor, for support groups */
+	char *practitioner_id;
+	char *practitioner_name;
+	char *slot_id;
+	char *service;       /* serviceType[0].text or coding display */
+	char *comment;
+	char *cancel_reason;
+};
+
+struct note {
+	char *id;
+	char *status;        /* current, superseded, entered-in-error */
+	char *doc_status;    /* preliminary, final, amended */
+	char *kind;          /* "progress", "consult" or the type's text */
+	char *patient_id;
+	char *author_id;
+	char *author_name;
+	time_t date;
+	char *language;
+	char *text;          /* the decoded attachment; NULL when not text */
+};
+
+struct message {
+	char *id;
+	char *thread_id;     /* partOf; NULL for a thread header */
+	char *patient_id;
+	char *sender_ref;    /* "Patient/1" or "Practitioner/2" */
+	char *sender_name;
+	time_t sent;
+	char *status;
+	char *text;          /* payload contentString parts joined; NULL for a header */
+};
+
+bool patient_from_json(const cJSON *res, struct patient *p, struct error *err);
+bool practitioner_from_json(const cJSON *res, struct practitioner *p, struct error *err);
+bool slot_from_json(const cJSON *res, struct slot *s, struct error *err);
+bool appointment_from_json(const cJSON *res, struct appointment *a, struct error *err);
+bool note_from_json(const cJSON *res, struct note *n, struct error *err);
+bool message_from_json(const cJSON *res, struct message *m, struct error *err);
+
+void patient_finish(struct patient *p);
+void practitioner_finish(struct practitioner *p);
+void slot_finish(struct slot *s);
+void appointment_finish(struct appointment *a);
+void note_finish(struct note *n);
+void message_finish(struct message *m);
+
+/* The display name of a HumanName array (name[0].text, else given + family). New
+ * string or NULL. */
+char *human_name(const cJSON *names);
+
+/* The id part of a reference "Type/id" when Type matches (new string), else NULL. */
+char *reference_id(const cJSON *ref, const char *type);
+
+/* Names of people met in a search result (matches and _include'd resources):
+ * "Patient/1" -> its display name. */
+struct names;
+struct names *names_create(void);
+void names_destroy(struct names *n);
+/* Adds every Patient, Practitioner and Group of the array of resources. */
+void names_add_resources(struct names *n, const cJSON *resources);
+/* The name of "Type/id", or NULL. */
+const char *names_get(const struct names *n, const char *type, const char *id);
+
+#endif

@@ -1,0 +1,32 @@
+/* notes.h - session notes (DocumentReference). */
+#ifndef EZRIZI_NOTES_H
+#define EZRIZI_NOTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/model.h"
+#include "core/session.h"
+
+struct note_list {
+	struct note *v;
+	size_t n;
+};
+
+/* The patient's notes, newest first (entered-in-error ones left out), at most max. */
+bool notes_query(struct session *s, const char *patient_id, size_t max, struct note_list *out,
+		 struct error *err);
+void note_list_finish(struct note_list *l);
+bool note_get(struct session *s, const char *id, struct note *out, struct error *err);
+
+struct new_note {
+	const char *patient_id;
+	const char *kind;      /* "progress" (default) or "consult" */
+	const char *text;      /* UTF-8, not empty */
+	bool draft;            /* docStatus preliminary instead of final */
+};
+
+/* Creates the note as the logged-in counsellor; safe to retry. */
+bool note_create(struct session *s, const struct new_note *n, struct note *out, struct error *err);
+
+#endif

@@ -1,0 +1,121 @@
+/* session.h - who we are, to which server, and the FHIR calls made as that user.
+ *
+ * A session holds the configuration, the HTTP client, the FHIR base URL and the
+ * credentials. Credentials come, first match wins, from EZRIZI_TOKEN (a bearer
+ * token), the profile's token_file, or the stored login (`ezrizi login`), which
+ * keeps the access and refresh tokens in a file only the user can read under
+ * $XDG_DATA_HOME/ezrizi. An expired access token is refreshed once, on a 401,
+ * when a refresh token is at hand. */
+#ifndef EZRIZI_SESSION_H
+#define EZRIZI_SESSION_H
+
+#include <stdbool.h>
+#include <time.h>
+#include <cjson/cJSON.h>
+
+#include "core/config.h"
+#include "core/error.h"
+#include "core/http.h"
+#include "core/secret.h"
+
+enum auth_source {
+	AUTH_NONE,
+	AUTH_ENV,     /* EZRIZI_TOKEN */
+	AUTH_FILE,    /* token_file */
+	AUTH_LOGIN,   /* stored by `ezrizi login` */
+};
+
+struct session {
+	struct config *cfg;
+	struct http *http;
+	char *base;              /* FHIR base URL, no trailing slash */
+	enum auth_source auth;
+	struct secret *access;
+	struct secret *refresh;
+	time_t expires_at;       /* 0 when unknown */
+	char *token_endpoint;
+	char *login_user;        /* the username given at login, or the client id */
+	char *me_type;           /* "Practitioner" when known, else NULL */
+	char *me_id;
+	char *store_path;        /* the stored login's file */
+	bool offline;
+};
+
+/* Sets up the session from the configuration: the server (error when none is
+ * configured, saying how to set one), the HTTP settings and the credentials
+ * found. Having no credentials is not an error here: fhir calls fail with
+ * ERR_AUTH, saying to log in. */
+bool session_init(struct session *s, struct config *cfg, struct error *err);
+void session_finish(struct session *s);
+
+/* Resolves "me" (or NULL) and plain ids to a practitioner id. "me" fails with a
+ * message when the login did not say who we are and `practitioner` is unset.
+ * Returns a pointer into the session or to id. */
+const char *session_practitioner(struct session *s, const char *id, struct error *err);
+
+/* Logs in with the password grant (username, then password from
+ * password_command, password_file or a prompt) or, when `client` is true, with
+ * client credentials (client_id and client_secret_file or client_secret_command),
+ * after SMART discovery; stores the tokens. */
+bool session_login(struct session *s, const char *username, bool client, struct error *err);
+/* Trades the refresh token for a new access token and stores it. False (err
+ * untouched) when there is nothing to refresh with. */
+bool session_refresh(struct session *s, struct error *err);
+/* Forgets the stored login. */
+bool session_logout(struct session *s, struct error *err);
+
+/* ---- FHIR REST, synchronous (batch) ---- */
+
+struct fhir_result {
+	long status;
+	cJSON *json;     /* the parsed body, or NULL (304, empty) */
+	char *etag;      /* W/"3" */
+	char *location;
+};
+
+void fhir_result_finish(struct fhir_result *r);
+
+/* A request relative to the base ("Patient/12", "Appointment?date=ge..."), or an
+ * absolute URL on the same server (a Bundle's next link). `body` is JSON or NULL.
+ * Adds the bearer token; on a 401 refreshes once and tries again. Any status that
+ * is not 2xx or 304 becomes an error: 401/403 ERR_AUTH, 404/410 ERR_NOT_FOUND,
+ * 409/412 ERR_CONFLICT, 400/422 ERR_USAGE, other ERR_NETWORK, with the server's
+ * OperationOutcome text (sanitised) in the message. */
+struct fhir_opts {
+	const char *if_match;
+	const char *if_none_exist;
+	bool idempotent;   /* GET and conditional writes are; plain POST is not */
+};
+bool fhir_call(struct session *s, const char *method, const char *path, const cJSON *body,
+	       const struct fhir_opts *o, struct fhir_result *out, struct error *err);
+
+/* GET path; the resource must have the given type. */
+cJSON *fhir_read(struct session *s, const char *type, const char *id, char **etag,
+		 struct error *err);
+
+/* A search that follows Bundle.link next up to `max` entries (0: no limit), and
+ * returns a new array of the entries' resources (matches and includes alike), to
+ * cJSON_Delete(). */
+cJSON *fhir_search(struct session *s, const char *query, size_t max, struct error *err);
+
+/* POSTs a transaction Bundle to the base and returns the transaction-response
+ * Bundle (cJSON_Delete()). Safe to retry: ezrizi's transactions pin every update
+ * with ifMatch and every create with ifNoneExist. */
+cJSON *fhir_transaction(struct session *s, const cJSON *bundle, struct error *err);
+
+/* Adds a transaction entry: method "PUT" (url "Type/id", if_match) or "POST"
+ * (url "Type", full_url "urn:uuid:...", if_none_exist). Takes ownership of res. */
+void fhir_bundle_add(cJSON *bundle, const char *method, const char *url, cJSON *res,
+		     const char *full_url, const char *if_match, const char *if_none_exist);
+cJSON *fhir_bundle_new(const char *type);
+
+/* Makes "Type/id" references: new cJSON object {"reference": ..., "display": ...}. */
+cJSON *fhir_reference(const char *type, const char *id, const char *display);
+
+/* A version-pinned "W/\"vid\"" from a resource's meta.versionId (new string), or NULL. */
+char *fhir_version_tag(const cJSON *res);
+
+/* A random UUID string for client-assigned identifiers (37 bytes). */
+void fhir_uuid(char out[static 37]);
+
+#endif

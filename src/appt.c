@@ -1,0 +1,900 @@
+/* appt.c - appointments and slots; see include/core/appt.h. */
+#include "core/appt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/http.h"
+#include "core/i18n.h"
+#include "core/json.h"
+#include "core/people.h"
+#include "core/xmalloc.h"
+
+#define REQUEST_ID_SYSTEM "urn:ezrizi:request"
+#define MAX_APPOINTMENTS 2000
+#define MAX_SLOTS 1000
+
+/* "&key=value" with value escaped. */
+static void
+query_add(struct buf *q, const char *key, const char *value)
+{
+	char *v = http_escape(value);
+
+	buf_addf(q, "&%s=%s", key, v);
+	free(v);
+}
+
+static void
+query_add_ref(struct buf *q, const char *key, const char *type, const char *id)
+{
+	char *ref = xasprintf("%s/%s", type, id);
+
+	query_add(q, key, ref);
+	free(ref);
+}
+
+static void
+query_add_range(struct buf *q, const char *key, struct civil_date from, struct civil_date to)
+{
+	char a[21], b[21], *v;
+
+	instant_format_utc(date_start(from), a);
+	instant_format_utc(date_start(date_add_days(to, 1)), b);
+	v = xasprintf("ge%s", a);
+	query_add(q, key, v);
+	free(v);
+	v = xasprintf("lt%s", b);
+	query_add(q, key, v);
+	free(v);
+}
+
+static void
+fill_names(struct appointment *a, const struct names *names)
+{
+	const char *n;
+
+	if ((n = names_get(names, "Patient", a->patient_id)) != NULL) {
+		free(a->patient_name);
+		a->patient_name = xstrdup(n);
+	}
+	if (a->patient_name == NULL && (n = names_get(names, "Group", a->group_id)) != NULL)
+		a->patient_name = xstrdup(n);
+	if ((n = names_get(names, "Practitioner", a->practitioner_id)) != NULL) {
+		free(a->practitioner_name);
+		a->practitioner_name = xstrdup(n);
+	}
+}
+
+static int
+appt_cmp(const void *pa, const void *pb)
+{
+	const struct appointment *a = pa, *b = pb;
+
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+static bool
+is_type(const cJSON *res, const char *type)
+{
+	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
+
+	return cJSON_IsString(rt) && strcmp(rt->valuestring, type) == 0;
+}
+
+/* Turns the Appointments of a search result into a sorted list with names. */
+static bool
+appt_list_from(cJSON *all, struct appt_list *out, struct error *err)
+{
+	struct names *names = names_create();
+	const cJSON *res;
+	size_t cap = (size_t)cJSON_GetArraySize(all) + 1;
+
+	out->v = xcalloc(cap, sizeof *out->v);
+	out->n = 0;
+	names_add_resources(names, all);
+	cJSON_ArrayForEach(res, all) {
+		if (!is_type(res, "Appointment"))
+			continue;
+		if (!appointment_from_json(res, &out->v[out->n], err)) {
+			names_destroy(names);
+			appt_list_finish(out);
+			return false;
+		}
+		fill_names(&out->v[out->n], names);
+		out->n++;
+	}
+	names_destroy(names);
+	qsort(out->v, out->n, sizeof *out->v, appt_cmp);
+	return true;
+}
+
+bool
+appt_query(struct session *s, const struct appt_query *q, struct appt_list *out,
+	   struct error *err)
+{
+	struct buf path;
+	cJSON *all;
+	bool ok;
+
+	memset(out, 0, sizeof *out);
+	buf_init(&path);
+	buf_adds(&path, "Appointment?_sort=date&_count=200&_include=Appointment:actor");
+	query_add_range(&path, "date", q->from, q->to);
+	if (q->practitioner != NULL)
+		query_add_ref(&path, "practitioner", "Practitioner", q->practitioner);
+	if (q->patient != NULL)
+		query_add_ref(&path, "patient", "Patient", q->patient);
+	if (q->status != NULL)
+		query_add(&path, "status", q->status);
+	all = fhir_search(s, path.data, MAX_APPOINTMENTS, err);
+	buf_finish(&path);
+	if (all == NULL)
+		return false;
+	ok = appt_list_from(all, out, err);
+	cJSON_Delete(all);
+	return ok;
+}
+
+void
+appt_list_finish(struct appt_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		appointment_finish(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+bool
+appt_get(struct session *s, const char *id, struct appointment *out, struct error *err)
+{
+	struct appt_list l;
+	char *path, *esc;
+	cJSON *all, *one;
+	bool ok;
+
+	/* A read first, for a clear "not found"; then names in one search. */
+	one = fhir_read(s, "Appointment", id, NULL, err);
+	if (one == NULL)
+		return false;
+	cJSON_Delete(one);
+	esc = http_escape(id);
+	path = xasprintf("Appointment?_id=%s&_include=Appointment:actor", esc);
+	free(esc);
+	all = fhir_search(s, path, 50, err);
+	free(path);
+	if (all == NULL)
+		return false;
+	ok = appt_list_from(all, &l, err);
+	cJSON_Delete(all);
+	if (!ok)
+		return false;
+	if (l.n != 1) {
+		appt_list_finish(&l);
+		return error_set(err, ERR_NOT_FOUND, _("There is no %s with the id %s."), "Appointment", id);
+	}
+	*out = l.v[0];
+	free(l.v);
+	return true;
+}
+
+/* ---- slots ---- */
+
+static int
+slot_cmp(const void *pa, const void *pb)
+{
+	const struct slot_info *a = pa, *b = pb;
+
+	if (a->slot.start != b->slot.start)
+		return a->slot.start < b->slot.start ? -1 : 1;
+	return strcmp(a->slot.id, b->slot.id);
+}
+
+/* Schedules of the practitioners (all when ids is NULL): fills sched (pairs of
+ * schedule id, practitioner id) and names. */
+static cJSON *
+find_schedules(struct session *s, const cJSON *prac_ids, struct names *names, struct error *err)
+{
+	struct buf path;
+	cJSON *all;
+	const cJSON *id;
+	bool first = true;
+
+	buf_init(&path);
+	buf_adds(&path, "Schedule?_count=200&_include=Schedule:actor");
+	if (prac_ids != NULL) {
+		buf_adds(&path, "&actor=");
+		cJSON_ArrayForEach(id, prac_ids) {
+			char *ref = xasprintf("Practitioner/%s", id->valuestring), *e = http_escape(ref);
+
+			buf_addf(&path, "%s%s", first ? "" : ",", e);
+			first = false;
+			free(ref);
+			free(e);
+		}
+	}
+	all = fhir_search(s, path.data, 2000, err);
+	buf_finish(&path);
+	if (all != NULL)
+		names_add_resources(names, all);
+	return all;
+}
+
+/* The practitioners who speak the language, as an array of id strings. */
+static cJSON *
+speakers(struct session *s, const char *language, struct error *err)
+{
+	char *lang = http_escape(language);
+	char *path = xasprintf("Practitioner?_count=200&_elements=id&communication=%s", lang);
+	cJSON *all = fhir_search(s, path, 2000, err), *ids;
+	const cJSON *res;
+
+	free(lang);
+	free(path);
+	if (all == NULL)
+		return NULL;
+	ids = cJSON_CreateArray();
+	cJSON_ArrayForEach(res, all) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(res, "id");
+
+		if (is_type(res, "Practitioner") && cJSON_IsString(id))
+			cJSON_AddItemToArray(ids, cJSON_CreateString(id->valuestring));
+	}
+	cJSON_Delete(all);
+	return ids;
+}
+
+/* The practitioner id of a Schedule resource in the array, or NULL. */
+static const char *
+schedule_owner(const cJSON *schedules, const char *schedule_id, char **owned)
+{
+	const cJSON *res;
+
+	*owned = NULL;
+	cJSON_ArrayForEach(res, schedules) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(res, "id");
+		const cJSON *actors;
+		const cJSON *a;
+
+		if (!is_type(res, "Schedule") || !cJSON_IsString(id) ||
+		    strcmp(id->valuestring, schedule_id) != 0)
+			continue;
+		actors = cJSON_GetObjectItemCaseSensitive(res, "actor");
+		cJSON_ArrayForEach(a, actors) {
+			if ((*owned = reference_id(a, "Practitioner")) != NULL)
+				return *owned;
+		}
+	}
+	return NULL;
+}
+
+static bool
+slots_from(cJSON *slots, const cJSON *schedules, const struct names *names,
+	   struct slot_list *out, struct error *err)
+{
+	const cJSON *res;
+
+	out->v = xcalloc((size_t)cJSON_GetArraySize(slots) + 1, sizeof *out->v);
+	cJSON_ArrayForEach(res, slots) {
+		struct slot_info *si = &out->v[out->n];
+		const char *n;
+
+		if (!is_type(res, "Slot"))
+			continue;
+		if (!slot_from_json(res, &si->slot, err)) {
+			slot_list_finish(out);
+			return false;
+		}
+		if (si->slot.schedule_id != NULL)
+			schedule_owner(schedules, si->slot.schedule_id, &si->practitioner_id);
+		n = names_get(names, "Practitioner", si->practitioner_id);
+		si->practitioner_name = xstrdup(n);
+		out->n++;
+	}
+	qsort(out->v, out->n, sizeof *out->v, slot_cmp);
+	return true;
+}
+
+bool
+slot_query(struct session *s, const struct slot_query *q, struct slot_list *out,
+	   struct error *err)
+{
+	struct names *names = names_create();
+	cJSON *prac_ids = NULL, *schedules = NULL, *slots = NULL;
+	const cJSON *res;
+	struct buf path;
+	bool ok = false, first = true;
+
+	memset(out, 0, sizeof *out);
+	buf_init(&path);
+	if (q->language != NULL) {
+		if ((prac_ids = speakers(s, q->language, err)) == NULL)
+			goto out;
+		if (q->practitioner != NULL) {
+			/* Both: the one counsellor, if they speak it. */
+			bool found = false;
+
+			cJSON_ArrayForEach(res, prac_ids)
+				found = found || strcmp(res->valuestring, q->practitioner) == 0;
+			cJSON_Delete(prac_ids);
+			prac_ids = cJSON_CreateArray();
+			if (found)
+				cJSON_AddItemToArray(prac_ids, cJSON_CreateString(q->practitioner));
+		}
+	} else if (q->practitioner != NULL) {
+		prac_ids = cJSON_CreateArray();
+		cJSON_AddItemToArray(prac_ids, cJSON_CreateString(q->practitioner));
+	}
+	if (prac_ids != NULL && cJSON_GetArraySize(prac_ids) == 0) {
+		ok = true;  /* nobody speaks it: no slots */
+		goto out;
+	}
+	if ((schedules = find_schedules(s, prac_ids, names, err)) == NULL)
+		goto out;
+	buf_adds(&path, "Slot?status=free&_sort=start&_count=200");
+	query_add_range(&path, "start", q->from, q->to);
+	if (prac_ids != NULL) {
+		buf_adds(&path, "&schedule=");
+		cJSON_ArrayForEach(res, schedules) {
+			const cJSON *id = cJSON_GetObjectItemCaseSensitive(res, "id");
+			char *ref, *e;
+
+			if (!is_type(res, "Schedule") || !cJSON_IsString(id))
+				continue;
+			ref = xasprintf("Schedule/%s", id->valuestring);
+			e = http_escape(ref);
+			buf_addf(&path, "%s%s", first ? "" : ",", e);
+			first = false;
+			free(ref);
+			free(e);
+		}
+		if (first) {
+			ok = true;  /* no schedules: no slots */
+			goto out;
+		}
+	}
+	if ((slots = fhir_search(s, path.data, MAX_SLOTS, err)) == NULL)
+		goto out;
+	ok = slots_from(slots, schedules, names, out, err);
+out:
+	buf_finish(&path);
+	cJSON_Delete(prac_ids);
+	cJSON_Delete(schedules);
+	cJSON_Delete(slots);
+	names_destroy(names);
+	return ok;
+}
+
+void
+slot_list_finish(struct slot_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		slot_finish(&l->v[i].slot);
+		free(l->v[i].practitioner_id);
+		free(l->v[i].practitioner_name);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* ---- writes ---- */
+
+/* A slot, read for an update: its JSON, version tag, owner and name. */
+struct slot_read {
+	cJSON *json;
+	char *etag;
+	struct slot slot;
+	char *practitioner_id;
+	char *practitioner_name;
+};
+
+static void
+slot_read_finish(struct slot_read *r)
+{
+	cJSON_Delete(r->json);
+	free(r->etag);
+	slot_finish(&r->slot);
+	free(r->practitioner_id);
+	free(r->practitioner_name);
+	memset(r, 0, sizeof *r);
+}
+
+static bool
+slot_taken_error(const char *slot_id, struct error *err)
+{
+	error_clear(err);
+	return error_set(err, ERR_CONFLICT,
+			 _("The slot %s was just taken by someone else; choose another with 'ezrizi slots'."),
+			 slot_id);
+}
+
+/* Reads a slot that must be free, with its schedule's practitioner. */
+static bool
+read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, struct error *err)
+{
+	cJSON *sched;
+	const cJSON *a;
+	struct practitioner p;
+	struct error ignored;
+
+	memset(r, 0, sizeof *r);
+	if ((r->json = fhir_read(s, "Slot", slot_id, &r->etag, err)) == NULL)
+		return false;
+	if (!slot_from_json(r->json, &r->slot, err))
+		goto fail;
+	if (r->slot.status == NULL || strcmp(r->slot.status, "free") != 0) {
+		slot_taken_error(slot_id, err);
+		goto fail;
+	}
+	if (r->slot.schedule_id == NULL || r->slot.start == 0 || r->slot.end == 0) {
+		error_set(err, ERR_FAILED, _("The slot %s has no schedule or no times; it cannot be booked."), slot_id);
+		goto fail;
+	}
+	if ((sched = fhir_read(s, "Schedule", r->slot.schedule_id, NULL, err)) == NULL)
+		goto fail;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(sched, "actor")) {
+		if (r->practitioner_id == NULL)
+			r->practitioner_id = reference_id(a, "Practitioner");
+	}
+	cJSON_Delete(sched);
+	error_clear(&ignored);
+	if (r->practitioner_id != NULL && practitioner_get(s, r->practitioner_id, &p, &ignored)) {
+		r->practitioner_name = p.name;
+		p.name = NULL;
+		practitioner_finish(&p);
+	}
+	return true;
+fail:
+	slot_read_finish(r);
+	return false;
+}
+
+static const char *
+type_code(const char *type)
+{
+	static const char *const map[][2] = {
+		{ "routine", "ROUTINE" }, { "followup", "FOLLOWUP" }, { "walkin", "WALKIN" },
+		{ "checkup", "CHECKUP" }, { "emergency", "EMERGENCY" },
+	};
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (strcmp(type, map[i][0]) == 0)
+			return map[i][1];
+	}
+	return NULL;
+}
+
+static cJSON *
+new_appointment(const struct booking *b, const struct slot_read *sr, const struct patient *pat,
+		const char *request_id)
+{
+	cJSON *a = cJSON_CreateObject(), *arr, *part, *idf, *cc, *coding;
+	char start[21], end[21], now[21];
+
+	json_put_str(a, "resourceType", "Appointment");
+	idf = cJSON_CreateObject();
+	json_put_str(idf, "system", REQUEST_ID_SYSTEM);
+	json_put_str(idf, "value", request_id);
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, idf);
+	json_put(a, "identifier", arr);
+	json_put_str(a, "status", "booked");
+	if (b->type != NULL) {
+		cc = cJSON_CreateObject();
+		coding = cJSON_CreateObject();
+		json_put_str(coding, "system", "http://terminology.hl7.org/CodeSystem/v2-0276");
+		json_put_str(coding, "code", type_code(b->type));
+		arr = cJSON_CreateArray();
+		cJSON_AddItemToArray(arr, coding);
+		json_put(cc, "coding", arr);
+		json_put(a, "appointmentType", cc);
+	}
+	if ((arr = cJSON_GetObjectItemCaseSensitive(sr->json, "serviceType")) != NULL)
+		json_put(a, "serviceType", cJSON_Duplicate(arr, true));
+	instant_format_utc(sr->slot.start, start);
+	instant_format_utc(sr->slot.end, end);
+	instant_format_utc(clock_now(), now);
+	json_put_str(a, "start", start);
+	json_put_str(a, "end", end);
+	json_put(a, "minutesDuration", cJSON_CreateNumber((double)((sr->slot.end - sr->slot.start) / 60)));
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, fhir_reference("Slot", sr->slot.id, NULL));
+	json_put(a, "slot", arr);
+	json_put_str(a, "created", now);
+	if (b->comment != NULL)
+		json_put_str(a, "comment", b->comment);
+	arr = cJSON_CreateArray();
+	part = cJSON_CreateObject();
+	json_put(part, "actor", fhir_reference("Patient", pat->id, pat->name));
+	json_put_str(part, "required", "required");
+	json_put_str(part, "status", "accepted");
+	cJSON_AddItemToArray(arr, part);
+	if (sr->practitioner_id != NULL) {
+		part = cJSON_CreateObject();
+		json_put(part, "actor", fhir_reference("Practitioner", sr->practitioner_id, sr->practitioner_name));
+		json_put_str(part, "required", "required");
+		json_put_str(part, "status", "accepted");
+		cJSON_AddItemToArray(arr, part);
+	}
+	json_put(a, "participant", arr);
+	return a;
+}
+
+/* A slot's JSON with a new status, for a PUT. */
+static cJSON *
+slot_with_status(const cJSON *slot, const char *status)
+{
+	cJSON *copy = cJSON_Duplicate(slot, true);
+
+	json_put_str(copy, "status", status);
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "meta");
+	return copy;
+}
+
+/* The id of an appointment created with our request id, or NULL: after a 412, it
+ * tells a retry of our own committed write from someone else's. */
+static char *
+created_by_request(struct session *s, const char *request_id)
+{
+	struct error ignored;
+	char *q = xasprintf("%s|%s", REQUEST_ID_SYSTEM, request_id), *e = http_escape(q);
+	char *path = xasprintf("Appointment?_elements=id&identifier=%s", e);
+	cJSON *all, *first;
+	char *id = NULL;
+
+	error_clear(&ignored);
+	all = fhir_search(s, path, 1, &ignored);
+	first = all != NULL ? cJSON_GetArrayItem(all, 0) : NULL;
+	if (first != NULL && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(first, "id")))
+		id = xstrdup(cJSON_GetObjectItemCaseSensitive(first, "id")->valuestring);
+	cJSON_Delete(all);
+	free(q);
+	free(e);
+	free(path);
+	return id;
+}
+
+/* The id of the created Appointment from a transaction-response entry. */
+static char *
+response_id(const cJSON *resp, int index, const char *type)
+{
+	const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "entry"), index);
+	const cJSON *r = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
+	const cJSON *rr = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "response") : NULL;
+	const cJSON *loc = rr != NULL ? cJSON_GetObjectItemCaseSensitive(rr, "location") : NULL;
+	size_t tl = strlen(type);
+
+	if (r != NULL && is_type(r, type) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "id")))
+		return xstrdup(cJSON_GetObjectItemCaseSensitive(r, "id")->valuestring);
+	if (cJSON_IsString(loc)) {
+		/* "Appointment/ID/_history/V", perhaps absolute */
+		const char *p = strstr(loc->valuestring, type);
+
+		while (p != NULL && p[tl] != '/')
+			p = strstr(p + 1, type);
+		if (p != NULL)
+			return xstrndup(p + tl + 1, strcspn(p + tl + 1, "/"));
+	}
+	return NULL;
+}
+
+bool
+appt_book(struct session *s, const struct booking *b, struct appointment *out, struct error *err)
+{
+	struct slot_read sr;
+	struct patient pat;
+	char request_id[37], *ine, *full, *id = NULL;
+	cJSON *bundle, *resp;
+	bool ok = false;
+
+	if (b->type != NULL && type_code(b->type) == NULL)
+		return error_set(err, ERR_USAGE, _("'%s' is not an appointment type; use routine, followup, walkin, checkup or emergency."), b->type);
+	if (!patient_get(s, b->patient_id, &pat, err))
+		return false;
+	if (!read_free_slot(s, b->slot_id, &sr, err)) {
+		patient_finish(&pat);
+		return false;
+	}
+	fhir_uuid(request_id);
+	ine = xasprintf("identifier=%s|%s", REQUEST_ID_SYSTEM, request_id);
+	full = xasprintf("urn:uuid:%s", request_id);
+	bundle = fhir_bundle_new("transaction");
+	{
+		char *url = xasprintf("Slot/%s", sr.slot.id);
+
+		fhir_bundle_add(bundle, "PUT", url, slot_with_status(sr.json, "busy"), NULL, sr.etag, NULL);
+		free(url);
+	}
+	fhir_bundle_add(bundle, "POST", "Appointment", new_appointment(b, &sr, &pat, request_id), full,
+			NULL, ine);
+	resp = fhir_transaction(s, bundle, err);
+	if (resp != NULL) {
+		id = response_id(resp, 1, "Appointment");
+		cJSON_Delete(resp);
+	} else if (err->kind == ERR_CONFLICT) {
+		if ((id = created_by_request(s, request_id)) == NULL)
+			slot_taken_error(b->slot_id, err);
+		else
+			error_clear(err);
+	}
+	if (id == NULL && err->kind == ERR_NONE)
+		id = created_by_request(s, request_id);
+	if (id != NULL)
+		ok = appt_get(s, id, out, err);
+	else if (err->kind == ERR_NONE)
+		error_set(err, ERR_FAILED, _("The server did not say which appointment it made; look with 'ezrizi appointments'."));
+	free(id);
+	free(ine);
+	free(full);
+	cJSON_Delete(bundle);
+	slot_read_finish(&sr);
+	patient_finish(&pat);
+	return ok;
+}
+
+/* An appointment read for an update. */
+struct appt_read {
+	cJSON *json;
+	char *etag;
+	struct appointment a;
+};
+
+static void
+appt_read_finish(struct appt_read *r)
+{
+	cJSON_Delete(r->json);
+	free(r->etag);
+	appointment_finish(&r->a);
+	memset(r, 0, sizeof *r);
+}
+
+static bool
+appt_read(struct session *s, const char *id, struct appt_read *r, struct error *err)
+{
+	memset(r, 0, sizeof *r);
+	if ((r->json = fhir_read(s, "Appointment", id, &r->etag, err)) == NULL)
+		return false;
+	if (!appointment_from_json(r->json, &r->a, err)) {
+		appt_read_finish(r);
+		return false;
+	}
+	return true;
+}
+
+static bool
+status_in(const char *status, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (status != NULL && strcmp(status, *list) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+wrong_state(const struct appointment *a, struct error *err)
+{
+	/* TRANSLATORS: "Appointment 12 is cancelled; nothing was changed." */
+	return error_set(err, ERR_CONFLICT, _("Appointment %s is %s; nothing was changed."), a->id, a->status);
+}
+
+static cJSON *
+appt_for_put(const cJSON *json)
+{
+	cJSON *copy = cJSON_Duplicate(json, true);
+
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "meta");
+	return copy;
+}
+
+/* Runs the transaction; after a conflict, done() tells whether our own earlier
+ * attempt already made the change (its answer lost), which counts as success. */
+static bool
+commit(struct session *s, cJSON *bundle, const char *id,
+       bool (*done)(const struct appointment *, const void *), const void *arg,
+       struct appointment *out, struct error *err)
+{
+	cJSON *resp = fhir_transaction(s, bundle, err);
+	struct error again;
+
+	cJSON_Delete(bundle);
+	if (resp != NULL) {
+		cJSON_Delete(resp);
+		return appt_get(s, id, out, err);
+	}
+	if (err->kind != ERR_CONFLICT)
+		return false;
+	error_clear(&again);
+	if (appt_get(s, id, out, &again)) {
+		if (done(out, arg)) {
+			error_clear(err);
+			return true;
+		}
+		appointment_finish(out);
+	}
+	error_clear(err);
+	return error_set(err, ERR_CONFLICT,
+			 _("Appointment %s or its slot was changed by someone else meanwhile; look at it again and retry."),
+			 id);
+}
+
+static bool
+has_slot(const struct appointment *a, const void *slot_id)
+{
+	return a->slot_id != NULL && strcmp(a->slot_id, slot_id) == 0;
+}
+
+static bool
+has_status(const struct appointment *a, const void *status)
+{
+	return a->status != NULL && strcmp(a->status, status) == 0;
+}
+
+/* Adds a PUT of the appointment's old slot set free, if it has one that is busy. */
+static void
+free_old_slot(struct session *s, cJSON *bundle, const char *slot_id)
+{
+	struct error ignored;
+	char *etag = NULL, *url;
+	cJSON *slot;
+	const cJSON *st;
+
+	error_clear(&ignored);
+	if (slot_id == NULL || (slot = fhir_read(s, "Slot", slot_id, &etag, &ignored)) == NULL)
+		return;
+	st = cJSON_GetObjectItemCaseSensitive(slot, "status");
+	if (cJSON_IsString(st) && strcmp(st->valuestring, "busy") == 0) {
+		url = xasprintf("Slot/%s", slot_id);
+		fhir_bundle_add(bundle, "PUT", url, slot_with_status(slot, "free"), NULL, etag, NULL);
+		free(url);
+	}
+	cJSON_Delete(slot);
+	free(etag);
+}
+
+bool
+appt_reschedule(struct session *s, const char *id, const char *slot_id, struct appointment *out,
+		struct error *err)
+{
+	static const char *const movable[] = { "proposed", "pending", "booked", "waitlist", NULL };
+	struct appt_read ar;
+	struct slot_read sr;
+	cJSON *bundle, *upd, *arr, *part;
+	char start[21], end[21], *url;
+
+	if (!appt_read(s, id, &ar, err))
+		return false;
+	if (!status_in(ar.a.status, movable)) {
+		wrong_state(&ar.a, err);
+		appt_read_finish(&ar);
+		return false;
+	}
+	if (!read_free_slot(s, slot_id, &sr, err)) {
+		appt_read_finish(&ar);
+		return false;
+	}
+	bundle = fhir_bundle_new("transaction");
+	url = xasprintf("Slot/%s", sr.slot.id);
+	fhir_bundle_add(bundle, "PUT", url, slot_with_status(sr.json, "busy"), NULL, sr.etag, NULL);
+	free(url);
+	free_old_slot(s, bundle, ar.a.slot_id);
+	upd = appt_for_put(ar.json);
+	instant_format_utc(sr.slot.start, start);
+	instant_format_utc(sr.slot.end, end);
+	json_put_str(upd, "start", start);
+	json_put_str(upd, "end", end);
+	json_put(upd, "minutesDuration", cJSON_CreateNumber((double)((sr.slot.end - sr.slot.start) / 60)));
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, fhir_reference("Slot", sr.slot.id, NULL));
+	json_put(upd, "slot", arr);
+	/* The new slot may belong to another counsellor. */
+	cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(upd, "participant")) {
+		char *pid = reference_id(cJSON_GetObjectItemCaseSensitive(part, "actor"), "Practitioner");
+
+		if (pid != NULL && sr.practitioner_id != NULL && strcmp(pid, sr.practitioner_id) != 0)
+			json_put(part, "actor", fhir_reference("Practitioner", sr.practitioner_id, sr.practitioner_name));
+		free(pid);
+	}
+	url = xasprintf("Appointment/%s", ar.a.id);
+	fhir_bundle_add(bundle, "PUT", url, upd, NULL, ar.etag, NULL);
+	free(url);
+	appt_read_finish(&ar);
+	{
+		char *sid = xstrdup(sr.slot.id);
+		bool ok;
+
+		slot_read_finish(&sr);
+		ok = commit(s, bundle, id, has_slot, sid, out, err);
+		free(sid);
+		return ok;
+	}
+}
+
+bool
+appt_cancel(struct session *s, const char *id, const char *reason, struct appointment *out,
+	    struct error *err)
+{
+	static const char *const cancellable[] = {
+		"proposed", "pending", "booked", "arrived", "checked-in", "waitlist", NULL
+	};
+	struct appt_read ar;
+	cJSON *bundle, *upd, *cr;
+	char *url;
+
+	if (!appt_read(s, id, &ar, err))
+		return false;
+	if (!status_in(ar.a.status, cancellable)) {
+		wrong_state(&ar.a, err);
+		appt_read_finish(&ar);
+		return false;
+	}
+	bundle = fhir_bundle_new("transaction");
+	upd = appt_for_put(ar.json);
+	json_put_str(upd, "status", "cancelled");
+	if (reason != NULL) {
+		cr = cJSON_CreateObject();
+		json_put_str(cr, "text", reason);
+		json_put(upd, "cancelationReason", cr);
+	}
+	url = xasprintf("Appointment/%s", ar.a.id);
+	fhir_bundle_add(bundle, "PUT", url, upd, NULL, ar.etag, NULL);
+	free(url);
+	free_old_slot(s, bundle, ar.a.slot_id);
+	appt_read_finish(&ar);
+	return commit(s, bundle, id, has_status, "cancelled", out, err);
+}
+
+bool
+appt_set_status(struct session *s, const char *id, const char *status, struct appointment *out,
+		struct error *err)
+{
+	static const char *const for_checkin[] = { "booked", "pending", "arrived", NULL };
+	static const char *const for_noshow[] = { "booked", "pending", "arrived", "checked-in", NULL };
+	const char *const *allowed = strcmp(status, "noshow") == 0 ? for_noshow : for_checkin;
+	struct appt_read ar;
+	cJSON *bundle, *upd;
+	char *url;
+
+	if (!appt_read(s, id, &ar, err))
+		return false;
+	if (strcmp(ar.a.status, status) == 0) {
+		appt_read_finish(&ar);
+		return appt_get(s, id, out, err);  /* already so: nothing to do */
+	}
+	if (!status_in(ar.a.status, allowed)) {
+		wrong_state(&ar.a, err);
+		appt_read_finish(&ar);
+		return false;
+	}
+	bundle = fhir_bundle_new("transaction");
+	upd = appt_for_put(ar.json);
+	json_put_str(upd, "status", status);
+	url = xasprintf("Appointment/%s", ar.a.id);
+	fhir_bundle_add(bundle, "PUT", url, upd, NULL, ar.etag, NULL);
+	free(url);
+	appt_read_finish(&ar);
+	return commit(s, bundle, id, has_status, status, out, err);
+}
+
+const char *
+appt_status_label(const char *status)
+{
+	static const char *const labels[][2] = {
+		{ "proposed", N_("proposed") }, { "pending", N_("pending") },
+		{ "booked", N_("booked") }, { "arrived", N_("arrived") },
+		{ "checked-in", N_("checked in") }, { "fulfilled", N_("fulfilled") },
+		{ "cancelled", N_("cancelled") }, { "noshow", N_("no-show") },
+		{ "entered-in-error", N_("entered in error") }, { "waitlist", N_("waitlist") },
+	};
+
+	if (status == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		if (strcmp(status, labels[i][0]) == 0)
+			return _(labels[i][1]);
+	}
+	return status;
+}

@@ -1,0 +1,252 @@
+/* chat.c - messages with a client; see include/core/chat.h. */
+#include "core/chat.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/date.h"
+#include "core/http.h"
+#include "core/i18n.h"
+#include "core/json.h"
+#include "core/utf8.h"
+#include "core/xmalloc.h"
+
+#define MAX_MESSAGES 5000
+#define MAX_MESSAGE_BYTES (64 * 1024)
+
+static int
+msg_cmp(const void *pa, const void *pb)
+{
+	const struct message *a = pa, *b = pb;
+
+	if (a->sent != b->sent)
+		return a->sent < b->sent ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/* Every Communication about the patient: headers and messages. */
+static cJSON *
+fetch(struct session *s, const char *patient_id, time_t since, struct error *err)
+{
+	char *ref = xasprintf("Patient/%s", patient_id), *e = http_escape(ref);
+	struct buf path;
+	cJSON *all;
+
+	buf_init(&path);
+	buf_addf(&path, "Communication?subject=%s&_sort=sent&_count=200"
+		 "&_include=Communication:sender", e);
+	if (since != 0) {
+		char t[21], *v, *ev;
+
+		instant_format_utc(since, t);
+		v = xasprintf("ge%s", t);
+		ev = http_escape(v);
+		buf_addf(&path, "&sent=%s", ev);
+		free(v);
+		free(ev);
+	}
+	all = fhir_search(s, path.data, MAX_MESSAGES, err);
+	buf_finish(&path);
+	free(ref);
+	free(e);
+	return all;
+}
+
+bool
+chat_query(struct session *s, const char *patient_id, time_t since, struct message_list *out,
+	   struct error *err)
+{
+	struct names *names;
+	cJSON *all;
+	const cJSON *res;
+	bool ok = true;
+
+	memset(out, 0, sizeof *out);
+	if ((all = fetch(s, patient_id, since, err)) == NULL)
+		return false;
+	names = names_create();
+	names_add_resources(names, all);
+	out->v = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->v);
+	cJSON_ArrayForEach(res, all) {
+		const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
+		struct message *m = &out->v[out->n];
+		const char *slash, *name;
+
+		if (!cJSON_IsString(rt) || strcmp(rt->valuestring, "Communication") != 0)
+			continue;
+		if (!message_from_json(res, m, err)) {
+			ok = false;
+			break;
+		}
+		if (m->text == NULL || m->thread_id == NULL) {
+			message_finish(m);  /* a thread header */
+			continue;
+		}
+		if (m->sender_ref != NULL && (slash = strchr(m->sender_ref, '/')) != NULL) {
+			char *type = xstrndup(m->sender_ref, (size_t)(slash - m->sender_ref));
+
+			if ((name = names_get(names, type, slash + 1)) != NULL) {
+				free(m->sender_name);
+				m->sender_name = xstrdup(name);
+			}
+			free(type);
+		}
+		out->n++;
+	}
+	names_destroy(names);
+	cJSON_Delete(all);
+	if (!ok) {
+		message_list_finish(out);
+		return false;
+	}
+	qsort(out->v, out->n, sizeof *out->v, msg_cmp);
+	return true;
+}
+
+void
+message_list_finish(struct message_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		message_finish(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* The id of the patient's latest thread header, or NULL (new string). */
+static char *
+latest_thread(struct session *s, const char *patient_id, struct error *err, bool *failed)
+{
+	cJSON *all = fetch(s, patient_id, 0, err);
+	const cJSON *res;
+	char *id = NULL;
+	time_t best = 0;
+
+	*failed = all == NULL;
+	cJSON_ArrayForEach(res, all) {
+		struct message m;
+		struct error ignored;
+		time_t when;
+
+		error_clear(&ignored);
+		if (!message_from_json(res, &m, &ignored))
+			continue;
+		when = m.sent;
+		if (m.text == NULL && m.thread_id == NULL && (id == NULL || when >= best)) {
+			free(id);
+			id = xstrdup(m.id);
+			best = when;
+		}
+		message_finish(&m);
+	}
+	cJSON_Delete(all);
+	return id;
+}
+
+static cJSON *
+communication(const char *patient_id, const char *me, const char *text, const char *thread_ref,
+	      const char *request_id)
+{
+	cJSON *c = cJSON_CreateObject(), *arr, *p, *idf;
+	char now[21];
+
+	instant_format_utc(clock_now(), now);
+	json_put_str(c, "resourceType", "Communication");
+	if (request_id != NULL) {
+		idf = cJSON_CreateObject();
+		json_put_str(idf, "system", "urn:ezrizi:request");
+		json_put_str(idf, "value", request_id);
+		arr = cJSON_CreateArray();
+		cJSON_AddItemToArray(arr, idf);
+		json_put(c, "identifier", arr);
+	}
+	json_put_str(c, "status", text != NULL ? "completed" : "in-progress");
+	json_put(c, "subject", fhir_reference("Patient", patient_id, NULL));
+	json_put(c, "sender", fhir_reference("Practitioner", me, NULL));
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, fhir_reference("Patient", patient_id, NULL));
+	json_put(c, "recipient", arr);
+	json_put_str(c, "sent", now);
+	if (thread_ref != NULL) {
+		cJSON *ref = cJSON_CreateObject();
+
+		json_put_str(ref, "reference", thread_ref);
+		arr = cJSON_CreateArray();
+		cJSON_AddItemToArray(arr, ref);
+		json_put(c, "partOf", arr);
+	}
+	if (text != NULL) {
+		p = cJSON_CreateObject();
+		json_put_str(p, "contentString", text);
+		arr = cJSON_CreateArray();
+		cJSON_AddItemToArray(arr, p);
+		json_put(c, "payload", arr);
+	}
+	return c;
+}
+
+bool
+chat_send(struct session *s, const char *patient_id, const char *text, struct message *out,
+	  struct error *err)
+{
+	char request_id[37], thread_uuid[37], *thread, *thread_ref, *ine, *full;
+	const char *me;
+	cJSON *bundle, *resp, *msg;
+	bool failed, ok = false;
+	const cJSON *e;
+
+	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
+		return error_set(err, ERR_USAGE, _("The message is empty; nothing was sent."));
+	if (strlen(text) > MAX_MESSAGE_BYTES || !utf8_valid(text, strlen(text)))
+		return error_set(err, ERR_USAGE, _("The message is not UTF-8 text of at most 64 KiB; nothing was sent."));
+	if ((me = session_practitioner(s, NULL, err)) == NULL)
+		return false;
+	{
+		cJSON *p = fhir_read(s, "Patient", patient_id, NULL, err);
+
+		if (p == NULL)
+			return false;
+		cJSON_Delete(p);
+	}
+	thread = latest_thread(s, patient_id, err, &failed);
+	if (failed)
+		return false;
+	fhir_uuid(request_id);
+	ine = xasprintf("identifier=urn:ezrizi:request|%s", request_id);
+	full = xasprintf("urn:uuid:%s", request_id);
+	bundle = fhir_bundle_new("transaction");
+	if (thread == NULL) {
+		/* No thread yet: start one in the same transaction. */
+		char *tine, *tfull;
+
+		fhir_uuid(thread_uuid);
+		tine = xasprintf("identifier=urn:ezrizi:request|%s", thread_uuid);
+		tfull = xasprintf("urn:uuid:%s", thread_uuid);
+		fhir_bundle_add(bundle, "POST", "Communication",
+				communication(patient_id, me, NULL, NULL, thread_uuid), tfull, NULL, tine);
+		thread_ref = tfull;
+		free(tine);
+	} else {
+		thread_ref = xasprintf("Communication/%s", thread);
+	}
+	fhir_bundle_add(bundle, "POST", "Communication",
+			communication(patient_id, me, text, thread_ref, request_id), full, NULL, ine);
+	resp = fhir_transaction(s, bundle, err);
+	if (resp != NULL) {
+		int last = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(resp, "entry")) - 1;
+
+		e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "entry"), last);
+		msg = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
+		if (msg != NULL)
+			ok = message_from_json(msg, out, err);
+		else
+			error_set(err, ERR_FAILED, _("The server did not send the message back; look with 'ezrizi chat'."));
+		cJSON_Delete(resp);
+	}
+	cJSON_Delete(bundle);
+	free(thread);
+	free(thread_ref);
+	free(ine);
+	free(full);
+	return ok;
+}

@@ -1,0 +1,538 @@
+/* cmd.c - the command table, the parser and generated help; see include/core/cmd.h. */
+#include "core/cmd.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/handlers.h"
+#include "config.h"
+#include "core/i18n.h"
+#include "core/xmalloc.h"
+
+static const struct cmd_option no_opts[] = { { NULL, NULL, NULL, 0 } };
+
+static const struct cmd_option appointments_opts[] = {
+	{ "date", N_("DAY"), N_("the day to list (default today)"), OPT_VALUE },
+	{ "from", N_("DAY"), N_("the first day of a range"), OPT_VALUE },
+	{ "to", N_("DAY"), N_("the last day of a range (default: the first day)"), OPT_VALUE },
+	{ "practitioner", N_("ID"), N_("a counsellor's id, 'me' (the default) or 'all'"), OPT_VALUE },
+	{ "patient", N_("ID"), N_("only this client's appointments"), OPT_VALUE },
+	{ "status", N_("STATUS"), N_("only this status (booked, arrived, checked-in, cancelled, noshow, fulfilled)"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option slots_opts[] = {
+	{ "practitioner", N_("ID"), N_("a counsellor's id or 'me'"), OPT_VALUE },
+	{ "language", N_("LANG"), N_("counsellors who speak this language (ar, ur, ms, tr, en)"), OPT_VALUE },
+	{ "date", N_("DAY"), N_("one day"), OPT_VALUE },
+	{ "from", N_("DAY"), N_("the first day (default today)"), OPT_VALUE },
+	{ "to", N_("DAY"), N_("the last day (default: a week from the first)"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option book_opts[] = {
+	{ "slot", N_("ID"), N_("the free slot to book"), OPT_VALUE | OPT_REQUIRED },
+	{ "patient", N_("ID"), N_("the client"), OPT_VALUE | OPT_REQUIRED },
+	{ "type", N_("TYPE"), N_("routine, followup, walkin, checkup or emergency"), OPT_VALUE },
+	{ "comment", N_("TEXT"), N_("a comment for the counsellor"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option reschedule_opts[] = {
+	{ "slot", N_("ID"), N_("the free slot to move to"), OPT_VALUE | OPT_REQUIRED },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option cancel_opts[] = {
+	{ "reason", N_("TEXT"), N_("why it is cancelled"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option patients_opts[] = {
+	{ "search", N_("TEXT"), N_("part of the client's name"), OPT_VALUE },
+	{ "language", N_("LANG"), N_("clients who speak this language"), OPT_VALUE },
+	{ "limit", N_("N"), N_("at most N clients (default 50)"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option notes_opts[] = {
+	{ "limit", N_("N"), N_("at most N notes, newest first (default 50)"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option note_add_opts[] = {
+	{ "type", N_("TYPE"), N_("progress (the default) or consult"), OPT_VALUE },
+	{ "file", N_("FILE"), N_("read the note from FILE instead of standard input"), OPT_VALUE },
+	{ "draft", NULL, N_("save as a draft (preliminary) instead of signed"), 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option chat_opts[] = {
+	{ "since", N_("TIME"), N_("only messages sent since TIME (a day or an ISO 8601 instant)"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option send_opts[] = {
+	{ "file", N_("FILE"), N_("read the message from FILE ('-' for standard input)"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct cmd_option login_opts[] = {
+	{ "user", N_("NAME"), N_("the username (default: the config's username)"), OPT_VALUE },
+	{ "client", NULL, N_("log in as a script, with client_id and its secret"), 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+/* Sorted by name: cmd_find() searches it with bsearch(). */
+static const struct cmd_entry table[] = {
+	{ "appointment", N_("ID"), N_("Show one appointment."), no_opts, 1, 1, true, cmd_appointment },
+	{ "appointments", NULL, N_("List appointments (default: today's, yours)."), appointments_opts, 0, 0, true, cmd_appointments },
+	{ "book", NULL, N_("Book a free slot for a client."), book_opts, 0, 0, true, cmd_book },
+	{ "cancel", N_("ID"), N_("Cancel an appointment and free its slot."), cancel_opts, 1, 1, true, cmd_cancel },
+	{ "chat", N_("PATIENT-ID"), N_("Show the messages with a client."), chat_opts, 1, 1, true, cmd_chat },
+	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), no_opts, 1, 1, true, cmd_checkin },
+	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), no_opts, 0, 2, false, cmd_help_cmd },
+	{ "login", NULL, N_("Log in to the server and keep the session."), login_opts, 0, 0, true, cmd_login },
+	{ "logout", NULL, N_("Forget the stored login."), no_opts, 0, 0, true, cmd_logout },
+	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), no_opts, 1, 1, true, cmd_noshow },
+	{ "note", N_("ID"), N_("Show one session note in full."), no_opts, 1, 1, true, cmd_note },
+	{ "note add", N_("PATIENT-ID"), N_("Write a session note for a client."), note_add_opts, 1, 1, true, cmd_note_add },
+	{ "notes", N_("PATIENT-ID"), N_("List a client's session notes, newest first."), notes_opts, 1, 1, true, cmd_notes },
+	{ "patient", N_("ID"), N_("Show one client."), no_opts, 1, 1, true, cmd_patient },
+	{ "patients", NULL, N_("Find clients by name or language."), patients_opts, 0, 0, true, cmd_patients },
+	{ "reschedule", N_("ID"), N_("Move an appointment to another free slot."), reschedule_opts, 1, 1, true, cmd_reschedule },
+	{ "send", N_("PATIENT-ID [TEXT]"), N_("Send a message to a client."), send_opts, 1, 2, true, cmd_send },
+	{ "slots", NULL, N_("List free slots (default: the coming week)."), slots_opts, 0, 0, true, cmd_slots },
+	{ "version", NULL, N_("Show the version."), no_opts, 0, 0, false, cmd_version },
+	{ "whoami", NULL, N_("Show the server and who you are logged in as."), no_opts, 0, 0, true, cmd_whoami },
+};
+
+const struct cmd_entry *
+cmd_table(size_t *n)
+{
+	*n = sizeof table / sizeof table[0];
+	return table;
+}
+
+static int
+entry_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct cmd_entry *)elem)->name);
+}
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	return bsearch(name, table, sizeof table / sizeof table[0], sizeof table[0], entry_cmp);
+}
+
+static int
+opt_index(const struct cmd_entry *e, const char *name, size_t len)
+{
+	for (int i = 0; e->opts[i].name != NULL; i++) {
+		if (strlen(e->opts[i].name) == len && strncmp(e->opts[i].name, name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+const char *
+cmd_opt(const struct cmd_entry *e, const struct cmd_args *a, const char *name)
+{
+	int i = opt_index(e, name, strlen(name));
+
+	return i >= 0 ? a->value[i] : NULL;
+}
+
+bool
+cmd_flag(const struct cmd_entry *e, const struct cmd_args *a, const char *name)
+{
+	int i = opt_index(e, name, strlen(name));
+
+	return i >= 0 && a->given[i];
+}
+
+struct session *
+cmd_session(struct cmd_ctx *ctx, struct error *err)
+{
+	if (!ctx->have_session) {
+		if (!session_init(&ctx->session, ctx->cfg, err)) {
+			session_finish(&ctx->session);
+			return NULL;
+		}
+		ctx->have_session = true;
+	}
+	return &ctx->session;
+}
+
+void
+cmd_ctx_finish(struct cmd_ctx *ctx)
+{
+	if (ctx->have_session)
+		session_finish(&ctx->session);
+	ctx->have_session = false;
+}
+
+static bool __attribute__((format(printf, 3, 4)))
+usage_error(const struct cmd_entry *e, struct error *err, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+
+	/* TRANSLATORS: the first %s is a sentence saying what is wrong, the second a command name. */
+	error_set(err, ERR_USAGE, _("%s See 'ezrizi help %s'."), msg, e->name);
+	free(msg);
+	return false;
+}
+
+/* Fills a from the words after the command's name. */
+static bool
+parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a,
+	   struct error *err)
+{
+	bool opts_done = false;
+
+	memset(a, 0, sizeof *a);
+	a->argv = xcalloc((size_t)argc + 1, sizeof *a->argv);
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i], *eq;
+		int k;
+
+		if (opts_done || strncmp(w, "--", 2) != 0 || w[2] == '\0') {
+			if (!opts_done && strcmp(w, "--") == 0) {
+				opts_done = true;
+				continue;
+			}
+			a->argv[a->argc++] = argv[i];
+			continue;
+		}
+		eq = strchr(w + 2, '=');
+		k = opt_index(e, w + 2, eq != NULL ? (size_t)(eq - w - 2) : strlen(w + 2));
+		if (k < 0)
+			return usage_error(e, err, _("Unknown option %s."), w);
+		if (a->given[k])
+			return usage_error(e, err, _("The option %s is given twice."), w);
+		a->given[k] = true;
+		if (!(e->opts[k].flags & OPT_VALUE)) {
+			if (eq != NULL)
+				return usage_error(e, err, _("The option --%s takes no value."), e->opts[k].name);
+			continue;
+		}
+		if (eq != NULL)
+			a->value[k] = eq + 1;
+		else if (i + 1 < argc)
+			a->value[k] = argv[++i];
+		else
+			return usage_error(e, err, _("The option --%s needs a value."), e->opts[k].name);
+	}
+	for (int k = 0; e->opts[k].name != NULL; k++) {
+		if ((e->opts[k].flags & OPT_REQUIRED) && !a->given[k])
+			return usage_error(e, err, _("The option --%s is required."), e->opts[k].name);
+	}
+	if (a->argc < e->min_args)
+		return usage_error(e, err, _("Missing %s."), e->args != NULL ? _(e->args) : "");
+	if (a->argc > e->max_args)
+		return usage_error(e, err, _("Too many arguments, starting at '%s'."), a->argv[e->max_args]);
+	return true;
+}
+
+bool
+cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
+{
+	const struct cmd_entry *e = NULL;
+	struct cmd_args a;
+	int used = 1;
+	bool ok;
+
+	if (argc == 0)
+		return error_set(err, ERR_USAGE, _("No command given; see 'ezrizi help'."));
+	if (argc >= 2) {
+		char *two = xasprintf("%s %s", argv[0], argv[1]);
+
+		e = cmd_find(two);
+		free(two);
+		used = e != NULL ? 2 : 1;
+	}
+	if (e == NULL)
+		e = cmd_find(argv[0]);
+	if (e == NULL)
+		return error_set(err, ERR_USAGE, _("'%s' is not an ezrizi command; see 'ezrizi help'."), argv[0]);
+	ok = parse_args(e, argc - used, argv + used, &a, err);
+	if (ok && e->needs_server && cmd_session(ctx, err) == NULL)
+		ok = false;
+	if (ok)
+		ok = e->fn(ctx, e, &a, err);
+	free(a.argv);
+	fflush(ctx->out);
+	return ok;
+}
+
+/* ---- words ---- */
+
+void
+cmd_words_free(char **words)
+{
+	if (words == NULL)
+		return;
+	for (char **w = words; *w != NULL; w++)
+		free(*w);
+	free(words);
+}
+
+char **
+cmd_split(const char *line, int *argc, struct error *err)
+{
+	char **words = xcalloc(1, sizeof *words);
+	int n = 0;
+	const char *p = line;
+
+	for (;;) {
+		struct buf w;
+		char quote = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p == '\0' || *p == '#')
+			break;
+		buf_init(&w);
+		buf_add(&w, "", 0);
+		while (*p != '\0' && (quote != 0 || (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n'))) {
+			if (quote == 0 && (*p == '\'' || *p == '"')) {
+				quote = *p++;
+			} else if (quote != 0 && *p == quote) {
+				quote = 0;
+				p++;
+			} else if (*p == '\\' && quote != '\'' && p[1] != '\0') {
+				buf_addc(&w, p[1]);
+				p += 2;
+			} else {
+				buf_addc(&w, *p++);
+			}
+		}
+		if (quote != 0) {
+			buf_finish(&w);
+			cmd_words_free(words);
+			error_set(err, ERR_USAGE, _("A quote is not closed."));
+			return NULL;
+		}
+		words = xreallocarray(words, (size_t)n + 2, sizeof *words);
+		words[n++] = buf_steal(&w);
+		words[n] = NULL;
+	}
+	*argc = n;
+	return words;
+}
+
+bool
+cmd_run_line(struct cmd_ctx *ctx, const char *line, struct error *err)
+{
+	int argc;
+	char **words = cmd_split(line, &argc, err);
+	bool ok;
+
+	if (words == NULL)
+		return false;
+	ok = argc == 0 || cmd_run_argv(ctx, argc, words, err);
+	cmd_words_free(words);
+	return ok;
+}
+
+/* ---- help ---- */
+
+static void
+synopsis(FILE *fp, const struct cmd_entry *e)
+{
+	fprintf(fp, "%s", e->name);
+	if (e->args != NULL)
+		fprintf(fp, " %s", _(e->args));
+	for (const struct cmd_option *o = e->opts; o->name != NULL; o++) {
+		const char *open = (o->flags & OPT_REQUIRED) ? "" : "[";
+		const char *close = (o->flags & OPT_REQUIRED) ? "" : "]";
+
+		if (o->metavar != NULL)
+			fprintf(fp, " %s--%s %s%s", open, o->name, _(o->metavar), close);
+		else
+			fprintf(fp, " %s--%s%s", open, o->name, close);
+	}
+}
+
+void
+cmd_help(FILE *fp, const char *name)
+{
+	const struct cmd_entry *e = name != NULL ? cmd_find(name) : NULL;
+
+	if (e == NULL) {
+		fprintf(fp, "%s\n\n", _("Usage: ezrizi [OPTIONS] COMMAND [ARGUMENTS]"));
+		fprintf(fp, "%s\n", _("Commands:"));
+		for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+			fprintf(fp, "  %-14s %s\n", table[i].name, _(table[i].summary));
+		fprintf(fp, "\n%s\n", _("'ezrizi help COMMAND' explains one command; 'ezrizi --help' lists the options."));
+		return;
+	}
+	fputs(_("Usage: ezrizi "), fp);
+	synopsis(fp, e);
+	fprintf(fp, "\n\n%s\n", _(e->summary));
+	if (e->opts[0].name != NULL) {
+		fprintf(fp, "\n%s\n", _("Options:"));
+		for (const struct cmd_option *o = e->opts; o->name != NULL; o++) {
+			char *left = o->metavar != NULL ? xasprintf("--%s %s", o->name, _(o->metavar))
+							: xasprintf("--%s", o->name);
+
+			fprintf(fp, "  %-22s %s\n", left, _(o->help));
+			free(left);
+		}
+	}
+}
+
+static void
+roff_escape(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '-' || *s == '\\')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+}
+
+void
+cmd_help_roff(FILE *fp)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+		const struct cmd_entry *e = &table[i];
+
+		fputs(".TP\n.B ", fp);
+		roff_escape(fp, e->name);
+		if (e->args != NULL) {
+			fputs(" ", fp);
+			roff_escape(fp, e->args);
+		}
+		fputc('\n', fp);
+		roff_escape(fp, e->summary);
+		fputc('\n', fp);
+		for (const struct cmd_option *o = e->opts; o->name != NULL; o++) {
+			fputs(".br\n\\fB\\-\\-", fp);
+			roff_escape(fp, o->name);
+			fputs("\\fR", fp);
+			if (o->metavar != NULL) {
+				fputs(" \\fI", fp);
+				roff_escape(fp, o->metavar);
+				fputs("\\fR", fp);
+			}
+			fputs(": ", fp);
+			roff_escape(fp, o->help);
+			if (o->flags & OPT_REQUIRED)
+				fputs(" (required)", fp);
+			fputc('\n', fp);
+		}
+	}
+}
+
+bool
+cmd_help_cmd(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a,
+	     struct error *err)
+{
+	char *name = NULL;
+
+	(void)e;
+	if (a->argc == 2)
+		name = xasprintf("%s %s", a->argv[0], a->argv[1]);
+	else if (a->argc == 1)
+		name = xstrdup(a->argv[0]);
+	if (name != NULL && cmd_find(name) == NULL) {
+		error_set(err, ERR_USAGE, _("'%s' is not an ezrizi command; see 'ezrizi help'."), name);
+		free(name);
+		return false;
+	}
+	cmd_help(ctx->out, name);
+	free(name);
+	return true;
+}
+
+bool
+cmd_version(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a,
+	    struct error *err)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	fprintf(ctx->out, "ezrizi %s\n", EZRIZI_VERSION);
+	return true;
+}
+
+/* ---- shared option helpers ---- */
+
+bool
+cmd_date_opt(const struct cmd_entry *e, const struct cmd_args *a, const char *name,
+	     struct civil_date *out, bool *given, struct error *err)
+{
+	const char *v = cmd_opt(e, a, name);
+
+	*given = v != NULL;
+	if (v == NULL)
+		return true;
+	return date_parse(v, date_today(), out, err);
+}
+
+bool
+cmd_date_range(const struct cmd_entry *e, const struct cmd_args *a, int days,
+	       struct civil_date *from, struct civil_date *to, struct error *err)
+{
+	struct civil_date d;
+	bool has_date, has_from, has_to;
+
+	if (!cmd_date_opt(e, a, "date", &d, &has_date, err) ||
+	    !cmd_date_opt(e, a, "from", from, &has_from, err) ||
+	    !cmd_date_opt(e, a, "to", to, &has_to, err))
+		return false;
+	if (has_date && (has_from || has_to))
+		return usage_error(e, err, "%s", _("Use either --date or --from and --to, not both."));
+	if (has_date) {
+		*from = *to = d;
+		return true;
+	}
+	if (!has_from)
+		*from = date_today();
+	if (!has_to)
+		*to = date_add_days(*from, days - 1);
+	if (date_cmp(*from, *to) > 0)
+		return usage_error(e, err, "%s", _("The range given by --from and --to ends before it starts."));
+	if (date_cmp(date_add_days(*from, 366), *to) < 0)
+		return usage_error(e, err, "%s", _("The range given by --from and --to is longer than a year."));
+	return true;
+}
+
+bool
+cmd_limit(const struct cmd_entry *e, const struct cmd_args *a, size_t def, size_t max,
+	  size_t *out, struct error *err)
+{
+	const char *v = cmd_opt(e, a, "limit");
+	char *end;
+	unsigned long n;
+
+	*out = def;
+	if (v == NULL)
+		return true;
+	n = strtoul(v, &end, 10);
+	if (end == v || *end != '\0' || n == 0 || n > max || v[0] == '-')
+		return usage_error(e, err, _("--limit takes a whole number from 1 to %zu."), max);
+	*out = n;
+	return true;
+}
+
+const char *
+cmd_time(const struct cmd_ctx *ctx, time_t t, char out[static 26])
+{
+	out[0] = '\0';
+	if (t == 0)
+		return out;
+	if (ctx->fmt == FMT_TABLE)
+		instant_format_local(t, out);
+	else
+		instant_format_local_iso(t, out);
+	return out;
+}

@@ -1,0 +1,219 @@
+/* cmd/appt.c - appointments, slots and booking commands. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/handlers.h"
+#include "core/appt.h"
+#include "core/i18n.h"
+#include "core/xmalloc.h"
+
+static const struct out_col appt_cols[] = {
+	{ "id", N_("Id"), false },
+	{ "start", N_("Start"), false },
+	{ "end", N_("End"), false },
+	{ "status", N_("Status"), false },
+	{ "patient_id", N_("Client id"), true },
+	{ "patient_name", N_("Client"), false },
+	{ "practitioner_id", N_("Counsellor id"), true },
+	{ "practitioner_name", N_("Counsellor"), false },
+	{ "slot_id", N_("Slot"), true },
+	{ "service", N_("Service"), true },
+	{ "comment", N_("Comment"), true },
+	{ "cancel_reason", N_("Cancelled because"), true },
+};
+#define APPT_NCOLS (sizeof appt_cols / sizeof appt_cols[0])
+
+static void
+appt_values(const struct cmd_ctx *ctx, const struct appointment *a, char start[26], char end[26],
+	    const char *v[APPT_NCOLS])
+{
+	v[0] = a->id;
+	v[1] = cmd_time(ctx, a->start, start);
+	v[2] = cmd_time(ctx, a->end, end);
+	if (ctx->fmt == FMT_TABLE && a->end != 0) {
+		/* Same day: the end as HH:MM is enough for people. */
+		char hm[6];
+
+		instant_format_hm(a->end, hm);
+		memcpy(end, hm, sizeof hm);
+	}
+	v[3] = ctx->fmt == FMT_TABLE ? appt_status_label(a->status) : a->status;
+	v[4] = a->patient_id;
+	v[5] = a->patient_name;
+	v[6] = a->practitioner_id;
+	v[7] = a->practitioner_name;
+	v[8] = a->slot_id;
+	v[9] = a->service;
+	v[10] = a->comment;
+	v[11] = a->cancel_reason;
+}
+
+static void
+print_appt(struct cmd_ctx *ctx, const struct appointment *a)
+{
+	static const struct out_col record_cols[APPT_NCOLS] = {
+		{ "id", N_("Id"), false }, { "start", N_("Start"), false }, { "end", N_("End"), false },
+		{ "status", N_("Status"), false }, { "patient_id", N_("Client id"), false },
+		{ "patient_name", N_("Client"), false }, { "practitioner_id", N_("Counsellor id"), false },
+		{ "practitioner_name", N_("Counsellor"), false }, { "slot_id", N_("Slot"), false },
+		{ "service", N_("Service"), false }, { "comment", N_("Comment"), false },
+		{ "cancel_reason", N_("Cancelled because"), false },
+	};
+	const char *v[APPT_NCOLS];
+	char start[26], end[26];
+
+	appt_values(ctx, a, start, end, v);
+	if (ctx->fmt == FMT_TABLE)
+		v[2] = cmd_time(ctx, a->end, end);
+	out_record(ctx->fmt, ctx->out, record_cols, APPT_NCOLS, v, NULL);
+}
+
+HANDLER(cmd_appointments)
+{
+	struct session *s = &ctx->session;
+	struct appt_query q = { 0 };
+	struct appt_list l;
+	const char *prac = cmd_opt(e, a, "practitioner");
+	struct out o;
+
+	if (!cmd_date_range(e, a, 1, &q.from, &q.to, err))
+		return false;
+	q.patient = cmd_opt(e, a, "patient");
+	q.status = cmd_opt(e, a, "status");
+	if (prac != NULL && strcmp(prac, "all") == 0)
+		q.practitioner = NULL;
+	else if (prac == NULL && q.patient != NULL)
+		q.practitioner = NULL;  /* a client's appointments: with anyone */
+	else if ((q.practitioner = session_practitioner(s, prac, err)) == NULL)
+		return false;
+	if (!appt_query(s, &q, &l, err))
+		return false;
+	out_begin(&o, ctx->fmt, ctx->out, appt_cols, APPT_NCOLS);
+	for (size_t i = 0; i < l.n; i++) {
+		const char *v[APPT_NCOLS];
+		char start[26], end[26];
+
+		appt_values(ctx, &l.v[i], start, end, v);
+		out_row(&o, v);
+	}
+	out_end(&o, _("No appointments."));
+	appt_list_finish(&l);
+	return true;
+}
+
+HANDLER(cmd_appointment)
+{
+	struct appointment ap;
+
+	(void)e;
+	if (!appt_get(&ctx->session, a->argv[0], &ap, err))
+		return false;
+	print_appt(ctx, &ap);
+	appointment_finish(&ap);
+	return true;
+}
+
+HANDLER(cmd_slots)
+{
+	static const struct out_col cols[] = {
+		{ "id", N_("Slot"), false },
+		{ "start", N_("Start"), false },
+		{ "end", N_("End"), false },
+		{ "practitioner_id", N_("Counsellor id"), true },
+		{ "practitioner_name", N_("Counsellor"), false },
+	};
+	struct slot_query q = { 0 };
+	struct slot_list l;
+	const char *prac = cmd_opt(e, a, "practitioner");
+	struct out o;
+
+	if (!cmd_date_range(e, a, 7, &q.from, &q.to, err))
+		return false;
+	q.language = cmd_opt(e, a, "language");
+	if (prac != NULL && (q.practitioner = session_practitioner(&ctx->session, prac, err)) == NULL)
+		return false;
+	if (!slot_query(&ctx->session, &q, &l, err))
+		return false;
+	out_begin(&o, ctx->fmt, ctx->out, cols, sizeof cols / sizeof cols[0]);
+	for (size_t i = 0; i < l.n; i++) {
+		char start[26], end[26];
+		const char *v[5];
+
+		v[0] = l.v[i].slot.id;
+		v[1] = cmd_time(ctx, l.v[i].slot.start, start);
+		v[2] = cmd_time(ctx, l.v[i].slot.end, end);
+		if (ctx->fmt == FMT_TABLE)
+			instant_format_hm(l.v[i].slot.end, end);
+		v[3] = l.v[i].practitioner_id;
+		v[4] = l.v[i].practitioner_name;
+		out_row(&o, v);
+	}
+	out_end(&o, _("No free slots."));
+	slot_list_finish(&l);
+	return true;
+}
+
+/* Prints what a write did: the appointment, after a one-line confirmation on
+ * stderr for people (machine formats print the record only). */
+static bool
+done(struct cmd_ctx *ctx, struct appointment *ap, const char *what)
+{
+	if (ctx->fmt == FMT_TABLE)
+		fprintf(ctx->out, "%s\n", what);
+	print_appt(ctx, ap);
+	appointment_finish(ap);
+	return true;
+}
+
+HANDLER(cmd_book)
+{
+	struct booking b = {
+		.slot_id = cmd_opt(e, a, "slot"),
+		.patient_id = cmd_opt(e, a, "patient"),
+		.type = cmd_opt(e, a, "type"),
+		.comment = cmd_opt(e, a, "comment"),
+	};
+	struct appointment ap;
+
+	if (!appt_book(&ctx->session, &b, &ap, err))
+		return false;
+	return done(ctx, &ap, _("Booked."));
+}
+
+HANDLER(cmd_reschedule)
+{
+	struct appointment ap;
+
+	if (!appt_reschedule(&ctx->session, a->argv[0], cmd_opt(e, a, "slot"), &ap, err))
+		return false;
+	return done(ctx, &ap, _("Moved."));
+}
+
+HANDLER(cmd_cancel)
+{
+	struct appointment ap;
+
+	if (!appt_cancel(&ctx->session, a->argv[0], cmd_opt(e, a, "reason"), &ap, err))
+		return false;
+	return done(ctx, &ap, _("Cancelled; the slot is free again."));
+}
+
+HANDLER(cmd_checkin)
+{
+	struct appointment ap;
+
+	(void)e;
+	if (!appt_set_status(&ctx->session, a->argv[0], "checked-in", &ap, err))
+		return false;
+	return done(ctx, &ap, _("Checked in."));
+}
+
+HANDLER(cmd_noshow)
+{
+	struct appointment ap;
+
+	(void)e;
+	if (!appt_set_status(&ctx->session, a->argv[0], "noshow", &ap, err))
+		return false;
+	return done(ctx, &ap, _("Marked as a no-show."));
+}

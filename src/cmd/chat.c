@@ -1,0 +1,114 @@
+/* cmd/chat.c - messages: chat, send. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/handlers.h"
+#include "core/chat.h"
+#include "core/fsutil.h"
+#include "core/i18n.h"
+#include "core/xmalloc.h"
+
+static const struct out_col msg_cols[] = {
+	{ "id", N_("Id"), true },
+	{ "sent", N_("Sent"), false },
+	{ "sender_ref", N_("Sender id"), true },
+	{ "sender_name", N_("From"), false },
+	{ "status", N_("Status"), true },
+	{ "thread_id", N_("Thread"), true },
+	{ "text", N_("Message"), false },
+};
+#define MSG_NCOLS (sizeof msg_cols / sizeof msg_cols[0])
+
+static void
+msg_values(const struct cmd_ctx *ctx, const struct message *m, char sent[26], const char *v[MSG_NCOLS])
+{
+	v[0] = m->id;
+	v[1] = cmd_time(ctx, m->sent, sent);
+	v[2] = m->sender_ref;
+	v[3] = m->sender_name != NULL ? m->sender_name : m->sender_ref;
+	v[4] = m->status;
+	v[5] = m->thread_id;
+	v[6] = m->text;
+}
+
+static bool
+parse_since(const char *v, time_t *out, struct error *err)
+{
+	struct civil_date d;
+	struct error derr;
+
+	if (instant_parse(v, out) && strchr(v, 'T') != NULL)
+		return true;
+	error_clear(&derr);
+	if (date_parse(v, date_today(), &d, &derr)) {
+		*out = date_start(d);
+		return true;
+	}
+	return error_set(err, ERR_USAGE,
+			 _("'%s' is not a time; use a day (today, 2026-11-20, -7d) or an instant (2026-11-20T09:00:00Z)."), v);
+}
+
+HANDLER(cmd_chat)
+{
+	const char *since_s = cmd_opt(e, a, "since");
+	struct message_list l;
+	time_t since = 0;
+	struct out o;
+
+	if (since_s != NULL && !parse_since(since_s, &since, err))
+		return false;
+	if (!chat_query(&ctx->session, a->argv[0], since, &l, err))
+		return false;
+	out_begin(&o, ctx->fmt, ctx->out, msg_cols, MSG_NCOLS);
+	for (size_t i = 0; i < l.n; i++) {
+		const char *v[MSG_NCOLS];
+		char sent[26];
+
+		msg_values(ctx, &l.v[i], sent, v);
+		out_row(&o, v);
+	}
+	out_end(&o, _("No messages."));
+	message_list_finish(&l);
+	return true;
+}
+
+HANDLER(cmd_send)
+{
+	const char *file = cmd_opt(e, a, "file");
+	struct message m;
+	char *text = NULL;
+	size_t len;
+	bool ok;
+
+	if (a->argc == 2 && file != NULL)
+		return error_set(err, ERR_USAGE, _("Give the message as TEXT or with --file, not both."));
+	if (a->argc == 2) {
+		text = xstrdup(a->argv[1]);
+	} else {
+		text = fs_read_all(file != NULL ? file : "-", 64 * 1024 + 1, &len, err);
+		if (text == NULL)
+			return false;
+		/* A trailing newline from a file or a pipe is not part of the message. */
+		while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+			text[--len] = '\0';
+		if (memchr(text, '\0', len) != NULL) {
+			free(text);
+			return error_set(err, ERR_USAGE, _("The message holds a NUL byte; it is not text. Nothing was sent."));
+		}
+	}
+	ok = chat_send(&ctx->session, a->argv[0], text, &m, err);
+	free(text);
+	if (!ok)
+		return false;
+	if (ctx->fmt == FMT_TABLE) {
+		fprintf(ctx->out, "%s\n", _("Sent."));
+	} else {
+		const char *v[MSG_NCOLS];
+		char sent[26];
+
+		msg_values(ctx, &m, sent, v);
+		out_record(ctx->fmt, ctx->out, msg_cols, MSG_NCOLS, v, NULL);
+	}
+	message_finish(&m);
+	return true;
+}

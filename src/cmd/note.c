@@ -1,0 +1,168 @@
+/* cmd/note.c - session notes: notes, note, note add. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cmd/handlers.h"
+#include "core/fsutil.h"
+#include "core/i18n.h"
+#include "core/notes.h"
+#include "core/xmalloc.h"
+
+static const struct out_col note_cols[] = {
+	{ "id", N_("Id"), false },
+	{ "date", N_("Date"), false },
+	{ "type", N_("Type"), false },
+	{ "status", N_("Status"), false },
+	{ "author_id", N_("Author id"), true },
+	{ "author_name", N_("Author"), false },
+	{ "patient_id", N_("Client id"), true },
+	{ "language", N_("Language"), true },
+	{ "first_line", N_("Beginning"), false },
+};
+#define NOTE_NCOLS (sizeof note_cols / sizeof note_cols[0])
+
+static const char *
+kind_label(const struct cmd_ctx *ctx, const char *kind)
+{
+	if (ctx->fmt != FMT_TABLE || kind == NULL)
+		return kind;
+	if (strcmp(kind, "progress") == 0)
+		return _("progress");
+	if (strcmp(kind, "consult") == 0)
+		return _("consult");
+	return kind;
+}
+
+static const char *
+doc_status_label(const struct cmd_ctx *ctx, const char *st)
+{
+	if (ctx->fmt != FMT_TABLE || st == NULL)
+		return st;
+	if (strcmp(st, "preliminary") == 0)
+		return _("draft");
+	if (strcmp(st, "final") == 0)
+		return _("signed");
+	if (strcmp(st, "amended") == 0)
+		return _("amended");
+	return st;
+}
+
+/* The first line of the text, at most 60 bytes cut at a character boundary. */
+static char *
+first_line(const char *text)
+{
+	size_t n;
+
+	if (text == NULL)
+		return NULL;
+	n = strcspn(text, "\n");
+	if (n > 60) {
+		n = 60;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return xstrndup(text, n);
+}
+
+static void
+note_values(const struct cmd_ctx *ctx, const struct note *n, char date[26], char **first,
+	    const char *v[NOTE_NCOLS])
+{
+	*first = first_line(n->text);
+	v[0] = n->id;
+	v[1] = cmd_time(ctx, n->date, date);
+	v[2] = kind_label(ctx, n->kind);
+	v[3] = doc_status_label(ctx, n->doc_status);
+	v[4] = n->author_id;
+	v[5] = n->author_name;
+	v[6] = n->patient_id;
+	v[7] = n->language;
+	v[8] = *first;
+}
+
+HANDLER(cmd_notes)
+{
+	struct note_list l;
+	size_t limit;
+	struct out o;
+
+	if (!cmd_limit(e, a, 50, 1000, &limit, err))
+		return false;
+	if (!notes_query(&ctx->session, a->argv[0], limit, &l, err))
+		return false;
+	out_begin(&o, ctx->fmt, ctx->out, note_cols, NOTE_NCOLS);
+	for (size_t i = 0; i < l.n; i++) {
+		const char *v[NOTE_NCOLS];
+		char date[26], *first;
+
+		note_values(ctx, &l.v[i], date, &first, v);
+		out_row(&o, v);
+		free(first);
+	}
+	out_end(&o, _("No notes."));
+	note_list_finish(&l);
+	return true;
+}
+
+static void
+print_note(struct cmd_ctx *ctx, const struct note *n)
+{
+	/* The whole text follows; no "beginning" column. */
+	const char *v[NOTE_NCOLS];
+	char date[26], *first;
+	struct out_col cols[NOTE_NCOLS - 1];
+
+	memcpy(cols, note_cols, sizeof cols);
+	for (size_t i = 0; i < NOTE_NCOLS - 1; i++)
+		cols[i].machine_only = false;
+	note_values(ctx, n, date, &first, v);
+	out_record(ctx->fmt, ctx->out, cols, NOTE_NCOLS - 1, v, n->text != NULL ? n->text : "");
+	free(first);
+}
+
+HANDLER(cmd_note)
+{
+	struct note n;
+
+	(void)e;
+	if (!note_get(&ctx->session, a->argv[0], &n, err))
+		return false;
+	print_note(ctx, &n);
+	note_finish(&n);
+	return true;
+}
+
+HANDLER(cmd_note_add)
+{
+	const char *file = cmd_opt(e, a, "file");
+	struct new_note nn = {
+		.patient_id = a->argv[0],
+		.kind = cmd_opt(e, a, "type"),
+		.draft = cmd_flag(e, a, "draft"),
+	};
+	struct note n;
+	char *text;
+	size_t len;
+	bool ok;
+
+	text = fs_read_all(file != NULL ? file : "-", 1024 * 1024 + 1, &len, err);
+	if (text == NULL)
+		return false;
+	if (memchr(text, '\0', len) != NULL) {
+		free(text);
+		return error_set(err, ERR_USAGE, _("The note holds a NUL byte; it is not text. Nothing was saved."));
+	}
+	nn.text = text;
+	ok = note_create(&ctx->session, &nn, &n, err);
+	sodium_memzero(text, len);
+	free(text);
+	if (!ok)
+		return false;
+	if (ctx->fmt == FMT_TABLE)
+		fprintf(ctx->out, "%s\n", nn.draft ? _("Draft saved.") : _("Note saved."));
+	print_note(ctx, &n);
+	note_finish(&n);
+	return true;
+}

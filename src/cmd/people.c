@@ -1,0 +1,136 @@
+/* cmd/people.c - clients, and who you are: patients, patient, login, logout, whoami. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/handlers.h"
+#include "core/i18n.h"
+#include "core/people.h"
+#include "core/xmalloc.h"
+
+static const struct out_col patient_cols[] = {
+	{ "id", N_("Id"), false },
+	{ "name", N_("Name"), false },
+	{ "language", N_("Language"), false },
+	{ "birth_date", N_("Born"), false },
+	{ "gender", N_("Gender"), true },
+	{ "mrn", N_("Record number"), false },
+	{ "phone", N_("Phone"), true },
+};
+#define PATIENT_NCOLS (sizeof patient_cols / sizeof patient_cols[0])
+
+static void
+patient_values(const struct patient *p, const char *v[PATIENT_NCOLS])
+{
+	v[0] = p->id;
+	v[1] = p->name;
+	v[2] = p->language;
+	v[3] = p->birth_date;
+	v[4] = p->gender;
+	v[5] = p->mrn;
+	v[6] = p->phone;
+}
+
+HANDLER(cmd_patients)
+{
+	struct patient_list l;
+	size_t limit;
+	struct out o;
+
+	if (!cmd_limit(e, a, 50, 1000, &limit, err))
+		return false;
+	if (!patient_search(&ctx->session, cmd_opt(e, a, "search"), cmd_opt(e, a, "language"), limit,
+			    &l, err))
+		return false;
+	out_begin(&o, ctx->fmt, ctx->out, patient_cols, PATIENT_NCOLS);
+	for (size_t i = 0; i < l.n; i++) {
+		const char *v[PATIENT_NCOLS];
+
+		patient_values(&l.v[i], v);
+		out_row(&o, v);
+	}
+	out_end(&o, _("No clients found."));
+	patient_list_finish(&l);
+	return true;
+}
+
+HANDLER(cmd_patient)
+{
+	static const struct out_col cols[PATIENT_NCOLS] = {
+		{ "id", N_("Id"), false }, { "name", N_("Name"), false },
+		{ "language", N_("Language"), false }, { "birth_date", N_("Born"), false },
+		{ "gender", N_("Gender"), false }, { "mrn", N_("Record number"), false },
+		{ "phone", N_("Phone"), false },
+	};
+	struct patient p;
+	const char *v[PATIENT_NCOLS];
+
+	(void)e;
+	if (!patient_get(&ctx->session, a->argv[0], &p, err))
+		return false;
+	patient_values(&p, v);
+	out_record(ctx->fmt, ctx->out, cols, PATIENT_NCOLS, v, NULL);
+	patient_finish(&p);
+	return true;
+}
+
+HANDLER(cmd_login)
+{
+	struct session *s = &ctx->session;
+
+	if (!session_login(s, cmd_opt(e, a, "user"), cmd_flag(e, a, "client"), err))
+		return false;
+	if (ctx->fmt == FMT_TABLE)
+		fprintf(ctx->out, _("Logged in to %s as %s.\n"), s->base, s->login_user);
+	return true;
+}
+
+HANDLER(cmd_logout)
+{
+	(void)e;
+	(void)a;
+	if (!session_logout(&ctx->session, err))
+		return false;
+	if (ctx->fmt == FMT_TABLE)
+		fprintf(ctx->out, "%s\n", _("Logged out."));
+	return true;
+}
+
+HANDLER(cmd_whoami)
+{
+	static const struct out_col cols[] = {
+		{ "server", N_("Server"), false },
+		{ "user", N_("User"), false },
+		{ "practitioner_id", N_("Counsellor id"), false },
+		{ "practitioner_name", N_("Name"), false },
+		{ "credentials", N_("Credentials"), false },
+		{ "expires", N_("Expires"), false },
+	};
+	static const char *const sources[] = {
+		[AUTH_NONE] = N_("none"), [AUTH_ENV] = N_("EZRIZI_TOKEN"),
+		[AUTH_FILE] = N_("token_file"), [AUTH_LOGIN] = N_("stored login"),
+	};
+	struct session *s = &ctx->session;
+	struct practitioner p = { 0 };
+	const char *v[6], *id;
+	char exp[26];
+	struct error ignored;
+
+	(void)e;
+	(void)a;
+	if (s->access == NULL)
+		return error_set(err, ERR_AUTH, _("Not logged in; run 'ezrizi login', or set EZRIZI_TOKEN."));
+	error_clear(&ignored);
+	id = session_practitioner(s, NULL, &ignored);
+	/* Reading "me" proves the credentials work. */
+	if (id != NULL && !practitioner_get(s, id, &p, err))
+		return false;
+	v[0] = s->base;
+	v[1] = s->login_user;
+	v[2] = id;
+	v[3] = p.name;
+	v[4] = ctx->fmt == FMT_TABLE ? _(sources[s->auth]) : sources[s->auth];
+	v[5] = s->expires_at != 0 ? cmd_time(ctx, s->expires_at, exp) : NULL;
+	out_record(ctx->fmt, ctx->out, cols, 6, v, NULL);
+	practitioner_finish(&p);
+	return true;
+}

@@ -1,0 +1,600 @@
+/* http.c - HTTP on libcurl's multi interface; see include/core/http.h. */
+#include "core/http.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "config.h"
+#include "core/i18n.h"
+#include "core/utf8.h"
+#include "core/xmalloc.h"
+
+struct http_request {
+	struct http *h;
+	struct http_request *next;
+	CURL *easy;
+	struct curl_slist *headers;
+	char *method, *url, *body;
+	size_t body_len;
+	bool idempotent;
+	int attempt;
+	bool active;          /* added to the multi handle */
+	long long due_ms;     /* when waiting to retry: the monotonic time to restart */
+	bool too_large;
+	struct buf in;
+	struct http_response resp;
+	http_done_fn done;
+	void *arg;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct http {
+	CURLM *multi;
+	struct http_settings s;
+	char *ca_file;
+	struct http_request *reqs;
+	bool debug;
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+http_settings_default(struct http_settings *s)
+{
+	s->ca_file = NULL;
+	s->connect_timeout = 15;
+	s->low_speed_time = 60;
+	s->max_response = 32u * 1024 * 1024;
+	s->retries = 4;
+	s->backoff_base_ms = 250;
+	s->backoff_cap_ms = 30000;
+}
+
+struct http *
+http_create(const struct http_settings *s)
+{
+	static bool global_done;
+	struct http *h;
+	const char *dbg;
+
+	if (!global_done) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		global_done = true;
+	}
+	h = xcalloc(1, sizeof *h);
+	h->s = *s;
+	h->ca_file = xstrdup(s->ca_file);
+	h->s.ca_file = h->ca_file;
+	h->multi = curl_multi_init();
+	if (h->multi == NULL)
+		abort();
+	dbg = getenv("EZRIZI_DEBUG");
+	h->debug = dbg != NULL && strstr(dbg, "http") != NULL;
+	return h;
+}
+
+static void
+response_clear(struct http_response *r)
+{
+	free(r->etag);
+	free(r->location);
+	free(r->content_type);
+	memset(r, 0, sizeof *r);
+	r->retry_after = -1;
+}
+
+static void
+request_free(struct http_request *req)
+{
+	if (req->active)
+		curl_multi_remove_handle(req->h->multi, req->easy);
+	curl_easy_cleanup(req->easy);
+	curl_slist_free_all(req->headers);
+	free(req->method);
+	free(req->url);
+	if (req->body != NULL)
+		sodium_memzero(req->body, req->body_len);
+	free(req->body);
+	buf_finish(&req->in);
+	response_clear(&req->resp);
+	free(req);
+}
+
+static void
+request_unlink(struct http_request *req)
+{
+	struct http_request **pp;
+
+	for (pp = &req->h->reqs; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == req) {
+			*pp = req->next;
+			return;
+		}
+	}
+}
+
+void
+http_destroy(struct http *h)
+{
+	if (h == NULL)
+		return;
+	while (h->reqs != NULL) {
+		struct http_request *req = h->reqs;
+
+		h->reqs = req->next;
+		request_free(req);
+	}
+	curl_multi_cleanup(h->multi);
+	free(h->ca_file);
+	free(h);
+}
+
+static size_t
+on_write(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct http_request *req = arg;
+	size_t n = size * nmemb;
+
+	if (req->in.len + n > req->h->s.max_response) {
+		req->too_large = true;
+		return 0;  /* curl aborts the transfer */
+	}
+	buf_add(&req->in, data, n);
+	return n;
+}
+
+static char *
+header_value(const char *line, size_t len, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *v, *end;
+
+	if (len <= nl || line[nl] != ':')
+		return NULL;
+	for (size_t i = 0; i < nl; i++) {
+		if (ascii_tolower((unsigned char)line[i]) != name[i])
+			return NULL;
+	}
+	v = line + nl + 1;
+	end = line + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	return xstrndup(v, (size_t)(end - v));
+}
+
+static long
+parse_retry_after(const char *v)
+{
+	char *end;
+	long n;
+	struct tm tm;
+
+	n = strtol(v, &end, 10);
+	if (end != v && *end == '\0' && n >= 0)
+		return n;
+	/* An HTTP-date: "Wed, 21 Oct 2015 07:28:00 GMT" */
+	memset(&tm, 0, sizeof tm);
+	if (strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm) != NULL) {
+		long d = (long)(timegm(&tm) - time(NULL));
+		return d > 0 ? d : 0;
+	}
+	return -1;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct http_request *req = arg;
+	size_t n = size * nmemb;
+	char *v;
+
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+		/* A new response (after a 100 Continue, say): forget the old headers. */
+		response_clear(&req->resp);
+		return n;
+	}
+	if ((v = header_value(data, n, "etag")) != NULL) {
+		free(req->resp.etag);
+		req->resp.etag = v;
+	} else if ((v = header_value(data, n, "location")) != NULL) {
+		free(req->resp.location);
+		req->resp.location = v;
+	} else if ((v = header_value(data, n, "content-type")) != NULL) {
+		free(req->resp.content_type);
+		req->resp.content_type = v;
+	} else if ((v = header_value(data, n, "retry-after")) != NULL) {
+		req->resp.retry_after = parse_retry_after(v);
+		free(v);
+	}
+	return n;
+}
+
+static void
+add_header(struct http_request *req, const char *name, const char *value)
+{
+	char *line;
+
+	if (value == NULL)
+		return;
+	line = xasprintf("%s: %s", name, value);
+	req->headers = curl_slist_append(req->headers, line);
+	if (req->headers == NULL)
+		abort();
+	sodium_memzero(line, strlen(line));
+	free(line);
+}
+
+static void
+setup_easy(struct http *h, struct http_request *req, const struct http_request_opts *o)
+{
+	CURL *e = req->easy;
+
+	curl_easy_setopt(e, CURLOPT_URL, req->url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "ezrizi/" EZRIZI_VERSION);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, h->s.connect_timeout);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, h->s.low_speed_time);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->s.max_response);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->s.ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->s.ca_file);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->errbuf);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, req);
+	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+	if (req->body != NULL) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+	} else if (strcmp(req->method, "GET") == 0) {
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	}
+	add_header(req, "Accept", o->accept);
+	add_header(req, "Content-Type", o->content_type);
+	add_header(req, "If-Match", o->if_match);
+	add_header(req, "If-None-Match", o->if_none_match);
+	add_header(req, "If-None-Exist", o->if_none_exist);
+	add_header(req, "Prefer", o->prefer);
+	if (o->bearer != NULL) {
+		char *v = xasprintf("Bearer %s", o->bearer);
+
+		add_header(req, "Authorization", v);
+		sodium_memzero(v, strlen(v));
+		free(v);
+	}
+	/* No "Expect: 100-continue" round trip on a slow link. */
+	req->headers = curl_slist_append(req->headers, "Expect:");
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, req->headers);
+}
+
+static void
+request_activate(struct http_request *req)
+{
+	req->too_large = false;
+	req->errbuf[0] = '\0';
+	buf_reset(&req->in);
+	response_clear(&req->resp);
+	req->due_ms = 0;
+	req->attempt++;
+	if (curl_multi_add_handle(req->h->multi, req->easy) != CURLM_OK)
+		abort();
+	req->active = true;
+}
+
+struct http_request *
+http_start(struct http *h, const struct http_request_opts *o, http_done_fn done, void *arg)
+{
+	struct http_request *req = xcalloc(1, sizeof *req);
+
+	req->h = h;
+	req->easy = curl_easy_init();
+	if (req->easy == NULL)
+		abort();
+	req->method = xstrdup(o->method != NULL ? o->method : "GET");
+	req->url = xstrdup(o->url);
+	if (o->body != NULL) {
+		req->body = xmalloc(o->body_len + 1);
+		memcpy(req->body, o->body, o->body_len);
+		req->body[o->body_len] = '\0';
+		req->body_len = o->body_len;
+	}
+	req->idempotent = o->idempotent;
+	req->done = done;
+	req->arg = arg;
+	buf_init(&req->in);
+	response_clear(&req->resp);
+	setup_easy(h, req, o);
+	req->next = h->reqs;
+	h->reqs = req;
+	request_activate(req);
+	return req;
+}
+
+void
+http_cancel(struct http *h, struct http_request *req)
+{
+	(void)h;
+	if (req == NULL)
+		return;
+	request_unlink(req);
+	request_free(req);
+}
+
+static bool
+status_retryable(long status)
+{
+	return status == 429 || status == 500 || status == 502 || status == 503 ||
+	       status == 504;
+}
+
+static bool
+curl_retryable(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static long
+backoff_ms(const struct http *h, int attempt, long retry_after)
+{
+	long cap = h->s.backoff_cap_ms, d;
+
+	if (retry_after >= 0) {
+		/* The server said when; never wait longer than two minutes on its word. */
+		d = retry_after > 120 ? 120000 : retry_after * 1000;
+		return d;
+	}
+	d = h->s.backoff_base_ms;
+	for (int i = 1; i < attempt && d < cap; i++)
+		d *= 2;
+	if (d > cap)
+		d = cap;
+	/* Full jitter, but never less than half, so retries do not pile up at once. */
+	return d / 2 + (long)randombytes_uniform((uint32_t)(d / 2 + 1));
+}
+
+/* "https://host:port" of the request, for messages: never the path or query. */
+static char *
+url_origin(const char *url)
+{
+	const char *p = strstr(url, "://");
+	size_t n;
+
+	if (p == NULL)
+		return xstrdup(url);
+	p += 3;
+	n = strcspn(p, "/?#");
+	return xstrndup(url, (size_t)(p - url) + n);
+}
+
+static void
+network_error(struct http_request *req, CURLcode rc, struct error *err)
+{
+	char *origin = url_origin(req->url);
+	const char *why = req->errbuf[0] != '\0' ? req->errbuf : curl_easy_strerror(rc);
+
+	if (req->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+		error_set(err, ERR_FAILED,
+			  _("The answer from %s is larger than %zu MiB; ask for less, or raise max_response_mb in the config."),
+			  origin, req->h->s.max_response / (1024 * 1024));
+	} else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
+		error_set(err, ERR_NETWORK,
+			  _("Cannot verify the identity of %s (%s); if your clinic uses its own certificate authority, set ca_file in the config."),
+			  origin, why);
+	} else {
+		error_set(err, ERR_NETWORK,
+			  _("Cannot reach %s (%s); check the network and the server address, then try again."),
+			  origin, why);
+	}
+	free(origin);
+}
+
+static void
+request_finish(struct http *h, struct http_request *req, CURLcode rc)
+{
+	struct error err;
+	long status = 0;
+	long delay;
+
+	curl_multi_remove_handle(h->multi, req->easy);
+	req->active = false;
+	error_clear(&err);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (h->debug)
+		fprintf(stderr, "ezrizi: http %s %s -> %ld (curl %d, attempt %d)\n", req->method,
+			req->url, status, (int)rc, req->attempt);
+	if (req->idempotent && !req->too_large && req->attempt <= h->s.retries &&
+	    ((rc != CURLE_OK && curl_retryable(rc)) || (rc == CURLE_OK && status_retryable(status)))) {
+		delay = backoff_ms(h, req->attempt, rc == CURLE_OK ? req->resp.retry_after : -1);
+		req->due_ms = now_ms() + delay;
+		return;
+	}
+	if (rc != CURLE_OK) {
+		network_error(req, rc, &err);
+	} else {
+		req->resp.status = status;
+		req->resp.body = req->in.data;
+		req->resp.body_len = req->in.len;
+	}
+	request_unlink(req);
+	req->done(&req->resp, &err, req->arg);
+	req->resp.body = NULL;
+	request_free(req);
+}
+
+static long long
+next_due(const struct http *h)
+{
+	long long due = 0;
+
+	for (const struct http_request *r = h->reqs; r != NULL; r = r->next) {
+		if (!r->active && r->due_ms != 0 && (due == 0 || r->due_ms < due))
+			due = r->due_ms;
+	}
+	return due;
+}
+
+static void
+restart_due(struct http *h)
+{
+	long long now = now_ms();
+
+	for (struct http_request *r = h->reqs; r != NULL; r = r->next) {
+		if (!r->active && r->due_ms != 0 && r->due_ms <= now)
+			request_activate(r);
+	}
+}
+
+int
+http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int max_wait_ms)
+{
+	long timeout = max_wait_ms;
+	long curl_to = -1;
+	long long due = next_due(h);
+	int running = 0, numfds, left = 0;
+	CURLMsg *msg;
+
+	curl_multi_timeout(h->multi, &curl_to);
+	if (curl_to >= 0 && curl_to < timeout)
+		timeout = curl_to;
+	if (due != 0) {
+		long long d = due - now_ms();
+
+		if (d < 0)
+			d = 0;
+		if (d < timeout)
+			timeout = (long)d;
+	}
+	for (unsigned i = 0; i < n_extra; i++)
+		extra[i].revents = 0;
+	curl_multi_poll(h->multi, extra, n_extra, (int)timeout, &numfds);
+	curl_multi_perform(h->multi, &running);
+	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+		struct http_request *req = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&req);
+		request_finish(h, req, msg->data.result);
+	}
+	restart_due(h);
+	running = 0;
+	for (const struct http_request *r = h->reqs; r != NULL; r = r->next)
+		running++;
+	return running;
+}
+
+void
+http_wait(struct http *h, const bool *done)
+{
+	while (!*done)
+		http_step(h, NULL, 0, 1000);
+}
+
+struct sync_state {
+	bool done;
+	bool ok;
+	struct http_response *resp;
+	struct error *err;
+};
+
+static void
+sync_done(const struct http_response *resp, const struct error *err, void *arg)
+{
+	struct sync_state *st = arg;
+
+	st->done = true;
+	if (err->kind != ERR_NONE) {
+		if (st->err != NULL)
+			*st->err = *err;
+		st->ok = false;
+		return;
+	}
+	st->ok = true;
+	st->resp->status = resp->status;
+	st->resp->body = xmalloc(resp->body_len + 1);
+	if (resp->body_len > 0)
+		memcpy(st->resp->body, resp->body, resp->body_len);
+	st->resp->body[resp->body_len] = '\0';
+	st->resp->body_len = resp->body_len;
+	st->resp->etag = xstrdup(resp->etag);
+	st->resp->location = xstrdup(resp->location);
+	st->resp->content_type = xstrdup(resp->content_type);
+	st->resp->retry_after = resp->retry_after;
+}
+
+bool
+http_request_sync(struct http *h, const struct http_request_opts *o, struct http_response *resp,
+		  struct error *err)
+{
+	struct sync_state st = { .done = false, .ok = false, .resp = resp, .err = err };
+
+	memset(resp, 0, sizeof *resp);
+	resp->retry_after = -1;
+	http_start(h, o, sync_done, &st);
+	http_wait(h, &st.done);
+	return st.ok;
+}
+
+void
+http_response_finish(struct http_response *resp)
+{
+	free(resp->body);
+	response_clear(resp);
+}
+
+char *
+http_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b;
+
+	buf_init(&b);
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			buf_addc(&b, (char)*p);
+		} else {
+			buf_addc(&b, '%');
+			buf_addc(&b, hex[*p >> 4]);
+			buf_addc(&b, hex[*p & 15]);
+		}
+	}
+	return buf_steal(&b);
+}

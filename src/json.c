@@ -1,0 +1,106 @@
+/* json.c - see include/core/json.h. */
+#include "core/json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/jsoncheck.h"
+
+cJSON *
+json_parse(const char *text, size_t len, const char *what, struct error *err)
+{
+	struct json_limits lim = JSON_LIMITS_DEFAULT;
+	struct json_check_result res;
+	cJSON *root;
+
+	if (!json_check(text, len, &lim, &res)) {
+		/* TRANSLATORS: "the answer from the server is not valid JSON (nested too deeply) at byte 12" */
+		error_set(err, ERR_FAILED, _("%s cannot be read (%s at byte %zu); nothing was changed."),
+			  what, json_problem_str(res.problem), res.offset);
+		return NULL;
+	}
+	root = cJSON_ParseWithLength(text, len);
+	if (root == NULL) {
+		error_set(err, ERR_FAILED, _("%s cannot be read (%s at byte %zu); nothing was changed."),
+			  what, json_problem_str(JSON_SYNTAX), (size_t)0);
+	}
+	return root;
+}
+
+static const cJSON *
+field_typed(struct json_ctx *ctx, const cJSON *obj, const char *key, int type,
+	    const char *type_name)
+{
+	const cJSON *it;
+
+	if (obj == NULL || ctx->failed)
+		return NULL;
+	it = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (it == NULL || cJSON_IsNull(it))
+		return NULL;
+	if ((it->type & 0xFF) != type) {
+		ctx->failed = true;
+		/* TRANSLATORS: "Appointment/12: the field 'start' is not a string; the server sent data ezrizi cannot use." */
+		error_set(ctx->err, ERR_FAILED,
+			  _("%s/%s: the field '%s' is not %s; the server sent data ezrizi cannot use."),
+			  ctx->type, ctx->id != NULL ? ctx->id : "?", key, type_name);
+		return NULL;
+	}
+	return it;
+}
+
+const char *
+json_str(struct json_ctx *ctx, const cJSON *obj, const char *key)
+{
+	const cJSON *it = field_typed(ctx, obj, key, cJSON_String, _("a string"));
+
+	return it != NULL ? it->valuestring : NULL;
+}
+
+const cJSON *
+json_obj(struct json_ctx *ctx, const cJSON *obj, const char *key)
+{
+	return field_typed(ctx, obj, key, cJSON_Object, _("an object"));
+}
+
+const cJSON *
+json_arr(struct json_ctx *ctx, const cJSON *obj, const char *key)
+{
+	return field_typed(ctx, obj, key, cJSON_Array, _("a list"));
+}
+
+double
+json_num(struct json_ctx *ctx, const cJSON *obj, const char *key, double def)
+{
+	const cJSON *it = field_typed(ctx, obj, key, cJSON_Number, _("a number"));
+
+	return it != NULL ? it->valuedouble : def;
+}
+
+void
+json_put(cJSON *obj, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		abort();
+	if (cJSON_GetObjectItemCaseSensitive(obj, key) != NULL)
+		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item);
+	else
+		cJSON_AddItemToObject(obj, key, item);
+}
+
+void
+json_put_str(cJSON *obj, const char *key, const char *value)
+{
+	json_put(obj, key, cJSON_CreateString(value));
+}
+
+char *
+json_print(const cJSON *item)
+{
+	char *s = cJSON_PrintUnformatted(item);
+
+	if (s == NULL)
+		abort();
+	return s;
+}

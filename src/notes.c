@@ -1,0 +1,226 @@
+/* notes.c - session notes; see include/core/notes.h. */
+#include "core/notes.h"
+#include "core/people.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/date.h"
+#include "core/http.h"
+#include "core/i18n.h"
+#include "core/json.h"
+#include "core/utf8.h"
+#include "core/xmalloc.h"
+
+#define MAX_NOTE_BYTES (1024 * 1024)
+
+static int
+note_cmp(const void *pa, const void *pb)
+{
+	const struct note *a = pa, *b = pb;
+
+	if (a->date != b->date)
+		return a->date > b->date ? -1 : 1;  /* newest first */
+	return strcmp(b->id, a->id);
+}
+
+static void
+fill_authors(struct note *n, const struct names *names)
+{
+	const char *name = names_get(names, "Practitioner", n->author_id);
+
+	if (name != NULL) {
+		free(n->author_name);
+		n->author_name = xstrdup(name);
+	}
+}
+
+bool
+notes_query(struct session *s, const char *patient_id, size_t max, struct note_list *out,
+	    struct error *err)
+{
+	char *ref = xasprintf("Patient/%s", patient_id), *e = http_escape(ref);
+	char *path = xasprintf("DocumentReference?subject=%s&_sort=-date&_count=%zu"
+			       "&_include=DocumentReference:author", e, max < 100 ? max : 100);
+	struct names *names;
+	cJSON *all;
+	const cJSON *res;
+	bool ok = true;
+
+	memset(out, 0, sizeof *out);
+	all = fhir_search(s, path, max, err);
+	free(ref);
+	free(e);
+	free(path);
+	if (all == NULL)
+		return false;
+	names = names_create();
+	names_add_resources(names, all);
+	out->v = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->v);
+	cJSON_ArrayForEach(res, all) {
+		const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
+		struct note *n = &out->v[out->n];
+
+		if (!cJSON_IsString(rt) || strcmp(rt->valuestring, "DocumentReference") != 0)
+			continue;
+		if (!note_from_json(res, n, err)) {
+			ok = false;
+			break;
+		}
+		if (n->status != NULL && strcmp(n->status, "entered-in-error") == 0) {
+			note_finish(n);
+			continue;
+		}
+		fill_authors(n, names);
+		out->n++;
+	}
+	names_destroy(names);
+	cJSON_Delete(all);
+	if (!ok) {
+		note_list_finish(out);
+		return false;
+	}
+	qsort(out->v, out->n, sizeof *out->v, note_cmp);
+	if (out->n > max) {
+		for (size_t i = max; i < out->n; i++)
+			note_finish(&out->v[i]);
+		out->n = max;
+	}
+	return true;
+}
+
+void
+note_list_finish(struct note_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		note_finish(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+bool
+note_get(struct session *s, const char *id, struct note *out, struct error *err)
+{
+	cJSON *res = fhir_read(s, "DocumentReference", id, NULL, err);
+	struct error ignored;
+	bool ok;
+
+	if (res == NULL)
+		return false;
+	ok = note_from_json(res, out, err);
+	cJSON_Delete(res);
+	if (ok && out->author_name == NULL && out->author_id != NULL) {
+		cJSON *p;
+
+		error_clear(&ignored);
+		if ((p = fhir_read(s, "Practitioner", out->author_id, NULL, &ignored)) != NULL) {
+			out->author_name = human_name(cJSON_GetObjectItemCaseSensitive(p, "name"));
+			cJSON_Delete(p);
+		}
+	}
+	return ok;
+}
+
+static cJSON *
+coding_concept(const char *system, const char *code, const char *display)
+{
+	cJSON *cc = cJSON_CreateObject(), *c = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+
+	json_put_str(c, "system", system);
+	json_put_str(c, "code", code);
+	json_put_str(c, "display", display);
+	cJSON_AddItemToArray(arr, c);
+	json_put(cc, "coding", arr);
+	return cc;
+}
+
+static cJSON *
+note_resource(const struct new_note *n, const char *me, const char *request_id)
+{
+	bool consult = n->kind != NULL && strcmp(n->kind, "consult") == 0;
+	cJSON *d = cJSON_CreateObject(), *arr, *idf, *content, *att;
+	size_t len = strlen(n->text);
+	size_t b64len = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = xmalloc(b64len), now[21];
+
+	json_put_str(d, "resourceType", "DocumentReference");
+	idf = cJSON_CreateObject();
+	json_put_str(idf, "system", "urn:ezrizi:request");
+	json_put_str(idf, "value", request_id);
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, idf);
+	json_put(d, "identifier", arr);
+	json_put_str(d, "status", "current");
+	json_put_str(d, "docStatus", n->draft ? "preliminary" : "final");
+	json_put(d, "type", consult ? coding_concept("http://loinc.org", "11488-4", "Consult note")
+				    : coding_concept("http://loinc.org", "11506-3", "Progress note"));
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, coding_concept(
+		"http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+		"clinical-note", "Clinical Note"));
+	json_put(d, "category", arr);
+	json_put(d, "subject", fhir_reference("Patient", n->patient_id, NULL));
+	instant_format_utc(clock_now(), now);
+	json_put_str(d, "date", now);
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, fhir_reference("Practitioner", me, NULL));
+	json_put(d, "author", arr);
+	if (!n->draft) {
+		json_put(d, "authenticator", fhir_reference("Practitioner", me, NULL));
+	}
+	sodium_bin2base64(b64, b64len, (const unsigned char *)n->text, len,
+			  sodium_base64_VARIANT_ORIGINAL);
+	att = cJSON_CreateObject();
+	json_put_str(att, "contentType", "text/plain; charset=utf-8");
+	json_put_str(att, "data", b64);
+	json_put_str(att, "creation", now);
+	content = cJSON_CreateObject();
+	json_put(content, "attachment", att);
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, content);
+	json_put(d, "content", arr);
+	sodium_memzero(b64, b64len);
+	free(b64);
+	return d;
+}
+
+bool
+note_create(struct session *s, const struct new_note *n, struct note *out, struct error *err)
+{
+	struct fhir_opts o = { .idempotent = true };
+	struct fhir_result r;
+	struct patient pat;
+	const char *me;
+	char request_id[37], *ine;
+	cJSON *res;
+	bool ok;
+
+	if (n->kind != NULL && strcmp(n->kind, "progress") != 0 && strcmp(n->kind, "consult") != 0)
+		return error_set(err, ERR_USAGE, _("'%s' is not a note type; use progress or consult."), n->kind);
+	if (n->text == NULL || n->text[strspn(n->text, " \t\r\n")] == '\0')
+		return error_set(err, ERR_USAGE, _("The note is empty; nothing was saved."));
+	if (strlen(n->text) > MAX_NOTE_BYTES || !utf8_valid(n->text, strlen(n->text)))
+		return error_set(err, ERR_USAGE, _("The note is not UTF-8 text of at most 1 MiB; nothing was saved."));
+	if ((me = session_practitioner(s, NULL, err)) == NULL)
+		return false;
+	if (!patient_get(s, n->patient_id, &pat, err))
+		return false;
+	patient_finish(&pat);
+	fhir_uuid(request_id);
+	ine = xasprintf("identifier=urn:ezrizi:request|%s", request_id);
+	o.if_none_exist = ine;
+	res = note_resource(n, me, request_id);
+	ok = fhir_call(s, "POST", "DocumentReference", res, &o, &r, err);
+	cJSON_Delete(res);
+	free(ine);
+	if (!ok)
+		return false;
+	ok = r.json != NULL && note_from_json(r.json, out, err);
+	if (r.json == NULL)
+		error_set(err, ERR_FAILED, _("The server did not send the note back; look with 'ezrizi notes'."));
+	fhir_result_finish(&r);
+	return ok;
+}
