@@ -78,6 +78,11 @@ static const struct cmd_option send_opts[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
+static const struct cmd_option help_opts[] = {
+	{ "roff", NULL, N_("print the command list as the man page's roff source"), 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
 static const struct cmd_option login_opts[] = {
 	{ "user", N_("NAME"), N_("the username (default: the config's username)"), OPT_VALUE },
 	{ "client", NULL, N_("log in as a script, with client_id and its secret"), 0 },
@@ -92,7 +97,7 @@ static const struct cmd_entry table[] = {
 	{ "cancel", N_("ID"), N_("Cancel an appointment and free its slot."), cancel_opts, 1, 1, true, cmd_cancel },
 	{ "chat", N_("PATIENT-ID"), N_("Show the messages with a client."), chat_opts, 1, 1, true, cmd_chat },
 	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), no_opts, 1, 1, true, cmd_checkin },
-	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), no_opts, 0, 2, false, cmd_help_cmd },
+	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), help_opts, 0, 2, false, cmd_help_cmd },
 	{ "login", NULL, N_("Log in to the server and keep the session."), login_opts, 0, 0, true, cmd_login },
 	{ "logout", NULL, N_("Forget the stored login."), no_opts, 0, 0, true, cmd_logout },
 	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), no_opts, 1, 1, true, cmd_noshow },
@@ -438,7 +443,10 @@ cmd_help_cmd(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_ar
 {
 	char *name = NULL;
 
-	(void)e;
+	if (cmd_flag(e, a, "roff")) {
+		cmd_help_roff(ctx->out);
+		return true;
+	}
 	if (a->argc == 2)
 		name = xasprintf("%s %s", a->argv[0], a->argv[1]);
 	else if (a->argc == 1)

@@ -21,7 +21,8 @@ static const struct cp_range hidden[] = {
 	{ 0x00ad, 0x00ad },  /* soft hyphen */
 	{ 0x061c, 0x061c },  /* Arabic letter mark */
 	{ 0x180e, 0x180e },  /* Mongolian vowel separator */
-	{ 0x200b, 0x200f },  /* zero width space/non-joiner/joiner, LRM, RLM */
+	{ 0x200b, 0x200b },  /* zero width space (ZWNJ and ZWJ pass: Urdu and emoji need them) */
+	{ 0x200e, 0x200f },  /* LRM, RLM */
 	{ 0x2028, 0x2029 },  /* line and paragraph separators */
 	{ 0x202a, 0x202e },  /* bidi embeddings and overrides */
 	{ 0x2060, 0x206f },  /* word joiner, invisible operators, isolates, deprecated */

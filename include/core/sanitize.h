@@ -17,13 +17,15 @@ enum {
  *   "^M" for CR, etc. (\n and \t as the flags say; \t otherwise becomes a space);
  * - C1 controls (U+0080..U+009F), bidi embeddings, overrides and isolates
  *   (U+202A..U+202E, U+2066..U+2069), marks (U+200E, U+200F, U+061C), zero-width
- *   and invisible characters (U+200B..U+200D, U+2060..U+2064, U+FEFF, U+00AD soft
- *   hyphen, U+180E, U+FFF9..U+FFFB) and other format/line/paragraph separators
+ *   and invisible characters (U+200B, U+2060..U+206F, U+FEFF, U+00AD soft hyphen,
+ *   U+180E, U+FFF9..U+FFFB, the tag characters U+E0000..U+E007F) and other format/line/paragraph separators
  *   (U+2028, U+2029) become the visible placeholder "<U+XXXX>" (upper-case hex,
  *   at least 4 digits);
  * - each byte of invalid UTF-8 (overlong, surrogate, > U+10FFFF, truncated)
  *   becomes U+FFFD.
- * Everything else, including every script's letters and combining marks, passes
+ * Everything else, including every script's letters and combining marks, and the
+ * zero-width non-joiner and joiner (U+200C, U+200D) that Urdu, Persian and emoji
+ * sequences need, passes
  * unchanged. NULL in gives "" out. len is the input length in bytes; pass
  * (size_t)-1 for a NUL-terminated string. */
 char *sanitize_display(const char *s, size_t len, unsigned flags);

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Batch mode against the demo platform: every command, and bad input.
+# Usage: tests/batch/commands.sh [path/to/ezrizi]
+. "$(dirname "$0")/../lib.sh"
+EZRIZI=${1:-$EZRIZI}
+export TZ=Asia/Kuala_Lumpur
+platform_start
+config_user amina
+cat >>"$XDG_CONFIG_HOME/ezrizi/config" <<CFG
+[profile down]
+server = http://127.0.0.1:9/fhir/R4
+retries = 0
+connect_timeout = 2
+CFG
+ez() { "$EZRIZI" "$@"; }
+today=$(date +%F)
+
+# ---- logging in ----
+expect "whoami before login says how to log in" 5 "ezrizi login" ez whoami
+expect "login" 0 "Logged in" ez login
+perm=$(stat -c %a "$XDG_DATA_HOME/ezrizi/login-default.json")
+[ "$perm" = 600 ] && ok "stored login is 0600" || fail "stored login is 0600" "mode $perm"
+expect "whoami names the counsellor" 0 "prac-amina" ez whoami
+me=$(ez --format json whoami | jq -r .practitioner_id)
+
+# ---- appointments ----
+json=$(ez --format json appointments)
+n=$(printf '%s\n' "$json" | grep -c '^{')
+[ "$n" -ge 3 ] && ok "today's appointments ($n)" || fail "today's appointments" "$n rows: $json"
+bad=$(printf '%s\n' "$json" | jq -r "select(.practitioner_id != \"$me\" or (.start | startswith(\"$today\") | not)) | .id")
+[ -z "$bad" ] && ok "all mine and today" || fail "all mine and today" "$bad"
+fields=$(printf '%s\n' "$json" | head -n1 | jq -r 'keys_unsorted | join(",")')
+[ "$fields" = "id,start,end,status,patient_id,patient_name,practitioner_id,practitioner_name,slot_id,service,comment,cancel_reason" ] &&
+	ok "appointment json fields" || fail "appointment json fields" "$fields"
+missing=$(printf '%s\n' "$json" | jq -r 'select(.patient_name == null or .practitioner_name == null) | .id')
+[ -z "$missing" ] && ok "names filled in" || fail "names filled in" "$missing"
+expect "tsv header" 0 "^id	start	end	status" ez --format tsv appointments
+expect "table" 0 "Client" ez appointments
+expect "everyone's week" 0 "^\{" ez --format json appointments --from today --to +6d --practitioner all
+expect "malformed date" 2 "not a date" ez appointments --date 2026-02-30
+expect "misspelt day" 2 "tomorow" ez appointments --date tomorow
+expect "date and from together" 2 "not both" ez appointments --date today --from today
+expect "range backwards" 2 "ends before" ez appointments --from +3d --to today
+appt=$(printf '%s\n' "$json" | head -n1 | jq -r .id)
+expect "one appointment" 0 "Counsellor" ez appointment "$appt"
+expect "unknown appointment" 3 "no Appointment" ez appointment no-such-appt
+expect "invalid id" 2 "not a valid" ez appointment 'a/b'
+
+# ---- commands and options ----
+expect "help lists commands" 0 "reschedule" ez help
+expect "help for one" 0 "--slot ID" ez help book
+expect "help unknown" 2 "not an ezrizi command" ez help nosuch
+expect "unknown command" 2 "not an ezrizi command" ez frobnicate
+expect "unknown option" 2 "Unknown option --nope" ez appointments --nope
+expect "missing required option" 2 "--patient is required" ez book --slot x
+expect "too many arguments" 2 "Too many" ez appointment a b
+expect "bad format" 2 "not an output format" ez --format xml appointments
+expect "version" 0 "^ezrizi [0-9]" ez --version
+
+# ---- patients ----
+pjson=$(ez --format json patients --limit 300)
+pn=$(printf '%s\n' "$pjson" | grep -c '^{')
+[ "$pn" -ge 200 ] && ok "200+ patients ($pn)" || fail "200+ patients" "$pn"
+pid=$(printf '%s\n' "$pjson" | jq -r 'select(.language == "tr") | .id' | head -n1)
+pname=$(ez --format json patient "$pid" | jq -r .name)
+part=$(printf '%s' "$pname" | cut -d' ' -f1)
+expect "search by name" 0 "$pid" ez --format tsv patients --search "$part"
+notr=$(ez --format json patients --language tr | jq -r 'select(.language != "tr") | .id')
+[ -z "$notr" ] && ok "patients by language" || fail "patients by language" "$notr"
+expect "unknown patient" 3 "no Patient" ez patient pat-nope
+expect "bad limit" 2 "--limit" ez patients --limit 0
+
+# ---- slots ----
+sjson=$(ez --format json slots --from +1d --to +7d)
+sn=$(printf '%s\n' "$sjson" | grep -c '^{')
+[ "$sn" -ge 20 ] && ok "free slots ($sn)" || fail "free slots" "$sn"
+other=$(ez --format json slots --practitioner "$me" --from +1d --to +7d | jq -r "select(.practitioner_id != \"$me\") | .id")
+[ -z "$other" ] && ok "slots of one counsellor" || fail "slots of one counsellor" "$other"
+urdu=$(ez --format json slots --language ur --from +1d --to +7d | jq -r .practitioner_id | sort -u)
+[ -n "$urdu" ] && ok "slots by language" || fail "slots by language" "none"
+for p in $urdu; do
+	curl -sf -H "Authorization: Bearer $(jq -r .access_token "$XDG_DATA_HOME/ezrizi/login-default.json")" \
+		"$BASE/Practitioner/$p" | jq -e '[.communication[].coding[].code] | index("ur")' >/dev/null ||
+		fail "slot counsellor speaks ur" "$p"
+done
+
+# ---- booking ----
+slot=$(printf '%s\n' "$sjson" | sed -n 3p | jq -r .id)
+slot2=$(printf '%s\n' "$sjson" | sed -n 4p | jq -r .id)
+slot3=$(printf '%s\n' "$sjson" | sed -n 5p | jq -r .id)
+b=$(ez --format json book --slot "$slot" --patient "$pid" --type followup --comment "first visit")
+[ "$(printf '%s' "$b" | jq -r .status)/$(printf '%s' "$b" | jq -r .slot_id)/$(printf '%s' "$b" | jq -r .patient_id)" = "booked/$slot/$pid" ] &&
+	ok "book" || fail "book" "$b"
+new=$(printf '%s' "$b" | jq -r .id)
+ez --format json slots --from +1d --to +7d | grep -q "\"$slot\"" && fail "booked slot is no longer free" "$slot" || ok "booked slot is no longer free"
+expect "booking a taken slot" 4 "just taken" ez book --slot "$slot" --patient "$pid"
+expect "booking for an unknown client" 3 "no Patient" ez book --slot "$slot2" --patient pat-nope
+expect "booking an unknown slot" 3 "no Slot" ez book --slot slot-nope --patient "$pid"
+expect "bad type" 2 "not an appointment type" ez book --slot "$slot2" --patient "$pid" --type sometime
+r=$(ez --format json reschedule "$new" --slot "$slot2" | jq -r .slot_id)
+[ "$r" = "$slot2" ] && ok "reschedule" || fail "reschedule" "$r"
+ez --format json slots --from +1d --to +7d | grep -q "\"$slot\"" && ok "old slot freed" || fail "old slot freed" "$slot"
+expect "check in" 0 "checked-in" ez --format json checkin "$new"
+expect "check in twice is fine" 0 "checked-in" ez --format json checkin "$new"
+c=$(ez --format json cancel "$new" --reason "client unwell")
+[ "$(printf '%s' "$c" | jq -r .status)/$(printf '%s' "$c" | jq -r .cancel_reason)" = "cancelled/client unwell" ] &&
+	ok "cancel with reason" || fail "cancel with reason" "$c"
+ez --format json slots --from +1d --to +7d | grep -q "\"$slot2\"" && ok "cancel frees the slot" || fail "cancel frees the slot" "$slot2"
+expect "cancel twice" 4 "cancelled; nothing was changed" ez cancel "$new"
+expect "no-show of a cancelled one" 4 "nothing was changed" ez noshow "$new"
+expect "reschedule a cancelled one" 4 "nothing was changed" ez reschedule "$new" --slot "$slot3"
+
+# Two receptionists, one slot, the same moment: exactly one wins, every time.
+pids=$(printf '%s\n' "$pjson" | jq -r .id | sed -n '10,11p')
+p1=$(printf '%s\n' "$pids" | sed -n 1p)
+p2=$(printf '%s\n' "$pids" | sed -n 2p)
+races=0
+for i in 1 2 3 4 5; do
+	s=$(printf '%s\n' "$sjson" | sed -n "$((10 + i))p" | jq -r .id)
+	ez book --slot "$s" --patient "$p1" >"$WORK/r1" 2>&1 & a1=$!
+	ez book --slot "$s" --patient "$p2" >"$WORK/r2" 2>&1 & a2=$!
+	wait $a1; e1=$?
+	wait $a2; e2=$?
+	codes=$(printf '%s\n' "$e1" "$e2" | sort | tr '\n' ' ')
+	if [ "$codes" = "0 4 " ]; then
+		races=$((races + 1))
+	else
+		fail "race $i" "exit codes $codes: $(cat "$WORK/r1" "$WORK/r2")"
+	fi
+	count=$(ez --format json appointments --from +1d --to +7d --practitioner all | jq -r "select(.slot_id == \"$s\" and .status == \"booked\") | .id" | wc -l)
+	[ "$count" = 1 ] || fail "race $i leaves one booking" "$count"
+done
+[ "$races" = 5 ] && ok "concurrent bookings: one wins, one is told (5 rounds)"
+
+# ---- notes ----
+njson=$(ez --format json notes "$(ez --format json appointments | jq -r .patient_id | head -n1)")
+nid=$(printf '%s\n' "$njson" | head -n1 | jq -r .id)
+[ -n "$nid" ] && [ "$nid" != null ] && ok "notes" || fail "notes" "$njson"
+dates=$(printf '%s\n' "$njson" | jq -r .date)
+[ "$dates" = "$(printf '%s\n' "$dates" | sort -r)" ] && ok "notes newest first" || fail "notes newest first" "$dates"
+expect "one note in full" 0 "\"text\":\"." ez --format json note "$nid"
+expect "unknown note" 3 "no DocumentReference" ez note doc-nope
+printf 'Session went well.\nClient practised breathing; review in two weeks.\n' >"$WORK/note.txt"
+expect "note add from a file" 0 "Note saved" ez note add "$pid" --file "$WORK/note.txt"
+first=$(ez --format json notes "$pid" | head -n1 | jq -r .first_line)
+[ "$first" = "Session went well." ] && ok "new note comes first" || fail "new note comes first" "$first"
+expect "note add from stdin, draft" 0 "\"status\":\"preliminary\"" sh -c "printf 'Draft: follow up\n' | '$EZRIZI' --format json note add '$pid' --type consult --draft"
+expect "empty note" 2 "empty" sh -c "printf '  \n' | '$EZRIZI' note add '$pid'"
+expect "note type" 2 "not a note type" sh -c "printf 'x\n' | '$EZRIZI' note add '$pid' --type diary"
+expect "note for nobody" 3 "no Patient" sh -c "printf 'x\n' | '$EZRIZI' note add pat-nope"
+printf '\xff\xfe bad\n' >"$WORK/bad.txt"
+expect "note not UTF-8" 2 "UTF-8" ez note add "$pid" --file "$WORK/bad.txt"
+
+# ---- chat ----
+cp=$(curl -sf -H "Authorization: Bearer $(jq -r .access_token "$XDG_DATA_HOME/ezrizi/login-default.json")" \
+	"$BASE/Communication?_count=1&part-of:missing=false" | jq -r '.entry[0].resource.subject.reference' | sed 's|Patient/||')
+cjson=$(ez --format json chat "$cp")
+[ "$(printf '%s\n' "$cjson" | grep -c '^{')" -ge 2 ] && ok "chat history" || fail "chat history" "$cp: $cjson"
+expect "send" 0 "Sent" ez send "$cp" "السلام عليكم — see you Thursday"
+last=$(ez --format json chat "$cp" | tail -n1 | jq -r .text)
+[ "$last" = "السلام عليكم — see you Thursday" ] && ok "sent message comes last" || fail "sent message comes last" "$last"
+expect "send from stdin" 0 "Sent" sh -c "printf 'second line\n' | '$EZRIZI' send '$cp'"
+expect "send to a client with no thread" 0 "Sent" ez send "$pid" "hello"
+expect "chat with a new thread" 0 "hello" ez chat "$pid"
+expect "chat since" 0 "^$" ez --format json chat "$cp" --since +1d
+expect "empty message" 2 "empty" ez send "$cp" "   "
+expect "bad since" 2 "not a time" ez chat "$cp" --since soon
+
+# ---- batch ----
+printf 'whoami\n# a comment\n\nappointment no-such\nhelp\n' >"$WORK/batch.txt"
+expect "batch stops at the first error" 3 "batch.txt:4:" ez batch "$WORK/batch.txt"
+out=$(ez batch --keep-going "$WORK/batch.txt" 2>/dev/null)
+printf '%s' "$out" | grep -q "reschedule" && ok "batch --keep-going goes on" || fail "batch --keep-going goes on" "$out"
+expect "batch from stdin" 0 "Counsellor" sh -c "printf 'appointment $appt\n' | '$EZRIZI' batch -"
+expect "batch quoting" 2 "not closed" sh -c "printf 'patients --search \"abc\n' | '$EZRIZI' batch -"
+
+finish

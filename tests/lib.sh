@@ -1,0 +1,82 @@
+# tests/lib.sh - shared by the shell tests: a private demo platform, private XDG
+# directories, and small assertions. Source it; call `platform_start` once.
+# Every test prints "ok NAME" or "FAIL NAME: why"; `finish` prints the closing
+# "N passed, N failed" line and sets the exit code.
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+EZRIZI=${EZRIZI:-$TOP/build/ezrizi}
+passed=0
+failed=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ezrizi-test.XXXXXX")
+PLATFORM_PID=
+export XDG_CONFIG_HOME=$WORK/config XDG_DATA_HOME=$WORK/data XDG_STATE_HOME=$WORK/state
+export XDG_CACHE_HOME=$WORK/cache XDG_RUNTIME_DIR=$WORK/run
+mkdir -p "$XDG_CONFIG_HOME/ezrizi" "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+unset EZRIZI_SERVER EZRIZI_PROFILE EZRIZI_TOKEN EZRIZI_NOW
+export LANG=${TEST_LANG:-C.UTF-8} LC_ALL=${TEST_LANG:-C.UTF-8} LANGUAGE=
+export EZRIZI_LOCALEDIR=${EZRIZI_LOCALEDIR:-}
+
+cleanup() {
+	if [ -n "$PLATFORM_PID" ]; then kill "$PLATFORM_PID" 2>/dev/null; wait "$PLATFORM_PID" 2>/dev/null; fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Starts the demo platform on a free port; sets BASE and ADMIN.
+platform_start() {
+	local out=$WORK/platform.out
+	node "$TOP/tests/platform/server.js" --port 0 "$@" >"$out" 2>"$WORK/platform.log" &
+	PLATFORM_PID=$!
+	for _ in $(seq 1 300); do
+		if grep -q '^EZRIZI_DEMO_BASE=' "$out" 2>/dev/null; then
+			BASE=$(sed -n 's/^EZRIZI_DEMO_BASE=//p' "$out" | head -n1)
+			ORIGIN=${BASE%/fhir/R4}
+			ADMIN=$ORIGIN/__admin
+			return 0
+		fi
+		kill -0 "$PLATFORM_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "the demo platform did not start:" >&2
+	cat "$WORK/platform.log" >&2
+	exit 1
+}
+
+# Writes the config for a demo user (password "demo").
+config_user() {
+	cat >"$XDG_CONFIG_HOME/ezrizi/config" <<CFG
+server = $BASE
+username = ${1:-amina}
+password_command = echo demo
+retries = 3
+CFG
+}
+
+fault() { curl -sf -X POST -H 'Content-Type: application/json' -d "$1" "$ADMIN/faults" >/dev/null; }
+admin_stats() { curl -sf "$ADMIN/stats"; }
+
+ok() { passed=$((passed + 1)); echo "ok $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+
+# expect NAME EXPECTED_RC PATTERN -- command...: exit code and a pattern in stdout+stderr.
+expect() {
+	local name=$1 want=$2 pat=$3
+	shift 3
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		fail "$name" "exit $rc, wanted $want; output: $(printf '%s' "$out" | head -c 600)"
+	elif ! printf '%s' "$out" | grep -qE -- "$pat"; then
+		fail "$name" "output lacks /$pat/: $(printf '%s' "$out" | head -c 600)"
+	else
+		ok "$name"
+	fi
+}
+
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
