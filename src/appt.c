@@ -678,7 +678,8 @@ static bool
 wrong_state(const struct appointment *a, struct error *err)
 {
 	/* TRANSLATORS: "Appointment 12 is cancelled; nothing was changed." */
-	return error_set(err, ERR_CONFLICT, _("Appointment %s is %s; nothing was changed."), a->id, a->status);
+	return error_set(err, ERR_CONFLICT, _("Appointment %s is %s; nothing was changed."), a->id,
+			 appt_status_label(a->status));
 }
 
 static cJSON *

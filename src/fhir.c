@@ -176,8 +176,8 @@ again:
 		}
 	}
 	http_response_finish(&resp);
-	if (!(resp.status >= 200 && resp.status < 300) && resp.status != 304) {
-		status_error(s, resp.status, out->json, err);
+	if (!(out->status >= 200 && out->status < 300) && out->status != 304) {
+		status_error(s, out->status, out->json, err);
 		fhir_result_finish(out);
 		return false;
 	}

@@ -327,6 +327,7 @@ token_request(struct session *s, struct buf *form, struct error *err)
 	cJSON *root = NULL;
 	const cJSON *at, *rt, *exp;
 	char *decoded;
+	long status;
 	bool ok;
 
 	o.url = s->token_endpoint;
@@ -336,13 +337,14 @@ token_request(struct session *s, struct buf *form, struct error *err)
 	sodium_memzero(form->data, form->len);
 	if (!ok)
 		return false;
+	status = resp.status;
 	if (resp.body_len > 0)
 		root = cJSON_ParseWithLength(resp.body, resp.body_len);
 	sodium_memzero(resp.body, resp.body_len);
 	http_response_finish(&resp);
 	at = root != NULL ? cJSON_GetObjectItemCaseSensitive(root, "access_token") : NULL;
-	if (resp.status != 200 || !cJSON_IsString(at)) {
-		token_error(resp.status, root, err);
+	if (status != 200 || !cJSON_IsString(at)) {
+		token_error(status, root, err);
 		cJSON_Delete(root);
 		return false;
 	}

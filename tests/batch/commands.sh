@@ -37,7 +37,7 @@ missing=$(printf '%s\n' "$json" | jq -r 'select(.patient_name == null or .practi
 expect "tsv header" 0 "^id	start	end	status" ez --format tsv appointments
 expect "table" 0 "Client" ez appointments
 expect "everyone's week" 0 "^\{" ez --format json appointments --from today --to +6d --practitioner all
-expect "malformed date" 2 "not a date" ez appointments --date 2026-02-30
+expect "malformed date" 2 "2026-02-30" ez appointments --date 2026-02-30
 expect "misspelt day" 2 "tomorow" ez appointments --date tomorow
 expect "date and from together" 2 "not both" ez appointments --date today --from today
 expect "range backwards" 2 "ends before" ez appointments --from +3d --to today
@@ -54,7 +54,7 @@ expect "unknown command" 2 "not an ezrizi command" ez frobnicate
 expect "unknown option" 2 "Unknown option --nope" ez appointments --nope
 expect "missing required option" 2 "--patient is required" ez book --slot x
 expect "too many arguments" 2 "Too many" ez appointment a b
-expect "bad format" 2 "not an output format" ez --format xml appointments
+expect "bad format" 2 "table tsv json" ez --format xml appointments
 expect "version" 0 "^ezrizi [0-9]" ez --version
 
 # ---- patients ----
@@ -162,7 +162,10 @@ last=$(ez --format json chat "$cp" | tail -n1 | jq -r .text)
 expect "send from stdin" 0 "Sent" sh -c "printf 'second line\n' | '$EZRIZI' send '$cp'"
 expect "send to a client with no thread" 0 "Sent" ez send "$pid" "hello"
 expect "chat with a new thread" 0 "hello" ez chat "$pid"
-expect "chat since" 0 "^$" ez --format json chat "$cp" --since +1d
+since=$(ez --format json chat "$cp" --since +1d)
+[ -z "$since" ] && ok "chat since tomorrow is empty" || fail "chat since tomorrow is empty" "$since"
+n1=$(ez --format json chat "$cp" --since today | grep -c '^{')
+[ "$n1" -ge 2 ] && ok "chat since today has today's messages" || fail "chat since today" "$n1"
 expect "empty message" 2 "empty" ez send "$cp" "   "
 expect "bad since" 2 "not a time" ez chat "$cp" --since soon
 
