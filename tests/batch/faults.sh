@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Batch mode when things go wrong: the server down, tokens refused or expired,
+# 5xx then retry, 412, malformed, huge and 1,000-deep JSON, connections dropped
+# before and after the server committed a write.
+# Usage: tests/batch/faults.sh [path/to/ezrizi]
+. "$(dirname "$0")/../lib.sh"
+EZRIZI=${1:-$EZRIZI}
+export TZ=Europe/Istanbul
+platform_start
+config_user amina
+cat >>"$XDG_CONFIG_HOME/ezrizi/config" <<CFG
+[profile down]
+server = http://127.0.0.1:9/fhir/R4
+retries = 1
+connect_timeout = 2
+CFG
+ez() { "$EZRIZI" "$@"; }
+login_file=$XDG_DATA_HOME/ezrizi/login-default.json
+token() { jq -r .access_token "$login_file"; }
+api() { curl -sf -H "Authorization: Bearer $(token)" "$BASE/$1"; }
+
+expect "login" 0 "Logged in" ez login
+
+# ---- the network ----
+expect "server down" 6 "Cannot reach http://127.0.0.1:9" env EZRIZI_TOKEN=x "$EZRIZI" --profile down --format json appointments --practitioner all
+expect "added latency is waited for" 0 "^\{" sh -c "curl -sf -X POST -d '{\"latency_ms\":400}' $ADMIN/faults >/dev/null; '$EZRIZI' --format json appointments"
+fault '{"clear":true}'
+
+# ---- credentials ----
+expect "a refused EZRIZI_TOKEN" 5 "EZRIZI_TOKEN" env EZRIZI_TOKEN=not-a-token "$EZRIZI" appointments --practitioner all
+printf 'bogus\n' >"$WORK/token"; chmod 600 "$WORK/token"
+printf 'server = %s\ntoken_file = %s\n' "$BASE" "$WORK/token" >"$WORK/tokencfg"
+expect "a refused token_file" 5 "token_file" ez --config "$WORK/tokencfg" appointments --practitioner all
+chmod 644 "$WORK/token"
+expect "a token file others can read is refused" 5 "chmod 600" ez --config "$WORK/tokencfg" appointments --practitioner all
+expect "EZRIZI_TOKEN works with any server" 0 "^\{" env EZRIZI_TOKEN="$(token)" "$EZRIZI" --format json appointments --practitioner all
+old=$(token)
+fault '{"expire_tokens":true}'
+expect "an expired token is refreshed" 0 "^\{" ez --format json appointments
+[ "$(token)" != "$old" ] && ok "the refreshed token is stored" || fail "the refreshed token is stored" "same token"
+jq '.refresh_token = "stolen" | .expires_at = 0' "$login_file" >"$WORK/l" && cat "$WORK/l" >"$login_file"
+fault '{"expire_tokens":true}'
+expect "a refused refresh says to log in again" 5 "log in again" ez appointments
+expect "log in again" 0 "Logged in" ez login
+printf 'server = %s\nusername = amina\npassword_command = echo wrong\n' "$BASE" >"$WORK/wrongpw"
+expect "a wrong password" 5 "wrong username or password" ez --config "$WORK/wrongpw" --profile "" login
+printf 'server = %s\nusername = amina\npassword_command = exit 3\n' "$BASE" >"$WORK/failcmd"
+expect "a failing password_command" 5 "did not print a secret" ez --config "$WORK/failcmd" login
+expect "EZRIZI_DEBUG never shows the token" 0 "http GET" sh -c "EZRIZI_DEBUG=http '$EZRIZI' appointments 2>&1 >/dev/null | grep -v '$(token)'"
+cat >"$WORK/badcfg" <<CFG
+server = $BASE
+sever = typo
+CFG
+expect "a bad config line names its line" 2 "badcfg:2: unknown key 'sever'" ez --config "$WORK/badcfg" appointments
+
+# ---- the server failing ----
+fault '{"fail_next":2,"fail_status":500}'
+expect "500 twice, then retried" 0 "^\{" ez --format json appointments
+fault '{"fail_next":1,"fail_status":503,"retry_after":1}'
+expect "503 with Retry-After, then retried" 0 "^\{" ez --format json appointments
+fault '{"fail_next":10,"fail_status":502}'
+expect "502 past the retries" 6 "HTTP 502" ez appointments
+fault '{"clear":true}'
+fault '{"drop_next":1}'
+expect "a dropped connection is retried" 0 "^\{" ez --format json appointments
+fault '{"malformed_next":1}'
+expect "malformed JSON" 1 "malformed JSON" ez appointments
+fault '{"deep_next":1}'
+expect "1,000-deep JSON" 1 "nested too deeply" ez appointments
+fault '{"huge_next":1}'
+expect "a huge answer" 1 "larger than 32 MiB" ez appointments
+fault '{"clear":true}'
+expect "works again afterwards" 0 "^\{" ez --format json appointments
+
+# ---- writes whose answer is lost (a 412 on a real version conflict is in commands.sh) ----
+slots=$(ez --format json slots --from +2d --to +9d)
+pat=$(ez --format json patients --limit 5 | sed -n 3p | jq -r .id)
+s1=$(printf '%s\n' "$slots" | sed -n 1p | jq -r .id)
+s2=$(printf '%s\n' "$slots" | sed -n 2p | jq -r .id)
+fault '{"drop_after_commit_next":1}'
+expect "booking whose answer was lost" 0 "\"status\":\"booked\"" ez --format json book --slot "$s1" --patient "$pat"
+n=$(api "Appointment?slot=Slot/$s1" | jq '[.entry[]?.resource | select(.status == "booked")] | length')
+[ "$n" = 1 ] && ok "booked exactly once" || fail "booked exactly once" "$n appointments"
+appt=$(api "Appointment?slot=Slot/$s1" | jq -r '.entry[0].resource.id')
+fault '{"drop_after_commit_next":1}'
+expect "reschedule whose answer was lost" 0 "\"slot_id\":\"$s2\"" ez --format json reschedule "$appt" --slot "$s2"
+fault '{"drop_after_commit_next":1}'
+expect "cancel whose answer was lost" 0 "cancelled" ez --format json cancel "$appt"
+before=$(api "DocumentReference?subject=Patient/$pat&_summary=count" | jq .total)
+fault '{"drop_after_commit_next":1}'
+expect "note whose answer was lost" 0 "Note saved" sh -c "printf 'Lost answer, one note.\n' | '$EZRIZI' note add '$pat'"
+after=$(api "DocumentReference?subject=Patient/$pat&_summary=count" | jq .total)
+[ "$after" = "$((before + 1))" ] && ok "note saved exactly once" || fail "note saved exactly once" "$before -> $after"
+before=$(api "Communication?subject=Patient/$pat&_summary=count" | jq .total)
+fault '{"drop_after_commit_next":1}'
+expect "message whose answer was lost" 0 "Sent" ez send "$pat" "one message only"
+after=$(api "Communication?subject=Patient/$pat&_summary=count" | jq .total)
+[ "$after" = "$((before + 2))" ] || [ "$after" = "$((before + 1))" ] && ok "message sent exactly once ($before -> $after)" ||
+	fail "message sent exactly once" "$before -> $after"
+n=$(ez --format json chat "$pat" | grep -c 'one message only')
+[ "$n" = 1 ] && ok "the message shows once" || fail "the message shows once" "$n"
+
+finish
