@@ -50,12 +50,33 @@ field_typed(struct json_ctx *ctx, const cJSON *obj, const char *key, int type,
 	return it;
 }
 
-const char *
-json_str(struct json_ctx *ctx, const cJSON *obj, const char *key)
+static const char *
+str_capped(struct json_ctx *ctx, const cJSON *obj, const char *key, size_t cap)
 {
 	const cJSON *it = field_typed(ctx, obj, key, cJSON_String, _("a string"));
 
-	return it != NULL ? it->valuestring : NULL;
+	if (it == NULL)
+		return NULL;
+	if (strlen(it->valuestring) > cap) {
+		ctx->failed = true;
+		error_set(ctx->err, ERR_FAILED,
+			  _("%s/%s: the field '%s' is larger than %zu KiB; the server sent data ezrizi cannot use."),
+			  ctx->type, ctx->id != NULL ? ctx->id : "?", key, cap / 1024);
+		return NULL;
+	}
+	return it->valuestring;
+}
+
+const char *
+json_str(struct json_ctx *ctx, const cJSON *obj, const char *key)
+{
+	return str_capped(ctx, obj, key, JSON_FIELD_MAX);
+}
+
+const char *
+json_str_big(struct json_ctx *ctx, const cJSON *obj, const char *key)
+{
+	return str_capped(ctx, obj, key, JSON_ATTACHMENT_MAX);
 }
 
 const cJSON *

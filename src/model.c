@@ -307,7 +307,7 @@ appointment_from_json(const cJSON *res, struct appointment *a, struct error *err
 static char *
 attachment_text(struct json_ctx *ctx, const cJSON *att)
 {
-	const char *data = json_str(ctx, att, "data");
+	const char *data = json_str_big(ctx, att, "data");
 	const char *ct = json_str(ctx, att, "contentType");
 	size_t len, out_len;
 	char *out;

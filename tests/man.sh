@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The man page's command list is the one the command table generates.
 top=$(cd "$(dirname "$0")/.." && pwd)
-bin=${1:-$top/build/ezrizi}
+bin=$(realpath "${1:-$top/build/ezrizi}")
 want=$(LANG=C.UTF-8 LANGUAGE= "$bin" help --roff)
 have=$(sed -n '/^\.\\" BEGIN COMMANDS/,/^\.\\" END COMMANDS/p' "$top/man/ezrizi.1" | sed '1d;$d')
 if [ "$want" != "$have" ]; then

@@ -2,7 +2,7 @@
 # Every catalogue is complete and consistent with the sources, and each language
 # really shows: LANG=ar_SA.UTF-8 ezrizi help speaks Arabic, and so on.
 top=$(cd "$(dirname "$0")/.." && pwd)
-bin=${1:-$top/build/ezrizi}
+bin=$(realpath "${1:-$top/build/ezrizi}")
 cd "$top" || exit 1
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok $1"; }

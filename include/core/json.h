@@ -24,9 +24,16 @@ struct json_ctx {
 	bool failed;
 };
 
+/* The largest string field accepted: names, comments, one chat message. */
+#define JSON_FIELD_MAX (256u * 1024)
+/* The largest base64 attachment (a session note's text). */
+#define JSON_ATTACHMENT_MAX (8u * 1024 * 1024)
+
 /* A string member, or NULL when absent or null. Fails (ctx->failed, err set) when
- * present with another type. */
+ * present with another type, or longer than JSON_FIELD_MAX. */
 const char *json_str(struct json_ctx *ctx, const cJSON *obj, const char *key);
+/* The same, up to JSON_ATTACHMENT_MAX. */
+const char *json_str_big(struct json_ctx *ctx, const cJSON *obj, const char *key);
 /* An object/array member, or NULL when absent; fails when of another type. */
 const cJSON *json_obj(struct json_ctx *ctx, const cJSON *obj, const char *key);
 const cJSON *json_arr(struct json_ctx *ctx, const cJSON *obj, const char *key);

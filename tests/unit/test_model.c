@@ -105,6 +105,19 @@ test_appointment_bad(void **state)
 	expect_fail(appt_fn, "{\"resourceType\":\"Appointment\",\"id\":\"a\",\"status\":\"booked\",\"participant\":{}}",
 		    "'participant'");
 	expect_fail(appt_fn, "{\"resourceType\":\"Appointment\",\"id\":\"a\"}", "'status' is missing");
+	{
+		/* An oversized value names the resource and the field. */
+		static const char head[] =
+			"{\"resourceType\":\"Appointment\",\"id\":\"a\",\"status\":\"booked\",\"comment\":\"";
+		size_t n = 300 * 1024, h = sizeof head - 1;
+		char *big = malloc(h + n + 3);
+
+		memcpy(big, head, h);
+		memset(big + h, 'x', n);
+		memcpy(big + h + n, "\"}", 3);
+		expect_fail(appt_fn, big, "Appointment/a: the field 'comment' is larger than 256 KiB");
+		free(big);
+	}
 	/* Keys are case-sensitive: "Status" is not "status". */
 	expect_fail(appt_fn, "{\"resourceType\":\"Appointment\",\"id\":\"a\",\"Status\":\"booked\"}", "'status'");
 }
