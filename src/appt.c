@@ -246,13 +246,15 @@ speakers(struct session *s, const char *language, struct error *err)
 	return ids;
 }
 
-/* The practitioner id of a Schedule resource in the array, or NULL. */
+/* The practitioner id of a Schedule resource in the array, or NULL, and the
+ * reference's display as a name for servers that do not _include. */
 static const char *
-schedule_owner(const cJSON *schedules, const char *schedule_id, char **owned)
+schedule_owner(const cJSON *schedules, const char *schedule_id, char **owned, char **display)
 {
 	const cJSON *res;
 
 	*owned = NULL;
+	*display = NULL;
 	cJSON_ArrayForEach(res, schedules) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(res, "id");
 		const cJSON *actors;
@@ -263,8 +265,12 @@ schedule_owner(const cJSON *schedules, const char *schedule_id, char **owned)
 			continue;
 		actors = cJSON_GetObjectItemCaseSensitive(res, "actor");
 		cJSON_ArrayForEach(a, actors) {
-			if ((*owned = reference_id(a, "Practitioner")) != NULL)
+			if ((*owned = reference_id(a, "Practitioner")) != NULL) {
+				const cJSON *d = cJSON_GetObjectItemCaseSensitive(a, "display");
+
+				*display = cJSON_IsString(d) ? xstrdup(d->valuestring) : NULL;
 				return *owned;
+			}
 		}
 	}
 	return NULL;
@@ -288,9 +294,13 @@ slots_from(cJSON *slots, const cJSON *schedules, const struct names *names,
 			return false;
 		}
 		if (si->slot.schedule_id != NULL)
-			schedule_owner(schedules, si->slot.schedule_id, &si->practitioner_id);
+			schedule_owner(schedules, si->slot.schedule_id, &si->practitioner_id,
+				       &si->practitioner_name);
 		n = names_get(names, "Practitioner", si->practitioner_id);
-		si->practitioner_name = xstrdup(n);
+		if (n != NULL) {
+			free(si->practitioner_name);
+			si->practitioner_name = xstrdup(n);
+		}
 		out->n++;
 	}
 	qsort(out->v, out->n, sizeof *out->v, slot_cmp);

@@ -74,6 +74,8 @@ expect "bad limit" 2 "--limit" ez patients --limit 0
 sjson=$(ez --format json slots --from +1d --to +7d)
 sn=$(printf '%s\n' "$sjson" | grep -c '^{')
 [ "$sn" -ge 20 ] && ok "free slots ($sn)" || fail "free slots" "$sn"
+nameless=$(printf '%s\n' "$sjson" | jq -r 'select(.practitioner_name == null) | .id' | head -n 3)
+[ -z "$nameless" ] && ok "slots name the counsellor" || fail "slots name the counsellor" "$nameless"
 other=$(ez --format json slots --practitioner "$me" --from +1d --to +7d | jq -r "select(.practitioner_id != \"$me\") | .id")
 [ -z "$other" ] && ok "slots of one counsellor" || fail "slots of one counsellor" "$other"
 urdu=$(ez --format json slots --language ur --from +1d --to +7d | jq -r .practitioner_id | sort -u)
