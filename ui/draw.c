@@ -1,0 +1,257 @@
+/* draw.c - colours, cut-and-pad text, word wrapping. */
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "core/sanitize.h"
+#include "core/utf8.h"
+#include "core/xmalloc.h"
+#include "ui/draw.h"
+
+static bool have_colors;
+
+enum {
+	PAIR_FOCUS = 1,
+	PAIR_ERROR,
+	PAIR_GOOD,
+	PAIR_WARN,
+	PAIR_BAD,
+	PAIR_DONE,
+};
+
+void
+ui_colors_init(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	have_colors = false;
+	if ((nc != NULL && nc[0] != '\0') || !has_colors() || start_color() == ERR)
+		return;
+	use_default_colors();
+	init_pair(PAIR_FOCUS, COLOR_CYAN, -1);
+	init_pair(PAIR_ERROR, COLOR_RED, -1);
+	init_pair(PAIR_GOOD, COLOR_GREEN, -1);
+	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+	init_pair(PAIR_BAD, COLOR_RED, -1);
+	init_pair(PAIR_DONE, COLOR_BLUE, -1);
+	have_colors = true;
+}
+
+int
+ui_attr(enum ui_color c)
+{
+	switch (c) {
+	case UC_NORMAL:
+		return A_NORMAL;
+	case UC_FOCUS:
+		return have_colors ? (int)(COLOR_PAIR(PAIR_FOCUS) | A_BOLD) : (int)A_BOLD;
+	case UC_ERROR:
+		return have_colors ? (int)(COLOR_PAIR(PAIR_ERROR) | A_BOLD) : (int)A_BOLD;
+	case UC_GOOD:
+		return have_colors ? (int)COLOR_PAIR(PAIR_GOOD) : A_NORMAL;
+	case UC_WARN:
+		return have_colors ? (int)COLOR_PAIR(PAIR_WARN) : A_NORMAL;
+	case UC_BAD:
+		return have_colors ? (int)COLOR_PAIR(PAIR_BAD) : A_NORMAL;
+	case UC_DONE:
+		return have_colors ? (int)COLOR_PAIR(PAIR_DONE) : A_NORMAL;
+	case UC_DIM:
+		return A_DIM;
+	case UC_TITLE:
+		return A_REVERSE;
+	}
+	return A_NORMAL;
+}
+
+int
+ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad)
+{
+	char *t;
+	int used;
+
+	if (width <= 0)
+		return 0;
+	t = display_truncate(s, width, &used);
+	wattrset(w, attr);
+	mvwaddstr(w, y, x, t);
+	free(t);
+	if (pad) {
+		/* Explicit moves: a wide character the terminal drew differently must
+		 * not shift the padding. */
+		for (int c = used; c < width; c++)
+			mvwaddch(w, y, x + c, ' ');
+		used = width;
+	}
+	wattrset(w, A_NORMAL);
+	return used;
+}
+
+int
+ui_put_data(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad)
+{
+	char *clean = sanitize_display(s, (size_t)-1, 0);
+	int used = ui_put(w, y, x, width, clean, attr, pad);
+
+	free(clean);
+	return used;
+}
+
+/* ---- lines ---- */
+
+void
+tlines_init(struct tlines *l)
+{
+	memset(l, 0, sizeof *l);
+}
+
+void
+tlines_clear(struct tlines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].text);
+	l->n = 0;
+}
+
+void
+tlines_finish(struct tlines *l)
+{
+	tlines_clear(l);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+static void
+add_owned(struct tlines *l, char *text, int attr, size_t bold)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n++] = (struct tline){ text, attr, bold };
+}
+
+void
+tlines_add(struct tlines *l, const char *s, int attr)
+{
+	add_owned(l, xstrdup(s), attr, 0);
+}
+
+/* Columns of the code point at s; sets *n to its length in bytes. */
+static int
+cp_at(const char *s, size_t len, size_t *n, uint32_t *cp)
+{
+	int w;
+
+	*n = utf8_decode(s, len, cp);
+	if (*n == 0) {
+		*n = 1;
+		*cp = 0xFFFD;
+		return 1;
+	}
+	w = wcwidth((wchar_t)*cp);
+	return w < 0 ? 1 : w;
+}
+
+struct wrap {
+	struct tlines *l;
+	int width, indent, attr;
+	size_t bold;
+	bool first;
+};
+
+static void
+emit(struct wrap *wr, const char *s, size_t len)
+{
+	char *line;
+
+	if (wr->first) {
+		line = xstrndup(s, len);
+		add_owned(wr->l, line, wr->attr, wr->bold);
+	} else {
+		line = xmalloc((size_t)wr->indent + len + 1);
+		memset(line, ' ', (size_t)wr->indent);
+		memcpy(line + wr->indent, s, len);
+		line[wr->indent + len] = '\0';
+		add_owned(wr->l, line, wr->attr, 0);
+	}
+	wr->first = false;
+}
+
+static void
+wrap_paragraph(struct wrap *wr, const char *s, size_t len)
+{
+	size_t off = 0;
+
+	if (len == 0) {
+		emit(wr, s, 0);
+		return;
+	}
+	while (off < len) {
+		int avail = wr->first ? wr->width : wr->width - wr->indent;
+		size_t i = off, brk = 0, after = 0, n = 0;
+		int cols = 0, w;
+		uint32_t cp;
+
+		while (i < len) {
+			w = cp_at(s + i, len - i, &n, &cp);
+			if (cp == ' ' && i > off) {
+				brk = i;
+				after = i + n;
+			}
+			if (cols + w > avail)
+				break;
+			cols += w;
+			i += n;
+		}
+		if (i >= len) {
+			emit(wr, s + off, len - off);
+			break;
+		}
+		if (brk > off) {
+			emit(wr, s + off, brk - off);
+			off = after;
+		} else {
+			if (i == off)
+				i += n;  /* wider than the line: take it anyway */
+			emit(wr, s + off, i - off);
+			off = i;
+		}
+		while (off < len && s[off] == ' ')
+			off++;
+	}
+}
+
+void
+tlines_wrap(struct tlines *l, const char *s, int width, int indent, int attr, size_t bold)
+{
+	struct wrap wr = { l, width < 1 ? 1 : width, indent, attr, bold, true };
+	const char *p = s, *nl;
+
+	if (wr.indent >= wr.width)
+		wr.indent = 0;
+	for (;;) {
+		nl = strchr(p, '\n');
+		wrap_paragraph(&wr, p, nl != NULL ? (size_t)(nl - p) : strlen(p));
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+void
+tlines_draw(const struct tlines *l, size_t i, WINDOW *w, int y, int x, int width, int extra)
+{
+	const struct tline *t = &l->v[i];
+	size_t blen = strlen(t->text);
+	int used = 0;
+
+	if (t->bold > 0 && t->bold < blen) {
+		char *head = xstrndup(t->text, t->bold);
+
+		used = ui_put(w, y, x, width, head, t->attr | extra | A_BOLD, false);
+		free(head);
+		ui_put(w, y, x + used, width - used, t->text + t->bold, t->attr | extra, true);
+	} else {
+		ui_put(w, y, x, width, t->text, t->attr | extra | (t->bold > 0 ? A_BOLD : 0), true);
+	}
+}

@@ -1,0 +1,63 @@
+/* draw.h - drawing helpers shared by the panes: colours and attributes, text
+ * that is truncated and padded to a column width, and word wrapping.
+ *
+ * Every string given to these is already sanitised (sanitize_display) or is our
+ * own translated text: nothing here lets server text reach the terminal raw. */
+#ifndef EZRIZI_UI_DRAW_H
+#define EZRIZI_UI_DRAW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <curses.h>
+
+enum ui_color {
+	UC_NORMAL,
+	UC_FOCUS,     /* the focused pane's border and title */
+	UC_ERROR,     /* error messages */
+	UC_GOOD,      /* arrived, checked in */
+	UC_WARN,      /* pending, proposed, waitlist */
+	UC_BAD,       /* cancelled, no-show */
+	UC_DONE,      /* fulfilled */
+	UC_DIM,       /* secondary text */
+	UC_TITLE,     /* the title bar */
+};
+
+/* Sets up colour pairs when the terminal has colours and NO_COLOR is unset. */
+void ui_colors_init(void);
+/* The attribute for a role: a colour pair plus emphasis, or a monochrome
+ * substitute. */
+int ui_attr(enum ui_color c);
+
+/* Writes s at (y, x), cut to `width` columns; with pad, fills the rest of the
+ * width with spaces in the same attribute. Returns the columns used (the width
+ * when padding). */
+int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
+/* Sanitises server text (single line) and writes it like ui_put(). */
+int ui_put_data(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
+
+/* Display lines: the result of wrapping text to a width. */
+struct tline {
+	char *text;   /* owned */
+	int attr;
+	size_t bold;  /* the first `bold` bytes are drawn bold as well */
+};
+
+struct tlines {
+	struct tline *v;
+	size_t n, cap;
+};
+
+void tlines_init(struct tlines *l);
+void tlines_finish(struct tlines *l);
+void tlines_clear(struct tlines *l);
+/* Adds a copy of s as one line (not wrapped: the drawing cuts it). */
+void tlines_add(struct tlines *l, const char *s, int attr);
+/* Wraps s (sanitised UTF-8; '\n' starts a new paragraph) at spaces to `width`
+ * columns, cutting words longer than a line. Lines after the first start with
+ * `indent` spaces. The first `bold` bytes of the first line are bold. */
+void tlines_wrap(struct tlines *l, const char *s, int width, int indent, int attr, size_t bold);
+/* Draws line i of l at (y, x), padded to width. */
+void tlines_draw(const struct tlines *l, size_t i, WINDOW *w, int y, int x, int width, int extra);
+
+#endif

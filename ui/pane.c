@@ -1,0 +1,106 @@
+/* pane.c - what every pane shares: the frame and the text view. */
+#include <string.h>
+
+#include "ui/pane.h"
+
+int
+pane_inner_h(const struct pane *p)
+{
+	return p->h > 2 ? p->h - 2 : 0;
+}
+
+int
+pane_inner_w(const struct pane *p)
+{
+	return p->w > 4 ? p->w - 4 : 0;
+}
+
+void
+pane_frame(struct pane *p, const char *title, const char *footer)
+{
+	WINDOW *w = p->win;
+	chtype a = p->focused ? (chtype)ui_attr(UC_FOCUS) : A_NORMAL;
+	int room = p->w - 4;
+
+	werase(w);
+	wborder(w, ACS_VLINE | a, ACS_VLINE | a, ACS_HLINE | a, ACS_HLINE | a,
+		ACS_ULCORNER | a, ACS_URCORNER | a, ACS_LLCORNER | a, ACS_LRCORNER | a);
+	if (title != NULL && room > 2) {
+		int used, ta = p->focused ? ui_attr(UC_FOCUS) | A_REVERSE : A_BOLD;
+
+		mvwaddch(w, 0, 1, ' ' | (chtype)ta);
+		used = ui_put(w, 0, 2, room - 2, title, ta, false);
+		mvwaddch(w, 0, 2 + used, ' ' | (chtype)ta);
+	}
+	if (footer != NULL && footer[0] != '\0' && room > 2) {
+		int used;
+
+		mvwaddch(w, p->h - 1, 1, ' ');
+		used = ui_put(w, p->h - 1, 2, room - 2, footer, A_NORMAL, false);
+		mvwaddch(w, p->h - 1, 2 + used, ' ');
+	}
+}
+
+/* ---- text view ---- */
+
+static void
+text_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void *ud)
+{
+	struct text_view *v = ud;
+
+	(void)selected;
+	tlines_draw(&v->lines, i, w, y, x, width, 0);
+}
+
+void
+text_view_init(struct text_view *v)
+{
+	memset(v, 0, sizeof *v);
+	tlines_init(&v->lines);
+	list_init(&v->list, false, text_draw_item, v);
+}
+
+void
+text_view_finish(struct text_view *v)
+{
+	tlines_finish(&v->lines);
+}
+
+bool
+text_view_stale(const struct text_view *v, unsigned gen, int w)
+{
+	return !v->built || v->built_gen != gen || v->built_w != w;
+}
+
+void
+text_view_built(struct text_view *v, unsigned gen, int w, int rows, bool to_end)
+{
+	bool same = v->built && v->built_gen == gen;
+	bool was_end = list_at_end(&v->list);
+
+	list_set_rows(&v->list, rows);
+	list_set_count(&v->list, v->lines.n);
+	if (to_end && (!same || was_end))
+		list_to_end(&v->list);
+	else if (!same)
+		v->list.top = 0;
+	v->built = true;
+	v->built_gen = gen;
+	v->built_w = w;
+}
+
+void
+text_view_draw(struct text_view *v, struct pane *p)
+{
+	list_set_rows(&v->list, pane_inner_h(p));
+	list_draw(&v->list, p->win, PANE_TOP, PANE_LEFT, pane_inner_w(p));
+}
+
+const char *
+text_view_more(const struct text_view *v)
+{
+	bool up = v->list.top > 0;
+	bool down = v->list.top + (size_t)v->list.rows < v->list.n;
+
+	return up && down ? "↑↓" : up ? "↑" : down ? "↓" : "";
+}

@@ -1,0 +1,79 @@
+/* pane.h - a pane is a bordered window with a small vtable (after profanity's
+ * src/ui and ncdu's draw()/key() pairs). The loop owns the windows and the
+ * layout; a pane draws its whole content from the model when it is dirty and
+ * handles the keys it knows. */
+#ifndef EZRIZI_UI_PANE_H
+#define EZRIZI_UI_PANE_H
+
+#include <stdbool.h>
+
+#include <curses.h>
+
+#include "ui/draw.h"
+#include "ui/list.h"
+
+struct tui;
+struct pane;
+
+struct pane_ops {
+	/* Allocates p->data. */
+	void (*init)(struct pane *p);
+	/* Frees p->data; the window belongs to the loop. */
+	void (*destroy)(struct pane *p);
+	/* p->win, h and w have changed. */
+	void (*resize)(struct pane *p);
+	/* Paints the whole window (frame included) from the model. */
+	void (*draw)(struct pane *p);
+	/* True when the key was for this pane. */
+	bool (*key)(struct pane *p, const struct ui_key *k);
+};
+
+struct pane {
+	const struct pane_ops *ops;
+	struct tui *tui;
+	WINDOW *win;
+	int y, x, h, w;
+	bool dirty;
+	bool focused;
+	void *data;
+};
+
+extern const struct pane_ops pane_appt_ops;
+extern const struct pane_ops pane_notes_ops;
+extern const struct pane_ops pane_chat_ops;
+
+/* Clears the window and draws its border, the title (sanitised text) at the
+ * top and an optional footer at the bottom; the focused pane's are
+ * highlighted. */
+void pane_frame(struct pane *p, const char *title, const char *footer);
+/* Content starts at (PANE_TOP, PANE_LEFT): inside the border, with one space
+ * of margin on either side. Inner size: the window less border and margins. */
+#define PANE_TOP 1
+#define PANE_LEFT 2
+int pane_inner_h(const struct pane *p);
+int pane_inner_w(const struct pane *p);
+
+/* A scrolling view of wrapped lines, shared by the notes and chat panes. The
+ * pane rebuilds the lines when the model's generation or the width changed. */
+struct text_view {
+	struct tlines lines;
+	struct list list;
+	unsigned built_gen;  /* the model generation the lines were built from */
+	int built_w;
+	bool built;
+};
+
+void text_view_init(struct text_view *v);
+void text_view_finish(struct text_view *v);
+/* True when the lines must be rebuilt for generation gen at width w. */
+bool text_view_stale(const struct text_view *v, unsigned gen, int w);
+/* After the pane rebuilt v->lines: records gen and w; to_end scrolls to the
+ * last line (the chat's newest message), otherwise to the top when the content
+ * changed, keeping the position on a mere resize. */
+void text_view_built(struct text_view *v, unsigned gen, int w, int rows, bool to_end);
+/* Draws the visible lines inside the pane's border. */
+void text_view_draw(struct text_view *v, struct pane *p);
+/* Footer arrows saying there is more above or below ("" when all fits). */
+const char *text_view_more(const struct text_view *v);
+
+#endif

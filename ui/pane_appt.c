@@ -1,0 +1,199 @@
+/* pane_appt.c - the left pane: today's appointments, one row each:
+ * "HH:MM–HH:MM  B Client name   Counsellor". The status shows as a letter (for
+ * monochrome terminals and NO_COLOR) and as a colour. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/xmalloc.h"
+#include "ui/state.h"
+
+struct appt_pane {
+	struct list list;
+};
+
+struct status_look {
+	const char *code;
+	char letter;
+	enum ui_color color;
+};
+
+static const struct status_look looks[] = {
+	{ "booked", 'B', UC_NORMAL },
+	{ "arrived", 'A', UC_GOOD },
+	{ "checked-in", 'C', UC_GOOD },
+	{ "fulfilled", 'F', UC_DONE },
+	{ "cancelled", 'X', UC_BAD },
+	{ "noshow", 'N', UC_BAD },
+	{ "pending", 'P', UC_WARN },
+	{ "proposed", 'P', UC_WARN },
+	{ "waitlist", 'W', UC_WARN },
+};
+
+static const struct status_look *
+look_of(const char *status)
+{
+	static const struct status_look unknown = { NULL, '?', UC_NORMAL };
+
+	for (size_t i = 0; status != NULL && i < sizeof looks / sizeof looks[0]; i++)
+		if (strcmp(looks[i].code, status) == 0)
+			return &looks[i];
+	return &unknown;
+}
+
+static void
+format_span(const struct appointment *a, char *out, size_t size)
+{
+	char s[6] = "--:--", e[6] = "--:--";
+
+	if (a->start != 0)
+		instant_format_hm(a->start, s);
+	if (a->end != 0)
+		instant_format_hm(a->end, e);
+	snprintf(out, size, "%s–%s", s, e);
+}
+
+static void
+appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void *ud)
+{
+	struct pane *p = ud;
+	struct tui *t = p->tui;
+	const struct appointment *a = &t->appts.v[i];
+	const struct status_look *lk = look_of(a->status);
+	int base = selected ? (p->focused ? A_REVERSE | A_BOLD : A_REVERSE) : A_NORMAL;
+	bool gone = lk->color == UC_BAD;
+	char span[32], letter[4] = { ' ', lk->letter, ' ', '\0' };
+	const char *who = a->patient_name;
+	int col = 0, rest, name_w;
+
+	format_span(a, span, sizeof span);
+	col += ui_put(w, y, x + col, width - col, span, base, false);
+	col += ui_put(w, y, x + col, width - col, " ", base, false);
+	col += ui_put(w, y, x + col, width - col, letter, base | ui_attr(lk->color) | A_BOLD, false);
+	if (who == NULL || who[0] == '\0')
+		/* TRANSLATORS: an appointment with no client named (e.g. a group). */
+		who = a->group_id != NULL ? _("Group session") : _("(no client)");
+	rest = width - col;
+	name_w = rest;
+	if (t->everyone && rest >= 12)
+		name_w = rest - rest * 2 / 5;  /* the counsellor gets the rest */
+	col += ui_put_data(w, y, x + col, name_w, who, base | (gone ? A_DIM : 0), true);
+	if (t->everyone && col < width) {
+		col += ui_put(w, y, x + col, 1, " ", base, false);
+		col += ui_put_data(w, y, x + col, width - col,
+				   a->practitioner_name != NULL ? a->practitioner_name : "",
+				   base | A_DIM, true);
+	}
+	if (col < width)
+		ui_put(w, y, x + col, width - col, "", base, true);
+}
+
+static void
+appt_init(struct pane *p)
+{
+	struct appt_pane *ap = xcalloc(1, sizeof *ap);
+
+	list_init(&ap->list, true, appt_draw_item, p);
+	p->data = ap;
+}
+
+static void
+appt_destroy(struct pane *p)
+{
+	free(p->data);
+	p->data = NULL;
+}
+
+static void
+appt_resize(struct pane *p)
+{
+	struct appt_pane *ap = p->data;
+
+	list_set_rows(&ap->list, pane_inner_h(p));
+}
+
+/* Draws a message (ours, or a sanitised error) wrapped inside the border. */
+static void
+draw_message(struct pane *p, const char *msg, int attr)
+{
+	struct tlines l;
+	int h = pane_inner_h(p);
+
+	tlines_init(&l);
+	tlines_wrap(&l, msg, pane_inner_w(p), 0, attr, 0);
+	for (size_t i = 0; i < l.n && (int)i < h; i++)
+		tlines_draw(&l, i, p->win, PANE_TOP + (int)i, PANE_LEFT, pane_inner_w(p), 0);
+	tlines_finish(&l);
+}
+
+static void
+appt_draw(struct pane *p)
+{
+	struct appt_pane *ap = p->data;
+	struct tui *t = p->tui;
+	const struct appointment *a = tui_appt(t);
+	char *title, *footer = NULL;
+	size_t n = t->appt_state == LOAD_OK ? t->appts.n : 0;
+
+	if (t->appt_state != LOAD_OK)
+		/* TRANSLATORS: the title of the appointment list while it loads. */
+		title = xstrdup(t->everyone ? _("Today, everyone") : _("Today"));
+	else if (t->everyone)
+		/* TRANSLATORS: the appointment list's title when it shows every counsellor's. */
+		title = xasprintf(ngettext("Today, everyone: %zu session", "Today, everyone: %zu sessions", n), n);
+	else
+		title = xasprintf(ngettext("Today: %zu session", "Today: %zu sessions", n), n);
+	if (a != NULL) {
+		/* The selected appointment's letter and status, "B booked": the
+		 * legend of the letters, one at a time. */
+		footer = xasprintf("%c %s", look_of(a->status)->letter,
+				   appt_status_label(a->status != NULL ? a->status : "?"));
+	}
+	pane_frame(p, title, footer);
+	free(title);
+	free(footer);
+	if (t->appt_state == LOAD_PENDING) {
+		draw_message(p, _("Loading…"), A_NORMAL);
+	} else if (t->appt_state == LOAD_FAILED) {
+		char *msg = xasprintf(_("Could not load: %s"), t->appt_err);
+
+		draw_message(p, msg, ui_attr(UC_ERROR));
+		free(msg);
+	} else if (n == 0) {
+		draw_message(p, _("No sessions today."), A_NORMAL);
+	} else {
+		list_set_count(&ap->list, n);
+		list_set_rows(&ap->list, pane_inner_h(p));
+		list_select(&ap->list, t->sel);
+		list_draw(&ap->list, p->win, PANE_TOP, PANE_LEFT, pane_inner_w(p));
+	}
+}
+
+static bool
+appt_key(struct pane *p, const struct ui_key *k)
+{
+	struct appt_pane *ap = p->data;
+	struct tui *t = p->tui;
+	bool moved = false;
+
+	if (t->appt_state != LOAD_OK || t->appts.n == 0)
+		return false;
+	list_set_count(&ap->list, t->appts.n);
+	list_select(&ap->list, t->sel);
+	if (!list_key(&ap->list, k, &moved))
+		return false;
+	if (moved) {
+		tui_select(t, ap->list.sel);
+		p->dirty = true;  /* the view may have scrolled without a new selection */
+	}
+	return true;
+}
+
+const struct pane_ops pane_appt_ops = {
+	.init = appt_init,
+	.destroy = appt_destroy,
+	.resize = appt_resize,
+	.draw = appt_draw,
+	.key = appt_key,
+};

@@ -1,0 +1,160 @@
+/* pane_chat.c - the right bottom pane: the messages with the selected client,
+ * "HH:MM sender: text" wrapped, oldest at the top, newest at the bottom, with a
+ * date line where the day changes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/sanitize.h"
+#include "core/xmalloc.h"
+#include "ui/state.h"
+
+/* Continuation lines start under the text, after "HH:MM ". */
+#define CHAT_INDENT 6
+
+static void
+add_message(struct tlines *l, const struct message *m, int width)
+{
+	char hm[6] = "--:--";
+	char *raw_name = sanitize_display(m->sender_name != NULL ? m->sender_name :
+					  (m->sender_ref != NULL ? m->sender_ref : "?"),
+					  (size_t)-1, 0);
+	char *text = sanitize_display(m->text, (size_t)-1, SAN_KEEP_NEWLINES);
+	char *line;
+	size_t head;
+
+	if (m->sent != 0)
+		instant_format_hm(m->sent, hm);
+	line = xasprintf("%s %s:", hm, raw_name);
+	head = strlen(line);
+	free(line);
+	line = xasprintf("%s %s: %s", hm, raw_name, text);
+	tlines_wrap(l, line, width, CHAT_INDENT, A_NORMAL, head);
+	free(line);
+	free(text);
+	free(raw_name);
+}
+
+static void
+build(struct tlines *l, struct tui *t, int width)
+{
+	const struct appointment *a = tui_appt(t);
+	struct client *c = tui_client(t);
+	struct civil_date last = { 0, 0, 0 };
+
+	tlines_clear(l);
+	if (t->appt_state == LOAD_PENDING || (c != NULL && c->chat_state == LOAD_PENDING)) {
+		tlines_wrap(l, _("Loading…"), width, 0, A_NORMAL, 0);
+		return;
+	}
+	if (a == NULL) {
+		tlines_wrap(l, _("No appointment selected."), width, 0, A_DIM, 0);
+		return;
+	}
+	if (c == NULL) {
+		tlines_wrap(l, _("This appointment names no client."), width, 0, A_DIM, 0);
+		return;
+	}
+	if (c->chat_state == LOAD_FAILED) {
+		char *msg = xasprintf(_("Could not load: %s"), c->chat_err);
+
+		tlines_wrap(l, msg, width, 0, ui_attr(UC_ERROR), 0);
+		free(msg);
+		return;
+	}
+	for (size_t i = 0; i < c->chat.n; i++) {
+		const struct message *m = &c->chat.v[i];
+
+		if (m->text == NULL)
+			continue;  /* a thread header */
+		if (m->sent != 0) {
+			struct civil_date d = date_of(m->sent);
+
+			if (date_cmp(d, last) != 0) {
+				char day[11], *sep;
+
+				date_format(d, day);
+				sep = xasprintf("── %s ──", day);
+				tlines_add(l, sep, A_DIM);
+				free(sep);
+				last = d;
+			}
+		}
+		add_message(l, m, width);
+	}
+	if (l->n == 0)
+		tlines_wrap(l, _("No messages with this client yet."), width, 0, A_DIM, 0);
+}
+
+static void
+chat_init(struct pane *p)
+{
+	struct text_view *v = xcalloc(1, sizeof *v);
+
+	text_view_init(v);
+	p->data = v;
+}
+
+static void
+chat_destroy(struct pane *p)
+{
+	if (p->data != NULL)
+		text_view_finish(p->data);
+	free(p->data);
+	p->data = NULL;
+}
+
+static void
+chat_resize(struct pane *p)
+{
+	(void)p;  /* rebuilt for the new width at the next draw */
+}
+
+static void
+chat_draw(struct pane *p)
+{
+	struct text_view *v = p->data;
+	struct tui *t = p->tui;
+	const struct appointment *a = tui_appt(t);
+	struct client *c = tui_client(t);
+	unsigned gen = c != NULL ? c->gen : t->appt_gen;
+	int w = pane_inner_w(p);
+	char *title, *clean_title;
+
+	if (text_view_stale(v, gen, w)) {
+		build(&v->lines, t, w);
+		text_view_built(v, gen, w, pane_inner_h(p), true);
+	}
+	list_set_rows(&v->list, pane_inner_h(p));
+	if (a != NULL && a->patient_name != NULL)
+		/* TRANSLATORS: the chat pane's title; %s is the client's name. */
+		title = xasprintf(_("Chat: %s"), a->patient_name);
+	else
+		title = xstrdup(_("Chat"));
+	clean_title = sanitize_display(title, (size_t)-1, 0);
+	pane_frame(p, clean_title, text_view_more(v));
+	free(clean_title);
+	free(title);
+	text_view_draw(v, p);
+}
+
+static bool
+chat_key(struct pane *p, const struct ui_key *k)
+{
+	struct text_view *v = p->data;
+	bool moved = false;
+
+	if (!list_key(&v->list, k, &moved))
+		return false;
+	if (moved)
+		p->dirty = true;
+	return true;
+}
+
+const struct pane_ops pane_chat_ops = {
+	.init = chat_init,
+	.destroy = chat_destroy,
+	.resize = chat_resize,
+	.draw = chat_draw,
+	.key = chat_key,
+};

@@ -1,0 +1,206 @@
+/* pane_notes.c - the right top pane: the selected client's session notes,
+ * newest first. The newest note shows a header and its text wrapped to the
+ * pane; the older ones show their header only. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/sanitize.h"
+#include "core/xmalloc.h"
+#include "ui/state.h"
+
+static const char *
+kind_label(const char *kind)
+{
+	if (kind == NULL)
+		return "";
+	/* TRANSLATORS: the kind of a session note. */
+	if (strcmp(kind, "progress") == 0)
+		return _("progress");
+	/* TRANSLATORS: the kind of a session note. */
+	if (strcmp(kind, "consult") == 0)
+		return _("consult");
+	return kind;
+}
+
+static const char *
+signed_label(const char *doc_status)
+{
+	if (doc_status == NULL)
+		return "";
+	/* TRANSLATORS: a note that was signed (FHIR docStatus final or amended). */
+	if (strcmp(doc_status, "final") == 0 || strcmp(doc_status, "amended") == 0)
+		return _("signed");
+	/* TRANSLATORS: a note that is not signed yet (docStatus preliminary). */
+	if (strcmp(doc_status, "preliminary") == 0)
+		return _("draft");
+	return doc_status;
+}
+
+/* "2026-11-20 14:00  progress  signed  Amina Haddad", sanitised. */
+static char *
+note_header(const struct note *n)
+{
+	char when[17] = "";
+	char *raw, *out;
+
+	if (n->date != 0)
+		instant_format_local(n->date, when);
+	raw = xasprintf("%s  %s  %s  %s", when, kind_label(n->kind), signed_label(n->doc_status),
+			n->author_name != NULL ? n->author_name : "");
+	out = sanitize_display(raw, (size_t)-1, 0);
+	free(raw);
+	return out;
+}
+
+static void
+build(struct tlines *l, struct tui *t, int width)
+{
+	const struct appointment *a = tui_appt(t);
+	struct client *c = tui_client(t);
+
+	tlines_clear(l);
+	if (t->appt_state == LOAD_PENDING) {
+		tlines_wrap(l, _("Loading…"), width, 0, A_NORMAL, 0);
+		return;
+	}
+	if (a == NULL) {
+		tlines_wrap(l, _("No appointment selected."), width, 0, A_DIM, 0);
+		return;
+	}
+	if (c == NULL) {
+		tlines_wrap(l, _("This appointment names no client."), width, 0, A_DIM, 0);
+		return;
+	}
+	if (c->notes_state == LOAD_PENDING) {
+		tlines_wrap(l, _("Loading…"), width, 0, A_NORMAL, 0);
+		return;
+	}
+	if (c->notes_state == LOAD_FAILED) {
+		char *msg = xasprintf(_("Could not load: %s"), c->notes_err);
+
+		tlines_wrap(l, msg, width, 0, ui_attr(UC_ERROR), 0);
+		free(msg);
+		return;
+	}
+	if (c->notes.n == 0) {
+		tlines_wrap(l, _("No notes for this client yet."), width, 0, A_DIM, 0);
+		return;
+	}
+	for (size_t i = 0; i < c->notes.n; i++) {
+		const struct note *n = &c->notes.v[i];
+		char *head = note_header(n);
+
+		if (i == 0) {
+			char *text;
+			size_t from;
+
+			tlines_wrap(l, head, width, 2, A_NORMAL, strlen(head));
+			/* TRANSLATORS: a note whose content is not text (e.g. a PDF). */
+			text = sanitize_display(n->text != NULL ? n->text : _("(no text)"),
+						(size_t)-1, SAN_KEEP_NEWLINES);
+			from = l->n;
+			tlines_wrap(l, text, width - 2, 0, A_NORMAL, 0);
+			for (size_t k = from; k < l->n; k++) {  /* under its header */
+				char *ind = xasprintf("  %s", l->v[k].text);
+
+				free(l->v[k].text);
+				l->v[k].text = ind;
+			}
+			free(text);
+			if (c->notes.n > 1) {
+				tlines_add(l, "", A_NORMAL);
+				/* TRANSLATORS: a separator above the older notes' headers. */
+				tlines_add(l, _("Earlier notes:"), A_DIM);
+			}
+		} else {
+			tlines_add(l, head, A_NORMAL);
+		}
+		free(head);
+	}
+}
+
+static void
+notes_init(struct pane *p)
+{
+	struct text_view *v = xcalloc(1, sizeof *v);
+
+	text_view_init(v);
+	p->data = v;
+}
+
+static void
+notes_destroy(struct pane *p)
+{
+	if (p->data != NULL)
+		text_view_finish(p->data);
+	free(p->data);
+	p->data = NULL;
+}
+
+static void
+notes_resize(struct pane *p)
+{
+	(void)p;  /* the lines are rebuilt for the new width at the next draw */
+}
+
+/* The generation the pane shows: the client's, or the list's when there is no
+ * client to show. */
+static unsigned
+shown_gen(struct tui *t)
+{
+	struct client *c = tui_client(t);
+
+	return c != NULL ? c->gen : t->appt_gen;
+}
+
+static void
+notes_draw(struct pane *p)
+{
+	struct text_view *v = p->data;
+	struct tui *t = p->tui;
+	const struct appointment *a = tui_appt(t);
+	unsigned gen = shown_gen(t);
+	int w = pane_inner_w(p);
+	char *title;
+
+	if (text_view_stale(v, gen, w)) {
+		build(&v->lines, t, w);
+		text_view_built(v, gen, w, pane_inner_h(p), false);
+	}
+	list_set_rows(&v->list, pane_inner_h(p));
+	if (a != NULL && a->patient_name != NULL)
+		/* TRANSLATORS: the notes pane's title; %s is the client's name. */
+		title = xasprintf(_("Notes: %s"), a->patient_name);
+	else
+		title = xstrdup(_("Notes"));
+	{
+		char *clean_title = sanitize_display(title, (size_t)-1, 0);
+
+		pane_frame(p, clean_title, text_view_more(v));
+		free(clean_title);
+	}
+	free(title);
+	text_view_draw(v, p);
+}
+
+static bool
+notes_key(struct pane *p, const struct ui_key *k)
+{
+	struct text_view *v = p->data;
+	bool moved = false;
+
+	if (!list_key(&v->list, k, &moved))
+		return false;
+	if (moved)
+		p->dirty = true;
+	return true;
+}
+
+const struct pane_ops pane_notes_ops = {
+	.init = notes_init,
+	.destroy = notes_destroy,
+	.resize = notes_resize,
+	.draw = notes_draw,
+	.key = notes_key,
+};
