@@ -224,3 +224,31 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 	fhir_result_finish(&r);
 	return ok;
 }
+
+const char *
+note_kind_label(const char *kind)
+{
+	if (kind == NULL)
+		return "";
+	/* TRANSLATORS: the kind of a session note. */
+	if (strcmp(kind, "progress") == 0)
+		return _("progress");
+	/* TRANSLATORS: the kind of a session note. */
+	if (strcmp(kind, "consult") == 0)
+		return _("consult");
+	return kind;
+}
+
+const char *
+note_status_label(const char *doc_status)
+{
+	if (doc_status == NULL)
+		return "";
+	/* TRANSLATORS: a note that was signed (FHIR docStatus final or amended). */
+	if (strcmp(doc_status, "final") == 0 || strcmp(doc_status, "amended") == 0)
+		return _("signed");
+	/* TRANSLATORS: a note that is not signed yet (docStatus preliminary). */
+	if (strcmp(doc_status, "preliminary") == 0)
+		return _("draft");
+	return doc_status;
+}

@@ -1,5 +1,10 @@
 /* pane.c - what every pane shares: the frame and the text view. */
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/i18n.h"
+#include "core/sanitize.h"
+#include "core/xmalloc.h"
 
 #include "ui/pane.h"
 
@@ -103,4 +108,35 @@ text_view_more(const struct text_view *v)
 	bool down = v->list.top + (size_t)v->list.rows < v->list.n;
 
 	return up && down ? "↑↓" : up ? "↑" : down ? "↓" : "";
+}
+
+void
+text_view_frame(struct text_view *v, struct pane *p, const char *named, const char *plain,
+		const char *name)
+{
+	char *title, *clean;
+
+	/* named is a translated format with exactly one %s (see pane.h). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	title = name != NULL ? xasprintf(named, name) : xstrdup(plain);
+#pragma GCC diagnostic pop
+	clean = sanitize_display(title, (size_t)-1, 0);
+
+	pane_frame(p, clean, text_view_more(v));
+	free(clean);
+	free(title);
+}
+
+bool
+text_view_key(struct pane *p, const struct ui_key *k)
+{
+	struct text_view *v = p->data;
+	bool moved = false;
+
+	if (!list_key(&v->list, k, &moved))
+		return false;
+	if (moved)
+		p->dirty = true;
+	return true;
 }

@@ -75,5 +75,12 @@ void text_view_built(struct text_view *v, unsigned gen, int w, int rows, bool to
 void text_view_draw(struct text_view *v, struct pane *p);
 /* Footer arrows saying there is more above or below ("" when all fits). */
 const char *text_view_more(const struct text_view *v);
+/* The frame of a text view pane titled with a client's name: `named` is a
+ * translated format with one %s, `plain` the title when name is NULL. The
+ * name is sanitised. */
+void text_view_frame(struct text_view *v, struct pane *p, const char *named, const char *plain,
+		     const char *name);
+/* Scrolling keys for a text view pane (the `key` of its vtable). */
+bool text_view_key(struct pane *p, const struct ui_key *k);
 
 #endif

@@ -119,36 +119,15 @@ chat_draw(struct pane *p)
 	struct client *c = tui_client(t);
 	unsigned gen = c != NULL ? c->gen : t->appt_gen;
 	int w = pane_inner_w(p);
-	char *title, *clean_title;
 
 	if (text_view_stale(v, gen, w)) {
 		build(&v->lines, t, w);
 		text_view_built(v, gen, w, pane_inner_h(p), true);
 	}
 	list_set_rows(&v->list, pane_inner_h(p));
-	if (a != NULL && a->patient_name != NULL)
-		/* TRANSLATORS: the chat pane's title; %s is the client's name. */
-		title = xasprintf(_("Chat: %s"), a->patient_name);
-	else
-		title = xstrdup(_("Chat"));
-	clean_title = sanitize_display(title, (size_t)-1, 0);
-	pane_frame(p, clean_title, text_view_more(v));
-	free(clean_title);
-	free(title);
+	/* TRANSLATORS: the chat pane's title; %s is the client's name. */
+	text_view_frame(v, p, _("Chat: %s"), _("Chat"), a != NULL ? a->patient_name : NULL);
 	text_view_draw(v, p);
-}
-
-static bool
-chat_key(struct pane *p, const struct ui_key *k)
-{
-	struct text_view *v = p->data;
-	bool moved = false;
-
-	if (!list_key(&v->list, k, &moved))
-		return false;
-	if (moved)
-		p->dirty = true;
-	return true;
 }
 
 const struct pane_ops pane_chat_ops = {
@@ -156,5 +135,5 @@ const struct pane_ops pane_chat_ops = {
 	.destroy = chat_destroy,
 	.resize = chat_resize,
 	.draw = chat_draw,
-	.key = chat_key,
+	.key = text_view_key,
 };

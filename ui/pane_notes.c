@@ -7,35 +7,8 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "core/notes.h"
 #include "ui/state.h"
-
-static const char *
-kind_label(const char *kind)
-{
-	if (kind == NULL)
-		return "";
-	/* TRANSLATORS: the kind of a session note. */
-	if (strcmp(kind, "progress") == 0)
-		return _("progress");
-	/* TRANSLATORS: the kind of a session note. */
-	if (strcmp(kind, "consult") == 0)
-		return _("consult");
-	return kind;
-}
-
-static const char *
-signed_label(const char *doc_status)
-{
-	if (doc_status == NULL)
-		return "";
-	/* TRANSLATORS: a note that was signed (FHIR docStatus final or amended). */
-	if (strcmp(doc_status, "final") == 0 || strcmp(doc_status, "amended") == 0)
-		return _("signed");
-	/* TRANSLATORS: a note that is not signed yet (docStatus preliminary). */
-	if (strcmp(doc_status, "preliminary") == 0)
-		return _("draft");
-	return doc_status;
-}
 
 /* "2026-11-20 14:00  progress  signed  Amina Haddad", sanitised. */
 static char *
@@ -46,7 +19,7 @@ note_header(const struct note *n)
 
 	if (n->date != 0)
 		instant_format_local(n->date, when);
-	raw = xasprintf("%s  %s  %s  %s", when, kind_label(n->kind), signed_label(n->doc_status),
+	raw = xasprintf("%s  %s  %s  %s", when, note_kind_label(n->kind), note_status_label(n->doc_status),
 			n->author_name != NULL ? n->author_name : "");
 	out = sanitize_display(raw, (size_t)-1, 0);
 	free(raw);
@@ -162,39 +135,15 @@ notes_draw(struct pane *p)
 	const struct appointment *a = tui_appt(t);
 	unsigned gen = shown_gen(t);
 	int w = pane_inner_w(p);
-	char *title;
 
 	if (text_view_stale(v, gen, w)) {
 		build(&v->lines, t, w);
 		text_view_built(v, gen, w, pane_inner_h(p), false);
 	}
 	list_set_rows(&v->list, pane_inner_h(p));
-	if (a != NULL && a->patient_name != NULL)
-		/* TRANSLATORS: the notes pane's title; %s is the client's name. */
-		title = xasprintf(_("Notes: %s"), a->patient_name);
-	else
-		title = xstrdup(_("Notes"));
-	{
-		char *clean_title = sanitize_display(title, (size_t)-1, 0);
-
-		pane_frame(p, clean_title, text_view_more(v));
-		free(clean_title);
-	}
-	free(title);
+	/* TRANSLATORS: the notes pane's title; %s is the client's name. */
+	text_view_frame(v, p, _("Notes: %s"), _("Notes"), a != NULL ? a->patient_name : NULL);
 	text_view_draw(v, p);
-}
-
-static bool
-notes_key(struct pane *p, const struct ui_key *k)
-{
-	struct text_view *v = p->data;
-	bool moved = false;
-
-	if (!list_key(&v->list, k, &moved))
-		return false;
-	if (moved)
-		p->dirty = true;
-	return true;
 }
 
 const struct pane_ops pane_notes_ops = {
@@ -202,5 +151,5 @@ const struct pane_ops pane_notes_ops = {
 	.destroy = notes_destroy,
 	.resize = notes_resize,
 	.draw = notes_draw,
-	.key = notes_key,
+	.key = text_view_key,
 };

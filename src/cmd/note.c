@@ -23,32 +23,6 @@ static const struct out_col note_cols[] = {
 };
 #define NOTE_NCOLS (sizeof note_cols / sizeof note_cols[0])
 
-static const char *
-kind_label(const struct cmd_ctx *ctx, const char *kind)
-{
-	if (ctx->fmt != FMT_TABLE || kind == NULL)
-		return kind;
-	if (strcmp(kind, "progress") == 0)
-		return _("progress");
-	if (strcmp(kind, "consult") == 0)
-		return _("consult");
-	return kind;
-}
-
-static const char *
-doc_status_label(const struct cmd_ctx *ctx, const char *st)
-{
-	if (ctx->fmt != FMT_TABLE || st == NULL)
-		return st;
-	if (strcmp(st, "preliminary") == 0)
-		return _("draft");
-	if (strcmp(st, "final") == 0)
-		return _("signed");
-	if (strcmp(st, "amended") == 0)
-		return _("amended");
-	return st;
-}
-
 /* The first line of the text, at most 60 bytes cut at a character boundary. */
 static char *
 first_line(const char *text)
@@ -73,8 +47,8 @@ note_values(const struct cmd_ctx *ctx, const struct note *n, char date[26], char
 	*first = first_line(n->text);
 	v[0] = n->id;
 	v[1] = cmd_time(ctx, n->date, date);
-	v[2] = kind_label(ctx, n->kind);
-	v[3] = doc_status_label(ctx, n->doc_status);
+	v[2] = ctx->fmt == FMT_TABLE ? note_kind_label(n->kind) : n->kind;
+	v[3] = ctx->fmt == FMT_TABLE ? note_status_label(n->doc_status) : n->doc_status;
 	v[4] = n->author_id;
 	v[5] = n->author_name;
 	v[6] = n->patient_id;
