@@ -436,9 +436,11 @@ request_finish(struct http *h, struct http_request *req, CURLcode rc)
 	error_clear(&err);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &status);
-	if (h->debug)
-		fprintf(stderr, "ezrizi: http %s %s -> %ld (curl %d, attempt %d)\n", req->method,
-			req->url, status, (int)rc, req->attempt);
+	if (h->debug) {
+		/* The path only: a query can hold a client's name. */
+		fprintf(stderr, "ezrizi: http %s %.*s -> %ld (curl %d, attempt %d)\n", req->method,
+			(int)strcspn(req->url, "?"), req->url, status, (int)rc, req->attempt);
+	}
 	if (req->idempotent && !req->too_large && req->attempt <= h->s.retries &&
 	    ((rc != CURLE_OK && curl_retryable(rc)) || (rc == CURLE_OK && status_retryable(status)))) {
 		delay = backoff_ms(h, req->attempt, rc == CURLE_OK ? req->resp.retry_after : -1);

@@ -29,4 +29,10 @@ struct new_note {
 /* Creates the note as the logged-in counsellor; safe to retry. */
 bool note_create(struct session *s, const struct new_note *n, struct note *out, struct error *err);
 
+/* A note's kind ("progress", "consult") and state (docStatus: "preliminary" is a
+ * draft, "final" and "amended" are signed) in the user's language; unknown codes
+ * come back as they are, NULL as "". */
+const char *note_kind_label(const char *kind);
+const char *note_status_label(const char *doc_status);
+
 #endif
