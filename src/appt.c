@@ -11,7 +11,6 @@
 #include "core/xmalloc.h"
 
 #define REQUEST_ID_SYSTEM "urn:ezrizi:request"
-#define MAX_APPOINTMENTS 2000
 #define MAX_SLOTS 1000
 
 /* "&key=value" with value escaped. */
@@ -85,7 +84,7 @@ is_type(const cJSON *res, const char *type)
 
 /* Turns the Appointments of a search result into a sorted list with names. */
 static bool
-appt_list_from(cJSON *all, struct appt_list *out, struct error *err)
+appt_list_from(const cJSON *all, struct appt_list *out, struct error *err)
 {
 	struct names *names = names_create();
 	const cJSON *res;
@@ -110,15 +109,11 @@ appt_list_from(cJSON *all, struct appt_list *out, struct error *err)
 	return true;
 }
 
-bool
-appt_query(struct session *s, const struct appt_query *q, struct appt_list *out,
-	   struct error *err)
+char *
+appt_query_path(const struct appt_query *q)
 {
 	struct buf path;
-	cJSON *all;
-	bool ok;
 
-	memset(out, 0, sizeof *out);
 	buf_init(&path);
 	buf_adds(&path, "Appointment?_sort=date&_count=200&_include=Appointment:actor");
 	query_add_range(&path, "date", q->from, q->to);
@@ -128,8 +123,26 @@ appt_query(struct session *s, const struct appt_query *q, struct appt_list *out,
 		query_add_ref(&path, "patient", "Patient", q->patient);
 	if (q->status != NULL)
 		query_add(&path, "status", q->status);
-	all = fhir_search(s, path.data, MAX_APPOINTMENTS, err);
-	buf_finish(&path);
+	return buf_steal(&path);
+}
+
+bool
+appt_list_from_resources(const cJSON *resources, struct appt_list *out, struct error *err)
+{
+	return appt_list_from(resources, out, err);
+}
+
+bool
+appt_query(struct session *s, const struct appt_query *q, struct appt_list *out,
+	   struct error *err)
+{
+	char *path = appt_query_path(q);
+	cJSON *all;
+	bool ok;
+
+	memset(out, 0, sizeof *out);
+	all = fhir_search(s, path, APPT_QUERY_MAX, err);
+	free(path);
 	if (all == NULL)
 		return false;
 	ok = appt_list_from(all, out, err);

@@ -11,7 +11,6 @@
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 
-#define MAX_MESSAGES 5000
 #define MAX_MESSAGE_BYTES (64 * 1024)
 
 static int
@@ -24,13 +23,11 @@ msg_cmp(const void *pa, const void *pb)
 	return strcmp(a->id, b->id);
 }
 
-/* Every Communication about the patient: headers and messages. */
-static cJSON *
-fetch(struct session *s, const char *patient_id, time_t since, struct error *err)
+char *
+chat_query_path(const char *patient_id, time_t since)
 {
 	char *ref = xasprintf("Patient/%s", patient_id), *e = http_escape(ref);
 	struct buf path;
-	cJSON *all;
 
 	buf_init(&path);
 	buf_addf(&path, "Communication?subject=%s&_sort=sent&_count=200"
@@ -45,26 +42,30 @@ fetch(struct session *s, const char *patient_id, time_t since, struct error *err
 		free(v);
 		free(ev);
 	}
-	all = fhir_search(s, path.data, MAX_MESSAGES, err);
-	buf_finish(&path);
 	free(ref);
 	free(e);
+	return buf_steal(&path);
+}
+
+/* Every Communication about the patient: headers and messages. */
+static cJSON *
+fetch(struct session *s, const char *patient_id, time_t since, struct error *err)
+{
+	char *path = chat_query_path(patient_id, since);
+	cJSON *all = fhir_search(s, path, CHAT_QUERY_MAX, err);
+
+	free(path);
 	return all;
 }
 
 bool
-chat_query(struct session *s, const char *patient_id, time_t since, struct message_list *out,
-	   struct error *err)
+chat_from_resources(const cJSON *all, struct message_list *out, struct error *err)
 {
-	struct names *names;
-	cJSON *all;
+	struct names *names = names_create();
 	const cJSON *res;
 	bool ok = true;
 
 	memset(out, 0, sizeof *out);
-	if ((all = fetch(s, patient_id, since, err)) == NULL)
-		return false;
-	names = names_create();
 	names_add_resources(names, all);
 	out->v = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->v);
 	cJSON_ArrayForEach(res, all) {
@@ -94,13 +95,27 @@ chat_query(struct session *s, const char *patient_id, time_t since, struct messa
 		out->n++;
 	}
 	names_destroy(names);
-	cJSON_Delete(all);
 	if (!ok) {
 		message_list_finish(out);
 		return false;
 	}
 	qsort(out->v, out->n, sizeof *out->v, msg_cmp);
 	return true;
+}
+
+bool
+chat_query(struct session *s, const char *patient_id, time_t since, struct message_list *out,
+	   struct error *err)
+{
+	cJSON *all;
+	bool ok;
+
+	memset(out, 0, sizeof *out);
+	if ((all = fetch(s, patient_id, since, err)) == NULL)
+		return false;
+	ok = chat_from_resources(all, out, err);
+	cJSON_Delete(all);
+	return ok;
 }
 
 void

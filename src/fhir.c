@@ -111,77 +111,175 @@ need_token(struct session *s, struct error *err)
 	return true;
 }
 
-bool
-fhir_call(struct session *s, const char *method, const char *path, const cJSON *body,
-	  const struct fhir_opts *o, struct fhir_result *out, struct error *err)
+struct fhir_op {
+	struct session *s;
+	struct http_request *req;
+	struct http_request_opts ho;   /* strings below are owned */
+	char *method, *url, *body, *if_match, *if_none_exist, *if_none_match;
+	bool refreshed;
+	fhir_done_fn done;
+	void *arg;
+};
+
+static void
+op_free(struct fhir_op *op)
 {
-	static const struct fhir_opts none;
-	struct http_request_opts ho = { .method = method, .accept = "application/fhir+json" };
-	struct http_response resp;
-	char *url, *text = NULL;
-	bool refreshed = false, ok;
+	free(op->method);
+	free(op->url);
+	free(op->body);
+	free(op->if_match);
+	free(op->if_none_exist);
+	free(op->if_none_match);
+	free(op);
+}
 
+/* Turns an HTTP answer into a result or an error. */
+static bool
+finish_response(struct session *s, const struct http_response *resp, struct fhir_result *out,
+		struct error *err)
+{
 	memset(out, 0, sizeof *out);
-	if (o == NULL)
-		o = &none;
-	if (!need_token(s, err) || (url = make_url(s, path, err)) == NULL)
-		return false;
-	if (body != NULL) {
-		text = json_print(body);
-		ho.body = text;
-		ho.body_len = strlen(text);
-		ho.content_type = "application/fhir+json; charset=utf-8";
-	}
-	ho.url = url;
-	ho.if_match = o->if_match;
-	ho.if_none_exist = o->if_none_exist;
-	ho.idempotent = o->idempotent || strcmp(method, "GET") == 0;
-again:
-	ho.bearer = s->access->data;
-	ok = http_request_sync(s->http, &ho, &resp, err);
-	if (ok && resp.status == 401 && !refreshed && s->refresh != NULL) {
-		struct error rerr;
-
-		error_clear(&rerr);
-		http_response_finish(&resp);
-		refreshed = true;
-		if (session_refresh(s, &rerr))
-			goto again;
-		if (rerr.kind != ERR_NONE) {
-			*err = rerr;
-			ok = false;
-		} else {
-			ok = http_request_sync(s->http, &ho, &resp, err);
-		}
-	}
-	free(url);
-	if (text != NULL)
-		cJSON_free(text);
-	if (!ok)
-		return false;
-	out->status = resp.status;
-	out->etag = resp.etag;
-	out->location = resp.location;
-	resp.etag = resp.location = NULL;
-	if (resp.status != 304 && resp.body_len > 0) {
+	out->status = resp->status;
+	out->etag = xstrdup(resp->etag);
+	out->location = xstrdup(resp->location);
+	if (resp->status != 304 && resp->body_len > 0) {
 		struct error perr;
 
 		error_clear(&perr);
-		out->json = json_parse(resp.body, resp.body_len, _("The answer from the server"), &perr);
-		if (out->json == NULL && resp.status >= 200 && resp.status < 300) {
+		out->json = json_parse(resp->body, resp->body_len, _("The answer from the server"), &perr);
+		if (out->json == NULL && resp->status >= 200 && resp->status < 300) {
 			*err = perr;
-			http_response_finish(&resp);
 			fhir_result_finish(out);
 			return false;
 		}
 	}
-	http_response_finish(&resp);
 	if (!(out->status >= 200 && out->status < 300) && out->status != 304) {
 		status_error(s, out->status, out->json, err);
 		fhir_result_finish(out);
 		return false;
 	}
 	return true;
+}
+
+static void op_send(struct fhir_op *op);
+
+static void
+op_done(const struct http_response *resp, const struct error *herr, void *arg)
+{
+	struct fhir_op *op = arg;
+	struct fhir_result r = { 0 };
+	struct error err;
+	bool ok;
+
+	op->req = NULL;
+	error_clear(&err);
+	if (herr->kind != ERR_NONE) {
+		err = *herr;
+		ok = false;
+	} else if (resp->status == 401 && !op->refreshed && op->s->refresh != NULL) {
+		/* Refreshing is rare: it runs to the end here, then the request again. */
+		op->refreshed = true;
+		if (session_refresh(op->s, &err)) {
+			op_send(op);
+			return;
+		}
+		if (err.kind == ERR_NONE)
+			status_error(op->s, resp->status, NULL, &err);
+		ok = false;
+	} else {
+		ok = finish_response(op->s, resp, &r, &err);
+	}
+	op->done(ok ? &r : NULL, &err, op->arg);
+	fhir_result_finish(&r);
+	op_free(op);
+}
+
+static void
+op_send(struct fhir_op *op)
+{
+	op->ho.bearer = op->s->access->data;
+	op->req = http_start(op->s->http, &op->ho, op_done, op);
+}
+
+struct fhir_op *
+fhir_start(struct session *s, const char *method, const char *path, const cJSON *body,
+	   const struct fhir_opts *o, fhir_done_fn done, void *arg, struct error *err)
+{
+	static const struct fhir_opts none;
+	struct fhir_op *op;
+	char *url;
+
+	if (o == NULL)
+		o = &none;
+	if (!need_token(s, err) || (url = make_url(s, path, err)) == NULL)
+		return NULL;
+	op = xcalloc(1, sizeof *op);
+	op->s = s;
+	op->done = done;
+	op->arg = arg;
+	op->method = xstrdup(method);
+	op->url = url;
+	op->ho.method = op->method;
+	op->ho.url = op->url;
+	op->ho.accept = "application/fhir+json";
+	if (body != NULL) {
+		char *text = json_print(body);
+
+		op->body = xstrdup(text);
+		cJSON_free(text);
+		op->ho.body = op->body;
+		op->ho.body_len = strlen(op->body);
+		op->ho.content_type = "application/fhir+json; charset=utf-8";
+	}
+	op->ho.if_match = op->if_match = xstrdup(o->if_match);
+	op->ho.if_none_exist = op->if_none_exist = xstrdup(o->if_none_exist);
+	op->ho.if_none_match = op->if_none_match = xstrdup(o->if_none_match);
+	op->ho.idempotent = o->idempotent || strcmp(method, "GET") == 0;
+	op_send(op);
+	return op;
+}
+
+void
+fhir_cancel(struct session *s, struct fhir_op *op)
+{
+	if (op == NULL)
+		return;
+	http_cancel(s->http, op->req);
+	op_free(op);
+}
+
+struct sync_call {
+	bool done, ok;
+	struct fhir_result *out;
+	struct error *err;
+};
+
+static void
+sync_call_done(struct fhir_result *r, const struct error *err, void *arg)
+{
+	struct sync_call *sc = arg;
+
+	sc->done = true;
+	sc->ok = r != NULL;
+	if (r != NULL) {
+		*sc->out = *r;
+		memset(r, 0, sizeof *r);
+	} else if (sc->err != NULL) {
+		*sc->err = *err;
+	}
+}
+
+bool
+fhir_call(struct session *s, const char *method, const char *path, const cJSON *body,
+	  const struct fhir_opts *o, struct fhir_result *out, struct error *err)
+{
+	struct sync_call sc = { .out = out, .err = err };
+
+	memset(out, 0, sizeof *out);
+	if (fhir_start(s, method, path, body, o, sync_call_done, &sc, err) == NULL)
+		return false;
+	http_wait(s->http, &sc.done);
+	return sc.ok;
 }
 
 static bool
@@ -262,47 +360,123 @@ next_link(const cJSON *bundle)
 	return NULL;
 }
 
+struct fhir_search {
+	struct session *s;
+	struct fhir_op *op;    /* the page being fetched */
+	cJSON *all;
+	size_t max, n, pages;
+	fhir_search_fn done;
+	void *arg;
+};
+
+static void
+search_end(struct fhir_search *fs, const struct error *err)
+{
+	cJSON *all = fs->all;
+
+	if (err->kind != ERR_NONE) {
+		cJSON_Delete(all);
+		all = NULL;
+	}
+	fs->done(all, err, fs->arg);
+	free(fs);
+}
+
+static void
+search_page(struct fhir_result *r, const struct error *err, void *arg)
+{
+	struct fhir_search *fs = arg;
+	struct error e;
+	cJSON *entries, *ent;
+	const char *next;
+
+	fs->op = NULL;
+	error_clear(&e);
+	if (r == NULL) {
+		search_end(fs, err);
+		return;
+	}
+	if (r->json == NULL || !has_type(r->json, "Bundle")) {
+		error_set(&e, ERR_FAILED, _("The server answered a search with something other than a Bundle."));
+		search_end(fs, &e);
+		return;
+	}
+	entries = cJSON_GetObjectItemCaseSensitive(r->json, "entry");
+	cJSON_ArrayForEach(ent, entries) {
+		cJSON *res = cJSON_GetObjectItemCaseSensitive(ent, "resource");
+
+		if (cJSON_IsObject(res)) {
+			cJSON_AddItemToArray(fs->all, cJSON_DetachItemViaPointer(ent, res));
+			fs->n++;
+		}
+	}
+	next = next_link(r->json);
+	/* A bound on pages, so a server that links in a circle cannot keep us. */
+	if (next == NULL || (fs->max != 0 && fs->n >= fs->max) || ++fs->pages >= 200) {
+		search_end(fs, &e);
+		return;
+	}
+	fs->op = fhir_start(fs->s, "GET", next, NULL, NULL, search_page, fs, &e);
+	if (fs->op == NULL)
+		search_end(fs, &e);
+}
+
+struct fhir_search *
+fhir_search_start(struct session *s, const char *query, size_t max, fhir_search_fn done,
+		  void *arg, struct error *err)
+{
+	struct fhir_search *fs = xcalloc(1, sizeof *fs);
+
+	fs->s = s;
+	fs->all = cJSON_CreateArray();
+	fs->max = max;
+	fs->done = done;
+	fs->arg = arg;
+	fs->op = fhir_start(s, "GET", query, NULL, NULL, search_page, fs, err);
+	if (fs->op == NULL) {
+		cJSON_Delete(fs->all);
+		free(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+void
+fhir_search_cancel(struct session *s, struct fhir_search *fs)
+{
+	if (fs == NULL)
+		return;
+	fhir_cancel(s, fs->op);
+	cJSON_Delete(fs->all);
+	free(fs);
+}
+
+struct sync_search {
+	bool done;
+	cJSON *all;
+	struct error *err;
+};
+
+static void
+sync_search_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct sync_search *ss = arg;
+
+	ss->done = true;
+	ss->all = all;
+	if (all == NULL && ss->err != NULL)
+		*ss->err = *err;
+}
+
 cJSON *
 fhir_search(struct session *s, const char *query, size_t max, struct error *err)
 {
-	cJSON *all = cJSON_CreateArray();
-	char *path = xstrdup(query);
-	size_t pages = 0, n = 0;
+	struct sync_search ss = { .err = err };
 
-	while (path != NULL) {
-		struct fhir_result r;
-		cJSON *entries, *e;
-		const char *next;
-
-		if (!fhir_call(s, "GET", path, NULL, NULL, &r, err)) {
-			free(path);
-			cJSON_Delete(all);
-			return NULL;
-		}
-		free(path);
-		path = NULL;
-		if (r.json == NULL || !has_type(r.json, "Bundle")) {
-			fhir_result_finish(&r);
-			cJSON_Delete(all);
-			error_set(err, ERR_FAILED, _("The server answered a search with something other than a Bundle."));
-			return NULL;
-		}
-		entries = cJSON_GetObjectItemCaseSensitive(r.json, "entry");
-		cJSON_ArrayForEach(e, entries) {
-			cJSON *res = cJSON_GetObjectItemCaseSensitive(e, "resource");
-
-			if (cJSON_IsObject(res)) {
-				cJSON_AddItemToArray(all, cJSON_DetachItemViaPointer(e, res));
-				n++;
-			}
-		}
-		next = next_link(r.json);
-		/* A bound on pages, so a server that links in a circle cannot keep us. */
-		if (next != NULL && (max == 0 || n < max) && ++pages < 200)
-			path = xstrdup(next);
-		fhir_result_finish(&r);
-	}
-	return all;
+	if (fhir_search_start(s, query, max, sync_search_done, &ss, err) == NULL)
+		return NULL;
+	http_wait(s->http, &ss.done);
+	return ss.all;
 }
 
 char *

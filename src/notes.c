@@ -37,26 +37,26 @@ fill_authors(struct note *n, const struct names *names)
 	}
 }
 
-bool
-notes_query(struct session *s, const char *patient_id, size_t max, struct note_list *out,
-	    struct error *err)
+char *
+notes_query_path(const char *patient_id, size_t max)
 {
 	char *ref = xasprintf("Patient/%s", patient_id), *e = http_escape(ref);
 	char *path = xasprintf("DocumentReference?subject=%s&_sort=-date&_count=%zu"
 			       "&_include=DocumentReference:author", e, max < 100 ? max : 100);
-	struct names *names;
-	cJSON *all;
+
+	free(ref);
+	free(e);
+	return path;
+}
+
+bool
+notes_from_resources(const cJSON *all, size_t max, struct note_list *out, struct error *err)
+{
+	struct names *names = names_create();
 	const cJSON *res;
 	bool ok = true;
 
 	memset(out, 0, sizeof *out);
-	all = fhir_search(s, path, max, err);
-	free(ref);
-	free(e);
-	free(path);
-	if (all == NULL)
-		return false;
-	names = names_create();
 	names_add_resources(names, all);
 	out->v = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->v);
 	cJSON_ArrayForEach(res, all) {
@@ -77,7 +77,6 @@ notes_query(struct session *s, const char *patient_id, size_t max, struct note_l
 		out->n++;
 	}
 	names_destroy(names);
-	cJSON_Delete(all);
 	if (!ok) {
 		note_list_finish(out);
 		return false;
@@ -89,6 +88,23 @@ notes_query(struct session *s, const char *patient_id, size_t max, struct note_l
 		out->n = max;
 	}
 	return true;
+}
+
+bool
+notes_query(struct session *s, const char *patient_id, size_t max, struct note_list *out,
+	    struct error *err)
+{
+	char *path = notes_query_path(patient_id, max);
+	cJSON *all = fhir_search(s, path, max, err);
+	bool ok;
+
+	free(path);
+	memset(out, 0, sizeof *out);
+	if (all == NULL)
+		return false;
+	ok = notes_from_resources(all, max, out, err);
+	cJSON_Delete(all);
+	return ok;
 }
 
 void

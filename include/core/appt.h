@@ -28,11 +28,18 @@ struct appt_list {
 	size_t n;
 };
 
+/* The most appointments one query brings. */
+#define APPT_QUERY_MAX 2000
+
 /* Appointments starting within the days, sorted by start, with patient and
  * practitioner names filled in. */
 bool appt_query(struct session *s, const struct appt_query *q, struct appt_list *out,
 		struct error *err);
 void appt_list_finish(struct appt_list *l);
+/* The same in two halves, for the screen's loop: the search to run (new string,
+ * free()), and the list made from its resources. */
+char *appt_query_path(const struct appt_query *q);
+bool appt_list_from_resources(const cJSON *resources, struct appt_list *out, struct error *err);
 
 /* One appointment with names. */
 bool appt_get(struct session *s, const char *id, struct appointment *out, struct error *err);

@@ -22,6 +22,12 @@ struct message_list {
 bool chat_query(struct session *s, const char *patient_id, time_t since,
 		struct message_list *out, struct error *err);
 void message_list_finish(struct message_list *l);
+/* The most messages one query brings. */
+#define CHAT_QUERY_MAX 5000
+/* The same in two halves, for the screen's loop: the search (new string,
+ * free()) and the list made from its resources. */
+char *chat_query_path(const char *patient_id, time_t since);
+bool chat_from_resources(const cJSON *resources, struct message_list *out, struct error *err);
 
 /* Sends text to the patient in their latest thread (one is started when there is
  * none); safe to retry. */

@@ -17,6 +17,11 @@ struct note_list {
 bool notes_query(struct session *s, const char *patient_id, size_t max, struct note_list *out,
 		 struct error *err);
 void note_list_finish(struct note_list *l);
+/* The same in two halves, for the screen's loop: the search (new string,
+ * free()) and the list made from its resources. */
+char *notes_query_path(const char *patient_id, size_t max);
+bool notes_from_resources(const cJSON *resources, size_t max, struct note_list *out,
+			  struct error *err);
 bool note_get(struct session *s, const char *id, struct note *out, struct error *err);
 
 struct new_note {

@@ -84,10 +84,36 @@ void fhir_result_finish(struct fhir_result *r);
 struct fhir_opts {
 	const char *if_match;
 	const char *if_none_exist;
+	const char *if_none_match;  /* a conditional read: 304 when unchanged */
 	bool idempotent;   /* GET and conditional writes are; plain POST is not */
 };
 bool fhir_call(struct session *s, const char *method, const char *path, const cJSON *body,
 	       const struct fhir_opts *o, struct fhir_result *out, struct error *err);
+
+/* ---- FHIR REST, asynchronous (the screen): the same calls on the loop ---- */
+
+struct fhir_op;
+
+/* Called once, on the loop, when the call is over: r is the result (the callee
+ * may take r->json and set it to NULL) or NULL with err set. */
+typedef void (*fhir_done_fn)(struct fhir_result *r, const struct error *err, void *arg);
+
+/* Starts fhir_call's request; returns NULL with err set (and no callback) when
+ * it cannot start (not logged in, a bad path). */
+struct fhir_op *fhir_start(struct session *s, const char *method, const char *path,
+			   const cJSON *body, const struct fhir_opts *o, fhir_done_fn done,
+			   void *arg, struct error *err);
+/* Cancels a running call; its callback is not called. */
+void fhir_cancel(struct session *s, struct fhir_op *op);
+
+/* Called once with the resources of every page (cJSON_Delete() them), or NULL
+ * with err set. */
+typedef void (*fhir_search_fn)(cJSON *resources, const struct error *err, void *arg);
+struct fhir_search;
+/* fhir_search on the loop. */
+struct fhir_search *fhir_search_start(struct session *s, const char *query, size_t max,
+				      fhir_search_fn done, void *arg, struct error *err);
+void fhir_search_cancel(struct session *s, struct fhir_search *fs);
 
 /* GET path; the resource must have the given type. */
 cJSON *fhir_read(struct session *s, const char *type, const char *id, char **etag,
