@@ -62,6 +62,12 @@ enum key_type {
 	    N_("The largest server answer accepted, in MiB, 1 to 1024.")) \
 	X("retries", KEY_INT, 0, 10, NULL, \
 	    N_("How often a failed request is retried, 0 to 10.")) \
+	X("poll_interval", KEY_INT, 2, 3600, NULL, \
+	    N_("Seconds between looks for new data on the screen, 2 to 3600.")) \
+	X("lock_after", KEY_INT, 0, 1440, NULL, \
+	    N_("Minutes without a key before the screen locks, 0 (never) to 1440.")) \
+	X("bell", KEY_WORDS, 0, 0, "on off", \
+	    N_("Ring the terminal bell when a message arrives: on or off.")) \
 	X("default_profile", KEY_TOP, 0, 0, NULL, \
 	    N_("The profile used when none is named; top level only."))
 
@@ -93,6 +99,8 @@ struct cfg_entry {
 };
 
 struct config {
+	struct config_binding *binds;
+	size_t nbinds;
 	char *name;              /* file name for messages */
 	bool loaded;
 	struct cfg_profile *profiles;
@@ -149,6 +157,11 @@ config_destroy(struct config *cfg)
 		free(cfg->profiles[i].name);
 	for (i = 0; i < cfg->nentries; i++)
 		free(cfg->entries[i].value);
+	for (i = 0; i < cfg->nbinds; i++) {
+		free(cfg->binds[i].key);
+		free(cfg->binds[i].command);
+	}
+	free(cfg->binds);
 	free(cfg->profiles);
 	free(cfg->entries);
 	free(cfg->name);
@@ -372,6 +385,30 @@ unquote(char *v)
 	return v;
 }
 
+/* "bind KEY COMMAND...": the key's name and the command are checked by the
+ * screen, which knows both; here only that there are two parts. */
+static bool
+parse_bind(struct config *cfg, char *rest, struct cfg_where *w, struct error *err)
+{
+	char *key = trim(rest), *cmd = key;
+	struct config_binding *b;
+
+	while (*cmd != '\0' && !is_blank(*cmd))
+		cmd++;
+	if (*cmd != '\0')
+		*cmd++ = '\0';
+	cmd = trim(cmd);
+	if (*key == '\0' || *cmd == '\0')
+		return error_set(err, ERR_USAGE, _("'bind' needs a key and a command, as in 'bind j select down'"));
+	cfg->binds = xreallocarray(cfg->binds, cfg->nbinds + 1, sizeof *cfg->binds);
+	b = &cfg->binds[cfg->nbinds++];
+	b->key = xstrdup(key);
+	b->command = xstrdup(cmd);
+	b->line = w->line;
+	b->profile = w->profile;
+	return true;
+}
+
 static bool
 parse_line(struct config *cfg, char *line, struct cfg_where *w, struct error *err)
 {
@@ -382,6 +419,8 @@ parse_line(struct config *cfg, char *line, struct cfg_where *w, struct error *er
 		return true;
 	if (*line == '[')
 		return parse_section(cfg, line, w, err);
+	if (strncmp(line, "bind", 4) == 0 && is_blank(line[4]))
+		return parse_bind(cfg, line + 5, w, err);
 	if ((eq = strchr(line, '=')) == NULL) {
 		return error_set(err, ERR_USAGE,
 		    _("'%s' is not a 'key = value' line; add the '=' or start the line with '#'"),
@@ -570,4 +609,23 @@ char *
 config_data_dir(void)
 {
 	return xdg_path("XDG_DATA_HOME", ".local/share", "ezrizi");
+}
+
+const struct config_binding *
+config_bindings(const struct config *cfg, size_t *n)
+{
+	*n = cfg->nbinds;
+	return cfg->binds;
+}
+
+bool
+config_binding_applies(const struct config *cfg, const struct config_binding *b)
+{
+	return b->profile == PROFILE_TOP || b->profile == cfg->selected;
+}
+
+const char *
+config_name(const struct config *cfg)
+{
+	return cfg->name != NULL ? cfg->name : "config";
 }

@@ -56,6 +56,20 @@ const char *config_get(const struct config *cfg, const char *key);
 /* Integer keys; def when unset. */
 long config_get_long(const struct config *cfg, const char *key, long def);
 
+/* Key bindings: lines "bind KEY COMMAND..." at the top level or in a profile
+ * (the screen checks the key names and commands, naming FILE:LINE). */
+struct config_binding {
+	char *key;
+	char *command;
+	int line;
+	int profile;   /* internal: where it was written */
+};
+const struct config_binding *config_bindings(const struct config *cfg, size_t *n);
+/* True when the binding is top-level or in the selected profile. */
+bool config_binding_applies(const struct config *cfg, const struct config_binding *b);
+/* The file name, for messages. */
+const char *config_name(const struct config *cfg);
+
 /* The default file: $XDG_CONFIG_HOME/ezrizi/config or ~/.config/ezrizi/config.
  * Returns a new string (free()). */
 char *config_default_path(void);

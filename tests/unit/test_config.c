@@ -218,6 +218,43 @@ test_bad_lines(void **state)
 }
 
 static void
+test_bindings(void **state)
+{
+	struct config *cfg = config_create();
+	const struct config_binding *b;
+	struct error err;
+	size_t n, applies = 0;
+
+	(void)state;
+	error_clear(&err);
+	assert_true(config_load_string(cfg, "c",
+		"bind j select down\n"
+		"bind C-l redraw\n"
+		"[profile a]\n"
+		"bind x cancel --reason=\"no show\"\n"
+		"[profile b]\n"
+		"bind y quit\n", &err));
+	assert_true(config_select_profile(cfg, "a", &err));
+	b = config_bindings(cfg, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(b[0].key, "j");
+	assert_string_equal(b[0].command, "select down");
+	assert_int_equal(b[0].line, 1);
+	assert_string_equal(b[2].command, "cancel --reason=\"no show\"");
+	for (size_t i = 0; i < n; i++)
+		applies += config_binding_applies(cfg, &b[i]);
+	assert_int_equal(applies, 3);  /* top level and profile a, not b */
+	config_destroy(cfg);
+
+	cfg = config_create();
+	error_clear(&err);
+	assert_false(config_load_string(cfg, "c", "server = http://x\nbind j\n", &err));
+	assert_int_equal(err.kind, ERR_USAGE);
+	assert_non_null(strstr(err.msg, "c:2:"));
+	config_destroy(cfg);
+}
+
+static void
 test_load_twice_and_destroy_null(void **state)
 {
 	struct config *cfg = load("retries = 1\n");
@@ -353,6 +390,7 @@ main(void)
 		cmocka_unit_test(test_default_profile_names_nothing),
 		cmocka_unit_test(test_crlf_and_comments),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_bindings),
 		cmocka_unit_test(test_load_twice_and_destroy_null),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_keys_table),
