@@ -7,6 +7,7 @@
 #include "core/xmalloc.h"
 
 #include "ui/pane.h"
+#include "ui/state.h"
 
 int
 pane_inner_h(const struct pane *p)
@@ -19,6 +20,8 @@ pane_inner_w(const struct pane *p)
 {
 	return p->w > 4 ? p->w - 4 : 0;
 }
+
+static void pane_fresh_footer(struct pane *p);
 
 void
 pane_frame(struct pane *p, const char *title, const char *footer)
@@ -44,6 +47,25 @@ pane_frame(struct pane *p, const char *title, const char *footer)
 		used = ui_put(w, p->h - 1, 2, room - 2, footer, A_NORMAL, false);
 		mvwaddch(w, p->h - 1, 2 + used, ' ');
 	}
+	pane_fresh_footer(p);
+}
+
+/* Data that is not fresh says how old it is, at the right of the bottom border. */
+static void
+pane_fresh_footer(struct pane *p)
+{
+	char *note = pane_fresh_note(p->tui, (int)(p - p->tui->panes));
+	int nw;
+
+	if (note == NULL)
+		return;
+	nw = display_width(note);
+	if (nw + 4 < p->w - 12) {
+		mvwaddch(p->win, p->h - 1, p->w - nw - 4, ' ');
+		ui_put(p->win, p->h - 1, p->w - nw - 3, nw, note, ui_attr(UC_WARN), false);
+		mvwaddch(p->win, p->h - 1, p->w - 3, ' ');
+	}
+	free(note);
 }
 
 /* ---- text view ---- */
@@ -138,5 +160,30 @@ text_view_key(struct pane *p, const struct ui_key *k)
 		return false;
 	if (moved)
 		p->dirty = true;
+	return true;
+}
+
+bool
+client_pane_placeholder(struct tlines *l, struct tui *t, bool chat, int width)
+{
+	const struct appointment *a = tui_appt(t);
+	struct client *c = tui_client(t);
+	const struct freshness *f = c == NULL ? NULL : chat ? &c->chat_f : &c->notes_f;
+
+	if (t->appt_f.state == LOAD_PENDING || t->appt_f.state == LOAD_RUNNING ||
+	    (f != NULL && (f->state == LOAD_PENDING || f->state == LOAD_RUNNING))) {
+		tlines_wrap(l, _("Loading…"), width, 0, A_NORMAL, 0);
+	} else if (a == NULL) {
+		tlines_wrap(l, _("No appointment selected."), width, 0, A_DIM, 0);
+	} else if (c == NULL) {
+		tlines_wrap(l, _("This appointment names no client."), width, 0, A_DIM, 0);
+	} else if (f->state == LOAD_FAILED) {
+		char *msg = xasprintf(_("Could not load: %s"), f->err);
+
+		tlines_wrap(l, msg, width, 0, ui_attr(UC_ERROR), 0);
+		free(msg);
+	} else {
+		return false;
+	}
 	return true;
 }

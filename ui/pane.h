@@ -80,6 +80,10 @@ const char *text_view_more(const struct text_view *v);
  * name is sanitised. */
 void text_view_frame(struct text_view *v, struct pane *p, const char *named, const char *plain,
 		     const char *name);
+/* Fills l with what a client's notes (chat false) or chat pane shows while it
+ * has nothing of its own: loading, no selection, no client, a failure. False
+ * when the client's data is there to draw. */
+bool client_pane_placeholder(struct tlines *l, struct tui *t, bool chat, int width);
 /* Scrolling keys for a text view pane (the `key` of its vtable). */
 bool text_view_key(struct pane *p, const struct ui_key *k);
 

@@ -134,9 +134,9 @@ appt_draw(struct pane *p)
 	struct tui *t = p->tui;
 	const struct appointment *a = tui_appt(t);
 	char *title, *footer = NULL;
-	size_t n = t->appt_state == LOAD_OK ? t->appts.n : 0;
+	size_t n = t->appt_f.state == LOAD_OK ? t->appts.n : 0;
 
-	if (t->appt_state != LOAD_OK)
+	if (t->appt_f.state != LOAD_OK)
 		/* TRANSLATORS: the title of the appointment list while it loads. */
 		title = xstrdup(t->everyone ? _("Today, everyone") : _("Today"));
 	else if (t->everyone)
@@ -153,10 +153,10 @@ appt_draw(struct pane *p)
 	pane_frame(p, title, footer);
 	free(title);
 	free(footer);
-	if (t->appt_state == LOAD_PENDING) {
+	if (t->appt_f.state == LOAD_PENDING || t->appt_f.state == LOAD_RUNNING) {
 		draw_message(p, _("Loading…"), A_NORMAL);
-	} else if (t->appt_state == LOAD_FAILED) {
-		char *msg = xasprintf(_("Could not load: %s"), t->appt_err);
+	} else if (t->appt_f.state == LOAD_FAILED) {
+		char *msg = xasprintf(_("Could not load: %s"), t->appt_f.err);
 
 		draw_message(p, msg, ui_attr(UC_ERROR));
 		free(msg);
@@ -177,7 +177,7 @@ appt_key(struct pane *p, const struct ui_key *k)
 	struct tui *t = p->tui;
 	bool moved = false;
 
-	if (t->appt_state != LOAD_OK || t->appts.n == 0)
+	if (t->appt_f.state != LOAD_OK || t->appts.n == 0)
 		return false;
 	list_set_count(&ap->list, t->appts.n);
 	list_select(&ap->list, t->sel);

@@ -38,30 +38,12 @@ add_message(struct tlines *l, const struct message *m, int width)
 static void
 build(struct tlines *l, struct tui *t, int width)
 {
-	const struct appointment *a = tui_appt(t);
 	struct client *c = tui_client(t);
 	struct civil_date last = { 0, 0, 0 };
 
 	tlines_clear(l);
-	if (t->appt_state == LOAD_PENDING || (c != NULL && c->chat_state == LOAD_PENDING)) {
-		tlines_wrap(l, _("Loading…"), width, 0, A_NORMAL, 0);
+	if (client_pane_placeholder(l, t, true, width))
 		return;
-	}
-	if (a == NULL) {
-		tlines_wrap(l, _("No appointment selected."), width, 0, A_DIM, 0);
-		return;
-	}
-	if (c == NULL) {
-		tlines_wrap(l, _("This appointment names no client."), width, 0, A_DIM, 0);
-		return;
-	}
-	if (c->chat_state == LOAD_FAILED) {
-		char *msg = xasprintf(_("Could not load: %s"), c->chat_err);
-
-		tlines_wrap(l, msg, width, 0, ui_attr(UC_ERROR), 0);
-		free(msg);
-		return;
-	}
 	for (size_t i = 0; i < c->chat.n; i++) {
 		const struct message *m = &c->chat.v[i];
 

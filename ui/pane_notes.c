@@ -29,33 +29,11 @@ note_header(const struct note *n)
 static void
 build(struct tlines *l, struct tui *t, int width)
 {
-	const struct appointment *a = tui_appt(t);
 	struct client *c = tui_client(t);
 
 	tlines_clear(l);
-	if (t->appt_state == LOAD_PENDING) {
-		tlines_wrap(l, _("Loading…"), width, 0, A_NORMAL, 0);
+	if (client_pane_placeholder(l, t, false, width))
 		return;
-	}
-	if (a == NULL) {
-		tlines_wrap(l, _("No appointment selected."), width, 0, A_DIM, 0);
-		return;
-	}
-	if (c == NULL) {
-		tlines_wrap(l, _("This appointment names no client."), width, 0, A_DIM, 0);
-		return;
-	}
-	if (c->notes_state == LOAD_PENDING) {
-		tlines_wrap(l, _("Loading…"), width, 0, A_NORMAL, 0);
-		return;
-	}
-	if (c->notes_state == LOAD_FAILED) {
-		char *msg = xasprintf(_("Could not load: %s"), c->notes_err);
-
-		tlines_wrap(l, msg, width, 0, ui_attr(UC_ERROR), 0);
-		free(msg);
-		return;
-	}
 	if (c->notes.n == 0) {
 		tlines_wrap(l, _("No notes for this client yet."), width, 0, A_DIM, 0);
 		return;

@@ -1,6 +1,7 @@
 /* state.c - the model behind the screen and the fetches that fill it. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/i18n.h"
 #include "core/sanitize.h"
@@ -34,6 +35,15 @@ url_host(const char *url)
 	return xstrndup(p, n);
 }
 
+long long
+tui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 tui_state_init(struct tui *t, struct cmd_ctx *ctx, struct session *s)
 {
@@ -50,8 +60,19 @@ tui_state_init(struct tui *t, struct cmd_ctx *ctx, struct session *s)
 	/* TRANSLATORS: shown in the title bar when we do not know the user name. */
 	t->user = clean(user != NULL ? user : _("not logged in"));
 	t->day = date_today();
-	t->appt_state = LOAD_PENDING;
+	t->appt_f.state = LOAD_PENDING;
+	t->poll_interval = (int)config_get_long(ctx->cfg, "poll_interval", 30);
+	t->next_poll = tui_now_ms() + (long long)t->poll_interval * 1000;
 	t->title_dirty = t->status_dirty = true;
+}
+
+static void
+freshness_finish(struct tui *t, struct freshness *f)
+{
+	fhir_search_cancel(t->s, f->fs);
+	f->fs = NULL;
+	free(f->err);
+	f->err = NULL;
 }
 
 static void
@@ -59,11 +80,11 @@ client_destroy(struct client *c)
 {
 	if (c == NULL)
 		return;
+	freshness_finish(c->t, &c->notes_f);
+	freshness_finish(c->t, &c->chat_f);
 	free(c->patient_id);
 	note_list_finish(&c->notes);
 	message_list_finish(&c->chat);
-	free(c->notes_err);
-	free(c->chat_err);
 	free(c);
 }
 
@@ -81,10 +102,11 @@ void
 tui_state_finish(struct tui *t)
 {
 	forget_clients(t);
+	freshness_finish(t, &t->appt_f);
 	appt_list_finish(&t->appts);
-	free(t->appt_err);
 	free(t->keep_sel_id);
 	free(t->status_err);
+	free(t->status_msg);
 	free(t->host);
 	free(t->user);
 }
@@ -112,19 +134,28 @@ tui_set_error(struct tui *t, const char *msg)
 }
 
 void
+tui_set_message(struct tui *t, const char *msg)
+{
+	free(t->status_msg);
+	t->status_msg = clean(msg);
+	t->status_dirty = true;
+}
+
+void
 tui_clear_error(struct tui *t)
 {
-	if (t->status_err == NULL)
+	if (t->status_err == NULL && t->status_msg == NULL)
 		return;
 	free(t->status_err);
-	t->status_err = NULL;
+	free(t->status_msg);
+	t->status_err = t->status_msg = NULL;
 	t->status_dirty = true;
 }
 
 const struct appointment *
 tui_appt(const struct tui *t)
 {
-	if (t->appt_state != LOAD_OK || t->sel >= t->appts.n)
+	if (t->appt_f.state != LOAD_OK || t->sel >= t->appts.n)
 		return NULL;
 	return &t->appts.v[t->sel];
 }
@@ -141,8 +172,9 @@ tui_client(struct tui *t)
 		if (strcmp(t->clients[i]->patient_id, a->patient_id) == 0)
 			return t->clients[i];
 	c = xcalloc(1, sizeof *c);
+	c->t = t;
 	c->patient_id = xstrdup(a->patient_id);
-	c->notes_state = c->chat_state = LOAD_PENDING;
+	c->notes_f.state = c->chat_f.state = LOAD_PENDING;
 	c->gen = ++t->gen;
 	t->clients = xreallocarray(t->clients, t->n_clients + 1, sizeof *t->clients);
 	t->clients[t->n_clients++] = c;
@@ -152,7 +184,7 @@ tui_client(struct tui *t)
 void
 tui_select(struct tui *t, size_t i)
 {
-	if (t->appt_state != LOAD_OK || i >= t->appts.n || i == t->sel)
+	if (t->appt_f.state != LOAD_OK || i >= t->appts.n || i == t->sel)
 		return;
 	t->sel = i;
 	t->appt_gen = ++t->gen;
@@ -169,32 +201,113 @@ tui_reload(struct tui *t)
 	free(t->keep_sel_id);
 	t->keep_sel_id = a != NULL ? xstrdup(a->id) : NULL;
 	forget_clients(t);
+	freshness_finish(t, &t->appt_f);
 	appt_list_finish(&t->appts);
-	free(t->appt_err);
-	t->appt_err = NULL;
-	t->appt_state = LOAD_PENDING;
-	t->day = date_today();
+	t->appt_f.state = LOAD_PENDING;
+	t->appt_f.stale = false;
 	t->appt_gen = ++t->gen;
 	tui_clear_error(t);
 	tui_mark_all(t);
 }
 
-bool
-tui_has_work(struct tui *t)
-{
-	struct client *c;
+/* ---- the day's appointments ---- */
 
-	if (t->appt_state == LOAD_PENDING)
-		return true;
-	c = tui_client(t);
-	return c != NULL && (c->notes_state == LOAD_PENDING || c->chat_state == LOAD_PENDING);
+static bool
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* True when the lists would draw the same. */
+static bool
+appts_equal(const struct appt_list *a, const struct appt_list *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct appointment *x = &a->v[i], *y = &b->v[i];
+
+		if (!same_str(x->id, y->id) || !same_str(x->status, y->status) ||
+		    x->start != y->start || x->end != y->end ||
+		    !same_str(x->patient_id, y->patient_id) ||
+		    !same_str(x->patient_name, y->patient_name) ||
+		    !same_str(x->practitioner_name, y->practitioner_name))
+			return false;
+	}
+	return true;
+}
+
+/* Selects the appointment with the id, if it is still there. */
+static void
+reselect(struct tui *t, const char *id)
+{
+	t->sel = 0;
+	for (size_t i = 0; id != NULL && i < t->appts.n; i++) {
+		if (t->appts.v[i].id != NULL && strcmp(t->appts.v[i].id, id) == 0) {
+			t->sel = i;
+			return;
+		}
+	}
 }
 
 static void
-load_appointments(struct tui *t)
+fetch_failed(struct tui *t, struct freshness *f, const struct error *err)
+{
+	if (f->state == LOAD_OK) {
+		/* Keep what is on screen; the pane says how old it is. */
+		f->stale = true;
+	} else {
+		f->state = LOAD_FAILED;
+		free(f->err);
+		f->err = clean(err->msg);
+	}
+	tui_set_error(t, err->msg);
+}
+
+static void
+appts_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct tui *t = arg;
+	struct appt_list fresh;
+	struct error perr;
+	char *keep;
+
+	t->appt_f.fs = NULL;
+	error_clear(&perr);
+	if (all == NULL || !appt_list_from_resources(all, &fresh, &perr)) {
+		cJSON_Delete(all);
+		fetch_failed(t, &t->appt_f, all == NULL ? err : &perr);
+		tui_mark(t, PANE_APPT);
+		return;
+	}
+	cJSON_Delete(all);
+	t->appt_f.at = time(NULL);
+	if (t->appt_f.stale)
+		tui_mark(t, PANE_APPT);
+	t->appt_f.stale = false;
+	if (t->appt_f.state == LOAD_OK && appts_equal(&t->appts, &fresh)) {
+		/* Nothing changed: nothing is drawn, not a byte. */
+		appt_list_finish(&fresh);
+		return;
+	}
+	keep = t->keep_sel_id != NULL ? t->keep_sel_id
+	       : (tui_appt(t) != NULL ? xstrdup(tui_appt(t)->id) : NULL);
+	t->keep_sel_id = NULL;
+	appt_list_finish(&t->appts);
+	t->appts = fresh;
+	t->appt_f.state = LOAD_OK;
+	reselect(t, keep);
+	free(keep);
+	t->appt_gen = ++t->gen;
+	tui_mark_all(t);
+}
+
+static void
+start_appts(struct tui *t)
 {
 	struct appt_query q = { .from = t->day, .to = t->day };
 	struct error err;
+	char *path;
 
 	error_clear(&err);
 	if (t->practitioner == NULL && !t->everyone) {
@@ -204,59 +317,193 @@ load_appointments(struct tui *t)
 		error_clear(&err);
 	}
 	q.practitioner = t->practitioner;
-	memset(&t->appts, 0, sizeof t->appts);
-	t->sel = 0;
-	if (!appt_query(t->s, &q, &t->appts, &err)) {
-		t->appt_state = LOAD_FAILED;
-		t->appt_err = clean(err.msg);
-		tui_set_error(t, err.msg);
-	} else {
-		t->appt_state = LOAD_OK;
-		for (size_t i = 0; t->keep_sel_id != NULL && i < t->appts.n; i++) {
-			if (t->appts.v[i].id != NULL && strcmp(t->appts.v[i].id, t->keep_sel_id) == 0) {
-				t->sel = i;
-				break;
-			}
-		}
+	path = appt_query_path(&q);
+	t->appt_f.fs = fhir_search_start(t->s, path, APPT_QUERY_MAX, appts_done, t, &err);
+	free(path);
+	if (t->appt_f.fs == NULL) {
+		fetch_failed(t, &t->appt_f, &err);
+		tui_mark(t, PANE_APPT);
+		return;
 	}
-	free(t->keep_sel_id);
-	t->keep_sel_id = NULL;
-	t->appt_gen = ++t->gen;
-	tui_mark_all(t);
+	if (t->appt_f.state == LOAD_PENDING)
+		t->appt_f.state = LOAD_RUNNING;
+}
+
+/* ---- a client's notes and chat ---- */
+
+static void
+notes_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct client *c = arg;
+	struct note_list fresh;
+	struct error perr;
+
+	c->notes_f.fs = NULL;
+	error_clear(&perr);
+	if (all == NULL || !notes_from_resources(all, NOTES_MAX, &fresh, &perr)) {
+		fetch_failed(c->t, &c->notes_f, all == NULL ? err : &perr);
+	} else {
+		note_list_finish(&c->notes);
+		c->notes = fresh;
+		c->notes_f.state = LOAD_OK;
+		c->notes_f.stale = false;
+		c->notes_f.at = time(NULL);
+	}
+	cJSON_Delete(all);
+	c->gen = ++c->t->gen;
+	tui_mark(c->t, PANE_NOTES);
+}
+
+static bool
+has_message(const struct message_list *l, const char *id)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].id, id) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+message_cmp(const void *pa, const void *pb)
+{
+	const struct message *a = pa, *b = pb;
+
+	if (a->sent != b->sent)
+		return a->sent < b->sent ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+/* Adds the messages not yet known; true when any was. */
+static bool
+merge_messages(struct message_list *into, struct message_list *more)
+{
+	size_t added = 0;
+
+	into->v = xreallocarray(into->v, into->n + more->n + 1, sizeof *into->v);
+	for (size_t i = 0; i < more->n; i++) {
+		if (has_message(into, more->v[i].id)) {
+			message_finish(&more->v[i]);
+			continue;
+		}
+		into->v[into->n++] = more->v[i];
+		added++;
+	}
+	free(more->v);
+	more->v = NULL;
+	more->n = 0;
+	if (added > 0)
+		qsort(into->v, into->n, sizeof *into->v, message_cmp);
+	return added > 0;
+}
+
+static void
+chat_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct client *c = arg;
+	struct message_list fresh;
+	struct error perr;
+	bool changed = true;
+
+	c->chat_f.fs = NULL;
+	error_clear(&perr);
+	if (all == NULL || !chat_from_resources(all, &fresh, &perr)) {
+		fetch_failed(c->t, &c->chat_f, all == NULL ? err : &perr);
+	} else {
+		changed = merge_messages(&c->chat, &fresh) || c->chat_f.state != LOAD_OK ||
+			  c->chat_f.stale;
+		c->chat_f.state = LOAD_OK;
+		c->chat_f.stale = false;
+		c->chat_f.at = time(NULL);
+	}
+	cJSON_Delete(all);
+	if (changed) {
+		c->gen = ++c->t->gen;
+		tui_mark(c->t, PANE_CHAT);
+	}
+}
+
+static void
+start_search(struct client *c, struct freshness *f, char *path, size_t max, fhir_search_fn done)
+{
+	struct error err;
+
+	error_clear(&err);
+	f->fs = fhir_search_start(c->t->s, path, max, done, c, &err);
+	free(path);
+	if (f->fs == NULL) {
+		fetch_failed(c->t, f, &err);
+		c->gen = ++c->t->gen;
+		return;
+	}
+	if (f->state == LOAD_PENDING)
+		f->state = LOAD_RUNNING;
 }
 
 void
-tui_do_work(struct tui *t)
+tui_start_work(struct tui *t)
 {
 	struct client *c;
-	struct error err;
 
-	if (t->appt_state == LOAD_PENDING) {
-		load_appointments(t);
-		return;
-	}
+	if (t->appt_f.state == LOAD_PENDING && t->appt_f.fs == NULL)
+		start_appts(t);
 	if ((c = tui_client(t)) == NULL)
 		return;
-	error_clear(&err);
-	if (c->notes_state == LOAD_PENDING) {
-		if (notes_query(t->s, c->patient_id, NOTES_MAX, &c->notes, &err)) {
-			c->notes_state = LOAD_OK;
-		} else {
-			c->notes_state = LOAD_FAILED;
-			c->notes_err = clean(err.msg);
-			tui_set_error(t, err.msg);
-		}
-		c->gen = ++t->gen;
-		tui_mark(t, PANE_NOTES);
-	} else if (c->chat_state == LOAD_PENDING) {
-		if (chat_query(t->s, c->patient_id, 0, &c->chat, &err)) {
-			c->chat_state = LOAD_OK;
-		} else {
-			c->chat_state = LOAD_FAILED;
-			c->chat_err = clean(err.msg);
-			tui_set_error(t, err.msg);
-		}
-		c->gen = ++t->gen;
-		tui_mark(t, PANE_CHAT);
+	if (c->notes_f.state == LOAD_PENDING && c->notes_f.fs == NULL)
+		start_search(c, &c->notes_f, notes_query_path(c->patient_id, NOTES_MAX), NOTES_MAX,
+			     notes_done);
+	if (c->chat_f.state == LOAD_PENDING && c->chat_f.fs == NULL)
+		start_search(c, &c->chat_f, chat_query_path(c->patient_id, 0), CHAT_QUERY_MAX,
+			     chat_done);
+}
+
+void
+tui_poll(struct tui *t)
+{
+	struct client *c = tui_client(t);
+
+	t->next_poll = tui_now_ms() + (long long)t->poll_interval * 1000;
+	if (t->appt_f.state == LOAD_OK && t->appt_f.fs == NULL)
+		start_appts(t);
+	if (c != NULL && c->chat_f.state == LOAD_OK && c->chat_f.fs == NULL) {
+		/* Only what was sent since the newest message on screen. */
+		time_t since = c->chat.n > 0 ? c->chat.v[c->chat.n - 1].sent : 0;
+
+		start_search(c, &c->chat_f, chat_query_path(c->patient_id, since), CHAT_QUERY_MAX,
+			     chat_done);
 	}
+}
+
+int
+tui_ms_to_poll(const struct tui *t)
+{
+	long long d = t->next_poll - tui_now_ms();
+
+	return d < 0 ? 0 : (d > 3600000 ? 3600000 : (int)d);
+}
+
+char *
+tui_freshness_note(const struct tui *t, const struct freshness *f)
+{
+	char hm[6];
+
+	if (f->state != LOAD_OK || f->at == 0)
+		return NULL;
+	if (!f->stale && time(NULL) - f->at < 2 * (time_t)t->poll_interval + 5)
+		return NULL;
+	instant_format_hm(f->at, hm);
+	/* TRANSLATORS: a pane's data is not fresh; %s is the time it was fetched. */
+	return xasprintf(_("as of %s"), hm);
+}
+
+char *
+pane_fresh_note(struct tui *t, int pane)
+{
+	struct client *c;
+
+	if (pane == PANE_APPT)
+		return tui_freshness_note(t, &t->appt_f);
+	if ((c = tui_client(t)) == NULL)
+		return NULL;
+	return tui_freshness_note(t, pane == PANE_CHAT ? &c->chat_f : &c->notes_f);
 }

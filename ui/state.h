@@ -1,15 +1,17 @@
-/* state.h - what the screen shows: today's appointments, and per client (cached
- * by patient id) the notes and the chat. The panes draw from this; the loop
- * runs the pending fetches one at a time and marks the panes dirty.
+/* state.h - what the screen shows: the day's appointments, and per client
+ * (cached by patient id) the notes and the chat. The panes draw from this.
  *
- * Fetches are synchronous for now (the core runs libcurl's multi loop until the
- * answer comes); a fetch is "pending" until the loop runs it, so a pane can show
- * "Loading…" first. */
+ * Fetches run on the loop (fhir_search_start): tui_start_work() starts what is
+ * pending, their callbacks update the model and mark the panes dirty, and no
+ * key ever waits for the network. Every poll_interval seconds tui_poll() looks
+ * again: the day's list (redrawn only when it changed) and the open chat (only
+ * what was sent since the last message). */
 #ifndef EZRIZI_UI_STATE_H
 #define EZRIZI_UI_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "core/appt.h"
 #include "core/chat.h"
@@ -19,17 +21,28 @@
 #include "ui/pane.h"
 
 enum load_state {
-	LOAD_PENDING,
+	LOAD_PENDING,   /* wanted: tui_start_work() starts it */
+	LOAD_RUNNING,   /* the first fetch is under way */
 	LOAD_OK,
 	LOAD_FAILED,
 };
 
+/* One fetched thing: its state, when it was last fetched, and whether the last
+ * look again failed (then the pane says how old it is). */
+struct freshness {
+	enum load_state state;
+	struct fhir_search *fs;      /* a fetch under way, first or again */
+	time_t at;                   /* the last successful fetch (wall clock) */
+	bool stale;                  /* the last look again failed */
+	char *err;                   /* sanitised, when failed */
+};
+
 struct client {
+	struct tui *t;
 	char *patient_id;
-	enum load_state notes_state, chat_state;
+	struct freshness notes_f, chat_f;
 	struct note_list notes;
 	struct message_list chat;
-	char *notes_err, *chat_err;  /* sanitised messages when failed */
 	unsigned gen;                /* changes whenever anything above does */
 };
 
@@ -44,9 +57,8 @@ struct tui {
 	struct civil_date day;
 	const char *practitioner;    /* NULL: everyone's */
 	bool everyone;
-	enum load_state appt_state;
+	struct freshness appt_f;
 	struct appt_list appts;
-	char *appt_err;
 	size_t sel;
 	char *keep_sel_id;           /* re-select this appointment after a reload */
 	unsigned appt_gen;
@@ -57,8 +69,13 @@ struct tui {
 
 	struct pane panes[PANE_COUNT];
 	int focus;
+	bool fresh_shown[PANE_COUNT];  /* the pane shows an "as of" note */
+
+	int poll_interval;           /* seconds */
+	long long next_poll;         /* monotonic ms */
 
 	char *status_err;            /* sanitised; NULL shows the key hints */
+	char *status_msg;            /* sanitised confirmation ("Booked."), or NULL */
 	char clock[17];
 	bool title_dirty, status_dirty, relayout, too_small, quit;
 };
@@ -82,9 +99,20 @@ void tui_mark_all(struct tui *t);
 void tui_set_error(struct tui *t, const char *msg);
 void tui_clear_error(struct tui *t);
 
-/* True when a fetch is pending. */
-bool tui_has_work(struct tui *t);
-/* Runs one pending fetch and updates the model. */
-void tui_do_work(struct tui *t);
+/* Shows a confirmation (sanitised) in the status line until the next key. */
+void tui_set_message(struct tui *t, const char *msg);
+
+/* Starts the pending fetches. */
+void tui_start_work(struct tui *t);
+/* Looks again for new data (the loop calls it every poll_interval seconds). */
+void tui_poll(struct tui *t);
+/* Milliseconds until the next look again. */
+int tui_ms_to_poll(const struct tui *t);
+/* "as of 14:05" when f is not fresh (new string), else NULL. */
+char *tui_freshness_note(const struct tui *t, const struct freshness *f);
+/* The "as of" note of pane i's data (new string), or NULL when fresh. */
+char *pane_fresh_note(struct tui *t, int pane);
+/* A monotonic clock in milliseconds. */
+long long tui_now_ms(void);
 
 #endif

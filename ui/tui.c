@@ -5,7 +5,10 @@
  * them and calls doupdate() once. SIGWINCH is ncurses' (it only sets a flag and
  * we get KEY_RESIZE); SIGINT, SIGTERM and SIGHUP only set a flag too, and the
  * loop leaves through endwin(). */
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 
 #include <curses.h>
 
+#include "core/http.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
@@ -24,13 +28,22 @@
 #define MIN_COLS 60
 #define MIN_LINES 20
 
-static volatile sig_atomic_t got_quit;
+static volatile sig_atomic_t got_quit, got_winch;
+static int wake_pipe[2] = { -1, -1 };
 
+/* Signals only set a flag and wake the loop's poll() through a pipe. */
 static void
-on_quit_signal(int sig)
+on_signal(int sig)
 {
-	(void)sig;
-	got_quit = 1;
+	int saved = errno;
+
+	if (sig == SIGWINCH)
+		got_winch = 1;
+	else
+		got_quit = 1;
+	if (wake_pipe[1] >= 0 && write(wake_pipe[1], "", 1) < 0)
+		(void)0;
+	errno = saved;
 }
 
 struct term {
@@ -40,7 +53,7 @@ struct term {
 	bool small_dirty;
 	bool laid_out_everyone;   /* the layout's left width depends on it */
 	int saved_stderr;
-	struct sigaction old_int, old_term, old_hup;
+	struct sigaction old_int, old_term, old_hup, old_winch;
 };
 
 static const struct pane_ops *const pane_ops_of[PANE_COUNT] = {
@@ -255,8 +268,9 @@ read_key(WINDOW *in, int timeout_ms, struct ui_key *k)
 	return true;
 }
 
-/* Updates the clock in the title (once a minute) and starts a new day's list
- * after midnight. */
+/* Updates the clock in the title (once a minute), starts a new day's list
+ * after midnight, looks again for new data every poll_interval, and redraws a
+ * pane whose "as of" note changed. */
 static void
 tick(struct tui *t)
 {
@@ -267,9 +281,23 @@ tick(struct tui *t)
 	if (strcmp(now, t->clock) != 0) {
 		memcpy(t->clock, now, sizeof now);
 		t->title_dirty = true;
+		/* A minute passed: the panes' "as of" notes may have appeared. */
+		for (int i = 0; i < PANE_COUNT; i++) {
+			char *note = pane_fresh_note(t, i);
+			bool had = t->fresh_shown[i];
+
+			t->fresh_shown[i] = note != NULL;
+			if (note != NULL || had)
+				tui_mark(t, i);
+			free(note);
+		}
 	}
-	if (date_cmp(today, t->day) != 0 && t->appt_state != LOAD_PENDING)
+	if (date_cmp(today, t->day) != 0 && t->appt_f.state == LOAD_OK) {
+		t->day = today;
 		tui_reload(t);
+	}
+	if (tui_ms_to_poll(t) == 0)
+		tui_poll(t);
 }
 
 static int
@@ -280,6 +308,42 @@ ms_to_next_minute(void)
 	return (int)(60 - now % 60) * 1000 + 50;
 }
 
+/* Waits for a key, the network, a signal or the next timer, whichever comes
+ * first, and handles the keys that came. */
+static void
+wait_and_read(struct tui *t, struct term *tm)
+{
+	struct curl_waitfd fds[2] = {
+		{ STDIN_FILENO, CURL_WAIT_POLLIN, 0 },
+		{ wake_pipe[0], CURL_WAIT_POLLIN, 0 },
+	};
+	int timeout = ms_to_next_minute(), to_poll = tui_ms_to_poll(t);
+	bool keys;
+	struct ui_key k;
+
+	if (to_poll < timeout)
+		timeout = to_poll;
+	http_step(t->s->http, fds, wake_pipe[0] >= 0 ? 2 : 1, timeout);
+	keys = (fds[0].revents & (CURL_WAIT_POLLIN | CURL_WAIT_POLLPRI)) != 0;
+	if (fds[1].revents != 0) {
+		char sink[64];
+
+		while (read(wake_pipe[0], sink, sizeof sink) > 0)
+			;
+	}
+	if (got_winch) {
+		struct winsize ws;
+
+		got_winch = 0;
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+			resizeterm(ws.ws_row, ws.ws_col);
+		t->relayout = true;
+		keys = true;  /* resizeterm queued a KEY_RESIZE: take it now */
+	}
+	while (keys && !t->quit && read_key(tm->input, 0, &k))
+		handle_key(t, &k);
+}
+
 /* ---- the terminal ---- */
 
 static void
@@ -287,13 +351,17 @@ catch_signals(struct term *tm)
 {
 	struct sigaction sa;
 
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		wake_pipe[0] = wake_pipe[1] = -1;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_quit_signal;
+	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;  /* no SA_RESTART: the key read returns at once */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, &tm->old_int);
 	sigaction(SIGTERM, &sa, &tm->old_term);
 	sigaction(SIGHUP, &sa, &tm->old_hup);
+	/* Ours, not ncurses': it wakes the loop, which then asks the size. */
+	sigaction(SIGWINCH, &sa, &tm->old_winch);
 }
 
 static void
@@ -302,6 +370,12 @@ restore_signals(struct term *tm)
 	sigaction(SIGINT, &tm->old_int, NULL);
 	sigaction(SIGTERM, &tm->old_term, NULL);
 	sigaction(SIGHUP, &tm->old_hup, NULL);
+	sigaction(SIGWINCH, &tm->old_winch, NULL);
+	for (int i = 0; i < 2; i++) {
+		if (wake_pipe[i] >= 0)
+			close(wake_pipe[i]);
+		wake_pipe[i] = -1;
+	}
 }
 
 /* Nothing but curses may write to the terminal while the screen is up: a stray
@@ -377,8 +451,6 @@ tui_run(struct cmd_ctx *ctx)
 	struct tui t;
 	struct session *s;
 	struct error err;
-	struct ui_key k;
-
 	error_clear(&err);
 	if ((s = cmd_session(ctx, &err)) == NULL) {
 		char *msg = sanitize_display(err.msg, (size_t)-1, 0);
@@ -396,7 +468,7 @@ tui_run(struct cmd_ctx *ctx)
 		free(clean);
 		return EXIT_FAILED;
 	}
-	got_quit = 0;
+	got_quit = got_winch = 0;
 	tui_state_init(&t, ctx, s);
 	for (int i = 0; i < PANE_COUNT; i++) {
 		t.panes[i].ops = pane_ops_of[i];
@@ -405,20 +477,12 @@ tui_run(struct cmd_ctx *ctx)
 	}
 	t.panes[PANE_APPT].focused = true;
 	t.relayout = true;
+	/* One loop: the terminal, the network and the timers, in one poll(). */
 	while (!t.quit && !got_quit) {
 		tick(&t);
+		tui_start_work(&t);
 		render(&t, &tm);
-		if (tui_has_work(&t)) {
-			/* Keys typed meanwhile first: moving fast down the list
-			 * fetches only where the cursor stops. */
-			if (read_key(tm.input, 0, &k))
-				handle_key(&t, &k);
-			else
-				tui_do_work(&t);
-			continue;
-		}
-		if (read_key(tm.input, ms_to_next_minute(), &k))
-			handle_key(&t, &k);
+		wait_and_read(&t, &tm);
 	}
 	for (int i = 0; i < PANE_COUNT; i++)
 		t.panes[i].ops->destroy(&t.panes[i]);
