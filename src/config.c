@@ -64,8 +64,8 @@ enum key_type {
 	    N_("How often a failed request is retried, 0 to 10.")) \
 	X("poll_interval", KEY_INT, 2, 3600, NULL, \
 	    N_("Seconds between looks for new data on the screen, 2 to 3600.")) \
-	X("lock_after", KEY_INT, 0, 1440, NULL, \
-	    N_("Minutes without a key before the screen locks, 0 (never) to 1440.")) \
+	X("lock_after", KEY_INT, 0, 86400, NULL, \
+	    N_("Seconds without a key before the screen locks, 0 (never) to 86400; 900 is 15 minutes.")) \
 	X("bell", KEY_WORDS, 0, 0, "on off", \
 	    N_("Ring the terminal bell when a message arrives: on or off.")) \
 	X("default_profile", KEY_TOP, 0, 0, NULL, \

@@ -39,6 +39,11 @@ struct http {
 	char *ca_file;
 	struct http_request *reqs;
 	bool debug;
+	struct curl_waitfd *hook_fds;
+	unsigned hook_n;
+	http_wait_hook hook;
+	void *hook_arg;
+	bool in_hook;
 };
 
 static long long
@@ -523,10 +528,30 @@ http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int max_w
 }
 
 void
+http_set_wait_hook(struct http *h, struct curl_waitfd *fds, unsigned n, http_wait_hook hook,
+		   void *arg)
+{
+	h->hook_fds = fds;
+	h->hook_n = n;
+	h->hook = hook;
+	h->hook_arg = arg;
+}
+
+void
 http_wait(struct http *h, const bool *done)
 {
-	while (!*done)
-		http_step(h, NULL, 0, 1000);
+	bool hooked = h->hook != NULL && !h->in_hook;
+
+	while (!*done) {
+		if (!hooked) {
+			http_step(h, NULL, 0, 1000);
+			continue;
+		}
+		http_step(h, h->hook_fds, h->hook_n, 1000);
+		h->in_hook = true;
+		h->hook(h->hook_fds, h->hook_n, h->hook_arg);
+		h->in_hook = false;
+	}
 }
 
 struct sync_state {

@@ -102,6 +102,7 @@ load_stored(struct session *s)
 		s->expires_at = (time_t)json_num(&ctx, root, "expires_at", 0);
 		s->token_endpoint = xstrdup(json_str(&ctx, root, "token_endpoint"));
 		s->login_user = xstrdup(json_str(&ctx, root, "user"));
+		s->unlock_hash = xstrdup(json_str(&ctx, root, "unlock_hash"));
 		set_me(s, json_str(&ctx, root, "fhir_user"));
 	}
 	cJSON_Delete(root);
@@ -121,6 +122,8 @@ save_stored(struct session *s, struct error *err)
 	if (s->refresh != NULL)
 		json_put_str(root, "refresh_token", s->refresh->data);
 	json_put(root, "expires_at", cJSON_CreateNumber((double)s->expires_at));
+	if (s->unlock_hash != NULL)
+		json_put_str(root, "unlock_hash", s->unlock_hash);
 	if (s->me_type != NULL && s->me_id != NULL) {
 		char *ref = xasprintf("%s/%s", s->me_type, s->me_id);
 
@@ -192,6 +195,7 @@ session_finish(struct session *s)
 	free(s->me_type);
 	free(s->me_id);
 	free(s->store_path);
+	free(s->unlock_hash);
 	memset(s, 0, sizeof *s);
 }
 
@@ -451,6 +455,16 @@ session_login(struct session *s, const char *username, bool client, struct error
 		form_add(&form, "password", sec->data);
 		form_add(&form, "client_id", client_id != NULL ? client_id : "ezrizi");
 	}
+	free(s->unlock_hash);
+	s->unlock_hash = NULL;
+	if (!client) {
+		/* Kept to unlock the screen with no network; Argon2id, never the password. */
+		char hash[crypto_pwhash_STRBYTES];
+
+		if (crypto_pwhash_str(hash, sec->data, sec->len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				      crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0)
+			s->unlock_hash = xstrdup(hash);
+	}
 	secret_destroy(sec);
 	secret_destroy(s->refresh);
 	s->refresh = NULL;
@@ -473,4 +487,12 @@ session_logout(struct session *s, struct error *err)
 	s->access = s->refresh = NULL;
 	s->auth = AUTH_NONE;
 	return true;
+}
+
+bool
+session_check_password(const struct session *s, const char *pw, size_t len)
+{
+	if (s->unlock_hash == NULL)
+		return false;
+	return crypto_pwhash_str_verify(s->unlock_hash, pw, len) == 0;
 }

@@ -105,11 +105,7 @@ list_key(struct list *l, const struct ui_key *k, bool *moved)
 		default: return false;
 		}
 	} else {
-		switch (k->code) {
-		case 'k': move_by(l, -1); break;
-		case 'j': move_by(l, 1); break;
-		default: return false;
-		}
+		return false;  /* letters are key bindings: see ui/keys.c */
 	}
 	if (moved != NULL)
 		*moved = l->sel != old_sel || l->top != old_top;

@@ -41,7 +41,7 @@ void list_select(struct list *l, size_t i);
 /* Scrolls to the last page (scroll mode) or selects the last row. */
 void list_to_end(struct list *l);
 bool list_at_end(const struct list *l);
-/* Up/Down, k/j, PgUp/PgDn, Home/End. Returns true when the key was one of
+/* Up/Down, PgUp/PgDn, Home/End. Returns true when the key was one of
  * those (moved or not); *moved says whether anything changed. */
 bool list_key(struct list *l, const struct ui_key *k, bool *moved);
 /* Paints the visible rows into w from (y, x), `width` columns wide; lines past

@@ -151,14 +151,19 @@ text_view_frame(struct text_view *v, struct pane *p, const char *named, const ch
 }
 
 bool
+text_view_scroll(struct text_view *v, const struct ui_key *k)
+{
+	bool moved = false;
+
+	return list_key(&v->list, k, &moved) && moved;
+}
+
+bool
 text_view_key(struct pane *p, const struct ui_key *k)
 {
 	struct text_view *v = p->data;
-	bool moved = false;
 
-	if (!list_key(&v->list, k, &moved))
-		return false;
-	if (moved)
+	if (text_view_scroll(v, k))
 		p->dirty = true;
 	return true;
 }

@@ -84,6 +84,8 @@ void text_view_frame(struct text_view *v, struct pane *p, const char *named, con
  * has nothing of its own: loading, no selection, no client, a failure. False
  * when the client's data is there to draw. */
 bool client_pane_placeholder(struct tlines *l, struct tui *t, bool chat, int width);
+/* Scrolls the view with a key (Up, Down, PageUp, PageDown, Home, End). */
+bool text_view_scroll(struct text_view *v, const struct ui_key *k);
 /* Scrolling keys for a text view pane (the `key` of its vtable). */
 bool text_view_key(struct pane *p, const struct ui_key *k);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/i18n.h"
 #include "core/xmalloc.h"
@@ -42,16 +43,26 @@ look_of(const char *status)
 	return &unknown;
 }
 
+/* "09:00–09:50", with the weekday in week view ("Thu 09:00–09:50"), and a
+ * marker on the session under way now. */
 static void
-format_span(const struct appointment *a, char *out, size_t size)
+format_span(const struct tui *t, const struct appointment *a, char *out, size_t size)
 {
-	char s[6] = "--:--", e[6] = "--:--";
+	char s[6] = "--:--", e[6] = "--:--", day[32] = "";
+	time_t now = clock_now();
+	bool current = a->start != 0 && a->end != 0 && a->start <= now && now < a->end;
 
 	if (a->start != 0)
 		instant_format_hm(a->start, s);
 	if (a->end != 0)
 		instant_format_hm(a->end, e);
-	snprintf(out, size, "%s–%s", s, e);
+	if (t->week && a->start != 0) {
+		struct tm tm;
+
+		localtime_r(&a->start, &tm);
+		strftime(day, sizeof day, "%a ", &tm);
+	}
+	snprintf(out, size, "%s%s%s–%s", current ? "▸" : " ", day, s, e);
 }
 
 static void
@@ -63,11 +74,11 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 	const struct status_look *lk = look_of(a->status);
 	int base = selected ? (p->focused ? A_REVERSE | A_BOLD : A_REVERSE) : A_NORMAL;
 	bool gone = lk->color == UC_BAD;
-	char span[32], letter[4] = { ' ', lk->letter, ' ', '\0' };
+	char span[64], letter[4] = { ' ', lk->letter, ' ', '\0' };
 	const char *who = a->patient_name;
 	int col = 0, rest, name_w;
 
-	format_span(a, span, sizeof span);
+	format_span(t, a, span, sizeof span);
 	col += ui_put(w, y, x + col, width - col, span, base, false);
 	col += ui_put(w, y, x + col, width - col, " ", base, false);
 	col += ui_put(w, y, x + col, width - col, letter, base | ui_attr(lk->color) | A_BOLD, false);
@@ -127,6 +138,40 @@ draw_message(struct pane *p, const char *msg, int attr)
 	tlines_finish(&l);
 }
 
+/* "Today: 4 sessions", "Thu 2026-11-27, everyone: 9 sessions", "Week of
+ * 2026-11-23: 31 sessions". */
+static char *
+list_title(struct tui *t, size_t n)
+{
+	char when[64], date[11], *head, *title;
+	struct tm tm;
+	time_t start = date_start(t->day);
+
+	date_format(t->day, date);
+	localtime_r(&start, &tm);
+	if (t->week)
+		/* TRANSLATORS: the list's title in week view; %s is the Monday's date. */
+		head = xasprintf(_("Week of %s"), date);
+	else if (date_cmp(t->day, date_today()) == 0)
+		head = xstrdup(_("Today"));
+	else if (date_cmp(t->day, date_add_days(date_today(), 1)) == 0)
+		head = xstrdup(_("Tomorrow"));
+	else if (strftime(when, sizeof when, "%a", &tm) > 0)
+		head = xasprintf("%s %s", when, date);
+	else
+		head = xstrdup(date);
+	if (t->appt_f.state != LOAD_OK)
+		title = t->everyone ? xasprintf(_("%s, everyone"), head) : xstrdup(head);
+	else if (t->everyone)
+		/* TRANSLATORS: the list's title: "Today, everyone: 12 sessions". */
+		title = xasprintf(ngettext("%s, everyone: %zu session", "%s, everyone: %zu sessions", n), head, n);
+	else
+		/* TRANSLATORS: the list's title: "Today: 4 sessions". */
+		title = xasprintf(ngettext("%s: %zu session", "%s: %zu sessions", n), head, n);
+	free(head);
+	return title;
+}
+
 static void
 appt_draw(struct pane *p)
 {
@@ -136,14 +181,7 @@ appt_draw(struct pane *p)
 	char *title, *footer = NULL;
 	size_t n = t->appt_f.state == LOAD_OK ? t->appts.n : 0;
 
-	if (t->appt_f.state != LOAD_OK)
-		/* TRANSLATORS: the title of the appointment list while it loads. */
-		title = xstrdup(t->everyone ? _("Today, everyone") : _("Today"));
-	else if (t->everyone)
-		/* TRANSLATORS: the appointment list's title when it shows every counsellor's. */
-		title = xasprintf(ngettext("Today, everyone: %zu session", "Today, everyone: %zu sessions", n), n);
-	else
-		title = xasprintf(ngettext("Today: %zu session", "Today: %zu sessions", n), n);
+	title = list_title(t, n);
 	if (a != NULL) {
 		/* The selected appointment's letter and status, "B booked": the
 		 * legend of the letters, one at a time. */
@@ -161,7 +199,7 @@ appt_draw(struct pane *p)
 		draw_message(p, msg, ui_attr(UC_ERROR));
 		free(msg);
 	} else if (n == 0) {
-		draw_message(p, _("No sessions today."), A_NORMAL);
+		draw_message(p, t->week ? _("No sessions this week.") : _("No sessions on this day."), A_NORMAL);
 	} else {
 		list_set_count(&ap->list, n);
 		list_set_rows(&ap->list, pane_inner_h(p));

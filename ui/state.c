@@ -59,7 +59,7 @@ tui_state_init(struct tui *t, struct cmd_ctx *ctx, struct session *s)
 	user = s->login_user != NULL ? s->login_user : config_get(ctx->cfg, "username");
 	/* TRANSLATORS: shown in the title bar when we do not know the user name. */
 	t->user = clean(user != NULL ? user : _("not logged in"));
-	t->day = date_today();
+	t->day = t->today = date_today();
 	t->appt_f.state = LOAD_PENDING;
 	t->poll_interval = (int)config_get_long(ctx->cfg, "poll_interval", 30);
 	t->next_poll = tui_now_ms() + (long long)t->poll_interval * 1000;
@@ -305,7 +305,7 @@ appts_done(cJSON *all, const struct error *err, void *arg)
 static void
 start_appts(struct tui *t)
 {
-	struct appt_query q = { .from = t->day, .to = t->day };
+	struct appt_query q = { .from = t->day, .to = date_add_days(t->day, t->week ? 6 : 0) };
 	struct error err;
 	char *path;
 

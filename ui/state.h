@@ -18,6 +18,7 @@
 #include "core/cmd.h"
 #include "core/date.h"
 #include "core/notes.h"
+#include "ui/keys.h"
 #include "ui/pane.h"
 
 enum load_state {
@@ -46,6 +47,8 @@ struct client {
 	unsigned gen;                /* changes whenever anything above does */
 };
 
+struct cmdline;
+
 enum { PANE_APPT, PANE_NOTES, PANE_CHAT, PANE_COUNT };
 
 struct tui {
@@ -54,7 +57,8 @@ struct tui {
 	char *host, *user;           /* for the title, sanitised */
 
 	/* Today's appointments. */
-	struct civil_date day;
+	struct civil_date day;       /* the day shown (the week's Monday in week view) */
+	struct civil_date today;     /* the calendar day when last looked */
 	const char *practitioner;    /* NULL: everyone's */
 	bool everyone;
 	struct freshness appt_f;
@@ -73,6 +77,30 @@ struct tui {
 
 	int poll_interval;           /* seconds */
 	long long next_poll;         /* monotonic ms */
+
+	struct keymap keys;
+	struct cmdline *cmdline;     /* the ':' line, when open */
+	bool cmdline_open;
+	char *confirm;               /* a command waiting for y */
+	char *last_failed;           /* the last command that failed, for "retry" */
+	bool busy;                   /* a command is waiting for the server */
+
+	/* A full-screen text over the panes: help, or a command's output. */
+	bool overlay;
+	char *overlay_title;
+	char *overlay_text;
+	bool overlay_wrap;           /* help wraps; a command's output is cut */
+	struct text_view overlay_view;
+
+	/* The lock: nothing of a client shows until the password is typed. */
+	bool locked, lock_dirty;
+	char *lock_input;            /* sodium_malloc'd */
+	size_t lock_len;
+	long long last_key;          /* monotonic ms */
+	long lock_after_ms;          /* 0: never */
+	bool week;                   /* the list shows the week, not the day */
+	char *draft;                 /* a note not saved yet (sodium_malloc'd copy is overkill: wiped on free) */
+	char *draft_patient;
 
 	char *status_err;            /* sanitised; NULL shows the key hints */
 	char *status_msg;            /* sanitised confirmation ("Booked."), or NULL */
@@ -114,5 +142,20 @@ char *tui_freshness_note(const struct tui *t, const struct freshness *f);
 char *pane_fresh_note(struct tui *t, int pane);
 /* A monotonic clock in milliseconds. */
 long long tui_now_ms(void);
+
+/* ---- commands (ui/commands.c) ---- */
+
+/* True when line starts with a command of the screen or of the core. */
+bool ui_is_command(const char *line);
+/* Runs a line of the command language in the screen: %a and %p stand for the
+ * selected appointment's and client's ids. */
+void ui_run(struct tui *t, const char *line);
+/* Opens the overlay with text (our own, or sanitised). */
+void ui_overlay_open(struct tui *t, const char *title, const char *text);
+/* The help: the keys and every command, generated from the tables. */
+char *ui_help_text(struct tui *t);
+/* Handles a key while the screen is locked. */
+void ui_lock_key(struct tui *t, const struct ui_key *k);
+void ui_lock(struct tui *t);
 
 #endif

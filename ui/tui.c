@@ -22,8 +22,10 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/cmdline.h"
 #include "ui/state.h"
 #include "ui/tui.h"
+#include "ui/tui_internal.h"
 
 #define MIN_COLS 60
 #define MIN_LINES 20
@@ -49,12 +51,17 @@ on_signal(int sig)
 struct term {
 	SCREEN *scr;
 	WINDOW *title, *status;
+	WINDOW *over;             /* the overlay: help, output */
 	WINDOW *input;            /* a 1x1 pad: reading keys never repaints */
-	bool small_dirty;
+	bool small_dirty, over_dirty, lock_painted;
 	bool laid_out_everyone;   /* the layout's left width depends on it */
 	int saved_stderr;
 	struct sigaction old_int, old_term, old_hup, old_winch;
 };
+
+/* There is one screen; commands.c reaches the loop through these. */
+static struct term *the_term;
+static struct tui *the_tui;
 
 static const struct pane_ops *const pane_ops_of[PANE_COUNT] = {
 	[PANE_APPT] = &pane_appt_ops,
@@ -76,7 +83,9 @@ delete_windows(struct tui *t, struct term *tm)
 		delwin(tm->title);
 	if (tm->status != NULL)
 		delwin(tm->status);
-	tm->title = tm->status = NULL;
+	if (tm->over != NULL)
+		delwin(tm->over);
+	tm->title = tm->status = tm->over = NULL;
 }
 
 static void
@@ -109,6 +118,13 @@ layout(struct tui *t, struct term *tm)
 	t->too_small = false;
 	tm->title = newwin(1, COLS, 0, 0);
 	tm->status = newwin(1, COLS, LINES - 1, 0);
+	tm->over = newwin(LINES - 2, COLS, 1, 0);
+	tm->over_dirty = true;
+	tm->lock_painted = false;
+	if (t->cmdline_open)
+		cmdline_set_window(t->cmdline, tm->status);
+	if (!t->locked && !t->overlay)
+		touchwin(stdscr);
 	body = LINES - 2;
 	left = t->everyone ? COLS / 2 : COLS * 9 / 20;
 	if (left < 30)
@@ -135,42 +151,118 @@ draw_title(struct tui *t, struct term *tm)
 static void
 draw_status(struct tui *t, struct term *tm)
 {
-	if (t->status_err != NULL) {
-		char *text = xasprintf(" %s", t->status_err);
+	const char *msg = t->status_err != NULL ? t->status_err : t->status_msg;
+	char *text;
 
-		ui_put(tm->status, 0, 0, COLS, text, ui_attr(UC_ERROR), true);
-		free(text);
+	if (t->cmdline_open)
+		return;  /* the command line owns the line */
+	if (msg != NULL) {
+		text = xasprintf(" %s", msg);
+		ui_put(tm->status, 0, 0, COLS, text, t->status_err != NULL ? ui_attr(UC_ERROR) : (int)A_BOLD, true);
 	} else {
 		/* TRANSLATORS: the key hints in the status line. */
-		char *text = xasprintf(" %s", _("↑↓ move  Tab switch pane  r reload  q quit"));
-
+		text = xasprintf(" %s", _("↑↓ move  Tab switch pane  : command  ? help  L lock  q quit"));
 		ui_put(tm->status, 0, 0, COLS, text, A_NORMAL, true);
-		free(text);
+	}
+	free(text);
+}
+
+/* Draws text centred on stdscr, wrapped; rows from `top` (negative: centred). */
+static void
+draw_centred(const char *msg, int top, int attr)
+{
+	struct tlines l;
+
+	tlines_init(&l);
+	tlines_wrap(&l, msg, COLS > 4 ? COLS - 4 : COLS, 0, attr, 0);
+	if (top < 0)
+		top = (LINES - (int)l.n) / 2;
+	for (size_t i = 0; i < l.n; i++) {
+		int w = display_width(l.v[i].text);
+		int y = top + (int)i;
+
+		if (y >= 0 && y < LINES)
+			ui_put(stdscr, y, w < COLS ? (COLS - w) / 2 : 0, COLS, l.v[i].text, attr, false);
+	}
+	tlines_finish(&l);
+}
+
+/* The lock screen: nothing of a client, only how to unlock. */
+static void
+draw_lock(struct tui *t)
+{
+	char *dots;
+	size_t n = 0;
+
+	werase(stdscr);
+	draw_centred(_("ezrizi is locked."), LINES / 2 - 3, A_BOLD);
+	if (t->s->unlock_hash == NULL) {
+		draw_centred(_("No password is stored to unlock with: press Ctrl-C to leave, then run 'ezrizi login'."),
+			     LINES / 2 - 1, A_NORMAL);
+		return;
+	}
+	draw_centred(_("Type your password and press Enter."), LINES / 2 - 1, A_NORMAL);
+	for (size_t i = 0; i < t->lock_len; i++)
+		n += ((unsigned char)t->lock_input[i] & 0xC0) != 0x80;
+	dots = xmalloc(n + 1);
+	memset(dots, '*', n);
+	dots[n] = '\0';
+	draw_centred(n > 0 ? dots : "_", LINES / 2 + 1, A_NORMAL);
+	free(dots);
+	if (t->status_err != NULL)
+		draw_centred(t->status_err, LINES / 2 + 3, ui_attr(UC_ERROR));
+}
+
+/* The overlay: help or a command's output, over the panes. */
+static void
+draw_overlay(struct tui *t, struct term *tm)
+{
+	struct text_view *v = &t->overlay_view;
+	int w = COLS - 4;
+
+	if (!v->built || v->built_w != w) {
+		tlines_clear(&v->lines);
+		if (t->overlay_wrap) {
+			tlines_wrap(&v->lines, t->overlay_text, w, 0, A_NORMAL, 0);
+		} else {
+			/* A command's output: tables keep their lines, cut at the edge. */
+			for (const char *p = t->overlay_text; *p != '\0';) {
+				size_t n = strcspn(p, "\n");
+				char *line = xstrndup(p, n);
+
+				tlines_add(&v->lines, line, A_NORMAL);
+				free(line);
+				p += n;
+				if (*p == '\n')
+					p++;
+			}
+		}
+		text_view_built(v, 0, w, LINES - 4, false);
+	}
+	list_set_rows(&v->list, LINES - 4);
+	werase(tm->over);
+	wborder(tm->over, 0, 0, 0, 0, 0, 0, 0, 0);
+	ui_put(tm->over, 0, 2, COLS - 4, t->overlay_title, A_BOLD, false);
+	/* TRANSLATORS: at the bottom of the help and output screens. */
+	ui_put(tm->over, LINES - 3, 2, COLS - 4, _(" ↑↓ scroll  q close "), A_NORMAL, false);
+	for (int r = 0; r < v->list.rows; r++) {
+		size_t i = v->list.top + (size_t)r;
+
+		if (i < v->lines.n)
+			tlines_draw(&v->lines, i, tm->over, 1 + r, 2, w, 0);
 	}
 }
 
 static void
 draw_too_small(void)
 {
-	struct tlines l;
 	char *msg;
-	int top;
 
 	/* TRANSLATORS: shown alone on the screen until the terminal grows; the
 	 * numbers are columns and lines. */
 	msg = xasprintf(_("The terminal is too small: ezrizi needs at least %d×%d."), MIN_COLS, MIN_LINES);
-	tlines_init(&l);
-	tlines_wrap(&l, msg, COLS > 4 ? COLS - 4 : COLS, 0, A_BOLD, 0);
 	werase(stdscr);
-	top = (LINES - (int)l.n) / 2;
-	for (size_t i = 0; i < l.n; i++) {
-		int w = display_width(l.v[i].text);
-		int y = top + (int)i;
-
-		if (y >= 0 && y < LINES)
-			ui_put(stdscr, y, w < COLS ? (COLS - w) / 2 : 0, COLS, l.v[i].text, A_BOLD, false);
-	}
-	tlines_finish(&l);
+	draw_centred(msg, -1, A_BOLD);
 	free(msg);
 }
 
@@ -187,6 +279,27 @@ render(struct tui *t, struct term *tm)
 			draw_too_small();
 			wnoutrefresh(stdscr);
 			tm->small_dirty = false;
+			any = true;
+		}
+	} else if (t->locked) {
+		if (t->lock_dirty || tm->lock_painted == false) {
+			draw_lock(t);
+			wnoutrefresh(stdscr);
+			t->lock_dirty = false;
+			tm->lock_painted = true;
+			any = true;
+		}
+	} else if (t->overlay) {
+		if (tm->over_dirty) {
+			draw_overlay(t, tm);
+			wnoutrefresh(tm->over);
+			tm->over_dirty = false;
+			any = true;
+		}
+		if (t->status_dirty) {
+			draw_status(t, tm);
+			wnoutrefresh(tm->status);
+			t->status_dirty = false;
 			any = true;
 		}
 	} else {
@@ -213,42 +326,90 @@ render(struct tui *t, struct term *tm)
 			any = true;
 		}
 	}
-	if (any)
+	if (t->cmdline_open && !t->locked && !t->too_small) {
+		cmdline_draw(t->cmdline);
+		any = true;
+	}
+	if (any) {
+		if (t->cmdline_open) {
+			int y, x;
+
+			cmdline_cursor(t->cmdline, &y, &x);
+			setsyx(y, x);
+		}
 		doupdate();
+	}
 }
 
 /* ---- keys ---- */
 
 static void
-focus(struct tui *t, int i)
+run_line(struct tui *t, const char *line)
 {
-	t->panes[t->focus].focused = false;
-	t->panes[t->focus].dirty = true;
-	t->focus = (i + PANE_COUNT) % PANE_COUNT;
-	t->panes[t->focus].focused = true;
-	t->panes[t->focus].dirty = true;
+	ui_run(t, line);
+	if (t->overlay)
+		the_term->over_dirty = true;
 }
 
 static void
 handle_key(struct tui *t, const struct ui_key *k)
 {
+	const char *cmd;
+
+	t->last_key = tui_now_ms();
 	if (k->fn && k->code == KEY_RESIZE) {
 		t->relayout = true;
 		return;
 	}
-	if (!k->fn && (k->code == 'q' || k->code == 3 /* Ctrl-C in raw mode */)) {
-		t->quit = true;
+	if (t->locked) {
+		if (!k->fn && k->code == 3)
+			t->quit = true;
+		else
+			ui_lock_key(t, k);
 		return;
 	}
-	if (t->too_small)
+	if (t->cmdline_open) {
+		char *line = NULL;
+		enum cmdline_result r = cmdline_key(t->cmdline, k, &line);
+
+		if (r != CMDLINE_MORE) {
+			tui_close_cmdline(t);
+			if (r == CMDLINE_DONE)
+				run_line(t, line);
+			free(line);
+		}
 		return;
+	}
+	if (t->too_small) {
+		if (!k->fn && (k->code == 'q' || k->code == 3))
+			t->quit = true;
+		return;
+	}
+	if (t->confirm != NULL) {
+		char *c = t->confirm;
+
+		t->confirm = NULL;
+		tui_clear_error(t);
+		if (!k->fn && (k->code == 'y' || k->code == 'Y'))
+			run_line(t, c);
+		free(c);
+		return;
+	}
 	tui_clear_error(t);
-	if (!k->fn && k->code == '\t')
-		focus(t, t->focus + 1);
-	else if (k->fn && k->code == KEY_BTAB)
-		focus(t, t->focus - 1);
-	else if (!k->fn && k->code == 'r')
-		tui_reload(t);
+	if (t->overlay) {
+		if (!k->fn && (k->code == 'q' || k->code == 27 || k->code == '\r')) {
+			t->overlay = false;
+			t->relayout = true;
+			return;
+		}
+		if (text_view_scroll(&t->overlay_view, k))
+			the_term->over_dirty = true;
+		else if ((cmd = keymap_lookup(&t->keys, k)) != NULL && strncmp(cmd, "select ", 7) == 0)
+			run_line(t, cmd);
+		return;
+	}
+	if ((cmd = keymap_lookup(&t->keys, k)) != NULL)
+		run_line(t, cmd);
 	else
 		t->panes[t->focus].ops->key(&t->panes[t->focus], k);
 }
@@ -266,6 +427,17 @@ read_key(WINDOW *in, int timeout_ms, struct ui_key *k)
 	k->fn = rc == KEY_CODE_YES;
 	k->code = (int)wc;
 	return true;
+}
+
+static int
+ms_to_lock(const struct tui *t)
+{
+	long long d;
+
+	if (t->lock_after_ms <= 0 || t->locked)
+		return 3600000;
+	d = t->last_key + t->lock_after_ms - tui_now_ms();
+	return d < 0 ? 0 : (d > 3600000 ? 3600000 : (int)d);
 }
 
 /* Updates the clock in the title (once a minute), starts a new day's list
@@ -292,12 +464,19 @@ tick(struct tui *t)
 			free(note);
 		}
 	}
-	if (date_cmp(today, t->day) != 0 && t->appt_f.state == LOAD_OK) {
-		t->day = today;
-		tui_reload(t);
+	if (date_cmp(today, t->today) != 0) {
+		/* Midnight: whoever was looking at today now sees the new today. */
+		if (!t->week && date_cmp(t->day, t->today) == 0) {
+			t->day = today;
+			tui_reload(t);
+		}
+		t->today = today;
+		tui_mark(t, PANE_APPT);
 	}
 	if (tui_ms_to_poll(t) == 0)
 		tui_poll(t);
+	if (t->lock_after_ms > 0 && !t->locked && ms_to_lock(t) == 0)
+		ui_lock(t);
 }
 
 static int
@@ -308,24 +487,14 @@ ms_to_next_minute(void)
 	return (int)(60 - now % 60) * 1000 + 50;
 }
 
-/* Waits for a key, the network, a signal or the next timer, whichever comes
- * first, and handles the keys that came. */
+/* After a poll(): drains the wake pipe, takes a new size, handles the keys. */
 static void
-wait_and_read(struct tui *t, struct term *tm)
+after_poll(struct tui *t, struct term *tm, const struct curl_waitfd *fds, unsigned n)
 {
-	struct curl_waitfd fds[2] = {
-		{ STDIN_FILENO, CURL_WAIT_POLLIN, 0 },
-		{ wake_pipe[0], CURL_WAIT_POLLIN, 0 },
-	};
-	int timeout = ms_to_next_minute(), to_poll = tui_ms_to_poll(t);
-	bool keys;
+	bool keys = (fds[0].revents & (CURL_WAIT_POLLIN | CURL_WAIT_POLLPRI)) != 0;
 	struct ui_key k;
 
-	if (to_poll < timeout)
-		timeout = to_poll;
-	http_step(t->s->http, fds, wake_pipe[0] >= 0 ? 2 : 1, timeout);
-	keys = (fds[0].revents & (CURL_WAIT_POLLIN | CURL_WAIT_POLLPRI)) != 0;
-	if (fds[1].revents != 0) {
+	if (n > 1 && fds[1].revents != 0) {
 		char sink[64];
 
 		while (read(wake_pipe[0], sink, sizeof sink) > 0)
@@ -340,8 +509,135 @@ wait_and_read(struct tui *t, struct term *tm)
 		t->relayout = true;
 		keys = true;  /* resizeterm queued a KEY_RESIZE: take it now */
 	}
+	if (got_quit)
+		t->quit = true;
 	while (keys && !t->quit && read_key(tm->input, 0, &k))
 		handle_key(t, &k);
+}
+
+/* Waits for a key, the network, a signal or the next timer, whichever comes
+ * first, and handles the keys that came. */
+static void
+wait_and_read(struct tui *t, struct term *tm)
+{
+	struct curl_waitfd fds[2] = {
+		{ STDIN_FILENO, CURL_WAIT_POLLIN, 0 },
+		{ wake_pipe[0], CURL_WAIT_POLLIN, 0 },
+	};
+	unsigned n = wake_pipe[0] >= 0 ? 2 : 1;
+	int timeout = ms_to_next_minute(), to_poll = tui_ms_to_poll(t), to_lock = ms_to_lock(t);
+
+	if (to_poll < timeout)
+		timeout = to_poll;
+	if (to_lock < timeout)
+		timeout = to_lock;
+	http_step(t->s->http, fds, n, timeout);
+	after_poll(t, tm, fds, n);
+}
+
+/* Completion for the ':' line: ids of what is on the screen, found by id or
+ * by a part of the name. */
+static bool
+matches(const char *id, const char *name, const char *text)
+{
+	return (id != NULL && strncmp(id, text, strlen(text)) == 0) ||
+	       (name != NULL && text[0] != '\0' && strstr(name, text) != NULL);
+}
+
+static void
+add_candidate(char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*v)[i], s) == 0)
+			return;
+	}
+	*v = xreallocarray(*v, *n + 2, sizeof **v);
+	(*v)[(*n)++] = xstrdup(s);
+	(*v)[*n] = NULL;
+}
+
+static char **
+complete_values(const char *cmd, const char *option, const char *text, void *arg)
+{
+	struct tui *t = arg;
+	char **v = NULL;
+	size_t n = 0;
+	bool patient = option != NULL ? strcmp(option, "patient") == 0
+		       : (strcmp(cmd, "notes") == 0 || strcmp(cmd, "chat") == 0 || strcmp(cmd, "send") == 0 ||
+			  strcmp(cmd, "patient") == 0 || strcmp(cmd, "note add") == 0);
+	bool prac = option != NULL && strcmp(option, "practitioner") == 0;
+	bool appt = option == NULL && !patient;
+
+	if (prac) {
+		add_candidate(&v, &n, "me");
+		add_candidate(&v, &n, "all");
+	}
+	for (size_t i = 0; t->appt_f.state == LOAD_OK && i < t->appts.n; i++) {
+		const struct appointment *a = &t->appts.v[i];
+
+		if (patient && a->patient_id != NULL && matches(a->patient_id, a->patient_name, text))
+			add_candidate(&v, &n, a->patient_id);
+		if (prac && a->practitioner_id != NULL && matches(a->practitioner_id, a->practitioner_name, text))
+			add_candidate(&v, &n, a->practitioner_id);
+		if (appt && matches(a->id, a->patient_name, text))
+			add_candidate(&v, &n, a->id);
+	}
+	return v;
+}
+
+/* While a command waits for the server, keys and the screen go on. */
+static struct curl_waitfd hook_fds[2];
+
+static void
+wait_hook(struct curl_waitfd *fds, unsigned n, void *arg)
+{
+	struct tui *t = arg;
+
+	after_poll(t, the_term, fds, n);
+	render(t, the_term);
+}
+
+void
+tui_render_now(struct tui *t)
+{
+	render(t, the_term);
+}
+
+void
+tui_open_cmdline(struct tui *t, const char *prefill)
+{
+	if (t->too_small || the_term->status == NULL)
+		return;
+	t->cmdline_open = true;
+	cmdline_open(t->cmdline, the_term->status, prefill);
+	curs_set(1);
+}
+
+void
+tui_close_cmdline(struct tui *t)
+{
+	if (!t->cmdline_open)
+		return;
+	t->cmdline_open = false;
+	curs_set(0);
+	t->status_dirty = true;
+}
+
+void
+tui_suspend(struct tui *t)
+{
+	(void)t;
+	def_prog_mode();
+	endwin();
+}
+
+void
+tui_resume(struct tui *t)
+{
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	t->relayout = true;
+	t->last_key = tui_now_ms();
 }
 
 /* ---- the terminal ---- */
@@ -451,6 +747,8 @@ tui_run(struct cmd_ctx *ctx)
 	struct tui t;
 	struct session *s;
 	struct error err;
+	struct keymap keys;
+
 	error_clear(&err);
 	if ((s = cmd_session(ctx, &err)) == NULL) {
 		char *msg = sanitize_display(err.msg, (size_t)-1, 0);
@@ -459,7 +757,15 @@ tui_run(struct cmd_ctx *ctx)
 		free(msg);
 		return error_exit_code(err.kind);
 	}
+	if (!keymap_init(&keys, ctx->cfg, ui_is_command, &err)) {
+		char *msg = sanitize_display(err.msg, (size_t)-1, 0);
+
+		fprintf(stderr, "ezrizi: %s\n", msg);
+		free(msg);
+		return error_exit_code(err.kind);
+	}
 	if (!open_screen(&tm)) {
+		keymap_finish(&keys);
 		const char *term = getenv("TERM");
 		char *clean = sanitize_display(term != NULL ? term : "", (size_t)-1, 0);
 
@@ -470,13 +776,24 @@ tui_run(struct cmd_ctx *ctx)
 	}
 	got_quit = got_winch = 0;
 	tui_state_init(&t, ctx, s);
+	the_term = &tm;
+	the_tui = &t;
 	for (int i = 0; i < PANE_COUNT; i++) {
 		t.panes[i].ops = pane_ops_of[i];
 		t.panes[i].tui = &t;
 		t.panes[i].ops->init(&t.panes[i]);
 	}
+	t.keys = keys;
+	t.cmdline = cmdline_create();
+	cmdline_set_values(t.cmdline, complete_values, &t);
+	text_view_init(&t.overlay_view);
+	t.last_key = tui_now_ms();
+	t.lock_after_ms = config_get_long(ctx->cfg, "lock_after", 900) * 1000;
 	t.panes[PANE_APPT].focused = true;
 	t.relayout = true;
+	hook_fds[0] = (struct curl_waitfd){ STDIN_FILENO, CURL_WAIT_POLLIN, 0 };
+	hook_fds[1] = (struct curl_waitfd){ wake_pipe[0], CURL_WAIT_POLLIN, 0 };
+	http_set_wait_hook(s->http, hook_fds, wake_pipe[0] >= 0 ? 2 : 1, wait_hook, &t);
 	/* One loop: the terminal, the network and the timers, in one poll(). */
 	while (!t.quit && !got_quit) {
 		tick(&t);
@@ -484,9 +801,13 @@ tui_run(struct cmd_ctx *ctx)
 		render(&t, &tm);
 		wait_and_read(&t, &tm);
 	}
+	http_set_wait_hook(s->http, NULL, 0, NULL, NULL);
 	for (int i = 0; i < PANE_COUNT; i++)
 		t.panes[i].ops->destroy(&t.panes[i]);
 	close_screen(&t, &tm);
+	cmdline_destroy(t.cmdline);
+	text_view_finish(&t.overlay_view);
+	keymap_finish(&t.keys);
 	tui_state_finish(&t);
 	return EXIT_OK;
 }

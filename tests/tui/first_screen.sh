@@ -69,10 +69,10 @@ tm new-session -d -s ez -x 80 -y 24 \
 # ---- the first paint ----
 check "title names the server and the user" "^ ezrizi — 127\.0\.0\.1:[0-9]+ — amina — [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}"
 check "list title counts today's sessions" "Today: $n sessions"
-check "a row: times, status letter, client" "│ [0-9]{2}:[0-9]{2}–[0-9]{2}:[0-9]{2}  [BACFXNPW] $w1"
+check "a row: times, status letter, client" "│ [ ▸][0-9]{2}:[0-9]{2}–[0-9]{2}:[0-9]{2}  [BACFXNPW] $w1"
 check "notes of the first client" "Notes: $w1"
 check "chat with the first client" "Chat: $w1"
-check "key hints in the status line" "^ ↑↓ move  Tab switch pane  r reload  q quit"
+check "key hints in the status line" "^ ↑↓ move  Tab switch pane  : command  \\? help  L lock  q quit"
 wait_gone "Loading…" && ok "everything loaded" || fail "everything loaded" "$(screen)"
 lines=$(screen | wc -l)
 [ "$lines" = 24 ] && ok "fills 80x24" || fail "fills 80x24" "$lines lines"
@@ -163,7 +163,7 @@ run_in nocolor NO_COLOR=1
 for _ in $(seq 1 100); do tm capture-pane -p -t nocolor | grep -q "Today: $n sessions" && break; sleep 0.1; done
 sgr=$(tm capture-pane -p -e -t nocolor | grep -oE $'\e\\[[0-9;]*m' | grep -E '\[(.*;)?3[0-7](;|m)' | head -n1)
 [ -z "$sgr" ] && ok "NO_COLOR: no colours" || fail "NO_COLOR: no colours" "$(printf '%s' "$sgr" | cat -v)"
-tm capture-pane -p -t nocolor | grep -qE "│ [0-9:–]{11}  [BACFXNPW] " && ok "NO_COLOR: status letters" ||
+tm capture-pane -p -t nocolor | grep -qE "│ [ ▸][0-9:–]{11}  [BACFXNPW] " && ok "NO_COLOR: status letters" ||
 	fail "NO_COLOR: status letters" "$(tm capture-pane -p -t nocolor)"
 tm send-keys -t nocolor C-c
 if wait_exit nocolor; then

@@ -1,0 +1,20 @@
+/* tui_internal.h - what ui/commands.c and ui/editor.c ask of the loop in tui.c. */
+#ifndef EZRIZI_UI_TUI_INTERNAL_H
+#define EZRIZI_UI_TUI_INTERNAL_H
+
+#include "ui/state.h"
+
+/* Opens the ':' line with text typed in (may be NULL). */
+void tui_open_cmdline(struct tui *t, const char *prefill);
+void tui_close_cmdline(struct tui *t);
+/* Paints what changed now, before a command waits for the server. */
+void tui_render_now(struct tui *t);
+/* Leaves the screen for another program (an editor, a pager) and comes back. */
+void tui_suspend(struct tui *t);
+void tui_resume(struct tui *t);
+
+/* ui/editor.c: a session note in $VISUAL/$EDITOR, the newest note in $PAGER. */
+void tui_write_note(struct tui *t);
+void tui_page_note(struct tui *t);
+
+#endif
