@@ -10,6 +10,7 @@
 #include <curses.h>
 #include <sodium.h>
 
+#include "core/appt.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/utf8.h"
@@ -103,9 +104,11 @@ do_select(struct tui *t, int argc, char **argv)
 		return;
 	}
 	if (t->overlay) {
-		text_view_scroll(&t->overlay_view, &k);
-		tui_mark_all(t);
-		return;
+		if (t->picker)
+			list_key(&t->picker_list, &k, NULL);
+		else
+			text_view_scroll(&t->overlay_view, &k);
+		return;  /* run_line repaints the overlay */
 	}
 	p = &t->panes[t->focus];
 	p->ops->key(p, &k);
@@ -263,16 +266,182 @@ do_page_note(struct tui *t, int argc, char **argv)
 	tui_page_note(t);
 }
 
+/* "--name value" or "--name=value" among the words, or NULL. */
+static const char *
+opt_value(int argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) != 0 || strncmp(argv[i] + 2, name, n) != 0)
+			continue;
+		if (argv[i][2 + n] == '=')
+			return argv[i] + 3 + n;
+		if (argv[i][2 + n] == '\0' && i + 1 < argc)
+			return argv[i + 1];
+	}
+	return NULL;
+}
+
+static void
+do_filter(struct tui *t, int argc, char **argv)
+{
+	static const char *const statuses[] = {
+		"booked", "arrived", "checked-in", "fulfilled", "cancelled", "noshow", "pending",
+		"proposed", "waitlist", "all",
+	};
+	const char *prac = opt_value(argc, argv, "practitioner");
+	const char *status = opt_value(argc, argv, "status");
+	struct error err;
+
+	error_clear(&err);
+	if (prac != NULL) {
+		free(t->filter_prac);
+		t->filter_prac = NULL;
+		t->everyone = strcmp(prac, "all") == 0;
+		if (!t->everyone) {
+			const char *id = session_practitioner(t->s, prac, &err);
+
+			if (id == NULL) {
+				tui_set_error(t, err.msg);
+				return;
+			}
+			t->filter_prac = xstrdup(id);
+		}
+		t->practitioner = t->filter_prac;
+	}
+	if (status != NULL) {
+		t->status_filter = NULL;
+		for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+			if (strcmp(status, statuses[i]) == 0)
+				t->status_filter = strcmp(status, "all") == 0 ? NULL : statuses[i];
+		}
+		if (strcmp(status, "all") != 0 && t->status_filter == NULL) {
+			tui_set_error(t, _("Use a status: booked, arrived, checked-in, fulfilled, cancelled, noshow, pending, waitlist or all."));
+			return;
+		}
+	}
+	if (prac == NULL && status == NULL) {
+		tui_set_error(t, _("Use filter --practitioner ID|me|all and/or --status STATUS|all."));
+		return;
+	}
+	tui_reload(t);
+}
+
+static void
+do_next_unread(struct tui *t, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	for (size_t k = 1; t->appt_f.state == LOAD_OK && k <= t->appts.n; k++) {
+		size_t i = (t->sel + k) % t->appts.n;
+
+		if (tui_unread(t, t->appts.v[i].patient_id) > 0) {
+			tui_select(t, i);
+			return;
+		}
+	}
+	tui_set_message(t, _("No unread messages from today's clients."));
+}
+
+/* The free-slot picker: the next two weeks' free slots (of the appointment's
+ * counsellor, or as --practitioner/--language say); Enter books the selected
+ * client into one, or moves the selected appointment there. */
+static void
+do_pick_slot(struct tui *t, int argc, char **argv)
+{
+	const struct appointment *a = tui_appt(t);
+	struct slot_query q = { 0 };
+	const char *prac = opt_value(argc, argv, "practitioner");
+	struct error err;
+	bool ok;
+
+	if (strcmp(argv[0], "book") != 0 && strcmp(argv[0], "reschedule") != 0) {
+		tui_set_error(t, _("Use pick-slot book or pick-slot reschedule."));
+		return;
+	}
+	if (a == NULL || (strcmp(argv[0], "book") == 0 && a->patient_id == NULL)) {
+		tui_set_error(t, _("Select an appointment with a client first."));
+		return;
+	}
+	error_clear(&err);
+	q.from = date_today();
+	q.to = date_add_days(q.from, 13);
+	q.language = opt_value(argc, argv, "language");
+	if (prac == NULL && q.language == NULL)
+		q.practitioner = a->practitioner_id;
+	else if (prac != NULL && strcmp(prac, "all") != 0 &&
+		 (q.practitioner = session_practitioner(t->s, prac, &err)) == NULL) {
+		tui_set_error(t, err.msg);
+		return;
+	}
+	slot_list_finish(&t->picker_slots);
+	t->busy = true;
+	tui_set_message(t, _("Looking for free slots…"));
+	tui_render_now(t);
+	ok = slot_query(t->s, &q, &t->picker_slots, &err);
+	t->busy = false;
+	tui_clear_error(t);
+	if (!ok) {
+		tui_set_error(t, err.msg);
+		return;
+	}
+	/* Slots that have begun are no use. */
+	while (t->picker_slots.n > 0 && t->picker_slots.v[0].slot.start <= clock_now()) {
+		slot_finish(&t->picker_slots.v[0].slot);
+		free(t->picker_slots.v[0].practitioner_id);
+		free(t->picker_slots.v[0].practitioner_name);
+		memmove(&t->picker_slots.v[0], &t->picker_slots.v[1],
+			--t->picker_slots.n * sizeof t->picker_slots.v[0]);
+	}
+	if (t->picker_slots.n == 0) {
+		tui_set_message(t, _("No free slots in the next two weeks; try --language or --practitioner all."));
+		return;
+	}
+	free(t->picker_action);
+	t->picker_action = xstrdup(argv[0]);
+	list_init(&t->picker_list, true, NULL, NULL);
+	list_set_count(&t->picker_list, t->picker_slots.n);
+	t->picker = true;
+	ui_overlay_open(t, strcmp(argv[0], "book") == 0 ? _("Book a free slot: Enter chooses, q closes")
+							: _("Move to a free slot: Enter chooses, q closes"), "");
+	t->picker = true;
+}
+
+/* Enter in the picker: the command for the chosen slot. */
+void
+ui_picker_choose(struct tui *t)
+{
+	const struct slot_info *si;
+	char *line;
+
+	if (!t->picker || t->picker_list.sel >= t->picker_slots.n)
+		return;
+	si = &t->picker_slots.v[t->picker_list.sel];
+	if (strcmp(t->picker_action, "book") == 0)
+		line = xasprintf("book --patient %%p --slot %s", si->slot.id);
+	else
+		line = xasprintf("reschedule %%a --slot %s", si->slot.id);
+	t->picker = false;
+	t->overlay = false;
+	t->relayout = true;
+	ui_run(t, line);
+	free(line);
+}
+
 /* Sorted by name. */
 static const struct ui_cmd ui_cmds[] = {
 	{ "command", N_("[TEXT]"), N_("Open the command line, with TEXT typed in."), 0, 64, false, do_command },
 	{ "confirm", N_("COMMAND"), N_("Ask before running COMMAND."), 1, 64, false, do_confirm },
 	{ "day", N_("next|prev|today"), N_("Show the next, previous or today's day (or week)."), 1, 1, true, do_day },
+	{ "filter", N_("[--practitioner ID|me|all] [--status STATUS|all]"), N_("Show one counsellor's, or everyone's, appointments, or one status."), 1, 4, false, do_filter },
 	{ "focus", N_("next|prev|appointments|notes|chat"), N_("Move to another pane."), 1, 1, true, do_focus },
 	{ "goto", N_("DAY"), N_("Show another day: a date, tomorrow, +3d, monday."), 1, 1, true, do_goto },
 	{ "help", NULL, N_("Show the keys and the commands."), 0, 0, true, do_help },
 	{ "lock", NULL, N_("Lock the screen now; the password unlocks it."), 0, 0, true, do_lock },
+	{ "next-unread", NULL, N_("Go to the next client with unread messages."), 0, 0, true, do_next_unread },
 	{ "page-note", NULL, N_("Read the client's newest note in $PAGER."), 0, 0, false, do_page_note },
+	{ "pick-slot", N_("book|reschedule [--practitioner ID|me|all] [--language LANG]"), N_("Choose a free slot to book the client into, or to move the appointment to."), 1, 5, false, do_pick_slot },
 	{ "quit", NULL, N_("Leave ezrizi."), 0, 0, true, do_quit },
 	{ "redraw", NULL, N_("Paint the whole screen again."), 0, 0, true, do_redraw },
 	{ "reload", NULL, N_("Fetch everything on the screen again."), 0, 0, true, do_reload },
@@ -372,6 +541,15 @@ writes(const char *name)
 	return false;
 }
 
+/* The client of the screen with this id, if it is one (new or cached). */
+static struct client *
+client_of(struct tui *t, const char *patient_id)
+{
+	struct client *c = tui_client(t);
+
+	return c != NULL && strcmp(c->patient_id, patient_id) == 0 ? c : NULL;
+}
+
 /* Runs a core command, its output captured: one line goes to the status line,
  * more to the overlay. Then the screen looks again for what it changed. */
 static void
@@ -383,6 +561,7 @@ run_core(struct tui *t, const char *line, int argc, char **argv)
 	char *out = NULL;
 	size_t len = 0;
 	struct error err;
+	struct client *sending;
 	bool ok;
 
 	error_clear(&err);
@@ -394,6 +573,14 @@ run_core(struct tui *t, const char *line, int argc, char **argv)
 		abort();
 	ctx->out = mem;
 	ctx->fmt = FMT_TABLE;
+	sending = strcmp(argv[0], "send") == 0 && argc >= 3 ? client_of(t, argv[1]) : NULL;
+	if (sending != NULL) {
+		free(sending->outgoing);
+		sending->outgoing = join(argc - 2, argv + 2);
+		sending->outgoing_failed = false;
+		sending->gen = ++t->gen;
+		tui_mark(t, PANE_CHAT);
+	}
 	t->busy = true;
 	tui_set_message(t, _("Working…"));
 	tui_render_now(t);
@@ -403,6 +590,17 @@ run_core(struct tui *t, const char *line, int argc, char **argv)
 	ctx->out = old_out;
 	ctx->fmt = old_fmt;
 	tui_clear_error(t);
+	if (sending != NULL) {
+		/* Sent: the next look brings it back from the server. Failed: it
+		 * stays, marked, until R sends it again. */
+		if (ok) {
+			free(sending->outgoing);
+			sending->outgoing = NULL;
+		}
+		sending->outgoing_failed = !ok;
+		sending->gen = ++t->gen;
+		tui_mark(t, PANE_CHAT);
+	}
 	if (!ok) {
 		free(t->last_failed);
 		t->last_failed = xstrdup(line);
@@ -494,6 +692,7 @@ ui_overlay_open(struct tui *t, const char *title, const char *text)
 	t->overlay_title = sanitize_display(title, (size_t)-1, 0);
 	t->overlay_text = sanitize_display(text, (size_t)-1, SAN_KEEP_NEWLINES);
 	t->overlay = true;
+	t->picker = false;
 	t->overlay_wrap = false;
 	t->overlay_view.built = false;
 	t->relayout = true;

@@ -85,6 +85,13 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 	if (who == NULL || who[0] == '\0')
 		/* TRANSLATORS: an appointment with no client named (e.g. a group). */
 		who = a->group_id != NULL ? _("Group session") : _("(no client)");
+	if (tui_unread(t, a->patient_id) > 0) {
+		/* Unread messages from this client: "•2". */
+		char mark[16];
+
+		snprintf(mark, sizeof mark, "•%d ", tui_unread(t, a->patient_id));
+		col += ui_put(w, y, x + col, width - col, mark, base | ui_attr(UC_WARN) | A_BOLD, false);
+	}
 	rest = width - col;
 	name_w = rest;
 	if (t->everyone && rest >= 12)

@@ -49,6 +49,14 @@ build(struct tlines *l, struct tui *t, int width)
 
 		if (m->text == NULL)
 			continue;  /* a thread header */
+		if (c->read_mark != 0 && m->sent > c->read_mark &&
+		    (i == 0 || c->chat.v[i - 1].sent <= c->read_mark)) {
+			/* TRANSLATORS: the marker before messages not read yet. */
+			char *mark = xasprintf("── %s ──", _("new"));
+
+			tlines_add(l, mark, ui_attr(UC_WARN) | A_BOLD);
+			free(mark);
+		}
 		if (m->sent != 0) {
 			struct civil_date d = date_of(m->sent);
 
@@ -63,6 +71,17 @@ build(struct tlines *l, struct tui *t, int width)
 			}
 		}
 		add_message(l, m, width);
+	}
+	if (c->outgoing != NULL) {
+		/* A message on its way, or one that failed: its state, and what to do. */
+		char *clean = sanitize_display(c->outgoing, (size_t)-1, 0);
+		char *line = xasprintf("%s  %s", c->outgoing_failed
+				       /* TRANSLATORS: a chat message that could not be sent. */
+				       ? _("[not sent: R retries]") : _("[sending…]"), clean);
+
+		tlines_wrap(l, line, width, 6, c->outgoing_failed ? ui_attr(UC_ERROR) : (int)A_DIM, 0);
+		free(line);
+		free(clean);
 	}
 	if (l->n == 0)
 		tlines_wrap(l, _("No messages with this client yet."), width, 0, A_DIM, 0);

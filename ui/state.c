@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/http.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
@@ -63,6 +64,8 @@ tui_state_init(struct tui *t, struct cmd_ctx *ctx, struct session *s)
 	t->appt_f.state = LOAD_PENDING;
 	t->poll_interval = (int)config_get_long(ctx->cfg, "poll_interval", 30);
 	t->next_poll = tui_now_ms() + (long long)t->poll_interval * 1000;
+	t->inbox_since = clock_now();
+	t->bell = config_get(ctx->cfg, "bell") != NULL && strcmp(config_get(ctx->cfg, "bell"), "on") == 0;
 	t->title_dirty = t->status_dirty = true;
 }
 
@@ -83,6 +86,7 @@ client_destroy(struct client *c)
 	freshness_finish(c->t, &c->notes_f);
 	freshness_finish(c->t, &c->chat_f);
 	free(c->patient_id);
+	free(c->outgoing);
 	note_list_finish(&c->notes);
 	message_list_finish(&c->chat);
 	free(c);
@@ -103,7 +107,14 @@ tui_state_finish(struct tui *t)
 {
 	forget_clients(t);
 	freshness_finish(t, &t->appt_f);
+	fhir_search_cancel(t->s, t->inbox_fs);
+	for (size_t i = 0; i < t->n_unread; i++)
+		free(t->unread[i].patient_id);
+	free(t->unread);
 	appt_list_finish(&t->appts);
+	slot_list_finish(&t->picker_slots);
+	free(t->picker_action);
+	free(t->filter_prac);
 	free(t->keep_sel_id);
 	free(t->status_err);
 	free(t->status_msg);
@@ -310,6 +321,7 @@ start_appts(struct tui *t)
 	char *path;
 
 	error_clear(&err);
+	q.status = t->status_filter;
 	if (t->practitioner == NULL && !t->everyone) {
 		/* Mine when ezrizi knows who I am, else everyone's. */
 		t->practitioner = session_practitioner(t->s, NULL, &err);
@@ -449,6 +461,8 @@ tui_start_work(struct tui *t)
 		start_appts(t);
 	if ((c = tui_client(t)) == NULL)
 		return;
+	if (c->chat_f.state == LOAD_OK && !t->locked)
+		tui_mark_read(t, c);
 	if (c->notes_f.state == LOAD_PENDING && c->notes_f.fs == NULL)
 		start_search(c, &c->notes_f, notes_query_path(c->patient_id, NOTES_MAX), NOTES_MAX,
 			     notes_done);
@@ -457,12 +471,15 @@ tui_start_work(struct tui *t)
 			     chat_done);
 }
 
+static void start_inbox(struct tui *t);
+
 void
 tui_poll(struct tui *t)
 {
 	struct client *c = tui_client(t);
 
 	t->next_poll = tui_now_ms() + (long long)t->poll_interval * 1000;
+	start_inbox(t);
 	if (t->appt_f.state == LOAD_OK && t->appt_f.fs == NULL)
 		start_appts(t);
 	if (c != NULL && c->chat_f.state == LOAD_OK && c->chat_f.fs == NULL) {
@@ -506,4 +523,114 @@ pane_fresh_note(struct tui *t, int pane)
 	if ((c = tui_client(t)) == NULL)
 		return NULL;
 	return tui_freshness_note(t, pane == PANE_CHAT ? &c->chat_f : &c->notes_f);
+}
+
+/* ---- unread messages ---- */
+
+static struct unread *
+unread_of(const struct tui *t, const char *patient_id)
+{
+	for (size_t i = 0; patient_id != NULL && i < t->n_unread; i++) {
+		if (strcmp(t->unread[i].patient_id, patient_id) == 0)
+			return &t->unread[i];
+	}
+	return NULL;
+}
+
+int
+tui_unread(const struct tui *t, const char *patient_id)
+{
+	const struct unread *u = unread_of(t, patient_id);
+
+	return u != NULL ? u->n : 0;
+}
+
+void
+tui_mark_read(struct tui *t, struct client *c)
+{
+	struct unread *u = unread_of(t, c->patient_id);
+
+	if (u == NULL || u->n == 0)
+		return;
+	/* The marker goes before the first message that was unread. */
+	c->read_mark = u->since;
+	u->n = 0;
+	c->gen = ++t->gen;
+	tui_mark(t, PANE_APPT);
+	tui_mark(t, PANE_CHAT);
+}
+
+/* Is this client's chat on the screen now? */
+static bool
+chat_on_screen(struct tui *t, const char *patient_id)
+{
+	struct client *c = t->locked ? NULL : tui_client(t);
+
+	return c != NULL && strcmp(c->patient_id, patient_id) == 0;
+}
+
+static void
+inbox_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct tui *t = arg;
+	const cJSON *res;
+	bool ring = false;
+
+	t->inbox_fs = NULL;
+	(void)err;  /* the next look tries again; the panes report errors */
+	cJSON_ArrayForEach(res, all) {
+		struct message m;
+		struct error perr;
+		struct unread *u;
+
+		error_clear(&perr);
+		if (!message_from_json(res, &m, &perr))
+			continue;
+		if (m.sent > t->inbox_since)
+			t->inbox_since = m.sent;
+		if (m.text != NULL && m.patient_id != NULL && m.sender_ref != NULL &&
+		    strncmp(m.sender_ref, "Patient/", 8) == 0 && !chat_on_screen(t, m.patient_id)) {
+			if ((u = unread_of(t, m.patient_id)) == NULL) {
+				t->unread = xreallocarray(t->unread, t->n_unread + 1, sizeof *t->unread);
+				u = &t->unread[t->n_unread++];
+				u->patient_id = xstrdup(m.patient_id);
+				u->n = 0;
+			}
+			if (u->n == 0)
+				u->since = m.sent - 1;
+			u->n++;
+			ring = true;
+			tui_mark(t, PANE_APPT);
+		}
+		message_finish(&m);
+	}
+	cJSON_Delete(all);
+	if (ring && t->bell)
+		beep();
+}
+
+/* Messages to me from any client since the last look. */
+static void
+start_inbox(struct tui *t)
+{
+	struct error err;
+	const char *me;
+	char since[21], *ref, *eref, *ge, *ege, *path;
+
+	error_clear(&err);
+	if (t->inbox_fs != NULL || (me = session_practitioner(t->s, NULL, &err)) == NULL)
+		return;
+	instant_format_utc(t->inbox_since, since);
+	ref = xasprintf("Practitioner/%s", me);
+	ge = xasprintf("gt%s", since);
+	eref = http_escape(ref);
+	ege = http_escape(ge);
+	path = xasprintf("Communication?recipient=%s&sent=%s&_count=100"
+			 "&_elements=subject,sender,sent,partOf,payload", eref, ege);
+	t->inbox_fs = fhir_search_start(t->s, path, 500, inbox_done, t, &err);
+	free(ref);
+	free(ge);
+	free(eref);
+	free(ege);
+	free(path);
 }

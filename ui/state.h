@@ -41,6 +41,9 @@ struct freshness {
 struct client {
 	struct tui *t;
 	char *patient_id;
+	time_t read_mark;            /* messages after this were unread when opened */
+	char *outgoing;              /* a message being sent, or that failed */
+	bool outgoing_failed;
 	struct freshness notes_f, chat_f;
 	struct note_list notes;
 	struct message_list chat;
@@ -99,6 +102,21 @@ struct tui {
 	long long last_key;          /* monotonic ms */
 	long lock_after_ms;          /* 0: never */
 	bool week;                   /* the list shows the week, not the day */
+	const char *status_filter;   /* only appointments of this status, or NULL */
+	char *filter_prac;           /* the counsellor chosen with filter, owned */
+
+	/* The free-slot picker (in the overlay): choose, then book or move. */
+	bool picker;
+	char *picker_action;         /* "book" or "reschedule" */
+	struct slot_list picker_slots;
+	struct list picker_list;
+
+	/* Messages from clients since the screen opened, per client, until read. */
+	struct unread { char *patient_id; int n; time_t since; } *unread;
+	size_t n_unread;
+	struct fhir_search *inbox_fs;
+	time_t inbox_since;
+	bool bell;
 	char *draft;                 /* a note not saved yet (sodium_malloc'd copy is overkill: wiped on free) */
 	char *draft_patient;
 
@@ -143,6 +161,11 @@ char *pane_fresh_note(struct tui *t, int pane);
 /* A monotonic clock in milliseconds. */
 long long tui_now_ms(void);
 
+/* Unread messages from the client (0 when none). */
+int tui_unread(const struct tui *t, const char *patient_id);
+/* The client's chat is on screen: what it shows is read. */
+void tui_mark_read(struct tui *t, struct client *c);
+
 /* ---- commands (ui/commands.c) ---- */
 
 /* True when line starts with a command of the screen or of the core. */
@@ -154,6 +177,8 @@ void ui_run(struct tui *t, const char *line);
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
 /* The help: the keys and every command, generated from the tables. */
 char *ui_help_text(struct tui *t);
+/* Enter in the free-slot picker. */
+void ui_picker_choose(struct tui *t);
 /* Handles a key while the screen is locked. */
 void ui_lock_key(struct tui *t, const struct ui_key *k);
 void ui_lock(struct tui *t);

@@ -214,11 +214,50 @@ draw_lock(struct tui *t)
 }
 
 /* The overlay: help or a command's output, over the panes. */
+/* The free-slot picker's rows: "Thu 2026-11-27 09:00–09:50  Counsellor". */
+static void
+draw_picker(struct tui *t, struct term *tm)
+{
+	struct list *l = &t->picker_list;
+	int w = COLS - 4;
+
+	list_set_rows(l, LINES - 4);
+	list_select(l, l->sel);
+	for (int r = 0; r < l->rows; r++) {
+		size_t i = l->top + (size_t)r;
+		const struct slot_info *si;
+		char day[32] = "", date[17], end[6], *row;
+		struct tm lt;
+		int attr;
+
+		if (i >= t->picker_slots.n)
+			break;
+		si = &t->picker_slots.v[i];
+		localtime_r(&si->slot.start, &lt);
+		strftime(day, sizeof day, "%a", &lt);
+		instant_format_local(si->slot.start, date);
+		instant_format_hm(si->slot.end, end);
+		row = xasprintf("%s %s–%s  %s", day, date, end,
+				si->practitioner_name != NULL ? si->practitioner_name : "");
+		attr = i == l->sel ? A_REVERSE | A_BOLD : A_NORMAL;
+		ui_put_data(tm->over, 1 + r, 2, w, row, attr, true);
+		free(row);
+	}
+}
+
 static void
 draw_overlay(struct tui *t, struct term *tm)
 {
 	struct text_view *v = &t->overlay_view;
 	int w = COLS - 4;
+
+	if (t->picker) {
+		werase(tm->over);
+		wborder(tm->over, 0, 0, 0, 0, 0, 0, 0, 0);
+		ui_put(tm->over, 0, 2, COLS - 4, t->overlay_title, A_BOLD, false);
+		draw_picker(t, tm);
+		return;
+	}
 
 	if (!v->built || v->built_w != w) {
 		tlines_clear(&v->lines);
@@ -397,12 +436,16 @@ handle_key(struct tui *t, const struct ui_key *k)
 	}
 	tui_clear_error(t);
 	if (t->overlay) {
+		if (t->picker && !k->fn && (k->code == '\r' || k->code == '\n')) {
+			ui_picker_choose(t);
+			return;
+		}
 		if (!k->fn && (k->code == 'q' || k->code == 27 || k->code == '\r')) {
 			t->overlay = false;
 			t->relayout = true;
 			return;
 		}
-		if (text_view_scroll(&t->overlay_view, k))
+		if (t->picker ? list_key(&t->picker_list, k, NULL) : text_view_scroll(&t->overlay_view, k))
 			the_term->over_dirty = true;
 		else if ((cmd = keymap_lookup(&t->keys, k)) != NULL && strncmp(cmd, "select ", 7) == 0)
 			run_line(t, cmd);
