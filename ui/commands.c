@@ -627,6 +627,7 @@ ui_run(struct tui *t, const char *line)
 	int argc;
 
 	error_clear(&err);
+	tui_settle(t);  /* a command acts on what is selected: show its client */
 	if ((expanded = expand(t, line, &err)) == NULL || (argv = cmd_split(expanded, &argc, &err)) == NULL) {
 		tui_set_error(t, err.msg);
 		free(expanded);

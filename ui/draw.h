@@ -36,6 +36,10 @@ int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad
 /* Sanitises server text (single line) and writes it like ui_put(). */
 int ui_put_data(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
 
+/* A window's border, in UTF-8 box characters when the locale is UTF-8. */
+void ui_border(WINDOW *w);
+bool ui_utf8(void);
+
 /* Display lines: the result of wrapping text to a width. */
 struct tline {
 	char *text;   /* owned */

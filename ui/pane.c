@@ -27,12 +27,10 @@ void
 pane_frame(struct pane *p, const char *title, const char *footer)
 {
 	WINDOW *w = p->win;
-	chtype a = p->focused ? (chtype)ui_attr(UC_FOCUS) : A_NORMAL;
 	int room = p->w - 4;
 
 	werase(w);
-	wborder(w, ACS_VLINE | a, ACS_VLINE | a, ACS_HLINE | a, ACS_HLINE | a,
-		ACS_ULCORNER | a, ACS_URCORNER | a, ACS_LLCORNER | a, ACS_LRCORNER | a);
+	ui_border(w);
 	if (title != NULL && room > 2) {
 		int used, ta = p->focused ? ui_attr(UC_FOCUS) | A_REVERSE : A_BOLD;
 
@@ -171,7 +169,7 @@ text_view_key(struct pane *p, const struct ui_key *k)
 bool
 client_pane_placeholder(struct tlines *l, struct tui *t, bool chat, int width)
 {
-	const struct appointment *a = tui_appt(t);
+	const struct appointment *a = tui_shown_appt(t);
 	struct client *c = tui_client(t);
 	const struct freshness *f = c == NULL ? NULL : chat ? &c->chat_f : &c->notes_f;
 

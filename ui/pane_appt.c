@@ -72,14 +72,17 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 	struct tui *t = p->tui;
 	const struct appointment *a = &t->appts.v[i];
 	const struct status_look *lk = look_of(a->status);
-	int base = selected ? (p->focused ? A_REVERSE | A_BOLD : A_REVERSE) : A_NORMAL;
+	/* The selection is the time in reverse video, not the whole row: moving it
+	 * one row over SSH rewrites two times, not two rows. */
+	int sel = selected ? (p->focused ? A_REVERSE | A_BOLD : A_REVERSE) : A_NORMAL;
+	int base = A_NORMAL;
 	bool gone = lk->color == UC_BAD;
 	char span[64], letter[4] = { ' ', lk->letter, ' ', '\0' };
 	const char *who = a->patient_name;
 	int col = 0, rest, name_w;
 
 	format_span(t, a, span, sizeof span);
-	col += ui_put(w, y, x + col, width - col, span, base, false);
+	col += ui_put(w, y, x + col, width - col, span, sel, false);
 	col += ui_put(w, y, x + col, width - col, " ", base, false);
 	col += ui_put(w, y, x + col, width - col, letter, base | ui_attr(lk->color) | A_BOLD, false);
 	if (who == NULL || who[0] == '\0')

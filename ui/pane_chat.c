@@ -116,7 +116,7 @@ chat_draw(struct pane *p)
 {
 	struct text_view *v = p->data;
 	struct tui *t = p->tui;
-	const struct appointment *a = tui_appt(t);
+	const struct appointment *a = tui_shown_appt(t);
 	struct client *c = tui_client(t);
 	unsigned gen = c != NULL ? c->gen : t->appt_gen;
 	int w = pane_inner_w(p);

@@ -110,7 +110,7 @@ notes_draw(struct pane *p)
 {
 	struct text_view *v = p->data;
 	struct tui *t = p->tui;
-	const struct appointment *a = tui_appt(t);
+	const struct appointment *a = tui_shown_appt(t);
 	unsigned gen = shown_gen(t);
 	int w = pane_inner_w(p);
 

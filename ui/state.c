@@ -171,10 +171,42 @@ tui_appt(const struct tui *t)
 	return &t->appts.v[t->sel];
 }
 
+const struct appointment *
+tui_shown_appt(const struct tui *t)
+{
+	if (t->appt_f.state != LOAD_OK || t->shown >= t->appts.n)
+		return NULL;
+	return &t->appts.v[t->shown];
+}
+
+#define SETTLE_MS 250
+
+void
+tui_settle(struct tui *t)
+{
+	if (t->settle_at == 0 && t->shown == t->sel)
+		return;
+	t->settle_at = 0;
+	t->shown = t->sel;
+	tui_mark(t, PANE_NOTES);
+	tui_mark(t, PANE_CHAT);
+}
+
+int
+tui_ms_to_settle(const struct tui *t)
+{
+	long long d;
+
+	if (t->settle_at == 0)
+		return 3600000;
+	d = t->settle_at - tui_now_ms();
+	return d < 0 ? 0 : (int)d;
+}
+
 struct client *
 tui_client(struct tui *t)
 {
-	const struct appointment *a = tui_appt(t);
+	const struct appointment *a = tui_shown_appt(t);
 	struct client *c;
 
 	if (a == NULL || a->patient_id == NULL)
@@ -199,9 +231,8 @@ tui_select(struct tui *t, size_t i)
 		return;
 	t->sel = i;
 	t->appt_gen = ++t->gen;
+	t->settle_at = tui_now_ms() + SETTLE_MS;
 	tui_mark(t, PANE_APPT);
-	tui_mark(t, PANE_NOTES);
-	tui_mark(t, PANE_CHAT);
 }
 
 void
@@ -252,10 +283,11 @@ appts_equal(const struct appt_list *a, const struct appt_list *b)
 static void
 reselect(struct tui *t, const char *id)
 {
-	t->sel = 0;
+	t->settle_at = 0;
+	t->sel = t->shown = 0;
 	for (size_t i = 0; id != NULL && i < t->appts.n; i++) {
 		if (t->appts.v[i].id != NULL && strcmp(t->appts.v[i].id, id) == 0) {
-			t->sel = i;
+			t->sel = t->shown = i;
 			return;
 		}
 	}
@@ -473,6 +505,46 @@ tui_start_work(struct tui *t)
 
 static void start_inbox(struct tui *t);
 
+/* Looking again at notes: only whether any changed since the last fetch. */
+static void
+notes_check_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct client *c = arg;
+
+	c->notes_f.fs = NULL;
+	if (all == NULL) {
+		fetch_failed(c->t, &c->notes_f, err);
+		tui_mark(c->t, PANE_NOTES);
+		return;
+	}
+	if (cJSON_GetArraySize(all) > 0) {
+		c->notes_f.state = LOAD_PENDING;  /* something changed: fetch them again */
+	} else {
+		if (c->notes_f.stale)
+			tui_mark(c->t, PANE_NOTES);
+		c->notes_f.stale = false;
+		c->notes_f.at = time(NULL);
+	}
+	cJSON_Delete(all);
+}
+
+static char *
+notes_check_path(const struct client *c)
+{
+	char *ref = xasprintf("Patient/%s", c->patient_id), *eref = http_escape(ref);
+	char when[21], *gt, *egt, *path;
+
+	instant_format_utc(c->notes_f.at - 1, when);
+	gt = xasprintf("gt%s", when);
+	egt = http_escape(gt);
+	path = xasprintf("DocumentReference?subject=%s&_lastUpdated=%s&_elements=id&_count=1", eref, egt);
+	free(ref);
+	free(eref);
+	free(gt);
+	free(egt);
+	return path;
+}
+
 void
 tui_poll(struct tui *t)
 {
@@ -489,6 +561,8 @@ tui_poll(struct tui *t)
 		start_search(c, &c->chat_f, chat_query_path(c->patient_id, since), CHAT_QUERY_MAX,
 			     chat_done);
 	}
+	if (c != NULL && c->notes_f.state == LOAD_OK && c->notes_f.fs == NULL)
+		start_search(c, &c->notes_f, notes_check_path(c), 1, notes_check_done);
 }
 
 int

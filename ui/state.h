@@ -67,6 +67,8 @@ struct tui {
 	struct freshness appt_f;
 	struct appt_list appts;
 	size_t sel;
+	size_t shown;                /* the appointment whose client the right panes show */
+	long long settle_at;         /* when the right panes follow sel (0: they do) */
 	char *keep_sel_id;           /* re-select this appointment after a reload */
 	unsigned appt_gen;
 
@@ -131,7 +133,15 @@ void tui_state_finish(struct tui *t);
 
 /* The selected appointment, or NULL. */
 const struct appointment *tui_appt(const struct tui *t);
-/* The selected appointment's client (created on first use, its loads pending),
+/* The appointment whose client the notes and chat panes show: the selected one
+ * once the selection has rested a moment (moving down a list over SSH does not
+ * repaint both panes at every row passed). */
+const struct appointment *tui_shown_appt(const struct tui *t);
+/* The right panes follow the selection now. */
+void tui_settle(struct tui *t);
+/* Milliseconds until they follow it by themselves. */
+int tui_ms_to_settle(const struct tui *t);
+/* The shown appointment's client (created on first use, its loads pending),
  * or NULL when there is no appointment or it names no client. */
 struct client *tui_client(struct tui *t);
 /* Selects appointment i; the notes and chat panes follow. */

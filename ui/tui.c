@@ -253,7 +253,7 @@ draw_overlay(struct tui *t, struct term *tm)
 
 	if (t->picker) {
 		werase(tm->over);
-		wborder(tm->over, 0, 0, 0, 0, 0, 0, 0, 0);
+		ui_border(tm->over);
 		ui_put(tm->over, 0, 2, COLS - 4, t->overlay_title, A_BOLD, false);
 		draw_picker(t, tm);
 		return;
@@ -280,7 +280,7 @@ draw_overlay(struct tui *t, struct term *tm)
 	}
 	list_set_rows(&v->list, LINES - 4);
 	werase(tm->over);
-	wborder(tm->over, 0, 0, 0, 0, 0, 0, 0, 0);
+	ui_border(tm->over);
 	ui_put(tm->over, 0, 2, COLS - 4, t->overlay_title, A_BOLD, false);
 	/* TRANSLATORS: at the bottom of the help and output screens. */
 	ui_put(tm->over, LINES - 3, 2, COLS - 4, _(" ↑↓ scroll  q close "), A_NORMAL, false);
@@ -516,6 +516,8 @@ tick(struct tui *t)
 		t->today = today;
 		tui_mark(t, PANE_APPT);
 	}
+	if (tui_ms_to_settle(t) == 0)
+		tui_settle(t);
 	if (tui_ms_to_poll(t) == 0)
 		tui_poll(t);
 	if (t->lock_after_ms > 0 && !t->locked && ms_to_lock(t) == 0)
@@ -574,6 +576,8 @@ wait_and_read(struct tui *t, struct term *tm)
 		timeout = to_poll;
 	if (to_lock < timeout)
 		timeout = to_lock;
+	if (tui_ms_to_settle(t) < timeout)
+		timeout = tui_ms_to_settle(t);
 	http_step(t->s->http, fds, n, timeout);
 	after_poll(t, tm, fds, n);
 }
