@@ -9,6 +9,10 @@
 #include "core/xmalloc.h"
 #include "ui/state.h"
 
+/* Our clock and the server's may differ: changes are looked for from this
+ * long before the last fetch (a change seen twice is only fetched twice). */
+#define CLOCK_SKEW 60
+
 /* Keeps at most this many notes per client on screen. */
 #define NOTES_MAX 20
 
@@ -505,6 +509,57 @@ tui_start_work(struct tui *t)
 
 static void start_inbox(struct tui *t);
 
+/* Looking again at the list: first only whether any of the appointments it
+ * could hold changed since the last fetch (one id at most comes back); only
+ * then the day again. An appointment moved to another day counts too. */
+static void
+appts_check_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct tui *t = arg;
+
+	t->appt_f.fs = NULL;
+	if (all == NULL) {
+		fetch_failed(t, &t->appt_f, err);
+		tui_mark(t, PANE_APPT);
+		return;
+	}
+	if (cJSON_GetArraySize(all) > 0) {
+		start_appts(t);
+	} else {
+		if (t->appt_f.stale)
+			tui_mark(t, PANE_APPT);
+		t->appt_f.stale = false;
+		t->appt_f.at = time(NULL);
+	}
+	cJSON_Delete(all);
+}
+
+static void
+start_appts_check(struct tui *t)
+{
+	char when[21], *gt, *egt, *path, *ref = NULL, *eref = NULL;
+	struct error err;
+
+	error_clear(&err);
+	instant_format_utc(t->appt_f.at - CLOCK_SKEW, when);
+	gt = xasprintf("gt%s", when);
+	egt = http_escape(gt);
+	if (t->practitioner != NULL) {
+		ref = xasprintf("Practitioner/%s", t->practitioner);
+		eref = http_escape(ref);
+	}
+	path = xasprintf("Appointment?_lastUpdated=%s&_elements=id&_count=1%s%s", egt,
+			 eref != NULL ? "&practitioner=" : "", eref != NULL ? eref : "");
+	t->appt_f.fs = fhir_search_start(t->s, path, 1, appts_check_done, t, &err);
+	if (t->appt_f.fs == NULL)
+		fetch_failed(t, &t->appt_f, &err);
+	free(gt);
+	free(egt);
+	free(ref);
+	free(eref);
+	free(path);
+}
+
 /* Looking again at notes: only whether any changed since the last fetch. */
 static void
 notes_check_done(cJSON *all, const struct error *err, void *arg)
@@ -534,7 +589,7 @@ notes_check_path(const struct client *c)
 	char *ref = xasprintf("Patient/%s", c->patient_id), *eref = http_escape(ref);
 	char when[21], *gt, *egt, *path;
 
-	instant_format_utc(c->notes_f.at - 1, when);
+	instant_format_utc(c->notes_f.at - CLOCK_SKEW, when);
 	gt = xasprintf("gt%s", when);
 	egt = http_escape(gt);
 	path = xasprintf("DocumentReference?subject=%s&_lastUpdated=%s&_elements=id&_count=1", eref, egt);
@@ -553,7 +608,7 @@ tui_poll(struct tui *t)
 	t->next_poll = tui_now_ms() + (long long)t->poll_interval * 1000;
 	start_inbox(t);
 	if (t->appt_f.state == LOAD_OK && t->appt_f.fs == NULL)
-		start_appts(t);
+		start_appts_check(t);
 	if (c != NULL && c->chat_f.state == LOAD_OK && c->chat_f.fs == NULL) {
 		/* Only what was sent since the newest message on screen. */
 		time_t since = c->chat.n > 0 ? c->chat.v[c->chat.n - 1].sent : 0;
