@@ -379,6 +379,20 @@ start_appts(struct tui *t)
 
 /* ---- a client's notes and chat ---- */
 
+static bool
+notes_equal(const struct note_list *a, const struct note_list *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		if (!same_str(a->v[i].id, b->v[i].id) || a->v[i].date != b->v[i].date ||
+		    !same_str(a->v[i].doc_status, b->v[i].doc_status) ||
+		    !same_str(a->v[i].text, b->v[i].text))
+			return false;
+	}
+	return true;
+}
+
 static void
 notes_done(cJSON *all, const struct error *err, void *arg)
 {
@@ -391,11 +405,19 @@ notes_done(cJSON *all, const struct error *err, void *arg)
 	if (all == NULL || !notes_from_resources(all, NOTES_MAX, &fresh, &perr)) {
 		fetch_failed(c->t, &c->notes_f, all == NULL ? err : &perr);
 	} else {
+		bool same = c->notes_f.state == LOAD_OK && notes_equal(&c->notes, &fresh) &&
+			    !c->notes_f.stale;
+
 		note_list_finish(&c->notes);
 		c->notes = fresh;
 		c->notes_f.state = LOAD_OK;
 		c->notes_f.stale = false;
 		c->notes_f.at = time(NULL);
+		if (same) {
+			/* Fetched again, nothing new: nothing moves on the screen. */
+			cJSON_Delete(all);
+			return;
+		}
 	}
 	cJSON_Delete(all);
 	c->gen = ++c->t->gen;

@@ -79,7 +79,13 @@ void http_cancel(struct http *h, struct http_request *req);
  * are filled in. Returns the number of requests still running or waiting. */
 int http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int max_wait_ms);
 
-/* Runs the loop until *done is true. */
+/* Runs the loop until *done is true. While it waits, the front end's hook (if
+ * set) is called after every turn with the extra fds polled and their revents,
+ * so a screen keeps answering keys while a command waits for the server. The
+ * hook must not call http_wait itself. */
+typedef void (*http_wait_hook)(struct curl_waitfd *fds, unsigned n, void *arg);
+void http_set_wait_hook(struct http *h, struct curl_waitfd *fds, unsigned n,
+			http_wait_hook hook, void *arg);
 void http_wait(struct http *h, const bool *done);
 
 /* A synchronous request for batch mode: starts, waits, and copies the response

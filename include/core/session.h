@@ -38,6 +38,7 @@ struct session {
 	char *me_type;           /* "Practitioner" when known, else NULL */
 	char *me_id;
 	char *store_path;        /* the stored login's file */
+	char *unlock_hash;       /* Argon2id of the login password: unlocks the screen offline */
 	bool offline;
 };
 
@@ -58,6 +59,10 @@ const char *session_practitioner(struct session *s, const char *id, struct error
  * client credentials (client_id and client_secret_file or client_secret_command),
  * after SMART discovery; stores the tokens. */
 bool session_login(struct session *s, const char *username, bool client, struct error *err);
+/* True when pw is the password of the stored login (checked offline against
+ * its Argon2id hash). False too when no password hash is stored. */
+bool session_check_password(const struct session *s, const char *pw, size_t len);
+
 /* Trades the refresh token for a new access token and stores it. False (err
  * untouched) when there is nothing to refresh with. */
 bool session_refresh(struct session *s, struct error *err);

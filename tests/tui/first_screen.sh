@@ -99,7 +99,7 @@ check "j moves down again" "Notes: $w2"
 
 # ---- switching panes ----
 # The focused pane's title is drawn in reverse video.
-focused() { screen -e | grep -E -- "$1" | grep -qE $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m'" ?$1"; }
+focused() { screen -e | grep -E -- "$1" | grep -qE $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m(\e\\[[0-9;]*m)*'" ?$1"; }
 wait_focus() { for _ in $(seq 1 100); do focused "$1" && return 0; sleep 0.1; done; return 1; }
 wait_focus "Today" && ok "the list has the focus first" || fail "the list has the focus first" "$(screen -e | head -3 | cat -v)"
 tm send-keys -t ez Tab
