@@ -68,6 +68,11 @@ static const struct cmd_option note_add_opts[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
+static const struct cmd_option note_edit_opts[] = {
+	{ "file", N_("FILE"), N_("read the new text from FILE instead of standard input"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
 static const struct cmd_option chat_opts[] = {
 	{ "since", N_("TIME"), N_("only messages sent since TIME (a day or an ISO 8601 instant)"), OPT_VALUE },
 	{ NULL, NULL, NULL, 0 },
@@ -103,6 +108,7 @@ static const struct cmd_entry table[] = {
 	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), no_opts, 1, 1, true, cmd_noshow },
 	{ "note", N_("ID"), N_("Show one session note in full."), no_opts, 1, 1, true, cmd_note },
 	{ "note add", N_("PATIENT-ID"), N_("Write a session note for a client."), note_add_opts, 1, 1, true, cmd_note_add },
+	{ "note edit", N_("ID"), N_("Change a note: a draft in place, a signed note by an amendment that replaces it."), note_edit_opts, 1, 1, true, cmd_note_edit },
 	{ "notes", N_("PATIENT-ID"), N_("List a client's session notes, newest first."), notes_opts, 1, 1, true, cmd_notes },
 	{ "patient", N_("ID"), N_("Show one client."), no_opts, 1, 1, true, cmd_patient },
 	{ "patients", NULL, N_("Find clients by name or language."), patients_opts, 0, 0, true, cmd_patients },

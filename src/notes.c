@@ -69,7 +69,8 @@ notes_from_resources(const cJSON *all, size_t max, struct note_list *out, struct
 			ok = false;
 			break;
 		}
-		if (n->status != NULL && strcmp(n->status, "entered-in-error") == 0) {
+		/* Notes entered in error, and those an amendment replaced, are not shown. */
+		if (n->status != NULL && strcmp(n->status, "current") != 0) {
 			note_finish(n);
 			continue;
 		}
@@ -153,14 +154,43 @@ coding_concept(const char *system, const char *code, const char *display)
 	return cc;
 }
 
+static bool
+text_ok(const char *text, struct error *err)
+{
+	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
+		return error_set(err, ERR_USAGE, _("The note is empty; nothing was saved."));
+	if (strlen(text) > MAX_NOTE_BYTES || !utf8_valid(text, strlen(text)))
+		return error_set(err, ERR_USAGE, _("The note is not UTF-8 text of at most 1 MiB; nothing was saved."));
+	return true;
+}
+
+/* Puts text as the resource's attachment, dated now. */
+static void
+set_content(cJSON *doc, const char *text)
+{
+	size_t len = strlen(text);
+	size_t b64len = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = xmalloc(b64len), now[21];
+	cJSON *att = cJSON_CreateObject(), *content = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+
+	instant_format_utc(clock_now(), now);
+	sodium_bin2base64(b64, b64len, (const unsigned char *)text, len, sodium_base64_VARIANT_ORIGINAL);
+	json_put_str(att, "contentType", "text/plain; charset=utf-8");
+	json_put_str(att, "data", b64);
+	json_put_str(att, "creation", now);
+	json_put(content, "attachment", att);
+	cJSON_AddItemToArray(arr, content);
+	json_put(doc, "content", arr);
+	json_put_str(doc, "date", now);
+	sodium_memzero(b64, b64len);
+	free(b64);
+}
+
 static cJSON *
 note_resource(const struct new_note *n, const char *me, const char *request_id)
 {
 	bool consult = n->kind != NULL && strcmp(n->kind, "consult") == 0;
-	cJSON *d = cJSON_CreateObject(), *arr, *idf, *content, *att;
-	size_t len = strlen(n->text);
-	size_t b64len = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = xmalloc(b64len), now[21];
+	cJSON *d = cJSON_CreateObject(), *arr, *idf;
 
 	json_put_str(d, "resourceType", "DocumentReference");
 	idf = cJSON_CreateObject();
@@ -179,27 +209,13 @@ note_resource(const struct new_note *n, const char *me, const char *request_id)
 		"clinical-note", "Clinical Note"));
 	json_put(d, "category", arr);
 	json_put(d, "subject", fhir_reference("Patient", n->patient_id, NULL));
-	instant_format_utc(clock_now(), now);
-	json_put_str(d, "date", now);
 	arr = cJSON_CreateArray();
 	cJSON_AddItemToArray(arr, fhir_reference("Practitioner", me, NULL));
 	json_put(d, "author", arr);
 	if (!n->draft) {
 		json_put(d, "authenticator", fhir_reference("Practitioner", me, NULL));
 	}
-	sodium_bin2base64(b64, b64len, (const unsigned char *)n->text, len,
-			  sodium_base64_VARIANT_ORIGINAL);
-	att = cJSON_CreateObject();
-	json_put_str(att, "contentType", "text/plain; charset=utf-8");
-	json_put_str(att, "data", b64);
-	json_put_str(att, "creation", now);
-	content = cJSON_CreateObject();
-	json_put(content, "attachment", att);
-	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, content);
-	json_put(d, "content", arr);
-	sodium_memzero(b64, b64len);
-	free(b64);
+	set_content(d, n->text);
 	return d;
 }
 
@@ -216,11 +232,7 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 
 	if (n->kind != NULL && strcmp(n->kind, "progress") != 0 && strcmp(n->kind, "consult") != 0)
 		return error_set(err, ERR_USAGE, _("'%s' is not a note type; use progress or consult."), n->kind);
-	if (n->text == NULL || n->text[strspn(n->text, " \t\r\n")] == '\0')
-		return error_set(err, ERR_USAGE, _("The note is empty; nothing was saved."));
-	if (strlen(n->text) > MAX_NOTE_BYTES || !utf8_valid(n->text, strlen(n->text)))
-		return error_set(err, ERR_USAGE, _("The note is not UTF-8 text of at most 1 MiB; nothing was saved."));
-	if ((me = session_practitioner(s, NULL, err)) == NULL)
+	if (!text_ok(n->text, err) || (me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
 	if (!patient_get(s, n->patient_id, &pat, err))
 		return false;
@@ -267,4 +279,117 @@ note_status_label(const char *doc_status)
 	if (strcmp(doc_status, "preliminary") == 0)
 		return _("draft");
 	return doc_status;
+}
+
+/* A signed note is never changed: the new text is a new note that replaces it
+ * (relatesTo replaces), and the old one is marked superseded, in one
+ * transaction pinned to the version just read. */
+static bool
+amend(struct session *s, const cJSON *old, const char *etag, const char *id, const char *me,
+      const char *text, struct note *out, struct error *err)
+{
+	cJSON *bundle = fhir_bundle_new("transaction"), *now_doc = cJSON_Duplicate(old, true);
+	cJSON *sup = cJSON_Duplicate(old, true), *rel, *arr, *idf, *resp;
+	char request_id[37], *ine, *full, *url;
+	bool ok = false;
+
+	fhir_uuid(request_id);
+	cJSON_DeleteItemFromObjectCaseSensitive(sup, "meta");
+	json_put_str(sup, "status", "superseded");
+	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "meta");
+	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "id");
+	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "authenticator");
+	idf = cJSON_CreateObject();
+	json_put_str(idf, "system", "urn:ezrizi:request");
+	json_put_str(idf, "value", request_id);
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, idf);
+	json_put(now_doc, "identifier", arr);
+	json_put_str(now_doc, "docStatus", "amended");
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, fhir_reference("Practitioner", me, NULL));
+	json_put(now_doc, "author", arr);
+	json_put(now_doc, "authenticator", fhir_reference("Practitioner", me, NULL));
+	rel = cJSON_CreateObject();
+	json_put_str(rel, "code", "replaces");
+	json_put(rel, "target", fhir_reference("DocumentReference", id, NULL));
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, rel);
+	json_put(now_doc, "relatesTo", arr);
+	set_content(now_doc, text);
+	url = xasprintf("DocumentReference/%s", id);
+	ine = xasprintf("identifier=urn:ezrizi:request|%s", request_id);
+	full = xasprintf("urn:uuid:%s", request_id);
+	fhir_bundle_add(bundle, "PUT", url, sup, NULL, etag, NULL);
+	fhir_bundle_add(bundle, "POST", "DocumentReference", now_doc, full, NULL, ine);
+	resp = fhir_transaction(s, bundle, err);
+	if (resp != NULL) {
+		const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "entry"), 1);
+		const cJSON *r = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
+
+		if (r != NULL)
+			ok = note_from_json(r, out, err);
+		else
+			error_set(err, ERR_FAILED, _("The server did not send the note back; look with 'ezrizi notes'."));
+		cJSON_Delete(resp);
+	}
+	cJSON_Delete(bundle);
+	free(url);
+	free(ine);
+	free(full);
+	return ok;
+}
+
+bool
+note_update(struct session *s, const char *id, const char *text, struct note *out,
+	    struct error *err)
+{
+	struct fhir_opts o = { .idempotent = true };
+	struct fhir_result r;
+	struct note cur;
+	const char *me;
+	char *etag = NULL, *path;
+	cJSON *old;
+	bool ok;
+
+	if (!text_ok(text, err) || (me = session_practitioner(s, NULL, err)) == NULL)
+		return false;
+	if ((old = fhir_read(s, "DocumentReference", id, &etag, err)) == NULL)
+		return false;
+	if (!note_from_json(old, &cur, err)) {
+		cJSON_Delete(old);
+		free(etag);
+		return false;
+	}
+	if (cur.status != NULL && strcmp(cur.status, "current") != 0) {
+		error_set(err, ERR_CONFLICT, _("Note %s is %s: change the note that replaced it."), id, cur.status);
+		ok = false;
+	} else if (cur.doc_status != NULL && strcmp(cur.doc_status, "preliminary") == 0) {
+		/* A draft is changed in place, pinned to the version read. */
+		cJSON *doc = cJSON_Duplicate(old, true);
+
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "meta");
+		set_content(doc, text);
+		o.if_match = etag;
+		path = xasprintf("DocumentReference/%s", id);
+		ok = fhir_call(s, "PUT", path, doc, &o, &r, err);
+		free(path);
+		cJSON_Delete(doc);
+		if (ok) {
+			ok = r.json != NULL && note_from_json(r.json, out, err);
+			fhir_result_finish(&r);
+		}
+	} else {
+		ok = amend(s, old, etag, id, me, text, out, err);
+	}
+	if (!ok && err->kind == ERR_CONFLICT && err->http_status != 0) {
+		error_clear(err);
+		error_set(err, ERR_CONFLICT,
+			  _("Note %s was changed by someone else meanwhile; nothing was overwritten. Read it again, then make your change."),
+			  id);
+	}
+	note_finish(&cur);
+	cJSON_Delete(old);
+	free(etag);
+	return ok;
 }

@@ -259,6 +259,14 @@ do_write_note(struct tui *t, int argc, char **argv)
 }
 
 static void
+do_edit_note(struct tui *t, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	tui_edit_note(t);
+}
+
+static void
 do_page_note(struct tui *t, int argc, char **argv)
 {
 	(void)argc;
@@ -434,6 +442,7 @@ static const struct ui_cmd ui_cmds[] = {
 	{ "command", N_("[TEXT]"), N_("Open the command line, with TEXT typed in."), 0, 64, false, do_command },
 	{ "confirm", N_("COMMAND"), N_("Ask before running COMMAND."), 1, 64, false, do_confirm },
 	{ "day", N_("next|prev|today"), N_("Show the next, previous or today's day (or week)."), 1, 1, true, do_day },
+	{ "edit-note", NULL, N_("Change the client's newest note in $VISUAL or $EDITOR (a signed note is amended)."), 0, 0, false, do_edit_note },
 	{ "filter", N_("[--practitioner ID|me|all] [--status STATUS|all]"), N_("Show one counsellor's, or everyone's, appointments, or one status."), 1, 4, false, do_filter },
 	{ "focus", N_("next|prev|appointments|notes|chat"), N_("Move to another pane."), 1, 1, true, do_focus },
 	{ "goto", N_("DAY"), N_("Show another day: a date, tomorrow, +3d, monday."), 1, 1, true, do_goto },

@@ -123,8 +123,9 @@ write_file(const char *path, const char *text)
 	return ok;
 }
 
-void
-tui_write_note(struct tui *t)
+/* Writes a new note, or (edit_id) changes one, through the editor. */
+static void
+compose(struct tui *t, const char *initial, const char *edit_id)
 {
 	struct client *c = tui_client(t);
 	char *dir, *path, *text = NULL;
@@ -144,8 +145,9 @@ tui_write_note(struct tui *t)
 		return;
 	}
 	path = xasprintf("%s/note-%08x.txt", dir, randombytes_random());
-	if (!write_file(path, t->draft != NULL && t->draft_patient != NULL &&
-				      strcmp(t->draft_patient, c->patient_id) == 0 ? t->draft : "")) {
+	if (t->draft != NULL && t->draft_patient != NULL && strcmp(t->draft_patient, c->patient_id) == 0)
+		initial = t->draft;
+	if (!write_file(path, initial)) {
 		tui_set_error(t, _("Cannot write the note's file; nothing was changed."));
 		free(path);
 		free(dir);
@@ -185,7 +187,8 @@ tui_write_note(struct tui *t)
 	t->busy = true;
 	tui_set_message(t, _("Saving the note…"));
 	tui_render_now(t);
-	if (!note_create(t->s, &nn, &saved, &err)) {
+	if (edit_id != NULL ? !note_update(t->s, edit_id, text, &saved, &err)
+			    : !note_create(t->s, &nn, &saved, &err)) {
 		t->busy = false;
 		keep_draft(t, c->patient_id, text);
 		/* TRANSLATORS: %s says why the note was not saved. */
@@ -202,11 +205,32 @@ tui_write_note(struct tui *t)
 	sodium_memzero(text, len);
 	free(text);
 	forget_draft(t);
-	tui_set_message(t, _("Note saved."));
+	tui_set_message(t, edit_id != NULL ? _("Note changed.") : _("Note saved."));
 	note_list_finish(&c->notes);
 	c->notes_f.state = LOAD_PENDING;
 	c->gen = ++t->gen;
 	tui_mark(t, PANE_NOTES);
+}
+
+void
+tui_write_note(struct tui *t)
+{
+	compose(t, "", NULL);
+}
+
+void
+tui_edit_note(struct tui *t)
+{
+	struct client *c = tui_client(t);
+	char *id;
+
+	if (c == NULL || c->notes_f.state != LOAD_OK || c->notes.n == 0 || c->notes.v[0].text == NULL) {
+		tui_set_error(t, _("There is no note to change."));
+		return;
+	}
+	id = xstrdup(c->notes.v[0].id);
+	compose(t, c->notes.v[0].text, id);
+	free(id);
 }
 
 void

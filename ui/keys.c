@@ -49,6 +49,7 @@ static const char *const defaults[][2] = {
 	{ "u", "next-unread" },
 	{ "f", "command filter --practitioner " },
 	{ "N", "write-note" },
+	{ "E", "edit-note" },
 	{ "p", "page-note" },
 };
 

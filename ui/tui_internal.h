@@ -15,6 +15,8 @@ void tui_resume(struct tui *t);
 
 /* ui/editor.c: a session note in $VISUAL/$EDITOR, the newest note in $PAGER. */
 void tui_write_note(struct tui *t);
+/* The newest note: a draft changed in place, a signed one amended. */
+void tui_edit_note(struct tui *t);
 void tui_page_note(struct tui *t);
 
 #endif

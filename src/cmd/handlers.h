@@ -28,6 +28,7 @@ HANDLER(cmd_whoami);
 HANDLER(cmd_notes);
 HANDLER(cmd_note);
 HANDLER(cmd_note_add);
+HANDLER(cmd_note_edit);
 /* chat.c */
 HANDLER(cmd_chat);
 HANDLER(cmd_send);

@@ -140,3 +140,30 @@ HANDLER(cmd_note_add)
 	note_finish(&n);
 	return true;
 }
+
+HANDLER(cmd_note_edit)
+{
+	const char *file = cmd_opt(e, a, "file");
+	struct note n;
+	char *text;
+	size_t len;
+	bool ok;
+
+	text = fs_read_all(file != NULL ? file : "-", 1024 * 1024 + 1, &len, err);
+	if (text == NULL)
+		return false;
+	if (memchr(text, '\0', len) != NULL) {
+		free(text);
+		return error_set(err, ERR_USAGE, _("The note holds a NUL byte; it is not text. Nothing was saved."));
+	}
+	ok = note_update(&ctx->session, a->argv[0], text, &n, err);
+	sodium_memzero(text, len);
+	free(text);
+	if (!ok)
+		return false;
+	if (ctx->fmt == FMT_TABLE)
+		fprintf(ctx->out, "%s\n", _("Note changed."));
+	print_note(ctx, &n);
+	note_finish(&n);
+	return true;
+}

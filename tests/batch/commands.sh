@@ -147,6 +147,23 @@ expect "note add from a file" 0 "Note saved" ez note add "$pid" --file "$WORK/no
 first=$(ez --format json notes "$pid" | head -n1 | jq -r .first_line)
 [ "$first" = "Session went well." ] && ok "new note comes first" || fail "new note comes first" "$first"
 expect "note add from stdin, draft" 0 "\"status\":\"preliminary\"" sh -c "printf 'Draft: follow up\n' | '$EZRIZI' --format json note add '$pid' --type consult --draft"
+draft=$(printf 'Draft one\n' | ez --format json note add "$pid" --draft | jq -r .id)
+ed=$(printf 'Draft two\n' | ez --format json note edit "$draft")
+[ "$(printf '%s' "$ed" | jq -r .id)/$(printf '%s' "$ed" | jq -r .text)" = "$draft/Draft two" ] && ok "a draft is edited in place" || fail "a draft is edited in place" "$ed"
+signed=$(ez --format json notes "$pid" | jq -r 'select(.status == "final") | .id' | head -n1)
+am=$(printf 'Corrected: review in three weeks.\n' | ez --format json note edit "$signed")
+amid=$(printf '%s' "$am" | jq -r .id)
+[ "$amid" != "$signed" ] && [ "$(printf '%s' "$am" | jq -r .status)" = amended ] &&
+	ok "a signed note is amended by a new note" || fail "a signed note is amended by a new note" "$am"
+ez --format json notes "$pid" | grep -q "\"$signed\"" && fail "the replaced note leaves the list" "$signed" ||
+	ok "the replaced note leaves the list"
+expect "editing a superseded note" 4 "superseded" sh -c "printf 'x\n' | '$EZRIZI' note edit '$signed'"
+printf 'A\n' >"$WORK/ea"; printf 'B\n' >"$WORK/eb"
+ez note edit "$draft" --file "$WORK/ea" >/dev/null 2>&1 & e1=$!
+ez note edit "$draft" --file "$WORK/eb" >/dev/null 2>&1 & e2=$!
+wait $e1; r1=$?; wait $e2; r2=$?
+codes=$(printf '%s\n' "$r1" "$r2" | sort | tr '\n' ' ')
+case $codes in "0 0 "|"0 4 ") ok "two edits at once: none lost silently ($codes)" ;; *) fail "two edits at once" "$codes" ;; esac
 expect "empty note" 2 "empty" sh -c "printf '  \n' | '$EZRIZI' note add '$pid'"
 expect "note type" 2 "not a note type" sh -c "printf 'x\n' | '$EZRIZI' note add '$pid' --type diary"
 expect "note for nobody" 3 "no Patient" sh -c "printf 'x\n' | '$EZRIZI' note add pat-nope"

@@ -1,0 +1,523 @@
+#!/usr/bin/env bash
+# The screen end to end, driven in a detached tmux on a private socket against
+# the demo platform: moving between days and panes, check-in, no-show, cancel,
+# book and reschedule (and a slot taken meanwhile), a note written in $EDITOR
+# (saved, or kept as a draft), chat both ways, the lock (by key and when idle),
+# resizing, rebinding keys, a bad bind line, and escape sequences in the
+# server's data. Waits for text, never for a fixed time (except where a thing
+# must NOT happen for a while).
+# Usage: tests/tui/screen.sh [path/to/ezrizi]
+. "$(dirname "$0")/../lib.sh"
+EZRIZI=$(cd "$(dirname "${1:-$EZRIZI}")" && pwd)/$(basename "${1:-$EZRIZI}")
+export TZ=${TZ:-Asia/Kuala_Lumpur}
+unset TMUX NO_COLOR VISUAL
+SOCK=ezrizi-screen-$$
+tm() { tmux -L "$SOCK" "$@"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
+command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
+if infocmp tmux-256color >/dev/null 2>&1; then TUI_TERM=tmux-256color; else TUI_TERM=screen-256color; fi
+
+# ---- helpers ----
+S=ez                                    # the session the helpers look at
+screen() { tm capture-pane -p -t "$S" "$@" 2>/dev/null; }
+status_line() { screen | tail -n1; }
+wait_for() {                            # wait_for PATTERN [TIMEOUT_TENTHS]
+	local pat=$1 n=${2:-100}
+	for _ in $(seq 1 "$n"); do
+		screen | grep -qE -- "$pat" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+wait_gone() {                           # wait_gone PATTERN [TIMEOUT_TENTHS]
+	local n=${2:-100}
+	for _ in $(seq 1 "$n"); do
+		screen | grep -qE -- "$1" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+check() { if wait_for "$2" "${3:-100}"; then ok "$1"; else fail "$1" "no /$2/ on screen:
+$(screen)"; fi; }
+re() { printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'; }
+first_word() { printf '%s' "$1" | cut -d' ' -f1; }
+keys() { tm send-keys -t "$S" "$@"; }
+type_text() { tm send-keys -t "$S" -l "$1"; }
+list_title() { screen | sed -n 2p | sed 's/┐┌.*//'; }
+list_rows() { screen | sed -n '3,22p' | sed 's/^│\([^│]*\)│.*/\1/'; }
+hm() { printf '%s' "$1" | cut -c12-16; }
+
+login_file=$XDG_DATA_HOME/ezrizi/login-default.json
+token() { jq -r .access_token "$login_file"; }
+api() { curl -sf -H "Authorization: Bearer $(token)" "$BASE/$1"; }
+post() { curl -sf -X POST -H "Authorization: Bearer $(token)" -H 'Content-Type: application/fhir+json' -d "$2" "$BASE/$1"; }
+ez() { "$EZRIZI" "$@"; }
+appt_field() { api "Appointment/$1" | jq -r "$2"; }
+
+# tui SESSION [ARGS...]: the screen in a new 80x24 session; "EXIT=rc" is printed
+# in the pane when it ends (the pane stays for reading).
+tui() {
+	local name=$1
+	shift
+	tm new-session -d -s "$name" -x 80 -y 24 \
+		"env -u VISUAL TERM=$TUI_TERM LANG=$LANG LC_ALL=$LC_ALL TZ=$TZ \
+XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+XDG_CACHE_HOME='$XDG_CACHE_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
+EDITOR='$WORK/bin/screen-editor' PAGER=\"cat >>'$WORK/paged'\" EDLOG='$WORK/ed' CAN_A='$CAN_A' \
+'$EZRIZI' $*; echo EXIT=\$?; sleep 300"
+}
+
+# ---- the platform and its data ----
+platform_start --no-validate            # the escape-sequence data is not valid FHIR
+config_user amina
+cat >>"$XDG_CONFIG_HOME/ezrizi/config" <<CFG
+poll_interval = 2
+bind z day next
+CFG
+expect "login" 0 "Logged in" ez login
+
+today=$(date +%F)
+appts=$(ez --format json appointments)
+n_today=$(printf '%s\n' "$appts" | grep -c '^{')
+[ "$n_today" -ge 3 ] || { fail "amina has appointments today" "$appts"; finish; exit; }
+row() { printf '%s\n' "$appts" | sed -n "$(($1 + 1))p" | jq -r "$2"; }
+pid1=$(row 0 .patient_id)
+name1=$(row 0 .patient_name)
+w1=$(re "$(first_word "$name1")")
+# The booked rows of today: the first for check-in, the second for no-show and cancel.
+booked=$(printf '%s\n' "$appts" | jq -r .status | awk '$0 == "booked" { print NR - 1 }')
+b1=$(printf '%s\n' "$booked" | sed -n 1p)
+b2=$(printf '%s\n' "$booked" | sed -n 2p)
+[ -n "$b1" ] && [ -n "$b2" ] || { fail "two booked sessions today" "$appts"; finish; exit; }
+id_b1=$(row "$b1" .id); span_b1="$(hm "$(row "$b1" .start)")–$(hm "$(row "$b1" .end)")"
+id_b2=$(row "$b2" .id); span_b2="$(hm "$(row "$b2" .start)")–$(hm "$(row "$b2" .end)")"
+thread=$(api "Communication?subject=Patient/$pid1" | jq -r '[.entry[].resource | select(.partOf == null)][0].id')
+
+# Free slots of amina's, the first ones after today: S1 to book, S2 to move to,
+# S3 taken by someone else first. All on the same day if possible.
+slots=$(ez --format json slots --practitioner me --from tomorrow --to +14d)
+slot() { printf '%s\n' "$slots" | sed -n "$1p" | jq -r "$2"; }
+S1=$(slot 1 .id); S2=$(slot 2 .id); S3=$(slot 3 .id)
+day_of() { printf '%s\n' "$slots" | jq -r "select(.id == \"$1\") | .start" | cut -c1-10; }
+D1=$(day_of "$S1")
+
+# ---- a client whose name and message carry escape sequences (section 10) ----
+EVIL='Evil\u202e\u001b[2J\u001b]0;pwned\u0007\u001b]52;c;cHduZWQ=\u0007\u001b]8;;http://evil\u0007x\u001b]8;;\u0007 end'
+evil_id=$(post Patient "{\"resourceType\":\"Patient\",\"active\":true,\"name\":[{\"text\":\"$EVIL\",\"family\":\"$EVIL\",\"given\":[\"Evil\"]}]}" | jq -r .id)
+# A slot for it a week or so ahead, on a day of its own.
+evil_slot=$(ez --format json slots --practitioner me --from +8d --to +20d | head -n1 | jq -r .id)
+evil_day=$(ez --format json slots --practitioner me --from +8d --to +20d | head -n1 | jq -r .start | cut -c1-10)
+if [ -n "$evil_id" ] && [ "$evil_id" != null ] && ez book --slot "$evil_slot" --patient "$evil_id" >/dev/null 2>&1; then
+	ok "a client with escape sequences in the name is booked"
+else
+	fail "a client with escape sequences in the name is booked" "patient '$evil_id', slot '$evil_slot'"
+fi
+now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+post Communication "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"subject\":{\"reference\":\"Patient/$evil_id\"},\"sender\":{\"reference\":\"Patient/$evil_id\"},\"recipient\":[{\"reference\":\"Practitioner/prac-amina\"}],\"sent\":\"$(now_utc)\",\"payload\":[{\"contentString\":\"$EVIL\"}]}" >/dev/null ||
+	fail "a message with escape sequences is posted" "curl failed"
+
+# ---- the editor: appends a canary (made at run time, written nowhere in a file) ----
+CAN_A=CANARY$$x$RANDOM
+mkdir -p "$WORK/bin" "$WORK/ed"
+cat >"$WORK/bin/screen-editor" <<'SH'
+#!/bin/sh
+# EZ editor for the tests: $EDLOG/mode says what to do with the file $1.
+echo "$1" >"$EDLOG/path"
+case $(cat "$EDLOG/mode") in
+save) printf '%s-%s\n' "$CAN_A" one >>"$1"; exit 0 ;;
+fail) printf '%s-%s\n' "$CAN_A" two >>"$1"; exit 1 ;;
+check) if grep -q "$CAN_A-two" "$1"; then echo yes; else echo no; fi >"$EDLOG/had-draft"; exit 0 ;;
+esac
+exit 3
+SH
+chmod +x "$WORK/bin/screen-editor"
+
+# ======== the screen ========
+tui ez
+tm set -g set-clipboard on
+S=ez
+if ! wait_for "Today: $n_today sessions" 150; then
+	fail "the screen starts" "$(screen)"
+	finish
+	exit
+fi
+ok "the screen starts"
+wait_gone "Loading…" || true
+
+# ---- 1. days and panes ----
+today_rows=$(list_rows)
+keys ']'
+check "] shows tomorrow" "^┌ Tomorrow: "
+wait_gone "Loading…" || true
+[ "$(list_rows)" != "$today_rows" ] && ok "] tomorrow's rows differ" || fail "] tomorrow's rows differ" "$(screen)"
+keys '['
+check "[ goes back to today" "^┌ Today: $n_today sessions"
+[ "$(list_rows)" = "$today_rows" ] && ok "[ today's rows again" || fail "[ today's rows again" "$(screen)"
+keys ']' ']'
+wait_gone "^┌ (Today|Tomorrow): " || true
+keys t
+check "t goes to today" "^┌ Today: $n_today sessions"
+keys w
+check "w shows the week" "^┌ Week of [0-9]{4}-[0-9]{2}-[0-9]{2}: "
+check "the week has weekdays in the rows" "│ [ ▸](Mon|Tue|Wed|Thu|Fri|Sat|Sun) [0-9]{2}:[0-9]{2}"
+keys w
+check "w again goes back to the day shown before (today)" "^┌ Today: $n_today sessions" 30
+keys t
+wait_for "^┌ Today: " || true
+goto_day=$(date -d '+2 day' +%F)
+keys d
+check "d opens the command line with goto" "^:goto ?$"
+type_text "$goto_day"
+keys Enter
+check "d + a date + Enter shows that day" "^┌ [A-Za-z]{3} $goto_day: "
+keys t
+check "t from another day" "^┌ Today: $n_today sessions"
+# The focused pane's title is drawn in reverse video.
+focused() { screen -e | grep -E -- "$1" | grep -qE $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m(\e\\[[0-9;]*m)*'" ?$1"; }
+wait_focus() { for _ in $(seq 1 50); do focused "$1" && return 0; sleep 0.1; done; return 1; }
+wait_focus "Today" && ok "the list has the focus" || fail "the list has the focus" "$(screen -e | head -3 | cat -v)"
+keys Tab
+wait_focus "Notes" && ! focused "Today" && ok "Tab focuses the notes" || fail "Tab focuses the notes" "$(screen -e | head -3 | cat -v)"
+keys Tab
+wait_focus "Chat" && ok "Tab again focuses the chat" || fail "Tab again focuses the chat" "$(screen -e | cat -v)"
+keys BTab
+wait_focus "Notes" && ok "BTab goes back to the notes" || fail "BTab goes back to the notes" "$(screen -e | head -3 | cat -v)"
+keys BTab
+wait_focus "Today" && ok "BTab back to the list" || fail "BTab back to the list" "$(screen -e | head -3 | cat -v)"
+
+# ---- 2. check in; no-show answered with another key ----
+keys Home
+for _ in $(seq 1 "$b1"); do keys Down; done
+keys i
+check "i asks before checking in" "press y to go ahead"
+keys y
+check "i + y: the row shows C" "│ [ ▸]$span_b1  C "
+st=$(appt_field "$id_b1" .status)
+[ "$st" = checked-in ] && ok "i + y: the platform has checked-in" || fail "i + y: the platform has checked-in" "status $st"
+keys Home
+for _ in $(seq 1 "$b2"); do keys Down; done
+keys n
+check "n asks before the no-show" "press y to go ahead"
+keys a
+wait_gone "press y to go ahead" 50
+sleep 0.5                               # a wrong write would have shown by now
+if screen | grep -qE "│ [ ▸]$span_b2  B " && [ "$(appt_field "$id_b2" .status)" = booked ] &&
+	screen | grep -qE "^┌ Today: "; then
+	ok "n + another key changes nothing"
+else
+	fail "n + another key changes nothing" "platform $(appt_field "$id_b2" .status); $(screen)"
+fi
+
+# ---- 3. cancel ----
+keys x
+check "x opens the command line with cancel and --reason" "^:cancel $(re "$id_b2") --reason ?$"
+# A reason of several words, typed as it comes.
+type_text "Client moved away"
+keys Enter
+wait_for "│ [ ▸]$span_b2  X |See 'ezrizi help|[Ee]rror" 50
+if screen | grep -qE "│ [ ▸]$span_b2  X " && [ "$(appt_field "$id_b2" .cancelationReason.text)" = "Client moved away" ]; then
+	ok "x: a reason of several words, typed as is, cancels with that reason"
+else
+	fail "x: a reason of several words, typed as is, cancels with that reason" "status line: $(status_line); platform: $(appt_field "$id_b2" '.status + " / " + (.cancelationReason.text // "no reason")')"
+	# The same quoted, as the command language wants it.
+	keys x
+	wait_for "^:cancel " 30
+	type_text '"Client moved – ünï"'
+	keys Enter
+	check "x + a quoted reason: the row shows X" "│ [ ▸]$span_b2  X "
+	reason="Client moved – ünï"
+fi
+reason=${reason:-Client moved away}
+st=$(appt_field "$id_b2" '.status + "|" + (.cancelationReason.text // "")')
+[ "$st" = "cancelled|$reason" ] && ok "x: the platform has cancelled and the reason" || fail "x: the platform has cancelled and the reason" "$st"
+
+# ---- 4. book, reschedule, and a slot taken meanwhile ----
+keys Home
+check "the first client selected" "Notes: $w1"
+# b and m open a command line ("book --patient ID --slot ") or a picker of free
+# slots; either way, choose_slot SLOT-ID "YYYY-MM-DD HH:MM" chooses the slot.
+opened() {                              # opened WHAT: the command line or a picker came up
+	wait_for "^:$1 |free slot|[Cc]hoose|[Mm]ove .*slot" 50
+}
+choose_slot() {
+	if status_line | grep -q '^:'; then
+		type_text "$1"
+		keys Enter
+		return 0
+	fi
+	local ln
+	wait_for "$(re "$2")–" 50 || return 1
+	ln=$(screen | grep -nF "$2–" | head -n1 | cut -d: -f1)
+	[ -n "$ln" ] || return 1
+	for _ in $(seq 1 $((ln - 3))); do keys Down; done
+	keys Enter
+}
+slot_when() { printf '%s\n' "$slots" | jq -r "select(.id == \"$1\") | .start" | cut -c1-16 | tr T ' '; }
+keys b
+if opened book; then ok "b opens the command line or the slot picker"; else fail "b opens the command line or the slot picker" "$(screen)"; fi
+status_line | grep -q '^:' && { status_line | grep -qE "^:book --patient $pid1 --slot ?$" && ok "b: the command line names the client" || fail "b: the command line names the client" "$(status_line)"; }
+choose_slot "$S1" "$(slot_when "$S1")" || fail "b: the slot is offered" "no $(slot_when "$S1") in: $(screen)"
+wait_for "Booked|[Ee]rror|taken" 50
+new=$(ez --format json appointments --date "$D1" --patient "$pid1" | jq -r "select(.slot_id == \"$S1\" and .status == \"booked\") | .id")
+[ -n "$new" ] && ok "b + a slot: the platform has the appointment" || fail "b + a slot: the platform has the appointment" "status line: $(status_line); $(ez appointments --date "$D1")"
+sst=$(api "Slot/$S1" | jq -r .status)
+[ "$sst" = busy ] && ok "b: the slot is busy" || fail "b: the slot is busy" "$sst"
+keys d
+wait_for "^:goto" 30
+type_text "$D1"
+keys Enter
+wait_for "^┌ [A-Za-z]{3,} $D1: |^┌ Tomorrow: " 50
+wait_gone "Loading…" || true
+day1=$(ez --format json appointments --date "$D1")
+idx=$(printf '%s\n' "$day1" | jq -r .id | awk -v id="$new" '$0 == id { print NR - 1 }')
+span1="$(hm "$(slot 1 .start)")–$(hm "$(slot 1 .end)")"
+check "the booked session shows on its day" "│ [ ▸]$span1  B $w1"
+keys Home
+for _ in $(seq 1 "${idx:-0}"); do keys Down; done
+wait_for "Notes: $w1" 30
+keys m
+if opened reschedule; then ok "m opens the command line or the slot picker"; else fail "m opens the command line or the slot picker" "$(screen)"; fi
+status_line | grep -q '^:' && { status_line | grep -qE "^:reschedule $(re "${new:-x}") --slot ?$" && ok "m: the command line names the appointment" || fail "m: the command line names the appointment" "$(status_line)"; }
+choose_slot "$S2" "$(slot_when "$S2")" || fail "m: the slot is offered" "no $(slot_when "$S2") in: $(screen)"
+span2="$(hm "$(slot 2 .start)")–$(hm "$(slot 2 .end)")"
+wait_for "Moved|[Ee]rror|taken" 50
+if [ -n "$new" ] && [ "$(ez --format json appointment "$new" | jq -r .slot_id)" = "$S2" ] && [ "$(api "Slot/$S1" | jq -r .status)" = free ]; then
+	ok "m + a slot: the platform moved it and freed the old slot"
+else
+	fail "m + a slot: the platform moved it and freed the old slot" "status line: $(status_line); slot of $new: $(ez --format json appointment "$new" | jq -r .slot_id)"
+fi
+[ "$(day_of "$S2")" = "$D1" ] && check "m: the row shows the new time" "│ [ ▸]$span2  B $w1"
+# S3 is taken by someone else while the screen offers it.
+before=$(ez --format json appointments --from tomorrow --to +15d --patient "$pid1" | jq -r .id | sort)
+keys b
+opened book || true
+ez book --slot "$S3" --patient pat-0007 >/dev/null 2>&1 || fail "S3 booked from batch mode" "book failed"
+choose_slot "$S3" "$(slot_when "$S3")" || fail "b: the slot taken meanwhile is still offered" "$(screen)"
+if wait_for "^ .*(taken|not free|no longer free|conflict)" 50 && ! status_line | grep -q "Booked"; then
+	ok "b on a slot taken meanwhile: an error in the status line"
+else
+	fail "b on a slot taken meanwhile: an error in the status line" "$(status_line)"
+fi
+after=$(ez --format json appointments --from tomorrow --to +15d --patient "$pid1" | jq -r .id | sort)
+[ "$before" = "$after" ] && ok "b on a slot taken meanwhile: nothing changes" || fail "b on a slot taken meanwhile: nothing changes" "$before -> $after"
+sleep 0.3
+screen | grep -q "free slot" && keys q
+
+
+# ---- 5. a note in $EDITOR ----
+keys t
+wait_for "^┌ Today: " || true
+keys Home
+wait_for "Notes: $w1" || true
+echo save >"$WORK/ed/mode"
+keys N
+check "N: the note is saved" "Note saved\." 100
+top=$(ez --format json notes "$pid1" --limit 1 | jq -r .id)
+ez --format json note "$top" | jq -r .text | grep -qF "$CAN_A-one" && ok "N: the newest note has the editor's text" ||
+	fail "N: the newest note has the editor's text" "$(ez notes "$pid1" | head -n3)"
+edpath=$(cat "$WORK/ed/path" 2>/dev/null)
+if [ -n "$edpath" ] && [ ! -e "$edpath" ]; then ok "N: the temporary file is gone"; else fail "N: the temporary file is gone" "'$edpath' is still there"; fi
+case $edpath in
+"$XDG_RUNTIME_DIR"/ezrizi/* | /tmp/ezrizi-*) ok "N: the file is in a private folder" ;;
+*) fail "N: the file is in a private folder" "$edpath" ;;
+esac
+printf '%s' "$edpath" | grep -qE "$pid1|$w1" && fail "N: the file's name says nothing of the client" "$edpath" || ok "N: the file's name says nothing of the client"
+left=$(find "$XDG_RUNTIME_DIR" -type f 2>/dev/null)
+[ -z "$left" ] && ok "N: no file left under XDG_RUNTIME_DIR" || fail "N: no file left under XDG_RUNTIME_DIR" "$left"
+hits=$(grep -rlsF "$CAN_A" "$XDG_RUNTIME_DIR" /tmp/ezrizi-* 2>/dev/null)
+[ -z "$hits" ] && ok "N: the text is nowhere on disk afterwards" || fail "N: the text is nowhere on disk afterwards" "$hits"
+echo fail >"$WORK/ed/mode"
+keys N
+check "N with a failing editor: the status line says the draft is kept" "draft" 100
+n_before=$(ez --format json notes "$pid1" | grep -c '^{')
+echo check >"$WORK/ed/mode"
+rm -f "$WORK/ed/had-draft"
+keys N
+for _ in $(seq 1 100); do [ -s "$WORK/ed/had-draft" ] && break; sleep 0.1; done
+[ "$(cat "$WORK/ed/had-draft" 2>/dev/null)" = yes ] && ok "N again opens the draft" || fail "N again opens the draft" "the file did not have the draft's text"
+check "N again: the draft is saved" "Note saved\." 100
+n_after=$(ez --format json notes "$pid1" | grep -c '^{')
+[ "$n_after" = $((n_before + 1)) ] && ok "one more note after the draft" || fail "one more note after the draft" "$n_before -> $n_after"
+hits=$(grep -rlsF "$CAN_A" "$XDG_RUNTIME_DIR" /tmp/ezrizi-* 2>/dev/null)
+[ -z "$hits" ] && ok "the draft is nowhere on disk afterwards" || fail "the draft is nowhere on disk afterwards" "$hits"
+# p: the newest note into $PAGER (written to $WORK/paged, so after the canary checks).
+top=$(ez --format json notes "$pid1" | head -n1 | jq -r .id)
+ez --format json note "$top" | jq -r .text | grep -qF "$CAN_A-two" && ok "N again: the newest note is the draft" ||
+	fail "N again: the newest note is the draft" "$(ez notes "$pid1" | head -n3)"
+check "the notes pane shows the newest note" "$(re "$CAN_A-two")" 50
+keys p
+for _ in $(seq 1 50); do [ -s "$WORK/paged" ] && break; sleep 0.1; done
+grep -qF "$CAN_A-two" "$WORK/paged" 2>/dev/null && ok "p gives the newest note to \$PAGER" || fail "p gives the newest note to \$PAGER" "$(head -c 300 "$WORK/paged" 2>/dev/null)"
+check "the screen comes back after the pager" "^┌ Today: "
+
+# ---- 6. chat ----
+keys s
+check "s opens the command line with send" "^:send $pid1 ?$"
+type_text "hello from $$"
+keys Enter
+wait_for "hello from $$|See 'ezrizi help|[Ee]rror" 50
+if ez chat "$pid1" | grep -qF "hello from $$"; then
+	ok "s: a message of several words, typed as is, is sent"
+	msg="hello from $$"
+else
+	fail "s: a message of several words, typed as is, is sent" "status line: $(status_line)"
+	keys s
+	wait_for "^:send " 30
+	type_text "\"hello quoted $$\""
+	keys Enter
+	msg="hello quoted $$"
+fi
+check "s: the message shows in the chat pane" "$(re "$msg")"
+ez chat "$pid1" | grep -qF "$msg" && ok "s: the platform has the message" || fail "s: the platform has the message" "$(ez chat "$pid1" | tail -n2)"
+in_msg="incoming $$"
+post Communication "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"partOf\":[{\"reference\":\"Communication/$thread\"}],\"subject\":{\"reference\":\"Patient/$pid1\"},\"sender\":{\"reference\":\"Patient/$pid1\"},\"recipient\":[{\"reference\":\"Practitioner/prac-amina\"}],\"sent\":\"$(now_utc)\",\"payload\":[{\"contentString\":\"$in_msg\"}]}" >/dev/null ||
+	fail "a client's message is posted" "curl failed"
+check "a client's message shows within poll_interval" "$(re "$in_msg")" 35
+
+# ---- 7. the lock ----
+name_re=$w1
+keys L
+check "L locks" "ezrizi is locked\."
+lock=$(screen)
+if printf '%s\n' "$lock" | grep -qE "$name_re|$(re "$in_msg")|$(re "$msg")|Notes|Chat|$(re "$CAN_A")"; then
+	fail "the lock screen shows nothing of a client" "$lock"
+else
+	ok "the lock screen shows nothing of a client"
+fi
+extra=$(printf '%s\n' "$lock" | grep -vE '^ *$|ezrizi is locked\.|Type your password|^ *_ *$')
+[ -z "$extra" ] && ok "the lock screen has only the lock" || fail "the lock screen has only the lock" "$extra"
+type_text wrong
+keys Enter
+check "a wrong password says so" "not the password"
+screen | grep -q "ezrizi is locked" && ok "a wrong password stays locked" || fail "a wrong password stays locked" "$(screen)"
+type_text demo
+keys Enter
+if wait_gone "ezrizi is locked" && wait_for "Notes: $w1"; then ok "demo + Enter unlocks, the panes come back"; else fail "demo + Enter unlocks, the panes come back" "$(screen)"; fi
+check "the chat is back after unlocking" "$(re "$in_msg")"
+
+# ---- 8. resize ----
+tm resize-window -t ez -x 100 -y 30
+for _ in $(seq 1 100); do
+	[ "$(screen | wc -l)" = 30 ] && screen | sed -n 1p | grep -q "^ ezrizi — " && screen | sed -n 30p | grep -q "q quit" &&
+		screen | grep -qE "Notes: $w1" && break
+	sleep 0.1
+done
+if screen | sed -n 30p | grep -q "q quit" && [ "$(screen | sed -n 2p | sed 's/ *$//' | wc -m)" -ge 100 ] && screen | grep -qE "Notes: $w1"; then
+	ok "100x30 re-lays out"
+else
+	fail "100x30 re-lays out" "$(screen)"
+fi
+tm resize-window -t ez -x 80 -y 24
+for _ in $(seq 1 100); do
+	[ "$(screen | wc -l)" = 24 ] && screen | sed -n 1p | grep -q "^ ezrizi — " && screen | sed -n 24p | grep -q "q quit" &&
+		screen | grep -qE "Notes: $w1" && break
+	sleep 0.1
+done
+if screen | sed -n 24p | grep -q "q quit" && [ "$(screen | wc -L)" -le 80 ] && screen | grep -qE "Notes: $w1" && screen | grep -q "^┌ Today: "; then
+	ok "back to 80x24"
+else
+	fail "back to 80x24" "$(screen)"
+fi
+
+# ---- 9. a bound key ----
+keys z
+check "bind z day next: z shows tomorrow" "^┌ Tomorrow: "
+keys t
+wait_for "^┌ Today: " || true
+
+# ---- 10. escape sequences from the platform ----
+tm pipe-pane -t ez -o "cat >>'$WORK/raw'"
+keys d
+wait_for "^:goto" 30
+type_text "$evil_day"
+keys Enter
+check "the day with the escape client" "^┌ [A-Za-z]{3} $evil_day: "
+edays=$(ez --format json appointments --date "$evil_day")
+eidx=$(printf '%s\n' "$edays" | jq -r .patient_id | awk -v id="$evil_id" '$0 == id { print NR - 1 }')
+keys Home
+for _ in $(seq 1 "${eidx:-0}"); do keys Down; done
+check "its chat shows" "Chat: Evil"
+wait_gone "Loading…" || true
+for _ in $(seq 1 30); do screen | grep -qF '<U+202E>' && break; sleep 0.1; done
+escr=$(screen -e)
+printf '%s' "$escr" | grep -qF '^[' && ok "ESC shows as ^[" || fail "ESC shows as ^[" "$(screen)"
+printf '%s' "$escr" | grep -qF '<U+202E>' && ok "U+202E shows as <U+202E>" || fail "U+202E shows as <U+202E>" "$(screen)"
+if screen | sed -n 1p | grep -q "^ ezrizi — " && screen | grep -q "q quit" && screen | grep -qE "│ [ ▸][0-9]{2}:[0-9]{2}–[0-9]{2}:[0-9]{2}  B "; then
+	ok "the screen was not cleared"
+else
+	fail "the screen was not cleared" "$(screen)"
+fi
+title=$(tm display -p -t ez '#{pane_title}')
+[ "$title" != pwned ] && ok "the pane title is not set" || fail "the pane title is not set" "$title"
+bufs=$(tm list-buffers 2>/dev/null)
+[ -z "$bufs" ] && ok "no OSC 52 reached the clipboard" || fail "no OSC 52 reached the clipboard" "$bufs"
+tm pipe-pane -t ez
+raw=$WORK/raw
+if [ ! -s "$raw" ]; then
+	fail "the terminal got no raw sequence" "pipe-pane recorded nothing"
+elif grep -qaF $'\e]' "$raw" || grep -qaF $'\e[2J' "$raw" || grep -qaF $'\xe2\x80\xae' "$raw" ||
+	grep -qaF 'http://evil'$'\a' "$raw"; then
+	fail "the terminal got no raw sequence" "$(grep -aoE $'\e\\][^\a]*|\e\\[2J' "$raw" | head -n3 | cat -v)"
+else
+	ok "the terminal got no raw sequence (no OSC, no clear, no RLO, no hyperlink)"
+fi
+printf '%s' "$escr" | grep -qF $'\e]8;' && fail "no hyperlink on the screen" "$(printf '%s' "$escr" | cat -v | grep -F ']8;')" || ok "no hyperlink on the screen"
+
+# ======== the idle lock, in its own session ========
+cp "$XDG_CONFIG_HOME/ezrizi/config" "$WORK/idle.conf"
+echo "lock_after = 3" >>"$WORK/idle.conf"
+tui idle --config "'$WORK/idle.conf'"
+S=idle
+if wait_for "Today: " 100; then
+	t0=$(date +%s%N)
+	# A message that arrives before the lock must not put it off.
+	post Communication "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"partOf\":[{\"reference\":\"Communication/$thread\"}],\"subject\":{\"reference\":\"Patient/$pid1\"},\"sender\":{\"reference\":\"Patient/$pid1\"},\"sent\":\"$(now_utc)\",\"payload\":[{\"contentString\":\"early $$\"}]}" >/dev/null
+	if wait_for "ezrizi is locked\." 80; then
+		t1=$(date +%s%N)
+		ms=$(((t1 - t0) / 1000000))
+		ok "lock_after = 3 locks when idle"
+		# It locks at 3 s after the start, not 3 s after the message (about 2 s in).
+		[ "$ms" -ge 2000 ] && [ "$ms" -le 4600 ] && ok "an incoming message is not activity (locked after ${ms} ms)" ||
+			fail "an incoming message is not activity" "locked after ${ms} ms, wanted about 3000"
+		late="late $$"
+		post Communication "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"partOf\":[{\"reference\":\"Communication/$thread\"}],\"subject\":{\"reference\":\"Patient/$pid1\"},\"sender\":{\"reference\":\"Patient/$pid1\"},\"sent\":\"$(now_utc)\",\"payload\":[{\"contentString\":\"$late\"}]}" >/dev/null
+		bad=
+		for _ in $(seq 1 35); do   # poll_interval 2 s plus a margin: it must stay locked
+			cur=$(screen)
+			if ! printf '%s' "$cur" | grep -q "ezrizi is locked\." ||
+				printf '%s' "$cur" | grep -qE "$(re "$late")|early $$|$name_re|Chat|Notes"; then bad=$cur; break; fi
+			sleep 0.1
+		done
+		[ -z "$bad" ] && ok "a message while locked does not unlock and shows nothing" || fail "a message while locked does not unlock and shows nothing" "$bad"
+		type_text demo
+		keys Enter
+		check "the idle lock unlocks with the password" "Notes: $w1"
+		check "the message that came while locked shows after unlocking" "$(re "$late")" 40
+	else
+		fail "lock_after = 3 locks when idle" "$(screen)"
+	fi
+else
+	fail "the idle session starts" "$(screen)"
+fi
+
+# ======== a bad bind line ========
+printf 'server = %s\nusername = amina\npassword_command = echo demo\n# keys\nbind NotAKey quit\n' "$BASE" >"$WORK/badbind.conf"
+tui badbind --config "'$WORK/badbind.conf'"
+S=badbind
+if wait_for "^EXIT=" 100; then
+	out=$(screen)
+	rc=$(printf '%s\n' "$out" | sed -n 's/^EXIT=//p')
+	[ "$rc" != 0 ] && ok "a bad bind line: ezrizi exits with an error ($rc)" || fail "a bad bind line: ezrizi exits with an error" "exit 0"
+	printf '%s' "$out" | grep -qF "badbind.conf:5" && ok "a bad bind line: the message names the file and line" ||
+		fail "a bad bind line: the message names the file and line" "$out"
+	printf '%s' "$out" | grep -q "NotAKey" && ok "a bad bind line: the message names the key" || fail "a bad bind line: the message names the key" "$out"
+else
+	fail "a bad bind line: ezrizi exits before the screen" "$(screen)"
+fi
+S=ez
+keys q
+for _ in $(seq 1 50); do screen | grep -q "^EXIT=" && break; sleep 0.1; done
+screen | grep -q "^EXIT=0" && ok "q quits with 0" || fail "q quits with 0" "$(screen | tail -n3)"
+
+finish
