@@ -113,7 +113,7 @@ static const struct cmd_entry table[] = {
 	{ "patient", N_("ID"), N_("Show one client."), no_opts, 1, 1, true, cmd_patient },
 	{ "patients", NULL, N_("Find clients by name or language."), patients_opts, 0, 0, true, cmd_patients },
 	{ "reschedule", N_("ID"), N_("Move an appointment to another free slot."), reschedule_opts, 1, 1, true, cmd_reschedule },
-	{ "send", N_("PATIENT-ID [TEXT]"), N_("Send a message to a client."), send_opts, 1, 2, true, cmd_send },
+	{ "send", N_("PATIENT-ID [TEXT...]"), N_("Send a message to a client (the words of TEXT, or standard input)."), send_opts, 1, 64, true, cmd_send },
 	{ "slots", NULL, N_("List free slots (default: the coming week)."), slots_opts, 0, 0, true, cmd_slots },
 	{ "version", NULL, N_("Show the version."), no_opts, 0, 0, false, cmd_version },
 	{ "whoami", NULL, N_("Show the server and who you are logged in as."), no_opts, 0, 0, true, cmd_whoami },

@@ -157,9 +157,8 @@ do_week(struct tui *t, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
+	/* The day stays what it was: the week shown is the one holding it. */
 	t->week = !t->week;
-	if (t->week)  /* the week starts on the Monday */
-		t->day = date_add_days(t->day, -((date_weekday(t->day) + 6) % 7));
 	tui_reload(t);
 }
 
@@ -627,6 +626,23 @@ run_core(struct tui *t, const char *line, int argc, char **argv)
 	tui_poll(t);
 }
 
+/* True when the line ends inside double quotes. */
+static bool
+quote_open(const char *s)
+{
+	char q = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && q != '\'' && s[1] != '\0')
+			s++;
+		else if (q == 0 && (*s == '"' || *s == '\''))
+			q = *s;
+		else if (q != 0 && *s == q)
+			q = 0;
+	}
+	return q == '"';
+}
+
 void
 ui_run(struct tui *t, const char *line)
 {
@@ -637,7 +653,22 @@ ui_run(struct tui *t, const char *line)
 
 	error_clear(&err);
 	tui_settle(t);  /* a command acts on what is selected: show its client */
-	if ((expanded = expand(t, line, &err)) == NULL || (argv = cmd_split(expanded, &argc, &err)) == NULL) {
+	expanded = expand(t, line, &err);
+	if (expanded != NULL && strncmp(expanded, "command", 7) == 0 &&
+	    (expanded[7] == ' ' || expanded[7] == '\0') && !t->busy) {
+		/* The rest of the line, as it is, is what the command line starts with. */
+		tui_open_cmdline(t, expanded[7] == ' ' ? expanded + 8 : "");
+		free(expanded);
+		return;
+	}
+	if (expanded != NULL && quote_open(expanded)) {
+		/* x opens 'cancel ID --reason "': the reason is the rest of the line. */
+		char *closed = xasprintf("%s\"", expanded);
+
+		free(expanded);
+		expanded = closed;
+	}
+	if (expanded == NULL || (argv = cmd_split(expanded, &argc, &err)) == NULL) {
 		tui_set_error(t, err.msg);
 		free(expanded);
 		return;

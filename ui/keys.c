@@ -41,7 +41,7 @@ static const char *const defaults[][2] = {
 	{ "L", "lock" },
 	{ "i", "confirm checkin %a" },
 	{ "n", "confirm noshow %a" },
-	{ "x", "command cancel %a --reason " },
+	{ "x", "command cancel %a --reason \"" },
 	{ "m", "pick-slot reschedule" },
 	{ "b", "pick-slot book" },
 	{ "s", "command send %p " },

@@ -155,9 +155,10 @@ list_title(struct tui *t, size_t n)
 {
 	char when[64], date[11], *head, *title;
 	struct tm tm;
-	time_t start = date_start(t->day);
+	struct civil_date first = tui_first_day(t);
+	time_t start = date_start(first);
 
-	date_format(t->day, date);
+	date_format(first, date);
 	localtime_r(&start, &tm);
 	if (t->week)
 		/* TRANSLATORS: the list's title in week view; %s is the Monday's date. */

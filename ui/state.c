@@ -40,6 +40,13 @@ url_host(const char *url)
 	return xstrndup(p, n);
 }
 
+struct civil_date
+tui_first_day(const struct tui *t)
+{
+	/* A week starts on its Monday. */
+	return t->week ? date_add_days(t->day, -((date_weekday(t->day) + 6) % 7)) : t->day;
+}
+
 long long
 tui_now_ms(void)
 {
@@ -352,7 +359,7 @@ appts_done(cJSON *all, const struct error *err, void *arg)
 static void
 start_appts(struct tui *t)
 {
-	struct appt_query q = { .from = t->day, .to = date_add_days(t->day, t->week ? 6 : 0) };
+	struct appt_query q = { .from = tui_first_day(t), .to = date_add_days(tui_first_day(t), t->week ? 6 : 0) };
 	struct error err;
 	char *path;
 

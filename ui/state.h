@@ -168,6 +168,8 @@ int tui_ms_to_poll(const struct tui *t);
 char *tui_freshness_note(const struct tui *t, const struct freshness *f);
 /* The "as of" note of pane i's data (new string), or NULL when fresh. */
 char *pane_fresh_note(struct tui *t, int pane);
+/* The first day of the list: the day, or its week's Monday in week view. */
+struct civil_date tui_first_day(const struct tui *t);
 /* A monotonic clock in milliseconds. */
 long long tui_now_ms(void);
 

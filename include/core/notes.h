@@ -13,7 +13,8 @@ struct note_list {
 	size_t n;
 };
 
-/* The patient's notes, newest first (entered-in-error ones left out), at most max. */
+/* The patient's current notes, newest first (those entered in error or
+ * superseded by an amendment left out), at most max. */
 bool notes_query(struct session *s, const char *patient_id, size_t max, struct note_list *out,
 		 struct error *err);
 void note_list_finish(struct note_list *l);
@@ -33,6 +34,13 @@ struct new_note {
 
 /* Creates the note as the logged-in counsellor; safe to retry. */
 bool note_create(struct session *s, const struct new_note *n, struct note *out, struct error *err);
+
+/* Changes a note's text as the logged-in counsellor: a draft (preliminary) in
+ * place; a signed note by a new note that replaces it (relatesTo replaces,
+ * docStatus amended), the old one marked superseded. Both pinned to the version
+ * just read: a note changed meanwhile is never overwritten (ERR_CONFLICT). */
+bool note_update(struct session *s, const char *id, const char *text, struct note *out,
+		 struct error *err);
 
 /* A note's kind ("progress", "consult") and state (docStatus: "preliminary" is a
  * draft, "final" and "amended" are signed) in the user's language; unknown codes

@@ -80,10 +80,19 @@ HANDLER(cmd_send)
 	size_t len;
 	bool ok;
 
-	if (a->argc == 2 && file != NULL)
+	if (a->argc >= 2 && file != NULL)
 		return error_set(err, ERR_USAGE, _("Give the message as TEXT or with --file, not both."));
-	if (a->argc == 2) {
-		text = xstrdup(a->argv[1]);
+	if (a->argc >= 2) {
+		/* The words after the id, as typed: "send pat-1 See you on Thursday". */
+		struct buf b;
+
+		buf_init(&b);
+		for (int i = 1; i < a->argc; i++) {
+			if (i > 1)
+				buf_addc(&b, ' ');
+			buf_adds(&b, a->argv[i]);
+		}
+		text = buf_steal(&b);
 	} else {
 		text = fs_read_all(file != NULL ? file : "-", 64 * 1024 + 1, &len, err);
 		if (text == NULL)

@@ -13,7 +13,9 @@ export TZ=${TZ:-Asia/Kuala_Lumpur}
 unset TMUX NO_COLOR VISUAL
 SOCK=ezrizi-screen-$$
 tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+tm_socket() { tm display -p '#{socket_path}' 2>/dev/null; }
+SOCKET_PATH=
+trap 'tm kill-server 2>/dev/null; [ -n "$SOCKET_PATH" ] && rm -f "$SOCKET_PATH"; cleanup' EXIT
 command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
 command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
 if infocmp tmux-256color >/dev/null 2>&1; then TUI_TERM=tmux-256color; else TUI_TERM=screen-256color; fi
@@ -77,7 +79,6 @@ bind z day next
 CFG
 expect "login" 0 "Logged in" ez login
 
-today=$(date +%F)
 appts=$(ez --format json appointments)
 n_today=$(printf '%s\n' "$appts" | grep -c '^{')
 [ "$n_today" -ge 3 ] || { fail "amina has appointments today" "$appts"; finish; exit; }
@@ -135,6 +136,7 @@ chmod +x "$WORK/bin/screen-editor"
 
 # ======== the screen ========
 tui ez
+SOCKET_PATH=$(tm_socket)
 tm set -g set-clipboard on
 S=ez
 if ! wait_for "Today: $n_today sessions" 150; then
@@ -211,7 +213,7 @@ fi
 
 # ---- 3. cancel ----
 keys x
-check "x opens the command line with cancel and --reason" "^:cancel $(re "$id_b2") --reason ?$"
+check "x opens the command line with cancel and --reason" "^:cancel $(re "$id_b2") --reason ?\"?$"
 # A reason of several words, typed as it comes.
 type_text "Client moved away"
 keys Enter
@@ -331,6 +333,9 @@ echo fail >"$WORK/ed/mode"
 keys N
 check "N with a failing editor: the status line says the draft is kept" "draft" 100
 n_before=$(ez --format json notes "$pid1" | grep -c '^{')
+# Notes are dated to the second: let the clock tick past the first note's second.
+s0=$(date +%s)
+while [ "$(date +%s)" -le "$s0" ]; do sleep 0.1; done
 echo check >"$WORK/ed/mode"
 rm -f "$WORK/ed/had-draft"
 keys N
@@ -344,7 +349,7 @@ hits=$(grep -rlsF "$CAN_A" "$XDG_RUNTIME_DIR" /tmp/ezrizi-* 2>/dev/null)
 # p: the newest note into $PAGER (written to $WORK/paged, so after the canary checks).
 top=$(ez --format json notes "$pid1" | head -n1 | jq -r .id)
 ez --format json note "$top" | jq -r .text | grep -qF "$CAN_A-two" && ok "N again: the newest note is the draft" ||
-	fail "N again: the newest note is the draft" "$(ez notes "$pid1" | head -n3)"
+	fail "N again: the newest note is the draft" "$(ez --format json notes "$pid1" | head -n2 | jq -c '{date, first_line}')"
 check "the notes pane shows the newest note" "$(re "$CAN_A-two")" 50
 keys p
 for _ in $(seq 1 50); do [ -s "$WORK/paged" ] && break; sleep 0.1; done
