@@ -108,6 +108,21 @@ HANDLER(cmd_note)
 	return true;
 }
 
+/* A note's text from FILE or standard input: at most 1 MiB (one byte more is
+ * read so note_create can say it is too long), no NUL. New string, free(). */
+static char *
+read_text(const char *file, size_t *len, struct error *err)
+{
+	char *text = fs_read_all(file != NULL ? file : "-", 1024 * 1024 + 1, len, err);
+
+	if (text != NULL && memchr(text, '\0', *len) != NULL) {
+		free(text);
+		error_set(err, ERR_USAGE, _("The note holds a NUL byte; it is not text. Nothing was saved."));
+		return NULL;
+	}
+	return text;
+}
+
 HANDLER(cmd_note_add)
 {
 	const char *file = cmd_opt(e, a, "file");
@@ -121,13 +136,8 @@ HANDLER(cmd_note_add)
 	size_t len;
 	bool ok;
 
-	text = fs_read_all(file != NULL ? file : "-", 1024 * 1024 + 1, &len, err);
-	if (text == NULL)
+	if ((text = read_text(file, &len, err)) == NULL)
 		return false;
-	if (memchr(text, '\0', len) != NULL) {
-		free(text);
-		return error_set(err, ERR_USAGE, _("The note holds a NUL byte; it is not text. Nothing was saved."));
-	}
 	nn.text = text;
 	ok = note_create(&ctx->session, &nn, &n, err);
 	sodium_memzero(text, len);
@@ -149,13 +159,8 @@ HANDLER(cmd_note_edit)
 	size_t len;
 	bool ok;
 
-	text = fs_read_all(file != NULL ? file : "-", 1024 * 1024 + 1, &len, err);
-	if (text == NULL)
+	if ((text = read_text(file, &len, err)) == NULL)
 		return false;
-	if (memchr(text, '\0', len) != NULL) {
-		free(text);
-		return error_set(err, ERR_USAGE, _("The note holds a NUL byte; it is not text. Nothing was saved."));
-	}
 	ok = note_update(&ctx->session, a->argv[0], text, &n, err);
 	sodium_memzero(text, len);
 	free(text);
