@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cache.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -141,7 +142,10 @@ appt_query(struct session *s, const struct appt_query *q, struct appt_list *out,
 	bool ok;
 
 	memset(out, 0, sizeof *out);
-	all = fhir_search(s, path, APPT_QUERY_MAX, err);
+	if (s->offline && s->store != NULL)
+		all = cache_appointments(s->store, q->from, q->to, q->practitioner);
+	else
+		all = fhir_search(s, path, APPT_QUERY_MAX, err);
 	free(path);
 	if (all == NULL)
 		return false;

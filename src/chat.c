@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cache.h"
 #include "core/date.h"
 #include "core/http.h"
 #include "core/i18n.h"
@@ -111,7 +112,9 @@ chat_query(struct session *s, const char *patient_id, time_t since, struct messa
 	bool ok;
 
 	memset(out, 0, sizeof *out);
-	if ((all = fetch(s, patient_id, since, err)) == NULL)
+	if (s->offline && s->store != NULL)
+		all = cache_chat(s->store, patient_id);
+	else if ((all = fetch(s, patient_id, since, err)) == NULL)
 		return false;
 	ok = chat_from_resources(all, out, err);
 	cJSON_Delete(all);

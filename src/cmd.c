@@ -94,15 +94,23 @@ static const struct cmd_option login_opts[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
+static const struct cmd_option unlock_opts[] = {
+	{ "for", N_("DURATION"), N_("how long: 90s, 30m, 8h, 2d (default: unlock_for, else 8h)"), OPT_VALUE },
+	{ NULL, NULL, NULL, 0 },
+};
+
 /* Sorted by name: cmd_find() searches it with bsearch(). */
 static const struct cmd_entry table[] = {
 	{ "appointment", N_("ID"), N_("Show one appointment."), no_opts, 1, 1, true, cmd_appointment },
 	{ "appointments", NULL, N_("List appointments (default: today's, yours)."), appointments_opts, 0, 0, true, cmd_appointments },
 	{ "book", NULL, N_("Book a free slot for a client."), book_opts, 0, 0, true, cmd_book },
+	{ "cache verify", NULL, N_("Check every record of the local cache; remove the damaged ones."), no_opts, 0, 0, false, cmd_cache_verify },
+	{ "cache wipe", N_("yes"), N_("Remove the local cache, the stored login and unsent writes."), no_opts, 0, 1, false, cmd_cache_wipe },
 	{ "cancel", N_("ID"), N_("Cancel an appointment and free its slot."), cancel_opts, 1, 1, true, cmd_cancel },
 	{ "chat", N_("PATIENT-ID"), N_("Show the messages with a client."), chat_opts, 1, 1, true, cmd_chat },
 	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), no_opts, 1, 1, true, cmd_checkin },
 	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), help_opts, 0, 2, false, cmd_help_cmd },
+	{ "lock", NULL, N_("Close the local cache to scripts again (ends 'ezrizi unlock')."), no_opts, 0, 0, false, cmd_lock },
 	{ "login", NULL, N_("Log in to the server and keep the session."), login_opts, 0, 0, true, cmd_login },
 	{ "logout", NULL, N_("Forget the stored login."), no_opts, 0, 0, true, cmd_logout },
 	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), no_opts, 1, 1, true, cmd_noshow },
@@ -110,11 +118,13 @@ static const struct cmd_entry table[] = {
 	{ "note add", N_("PATIENT-ID"), N_("Write a session note for a client."), note_add_opts, 1, 1, true, cmd_note_add },
 	{ "note edit", N_("ID"), N_("Change a note: a draft in place, a signed note by an amendment that replaces it."), note_edit_opts, 1, 1, true, cmd_note_edit },
 	{ "notes", N_("PATIENT-ID"), N_("List a client's session notes, newest first."), notes_opts, 1, 1, true, cmd_notes },
+	{ "passwd", NULL, N_("Change the local cache's passphrase."), no_opts, 0, 0, false, cmd_passwd },
 	{ "patient", N_("ID"), N_("Show one client."), no_opts, 1, 1, true, cmd_patient },
 	{ "patients", NULL, N_("Find clients by name or language."), patients_opts, 0, 0, true, cmd_patients },
 	{ "reschedule", N_("ID"), N_("Move an appointment to another free slot."), reschedule_opts, 1, 1, true, cmd_reschedule },
 	{ "send", N_("PATIENT-ID [TEXT...]"), N_("Send a message to a client (the words of TEXT, or standard input)."), send_opts, 1, 64, true, cmd_send },
 	{ "slots", NULL, N_("List free slots (default: the coming week)."), slots_opts, 0, 0, true, cmd_slots },
+	{ "unlock", NULL, N_("Open the local cache for scripts for a while, as ssh-agent does."), unlock_opts, 0, 0, false, cmd_unlock },
 	{ "version", NULL, N_("Show the version."), no_opts, 0, 0, false, cmd_version },
 	{ "whoami", NULL, N_("Show the server and who you are logged in as."), no_opts, 0, 0, true, cmd_whoami },
 };
@@ -173,6 +183,7 @@ cmd_session(struct cmd_ctx *ctx, struct error *err)
 			return NULL;
 		}
 		ctx->have_session = true;
+		ctx->session.offline = ctx->offline;
 	}
 	return &ctx->session;
 }

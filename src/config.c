@@ -66,6 +66,12 @@ enum key_type {
 	    N_("Seconds between looks for new data on the screen, 2 to 3600.")) \
 	X("lock_after", KEY_INT, 0, 86400, NULL, \
 	    N_("Seconds without a key before the screen locks, 0 (never) to 86400; 900 is 15 minutes.")) \
+	X("passphrase_command", KEY_STRING, 0, 0, NULL, \
+	    N_("A shell command whose first line of output is the local cache's passphrase.")) \
+	X("cache_kdf", KEY_WORDS, 0, 0, "interactive moderate sensitive", \
+	    N_("How costly the cache passphrase's key derivation is: interactive, moderate or sensitive.")) \
+	X("unlock_for", KEY_INT, 60, 604800, NULL, \
+	    N_("Seconds 'ezrizi unlock' keeps the cache open for scripts, 60 to 604800; 28800 is 8 hours.")) \
 	X("bell", KEY_WORDS, 0, 0, "on off", \
 	    N_("Ring the terminal bell when a message arrives: on or off.")) \
 	X("default_profile", KEY_TOP, 0, 0, NULL, \

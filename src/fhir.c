@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "core/cache.h"
 #include "core/date.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -98,7 +99,14 @@ static bool
 need_token(struct session *s, struct error *err)
 {
 	if (s->offline)
-		return error_set(err, ERR_NETWORK, _("Working offline; this needs the server."));
+		return error_set(err, ERR_NETWORK, _("Working offline (--offline); this needs the server."));
+	if (s->access == NULL && s->store == NULL && s->store_err.kind != ERR_NONE &&
+	    s->store_err.kind != ERR_NOT_FOUND) {
+		/* The login is in the store, and it is locked. */
+		if (err != NULL)
+			*err = s->store_err;
+		return false;
+	}
 	if (s->access == NULL)
 		return error_set(err, ERR_AUTH, _("Not logged in; run 'ezrizi login', or set EZRIZI_TOKEN."));
 	/* A token known to have expired is refreshed before use, saving a round trip. */
@@ -337,6 +345,8 @@ fhir_read(struct session *s, const char *type, const char *id, char **etag, stru
 	}
 	res = r.json;
 	r.json = NULL;
+	if (s->store != NULL)
+		cache_put_resource(s->store, res);
 	if (etag != NULL) {
 		*etag = r.etag != NULL ? r.etag : fhir_version_tag(res);
 		r.etag = NULL;
@@ -377,6 +387,9 @@ search_end(struct fhir_search *fs, const struct error *err)
 	if (err->kind != ERR_NONE) {
 		cJSON_Delete(all);
 		all = NULL;
+	} else if (fs->s->store != NULL) {
+		/* Kept, sealed, for the next start and for working offline. */
+		cache_put_resources(fs->s->store, all);
 	}
 	fs->done(all, err, fs->arg);
 	free(fs);

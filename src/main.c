@@ -23,6 +23,7 @@ struct globals {
 	const char *config_path;
 	const char *format;
 	bool keep_going;
+	bool offline;
 	bool help;
 	bool version;
 };
@@ -39,6 +40,7 @@ usage(FILE *fp)
 	fprintf(fp, "  --config FILE      %s\n", _("read this config file instead of the default"));
 	fprintf(fp, "  --format FORMAT    %s\n", _("output as table, tsv or json"));
 	fprintf(fp, "  --keep-going       %s\n", _("in batch mode, go on after a failing line"));
+	fprintf(fp, "  --offline          %s\n", _("work from the local cache, without the network"));
 	fprintf(fp, "  -h, --help         %s\n", _("show this help"));
 	fprintf(fp, "  -V, --version      %s\n", _("show the version"));
 	fprintf(fp, "\n%s\n", _("Environment: EZRIZI_SERVER, EZRIZI_PROFILE, EZRIZI_TOKEN (a bearer token), TZ."));
@@ -74,6 +76,10 @@ parse_globals(int argc, char **argv, struct globals *g)
 		}
 		if (strcmp(w, "--keep-going") == 0) {
 			g->keep_going = true;
+			continue;
+		}
+		if (strcmp(w, "--offline") == 0) {
+			g->offline = true;
 			continue;
 		}
 		for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
@@ -153,6 +159,7 @@ main(int argc, char **argv)
 	error_clear(&err);
 	ctx.cfg = config_create();
 	ctx.out = stdout;
+	ctx.offline = g.offline;
 	if (!setup_config(ctx.cfg, &g, &err)) {
 		rc = batch_report(&err);
 		goto out;

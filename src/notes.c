@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "core/cache.h"
 #include "core/date.h"
 #include "core/http.h"
 #include "core/i18n.h"
@@ -96,7 +97,8 @@ notes_query(struct session *s, const char *patient_id, size_t max, struct note_l
 	    struct error *err)
 {
 	char *path = notes_query_path(patient_id, max);
-	cJSON *all = fhir_search(s, path, max, err);
+	cJSON *all = s->offline && s->store != NULL ? cache_notes(s->store, patient_id)
+						    : fhir_search(s, path, max, err);
 	bool ok;
 
 	free(path);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cache.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/xmalloc.h"
@@ -65,11 +66,15 @@ patient_list_finish(struct patient_list *l)
 bool
 patient_get(struct session *s, const char *id, struct patient *out, struct error *err)
 {
-	cJSON *res = fhir_read(s, "Patient", id, NULL, err);
+	cJSON *res = s->offline && s->store != NULL ? cache_get(s->store, "Patient", id)
+						    : fhir_read(s, "Patient", id, NULL, err);
 	bool ok;
 
-	if (res == NULL)
+	if (res == NULL) {
+		if (s->offline)
+			error_set(err, ERR_NOT_FOUND, _("Client %s is not in the local cache; look again when online."), id);
 		return false;
+	}
 	ok = patient_from_json(res, out, err);
 	cJSON_Delete(res);
 	return ok;

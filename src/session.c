@@ -13,6 +13,7 @@
 
 #include "core/date.h"
 #include "core/fsutil.h"
+#include "core/vault.h"
 #include "core/i18n.h"
 #include "core/json.h"
 #include "core/utf8.h"
@@ -60,35 +61,41 @@ set_me(struct session *s, const char *fhir_user)
 	s->me_id = id;
 }
 
-static char *
-store_path(const struct config *cfg)
-{
-	char *dir = config_data_dir();
-	const char *profile = config_profile(cfg);
-	char *path = xasprintf("%s/login-%s.json", dir, profile != NULL ? profile : "default");
+#define LOGIN_TYPE "login"
+#define LOGIN_ID "login"
 
-	free(dir);
-	return path;
+/* Opens the profile's store when it can be without asking more than once. */
+static bool
+open_store(struct session *s, bool create, struct error *err)
+{
+	bool may_ask = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+
+	if (s->store != NULL)
+		return true;
+	error_clear(&s->store_err);
+	s->store = create ? vault_open_or_create(s->cfg, may_ask, &s->store_err)
+			  : vault_open(s->cfg, may_ask, &s->store_err);
+	if (s->store == NULL && err != NULL && s->store_err.kind != ERR_NOT_FOUND)
+		*err = s->store_err;
+	return s->store != NULL;
 }
 
-/* Reads the stored login if it is for this server. */
+/* Reads the stored login, if it is for this server. */
 static void
 load_stored(struct session *s)
 {
 	struct error err;
-	char *text;
+	void *data;
 	size_t len;
 	cJSON *root;
 	struct json_ctx ctx = { "login", "", &err, false };
 	const char *server, *access, *refresh;
 
 	error_clear(&err);
-	text = fs_read_private(s->store_path, 1 << 20, &len, &err);
-	if (text == NULL)
+	if (s->store == NULL || !store_get(s->store, LOGIN_TYPE, LOGIN_ID, &data, &len, NULL, &err))
 		return;
-	root = json_parse(text, len, s->store_path, &err);
-	sodium_memzero(text, len);
-	free(text);
+	root = json_parse(data, len, _("The stored login"), &err);
+	store_free(data, len);
 	if (root == NULL)
 		return;
 	server = json_str(&ctx, root, "server");
@@ -105,6 +112,11 @@ load_stored(struct session *s)
 		s->unlock_hash = xstrdup(json_str(&ctx, root, "unlock_hash"));
 		set_me(s, json_str(&ctx, root, "fhir_user"));
 	}
+	/* Wipe the tokens' copies in the tree before it goes. */
+	if (access != NULL)
+		sodium_memzero((char *)access, strlen(access));
+	if (refresh != NULL)
+		sodium_memzero((char *)refresh, strlen(refresh));
 	cJSON_Delete(root);
 }
 
@@ -112,9 +124,12 @@ static bool
 save_stored(struct session *s, struct error *err)
 {
 	cJSON *root = cJSON_CreateObject();
+	struct store_rec r = { .type = LOGIN_TYPE, .id = LOGIN_ID, .version = "" };
 	char *text;
 	bool ok;
 
+	if (s->store == NULL && !open_store(s, true, err))
+		return false;
 	json_put_str(root, "server", s->base);
 	json_put_str(root, "token_endpoint", s->token_endpoint);
 	json_put_str(root, "user", s->login_user);
@@ -131,7 +146,9 @@ save_stored(struct session *s, struct error *err)
 		free(ref);
 	}
 	text = json_print(root);
-	ok = fs_write_private(s->store_path, text, strlen(text), err);
+	r.data = text;
+	r.len = strlen(text);
+	ok = store_put(s->store, &r, err);
 	sodium_memzero(text, strlen(text));
 	cJSON_free(text);
 	cJSON_Delete(root);
@@ -156,6 +173,9 @@ load_credentials(struct session *s, struct error *err)
 		s->auth = AUTH_FILE;
 		return true;
 	}
+	/* The stored login is in the encrypted store: a locked store is not an
+	 * error here; a call to the server says how to unlock it. */
+	open_store(s, false, NULL);
 	load_stored(s);
 	return true;
 }
@@ -179,7 +199,6 @@ session_init(struct session *s, struct config *cfg, struct error *err)
 		s->base[--n] = '\0';
 	http_settings_from_config(&hs, cfg);
 	s->http = http_create(&hs);
-	s->store_path = store_path(cfg);
 	return load_credentials(s, err);
 }
 
@@ -194,8 +213,8 @@ session_finish(struct session *s)
 	free(s->login_user);
 	free(s->me_type);
 	free(s->me_id);
-	free(s->store_path);
 	free(s->unlock_hash);
+	store_close(s->store);
 	memset(s, 0, sizeof *s);
 }
 
@@ -211,6 +230,13 @@ session_practitioner(struct session *s, const char *id, struct error *err)
 	conf = config_get(s->cfg, "practitioner");
 	if (conf != NULL)
 		return conf;
+	if (s->access == NULL && s->store == NULL && s->store_err.kind != ERR_NONE &&
+	    s->store_err.kind != ERR_NOT_FOUND) {
+		/* The login that says who we are is in the store, and it did not open. */
+		if (err != NULL)
+			*err = s->store_err;
+		return NULL;
+	}
 	error_set(err, ERR_USAGE,
 		  _("ezrizi does not know which counsellor you are; log in with 'ezrizi login', or set 'practitioner = ID' in the config."));
 	return NULL;
@@ -480,8 +506,13 @@ session_login(struct session *s, const char *username, bool client, struct error
 bool
 session_logout(struct session *s, struct error *err)
 {
-	if (unlink(s->store_path) != 0 && errno != ENOENT)
-		return error_set(err, ERR_FAILED, _("Cannot remove %s: %s."), s->store_path, strerror(errno));
+	struct error e;
+
+	error_clear(&e);
+	if (s->store != NULL && !store_delete(s->store, LOGIN_TYPE, LOGIN_ID, &e) && e.kind != ERR_NOT_FOUND) {
+		*err = e;
+		return false;
+	}
 	secret_destroy(s->access);
 	secret_destroy(s->refresh);
 	s->access = s->refresh = NULL;

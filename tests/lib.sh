@@ -19,6 +19,8 @@ export LANG=${TEST_LANG:-C.UTF-8} LC_ALL=${TEST_LANG:-C.UTF-8} LANGUAGE=
 export EZRIZI_LOCALEDIR=${EZRIZI_LOCALEDIR:-}
 
 cleanup() {
+	# The unlock agent, if a test started one.
+	"$EZRIZI" lock >/dev/null 2>&1
 	if [ -n "$PLATFORM_PID" ]; then kill "$PLATFORM_PID" 2>/dev/null; wait "$PLATFORM_PID" 2>/dev/null; fi
 	rm -rf "$WORK"
 }
@@ -44,15 +46,25 @@ platform_start() {
 	exit 1
 }
 
-# Writes the config for a demo user (password "demo").
+# Writes the config for a demo user (password "demo"). The local cache's
+# passphrase comes from a command, with a cheap key derivation for tests.
 config_user() {
 	cat >"$XDG_CONFIG_HOME/ezrizi/config" <<CFG
 server = $BASE
 username = ${1:-amina}
 password_command = echo demo
+passphrase_command = echo test-cache-passphrase
+cache_kdf = interactive
 retries = 3
 CFG
 }
+
+# A token of the demo user's own, for looking at the platform with curl.
+token() {
+	curl -sf -d "grant_type=password&username=${1:-amina}&password=demo&client_id=ezrizi" \
+		"$ORIGIN/oauth2/token" | jq -r .access_token
+}
+api() { curl -sf -H "Authorization: Bearer $(token)" "$BASE/$1"; }
 
 fault() { curl -sf -X POST -H 'Content-Type: application/json' -d "$1" "$ADMIN/faults" >/dev/null; }
 admin_stats() { curl -sf "$ADMIN/stats"; }

@@ -14,6 +14,7 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/utf8.h"
+#include "core/vault.h"
 #include "core/xmalloc.h"
 #include "ui/cmdline.h"
 #include "ui/state.h"
@@ -750,6 +751,15 @@ ui_lock(struct tui *t)
 		return;
 	t->locked = true;
 	t->overlay = false;
+	/* The store's keys go with the lock: the passphrase brings them back. */
+	{
+		char *dir = vault_dir(t->ctx->cfg);
+
+		t->lock_can_unlock = t->s->unlock_hash != NULL || store_exists(dir);
+		free(dir);
+	}
+	store_close(t->s->store);
+	t->s->store = NULL;
 	if (t->lock_input == NULL && (t->lock_input = sodium_malloc(LOCK_MAX)) == NULL)
 		abort();
 	t->lock_len = 0;
@@ -760,15 +770,49 @@ ui_lock(struct tui *t)
 	t->relayout = true;
 }
 
+/* The cache passphrase opens the store again (no network needed); with the
+ * login password instead, the screen unlocks and the store opens only if the
+ * unlock agent has its key. */
+static bool
+reopen_store(struct tui *t, const char *pass, size_t len)
+{
+	char *dir = vault_dir(t->ctx->cfg);
+	struct store_kdf kdf;
+	struct error err;
+	struct store *st = NULL;
+
+	error_clear(&err);
+	if (store_exists(dir)) {
+		vault_kdf(t->ctx->cfg, &kdf);
+		st = store_open(dir, pass, len, &kdf, &err);
+	}
+	free(dir);
+	if (st != NULL)
+		t->s->store = st;
+	return st != NULL;
+}
+
+static void
+reopen_with_agent(struct tui *t)
+{
+	struct error err;
+
+	error_clear(&err);
+	if (t->s->store == NULL)
+		t->s->store = vault_open(t->ctx->cfg, false, &err);
+}
+
 void
 ui_lock_key(struct tui *t, const struct ui_key *k)
 {
 	if (!k->fn && (k->code == '\r' || k->code == '\n')) {
-		bool ok = session_check_password(t->s, t->lock_input, t->lock_len);
+		bool ok = reopen_store(t, t->lock_input, t->lock_len) ||
+			  session_check_password(t->s, t->lock_input, t->lock_len);
 
 		sodium_memzero(t->lock_input, LOCK_MAX);
 		t->lock_len = 0;
 		if (ok) {
+			reopen_with_agent(t);
 			t->locked = false;
 			t->last_key = tui_now_ms();
 			clearok(curscr, TRUE);

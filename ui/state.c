@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/cache.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
@@ -356,6 +357,28 @@ appts_done(cJSON *all, const struct error *err, void *arg)
 	tui_mark_all(t);
 }
 
+/* The list as the local cache has it, at once, until the server answers. */
+static void
+paint_from_cache(struct tui *t, const struct appt_query *q)
+{
+	cJSON *all = cache_appointments(t->s->store, q->from, q->to, q->practitioner);
+	struct appt_list cached;
+	struct error err;
+
+	error_clear(&err);
+	if (all != NULL && cJSON_GetArraySize(all) > 0 && appt_list_from_resources(all, &cached, &err)) {
+		appt_list_finish(&t->appts);
+		t->appts = cached;
+		t->appt_f.state = LOAD_OK;
+		t->appt_f.stale = true;   /* "from the cache" until the server answers */
+		t->appt_f.at = 0;
+		reselect(t, t->keep_sel_id);
+		t->appt_gen = ++t->gen;
+		tui_mark_all(t);
+	}
+	cJSON_Delete(all);
+}
+
 static void
 start_appts(struct tui *t)
 {
@@ -372,6 +395,8 @@ start_appts(struct tui *t)
 		error_clear(&err);
 	}
 	q.practitioner = t->practitioner;
+	if (t->appt_f.state == LOAD_PENDING && t->s->store != NULL)
+		paint_from_cache(t, &q);
 	path = appt_query_path(&q);
 	t->appt_f.fs = fhir_search_start(t->s, path, APPT_QUERY_MAX, appts_done, t, &err);
 	free(path);
@@ -517,6 +542,38 @@ start_search(struct client *c, struct freshness *f, char *path, size_t max, fhir
 		f->state = LOAD_RUNNING;
 }
 
+static void
+notes_from_cache(struct client *c)
+{
+	cJSON *all = cache_notes(c->t->s->store, c->patient_id);
+	struct error err;
+
+	error_clear(&err);
+	if (cJSON_GetArraySize(all) > 0 && notes_from_resources(all, NOTES_MAX, &c->notes, &err)) {
+		c->notes_f.state = LOAD_OK;
+		c->notes_f.stale = true;
+		c->notes_f.at = 0;
+		c->gen = ++c->t->gen;
+	}
+	cJSON_Delete(all);
+}
+
+static void
+chat_from_cache(struct client *c)
+{
+	cJSON *all = cache_chat(c->t->s->store, c->patient_id);
+	struct error err;
+
+	error_clear(&err);
+	if (cJSON_GetArraySize(all) > 0 && chat_from_resources(all, &c->chat, &err)) {
+		c->chat_f.state = LOAD_OK;
+		c->chat_f.stale = true;
+		c->chat_f.at = 0;
+		c->gen = ++c->t->gen;
+	}
+	cJSON_Delete(all);
+}
+
 void
 tui_start_work(struct tui *t)
 {
@@ -528,12 +585,18 @@ tui_start_work(struct tui *t)
 		return;
 	if (c->chat_f.state == LOAD_OK && !t->locked)
 		tui_mark_read(t, c);
-	if (c->notes_f.state == LOAD_PENDING && c->notes_f.fs == NULL)
+	if (c->notes_f.state == LOAD_PENDING && c->notes_f.fs == NULL) {
+		if (t->s->store != NULL && c->notes.n == 0)
+			notes_from_cache(c);
 		start_search(c, &c->notes_f, notes_query_path(c->patient_id, NOTES_MAX), NOTES_MAX,
 			     notes_done);
-	if (c->chat_f.state == LOAD_PENDING && c->chat_f.fs == NULL)
+	}
+	if (c->chat_f.state == LOAD_PENDING && c->chat_f.fs == NULL) {
+		if (t->s->store != NULL && c->chat.n == 0)
+			chat_from_cache(c);
 		start_search(c, &c->chat_f, chat_query_path(c->patient_id, 0), CHAT_QUERY_MAX,
 			     chat_done);
+	}
 }
 
 static void start_inbox(struct tui *t);
@@ -662,8 +725,11 @@ tui_freshness_note(const struct tui *t, const struct freshness *f)
 {
 	char hm[6];
 
-	if (f->state != LOAD_OK || f->at == 0)
+	if (f->state != LOAD_OK)
 		return NULL;
+	if (f->at == 0)
+		/* TRANSLATORS: a pane shows what the local cache had, until the server answers. */
+		return f->stale ? xstrdup(_("from the cache")) : NULL;
 	if (!f->stale && time(NULL) - f->at < 2 * (time_t)t->poll_interval + 5)
 		return NULL;
 	instant_format_hm(f->at, hm);

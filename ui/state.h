@@ -99,6 +99,7 @@ struct tui {
 
 	/* The lock: nothing of a client shows until the password is typed. */
 	bool locked, lock_dirty;
+	bool lock_can_unlock;        /* a passphrase or a password can unlock it */
 	char *lock_input;            /* sodium_malloc'd */
 	size_t lock_len;
 	long long last_key;          /* monotonic ms */

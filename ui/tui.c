@@ -196,12 +196,12 @@ draw_lock(struct tui *t)
 
 	werase(stdscr);
 	draw_centred(_("ezrizi is locked."), LINES / 2 - 3, A_BOLD);
-	if (t->s->unlock_hash == NULL) {
+	if (!t->lock_can_unlock) {
 		draw_centred(_("No password is stored to unlock with: press Ctrl-C to leave, then run 'ezrizi login'."),
 			     LINES / 2 - 1, A_NORMAL);
 		return;
 	}
-	draw_centred(_("Type your password and press Enter."), LINES / 2 - 1, A_NORMAL);
+	draw_centred(_("Type the cache passphrase, or your password, and press Enter."), LINES / 2 - 1, A_NORMAL);
 	for (size_t i = 0; i < t->lock_len; i++)
 		n += ((unsigned char)t->lock_input[i] & 0xC0) != 0x80;
 	dots = xmalloc(n + 1);
@@ -797,18 +797,19 @@ tui_run(struct cmd_ctx *ctx)
 	struct keymap keys;
 
 	error_clear(&err);
-	if ((s = cmd_session(ctx, &err)) == NULL) {
+	if (!keymap_init(&keys, ctx->cfg, ui_is_command, &err)) {
 		char *msg = sanitize_display(err.msg, (size_t)-1, 0);
 
 		fprintf(stderr, "ezrizi: %s\n", msg);
 		free(msg);
 		return error_exit_code(err.kind);
 	}
-	if (!keymap_init(&keys, ctx->cfg, ui_is_command, &err)) {
+	if ((s = cmd_session(ctx, &err)) == NULL) {
 		char *msg = sanitize_display(err.msg, (size_t)-1, 0);
 
 		fprintf(stderr, "ezrizi: %s\n", msg);
 		free(msg);
+		keymap_finish(&keys);
 		return error_exit_code(err.kind);
 	}
 	if (!open_screen(&tm)) {

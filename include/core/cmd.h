@@ -56,6 +56,7 @@ struct cmd_ctx {
 	bool have_session;
 	enum out_format fmt;
 	FILE *out;
+	bool offline;            /* --offline: reads from the local cache only */
 };
 
 /* The table, sorted by name. */

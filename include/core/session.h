@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/http.h"
 #include "core/secret.h"
+#include "core/store.h"
 
 enum auth_source {
 	AUTH_NONE,
@@ -37,7 +38,8 @@ struct session {
 	char *login_user;        /* the username given at login, or the client id */
 	char *me_type;           /* "Practitioner" when known, else NULL */
 	char *me_id;
-	char *store_path;        /* the stored login's file */
+	struct store *store;     /* the encrypted local store, when open */
+	struct error store_err;  /* why it is not, for messages */
 	char *unlock_hash;       /* Argon2id of the login password: unlocks the screen offline */
 	bool offline;
 };

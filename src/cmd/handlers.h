@@ -32,6 +32,12 @@ HANDLER(cmd_note_edit);
 /* chat.c */
 HANDLER(cmd_chat);
 HANDLER(cmd_send);
+/* cache.c */
+HANDLER(cmd_unlock);
+HANDLER(cmd_lock);
+HANDLER(cmd_passwd);
+HANDLER(cmd_cache_verify);
+HANDLER(cmd_cache_wipe);
 /* cmd.c */
 HANDLER(cmd_help_cmd);
 HANDLER(cmd_version);

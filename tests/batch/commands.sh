@@ -18,8 +18,11 @@ today=$(date +%F)
 # ---- logging in ----
 expect "whoami before login says how to log in" 5 "ezrizi login" ez whoami
 expect "login" 0 "Logged in" ez login
-perm=$(stat -c %a "$XDG_DATA_HOME/ezrizi/login-default.json")
-[ "$perm" = 600 ] && ok "stored login is 0600" || fail "stored login is 0600" "mode $perm"
+perm=$(stat -c %a "$XDG_DATA_HOME/ezrizi/store-default")
+[ "$perm" = 700 ] && ok "the local cache's folder is 0700" || fail "the local cache's folder is 0700" "mode $perm"
+grep -rqa "access_token\|amina" "$XDG_DATA_HOME/ezrizi" && fail "nothing readable in the cache" "found" ||
+	ok "nothing readable in the cache"
+expect "unlock for scripts" 0 "stays open" ez unlock --for 10m
 expect "whoami names the counsellor" 0 "prac-amina" ez whoami
 me=$(ez --format json whoami | jq -r .practitioner_id)
 
@@ -80,8 +83,9 @@ other=$(ez --format json slots --practitioner "$me" --from +1d --to +7d | jq -r 
 [ -z "$other" ] && ok "slots of one counsellor" || fail "slots of one counsellor" "$other"
 urdu=$(ez --format json slots --language ur --from +1d --to +7d | jq -r .practitioner_id | sort -u)
 [ -n "$urdu" ] && ok "slots by language" || fail "slots by language" "none"
+tok=$(token)
 for p in $urdu; do
-	curl -sf -H "Authorization: Bearer $(jq -r .access_token "$XDG_DATA_HOME/ezrizi/login-default.json")" \
+	curl -sf -H "Authorization: Bearer $tok" \
 		"$BASE/Practitioner/$p" | jq -e '[.communication[].coding[].code] | index("ur")' >/dev/null ||
 		fail "slot counsellor speaks ur" "$p"
 done
@@ -171,7 +175,7 @@ printf '\xff\xfe bad\n' >"$WORK/bad.txt"
 expect "note not UTF-8" 2 "UTF-8" ez note add "$pid" --file "$WORK/bad.txt"
 
 # ---- chat ----
-cp=$(curl -sf -H "Authorization: Bearer $(jq -r .access_token "$XDG_DATA_HOME/ezrizi/login-default.json")" \
+cp=$(curl -sf -H "Authorization: Bearer $(token)" \
 	"$BASE/Communication?_count=1&part-of:missing=false" | jq -r '.entry[0].resource.subject.reference' | sed 's|Patient/||')
 cjson=$(ez --format json chat "$cp")
 [ "$(printf '%s\n' "$cjson" | grep -c '^{')" -ge 2 ] && ok "chat history" || fail "chat history" "$cp: $cjson"

@@ -379,6 +379,7 @@ async function handleAdmin(req, res, pathname) {
       else if (f.fail_next !== undefined) faults.retry_after = null;
     } catch (e) { return sendOutcome(req, res, 400, e.message); }
     if (f.expire_tokens) for (const t of accessTokens.values()) t.exp = 0;
+    if (f.revoke_refresh_tokens) refreshTokens.clear();
     return sendJson(req, res, 200, { ok: true, faults }, {}, 'application/json');
   }
   if (pathname === '/__admin/reset') {

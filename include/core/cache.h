@@ -1,0 +1,33 @@
+/* cache.h - FHIR resources kept in the encrypted store, so the screen paints at
+ * once and reads work offline.
+ *
+ * Every resource a search or a read brings is put in the store (sealed, see
+ * store.h) with lookup keys: an Appointment by its local day and its client, a
+ * DocumentReference and a Communication by their client (and a message by its
+ * thread), a Patient by itself. The finders give arrays of resources in the
+ * same shape a search gives, so the same parsers read them. */
+#ifndef EZRIZI_CACHE_H
+#define EZRIZI_CACHE_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#include "core/date.h"
+#include "core/store.h"
+
+/* Puts the resources (an array); returns how many could not be stored. */
+size_t cache_put_resources(struct store *st, const cJSON *resources);
+size_t cache_put_resource(struct store *st, const cJSON *res);
+
+/* One resource, or NULL (cJSON_Delete()). */
+cJSON *cache_get(struct store *st, const char *type, const char *id);
+
+/* The appointments of the days (of one practitioner, or everyone's when NULL),
+ * with their clients and counsellors, as a search would give them. */
+cJSON *cache_appointments(struct store *st, struct civil_date from, struct civil_date to,
+			  const char *practitioner);
+/* A client's notes, with their authors; a client's messages, with senders. */
+cJSON *cache_notes(struct store *st, const char *patient_id);
+cJSON *cache_chat(struct store *st, const char *patient_id);
+
+#endif

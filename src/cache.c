@@ -1,0 +1,202 @@
+/* cache.c - see include/core/cache.h. */
+#include "core/cache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/model.h"
+#include "core/xmalloc.h"
+
+static const char *
+str_of(const cJSON *obj, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* The first reference of an array member to a type ("Patient"), as an id. */
+static char *
+first_ref(const cJSON *res, const char *key, const char *type)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(res, key), *it;
+
+	if (cJSON_IsObject(v))
+		return reference_id(v, type);
+	cJSON_ArrayForEach(it, v) {
+		char *id = reference_id(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(it, "actor"))
+					? cJSON_GetObjectItemCaseSensitive(it, "actor") : it, type);
+
+		if (id != NULL)
+			return id;
+	}
+	return NULL;
+}
+
+size_t
+cache_put_resource(struct store *st, const cJSON *res)
+{
+	const char *type = str_of(res, "resourceType"), *id = str_of(res, "id");
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(res, "meta");
+	const char *version = meta != NULL ? str_of(meta, "versionId") : NULL;
+	struct store_rec r = { 0 };
+	char day[11], *person = NULL, *thread = NULL, *text;
+	struct error err;
+	time_t start;
+	bool ok;
+
+	if (st == NULL || type == NULL || id == NULL)
+		return 0;
+	r.type = type;
+	r.id = id;
+	r.version = version != NULL ? version : "";
+	if (strcmp(type, "Appointment") == 0) {
+		if (str_of(res, "start") != NULL && instant_parse(str_of(res, "start"), &start)) {
+			date_format(date_of(start), day);
+			r.day = day;
+		}
+		person = first_ref(res, "participant", "Patient");
+	} else if (strcmp(type, "DocumentReference") == 0 || strcmp(type, "Communication") == 0) {
+		person = first_ref(res, "subject", "Patient");
+		if (strcmp(type, "Communication") == 0) {
+			thread = first_ref(res, "partOf", "Communication");
+			if (thread == NULL)
+				thread = xstrdup(id);
+		}
+	} else if (strcmp(type, "Patient") == 0) {
+		person = xstrdup(id);
+	} else if (strcmp(type, "Practitioner") != 0 && strcmp(type, "Slot") != 0 &&
+		   strcmp(type, "Schedule") != 0 && strcmp(type, "Group") != 0) {
+		return 0;  /* only what ezrizi shows */
+	}
+	r.person = person;
+	r.thread = thread;
+	text = json_print(res);
+	r.data = text;
+	r.len = strlen(text);
+	error_clear(&err);
+	ok = store_put(st, &r, &err);
+	cJSON_free(text);
+	free(person);
+	free(thread);
+	return ok ? 0 : 1;
+}
+
+size_t
+cache_put_resources(struct store *st, const cJSON *resources)
+{
+	const cJSON *res;
+	size_t failed = 0;
+
+	cJSON_ArrayForEach(res, resources)
+		failed += cache_put_resource(st, res);
+	return failed;
+}
+
+cJSON *
+cache_get(struct store *st, const char *type, const char *id)
+{
+	struct error err;
+	void *data;
+	size_t len;
+	cJSON *res;
+
+	error_clear(&err);
+	if (st == NULL || id == NULL || !store_get(st, type, id, &data, &len, NULL, &err))
+		return NULL;
+	res = json_parse(data, len, "cache", &err);
+	store_free(data, len);
+	return res;
+}
+
+struct collect {
+	cJSON *out;
+	const char *practitioner;  /* keep only appointments with this actor */
+};
+
+static bool
+collect(const char *id, const char *version, const void *data, size_t len, void *arg)
+{
+	struct collect *c = arg;
+	struct error err;
+	cJSON *res;
+
+	(void)id;
+	(void)version;
+	error_clear(&err);
+	if ((res = json_parse(data, len, "cache", &err)) == NULL)
+		return true;
+	if (c->practitioner != NULL) {
+		char *p = first_ref(res, "participant", "Practitioner");
+		bool mine = p != NULL && strcmp(p, c->practitioner) == 0;
+
+		free(p);
+		if (!mine) {
+			cJSON_Delete(res);
+			return true;
+		}
+	}
+	cJSON_AddItemToArray(c->out, res);
+	return true;
+}
+
+/* Adds the named people of the resources (clients, counsellors) from the cache. */
+static void
+add_people(struct store *st, cJSON *out, const char *key, const char *type)
+{
+	size_t n = (size_t)cJSON_GetArraySize(out);
+
+	for (size_t i = 0; i < n; i++) {
+		char *id = first_ref(cJSON_GetArrayItem(out, (int)i), key, type);
+		cJSON *p;
+
+		if (id != NULL && (p = cache_get(st, type, id)) != NULL)
+			cJSON_AddItemToArray(out, p);
+		free(id);
+	}
+}
+
+cJSON *
+cache_appointments(struct store *st, struct civil_date from, struct civil_date to,
+		   const char *practitioner)
+{
+	struct collect c = { cJSON_CreateArray(), practitioner };
+	struct error err;
+
+	for (struct civil_date d = from; date_cmp(d, to) <= 0; d = date_add_days(d, 1)) {
+		char day[11];
+
+		date_format(d, day);
+		error_clear(&err);
+		store_find(st, STORE_BY_DAY, "Appointment", day, collect, &c, NULL, &err);
+	}
+	add_people(st, c.out, "participant", "Patient");
+	add_people(st, c.out, "participant", "Practitioner");
+	return c.out;
+}
+
+cJSON *
+cache_notes(struct store *st, const char *patient_id)
+{
+	struct collect c = { cJSON_CreateArray(), NULL };
+	struct error err;
+
+	error_clear(&err);
+	store_find(st, STORE_BY_PERSON, "DocumentReference", patient_id, collect, &c, NULL, &err);
+	add_people(st, c.out, "author", "Practitioner");
+	return c.out;
+}
+
+cJSON *
+cache_chat(struct store *st, const char *patient_id)
+{
+	struct collect c = { cJSON_CreateArray(), NULL };
+	struct error err;
+
+	error_clear(&err);
+	store_find(st, STORE_BY_PERSON, "Communication", patient_id, collect, &c, NULL, &err);
+	add_people(st, c.out, "sender", "Patient");
+	add_people(st, c.out, "sender", "Practitioner");
+	return c.out;
+}
