@@ -625,7 +625,7 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 		patient_finish(&pat);
 		return false;
 	}
-	fhir_uuid(request_id);
+	session_request_id(s, request_id);
 	ine = xasprintf("identifier=%s|%s", REQUEST_ID_SYSTEM, request_id);
 	full = xasprintf("urn:uuid:%s", request_id);
 	bundle = fhir_bundle_new("transaction");

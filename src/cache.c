@@ -88,9 +88,16 @@ cache_put_resources(struct store *st, const cJSON *resources)
 {
 	const cJSON *res;
 	size_t failed = 0;
+	struct error err;
 
+	/* One durable commit for the lot, not one fsync a resource. */
+	error_clear(&err);
+	if (st == NULL || !store_begin(st, &err))
+		return st == NULL ? 0 : (size_t)cJSON_GetArraySize(resources);
 	cJSON_ArrayForEach(res, resources)
 		failed += cache_put_resource(st, res);
+	if (!store_commit(st, &err))
+		return (size_t)cJSON_GetArraySize(resources);
 	return failed;
 }
 

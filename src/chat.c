@@ -229,7 +229,7 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 	thread = latest_thread(s, patient_id, err, &failed);
 	if (failed)
 		return false;
-	fhir_uuid(request_id);
+	session_request_id(s, request_id);
 	ine = xasprintf("identifier=urn:ezrizi:request|%s", request_id);
 	full = xasprintf("urn:uuid:%s", request_id);
 	bundle = fhir_bundle_new("transaction");
@@ -237,11 +237,15 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 		/* No thread yet: start one in the same transaction. */
 		char *tine, *tfull;
 
+		char *thread_req = xasprintf("%s-thread", request_id);
+
+		/* The thread's identifier follows the message's, so a replay finds it. */
 		fhir_uuid(thread_uuid);
-		tine = xasprintf("identifier=urn:ezrizi:request|%s", thread_uuid);
+		tine = xasprintf("identifier=urn:ezrizi:request|%s", thread_req);
 		tfull = xasprintf("urn:uuid:%s", thread_uuid);
 		fhir_bundle_add(bundle, "POST", "Communication",
-				communication(patient_id, me, NULL, NULL, thread_uuid), tfull, NULL, tine);
+				communication(patient_id, me, NULL, NULL, thread_req), tfull, NULL, tine);
+		free(thread_req);
 		thread_ref = tfull;
 		free(tine);
 	} else {

@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cmd/handlers.h"
 #include "config.h"
+#include "core/fsutil.h"
 #include "core/i18n.h"
+#include "core/outbox.h"
 #include "core/xmalloc.h"
 
 static const struct cmd_option no_opts[] = { { NULL, NULL, NULL, 0 } };
@@ -103,27 +107,31 @@ static const struct cmd_option unlock_opts[] = {
 static const struct cmd_entry table[] = {
 	{ "appointment", N_("ID"), N_("Show one appointment."), no_opts, 1, 1, true, cmd_appointment },
 	{ "appointments", NULL, N_("List appointments (default: today's, yours)."), appointments_opts, 0, 0, true, cmd_appointments },
-	{ "book", NULL, N_("Book a free slot for a client."), book_opts, 0, 0, true, cmd_book },
+	{ "book", NULL, N_("Book a free slot for a client."), book_opts, 0, 0, true, cmd_book, CMD_QUEUES },
 	{ "cache verify", NULL, N_("Check every record of the local cache; remove the damaged ones."), no_opts, 0, 0, false, cmd_cache_verify },
 	{ "cache wipe", N_("yes"), N_("Remove the local cache, the stored login and unsent writes."), no_opts, 0, 1, false, cmd_cache_wipe },
-	{ "cancel", N_("ID"), N_("Cancel an appointment and free its slot."), cancel_opts, 1, 1, true, cmd_cancel },
+	{ "cancel", N_("ID"), N_("Cancel an appointment and free its slot."), cancel_opts, 1, 1, true, cmd_cancel, CMD_QUEUES },
 	{ "chat", N_("PATIENT-ID"), N_("Show the messages with a client."), chat_opts, 1, 1, true, cmd_chat },
-	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), no_opts, 1, 1, true, cmd_checkin },
+	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), no_opts, 1, 1, true, cmd_checkin, CMD_QUEUES },
 	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), help_opts, 0, 2, false, cmd_help_cmd },
 	{ "lock", NULL, N_("Close the local cache to scripts again (ends 'ezrizi unlock')."), no_opts, 0, 0, false, cmd_lock },
 	{ "login", NULL, N_("Log in to the server and keep the session."), login_opts, 0, 0, true, cmd_login },
 	{ "logout", NULL, N_("Forget the stored login."), no_opts, 0, 0, true, cmd_logout },
-	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), no_opts, 1, 1, true, cmd_noshow },
+	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), no_opts, 1, 1, true, cmd_noshow, CMD_QUEUES },
 	{ "note", N_("ID"), N_("Show one session note in full."), no_opts, 1, 1, true, cmd_note },
-	{ "note add", N_("PATIENT-ID"), N_("Write a session note for a client."), note_add_opts, 1, 1, true, cmd_note_add },
-	{ "note edit", N_("ID"), N_("Change a note: a draft in place, a signed note by an amendment that replaces it."), note_edit_opts, 1, 1, true, cmd_note_edit },
+	{ "note add", N_("PATIENT-ID"), N_("Write a session note for a client."), note_add_opts, 1, 1, true, cmd_note_add, CMD_QUEUES | CMD_INPUT },
+	{ "note edit", N_("ID"), N_("Change a note: a draft in place, a signed note by an amendment that replaces it."), note_edit_opts, 1, 1, true, cmd_note_edit, CMD_QUEUES | CMD_INPUT },
 	{ "notes", N_("PATIENT-ID"), N_("List a client's session notes, newest first."), notes_opts, 1, 1, true, cmd_notes },
 	{ "passwd", NULL, N_("Change the local cache's passphrase."), no_opts, 0, 0, false, cmd_passwd },
+	{ "outbox", NULL, N_("List the writes waiting for the server, and those it refused."), no_opts, 0, 0, false, cmd_outbox },
+	{ "outbox discard", N_("SEQ"), N_("Drop a waiting or refused write for good."), no_opts, 1, 1, false, cmd_outbox_discard },
+	{ "outbox retry", N_("[SEQ]"), N_("Send refused writes again (all without SEQ)."), no_opts, 0, 1, true, cmd_outbox_retry },
 	{ "patient", N_("ID"), N_("Show one client."), no_opts, 1, 1, true, cmd_patient },
 	{ "patients", NULL, N_("Find clients by name or language."), patients_opts, 0, 0, true, cmd_patients },
-	{ "reschedule", N_("ID"), N_("Move an appointment to another free slot."), reschedule_opts, 1, 1, true, cmd_reschedule },
-	{ "send", N_("PATIENT-ID [TEXT...]"), N_("Send a message to a client (the words of TEXT, or standard input)."), send_opts, 1, 64, true, cmd_send },
+	{ "reschedule", N_("ID"), N_("Move an appointment to another free slot."), reschedule_opts, 1, 1, true, cmd_reschedule, CMD_QUEUES },
+	{ "send", N_("PATIENT-ID [TEXT...]"), N_("Send a message to a client (the words of TEXT, or standard input)."), send_opts, 1, 64, true, cmd_send, CMD_QUEUES | CMD_INPUT },
 	{ "slots", NULL, N_("List free slots (default: the coming week)."), slots_opts, 0, 0, true, cmd_slots },
+	{ "sync", NULL, N_("Send the writes waiting in the outbox, then bring the local cache up to date."), no_opts, 0, 0, true, cmd_sync },
 	{ "unlock", NULL, N_("Open the local cache for scripts for a while, as ssh-agent does."), unlock_opts, 0, 0, false, cmd_unlock },
 	{ "version", NULL, N_("Show the version."), no_opts, 0, 0, false, cmd_version },
 	{ "whoami", NULL, N_("Show the server and who you are logged in as."), no_opts, 0, 0, true, cmd_whoami },
@@ -263,6 +271,92 @@ parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a,
 	return true;
 }
 
+void
+cmd_forget_input(struct cmd_ctx *ctx)
+{
+	if (ctx->input != NULL)
+		sodium_memzero(ctx->input, ctx->input_len);
+	free(ctx->input);
+	ctx->input = NULL;
+	ctx->input_len = 0;
+	ctx->input_given = false;
+}
+
+const char *
+cmd_read_input(struct cmd_ctx *ctx, const char *file, size_t max, size_t *len, struct error *err)
+{
+	if (!ctx->input_given) {
+		char *text = fs_read_all(file != NULL ? file : "-", max, len, err);
+
+		if (text == NULL)
+			return NULL;
+		if (memchr(text, '\0', *len) != NULL) {
+			free(text);
+			error_set(err, ERR_USAGE, _("The text holds a NUL byte; it is not text. Nothing was done."));
+			return NULL;
+		}
+		cmd_forget_input(ctx);
+		ctx->input = text;
+		ctx->input_len = *len;
+		ctx->input_given = true;
+	}
+	*len = ctx->input_len;
+	return ctx->input;
+}
+
+/* The server could not be reached at all (no answer, or 5xx after retries). */
+static bool
+unreachable(const struct cmd_ctx *ctx, const struct error *err)
+{
+	return err->kind == ERR_NETWORK && ctx->have_session && ctx->session.store != NULL;
+}
+
+/* Puts the command in the outbox, its text read now: it is sent later by
+ * itself, under the same write id. */
+static bool
+queue(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a, int argc,
+      char **argv, struct error *err)
+{
+	struct session *s = &ctx->session;
+	const char *file = (e->flags & CMD_INPUT) ? cmd_opt(e, a, "file") : NULL;
+	bool text_in_args = strcmp(e->name, "send") == 0 && a->argc >= 2;
+	char **words = xcalloc((size_t)argc + 1, sizeof *words);
+	int n = 0;
+	size_t len = 0;
+	struct outbox_list l;
+	bool ok;
+
+	if ((e->flags & CMD_INPUT) && !text_in_args && cmd_read_input(ctx, file, 1024 * 1024 + 1, &len, err) == NULL) {
+		free(words);
+		return false;
+	}
+	/* The text goes with the item: a --file may be gone when it is sent. */
+	for (int i = 0; i < argc; i++) {
+		if (file != NULL && strncmp(argv[i], "--file", 6) == 0) {
+			if (argv[i][6] == '\0')
+				i++;
+			continue;
+		}
+		words[n++] = argv[i];
+	}
+	if (s->request_id[0] == '\0')
+		fhir_uuid(s->request_id);
+	error_clear(err);
+	ok = outbox_add(s->store, n, words, ctx->input_given ? ctx->input : NULL, ctx->input_len,
+			s->request_id, err);
+	free(words);
+	if (ok && outbox_list(s->store, &l, err)) {
+		if (ctx->fmt == FMT_TABLE)
+			fprintf(ctx->out, ngettext("Queued: it goes to the server by itself when it can be reached (%zu waiting; see 'ezrizi outbox').\n",
+						   "Queued: it goes to the server by itself when it can be reached (%zu waiting; see 'ezrizi outbox').\n",
+						   l.n), l.n);
+		else
+			fprintf(ctx->out, ctx->fmt == FMT_JSON ? "{\"queued\":\"%zu\"}\n" : "queued\n%zu\n", l.n);
+		outbox_list_finish(&l);
+	}
+	return ok;
+}
+
 bool
 cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
 {
@@ -287,9 +381,18 @@ cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
 	ok = parse_args(e, argc - used, argv + used, &a, err);
 	if (ok && e->needs_server && cmd_session(ctx, err) == NULL)
 		ok = false;
-	if (ok)
+	if (ok && (e->flags & CMD_QUEUES) && !ctx->replaying) {
+		ctx->session.request_id[0] = '\0';
+		if (ctx->offline)
+			ok = queue(ctx, e, &a, argc, argv, err);
+		else if (!(ok = e->fn(ctx, e, &a, err)) && unreachable(ctx, err))
+			ok = queue(ctx, e, &a, argc, argv, err);
+	} else if (ok) {
 		ok = e->fn(ctx, e, &a, err);
+	}
 	free(a.argv);
+	if (!ctx->replaying)
+		cmd_forget_input(ctx);
 	fflush(ctx->out);
 	return ok;
 }

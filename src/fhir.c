@@ -579,3 +579,11 @@ fhir_reference(const char *type, const char *id, const char *display)
 	free(r);
 	return ref;
 }
+
+void
+session_request_id(struct session *s, char out[static 37])
+{
+	if (s->request_id[0] == '\0')
+		fhir_uuid(s->request_id);
+	memcpy(out, s->request_id, 37);
+}

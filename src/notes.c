@@ -239,7 +239,7 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 	if (!patient_get(s, n->patient_id, &pat, err))
 		return false;
 	patient_finish(&pat);
-	fhir_uuid(request_id);
+	session_request_id(s, request_id);
 	ine = xasprintf("identifier=urn:ezrizi:request|%s", request_id);
 	o.if_none_exist = ine;
 	res = note_resource(n, me, request_id);
@@ -295,7 +295,7 @@ amend(struct session *s, const cJSON *old, const char *etag, const char *id, con
 	char request_id[37], *ine, *full, *url;
 	bool ok = false;
 
-	fhir_uuid(request_id);
+	session_request_id(s, request_id);
 	cJSON_DeleteItemFromObjectCaseSensitive(sup, "meta");
 	json_put_str(sup, "status", "superseded");
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "meta");

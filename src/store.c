@@ -19,8 +19,10 @@
  *   records  SQLite (WAL, exclusive locking, synchronous=FULL, secure_delete)
  *   lock     flock(LOCK_EX|LOCK_NB) while a process uses the store
  *
- * Table r, WITHOUT ROWID:
- *   key BLOB PRIMARY KEY  H('k', type, id)
+ * Table r (a rowid table: rows of a few KiB pack into its pages, where a
+ * WITHOUT ROWID table would spill each into an overflow page):
+ *   n INTEGER PRIMARY KEY the rowid, meaningless
+ *   key BLOB UNIQUE       H('k', type, id)
  *   kind BLOB NOT NULL    H('t', type)           indexed
  *   day, person, thread   H('d'|'p'|'h', type, value) or NULL, indexed
  *   rev BLOB NOT NULL     16 random bytes, new at every put
@@ -479,8 +481,8 @@ db_exec(sqlite3 *db, const char *sql, const char *what, struct error *err)
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS r ("
-	" key BLOB PRIMARY KEY NOT NULL, kind BLOB NOT NULL, day BLOB, person BLOB,"
-	" thread BLOB, rev BLOB NOT NULL, box BLOB NOT NULL) WITHOUT ROWID;"
+	" n INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, kind BLOB NOT NULL, day BLOB,"
+	" person BLOB, thread BLOB, rev BLOB NOT NULL, box BLOB NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS r_kind ON r(kind);"
 	"CREATE INDEX IF NOT EXISTS r_day ON r(day) WHERE day IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS r_person ON r(person) WHERE person IS NOT NULL;"

@@ -187,6 +187,7 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 	t->busy = true;
 	tui_set_message(t, _("Saving the note…"));
 	tui_render_now(t);
+	t->s->request_id[0] = '\0';  /* a new write: a new id */
 	if (edit_id != NULL ? !note_update(t->s, edit_id, text, &saved, &err)
 			    : !note_create(t->s, &nn, &saved, &err)) {
 		t->busy = false;

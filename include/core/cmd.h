@@ -48,6 +48,15 @@ struct cmd_entry {
 	bool needs_server;
 	bool (*fn)(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a,
 		   struct error *err);
+	unsigned flags;         /* CMD_* */
+};
+
+enum {
+	/* A write that goes to the outbox when the server cannot be reached
+	 * (or with --offline), to be sent by itself later, exactly once. */
+	CMD_QUEUES = 1 << 0,
+	/* Reads its text from --file or standard input (cmd_read_input). */
+	CMD_INPUT = 1 << 1,
 };
 
 struct cmd_ctx {
@@ -57,7 +66,17 @@ struct cmd_ctx {
 	enum out_format fmt;
 	FILE *out;
 	bool offline;            /* --offline: reads from the local cache only */
+	bool replaying;          /* running a queued command from the outbox */
+	char *input;             /* the command's text, once read (or queued) */
+	size_t input_len;
+	bool input_given;        /* input holds the text: do not read it again */
 };
+
+/* The command's text: from the outbox when replaying, else from file or
+ * standard input (at most max bytes, no NUL). The text stays in ctx (for the
+ * outbox) until the command ends. Returns a borrowed pointer. */
+const char *cmd_read_input(struct cmd_ctx *ctx, const char *file, size_t max, size_t *len,
+			   struct error *err);
 
 /* The table, sorted by name. */
 const struct cmd_entry *cmd_table(size_t *n);
@@ -66,6 +85,9 @@ const struct cmd_entry *cmd_find(const char *name);
 /* The value of an option by name, or NULL. */
 const char *cmd_opt(const struct cmd_entry *e, const struct cmd_args *a, const char *name);
 bool cmd_flag(const struct cmd_entry *e, const struct cmd_args *a, const char *name);
+
+/* Forgets (wipes) the command's text. */
+void cmd_forget_input(struct cmd_ctx *ctx);
 
 /* The session, set up on first use. */
 struct session *cmd_session(struct cmd_ctx *ctx, struct error *err);

@@ -42,6 +42,7 @@ struct session {
 	struct error store_err;  /* why it is not, for messages */
 	char *unlock_hash;       /* Argon2id of the login password: unlocks the screen offline */
 	bool offline;
+	char request_id[37];     /* this command's write id ("" until one is made) */
 };
 
 /* Sets up the session from the configuration: the server (error when none is
@@ -150,5 +151,11 @@ char *fhir_version_tag(const cJSON *res);
 
 /* A random UUID string for client-assigned identifiers (37 bytes). */
 void fhir_uuid(char out[static 37]);
+
+/* The client-assigned id of the command's write: the one already set (a
+ * replay from the outbox sets the queued one, so a write that did reach the
+ * server is not made twice), else a new one, kept in s->request_id so a write
+ * that fails for the network can be queued under it. */
+void session_request_id(struct session *s, char out[static 37]);
 
 #endif

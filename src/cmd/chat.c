@@ -94,16 +94,14 @@ HANDLER(cmd_send)
 		}
 		text = buf_steal(&b);
 	} else {
-		text = fs_read_all(file != NULL ? file : "-", 64 * 1024 + 1, &len, err);
-		if (text == NULL)
+		const char *in = cmd_read_input(ctx, file, 64 * 1024 + 1, &len, err);
+
+		if (in == NULL)
 			return false;
 		/* A trailing newline from a file or a pipe is not part of the message. */
-		while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-			text[--len] = '\0';
-		if (memchr(text, '\0', len) != NULL) {
-			free(text);
-			return error_set(err, ERR_USAGE, _("The message holds a NUL byte; it is not text. Nothing was sent."));
-		}
+		while (len > 0 && (in[len - 1] == '\n' || in[len - 1] == '\r'))
+			len--;
+		text = xstrndup(in, len);
 	}
 	ok = chat_send(&ctx->session, a->argv[0], text, &m, err);
 	free(text);

@@ -38,6 +38,10 @@ HANDLER(cmd_lock);
 HANDLER(cmd_passwd);
 HANDLER(cmd_cache_verify);
 HANDLER(cmd_cache_wipe);
+HANDLER(cmd_outbox);
+HANDLER(cmd_outbox_discard);
+HANDLER(cmd_outbox_retry);
+HANDLER(cmd_sync);
 /* cmd.c */
 HANDLER(cmd_help_cmd);
 HANDLER(cmd_version);

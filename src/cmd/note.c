@@ -108,21 +108,6 @@ HANDLER(cmd_note)
 	return true;
 }
 
-/* A note's text from FILE or standard input: at most 1 MiB (one byte more is
- * read so note_create can say it is too long), no NUL. New string, free(). */
-static char *
-read_text(const char *file, size_t *len, struct error *err)
-{
-	char *text = fs_read_all(file != NULL ? file : "-", 1024 * 1024 + 1, len, err);
-
-	if (text != NULL && memchr(text, '\0', *len) != NULL) {
-		free(text);
-		error_set(err, ERR_USAGE, _("The note holds a NUL byte; it is not text. Nothing was saved."));
-		return NULL;
-	}
-	return text;
-}
-
 HANDLER(cmd_note_add)
 {
 	const char *file = cmd_opt(e, a, "file");
@@ -132,17 +117,12 @@ HANDLER(cmd_note_add)
 		.draft = cmd_flag(e, a, "draft"),
 	};
 	struct note n;
-	char *text;
 	size_t len;
-	bool ok;
 
-	if ((text = read_text(file, &len, err)) == NULL)
+	/* At most 1 MiB: one byte more is read so note_create can say it is too long. */
+	if ((nn.text = cmd_read_input(ctx, file, 1024 * 1024 + 1, &len, err)) == NULL)
 		return false;
-	nn.text = text;
-	ok = note_create(&ctx->session, &nn, &n, err);
-	sodium_memzero(text, len);
-	free(text);
-	if (!ok)
+	if (!note_create(&ctx->session, &nn, &n, err))
 		return false;
 	if (ctx->fmt == FMT_TABLE)
 		fprintf(ctx->out, "%s\n", nn.draft ? _("Draft saved.") : _("Note saved."));
@@ -155,16 +135,12 @@ HANDLER(cmd_note_edit)
 {
 	const char *file = cmd_opt(e, a, "file");
 	struct note n;
-	char *text;
+	const char *text;
 	size_t len;
-	bool ok;
 
-	if ((text = read_text(file, &len, err)) == NULL)
+	if ((text = cmd_read_input(ctx, file, 1024 * 1024 + 1, &len, err)) == NULL)
 		return false;
-	ok = note_update(&ctx->session, a->argv[0], text, &n, err);
-	sodium_memzero(text, len);
-	free(text);
-	if (!ok)
+	if (!note_update(&ctx->session, a->argv[0], text, &n, err))
 		return false;
 	if (ctx->fmt == FMT_TABLE)
 		fprintf(ctx->out, "%s\n", _("Note changed."));

@@ -1071,6 +1071,21 @@ test_fsync_fails(void **state)
 	free(dir);
 }
 
+static char *mounted;  /* the tmpfs, unmounted by the teardown even on failure */
+
+static int
+unmount_tmpfs(void **state)
+{
+	(void)state;
+	if (mounted != NULL) {
+		umount2(mounted, MNT_DETACH);
+		rmrf(mounted);
+		free(mounted);
+		mounted = NULL;
+	}
+	return 0;
+}
+
 static void
 test_disk_full(void **state)
 {
@@ -1092,6 +1107,7 @@ test_disk_full(void **state)
 		free(big);
 		skip();
 	}
+	mounted = xstrdup(base);
 	error_clear(&err);
 	assert_true(store_create(dir, PASS, PASS_LEN, &small, &err));
 	st = open_ok(dir);
@@ -1135,6 +1151,8 @@ test_disk_full(void **state)
 	}
 	store_close(st);
 	assert_int_equal(umount(base), 0);
+	free(mounted);
+	mounted = NULL;
 	rmrf(base);
 	free(base);
 	free(dir);
@@ -1159,7 +1177,7 @@ main(void)
 		cmocka_unit_test(test_permissions),
 		cmocka_unit_test(test_no_plaintext),
 		cmocka_unit_test(test_fsync_fails),
-		cmocka_unit_test(test_disk_full),
+		cmocka_unit_test_teardown(test_disk_full, unmount_tmpfs),
 	};
 
 	if (sodium_init() < 0)

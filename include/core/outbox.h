@@ -1,0 +1,55 @@
+/* outbox.h - writes made without the server, sent later, exactly once.
+ *
+ * A write command (book, reschedule, cancel, checkin, noshow, note add, note
+ * edit, send) that cannot reach the server, or runs with --offline, is kept in
+ * the encrypted store as the command line itself, its text, and the
+ * client-assigned id of its write. Sending replays the commands in order
+ * through the same command table, under the same ids, so a write whose answer
+ * was lost is not made twice (creates carry If-None-Exist on that id; state
+ * changes find the state already set). A command the server refuses (a slot
+ * taken meanwhile, a note changed meanwhile) is marked failed with the reason
+ * and kept, never dropped: the user retries or discards it. */
+#ifndef EZRIZI_OUTBOX_H
+#define EZRIZI_OUTBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/cmd.h"
+#include "core/error.h"
+#include "core/store.h"
+
+struct outbox_item {
+	char *seq;           /* its place in the queue, "000000000042" */
+	char **argv;         /* the command, NULL-terminated */
+	int argc;
+	char *input;         /* its text, or NULL */
+	size_t input_len;
+	char request_id[37];
+	time_t created;
+	bool failed;
+	char *error;         /* why it failed, when it did */
+};
+
+struct outbox_list {
+	struct outbox_item *v;
+	size_t n;
+};
+
+/* Queues a command. */
+bool outbox_add(struct store *st, int argc, char **argv, const char *input, size_t input_len,
+		const char *request_id, struct error *err);
+/* Every item, in order. */
+bool outbox_list(struct store *st, struct outbox_list *out, struct error *err);
+void outbox_list_finish(struct outbox_list *l);
+bool outbox_discard(struct store *st, const char *seq, struct error *err);
+/* Marks a failed item (NULL: every one) to be sent again. */
+bool outbox_retry(struct store *st, const char *seq, struct error *err);
+
+/* Sends what is queued, in order, through the command table. Stops, keeping
+ * the rest, when the server cannot be reached (err set); items the server
+ * refuses are marked failed and the next ones go on. */
+bool outbox_send(struct cmd_ctx *ctx, size_t *sent, size_t *failed, struct error *err);
+
+#endif
