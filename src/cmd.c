@@ -122,10 +122,10 @@ static const struct cmd_entry table[] = {
 	{ "note add", N_("PATIENT-ID"), N_("Write a session note for a client."), note_add_opts, 1, 1, true, cmd_note_add, CMD_QUEUES | CMD_INPUT },
 	{ "note edit", N_("ID"), N_("Change a note: a draft in place, a signed note by an amendment that replaces it."), note_edit_opts, 1, 1, true, cmd_note_edit, CMD_QUEUES | CMD_INPUT },
 	{ "notes", N_("PATIENT-ID"), N_("List a client's session notes, newest first."), notes_opts, 1, 1, true, cmd_notes },
-	{ "passwd", NULL, N_("Change the local cache's passphrase."), no_opts, 0, 0, false, cmd_passwd },
 	{ "outbox", NULL, N_("List the writes waiting for the server, and those it refused."), no_opts, 0, 0, false, cmd_outbox },
 	{ "outbox discard", N_("SEQ"), N_("Drop a waiting or refused write for good."), no_opts, 1, 1, false, cmd_outbox_discard },
 	{ "outbox retry", N_("[SEQ]"), N_("Send refused writes again (all without SEQ)."), no_opts, 0, 1, true, cmd_outbox_retry },
+	{ "passwd", NULL, N_("Change the local cache's passphrase."), no_opts, 0, 0, false, cmd_passwd },
 	{ "patient", N_("ID"), N_("Show one client."), no_opts, 1, 1, true, cmd_patient },
 	{ "patients", NULL, N_("Find clients by name or language."), patients_opts, 0, 0, true, cmd_patients },
 	{ "reschedule", N_("ID"), N_("Move an appointment to another free slot."), reschedule_opts, 1, 1, true, cmd_reschedule, CMD_QUEUES },
@@ -153,6 +153,15 @@ entry_cmp(const void *key, const void *elem)
 const struct cmd_entry *
 cmd_find(const char *name)
 {
+	static bool checked;
+
+	/* bsearch needs the table sorted: a new entry in the wrong place would
+	 * make commands vanish, so say so at once. */
+	for (size_t i = 1; !checked && i < sizeof table / sizeof table[0]; i++) {
+		if (strcmp(table[i - 1].name, table[i].name) >= 0)
+			abort();
+	}
+	checked = true;
 	return bsearch(name, table, sizeof table / sizeof table[0], sizeof table[0], entry_cmp);
 }
 

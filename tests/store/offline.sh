@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The encrypted local cache from the command line: the passphrase and the unlock
+# agent, working offline, the outbox sent exactly once and in order while the
+# platform drops answers, conflicts kept for the user, and no plain text left
+# behind. Usage: tests/store/offline.sh [path/to/ezrizi]
+. "$(dirname "$0")/../lib.sh"
+EZRIZI=${1:-$EZRIZI}
+export TZ=Asia/Karachi
+platform_start
+config_user amina
+ez() { "$EZRIZI" "$@"; }
+cfg=$XDG_CONFIG_HOME/ezrizi/config
+CANARY="canary-$$-zq7"
+
+expect "login makes the cache" 0 "Logged in" ez login
+store=$XDG_DATA_HOME/ezrizi/store-default
+[ "$(stat -c %a "$store")" = 700 ] && ok "the cache's folder is 0700" || fail "the cache's folder is 0700" "$(stat -c %a "$store")"
+bad=$(find "$store" -type f ! -perm 600)
+[ -z "$bad" ] && ok "its files are 0600" || fail "its files are 0600" "$bad"
+
+# ---- the passphrase and the agent ----
+sed -i 's/^passphrase_command = .*/passphrase_command = echo not-the-passphrase/' "$cfg"
+before=$(cd "$store" && sha256sum header)
+expect "a wrong passphrase says so" 5 "passphrase is wrong" ez appointments
+[ "$(cd "$store" && sha256sum header)" = "$before" ] && ok "a wrong passphrase touches nothing" || fail "a wrong passphrase touches nothing" "header changed"
+sed -i '/^passphrase_command/d' "$cfg"
+expect "locked, scripts are told to unlock" 5 "ezrizi unlock" ez appointments </dev/null
+echo "passphrase_command = echo test-cache-passphrase" >>"$cfg"
+expect "unlock" 0 "stays open" ez unlock --for 10m
+sed -i '/^passphrase_command/d' "$cfg"
+expect "unlocked, scripts need no passphrase" 0 "^\{" ez --format json appointments </dev/null
+expect "lock ends it" 0 "Locked" ez lock
+expect "locked again" 5 "ezrizi unlock" ez appointments </dev/null
+echo "passphrase_command = echo test-cache-passphrase" >>"$cfg"
+expect "unlock again" 0 "stays open" ez unlock
+expect "bad duration" 2 "not a duration" ez unlock --for soon
+
+# ---- working offline ----
+expect "sync fills the cache" 0 "holds [0-9]+ appointment" ez sync
+online=$(ez --format json appointments)
+offline=$(ez --offline --format json appointments)
+[ -n "$online" ] && [ "$online" = "$offline" ] && ok "offline, today's list comes from the cache" ||
+	fail "offline, today's list comes from the cache" "online: $(printf '%s' "$online" | head -c 300) offline: $(printf '%s' "$offline" | head -c 300)"
+pid=$(printf '%s\n' "$online" | head -n1 | jq -r .patient_id)
+[ "$(ez --offline --format json notes "$pid" | grep -c '^{')" -ge 1 ] && ok "offline, the client's notes come from the cache" ||
+	fail "offline, the client's notes come from the cache" "$(ez --offline notes "$pid" 2>&1)"
+expect "offline, the chat comes from the cache" 0 "^\{" ez --offline --format json chat "$pid"
+expect "offline, a client not in the cache says so" 3 "not in the local cache" ez --offline patient pat-0199
+
+# ---- writes without the server ----
+expect "offline, a message is queued" 0 "Queued" ez --offline send "$pid" "first $CANARY"
+printf 'Offline note %s\n' "$CANARY" >"$WORK/note.txt"
+expect "offline, a note is queued (its file read now)" 0 "Queued" ez --offline note add "$pid" --file "$WORK/note.txt"
+rm "$WORK/note.txt"
+expect "outbox lists them" 0 "waiting.*send" ez outbox
+fault '{"fail_next":20,"fail_status":503}'
+expect "a write the server cannot take is queued" 0 "Queued" ez checkin "$(printf '%s\n' "$online" | jq -r 'select(.status == "booked") | .id' | head -n1)"
+fault '{"clear":true}'
+expect "sync sends them" 0 "3 writes sent; 0 refused" ez sync
+expect "the queued note reached the server" 0 "Offline note $CANARY" ez --format json notes "$pid"
+expect "the outbox is empty" 0 "Nothing waits" ez outbox
+
+# A slot booked offline that someone else takes meanwhile: refused, kept, shown.
+slot=$(ez --format json slots --from +3d --to +9d | sed -n 2p | jq -r .id)
+expect "offline, a booking is queued" 0 "Queued" ez --offline book --slot "$slot" --patient "$pid"
+EZRIZI_TOKEN="$(token bilal)" "$EZRIZI" book --slot "$slot" --patient pat-0009 --practitioner x >/dev/null 2>&1 ||
+	EZRIZI_TOKEN="$(token bilal)" "$EZRIZI" book --slot "$slot" --patient pat-0009 >/dev/null 2>&1
+expect "sync reports the refusal" 4 "refused" ez sync
+expect "the outbox keeps it, with why" 0 "refused.*just taken" ez outbox
+seq=$(ez --format tsv outbox | sed -n 2p | cut -f1)
+expect "discard drops it" 0 "Dropped" ez outbox discard "$seq"
+expect "the outbox is empty again" 0 "Nothing waits" ez outbox
+
+# 100 messages queued offline, sent while the platform drops answers after
+# committing: exactly 100 on the server, in order.
+for i in $(seq -w 1 100); do
+	ez --offline send "$pid" "bulk $i" >/dev/null || fail "queue bulk $i" "$?"
+done
+[ "$(ez --format tsv outbox | tail -n +2 | wc -l)" = 100 ] && ok "100 writes wait" || fail "100 writes wait" "$(ez outbox | tail -n 3)"
+fault '{"drop_after_commit_next":25}'
+for _ in 1 2 3 4 5 6; do
+	ez sync >/dev/null 2>&1
+	[ "$(ez --format tsv outbox | tail -n +2 | wc -l)" = 0 ] && break
+done
+fault '{"clear":true}'
+got=$(api "Communication?subject=Patient/$pid&_count=1000&_sort=_lastUpdated" |
+	jq -r '[.entry[].resource.payload[0].contentString // empty | select(startswith("bulk "))] | .[]')
+n=$(printf '%s\n' "$got" | grep -c '^bulk ')
+[ "$n" = 100 ] && ok "exactly 100 on the server" || fail "exactly 100 on the server" "$n"
+[ "$got" = "$(seq -f 'bulk %03g' 1 100)" ] && ok "in the order they were written" || fail "in order" "$(printf '%s\n' "$got" | head -n 5)"
+
+# ---- one ezrizi at a time ----
+exec 9>"$store/lock"
+flock -x 9
+expect "a second ezrizi is told" 4 "Another ezrizi" ez cache verify
+flock -u 9
+exec 9>&-
+
+# ---- verify, canaries, wipe ----
+expect "cache verify" 0 "0 were damaged|0 was damaged" ez cache verify
+ez lock >/dev/null
+hits=$(grep -rlaF "$CANARY" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR" \
+	/tmp/ezrizi-* 2>/dev/null)
+[ -z "$hits" ] && ok "the canary is nowhere in plain text" || fail "the canary is nowhere in plain text" "$hits"
+expect "wipe asks to be sure" 2 "cache wipe yes" ez cache wipe
+expect "wipe" 0 "removed" ez cache wipe yes
+[ ! -e "$store" ] && ok "the cache is gone" || fail "the cache is gone" "$(ls -la "$store")"
+
+finish
