@@ -9,6 +9,8 @@
 #include "cmd/handlers.h"
 #include "core/agent.h"
 #include "core/appt.h"
+#include "core/cache.h"
+#include "core/http.h"
 #include "core/chat.h"
 #include "core/notes.h"
 #include "core/outbox.h"
@@ -284,51 +286,176 @@ HANDLER(cmd_outbox_retry)
 	return ok && send_now(ctx, err);
 }
 
+#define META_TYPE "meta"
+#define LAST_SYNC_ID "last-sync"
+
+/* The newest meta.lastUpdated the last sync saw: the server's own clock, so
+ * the next sync asks for what changed from then, whatever ours says. */
+static char *
+last_sync(struct store *st)
+{
+	struct error e;
+	void *data;
+	size_t len;
+	char *mark = NULL;
+
+	error_clear(&e);
+	if (store_get(st, META_TYPE, LAST_SYNC_ID, &data, &len, NULL, &e)) {
+		if (len > 0 && len < 64)
+			mark = xstrndup(data, len);
+		store_free(data, len);
+	}
+	return mark;
+}
+
+static bool
+set_last_sync(struct store *st, const char *mark, struct error *err)
+{
+	struct store_rec r = { .type = META_TYPE, .id = LAST_SYNC_ID, .version = "" };
+
+	r.data = mark;
+	r.len = strlen(mark);
+	return store_put(st, &r, err);
+}
+
+/* "&_lastUpdated=ge<mark>": the boundary itself is fetched again, never missed. */
+static void
+add_since(struct buf *b, const char *mark)
+{
+	char *ge = xasprintf("ge%s", mark), *ege = http_escape(ge);
+
+	buf_addf(b, "&_lastUpdated=%s", ege);
+	free(ge);
+	free(ege);
+}
+
+/* The clients of the cached appointments in the window, as "Patient/a,Patient/b". */
+static char *
+window_clients(struct session *s, struct civil_date from, struct civil_date to, const char *me,
+	       size_t *n)
+{
+	cJSON *all = cache_appointments(s->store, from, to, me);
+	const cJSON *res;
+	struct buf b;
+
+	*n = 0;
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	cJSON_ArrayForEach(res, all) {
+		const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(res, "id");
+		char *ref, *e;
+
+		if (!cJSON_IsString(rt) || strcmp(rt->valuestring, "Patient") != 0 || !cJSON_IsString(id) ||
+		    *n >= 100)
+			continue;
+		ref = xasprintf("Patient/%s", id->valuestring);
+		e = http_escape(ref);
+		if (strstr(b.data, e) == NULL) {
+			buf_addf(&b, "%s%s", *n > 0 ? "," : "", e);
+			(*n)++;
+		}
+		free(ref);
+		free(e);
+	}
+	cJSON_Delete(all);
+	return buf_steal(&b);
+}
+
+/* A search whose resources are only wanted in the cache (fhir_search keeps
+ * them); *mark follows the newest meta.lastUpdated seen. */
+static bool
+fetch_into_cache(struct session *s, const char *path, size_t *count, char **mark,
+		 struct error *err)
+{
+	cJSON *all = fhir_search(s, path, 5000, err);
+	const cJSON *res;
+	time_t best = 0;
+
+	if (all == NULL)
+		return false;
+	if (*mark != NULL)
+		instant_parse(*mark, &best);
+	cJSON_ArrayForEach(res, all) {
+		const cJSON *meta = cJSON_GetObjectItemCaseSensitive(res, "meta");
+		const cJSON *lu = meta != NULL ? cJSON_GetObjectItemCaseSensitive(meta, "lastUpdated") : NULL;
+		time_t t;
+
+		if (cJSON_IsString(lu) && strlen(lu->valuestring) < 64 && instant_parse(lu->valuestring, &t) &&
+		    (*mark == NULL || t > best)) {
+			free(*mark);
+			*mark = xstrdup(lu->valuestring);
+			best = t;
+		}
+	}
+	*count += (size_t)cJSON_GetArraySize(all);
+	cJSON_Delete(all);
+	return true;
+}
+
 /* Brings into the cache what the user works with: their appointments of a
- * week back and two ahead, and those clients' notes and messages. Bounded:
- * at most 100 clients. */
+ * week back and two ahead, and those clients' notes and messages (at most 100
+ * clients). The first time, all of it; then only what changed since the last
+ * sync (_lastUpdated): three searches, most of them answered with nothing. */
 static bool
 sync_cache(struct cmd_ctx *ctx, struct error *err)
 {
 	struct session *s = &ctx->session;
 	struct appt_query q = { 0 };
-	struct appt_list l;
+	struct civil_date from = date_add_days(date_today(), -7), to = date_add_days(date_today(), 14);
+	char *since = last_sync(s->store), *mark = since != NULL ? xstrdup(since) : NULL;
 	struct error e;
-	size_t clients = 0;
+	struct buf path;
+	char *clients, *appt_path;
+	size_t n_clients, fetched = 0;
+	bool ok = true;
 
 	error_clear(&e);
-	q.from = date_add_days(date_today(), -7);
-	q.to = date_add_days(date_today(), 14);
+	q.from = from;
+	q.to = to;
 	q.practitioner = session_practitioner(s, NULL, &e);
-	if (!appt_query(s, &q, &l, err))
-		return false;
-	for (size_t i = 0; i < l.n && clients < 100; i++) {
-		struct note_list nl;
-		struct message_list ml;
-		bool seen = false;
+	buf_init(&path);
+	appt_path = appt_query_path(&q);
+	if (since == NULL) {
+		buf_adds(&path, appt_path);
+	} else {
+		/* Any change to these appointments, moved out of the window too. */
+		buf_adds(&path, "Appointment?_count=200&_include=Appointment:actor");
+		if (q.practitioner != NULL) {
+			char *ref = xasprintf("Practitioner/%s", q.practitioner), *er = http_escape(ref);
 
-		if (l.v[i].patient_id == NULL)
-			continue;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = l.v[j].patient_id != NULL && strcmp(l.v[j].patient_id, l.v[i].patient_id) == 0;
-		if (seen)
-			continue;
-		clients++;
-		if (!notes_query(s, l.v[i].patient_id, 50, &nl, err) ||
-		    !chat_query(s, l.v[i].patient_id, 0, &ml, err)) {
-			appt_list_finish(&l);
-			return false;
+			buf_addf(&path, "&practitioner=%s", er);
+			free(ref);
+			free(er);
 		}
-		note_list_finish(&nl);
-		message_list_finish(&ml);
+		add_since(&path, since);
 	}
-	if (ctx->fmt == FMT_TABLE) {
-		fprintf(ctx->out, ngettext("The local cache holds %zu appointment", "The local cache holds %zu appointments", l.n), l.n);
-		fprintf(ctx->out, ngettext(" and the notes and messages of %zu client.\n",
-					   " and the notes and messages of %zu clients.\n", clients), clients);
+	free(appt_path);
+	ok = fetch_into_cache(s, path.data, &fetched, &mark, err);
+	clients = window_clients(s, from, to, q.practitioner, &n_clients);
+	for (int kind = 0; ok && n_clients > 0 && kind < 2; kind++) {
+		buf_reset(&path);
+		buf_addf(&path, "%s?subject=%s&_count=200", kind == 0 ? "DocumentReference" : "Communication", clients);
+		if (kind == 0)
+			buf_adds(&path, "&_include=DocumentReference:author");
+		else
+			buf_adds(&path, "&_include=Communication:sender");
+		if (since != NULL)
+			add_since(&path, since);
+		ok = fetch_into_cache(s, path.data, &fetched, &mark, err);
 	}
-	appt_list_finish(&l);
-	return true;
+	free(clients);
+	buf_finish(&path);
+	if (ok && mark != NULL)
+		ok = set_last_sync(s->store, mark, err);
+	free(since);
+	free(mark);
+	if (ok && ctx->fmt == FMT_TABLE) {
+		fprintf(ctx->out, ngettext("%zu record brought into the local cache", "%zu records brought into the local cache", fetched), fetched);
+		fprintf(ctx->out, ngettext(" (the appointments of three weeks and %zu client's notes and messages).\n",
+					   " (the appointments of three weeks and %zu clients' notes and messages).\n", n_clients), n_clients);
+	}
+	return ok;
 }
 
 HANDLER(cmd_sync)
