@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "core/appt.h"
+#include "core/outbox.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/utf8.h"
@@ -527,6 +528,9 @@ needs_terminal(int argc, char **argv, struct error *err)
 		has_file = has_file || strncmp(argv[i], "--file", 6) == 0;
 	if (strcmp(argv[0], "login") == 0 || strcmp(argv[0], "logout") == 0)
 		return error_set(err, ERR_USAGE, _("Log in and out with 'ezrizi login' in a shell."));
+	if (strcmp(argv[0], "passwd") == 0 || strcmp(argv[0], "unlock") == 0 ||
+	    (argc >= 2 && strcmp(argv[0], "cache") == 0 && strcmp(argv[1], "wipe") == 0))
+		return error_set(err, ERR_USAGE, _("Do that in a shell, with the screen closed: it needs the local cache to itself."));
 	if (argc >= 2 && strcmp(argv[0], "note") == 0 && strcmp(argv[1], "add") == 0 && !has_file)
 		return error_set(err, ERR_USAGE, _("Write notes with the write-note command (key N), or give --file."));
 	if (strcmp(argv[0], "send") == 0 && argc < 3 && !has_file)
@@ -843,5 +847,42 @@ ui_lock_key(struct tui *t, const struct ui_key *k)
 		}
 		sodium_memzero(enc, sizeof enc);
 		t->lock_dirty = true;
+	}
+}
+
+/* Sends what waits in the outbox, when anything does; the title says how many
+ * wait. Called at every look again. */
+void
+ui_send_outbox(struct tui *t)
+{
+	struct outbox_list l;
+	struct error err;
+	size_t queued = 0, sent, failed;
+
+	error_clear(&err);
+	if (t->s->store == NULL || t->busy || !outbox_list(t->s->store, &l, &err))
+		return;
+	for (size_t i = 0; i < l.n; i++)
+		queued += !l.v[i].failed;
+	outbox_list_finish(&l);
+	if (queued > 0) {
+		FILE *old = t->ctx->out;
+
+		t->busy = true;
+		outbox_send(t->ctx, &sent, &failed, &err);
+		t->busy = false;
+		t->ctx->out = old;
+		if (sent > 0 || failed > 0) {
+			char *msg = xasprintf(_("Sent from the outbox: %zu; refused: %zu (see :outbox)."), sent, failed);
+
+			tui_set_message(t, msg);
+			free(msg);
+		}
+	}
+	if (outbox_list(t->s->store, &l, &err)) {
+		if (l.n != t->outbox_n)
+			t->title_dirty = true;
+		t->outbox_n = l.n;
+		outbox_list_finish(&l);
 	}
 }

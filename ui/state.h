@@ -120,6 +120,7 @@ struct tui {
 	struct fhir_search *inbox_fs;
 	time_t inbox_since;
 	bool bell;
+	size_t outbox_n;             /* writes waiting for the server (title badge) */
 	char *draft;                 /* a note not saved yet (sodium_malloc'd copy is overkill: wiped on free) */
 	char *draft_patient;
 
@@ -190,6 +191,8 @@ void ui_run(struct tui *t, const char *line);
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
 /* The help: the keys and every command, generated from the tables. */
 char *ui_help_text(struct tui *t);
+/* Sends what waits in the outbox (at every look again). */
+void ui_send_outbox(struct tui *t);
 /* Enter in the free-slot picker. */
 void ui_picker_choose(struct tui *t);
 /* Handles a key while the screen is locked. */

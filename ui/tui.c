@@ -142,7 +142,10 @@ layout(struct tui *t, struct term *tm)
 static void
 draw_title(struct tui *t, struct term *tm)
 {
-	char *text = xasprintf(" ezrizi — %s — %s — %s", t->host, t->user, t->clock);
+	char *text = t->outbox_n > 0
+		/* TRANSLATORS: the title bar with writes waiting for the server. */
+		? xasprintf(_(" ezrizi — %s — %s — %s — %zu waiting to send"), t->host, t->user, t->clock, t->outbox_n)
+		: xasprintf(" ezrizi — %s — %s — %s", t->host, t->user, t->clock);
 
 	ui_put(tm->title, 0, 0, COLS, text, ui_attr(UC_TITLE), true);
 	free(text);
@@ -518,8 +521,11 @@ tick(struct tui *t)
 	}
 	if (tui_ms_to_settle(t) == 0)
 		tui_settle(t);
-	if (tui_ms_to_poll(t) == 0)
+	if (tui_ms_to_poll(t) == 0) {
 		tui_poll(t);
+		if (!t->locked)
+			ui_send_outbox(t);
+	}
 	if (t->lock_after_ms > 0 && !t->locked && ms_to_lock(t) == 0)
 		ui_lock(t);
 }

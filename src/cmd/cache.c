@@ -137,10 +137,15 @@ HANDLER(cmd_cache_verify)
 
 	(void)e;
 	(void)a;
-	if ((st = vault_open(ctx->cfg, may_ask(), err)) == NULL)
-		return false;
-	ok = store_verify(st, &total, &damaged, err);
-	store_close(st);
+	/* The screen holds the store open: use it, rather than wait for it. */
+	if (ctx->have_session && ctx->session.store != NULL) {
+		ok = store_verify(ctx->session.store, &total, &damaged, err);
+	} else {
+		if ((st = vault_open(ctx->cfg, may_ask(), err)) == NULL)
+			return false;
+		ok = store_verify(st, &total, &damaged, err);
+		store_close(st);
+	}
 	if (!ok)
 		return false;
 	if (ctx->fmt == FMT_TABLE) {
