@@ -8,6 +8,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EZRIZI=${EZRIZI:-$TOP/build/ezrizi}
 passed=0
 failed=0
+# Waits are multiplied by this in slow builds (the sanitizers'): scripts/check sets it.
+SLOW=${EZRIZI_TEST_SLOWDOWN:-1}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ezrizi-test.XXXXXX")
 PLATFORM_PID=
 export XDG_CONFIG_HOME=$WORK/config XDG_DATA_HOME=$WORK/data XDG_STATE_HOME=$WORK/state

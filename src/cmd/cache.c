@@ -386,8 +386,10 @@ fetch_into_cache(struct session *s, const char *path, size_t *count, char **mark
 		const cJSON *lu = meta != NULL ? cJSON_GetObjectItemCaseSensitive(meta, "lastUpdated") : NULL;
 		time_t t;
 
+		/* Newer by the second, or within the second by the milliseconds
+		 * (the server writes one format: its strings compare in order). */
 		if (cJSON_IsString(lu) && strlen(lu->valuestring) < 64 && instant_parse(lu->valuestring, &t) &&
-		    (*mark == NULL || t > best)) {
+		    (*mark == NULL || t > best || (t == best && strcmp(lu->valuestring, *mark) > 0))) {
 			free(*mark);
 			*mark = xstrdup(lu->valuestring);
 			best = t;

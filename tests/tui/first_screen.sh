@@ -20,7 +20,7 @@ screen() { tm capture-pane -p -t ez "$@" 2>/dev/null; }
 
 # wait_for PATTERN [TIMEOUT_TENTHS]: polls every 0.1 s until the screen matches.
 wait_for() {
-	local pat=$1 n=${2:-100}
+	local pat=$1 n=$(( ${2:-100} * SLOW ))
 	for _ in $(seq 1 "$n"); do
 		screen | grep -qE -- "$pat" && return 0
 		sleep 0.1

@@ -25,7 +25,7 @@ S=ez                                    # the session the helpers look at
 screen() { tm capture-pane -p -t "$S" "$@" 2>/dev/null; }
 status_line() { screen | tail -n1; }
 wait_for() {                            # wait_for PATTERN [TIMEOUT_TENTHS]
-	local pat=$1 n=${2:-100}
+	local pat=$1 n=$(( ${2:-100} * SLOW ))
 	for _ in $(seq 1 "$n"); do
 		screen | grep -qE -- "$pat" && return 0
 		sleep 0.1
@@ -33,7 +33,7 @@ wait_for() {                            # wait_for PATTERN [TIMEOUT_TENTHS]
 	return 1
 }
 wait_gone() {                           # wait_gone PATTERN [TIMEOUT_TENTHS]
-	local n=${2:-100}
+	local n=$(( ${2:-100} * SLOW ))
 	for _ in $(seq 1 "$n"); do
 		screen | grep -qE -- "$1" || return 0
 		sleep 0.1
@@ -489,7 +489,7 @@ if wait_for "Today: " 100; then
 		ms=$(((t1 - t0) / 1000000))
 		ok "lock_after = 3 locks when idle"
 		# It locks at 3 s after the start, not 3 s after the message (about 2 s in).
-		[ "$ms" -ge 2000 ] && [ "$ms" -le 4600 ] && ok "an incoming message is not activity (locked after ${ms} ms)" ||
+		[ "$ms" -ge 2000 ] && [ "$ms" -le $((4600 * SLOW)) ] && ok "an incoming message is not activity (locked after ${ms} ms)" ||
 			fail "an incoming message is not activity" "locked after ${ms} ms, wanted about 3000"
 		late="late $$"
 		post Communication "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"partOf\":[{\"reference\":\"Communication/$thread\"}],\"subject\":{\"reference\":\"Patient/$pid1\"},\"sender\":{\"reference\":\"Patient/$pid1\"},\"sent\":\"$(now_utc)\",\"payload\":[{\"contentString\":\"$late\"}]}" >/dev/null
