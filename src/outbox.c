@@ -212,7 +212,8 @@ outbox_list(struct store *st, struct outbox_list *out, struct error *err)
 		outbox_list_finish(out);
 		return false;
 	}
-	qsort(out->v, out->n, sizeof *out->v, seq_cmp);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, seq_cmp);
 	return true;
 }
 

@@ -508,7 +508,8 @@ to_matches(struct cands *cs, const char *text)
 	char **m;
 	size_t n = 0, lcd;
 
-	qsort(cs->v, cs->n, sizeof *cs->v, cmp_str);
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof *cs->v, cmp_str);
 	for (size_t i = 0; i < cs->n; i++) {
 		if (n > 0 && strcmp(cs->v[n - 1], cs->v[i]) == 0)
 			free(cs->v[i]);

@@ -169,14 +169,18 @@ keymap_init(struct keymap *m, const struct config *cfg, bool (*is_command)(const
 
 		if (!config_binding_applies(cfg, &cb[i]))
 			continue;
-		if (!key_parse(cb[i].key, &k))
+		if (!key_parse(cb[i].key, &k)) {
+			keymap_finish(m);
 			return error_set(err, ERR_USAGE,
 					 _("%s:%d: '%s' is not a key name; use a character, C-a, Up, PageDown, Tab, F1 or the like"),
 					 config_name(cfg), cb[i].line, cb[i].key);
-		if (!is_command(cb[i].command))
+		}
+		if (!is_command(cb[i].command)) {
+			keymap_finish(m);
 			return error_set(err, ERR_USAGE,
 					 _("%s:%d: '%s' is not a command; see 'ezrizi help' and the keys in the screen's help"),
 					 config_name(cfg), cb[i].line, cb[i].command);
+		}
 		bind(m, &k, cb[i].key, cb[i].command);
 	}
 	return true;

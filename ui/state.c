@@ -3,6 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "core/cache.h"
 #include "core/http.h"
 #include "core/i18n.h"
@@ -128,6 +130,16 @@ tui_state_finish(struct tui *t)
 	free(t->picker_action);
 	free(t->filter_prac);
 	free(t->keep_sel_id);
+	free(t->overlay_title);
+	free(t->overlay_text);
+	free(t->confirm);
+	free(t->last_failed);
+	if (t->draft != NULL)
+		sodium_memzero(t->draft, strlen(t->draft));
+	free(t->draft);
+	free(t->draft_patient);
+	if (t->lock_input != NULL)
+		sodium_free(t->lock_input);
 	free(t->status_err);
 	free(t->status_msg);
 	free(t->host);
