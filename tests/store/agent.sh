@@ -128,7 +128,7 @@ if [ "$(id -u)" = 0 ]; then
 	chmod 666 "$SOCK"
 	other=$(SOCK=$SOCK setpriv --reuid=65534 --regid=65534 --clear-groups \
 		perl -MIO::Socket::UNIX -e '
-			alarm 15;
+			alarm 15; $SIG{PIPE} = "IGNORE";
 			my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ENV{SOCK}) or do { print "noconnect"; exit };
 			print $s "GET /some/store\n"; $s->flush;
 			my $out = ""; while (sysread($s, my $b, 4096)) { $out .= $b } print "[$out]";')
