@@ -438,6 +438,64 @@ slot_taken_error(const char *slot_id, struct error *err)
 			 slot_id);
 }
 
+/* The same, naming up to three free slots of the same schedule near it, so a
+ * receptionist can offer the client another time at once. */
+static bool
+slot_taken_nearby(struct session *s, const struct slot *taken, struct error *err)
+{
+	struct buf path, alt;
+	char from[21], to[21], *v, *e, *ref;
+	struct error ignored;
+	cJSON *all;
+	const cJSON *res;
+	int n = 0;
+
+	slot_taken_error(taken->id, err);
+	if (taken->schedule_id == NULL || taken->start == 0)
+		return false;
+	buf_init(&path);
+	buf_init(&alt);
+	ref = xasprintf("Schedule/%s", taken->schedule_id);
+	e = http_escape(ref);
+	buf_addf(&path, "Slot?status=free&_sort=start&_count=3&schedule=%s", e);
+	free(ref);
+	free(e);
+	instant_format_utc(taken->start > clock_now() ? taken->start - 3 * 86400 : clock_now(), from);
+	instant_format_utc(taken->start + 3 * 86400, to);
+	v = xasprintf("ge%s", from);
+	query_add(&path, "start", v);
+	free(v);
+	v = xasprintf("lt%s", to);
+	query_add(&path, "start", v);
+	free(v);
+	error_clear(&ignored);
+	all = fhir_search(s, path.data, 3, &ignored);
+	cJSON_ArrayForEach(res, all) {
+		struct slot sl;
+		char when[17];
+
+		if (n >= 3 || !slot_from_json(res, &sl, &ignored))
+			continue;
+		instant_format_local(sl.start, when);
+		buf_addf(&alt, "%s%s (%s)", n > 0 ? ", " : "", sl.id, when);
+		n++;
+		slot_finish(&sl);
+	}
+	cJSON_Delete(all);
+	if (n > 0) {
+		char *msg = xstrdup(err->msg);
+
+		error_clear(err);
+		/* TRANSLATORS: %s is the sentence saying the slot was taken; the list
+		 * after it is "slot-id (2026-11-27 10:00), ...". */
+		error_set(err, ERR_CONFLICT, _("%s Free nearby: %s."), msg, alt.data);
+		free(msg);
+	}
+	buf_finish(&path);
+	buf_finish(&alt);
+	return false;
+}
+
 /* Reads a slot that must be free, with its schedule's practitioner. */
 static bool
 read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, struct error *err)
@@ -453,7 +511,7 @@ read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, stru
 	if (!slot_from_json(r->json, &r->slot, err))
 		goto fail;
 	if (r->slot.status == NULL || strcmp(r->slot.status, "free") != 0) {
-		slot_taken_error(slot_id, err);
+		slot_taken_nearby(s, &r->slot, err);
 		goto fail;
 	}
 	if (r->slot.schedule_id == NULL || r->slot.start == 0 || r->slot.end == 0) {
@@ -643,7 +701,7 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 		cJSON_Delete(resp);
 	} else if (err->kind == ERR_CONFLICT) {
 		if ((id = created_by_request(s, request_id)) == NULL)
-			slot_taken_error(b->slot_id, err);
+			slot_taken_nearby(s, &sr.slot, err);
 		else
 			error_clear(err);
 	}

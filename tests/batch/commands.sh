@@ -100,6 +100,7 @@ b=$(ez --format json book --slot "$slot" --patient "$pid" --type followup --comm
 new=$(printf '%s' "$b" | jq -r .id)
 ez --format json slots --from +1d --to +7d | grep -q "\"$slot\"" && fail "booked slot is no longer free" "$slot" || ok "booked slot is no longer free"
 expect "booking a taken slot" 4 "just taken" ez book --slot "$slot" --patient "$pid"
+expect "a taken slot names free ones nearby" 4 "Free nearby: slot-[^ ]+ \([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}\)" ez book --slot "$slot" --patient "$pid"
 expect "booking for an unknown client" 3 "no Patient" ez book --slot "$slot2" --patient pat-nope
 expect "booking an unknown slot" 3 "no Slot" ez book --slot slot-nope --patient "$pid"
 expect "bad type" 2 "not an appointment type" ez book --slot "$slot2" --patient "$pid" --type sometime
