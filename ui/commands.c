@@ -259,6 +259,111 @@ do_write_note(struct tui *t, int argc, char **argv)
 	tui_write_note(t);
 }
 
+/* ---- the passphrase, changed on the screen ---- */
+
+#define LOCK_MAX 256
+
+static void
+secret_wipe(char **p)
+{
+	if (*p != NULL) {
+		sodium_memzero(*p, LOCK_MAX);
+		sodium_free(*p);
+	}
+	*p = NULL;
+}
+
+static void
+do_passwd(struct tui *t, int argc, char **argv)
+{
+	char *dir = vault_dir(t->ctx->cfg);
+	bool exists = store_exists(dir);
+
+	(void)argc;
+	(void)argv;
+	free(dir);
+	if (!exists) {
+		tui_set_error(t, _("There is no local cache yet; 'ezrizi login' makes one."));
+		return;
+	}
+	if (t->lock_input == NULL && (t->lock_input = sodium_malloc(LOCK_MAX)) == NULL)
+		abort();
+	t->lock_len = 0;
+	t->secret_step = 1;
+	t->status_dirty = true;
+}
+
+/* Enter at a step: keep what was typed, go on, and at the end change it. */
+static void
+passwd_step(struct tui *t)
+{
+	char *dir, *keep = sodium_malloc(LOCK_MAX);
+	struct store_kdf kdf;
+	struct error err;
+	bool ok;
+
+	if (keep == NULL)
+		abort();
+	memcpy(keep, t->lock_input, LOCK_MAX);
+	keep[t->lock_len] = '\0';
+	sodium_memzero(t->lock_input, LOCK_MAX);
+	t->lock_len = 0;
+	t->status_dirty = true;
+	if (t->secret_step == 1) {
+		t->sec_old = keep;
+		t->secret_step = 2;
+		return;
+	}
+	if (t->secret_step == 2) {
+		t->sec_new = keep;
+		t->secret_step = 3;
+		return;
+	}
+	t->secret_step = 0;
+	error_clear(&err);
+	if (strcmp(keep, t->sec_new) != 0 || strlen(t->sec_new) < 8) {
+		tui_set_error(t, _("The new passphrases differ or are shorter than 8 characters; nothing was changed."));
+	} else {
+		dir = vault_dir(t->ctx->cfg);
+		vault_kdf(t->ctx->cfg, &kdf);
+		/* The store is the screen's: it lets go of it for the change. */
+		store_close(t->s->store);
+		t->s->store = NULL;
+		ok = store_passwd(dir, t->sec_old, strlen(t->sec_old), t->sec_new, strlen(t->sec_new), &kdf, &err);
+		t->s->store = store_open(dir, ok ? t->sec_new : t->sec_old,
+					 strlen(ok ? t->sec_new : t->sec_old), &kdf, &err);
+		if (ok)
+			tui_set_message(t, _("The passphrase is changed."));
+		else
+			tui_set_error(t, err.msg);
+		free(dir);
+	}
+	secret_wipe(&keep);
+	secret_wipe(&t->sec_old);
+	secret_wipe(&t->sec_new);
+}
+
+/* A key while the passphrase is being changed: typed, hidden, or Esc. */
+void
+ui_secret_key(struct tui *t, const struct ui_key *k)
+{
+	if (!k->fn && k->code == 27) {
+		t->secret_step = 0;
+		sodium_memzero(t->lock_input, LOCK_MAX);
+		t->lock_len = 0;
+		secret_wipe(&t->sec_old);
+		secret_wipe(&t->sec_new);
+		tui_set_message(t, _("Nothing was changed."));
+		return;
+	}
+	if (!k->fn && (k->code == '\r' || k->code == '\n')) {
+		passwd_step(t);
+		return;
+	}
+	ui_lock_key(t, k);  /* typing and Backspace work as on the lock screen */
+	t->status_dirty = true;
+}
+
 static void
 do_edit_note(struct tui *t, int argc, char **argv)
 {
@@ -451,6 +556,7 @@ static const struct ui_cmd ui_cmds[] = {
 	{ "lock", NULL, N_("Lock the screen now; the password unlocks it."), 0, 0, true, do_lock },
 	{ "next-unread", NULL, N_("Go to the next client with unread messages."), 0, 0, true, do_next_unread },
 	{ "page-note", NULL, N_("Read the client's newest note in $PAGER."), 0, 0, false, do_page_note },
+	{ "passwd", NULL, N_("Change the local cache's passphrase."), 0, 0, false, do_passwd },
 	{ "pick-slot", N_("book|reschedule [--practitioner ID|me|all] [--language LANG]"), N_("Choose a free slot to book the client into, or to move the appointment to."), 1, 5, false, do_pick_slot },
 	{ "quit", NULL, N_("Leave ezrizi."), 0, 0, true, do_quit },
 	{ "redraw", NULL, N_("Paint the whole screen again."), 0, 0, true, do_redraw },
@@ -528,8 +634,7 @@ needs_terminal(int argc, char **argv, struct error *err)
 		has_file = has_file || strncmp(argv[i], "--file", 6) == 0;
 	if (strcmp(argv[0], "login") == 0 || strcmp(argv[0], "logout") == 0)
 		return error_set(err, ERR_USAGE, _("Log in and out with 'ezrizi login' in a shell."));
-	if (strcmp(argv[0], "passwd") == 0 || strcmp(argv[0], "unlock") == 0 ||
-	    (argc >= 2 && strcmp(argv[0], "cache") == 0 && strcmp(argv[1], "wipe") == 0))
+	if (strcmp(argv[0], "unlock") == 0)
 		return error_set(err, ERR_USAGE, _("Do that in a shell, with the screen closed: it needs the local cache to itself."));
 	if (argc >= 2 && strcmp(argv[0], "note") == 0 && strcmp(argv[1], "add") == 0 && !has_file)
 		return error_set(err, ERR_USAGE, _("Write notes with the write-note command (key N), or give --file."));
@@ -581,6 +686,12 @@ run_core(struct tui *t, const char *line, int argc, char **argv)
 	if (needs_terminal(argc, argv, &err)) {
 		tui_set_error(t, err.msg);
 		return;
+	}
+	if (argc >= 3 && strcmp(argv[0], "cache") == 0 && strcmp(argv[1], "wipe") == 0 &&
+	    strcmp(argv[2], "yes") == 0) {
+		/* The screen lets go of the store first; it goes on without it. */
+		store_close(t->s->store);
+		t->s->store = NULL;
 	}
 	if ((mem = open_memstream(&out, &len)) == NULL)
 		abort();
@@ -746,7 +857,6 @@ ui_overlay_open(struct tui *t, const char *title, const char *text)
 
 /* ---- the lock ---- */
 
-#define LOCK_MAX 256
 
 void
 ui_lock(struct tui *t)

@@ -140,6 +140,10 @@ tui_state_finish(struct tui *t)
 	free(t->draft_patient);
 	if (t->lock_input != NULL)
 		sodium_free(t->lock_input);
+	if (t->sec_old != NULL)
+		sodium_free(t->sec_old);
+	if (t->sec_new != NULL)
+		sodium_free(t->sec_new);
 	free(t->status_err);
 	free(t->status_msg);
 	free(t->host);

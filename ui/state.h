@@ -100,6 +100,8 @@ struct tui {
 	/* The lock: nothing of a client shows until the password is typed. */
 	bool locked, lock_dirty;
 	bool lock_can_unlock;        /* a passphrase or a password can unlock it */
+	int secret_step;             /* changing the passphrase: 1 old, 2 new, 3 again */
+	char *sec_old, *sec_new;     /* sodium_malloc'd, wiped */
 	char *lock_input;            /* sodium_malloc'd */
 	size_t lock_len;
 	long long last_key;          /* monotonic ms */
@@ -195,6 +197,8 @@ char *ui_help_text(struct tui *t);
 void ui_send_outbox(struct tui *t);
 /* Enter in the free-slot picker. */
 void ui_picker_choose(struct tui *t);
+/* A key while the passphrase is being changed (secret_step > 0). */
+void ui_secret_key(struct tui *t, const struct ui_key *k);
 /* Handles a key while the screen is locked. */
 void ui_lock_key(struct tui *t, const struct ui_key *k);
 void ui_lock(struct tui *t);

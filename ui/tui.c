@@ -159,6 +159,26 @@ draw_status(struct tui *t, struct term *tm)
 
 	if (t->cmdline_open)
 		return;  /* the command line owns the line */
+	if (t->secret_step > 0) {
+		/* Changing the passphrase: what is typed shows as stars. */
+		static const char *const asks[] = {
+			/* TRANSLATORS: three prompts in the status line, one after another. */
+			N_("The cache passphrase now:"), N_("The new passphrase:"), N_("The new passphrase again:"),
+		};
+		size_t n = 0;
+		char *stars;
+
+		for (size_t i = 0; i < t->lock_len; i++)
+			n += ((unsigned char)t->lock_input[i] & 0xC0) != 0x80;
+		stars = xmalloc(n + 1);
+		memset(stars, '*', n);
+		stars[n] = '\0';
+		text = xasprintf(" %s %s_  %s", _(asks[t->secret_step - 1]), stars, _("(Esc: leave it)"));
+		ui_put(tm->status, 0, 0, COLS, text, A_BOLD, true);
+		free(stars);
+		free(text);
+		return;
+	}
 	if (msg != NULL) {
 		text = xasprintf(" %s", msg);
 		ui_put(tm->status, 0, 0, COLS, text, t->status_err != NULL ? ui_attr(UC_ERROR) : (int)A_BOLD, true);
@@ -408,6 +428,10 @@ handle_key(struct tui *t, const struct ui_key *k)
 			t->quit = true;
 		else
 			ui_lock_key(t, k);
+		return;
+	}
+	if (t->secret_step > 0) {
+		ui_secret_key(t, k);
 		return;
 	}
 	if (t->cmdline_open) {

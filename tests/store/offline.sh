@@ -103,6 +103,30 @@ expect "a second ezrizi is told" 4 "Another ezrizi" ez cache verify
 flock -u 9
 exec 9>&-
 
+# ---- the passphrase changed on the screen ----
+ez lock >/dev/null
+tsock=ezrizi-offline-$$
+tmx() { tmux -L "$tsock" "$@"; }
+tmx new-session -d -x 80 -y 24 "env XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' TZ=$TZ TERM=tmux-256color '$EZRIZI'; echo EXIT=\$?; sleep 30"
+scr() { tmx capture-pane -p; }
+waitp() { for _ in $(seq 1 $((100 * SLOW))); do scr | grep -qE -- "$1" && return 0; sleep 0.1; done; return 1; }
+if waitp "Today"; then
+	tmx send-keys ':passwd' Enter
+	waitp "The cache passphrase now" && tmx send-keys -l 'test-cache-passphrase' && tmx send-keys Enter
+	waitp "The new passphrase:" && tmx send-keys -l 'a-new-passphrase' && tmx send-keys Enter
+	waitp "The new passphrase again" && tmx send-keys -l 'a-new-passphrase' && tmx send-keys Enter
+	waitp "The passphrase is changed" && ok "passwd on the screen" || fail "passwd on the screen" "$(scr | tail -n 2)"
+	tmx send-keys q
+	waitp "^EXIT=0" || fail "the screen quits" "$(scr | tail -n 2)"
+else
+	fail "the screen starts" "$(scr)"
+fi
+tmx kill-server 2>/dev/null
+expect "the old passphrase no longer opens it" 5 "passphrase is wrong" ez appointments
+sed -i 's/^passphrase_command = .*/passphrase_command = echo a-new-passphrase/' "$cfg"
+expect "the new one does" 0 "^\{" ez --format json appointments
+expect "unlock with it" 0 "stays open" ez unlock
+
 # ---- verify, canaries, wipe ----
 expect "cache verify" 0 "0 were damaged|0 was damaged" ez cache verify
 ez lock >/dev/null
