@@ -20,26 +20,74 @@
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/notes.h"
+#include "core/outbox.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/tui_internal.h"
 
+#define DRAFT_TYPE "draft"
+#define DRAFT_ID "note"
+
+/* The draft lives in memory and, sealed, in the store, so it outlives a crash
+ * or a closed screen: N brings it back. */
 static void
 forget_draft(struct tui *t)
 {
+	struct error err;
+
 	if (t->draft != NULL)
 		sodium_memzero(t->draft, strlen(t->draft));
 	free(t->draft);
 	free(t->draft_patient);
 	t->draft = t->draft_patient = NULL;
+	error_clear(&err);
+	if (t->s->store != NULL)
+		store_delete(t->s->store, DRAFT_TYPE, DRAFT_ID, &err);
 }
 
 static void
 keep_draft(struct tui *t, const char *patient_id, char *text)
 {
+	struct store_rec r = { .type = DRAFT_TYPE, .id = DRAFT_ID, .version = "" };
+	struct error err;
+
 	forget_draft(t);
 	t->draft = text;
 	t->draft_patient = xstrdup(patient_id);
+	r.person = patient_id;
+	r.data = text;
+	r.len = strlen(text);
+	error_clear(&err);
+	if (t->s->store != NULL)
+		store_put(t->s->store, &r, &err);
+}
+
+static bool
+take_draft(const char *id, const char *version, const void *data, size_t len, void *arg)
+{
+	char **out = arg;
+
+	(void)id;
+	(void)version;
+	*out = xstrndup(data, len);
+	return false;
+}
+
+/* A draft the store kept from an earlier screen, if it is this client's. */
+static void
+load_draft(struct tui *t, const char *patient_id)
+{
+	struct error err;
+	char *text = NULL;
+
+	error_clear(&err);
+	if (t->draft != NULL || t->s->store == NULL)
+		return;
+	store_find(t->s->store, STORE_BY_PERSON, DRAFT_TYPE, patient_id, take_draft, &text, NULL, &err);
+	if (text != NULL) {
+		t->draft = text;
+		t->draft_patient = xstrdup(patient_id);
+	}
 }
 
 /* A private directory for the file; new string. */
@@ -123,6 +171,25 @@ write_file(const char *path, const char *text)
 	return ok;
 }
 
+/* The server cannot be reached: the note waits in the outbox as the command
+ * that saves it, under the id this attempt used, and goes out by itself. */
+static bool
+queue_note(struct tui *t, struct client *c, const char *edit_id, const char *text, size_t len)
+{
+	char *argv[4] = { "note", edit_id != NULL ? "edit" : "add",
+			  (char *)(edit_id != NULL ? edit_id : c->patient_id), NULL };
+	struct error err;
+
+	error_clear(&err);
+	if (t->s->store == NULL || t->s->request_id[0] == '\0' ||
+	    !outbox_add(t->s->store, 3, argv, text, len, t->s->request_id, &err))
+		return false;
+	tui_set_message(t, _("The server cannot be reached: the note waits in the outbox and goes out by itself."));
+	t->title_dirty = true;
+	t->outbox_n++;
+	return true;
+}
+
 /* Writes a new note, or (edit_id) changes one, through the editor. */
 static void
 compose(struct tui *t, const char *initial, const char *edit_id)
@@ -145,6 +212,7 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 		return;
 	}
 	path = xasprintf("%s/note-%08x.txt", dir, randombytes_random());
+	load_draft(t, c->patient_id);
 	if (t->draft != NULL && t->draft_patient != NULL && strcmp(t->draft_patient, c->patient_id) == 0)
 		initial = t->draft;
 	if (!write_file(path, initial)) {
@@ -191,6 +259,12 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 	if (edit_id != NULL ? !note_update(t->s, edit_id, text, &saved, &err)
 			    : !note_create(t->s, &nn, &saved, &err)) {
 		t->busy = false;
+		if (err.kind == ERR_NETWORK && queue_note(t, c, edit_id, text, len)) {
+			forget_draft(t);
+			sodium_memzero(text, len);
+			free(text);
+			return;
+		}
 		keep_draft(t, c->patient_id, text);
 		/* TRANSLATORS: %s says why the note was not saved. */
 		{
