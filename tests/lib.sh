@@ -17,7 +17,10 @@ export XDG_CACHE_HOME=$WORK/cache XDG_RUNTIME_DIR=$WORK/run
 mkdir -p "$XDG_CONFIG_HOME/ezrizi" "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 unset EZRIZI_SERVER EZRIZI_PROFILE EZRIZI_TOKEN EZRIZI_NOW
-export LANG=${TEST_LANG:-C.UTF-8} LC_ALL=${TEST_LANG:-C.UTF-8} LANGUAGE=
+# Messages in English, whatever the run; TEST_CTYPE=tr_TR.UTF-8 (scripts/check's
+# third run) gives the Turkish case rules, where strcasecmp("FILE", "file") != 0.
+unset LC_ALL LC_MESSAGES LANGUAGE
+export LANG=C.UTF-8 LC_CTYPE=${TEST_CTYPE:-C.UTF-8}
 export EZRIZI_LOCALEDIR=${EZRIZI_LOCALEDIR:-}
 
 cleanup() {

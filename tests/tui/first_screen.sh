@@ -64,7 +64,7 @@ w1=$(re "$(first_word "$name1")")
 w2=$(re "$(first_word "$name2")")
 
 tm new-session -d -s ez -x 80 -y 24 \
-	"env TERM=screen LANG=$LANG LC_ALL=$LC_ALL TZ=$TZ XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' '$EZRIZI'; echo \$? >'$WORK/exit'"
+	"env TERM=screen LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' '$EZRIZI'; echo \$? >'$WORK/exit'"
 
 # ---- the first paint ----
 check "title names the server and the user" "^ ezrizi — 127\.0\.0\.1:[0-9]+ — amina — [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}"
@@ -154,7 +154,7 @@ run_in() {
 	local name=$1
 	shift
 	tm new-session -d -s "$name" -x 80 -y 24 \
-		"env TERM=screen LANG=$LANG LC_ALL=$LC_ALL TZ=$TZ XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' $* '$EZRIZI' 2>'$WORK/$name.err'; echo \$? >'$WORK/$name'"
+		"env TERM=screen LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' $* '$EZRIZI' 2>'$WORK/$name.err'; echo \$? >'$WORK/$name'"
 }
 wait_exit() { for _ in $(seq 1 100); do [ -s "$WORK/$1" ] && return 0; sleep 0.1; done; return 1; }
 

@@ -62,7 +62,7 @@ tui() {
 	local name=$1
 	shift
 	tm new-session -d -s "$name" -x 80 -y 24 \
-		"env -u VISUAL TERM=$TUI_TERM LANG=$LANG LC_ALL=$LC_ALL TZ=$TZ \
+		"env -u VISUAL TERM=$TUI_TERM LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ \
 XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
 XDG_CACHE_HOME='$XDG_CACHE_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
 EDITOR='$WORK/bin/screen-editor' PAGER=\"cat >>'$WORK/paged'\" EDLOG='$WORK/ed' CAN_A='$CAN_A' \
