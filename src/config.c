@@ -72,6 +72,8 @@ enum key_type {
 	    N_("How costly the cache passphrase's key derivation is: interactive, moderate or sensitive.")) \
 	X("unlock_for", KEY_INT, 60, 604800, NULL, \
 	    N_("Seconds 'ezrizi unlock' keeps the cache open for scripts, 60 to 604800; 28800 is 8 hours.")) \
+	X("bidi", KEY_WORDS, 0, 0, "auto app terminal", \
+	    N_("Who orders right-to-left text: auto or app (ezrizi, the default), or terminal (Konsole, mlterm, PuTTY).")) \
 	X("bell", KEY_WORDS, 0, 0, "on off", \
 	    N_("Ring the terminal bell when a message arrives: on or off.")) \
 	X("default_profile", KEY_TOP, 0, 0, NULL, \

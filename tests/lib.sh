@@ -61,6 +61,9 @@ password_command = echo demo
 passphrase_command = echo test-cache-passphrase
 cache_kdf = interactive
 retries = 3
+# The screen tests compare names as the platform spells them; the bidi test
+# (tests/tui/first_screen.sh) turns ezrizi's own reordering back on.
+bidi = terminal
 CFG
 }
 

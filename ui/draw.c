@@ -7,6 +7,7 @@
 #include "core/sanitize.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
+#include "ui/bidi.h"
 #include "ui/draw.h"
 
 static bool have_colors;
@@ -64,6 +65,24 @@ ui_attr(enum ui_color c)
 	return A_NORMAL;
 }
 
+/* ezrizi reorders right-to-left text itself (the terminal is put in explicit
+ * mode, CSI 8 l), unless bidi = terminal leaves it to a terminal that insists. */
+static bool reorder = true;
+static enum bidi_dir ui_dir = BIDI_LTR;
+
+void
+ui_bidi_init(bool app_reorders)
+{
+	reorder = app_reorders;
+	ui_dir = bidi_ui_dir();
+}
+
+int
+ui_direction(void)
+{
+	return (int)ui_dir;
+}
+
 int
 ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad)
 {
@@ -72,7 +91,12 @@ ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad)
 
 	if (width <= 0)
 		return 0;
-	t = display_truncate(s, width, &used);
+	/* Each piece in its own direction (names, times and ids act as isolates:
+	 * they never jump across a right-to-left run), cut at its logical end. */
+	if (reorder)
+		t = bidi_visual(s, width, bidi_text_dir(s, ui_dir), &used);
+	else
+		t = display_truncate(s, width, &used);
 	wattrset(w, attr);
 	mvwaddstr(w, y, x, t);
 	free(t);

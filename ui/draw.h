@@ -36,6 +36,12 @@ int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad
 /* Sanitises server text (single line) and writes it like ui_put(). */
 int ui_put_data(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
 
+/* Right-to-left text: reordered and shaped by ezrizi (app_reorders), or left
+ * to the terminal. Call once at start. */
+void ui_bidi_init(bool app_reorders);
+/* The UI language's direction (ui/bidi.h's enum bidi_dir: 0 LTR, 1 RTL). */
+int ui_direction(void);
+
 /* A window's border, in UTF-8 box characters when the locale is UTF-8. */
 void ui_border(WINDOW *w);
 bool ui_utf8(void);

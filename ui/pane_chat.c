@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "ui/bidi.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/state.h"
@@ -20,9 +21,12 @@ add_message(struct tlines *l, const struct message *m, int width)
 					  (m->sender_ref != NULL ? m->sender_ref : "?"),
 					  (size_t)-1, 0);
 	char *text = sanitize_display(m->text, (size_t)-1, SAN_KEEP_NEWLINES);
-	char *line;
+	char *line, *name = bidi_isolate(raw_name);
 	size_t head;
 
+	/* The name is isolated: an Arabic name does not pull the time across it. */
+	free(raw_name);
+	raw_name = name;
 	if (m->sent != 0)
 		instant_format_hm(m->sent, hm);
 	line = xasprintf("%s %s:", hm, raw_name);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "ui/bidi.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "core/notes.h"
@@ -15,14 +16,15 @@ static char *
 note_header(const struct note *n)
 {
 	char when[17] = "";
-	char *raw, *out;
+	char *author = sanitize_display(n->author_name != NULL ? n->author_name : "", (size_t)-1, 0);
+	char *iso = bidi_isolate(author), *out;
 
 	if (n->date != 0)
 		instant_format_local(n->date, when);
-	raw = xasprintf("%s  %s  %s  %s", when, note_kind_label(n->kind), note_status_label(n->doc_status),
-			n->author_name != NULL ? n->author_name : "");
-	out = sanitize_display(raw, (size_t)-1, 0);
-	free(raw);
+	/* The author's name is isolated: it keeps its own direction in the line. */
+	out = xasprintf("%s  %s  %s  %s", when, note_kind_label(n->kind), note_status_label(n->doc_status), iso);
+	free(author);
+	free(iso);
 	return out;
 }
 

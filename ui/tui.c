@@ -54,6 +54,7 @@ struct term {
 	WINDOW *over;             /* the overlay: help, output */
 	WINDOW *input;            /* a 1x1 pad: reading keys never repaints */
 	bool small_dirty, over_dirty, lock_painted;
+	bool bidi_app;            /* ezrizi reorders RTL text: the terminal is in explicit mode */
 	bool laid_out_everyone;   /* the layout's left width depends on it */
 	int saved_stderr;
 	struct sigaction old_int, old_term, old_hup, old_winch;
@@ -706,11 +707,19 @@ tui_suspend(struct tui *t)
 	(void)t;
 	def_prog_mode();
 	endwin();
+	if (the_term->bidi_app) {
+		fputs("\033[8h", stdout);  /* the editor or pager gets the terminal's own bidi */
+		fflush(stdout);
+	}
 }
 
 void
 tui_resume(struct tui *t)
 {
+	if (the_term->bidi_app) {
+		fputs("\033[8l", stdout);
+		fflush(stdout);
+	}
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	t->relayout = true;
@@ -785,6 +794,12 @@ static bool
 open_screen(struct term *tm)
 {
 	catch_signals(tm);  /* before newterm, so ncurses keeps its hands off them */
+	if (tm->bidi_app) {
+		/* Explicit mode (ECMA-48 BDSM): terminals that reorder by themselves
+		 * (VTE, mintty) leave our already visual lines alone. */
+		fputs("\033[8l", stdout);
+		fflush(stdout);
+	}
 	tm->scr = newterm(NULL, stdout, stdin);
 	if (tm->scr == NULL) {
 		restore_signals(tm);
@@ -799,6 +814,7 @@ open_screen(struct term *tm)
 	curs_set(0);
 	set_escdelay(50);
 	ui_colors_init();
+	ui_bidi_init(tm->bidi_app);
 	tm->input = newpad(1, 1);
 	keypad(tm->input, TRUE);
 	mute_stderr(tm);
@@ -813,6 +829,10 @@ close_screen(struct tui *t, struct term *tm)
 		delwin(tm->input);
 	endwin();
 	delscreen(tm->scr);
+	if (tm->bidi_app) {
+		fputs("\033[8h", stdout);  /* back to implicit mode */
+		fflush(stdout);
+	}
 	unmute_stderr(tm);
 	restore_signals(tm);
 }
@@ -841,6 +861,11 @@ tui_run(struct cmd_ctx *ctx)
 		free(msg);
 		keymap_finish(&keys);
 		return error_exit_code(err.kind);
+	}
+	{
+		const char *b = config_get(ctx->cfg, "bidi");
+
+		tm.bidi_app = b == NULL || strcmp(b, "terminal") != 0;
 	}
 	if (!open_screen(&tm)) {
 		keymap_finish(&keys);

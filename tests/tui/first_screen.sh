@@ -172,6 +172,29 @@ else
 	fail "Ctrl-C quits cleanly" "still running"
 fi
 
+# ---- right-to-left text, ordered and shaped by ezrizi (bidi = app) ----
+# The terminal (tmux here) reorders nothing: ezrizi draws Arabic names in visual
+# order with their joined forms (presentation forms U+FB50..U+FEFF), never as
+# the platform spells them in logical order.
+cp "$XDG_CONFIG_HOME/ezrizi/config" "$WORK/bidi.conf"
+sed -i 's/^bidi = .*/bidi = app/' "$WORK/bidi.conf"
+tm new-session -d -s bidi -x 80 -y 24 \
+	"env TERM=screen LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' '$EZRIZI' --config '$WORK/bidi.conf' 2>'$WORK/bidi.err'; echo \$? >'$WORK/bidi'"
+for _ in $(seq 1 $((100 * SLOW))); do tm capture-pane -p -t bidi | grep -q "Today: $n sessions" && break; sleep 0.1; done
+bscreen=$(tm capture-pane -p -t bidi)
+arabic=$(printf '%s\n' "$appts" | jq -r .patient_name | grep -P '\p{Arabic}' | head -n1)
+if [ -z "$arabic" ]; then
+	fail "bidi: an Arabic client today" "none among today's clients"
+elif printf '%s' "$bscreen" | grep -qF "$arabic"; then
+	fail "bidi: Arabic is not drawn in logical order" "found '$arabic' as spelt"
+else
+	ok "bidi: Arabic is not drawn in logical order"
+fi
+printf '%s' "$bscreen" | grep -qP '[\x{FB50}-\x{FDFF}\x{FE70}-\x{FEFF}]' && ok "bidi: Arabic letters are joined (shaped)" ||
+	fail "bidi: Arabic letters are joined (shaped)" "$bscreen"
+tm send-keys -t bidi q
+wait_exit bidi || fail "bidi session quits" "still running"
+
 # ---- no server: an error on stderr and its exit code, no screen ----
 mkdir -p "$WORK/empty/ezrizi"
 run_in noserver XDG_CONFIG_HOME="'$WORK/empty'"
