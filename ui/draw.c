@@ -83,11 +83,13 @@ ui_direction(void)
 	return (int)ui_dir;
 }
 
-int
-ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad)
+/* Writes s at (y, x) within width, cut; with pad, fills the rest of the width.
+ * right puts the text at the right end (the padding before it). */
+static int
+put_aligned(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad, bool right)
 {
 	char *t;
-	int used;
+	int used, at;
 
 	if (width <= 0)
 		return 0;
@@ -97,18 +99,47 @@ ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad)
 		t = bidi_visual(s, width, bidi_text_dir(s, ui_dir), &used);
 	else
 		t = display_truncate(s, width, &used);
+	at = right && pad ? x + width - used : x;
 	wattrset(w, attr);
-	mvwaddstr(w, y, x, t);
-	free(t);
 	if (pad) {
 		/* Explicit moves: a wide character the terminal drew differently must
 		 * not shift the padding. */
-		for (int c = used; c < width; c++)
-			mvwaddch(w, y, x + c, ' ');
-		used = width;
+		for (int c = 0; c < width; c++) {
+			if (x + c < at || x + c >= at + used)
+				mvwaddch(w, y, x + c, ' ');
+		}
 	}
+	mvwaddstr(w, y, at, t);
+	free(t);
 	wattrset(w, A_NORMAL);
-	return used;
+	return pad ? width : used;
+}
+
+int
+ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad)
+{
+	/* In a right-to-left UI a padded line is aligned on the right. */
+	return put_aligned(w, y, x, width, s, attr, pad, ui_dir == BIDI_RTL && reorder);
+}
+
+int
+ui_cell(WINDOW *w, int y, int x0, int width, int col, int cell, const char *s, int attr, bool pad)
+{
+	int room = width - col, used;
+	char *t;
+
+	if (cell > room)
+		cell = room;
+	if (cell <= 0)
+		return 0;
+	if (ui_dir != BIDI_RTL || !reorder)
+		return put_aligned(w, y, x0 + col, cell, s, attr, pad, false);
+	/* Mirrored: the row's first cell is at the right. */
+	if (pad)
+		return put_aligned(w, y, x0 + width - col - cell, cell, s, attr, true, true);
+	t = bidi_visual(s, cell, bidi_text_dir(s, ui_dir), &used);
+	free(t);
+	return put_aligned(w, y, x0 + width - col - used, used, s, attr, false, false);
 }
 
 int
@@ -273,9 +304,9 @@ tlines_draw(const struct tlines *l, size_t i, WINDOW *w, int y, int x, int width
 	if (t->bold > 0 && t->bold < blen) {
 		char *head = xstrndup(t->text, t->bold);
 
-		used = ui_put(w, y, x, width, head, t->attr | extra | A_BOLD, false);
+		used = ui_cell(w, y, x, width, 0, width, head, t->attr | extra | A_BOLD, false);
 		free(head);
-		ui_put(w, y, x + used, width - used, t->text + t->bold, t->attr | extra, true);
+		ui_cell(w, y, x, width, used, width - used, t->text + t->bold, t->attr | extra, true);
 	} else {
 		ui_put(w, y, x, width, t->text, t->attr | extra | (t->bold > 0 ? A_BOLD : 0), true);
 	}

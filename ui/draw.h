@@ -33,6 +33,11 @@ int ui_attr(enum ui_color c);
  * width with spaces in the same attribute. Returns the columns used (the width
  * when padding). */
 int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
+/* The next cell of a row that starts at x0 and is width wide, after col
+ * columns: from the left in a left-to-right UI, from the right in a
+ * right-to-left one (the row mirrors). cell is the most it may take; pad fills
+ * it. Returns the columns used. */
+int ui_cell(WINDOW *w, int y, int x0, int width, int col, int cell, const char *s, int attr, bool pad);
 /* Sanitises server text (single line) and writes it like ui_put(). */
 int ui_put_data(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
 

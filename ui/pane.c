@@ -34,9 +34,16 @@ pane_frame(struct pane *p, const char *title, const char *footer)
 	if (title != NULL && room > 2) {
 		int used, ta = p->focused ? ui_attr(UC_FOCUS) | A_REVERSE : A_BOLD;
 
-		mvwaddch(w, 0, 1, ' ' | (chtype)ta);
-		used = ui_put(w, 0, 2, room - 2, title, ta, false);
-		mvwaddch(w, 0, 2 + used, ' ' | (chtype)ta);
+		/* The title starts where reading starts: the right in Arabic and Urdu. */
+		used = ui_cell(w, 0, 2, room - 2, 0, room - 2, title, ta, false);
+		if (ui_direction() == 1) {
+			/* ui_cell put it flush against the right end of [2, room). */
+			mvwaddch(w, 0, room - used - 1, ' ' | (chtype)ta);
+			mvwaddch(w, 0, room, ' ' | (chtype)ta);
+		} else {
+			mvwaddch(w, 0, 1, ' ' | (chtype)ta);
+			mvwaddch(w, 0, 2 + used, ' ' | (chtype)ta);
+		}
 	}
 	if (footer != NULL && footer[0] != '\0' && room > 2) {
 		int used;

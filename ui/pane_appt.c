@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/state.h"
 
@@ -82,9 +83,11 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 	int col = 0, rest, name_w;
 
 	format_span(t, a, span, sizeof span);
-	col += ui_put(w, y, x + col, width - col, span, sel, false);
-	col += ui_put(w, y, x + col, width - col, " ", base, false);
-	col += ui_put(w, y, x + col, width - col, letter, base | ui_attr(lk->color) | A_BOLD, false);
+	/* Cells from the row's start: the left in left-to-right languages, the
+	 * right in Arabic and Urdu (ui_cell mirrors). */
+	col += ui_cell(w, y, x, width, col, width - col, span, sel, false);
+	col += ui_cell(w, y, x, width, col, 1, " ", base, false);
+	col += ui_cell(w, y, x, width, col, 3, letter, base | ui_attr(lk->color) | A_BOLD, false);
 	if (who == NULL || who[0] == '\0')
 		/* TRANSLATORS: an appointment with no client named (e.g. a group). */
 		who = a->group_id != NULL ? _("Group session") : _("(no client)");
@@ -93,21 +96,28 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 		char mark[16];
 
 		snprintf(mark, sizeof mark, "•%d ", tui_unread(t, a->patient_id));
-		col += ui_put(w, y, x + col, width - col, mark, base | ui_attr(UC_WARN) | A_BOLD, false);
+		col += ui_cell(w, y, x, width, col, width - col, mark, base | ui_attr(UC_WARN) | A_BOLD, false);
 	}
 	rest = width - col;
 	name_w = rest;
 	if (t->everyone && rest >= 12)
 		name_w = rest - rest * 2 / 5;  /* the counsellor gets the rest */
-	col += ui_put_data(w, y, x + col, name_w, who, base | (gone ? A_DIM : 0), true);
+	{
+		char *clean = sanitize_display(who, (size_t)-1, 0);
+
+		col += ui_cell(w, y, x, width, col, name_w, clean, base | (gone ? A_DIM : 0), true);
+		free(clean);
+	}
 	if (t->everyone && col < width) {
-		col += ui_put(w, y, x + col, 1, " ", base, false);
-		col += ui_put_data(w, y, x + col, width - col,
-				   a->practitioner_name != NULL ? a->practitioner_name : "",
-				   base | A_DIM, true);
+		char *clean = sanitize_display(a->practitioner_name != NULL ? a->practitioner_name : "",
+					       (size_t)-1, 0);
+
+		col += ui_cell(w, y, x, width, col, 1, " ", base, false);
+		col += ui_cell(w, y, x, width, col, width - col, clean, base | A_DIM, true);
+		free(clean);
 	}
 	if (col < width)
-		ui_put(w, y, x + col, width - col, "", base, true);
+		ui_cell(w, y, x, width, col, width - col, "", base, true);
 }
 
 static void

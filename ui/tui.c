@@ -132,9 +132,16 @@ layout(struct tui *t, struct term *tm)
 		left = 30;
 	right = COLS - left;
 	notes_h = (body + 1) / 2;
-	place(&t->panes[PANE_APPT], 1, 0, body, left);
-	place(&t->panes[PANE_NOTES], 1, left, notes_h, right);
-	place(&t->panes[PANE_CHAT], 1 + notes_h, left, body - notes_h, right);
+	if (ui_direction() == 1) {
+		/* Arabic and Urdu read from the right: the list is on the right. */
+		place(&t->panes[PANE_APPT], 1, right, body, left);
+		place(&t->panes[PANE_NOTES], 1, 0, notes_h, right);
+		place(&t->panes[PANE_CHAT], 1 + notes_h, 0, body - notes_h, right);
+	} else {
+		place(&t->panes[PANE_APPT], 1, 0, body, left);
+		place(&t->panes[PANE_NOTES], 1, left, notes_h, right);
+		place(&t->panes[PANE_CHAT], 1 + notes_h, left, body - notes_h, right);
+	}
 	t->title_dirty = t->status_dirty = true;
 }
 
