@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Golden screens: the first screen in each of the five languages at 80x24 and
+# 120x40, with a fixed clock and a platform seeded for a fixed day, compared with
+# tests/tui/golden/LANG-COLSxLINES.txt. After a change that is meant to alter
+# them, look at the new screens and keep them: GOLDEN_UPDATE=1 tests/tui/golden.sh
+. "$(dirname "$0")/../lib.sh"
+EZRIZI=${1:-$EZRIZI}
+GOLDEN=$TOP/tests/tui/golden
+export TZ=Asia/Karachi
+DAY=2026-12-02
+export EZRIZI_NOW=2026-12-02T05:00:00Z   # 10:00 in Karachi
+platform_start --today "$DAY"
+config_user amina
+sed -i 's/^bidi = .*/bidi = app/' "$XDG_CONFIG_HOME/ezrizi/config"
+echo "poll_interval = 3600" >>"$XDG_CONFIG_HOME/ezrizi/config"
+expect "login" 0 "Logged in" "$EZRIZI" login
+SOCK=ezrizi-golden-$$
+tm() { tmux -L "$SOCK" "$@"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+
+# The port is the platform's own pick: it is masked.
+capture() { tm capture-pane -p -t "$1" | sed -E 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/'; }
+
+for lang in en_US ar_SA ur_PK ms_MY tr_TR; do
+	for size in 80x24 120x40; do
+		name=${lang%%_*}-$size
+		tm new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" \
+			"env TERM=screen LANG=$lang.UTF-8 LC_CTYPE=$lang.UTF-8 LANGUAGE= TZ=$TZ EZRIZI_NOW=$EZRIZI_NOW XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' '$EZRIZI'; sleep 60"
+		# Settled: the chat pane has loaded (its date separator shows) and two
+		# captures a moment apart agree.
+		prev=
+		for _ in $(seq 1 $((100 * SLOW))); do
+			cur=$(capture "$name")
+			if [ -n "$prev" ] && [ "$cur" = "$prev" ] && ! printf '%s' "$cur" | grep -q "…$"; then
+				printf '%s' "$cur" | grep -qE '── 20[0-9]{2}-' && break
+			fi
+			prev=$cur
+			sleep 0.2
+		done
+		if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
+			printf '%s\n' "$cur" >"$GOLDEN/$name.txt"
+			ok "$name kept"
+		elif [ ! -f "$GOLDEN/$name.txt" ]; then
+			fail "$name" "no golden screen; run GOLDEN_UPDATE=1 $0"
+		elif [ "$cur" = "$(cat "$GOLDEN/$name.txt")" ]; then
+			ok "$name as kept"
+		else
+			fail "$name" "differs from $GOLDEN/$name.txt:
+$(diff <(cat "$GOLDEN/$name.txt") <(printf '%s\n' "$cur") | head -n 20)"
+		fi
+		tm send-keys -t "$name" q
+	done
+done
+finish
