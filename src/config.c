@@ -74,6 +74,8 @@ enum key_type {
 	    N_("Seconds 'ezrizi unlock' keeps the cache open for scripts, 60 to 604800; 28800 is 8 hours.")) \
 	X("bidi", KEY_WORDS, 0, 0, "auto app terminal", \
 	    N_("Who orders right-to-left text: auto or app (ezrizi, the default), or terminal (Konsole, mlterm, PuTTY).")) \
+	X("digits", KEY_WORDS, 0, 0, "auto latin arabic", \
+	    N_("Digits in times and dates on the screen: auto (Arabic-Indic in Arabic), latin or arabic.")) \
 	X("bell", KEY_WORDS, 0, 0, "on off", \
 	    N_("Ring the terminal bell when a message arrives: on or off.")) \
 	X("default_profile", KEY_TOP, 0, 0, NULL, \

@@ -18,6 +18,7 @@
 #include "core/vault.h"
 #include "core/xmalloc.h"
 #include "ui/cmdline.h"
+#include "ui/localfmt.h"
 #include "ui/state.h"
 #include "ui/tui_internal.h"
 
@@ -219,12 +220,12 @@ do_confirm(struct tui *t, int argc, char **argv)
 {
 	const struct appointment *a = tui_appt(t);
 	const struct cmd_entry *e = cmd_find(argv[0]);
-	char *msg, hm[6] = "";
+	char *msg, hm[32] = "";
 
 	free(t->confirm);
 	t->confirm = join(argc, argv);
 	if (a != NULL && a->start != 0)
-		instant_format_hm(a->start, hm);
+		lf_time(a->start, hm, sizeof hm);
 	/* TRANSLATORS: asks before a command runs: "Check a client in for an
 	 * appointment. Lucy Wilson 10:00 — press y to go ahead, any other key not to." */
 	msg = xasprintf(_("%s %s %s — press y to go ahead, any other key not to."),

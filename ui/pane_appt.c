@@ -9,6 +9,7 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/localfmt.h"
 #include "ui/state.h"
 
 struct appt_pane {
@@ -49,14 +50,14 @@ look_of(const char *status)
 static void
 format_span(const struct tui *t, const struct appointment *a, char *out, size_t size)
 {
-	char s[6] = "--:--", e[6] = "--:--", day[32] = "";
+	char s[32] = "--:--", e[32] = "--:--", day[32] = "";
 	time_t now = clock_now();
 	bool current = a->start != 0 && a->end != 0 && a->start <= now && now < a->end;
 
 	if (a->start != 0)
-		instant_format_hm(a->start, s);
+		lf_time(a->start, s, sizeof s);
 	if (a->end != 0)
-		instant_format_hm(a->end, e);
+		lf_time(a->end, e, sizeof e);
 	if (t->week && a->start != 0) {
 		struct tm tm;
 
@@ -177,10 +178,12 @@ list_title(struct tui *t, size_t n)
 		head = xstrdup(_("Today"));
 	else if (date_cmp(t->day, date_add_days(date_today(), 1)) == 0)
 		head = xstrdup(_("Tomorrow"));
-	else if (strftime(when, sizeof when, "%a", &tm) > 0)
+	else if (lf_iso() && strftime(when, sizeof when, "%a", &tm) > 0)
 		head = xasprintf("%s %s", when, date);
-	else
-		head = xstrdup(date);
+	else {
+		lf_day(first, when, sizeof when);
+		head = xstrdup(when);
+	}
 	if (t->appt_f.state != LOAD_OK)
 		title = t->everyone ? xasprintf(_("%s, everyone"), head) : xstrdup(head);
 	else if (t->everyone)

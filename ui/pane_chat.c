@@ -6,6 +6,7 @@
 
 #include "core/i18n.h"
 #include "ui/bidi.h"
+#include "ui/localfmt.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/state.h"
@@ -16,7 +17,7 @@
 static void
 add_message(struct tlines *l, const struct message *m, int width)
 {
-	char hm[6] = "--:--";
+	char hm[32] = "--:--";
 	char *raw_name = sanitize_display(m->sender_name != NULL ? m->sender_name :
 					  (m->sender_ref != NULL ? m->sender_ref : "?"),
 					  (size_t)-1, 0);
@@ -28,7 +29,7 @@ add_message(struct tlines *l, const struct message *m, int width)
 	free(raw_name);
 	raw_name = name;
 	if (m->sent != 0)
-		instant_format_hm(m->sent, hm);
+		lf_time(m->sent, hm, sizeof hm);
 	line = xasprintf("%s %s:", hm, raw_name);
 	head = strlen(line);
 	free(line);
@@ -65,9 +66,9 @@ build(struct tlines *l, struct tui *t, int width)
 			struct civil_date d = date_of(m->sent);
 
 			if (date_cmp(d, last) != 0) {
-				char day[11], *sep;
+				char day[64], *sep;
 
-				date_format(d, day);
+				lf_day(d, day, sizeof day);
 				sep = xasprintf("── %s ──", day);
 				tlines_add(l, sep, A_DIM);
 				free(sep);

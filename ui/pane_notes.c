@@ -6,6 +6,7 @@
 
 #include "core/i18n.h"
 #include "ui/bidi.h"
+#include "ui/localfmt.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "core/notes.h"
@@ -15,12 +16,12 @@
 static char *
 note_header(const struct note *n)
 {
-	char when[17] = "";
+	char when[96] = "";
 	char *author = sanitize_display(n->author_name != NULL ? n->author_name : "", (size_t)-1, 0);
 	char *iso = bidi_isolate(author), *out;
 
 	if (n->date != 0)
-		instant_format_local(n->date, when);
+		lf_day_time(n->date, when, sizeof when);
 	/* The author's name is isolated: it keeps its own direction in the line. */
 	out = xasprintf("%s  %s  %s  %s", when, note_kind_label(n->kind), note_status_label(n->doc_status), iso);
 	free(author);

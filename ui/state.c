@@ -10,6 +10,7 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/localfmt.h"
 #include "ui/state.h"
 
 /* Our clock and the server's may differ: changes are looked for from this
@@ -46,8 +47,9 @@ url_host(const char *url)
 struct civil_date
 tui_first_day(const struct tui *t)
 {
-	/* A week starts on its Monday. */
-	return t->week ? date_add_days(t->day, -((date_weekday(t->day) + 6) % 7)) : t->day;
+	/* A week starts on the locale's first day (Monday, Saturday, Sunday...). */
+	return t->week ? date_add_days(t->day, -((date_weekday(t->day) - lf_first_weekday() + 7) % 7))
+		       : t->day;
 }
 
 long long
@@ -739,7 +741,7 @@ tui_ms_to_poll(const struct tui *t)
 char *
 tui_freshness_note(const struct tui *t, const struct freshness *f)
 {
-	char hm[6];
+	char hm[32];
 
 	if (f->state != LOAD_OK)
 		return NULL;
@@ -748,7 +750,7 @@ tui_freshness_note(const struct tui *t, const struct freshness *f)
 		return f->stale ? xstrdup(_("from the cache")) : NULL;
 	if (!f->stale && time(NULL) - f->at < 2 * (time_t)t->poll_interval + 5)
 		return NULL;
-	instant_format_hm(f->at, hm);
+	lf_time(f->at, hm, sizeof hm);
 	/* TRANSLATORS: a pane's data is not fresh; %s is the time it was fetched. */
 	return xasprintf(_("as of %s"), hm);
 }

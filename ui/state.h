@@ -128,7 +128,7 @@ struct tui {
 
 	char *status_err;            /* sanitised; NULL shows the key hints */
 	char *status_msg;            /* sanitised confirmation ("Booked."), or NULL */
-	char clock[17];
+	char clock[96];
 	bool title_dirty, status_dirty, relayout, too_small, quit;
 };
 

@@ -23,6 +23,7 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/cmdline.h"
+#include "ui/localfmt.h"
 #include "ui/state.h"
 #include "ui/tui.h"
 #include "ui/tui_internal.h"
@@ -257,18 +258,25 @@ draw_picker(struct tui *t, struct term *tm)
 	for (int r = 0; r < l->rows; r++) {
 		size_t i = l->top + (size_t)r;
 		const struct slot_info *si;
-		char day[32] = "", date[17], end[6], *row;
-		struct tm lt;
+		char date[96], end[32], *row;
 		int attr;
 
 		if (i >= t->picker_slots.n)
 			break;
 		si = &t->picker_slots.v[i];
-		localtime_r(&si->slot.start, &lt);
-		strftime(day, sizeof day, "%a", &lt);
-		instant_format_local(si->slot.start, date);
-		instant_format_hm(si->slot.end, end);
-		row = xasprintf("%s %s–%s  %s", day, date, end,
+		lf_day_time(si->slot.start, date, sizeof date);
+		lf_time(si->slot.end, end, sizeof end);
+		if (lf_iso()) {
+			/* ISO dates say no weekday: add it. */
+			struct tm lt;
+			char wd[32] = "";
+
+			localtime_r(&si->slot.start, &lt);
+			strftime(wd, sizeof wd, "%a ", &lt);
+			memmove(date + strlen(wd), date, strlen(date) + 1);
+			memcpy(date, wd, strlen(wd));
+		}
+		row = xasprintf("%s–%s  %s", date, end,
 				si->practitioner_name != NULL ? si->practitioner_name : "");
 		attr = i == l->sel ? A_REVERSE | A_BOLD : A_NORMAL;
 		ui_put_data(tm->over, 1 + r, 2, w, row, attr, true);
@@ -524,10 +532,10 @@ ms_to_lock(const struct tui *t)
 static void
 tick(struct tui *t)
 {
-	char now[17];
+	char now[96];
 	struct civil_date today = date_today();
 
-	instant_format_local(clock_now(), now);
+	lf_day_time(clock_now(), now, sizeof now);
 	if (strcmp(now, t->clock) != 0) {
 		memcpy(t->clock, now, sizeof now);
 		t->title_dirty = true;
@@ -874,6 +882,7 @@ tui_run(struct cmd_ctx *ctx)
 
 		tm.bidi_app = b == NULL || strcmp(b, "terminal") != 0;
 	}
+	lf_init(ctx->cfg);
 	if (!open_screen(&tm)) {
 		keymap_finish(&keys);
 		const char *term = getenv("TERM");

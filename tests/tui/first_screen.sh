@@ -198,8 +198,10 @@ wait_exit bidi || fail "bidi session quits" "still running"
 # In Arabic the screen mirrors: the appointment list is the right-hand pane.
 tm new-session -d -s rtl -x 80 -y 24 \
 	"env TERM=screen LANG=ar_SA.UTF-8 LC_CTYPE=ar_SA.UTF-8 TZ=$TZ XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' '$EZRIZI' --config '$WORK/bidi.conf' 2>'$WORK/rtl.err'; echo \$? >'$WORK/rtl'"
-for _ in $(seq 1 $((100 * SLOW))); do tm capture-pane -p -t rtl | sed -n 3p | grep -qE '││.*[0-9]{2}:[0-9]{2}–[0-9]{2}:[0-9]{2}' && break; sleep 0.1; done
-tm capture-pane -p -t rtl | sed -n 3p | grep -qE '││.*[0-9]{2}:[0-9]{2}–[0-9]{2}:[0-9]{2} *│$' &&
+# (Times in Arabic-Indic digits there: digits = auto.)
+D='[0-9\x{0660}-\x{0669}]'
+for _ in $(seq 1 $((100 * SLOW))); do tm capture-pane -p -t rtl | sed -n 3p | grep -qP "││.*$D{2}:$D{2}–$D{2}:$D{2}" && break; sleep 0.1; done
+tm capture-pane -p -t rtl | sed -n 3p | grep -qP "││.*$D{2}:$D{2}–$D{2}:$D{2}.? *│\$" &&
 	ok "Arabic: the list is on the right" || fail "Arabic: the list is on the right" "$(tm capture-pane -p -t rtl | head -n 4)"
 tm capture-pane -p -t rtl | tail -n 1 | grep -qE '^ {4,}' && ok "Arabic: the status line is aligned right" ||
 	fail "Arabic: the status line is aligned right" "$(tm capture-pane -p -t rtl | tail -n 1)"

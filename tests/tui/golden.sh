@@ -26,16 +26,18 @@ for lang in en_US ar_SA ur_PK ms_MY tr_TR; do
 		name=${lang%%_*}-$size
 		tm new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" \
 			"env TERM=screen LANG=$lang.UTF-8 LC_CTYPE=$lang.UTF-8 LANGUAGE= TZ=$TZ EZRIZI_NOW=$EZRIZI_NOW XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' '$EZRIZI'; sleep 60"
-		# Settled: the chat pane has loaded (its date separator shows) and two
-		# captures a moment apart agree.
-		prev=
-		for _ in $(seq 1 $((100 * SLOW))); do
+		# Settled: three captures, 0.3 s apart, agree (everything is local).
+		prev= same=0
+		for _ in $(seq 1 $((60 * SLOW))); do
+			sleep 0.3
 			cur=$(capture "$name")
-			if [ -n "$prev" ] && [ "$cur" = "$prev" ] && ! printf '%s' "$cur" | grep -q "…$"; then
-				printf '%s' "$cur" | grep -qE '── 20[0-9]{2}-' && break
+			if [ -n "$cur" ] && [ "$cur" = "$prev" ]; then
+				same=$((same + 1))
+				[ "$same" -ge 2 ] && break
+			else
+				same=0
 			fi
 			prev=$cur
-			sleep 0.2
 		done
 		if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 			printf '%s\n' "$cur" >"$GOLDEN/$name.txt"
