@@ -28,6 +28,7 @@
 #include "core/sanitize.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
+#include "ui/bidi.h"
 #include "ui/cmdline.h"
 #include "ui/draw.h"
 
@@ -881,7 +882,7 @@ cmdline_draw(struct cmdline *c)
 {
 	int width, pw, avail, cx, total, lead, used = 0, by, bx;
 	char *prompt, *all, *pre;
-	const char *vis;
+	const char *vis, *pre_clean;
 
 	if (!c->active || c->win == NULL)
 		return;
@@ -898,22 +899,41 @@ cmdline_draw(struct cmdline *c)
 
 	all = sanitize_display(rl_line_buffer, (size_t)rl_end, 0);
 	pre = sanitize_display(rl_line_buffer, (size_t)rl_point, 0);
+	pre_clean = pre;
 	total = display_width(all);
 	cx = display_width(pre);
-	free(pre);
 	if (avail > 0) {
 		scroll_to_cursor(c, cx, total, avail);
 		vis = skip_columns(all, c->hscroll, &lead);
 		for (int i = 0; i < lead && i < avail; i++)
 			mvwaddch(c->win, 0, pw + i, ' ');
-		used = lead + ui_put(c->win, 0, pw + lead, avail - lead, vis, A_NORMAL, false);
+		/* The command language reads left to right; an Arabic or Urdu word
+		 * in it is ordered and shaped, and the cursor goes where that
+		 * character is drawn (when the line is not scrolled). */
+		{
+			int vw;
+			char *visual = bidi_visual(vis, avail - lead, BIDI_LTR, &vw);
+
+			used = lead + ui_put_visual(c->win, 0, pw + lead, avail - lead, visual, A_NORMAL, false);
+			free(visual);
+		}
 		used += draw_hint(c, pw + used, avail - used);
 		ui_put(c->win, 0, pw + used, avail - used, "", A_NORMAL, true);
-		cx = pw + cx - c->hscroll;
+		if (c->hscroll == 0) {
+			size_t idx = 0;
+
+			for (const char *q = pre_clean; *q != '\0'; q++)
+				idx += ((unsigned char)*q & 0xC0) != 0x80;
+			cx = bidi_cursor_column(all, idx, BIDI_LTR);
+			cx = pw + (cx < 0 ? 0 : cx);
+		} else {
+			cx = pw + cx - c->hscroll;
+		}
 	} else {
 		cx = width - 1;
 	}
 	free(all);
+	free(pre);
 	wmove(c->win, 0, cx < width ? cx : width - 1);
 	getbegyx(c->win, by, bx);
 	c->cur_y = by;

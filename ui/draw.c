@@ -123,6 +123,18 @@ ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad)
 }
 
 int
+ui_put_visual(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad)
+{
+	bool keep = reorder;
+	int used;
+
+	reorder = false;  /* already in visual order: never reorder twice */
+	used = put_aligned(w, y, x, width, s, attr, pad, false);
+	reorder = keep;
+	return used;
+}
+
+int
 ui_cell(WINDOW *w, int y, int x0, int width, int col, int cell, const char *s, int attr, bool pad)
 {
 	int room = width - col, used;

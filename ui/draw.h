@@ -33,6 +33,8 @@ int ui_attr(enum ui_color c);
  * width with spaces in the same attribute. Returns the columns used (the width
  * when padding). */
 int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
+/* Like ui_put, for text already in visual order (from ui/bidi.h). */
+int ui_put_visual(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
 /* The next cell of a row that starts at x0 and is width wide, after col
  * columns: from the left in a left-to-right UI, from the right in a
  * right-to-left one (the row mirrors). cell is the most it may take; pad fills
