@@ -208,6 +208,36 @@ tm capture-pane -p -t rtl | tail -n 1 | grep -qE '^ {4,}' && ok "Arabic: the sta
 tm send-keys -t rtl q
 wait_exit rtl || fail "the Arabic session quits" "still running"
 
+# The command line with an Arabic word: drawn in visual order, and the cursor
+# on the cell of the character it stands before (": s e n d _ x _" then the word
+# in three cells, lam-alef joined: columns 8 to 10).
+tm new-session -d -s cur -x 80 -y 24 \
+	"env TERM=screen LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' '$EZRIZI' --config '$WORK/bidi.conf' 2>/dev/null; echo \$? >'$WORK/cur'"
+for _ in $(seq 1 $((100 * SLOW))); do tm capture-pane -p -t cur | grep -q "Today: $n sessions" && break; sleep 0.1; done
+tm send-keys -t cur ':'
+tm send-keys -t cur -l 'send x سلام'
+for _ in $(seq 1 $((30 * SLOW))); do tm capture-pane -p -t cur | tail -n 1 | grep -q '^:send x' && break; sleep 0.1; done
+tm capture-pane -p -t cur | tail -n 1 | grep -qF ':send x ﻡﻼﺳ' && ok "command line: the Arabic word is drawn in visual order" ||
+	fail "command line: the Arabic word is drawn in visual order" "$(tm capture-pane -p -t cur | tail -n 1)"
+cursor_at() {  # waits for the cursor to reach column $1
+	for _ in $(seq 1 $((30 * SLOW))); do
+		[ "$(tm display -p -t cur '#{cursor_x}')" = "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+cols=ok
+cursor_at 7 || cols="end: $(tm display -p -t cur '#{cursor_x}')"
+tm send-keys -t cur Left
+cursor_at 8 || cols="$cols; one left: $(tm display -p -t cur '#{cursor_x}')"
+tm send-keys -t cur Left Left Left
+cursor_at 10 || cols="$cols; four left: $(tm display -p -t cur '#{cursor_x}')"
+[ "$cols" = ok ] && ok "command line: the cursor moves over the right-to-left word" ||
+	fail "command line: the cursor moves over the right-to-left word" "cursor columns: $cols"
+tm send-keys -t cur Escape
+tm send-keys -t cur q
+wait_exit cur || fail "the command line session quits" "still running"
+
 # ---- no server: an error on stderr and its exit code, no screen ----
 mkdir -p "$WORK/empty/ezrizi"
 run_in noserver XDG_CONFIG_HOME="'$WORK/empty'"
