@@ -877,6 +877,44 @@ draw_hint(struct cmdline *c, int x, int width)
 	return used;
 }
 
+/* In Arabic and Urdu the line mirrors: the prompt at the right edge and the
+ * command, which reads left to right, flush against it. Only when the whole
+ * line fits; a longer one scrolls as in left-to-right languages. */
+static bool
+draw_mirrored(struct cmdline *c, int width)
+{
+	char *all = sanitize_display(rl_line_buffer, (size_t)rl_end, 0);
+	char *pre = sanitize_display(rl_line_buffer, (size_t)rl_point, 0);
+	int total = display_width(all), off, cx, vw, by, bx;
+	size_t idx = 0;
+	char *visual;
+
+	if (total + 3 > width || (rl_display_prompt != NULL && rl_prompt != NULL &&
+				  strcmp(rl_display_prompt, rl_prompt) != 0)) {
+		free(all);
+		free(pre);
+		return false;
+	}
+	off = width - 2 - total;
+	ui_put_visual(c->win, 0, 0, off, "", A_NORMAL, true);
+	visual = bidi_visual(all, total, BIDI_LTR, &vw);
+	ui_put_visual(c->win, 0, off, total, visual, A_NORMAL, false);
+	free(visual);
+	ui_put_visual(c->win, 0, width - 2, 2, " :", A_NORMAL, true);
+	for (const char *q = pre; *q != '\0'; q++)
+		idx += ((unsigned char)*q & 0xC0) != 0x80;
+	cx = bidi_cursor_column(all, idx, BIDI_LTR);
+	cx = off + (cx < 0 ? 0 : cx);
+	wmove(c->win, 0, cx);
+	getbegyx(c->win, by, bx);
+	c->cur_y = by;
+	c->cur_x = bx + cx;
+	wnoutrefresh(c->win);
+	free(all);
+	free(pre);
+	return true;
+}
+
 void
 cmdline_draw(struct cmdline *c)
 {
@@ -887,6 +925,8 @@ cmdline_draw(struct cmdline *c)
 	if (!c->active || c->win == NULL)
 		return;
 	width = getmaxx(c->win);
+	if (ui_direction() == 1 && draw_mirrored(c, width))
+		return;
 	/* Readline's own prompt while it asks something (Ctrl-R, a count). */
 	if (rl_display_prompt != NULL && rl_display_prompt[0] != '\0' &&
 	    (rl_prompt == NULL || strcmp(rl_display_prompt, rl_prompt) != 0))
