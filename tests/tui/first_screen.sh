@@ -205,6 +205,12 @@ tm capture-pane -p -t rtl | sed -n 3p | grep -qP "││.*$D{2}:$D{2}–$D{2}:$D
 	ok "Arabic: the list is on the right" || fail "Arabic: the list is on the right" "$(tm capture-pane -p -t rtl | head -n 4)"
 tm capture-pane -p -t rtl | tail -n 1 | grep -qE '^ {4,}' && ok "Arabic: the status line is aligned right" ||
 	fail "Arabic: the status line is aligned right" "$(tm capture-pane -p -t rtl | tail -n 1)"
+tm send-keys -t rtl ':'
+tm send-keys -t rtl -l 'help'
+for _ in $(seq 1 $((30 * SLOW))); do tm capture-pane -p -t rtl | tail -n 1 | grep -q 'help :$' && break; sleep 0.1; done
+tm capture-pane -p -t rtl | tail -n 1 | grep -qE '^ {20,}help :$' && ok "Arabic: the command line is mirrored" ||
+	fail "Arabic: the command line is mirrored" "$(tm capture-pane -p -t rtl | tail -n 1)"
+tm send-keys -t rtl Escape
 tm send-keys -t rtl q
 wait_exit rtl || fail "the Arabic session quits" "still running"
 
