@@ -778,6 +778,31 @@ remember(const char *line)
 		add_history(line);
 }
 
+static bool
+rtl_cp(uint32_t cp)
+{
+	return (cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+	       (cp >= 0xFE70 && cp <= 0xFEFF);
+}
+
+/* Is the cursor in a right-to-left word: the character at it (or, at the end
+ * of the line, before it) is written right to left? */
+static bool
+in_rtl_word(void)
+{
+	int at = rl_point < rl_end ? rl_point : rl_point - 1;
+	uint32_t cp;
+
+	if (at < 0 || rl_line_buffer == NULL)
+		return false;
+	/* Back to the start of the character at `at`. */
+	while (at > 0 && ((unsigned char)rl_line_buffer[at] & 0xC0) == 0x80)
+		at--;
+	if (utf8_decode(rl_line_buffer + at, (size_t)(rl_end - at), &cp) == 0)
+		return false;
+	return rtl_cp(cp);
+}
+
 enum cmdline_result
 cmdline_key(struct cmdline *c, const struct ui_key *k, char **line)
 {
@@ -793,7 +818,16 @@ cmdline_key(struct cmdline *c, const struct ui_key *k, char **line)
 		finish_silently(c);
 		return CMDLINE_CANCEL;
 	}
-	n = key_bytes(k, bytes);
+	if (k->fn && (k->code == KEY_LEFT || k->code == KEY_RIGHT) && in_rtl_word()) {
+		/* Inside an Arabic or Urdu word, drawn right to left, the arrows move
+		 * the cursor the way they point on the screen: Left goes on through
+		 * the word, Right goes back. */
+		struct ui_key swapped = { true, k->code == KEY_LEFT ? KEY_RIGHT : KEY_LEFT };
+
+		n = key_bytes(&swapped, bytes);
+	} else {
+		n = key_bytes(k, bytes);
+	}
 	/* Esc in vi command mode does nothing but would leave readline waiting
 	 * for the rest of a key sequence and eat the next key. */
 	if (n == 0 || (n == 1 && bytes[0] == K_ESC && rl_editing_mode == RL_VI_MODE &&

@@ -232,12 +232,16 @@ cursor_at() {  # waits for the cursor to reach column $1
 	done
 	return 1
 }
+# Inside the word the arrows move the way they point: Right goes right, over
+# the word drawn right to left; Left comes back.
 cols=ok
 cursor_at 7 || cols="end: $(tm display -p -t cur '#{cursor_x}')"
+tm send-keys -t cur Right
+cursor_at 8 || cols="$cols; one right: $(tm display -p -t cur '#{cursor_x}')"
+tm send-keys -t cur Right Right Right   # lam and alef share one cell, joined
+cursor_at 10 || cols="$cols; four right: $(tm display -p -t cur '#{cursor_x}')"
 tm send-keys -t cur Left
-cursor_at 8 || cols="$cols; one left: $(tm display -p -t cur '#{cursor_x}')"
-tm send-keys -t cur Left Left Left
-cursor_at 10 || cols="$cols; four left: $(tm display -p -t cur '#{cursor_x}')"
+cursor_at 9 || cols="$cols; then left: $(tm display -p -t cur '#{cursor_x}')"
 [ "$cols" = ok ] && ok "command line: the cursor moves over the right-to-left word" ||
 	fail "command line: the cursor moves over the right-to-left word" "cursor columns: $cols"
 tm send-keys -t cur Escape
