@@ -207,3 +207,15 @@ cache_chat(struct store *st, const char *patient_id)
 	add_people(st, c.out, "sender", "Practitioner");
 	return c.out;
 }
+
+cJSON *
+cache_patients(struct store *st, struct error *err)
+{
+	struct collect c = { cJSON_CreateArray(), NULL };
+
+	if (!store_find(st, STORE_BY_KIND, "Patient", NULL, collect, &c, NULL, err)) {
+		cJSON_Delete(c.out);
+		return NULL;
+	}
+	return c.out;
+}

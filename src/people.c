@@ -78,41 +78,20 @@ speaks(const cJSON *res, const char *language)
 	return false;
 }
 
-struct cached {
-	cJSON *all;
-	const char *language;
-};
-
-static bool
-cached_one(const char *id, const char *version, const void *data, size_t len, void *arg)
-{
-	struct cached *c = arg;
-	struct error err;
-	cJSON *res;
-
-	(void)id;
-	(void)version;
-	error_clear(&err);
-	if ((res = json_parse(data, len, "cache", &err)) == NULL)
-		return true;
-	if (c->language != NULL && !speaks(res, c->language))
-		cJSON_Delete(res);
-	else
-		cJSON_AddItemToArray(c->all, res);
-	return true;
-}
-
 /* The clients in the local cache (of the language), for working offline. */
 static cJSON *
 cached_search(struct store *st, const char *language, struct error *err)
 {
-	struct cached c = { cJSON_CreateArray(), language };
+	cJSON *all = cache_patients(st, err), *res, *next;
 
-	if (!store_find(st, STORE_BY_KIND, "Patient", NULL, cached_one, &c, NULL, err)) {
-		cJSON_Delete(c.all);
-		return NULL;
+	if (all == NULL || language == NULL)
+		return all;
+	for (res = all->child; res != NULL; res = next) {
+		next = res->next;
+		if (!speaks(res, language))
+			cJSON_Delete(cJSON_DetachItemViaPointer(all, res));
 	}
-	return c.all;
+	return all;
 }
 
 /* Appends the Patients of `all` whose name matches text after folding (every

@@ -344,6 +344,17 @@ draw_too_small(void)
 	free(msg);
 }
 
+static bool
+paint_status(struct tui *t, struct term *tm)
+{
+	if (!t->status_dirty)
+		return false;
+	draw_status(t, tm);
+	wnoutrefresh(tm->status);
+	t->status_dirty = false;
+	return true;
+}
+
 /* Paints what changed; one doupdate() per turn. */
 static void
 render(struct tui *t, struct term *tm)
@@ -374,12 +385,7 @@ render(struct tui *t, struct term *tm)
 			tm->over_dirty = false;
 			any = true;
 		}
-		if (t->status_dirty) {
-			draw_status(t, tm);
-			wnoutrefresh(tm->status);
-			t->status_dirty = false;
-			any = true;
-		}
+		any |= paint_status(t, tm);
 	} else {
 		if (t->title_dirty) {
 			draw_title(t, tm);
@@ -397,12 +403,7 @@ render(struct tui *t, struct term *tm)
 			p->dirty = false;
 			any = true;
 		}
-		if (t->status_dirty) {
-			draw_status(t, tm);
-			wnoutrefresh(tm->status);
-			t->status_dirty = false;
-			any = true;
-		}
+		any |= paint_status(t, tm);
 	}
 	if (t->cmdline_open && !t->locked && !t->too_small) {
 		cmdline_draw(t->cmdline);

@@ -29,5 +29,7 @@ cJSON *cache_appointments(struct store *st, struct civil_date from, struct civil
 /* A client's notes, with their authors; a client's messages, with senders. */
 cJSON *cache_notes(struct store *st, const char *patient_id);
 cJSON *cache_chat(struct store *st, const char *patient_id);
+/* Every client the cache holds (NULL with err set when the store fails). */
+cJSON *cache_patients(struct store *st, struct error *err);
 
 #endif
