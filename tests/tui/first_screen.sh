@@ -63,6 +63,9 @@ note2=$("$EZRIZI" --format json notes "$pid2" | head -n1 | jq -r '.date // empty
 w1=$(re "$(first_word "$name1")")
 w2=$(re "$(first_word "$name2")")
 
+# A session that outlives the others, so tmux's server does not exit (and race
+# the next new-session) each time the last screen quits.
+tm new-session -d -s keepalive "sleep 600"
 tm new-session -d -s ez -x 80 -y 24 \
 	"env TERM=screen LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' '$EZRIZI'; echo \$? >'$WORK/exit'"
 
