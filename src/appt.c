@@ -11,7 +11,6 @@
 #include "core/people.h"
 #include "core/xmalloc.h"
 
-#define REQUEST_ID_SYSTEM "urn:ezrizi:request"
 #define MAX_SLOTS 1000
 
 /* "&key=value" with value escaped. */
@@ -169,14 +168,13 @@ appt_get(struct session *s, const char *id, struct appointment *out, struct erro
 {
 	struct appt_list l;
 	char *path, *esc;
-	cJSON *all, *one;
+	cJSON *all;
 	bool ok;
 
-	/* A read first, for a clear "not found"; then names in one search. */
-	one = fhir_read(s, "Appointment", id, NULL, err);
-	if (one == NULL)
-		return false;
-	cJSON_Delete(one);
+	/* One search brings it and its people; an empty answer is "not found". */
+	if (!fhir_id_ok(id))
+		return error_set(err, ERR_USAGE, _("'%s' is not a valid %s id; ids are letters, digits, '-' and '.'."),
+				 id, "Appointment");
 	esc = http_escape(id);
 	path = xasprintf("Appointment?_id=%s&_include=Appointment:actor", esc);
 	free(esc);
@@ -556,16 +554,11 @@ static cJSON *
 new_appointment(const struct booking *b, const struct slot_read *sr, const struct patient *pat,
 		const char *request_id)
 {
-	cJSON *a = cJSON_CreateObject(), *arr, *part, *idf, *cc, *coding;
+	cJSON *a = cJSON_CreateObject(), *arr, *part, *cc, *coding;
 	char start[21], end[21], now[21];
 
 	json_put_str(a, "resourceType", "Appointment");
-	idf = cJSON_CreateObject();
-	json_put_str(idf, "system", REQUEST_ID_SYSTEM);
-	json_put_str(idf, "value", request_id);
-	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, idf);
-	json_put(a, "identifier", arr);
+	fhir_set_request_identifier(a, request_id);
 	json_put_str(a, "status", "booked");
 	if (b->type != NULL) {
 		cc = cJSON_CreateObject();
@@ -625,7 +618,7 @@ static char *
 created_by_request(struct session *s, const char *request_id)
 {
 	struct error ignored;
-	char *q = xasprintf("%s|%s", REQUEST_ID_SYSTEM, request_id), *e = http_escape(q);
+	char *q = xasprintf("%s|%s", FHIR_REQUEST_SYSTEM, request_id), *e = http_escape(q);
 	char *path = xasprintf("Appointment?_elements=id&identifier=%s", e);
 	cJSON *all, *first;
 	char *id = NULL;
@@ -684,7 +677,7 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 		return false;
 	}
 	session_request_id(s, request_id);
-	ine = xasprintf("identifier=%s|%s", REQUEST_ID_SYSTEM, request_id);
+	ine = fhir_if_none_exist(request_id);
 	full = xasprintf("urn:uuid:%s", request_id);
 	bundle = fhir_bundle_new("transaction");
 	{

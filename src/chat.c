@@ -165,19 +165,13 @@ static cJSON *
 communication(const char *patient_id, const char *me, const char *text, const char *thread_ref,
 	      const char *request_id)
 {
-	cJSON *c = cJSON_CreateObject(), *arr, *p, *idf;
+	cJSON *c = cJSON_CreateObject(), *arr, *p;
 	char now[21];
 
 	instant_format_utc(clock_now(), now);
 	json_put_str(c, "resourceType", "Communication");
-	if (request_id != NULL) {
-		idf = cJSON_CreateObject();
-		json_put_str(idf, "system", "urn:ezrizi:request");
-		json_put_str(idf, "value", request_id);
-		arr = cJSON_CreateArray();
-		cJSON_AddItemToArray(arr, idf);
-		json_put(c, "identifier", arr);
-	}
+	if (request_id != NULL)
+		fhir_set_request_identifier(c, request_id);
 	json_put_str(c, "status", text != NULL ? "completed" : "in-progress");
 	json_put(c, "subject", fhir_reference("Patient", patient_id, NULL));
 	json_put(c, "sender", fhir_reference("Practitioner", me, NULL));
@@ -230,7 +224,7 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 	if (failed)
 		return false;
 	session_request_id(s, request_id);
-	ine = xasprintf("identifier=urn:ezrizi:request|%s", request_id);
+	ine = fhir_if_none_exist(request_id);
 	full = xasprintf("urn:uuid:%s", request_id);
 	bundle = fhir_bundle_new("transaction");
 	if (thread == NULL) {
@@ -241,7 +235,7 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 
 		/* The thread's identifier follows the message's, so a replay finds it. */
 		fhir_uuid(thread_uuid);
-		tine = xasprintf("identifier=urn:ezrizi:request|%s", thread_req);
+		tine = fhir_if_none_exist(thread_req);
 		tfull = xasprintf("urn:uuid:%s", thread_uuid);
 		fhir_bundle_add(bundle, "POST", "Communication",
 				communication(patient_id, me, NULL, NULL, thread_req), tfull, NULL, tine);

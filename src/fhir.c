@@ -298,8 +298,8 @@ has_type(const cJSON *res, const char *type)
 	return cJSON_IsString(rt) && strcmp(rt->valuestring, type) == 0;
 }
 
-static bool
-id_ok(const char *id)
+bool
+fhir_id_ok(const char *id)
 {
 	size_t n = strlen(id);
 
@@ -323,7 +323,7 @@ fhir_read(struct session *s, const char *type, const char *id, char **etag, stru
 	cJSON *res;
 	bool ok;
 
-	if (!id_ok(id)) {
+	if (!fhir_id_ok(id)) {
 		/* TRANSLATORS: "'ab/c' is not a valid Patient id." */
 		error_set(err, ERR_USAGE, _("'%s' is not a valid %s id; ids are letters, digits, '-' and '.'."), id, type);
 		return NULL;
@@ -586,4 +586,21 @@ session_request_id(struct session *s, char out[static 37])
 	if (s->request_id[0] == '\0')
 		fhir_uuid(s->request_id);
 	memcpy(out, s->request_id, 37);
+}
+
+void
+fhir_set_request_identifier(cJSON *res, const char *request_id)
+{
+	cJSON *idf = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+
+	json_put_str(idf, "system", FHIR_REQUEST_SYSTEM);
+	json_put_str(idf, "value", request_id);
+	cJSON_AddItemToArray(arr, idf);
+	json_put(res, "identifier", arr);
+}
+
+char *
+fhir_if_none_exist(const char *request_id)
+{
+	return xasprintf("identifier=%s|%s", FHIR_REQUEST_SYSTEM, request_id);
 }

@@ -192,15 +192,10 @@ static cJSON *
 note_resource(const struct new_note *n, const char *me, const char *request_id)
 {
 	bool consult = n->kind != NULL && strcmp(n->kind, "consult") == 0;
-	cJSON *d = cJSON_CreateObject(), *arr, *idf;
+	cJSON *d = cJSON_CreateObject(), *arr;
 
 	json_put_str(d, "resourceType", "DocumentReference");
-	idf = cJSON_CreateObject();
-	json_put_str(idf, "system", "urn:ezrizi:request");
-	json_put_str(idf, "value", request_id);
-	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, idf);
-	json_put(d, "identifier", arr);
+	fhir_set_request_identifier(d, request_id);
 	json_put_str(d, "status", "current");
 	json_put_str(d, "docStatus", n->draft ? "preliminary" : "final");
 	json_put(d, "type", consult ? coding_concept("http://loinc.org", "11488-4", "Consult note")
@@ -240,7 +235,7 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 		return false;
 	patient_finish(&pat);
 	session_request_id(s, request_id);
-	ine = xasprintf("identifier=urn:ezrizi:request|%s", request_id);
+	ine = fhir_if_none_exist(request_id);
 	o.if_none_exist = ine;
 	res = note_resource(n, me, request_id);
 	ok = fhir_call(s, "POST", "DocumentReference", res, &o, &r, err);
@@ -291,7 +286,7 @@ amend(struct session *s, const cJSON *old, const char *etag, const char *id, con
       const char *text, struct note *out, struct error *err)
 {
 	cJSON *bundle = fhir_bundle_new("transaction"), *now_doc = cJSON_Duplicate(old, true);
-	cJSON *sup = cJSON_Duplicate(old, true), *rel, *arr, *idf, *resp;
+	cJSON *sup = cJSON_Duplicate(old, true), *rel, *arr, *resp;
 	char request_id[37], *ine, *full, *url;
 	bool ok = false;
 
@@ -301,12 +296,7 @@ amend(struct session *s, const cJSON *old, const char *etag, const char *id, con
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "meta");
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "id");
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "authenticator");
-	idf = cJSON_CreateObject();
-	json_put_str(idf, "system", "urn:ezrizi:request");
-	json_put_str(idf, "value", request_id);
-	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, idf);
-	json_put(now_doc, "identifier", arr);
+	fhir_set_request_identifier(now_doc, request_id);
 	json_put_str(now_doc, "docStatus", "amended");
 	arr = cJSON_CreateArray();
 	cJSON_AddItemToArray(arr, fhir_reference("Practitioner", me, NULL));
@@ -320,7 +310,7 @@ amend(struct session *s, const cJSON *old, const char *etag, const char *id, con
 	json_put(now_doc, "relatesTo", arr);
 	set_content(now_doc, text);
 	url = xasprintf("DocumentReference/%s", id);
-	ine = xasprintf("identifier=urn:ezrizi:request|%s", request_id);
+	ine = fhir_if_none_exist(request_id);
 	full = xasprintf("urn:uuid:%s", request_id);
 	fhir_bundle_add(bundle, "PUT", url, sup, NULL, etag, NULL);
 	fhir_bundle_add(bundle, "POST", "DocumentReference", now_doc, full, NULL, ine);

@@ -666,6 +666,20 @@ kdf_raised(const struct header *h, const struct store_kdf *kdf)
 	return kdf != NULL && (kdf->opslimit > h->opslimit || kdf->memlimit > h->memlimit);
 }
 
+/* What both ways of opening check first: libsodium, the folder, that a store
+ * is there, and the lock. Returns the lock's fd, or -1 with err set. */
+static int
+open_prelude(const char *dir, struct error *err)
+{
+	if (!crypto_ready(err) || !check_dir(dir, err))
+		return -1;
+	if (!store_exists(dir)) {
+		error_set(err, ERR_NOT_FOUND, _("There is no local store in %s."), dir);
+		return -1;
+	}
+	return lock_store(dir, err);
+}
+
 struct store *
 store_open(const char *dir, const char *pass, size_t pass_len, const struct store_kdf *kdf,
 	   struct error *err)
@@ -674,13 +688,7 @@ store_open(const char *dir, const char *pass, size_t pass_len, const struct stor
 	struct keys *k;
 	int lock;
 
-	if (!crypto_ready(err) || !check_dir(dir, err))
-		return NULL;
-	if (!store_exists(dir)) {
-		error_set(err, ERR_NOT_FOUND, _("There is no local store in %s."), dir);
-		return NULL;
-	}
-	if ((lock = lock_store(dir, err)) < 0)
+	if ((lock = open_prelude(dir, err)) < 0)
 		return NULL;
 	if ((k = keys_new(err)) == NULL || !header_read(dir, &h, err) ||
 	    !header_unwrap(&h, k, pass, pass_len, err)) {
@@ -713,13 +721,7 @@ store_open_key(const char *dir, const unsigned char key[STORE_KEY_BYTES], struct
 	unsigned char check[CHECK_BYTES];
 	int lock;
 
-	if (!crypto_ready(err) || !check_dir(dir, err))
-		return NULL;
-	if (!store_exists(dir)) {
-		error_set(err, ERR_NOT_FOUND, _("There is no local store in %s."), dir);
-		return NULL;
-	}
-	if ((lock = lock_store(dir, err)) < 0)
+	if ((lock = open_prelude(dir, err)) < 0)
 		return NULL;
 	if ((k = keys_new(err)) == NULL || !header_read(dir, &h, err)) {
 		keys_free(k);

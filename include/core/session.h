@@ -123,6 +123,9 @@ struct fhir_search *fhir_search_start(struct session *s, const char *query, size
 				      fhir_search_fn done, void *arg, struct error *err);
 void fhir_search_cancel(struct session *s, struct fhir_search *fs);
 
+/* True for a FHIR id: 1 to 64 of letters, digits, '-' and '.'. */
+bool fhir_id_ok(const char *id);
+
 /* GET path; the resource must have the given type. */
 cJSON *fhir_read(struct session *s, const char *type, const char *id, char **etag,
 		 struct error *err);
@@ -151,6 +154,14 @@ char *fhir_version_tag(const cJSON *res);
 
 /* A random UUID string for client-assigned identifiers (37 bytes). */
 void fhir_uuid(char out[static 37]);
+
+/* The system of ezrizi's client-assigned write ids. */
+#define FHIR_REQUEST_SYSTEM "urn:ezrizi:request"
+
+/* Sets res.identifier to the write id (replacing what was there). */
+void fhir_set_request_identifier(cJSON *res, const char *request_id);
+/* "identifier=urn:ezrizi:request|ID", for If-None-Exist (new string, free()). */
+char *fhir_if_none_exist(const char *request_id);
 
 /* The client-assigned id of the command's write: the one already set (a
  * replay from the outbox sets the queued one, so a write that did reach the

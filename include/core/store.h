@@ -9,9 +9,10 @@
  *   person = keyed hash of the patient id (notes, messages, appointments), or NULL
  *   thread = keyed hash of the thread id (messages), or NULL
  *   kind   = keyed hash of the type (so "all appointments" is a lookup)
- *   version, and XChaCha20-Poly1305(ciphertext) with a random nonce and
- *   associated data = row key || version, so a swapped or rolled-back record
- *   fails to open.
+ *   a random rev, new at every write, and XChaCha20-Poly1305(ciphertext) with a
+ *   random nonce and associated data = row key || rev || the lookup keys, so a
+ *   swapped record, an older copy put back, or a changed lookup key fails to
+ *   open.
  * The directory is 0700, its files 0600, named without anything about anyone.
  * One process at a time: a lock (flock) on the directory's lock file. Keys live
  * in sodium_malloc()ed memory, locked where the system allows, wiped on close. */
@@ -86,8 +87,9 @@ bool store_begin(struct store *st, struct error *err);
 bool store_commit(struct store *st, struct error *err);
 void store_rollback(struct store *st);
 
-/* Reads type/id: *data (sodium_malloc'd? no: malloc'd, wiped and freed with
- * store_free) and *version (malloc'd, may be NULL). ERR_NOT_FOUND when absent.
+/* Reads type/id: *data (malloc'd; wipe and free it with store_free) and, when
+ * version is not NULL, *version (malloc'd; "" when the record has none).
+ * ERR_NOT_FOUND when absent.
  * A record that fails to open (damaged, tampered, swapped, rolled back) is
  * ERR_FAILED, is deleted, and is never returned: fetch it again. */
 bool store_get(struct store *st, const char *type, const char *id, void **data, size_t *len,
