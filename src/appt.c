@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/cache.h"
+#include "core/fhirtx.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -82,9 +83,11 @@ is_type(const cJSON *res, const char *type)
 	return cJSON_IsString(rt) && strcmp(rt->valuestring, type) == 0;
 }
 
-/* Turns the Appointments of a search result into a sorted list with names. */
+/* Turns the Appointments of a search result into a sorted list with names.
+ * Those entered in error (an undone booking among them) are left out unless
+ * keep_void. */
 static bool
-appt_list_from(const cJSON *all, struct appt_list *out, struct error *err)
+appt_list_from(const cJSON *all, bool keep_void, struct appt_list *out, struct error *err)
 {
 	struct names *names = names_create();
 	const cJSON *res;
@@ -100,6 +103,11 @@ appt_list_from(const cJSON *all, struct appt_list *out, struct error *err)
 			names_destroy(names);
 			appt_list_finish(out);
 			return false;
+		}
+		if (!keep_void && out->v[out->n].status != NULL &&
+		    strcmp(out->v[out->n].status, "entered-in-error") == 0) {
+			appointment_finish(&out->v[out->n]);
+			continue;
 		}
 		fill_names(&out->v[out->n], names);
 		out->n++;
@@ -129,7 +137,7 @@ appt_query_path(const struct appt_query *q)
 bool
 appt_list_from_resources(const cJSON *resources, struct appt_list *out, struct error *err)
 {
-	return appt_list_from(resources, out, err);
+	return appt_list_from(resources, false, out, err);
 }
 
 bool
@@ -148,7 +156,7 @@ appt_query(struct session *s, const struct appt_query *q, struct appt_list *out,
 	free(path);
 	if (all == NULL)
 		return false;
-	ok = appt_list_from(all, out, err);
+	ok = appt_list_from(all, q->status != NULL && strcmp(q->status, "entered-in-error") == 0, out, err);
 	cJSON_Delete(all);
 	return ok;
 }
@@ -182,7 +190,7 @@ appt_get(struct session *s, const char *id, struct appointment *out, struct erro
 	free(path);
 	if (all == NULL)
 		return false;
-	ok = appt_list_from(all, &l, err);
+	ok = appt_list_from(all, true, &l, err);
 	cJSON_Delete(all);
 	if (!ok)
 		return false;
@@ -665,7 +673,8 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 	struct slot_read sr;
 	struct patient pat;
 	char request_id[37], *ine, *full, *id = NULL;
-	cJSON *bundle, *resp;
+	struct fhir_tx tx;
+	cJSON *resp;
 	bool ok = false;
 
 	if (b->type != NULL && type_code(b->type) == NULL)
@@ -679,16 +688,15 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 	session_request_id(s, request_id);
 	ine = fhir_if_none_exist(request_id);
 	full = xasprintf("urn:uuid:%s", request_id);
-	bundle = fhir_bundle_new("transaction");
+	fhir_tx_init(&tx);
 	{
 		char *url = xasprintf("Slot/%s", sr.slot.id);
 
-		fhir_bundle_add(bundle, "PUT", url, slot_with_status(sr.json, "busy"), NULL, sr.etag, NULL);
+		fhir_tx_update(&tx, url, slot_with_status(sr.json, "busy"), sr.json, sr.etag);
 		free(url);
 	}
-	fhir_bundle_add(bundle, "POST", "Appointment", new_appointment(b, &sr, &pat, request_id), full,
-			NULL, ine);
-	resp = fhir_transaction(s, bundle, err);
+	fhir_tx_create(&tx, new_appointment(b, &sr, &pat, request_id), full, ine);
+	resp = fhir_tx_commit(s, &tx, err);
 	if (resp != NULL) {
 		id = response_id(resp, 1, "Appointment");
 		cJSON_Delete(resp);
@@ -707,7 +715,7 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 	free(id);
 	free(ine);
 	free(full);
-	cJSON_Delete(bundle);
+	fhir_tx_finish(&tx);
 	slot_read_finish(&sr);
 	patient_finish(&pat);
 	return ok;
@@ -772,14 +780,14 @@ appt_for_put(const cJSON *json)
 /* Runs the transaction; after a conflict, done() tells whether our own earlier
  * attempt already made the change (its answer lost), which counts as success. */
 static bool
-commit(struct session *s, cJSON *bundle, const char *id,
+commit(struct session *s, struct fhir_tx *tx, const char *id,
        bool (*done)(const struct appointment *, const void *), const void *arg,
        struct appointment *out, struct error *err)
 {
-	cJSON *resp = fhir_transaction(s, bundle, err);
+	cJSON *resp = fhir_tx_commit(s, tx, err);
 	struct error again;
 
-	cJSON_Delete(bundle);
+	fhir_tx_finish(tx);
 	if (resp != NULL) {
 		cJSON_Delete(resp);
 		return appt_get(s, id, out, err);
@@ -814,7 +822,7 @@ has_status(const struct appointment *a, const void *status)
 
 /* Adds a PUT of the appointment's old slot set free, if it has one that is busy. */
 static void
-free_old_slot(struct session *s, cJSON *bundle, const char *slot_id)
+free_old_slot(struct session *s, struct fhir_tx *tx, const char *slot_id)
 {
 	struct error ignored;
 	char *etag = NULL, *url;
@@ -827,7 +835,7 @@ free_old_slot(struct session *s, cJSON *bundle, const char *slot_id)
 	st = cJSON_GetObjectItemCaseSensitive(slot, "status");
 	if (cJSON_IsString(st) && strcmp(st->valuestring, "busy") == 0) {
 		url = xasprintf("Slot/%s", slot_id);
-		fhir_bundle_add(bundle, "PUT", url, slot_with_status(slot, "free"), NULL, etag, NULL);
+		fhir_tx_update(tx, url, slot_with_status(slot, "free"), slot, etag);
 		free(url);
 	}
 	cJSON_Delete(slot);
@@ -841,7 +849,8 @@ appt_reschedule(struct session *s, const char *id, const char *slot_id, struct a
 	static const char *const movable[] = { "proposed", "pending", "booked", "waitlist", NULL };
 	struct appt_read ar;
 	struct slot_read sr;
-	cJSON *bundle, *upd, *arr, *part;
+	struct fhir_tx tx;
+	cJSON *upd, *arr, *part;
 	char start[21], end[21], *url;
 
 	if (!appt_read(s, id, &ar, err))
@@ -855,11 +864,11 @@ appt_reschedule(struct session *s, const char *id, const char *slot_id, struct a
 		appt_read_finish(&ar);
 		return false;
 	}
-	bundle = fhir_bundle_new("transaction");
+	fhir_tx_init(&tx);
 	url = xasprintf("Slot/%s", sr.slot.id);
-	fhir_bundle_add(bundle, "PUT", url, slot_with_status(sr.json, "busy"), NULL, sr.etag, NULL);
+	fhir_tx_update(&tx, url, slot_with_status(sr.json, "busy"), sr.json, sr.etag);
 	free(url);
-	free_old_slot(s, bundle, ar.a.slot_id);
+	free_old_slot(s, &tx, ar.a.slot_id);
 	upd = appt_for_put(ar.json);
 	instant_format_utc(sr.slot.start, start);
 	instant_format_utc(sr.slot.end, end);
@@ -878,7 +887,7 @@ appt_reschedule(struct session *s, const char *id, const char *slot_id, struct a
 		free(pid);
 	}
 	url = xasprintf("Appointment/%s", ar.a.id);
-	fhir_bundle_add(bundle, "PUT", url, upd, NULL, ar.etag, NULL);
+	fhir_tx_update(&tx, url, upd, ar.json, ar.etag);
 	free(url);
 	appt_read_finish(&ar);
 	{
@@ -886,7 +895,7 @@ appt_reschedule(struct session *s, const char *id, const char *slot_id, struct a
 		bool ok;
 
 		slot_read_finish(&sr);
-		ok = commit(s, bundle, id, has_slot, sid, out, err);
+		ok = commit(s, &tx, id, has_slot, sid, out, err);
 		free(sid);
 		return ok;
 	}
@@ -900,7 +909,8 @@ appt_cancel(struct session *s, const char *id, const char *reason, struct appoin
 		"proposed", "pending", "booked", "arrived", "checked-in", "waitlist", NULL
 	};
 	struct appt_read ar;
-	cJSON *bundle, *upd, *cr;
+	struct fhir_tx tx;
+	cJSON *upd, *cr;
 	char *url;
 
 	if (!appt_read(s, id, &ar, err))
@@ -910,7 +920,7 @@ appt_cancel(struct session *s, const char *id, const char *reason, struct appoin
 		appt_read_finish(&ar);
 		return false;
 	}
-	bundle = fhir_bundle_new("transaction");
+	fhir_tx_init(&tx);
 	upd = appt_for_put(ar.json);
 	json_put_str(upd, "status", "cancelled");
 	if (reason != NULL) {
@@ -919,11 +929,11 @@ appt_cancel(struct session *s, const char *id, const char *reason, struct appoin
 		json_put(upd, "cancelationReason", cr);
 	}
 	url = xasprintf("Appointment/%s", ar.a.id);
-	fhir_bundle_add(bundle, "PUT", url, upd, NULL, ar.etag, NULL);
+	fhir_tx_update(&tx, url, upd, ar.json, ar.etag);
 	free(url);
-	free_old_slot(s, bundle, ar.a.slot_id);
+	free_old_slot(s, &tx, ar.a.slot_id);
 	appt_read_finish(&ar);
-	return commit(s, bundle, id, has_status, "cancelled", out, err);
+	return commit(s, &tx, id, has_status, "cancelled", out, err);
 }
 
 bool
@@ -934,7 +944,8 @@ appt_set_status(struct session *s, const char *id, const char *status, struct ap
 	static const char *const for_noshow[] = { "booked", "pending", "arrived", "checked-in", NULL };
 	const char *const *allowed = strcmp(status, "noshow") == 0 ? for_noshow : for_checkin;
 	struct appt_read ar;
-	cJSON *bundle, *upd;
+	struct fhir_tx tx;
+	cJSON *upd;
 	char *url;
 
 	if (!appt_read(s, id, &ar, err))
@@ -948,14 +959,14 @@ appt_set_status(struct session *s, const char *id, const char *status, struct ap
 		appt_read_finish(&ar);
 		return false;
 	}
-	bundle = fhir_bundle_new("transaction");
+	fhir_tx_init(&tx);
 	upd = appt_for_put(ar.json);
 	json_put_str(upd, "status", status);
 	url = xasprintf("Appointment/%s", ar.a.id);
-	fhir_bundle_add(bundle, "PUT", url, upd, NULL, ar.etag, NULL);
+	fhir_tx_update(&tx, url, upd, ar.json, ar.etag);
 	free(url);
 	appt_read_finish(&ar);
-	return commit(s, bundle, id, has_status, status, out, err);
+	return commit(s, &tx, id, has_status, status, out, err);
 }
 
 const char *

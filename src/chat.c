@@ -6,6 +6,7 @@
 
 #include "core/cache.h"
 #include "core/date.h"
+#include "core/fhirtx.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -22,6 +23,13 @@ msg_cmp(const void *pa, const void *pb)
 	if (a->sent != b->sent)
 		return a->sent < b->sent ? -1 : 1;
 	return strcmp(a->id, b->id);
+}
+
+/* A message entered in error (an undone write among them) is not shown. */
+static bool
+is_void(const struct message *m)
+{
+	return m->status != NULL && strcmp(m->status, "entered-in-error") == 0;
 }
 
 char *
@@ -80,8 +88,8 @@ chat_from_resources(const cJSON *all, struct message_list *out, struct error *er
 			ok = false;
 			break;
 		}
-		if (m->text == NULL || m->thread_id == NULL) {
-			message_finish(m);  /* a thread header */
+		if (m->text == NULL || m->thread_id == NULL || is_void(m)) {
+			message_finish(m);  /* a thread header, or undone */
 			continue;
 		}
 		if (m->sender_ref != NULL && (slash = strchr(m->sender_ref, '/')) != NULL) {
@@ -150,7 +158,7 @@ latest_thread(struct session *s, const char *patient_id, struct error *err, bool
 		if (!message_from_json(res, &m, &ignored))
 			continue;
 		when = m.sent;
-		if (m.text == NULL && m.thread_id == NULL && (id == NULL || when >= best)) {
+		if (m.text == NULL && m.thread_id == NULL && !is_void(&m) && (id == NULL || when >= best)) {
 			free(id);
 			id = xstrdup(m.id);
 			best = when;
@@ -203,7 +211,8 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 {
 	char request_id[37], thread_uuid[37], *thread, *thread_ref, *ine, *full;
 	const char *me;
-	cJSON *bundle, *resp, *msg;
+	struct fhir_tx tx;
+	cJSON *resp, *msg;
 	bool failed, ok = false;
 	const cJSON *e;
 
@@ -226,7 +235,7 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 	session_request_id(s, request_id);
 	ine = fhir_if_none_exist(request_id);
 	full = xasprintf("urn:uuid:%s", request_id);
-	bundle = fhir_bundle_new("transaction");
+	fhir_tx_init(&tx);
 	if (thread == NULL) {
 		/* No thread yet: start one in the same transaction. */
 		char *tine, *tfull;
@@ -237,17 +246,15 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 		fhir_uuid(thread_uuid);
 		tine = fhir_if_none_exist(thread_req);
 		tfull = xasprintf("urn:uuid:%s", thread_uuid);
-		fhir_bundle_add(bundle, "POST", "Communication",
-				communication(patient_id, me, NULL, NULL, thread_req), tfull, NULL, tine);
+		fhir_tx_create(&tx, communication(patient_id, me, NULL, NULL, thread_req), tfull, tine);
 		free(thread_req);
 		thread_ref = tfull;
 		free(tine);
 	} else {
 		thread_ref = xasprintf("Communication/%s", thread);
 	}
-	fhir_bundle_add(bundle, "POST", "Communication",
-			communication(patient_id, me, text, thread_ref, request_id), full, NULL, ine);
-	resp = fhir_transaction(s, bundle, err);
+	fhir_tx_create(&tx, communication(patient_id, me, text, thread_ref, request_id), full, ine);
+	resp = fhir_tx_commit(s, &tx, err);
 	if (resp != NULL) {
 		int last = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(resp, "entry")) - 1;
 
@@ -259,7 +266,7 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 			error_set(err, ERR_FAILED, _("The server did not send the message back; look with 'ezrizi chat'."));
 		cJSON_Delete(resp);
 	}
-	cJSON_Delete(bundle);
+	fhir_tx_finish(&tx);
 	free(thread);
 	free(thread_ref);
 	free(ine);

@@ -48,8 +48,8 @@ outcome_text(const cJSON *json)
 	return sanitize_display(t->valuestring, (size_t)-1, 0);
 }
 
-static void
-status_error(struct session *s, long status, const cJSON *json, struct error *err)
+void
+fhir_status_error(struct session *s, long status, const cJSON *json, struct error *err)
 {
 	char *why = outcome_text(json);
 	const char *w = why != NULL ? why : "";
@@ -162,7 +162,7 @@ finish_response(struct session *s, const struct http_response *resp, struct fhir
 		}
 	}
 	if (!(out->status >= 200 && out->status < 300) && out->status != 304) {
-		status_error(s, out->status, out->json, err);
+		fhir_status_error(s, out->status, out->json, err);
 		fhir_result_finish(out);
 		return false;
 	}
@@ -192,7 +192,7 @@ op_done(const struct http_response *resp, const struct error *herr, void *arg)
 			return;
 		}
 		if (err.kind == ERR_NONE)
-			status_error(op->s, resp->status, NULL, &err);
+			fhir_status_error(op->s, resp->status, NULL, &err);
 		ok = false;
 	} else {
 		ok = finish_response(op->s, resp, &r, &err);
@@ -548,7 +548,7 @@ fhir_bundle_add(cJSON *bundle, const char *method, const char *url, cJSON *res,
 }
 
 cJSON *
-fhir_transaction(struct session *s, const cJSON *bundle, struct error *err)
+fhir_bundle_post(struct session *s, const cJSON *bundle, struct error *err)
 {
 	struct fhir_opts o = { .idempotent = true };
 	struct fhir_result r;
@@ -558,7 +558,7 @@ fhir_transaction(struct session *s, const cJSON *bundle, struct error *err)
 		return NULL;
 	if (r.json == NULL || !has_type(r.json, "Bundle")) {
 		fhir_result_finish(&r);
-		error_set(err, ERR_FAILED, _("The server answered a transaction with something other than a Bundle."));
+		error_set(err, ERR_FAILED, _("The server answered a transaction or batch with something other than a Bundle."));
 		return NULL;
 	}
 	res = r.json;

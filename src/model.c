@@ -378,6 +378,7 @@ message_from_json(const cJSON *res, struct message *m, struct error *err)
 	struct json_ctx ctx;
 	const cJSON *payload, *p, *sender;
 	struct buf b;
+	bool has_text = false;
 
 	memset(m, 0, sizeof *m);
 	if (!begin(&ctx, res, "Communication", &m->id, err))
@@ -399,12 +400,18 @@ message_from_json(const cJSON *res, struct message *m, struct error *err)
 		const char *s = json_str(&ctx, p, "contentString");
 
 		if (s != NULL) {
-			if (b.len > 0)
+			if (has_text)
 				buf_addc(&b, '\n');
 			buf_adds(&b, s);
+			has_text = true;
 		}
 	}
-	m->text = b.data != NULL ? buf_steal(&b) : (buf_finish(&b), NULL);
+	/* A thread header has no text at all: NULL, never "" (an empty message
+	 * is still a message). */
+	if (has_text)
+		m->text = buf_steal(&b);
+	else
+		buf_finish(&b);
 	if (ctx.failed) {
 		message_finish(m);
 		return false;

@@ -9,6 +9,7 @@
 
 #include "core/cache.h"
 #include "core/date.h"
+#include "core/fhirtx.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -285,8 +286,9 @@ static bool
 amend(struct session *s, const cJSON *old, const char *etag, const char *id, const char *me,
       const char *text, struct note *out, struct error *err)
 {
-	cJSON *bundle = fhir_bundle_new("transaction"), *now_doc = cJSON_Duplicate(old, true);
+	cJSON *now_doc = cJSON_Duplicate(old, true);
 	cJSON *sup = cJSON_Duplicate(old, true), *rel, *arr, *resp;
+	struct fhir_tx tx;
 	char request_id[37], *ine, *full, *url;
 	bool ok = false;
 
@@ -312,9 +314,10 @@ amend(struct session *s, const cJSON *old, const char *etag, const char *id, con
 	url = xasprintf("DocumentReference/%s", id);
 	ine = fhir_if_none_exist(request_id);
 	full = xasprintf("urn:uuid:%s", request_id);
-	fhir_bundle_add(bundle, "PUT", url, sup, NULL, etag, NULL);
-	fhir_bundle_add(bundle, "POST", "DocumentReference", now_doc, full, NULL, ine);
-	resp = fhir_transaction(s, bundle, err);
+	fhir_tx_init(&tx);
+	fhir_tx_update(&tx, url, sup, old, etag);
+	fhir_tx_create(&tx, now_doc, full, ine);
+	resp = fhir_tx_commit(s, &tx, err);
 	if (resp != NULL) {
 		const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "entry"), 1);
 		const cJSON *r = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
@@ -325,7 +328,7 @@ amend(struct session *s, const cJSON *old, const char *etag, const char *id, con
 			error_set(err, ERR_FAILED, _("The server did not send the note back; look with 'ezrizi notes'."));
 		cJSON_Delete(resp);
 	}
-	cJSON_Delete(bundle);
+	fhir_tx_finish(&tx);
 	free(url);
 	free(ine);
 	free(full);

@@ -135,12 +135,18 @@ cJSON *fhir_read(struct session *s, const char *type, const char *id, char **eta
  * cJSON_Delete(). */
 cJSON *fhir_search(struct session *s, const char *query, size_t max, struct error *err);
 
-/* POSTs a transaction Bundle to the base and returns the transaction-response
- * Bundle (cJSON_Delete()). Safe to retry: ezrizi's transactions pin every update
- * with ifMatch and every create with ifNoneExist. */
-cJSON *fhir_transaction(struct session *s, const cJSON *bundle, struct error *err);
+/* POSTs a transaction or batch Bundle to the base and returns the answer
+ * Bundle (cJSON_Delete()), whatever its entries say: writes use fhir_tx_commit
+ * (fhirtx.h), which reads every entry's status. Retried after a lost answer:
+ * ezrizi's bundles pin every update with ifMatch and every create with
+ * ifNoneExist. */
+cJSON *fhir_bundle_post(struct session *s, const cJSON *bundle, struct error *err);
 
-/* Adds a transaction entry: method "PUT" (url "Type/id", if_match) or "POST"
+/* The error for an HTTP status the server answered, with the text of its
+ * OperationOutcome (may be NULL), as fhir_call makes it. */
+void fhir_status_error(struct session *s, long status, const cJSON *outcome, struct error *err);
+
+/* Adds a Bundle entry: method "PUT" (url "Type/id", if_match) or "POST"
  * (url "Type", full_url "urn:uuid:...", if_none_exist). Takes ownership of res. */
 void fhir_bundle_add(cJSON *bundle, const char *method, const char *url, cJSON *res,
 		     const char *full_url, const char *if_match, const char *if_none_exist);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "core/fhirtx.h"
 #include "core/i18n.h"
 #include "core/people.h"
 #include "core/xmalloc.h"
@@ -95,6 +96,32 @@ HANDLER(cmd_logout)
 	return true;
 }
 
+/* What ezrizi has seen of the server's transactions: a sentence for people,
+ * a word for scripts (in buf, or a constant). */
+static const char *
+transactions_seen(struct cmd_ctx *ctx, char buf[512])
+{
+	static const char *const words[] = {
+		[TX_UNKNOWN] = "unknown", [TX_ATOMIC] = "atomic", [TX_NOT_ATOMIC] = "not-atomic",
+	};
+	time_t seen;
+	enum fhir_atomicity at = fhir_tx_atomicity(&ctx->session, &seen);
+	char when[26];
+
+	if (ctx->fmt != FMT_TABLE)
+		return words[at];
+	if (at == TX_UNKNOWN)
+		return _("not seen yet (ezrizi checks every answer and undoes a half-made change)");
+	cmd_time(ctx, seen, when);
+	if (at == TX_ATOMIC)
+		snprintf(buf, 512, _("atomic (seen %s)"), when);
+	else
+		/* TRANSLATORS: "transaction-bundles" is the name of a Medplum project feature; keep it as it is. */
+		snprintf(buf, 512, _("not atomic (seen %s): a change of several records can be half made, and ezrizi undoes it; on Medplum, a super admin turns on the project feature transaction-bundles"),
+			 when);
+	return buf;
+}
+
 HANDLER(cmd_whoami)
 {
 	static const struct out_col cols[] = {
@@ -104,6 +131,7 @@ HANDLER(cmd_whoami)
 		{ "practitioner_name", N_("Name"), false },
 		{ "credentials", N_("Credentials"), false },
 		{ "expires", N_("Expires"), false },
+		{ "transactions", N_("Transactions"), false },
 	};
 	static const char *const sources[] = {
 		[AUTH_NONE] = N_("none"), [AUTH_ENV] = N_("EZRIZI_TOKEN"),
@@ -111,7 +139,8 @@ HANDLER(cmd_whoami)
 	};
 	struct session *s = &ctx->session;
 	struct practitioner p = { 0 };
-	const char *v[6], *id;
+	char tx[512];
+	const char *v[7], *id;
 	char exp[26];
 	struct error ignored;
 
@@ -130,7 +159,8 @@ HANDLER(cmd_whoami)
 	v[3] = p.name;
 	v[4] = ctx->fmt == FMT_TABLE ? _(sources[s->auth]) : sources[s->auth];
 	v[5] = s->expires_at != 0 ? cmd_time(ctx, s->expires_at, exp) : NULL;
-	out_record(ctx->fmt, ctx->out, cols, 6, v, NULL);
+	v[6] = transactions_seen(ctx, tx);
+	out_record(ctx->fmt, ctx->out, cols, 7, v, NULL);
 	practitioner_finish(&p);
 	return true;
 }

@@ -19,11 +19,11 @@ const { seed, localToday, parseDay } = require('./seed');
 // ---------------------------------------------------------------- options
 function usage(msg) {
   if (msg) process.stderr.write(`server.js: ${msg}\n`);
-  process.stderr.write('usage: node server.js [--host 127.0.0.1] [--port N] [--state FILE] [--reset] [--today YYYY-MM-DD] [--token-ttl SECONDS] [--page-size N] [--no-validate]\n');
+  process.stderr.write('usage: node server.js [--host 127.0.0.1] [--port N] [--state FILE] [--reset] [--today YYYY-MM-DD] [--token-ttl SECONDS] [--page-size N] [--no-validate] [--transactions atomic|batch] [--no-include]\n');
   process.exit(2);
 }
 function parseArgs(argv) {
-  const o = { host: '127.0.0.1', port: 0, state: null, reset: false, today: null, tokenTtl: 3600, pageSize: 50, validate: true };
+  const o = { host: '127.0.0.1', port: 0, state: null, reset: false, today: null, tokenTtl: 3600, pageSize: 50, validate: true, transactions: 'atomic', include: true };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
     let v;
@@ -39,6 +39,8 @@ function parseArgs(argv) {
       case '--today': o.today = val(); break;
       case '--token-ttl': o.tokenTtl = Number(val()); break;
       case '--page-size': o.pageSize = Number(val()); break;
+      case '--transactions': o.transactions = val(); break;
+      case '--no-include': o.include = false; break;
       case '-h': case '--help': usage();
       default: usage(`unknown option ${a}`);
     }
@@ -46,6 +48,7 @@ function parseArgs(argv) {
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) usage('bad --port');
   if (!Number.isFinite(o.tokenTtl) || o.tokenTtl <= 0) usage('bad --token-ttl');
   if (!Number.isInteger(o.pageSize) || o.pageSize < 1 || o.pageSize > 1000) usage('bad --page-size (1..1000)');
+  if (!['atomic', 'batch'].includes(o.transactions)) usage('bad --transactions (atomic or batch)');
   if (o.today) { try { parseDay(o.today); } catch (e) { usage(e.message); } } else o.today = localToday();
   return o;
 }
@@ -180,8 +183,8 @@ function checkBearer(req) {
 }
 
 // ---------------------------------------------------------------- faults
-const faults = { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0 };
-function clearFaults() { Object.assign(faults, { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0 }); }
+const faults = { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0, tx_delay_ms: 0 };
+function clearFaults() { Object.assign(faults, { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0, tx_delay_ms: 0 }); }
 function isLoopback(req) {
   const a = req.socket.remoteAddress || '';
   return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1';
@@ -372,7 +375,7 @@ async function handleAdmin(req, res, pathname) {
     if (keys.length === 0 || f.clear) clearFaults();
     const num = (k) => { if (f[k] !== undefined) { const n = Number(f[k]); if (!Number.isFinite(n) || n < 0) throw new Error(`bad ${k}`); faults[k] = n; } };
     try {
-      for (const k of ['latency_ms', 'fail_next', 'drop_next', 'drop_after_commit_next', 'malformed_next', 'deep_next', 'huge_next']) num(k);
+      for (const k of ['latency_ms', 'fail_next', 'drop_next', 'drop_after_commit_next', 'malformed_next', 'deep_next', 'huge_next', 'tx_delay_ms']) num(k);
       if (f.fail_status !== undefined) { const s = Number(f.fail_status); if (!(s >= 100 && s <= 599)) throw new Error('bad fail_status'); faults.fail_status = s; }
       else if (f.fail_next !== undefined) faults.fail_status = 500;
       if (f.retry_after !== undefined) faults.retry_after = f.retry_after === null ? null : String(f.retry_after);
@@ -496,6 +499,8 @@ async function handleFhir(req, res, url) {
   if (isSearch) {
     if (params._include) { includes = [].concat(params._include); delete params._include; }
     if (params._revinclude) { revincludes = [].concat(params._revinclude); delete params._revinclude; }
+    // --no-include: a server that ignores _include and _revinclude (both optional in FHIR).
+    if (!opts.include) { includes = null; revincludes = null; }
   }
   const summaryCount = [].concat(params._summary || []).includes('count');
   if (isSearch && summaryCount) {
@@ -518,6 +523,9 @@ async function handleFhir(req, res, url) {
 
   if (isBundlePost && (!body || body.resourceType !== 'Bundle')) return sendOutcome(req, res, 400, 'Expected a Bundle');
   const isTransaction = isBundlePost && body.type === 'transaction';
+  // tx_delay_ms: a transaction waits this long before it runs, so that two clients
+  // that read the same versions both send theirs (a race made certain).
+  if (isTransaction && faults.tx_delay_ms > 0) await new Promise((r) => setTimeout(r, faults.tx_delay_ms));
 
   let dropAfterCommit = false;
   const work = async () => {
@@ -540,14 +548,17 @@ async function handleFhir(req, res, url) {
       if (v) return v;
     }
     let snap = null;
-    if (isTransaction) {
+    // --transactions batch imitates Medplum's default (a project without the feature
+    // transaction-bundles): a transaction runs entry by entry with no rollback and
+    // answers 200 with a status per entry.
+    if (isTransaction && opts.transactions === 'atomic') {
       const pre = precheckTransaction(body);
       if (pre) return pre;
       snap = repo.snapshot();
     }
     const fhirReq = {
       method, url: routerUrl, pathname: '', body: isSearchPost ? params : body, params: {}, query: {}, headers,
-      config: { transactions: true },
+      config: { transactions: opts.transactions === 'atomic' },
     };
     let result;
     try {
