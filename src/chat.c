@@ -205,6 +205,27 @@ communication(const char *patient_id, const char *me, const char *text, const ch
 	return c;
 }
 
+/* The name of the counsellor sending, from the local cache (no round trip for
+ * it), unless the answer already named them. Takes name. */
+static char *
+sender_name(struct session *s, const char *me, char *name)
+{
+	cJSON *p;
+	struct practitioner pr;
+	struct error ignored;
+
+	if (name != NULL || s->store == NULL || (p = cache_get(s->store, "Practitioner", me)) == NULL)
+		return name;
+	error_clear(&ignored);
+	if (practitioner_from_json(p, &pr, &ignored)) {
+		name = pr.name;
+		pr.name = NULL;
+		practitioner_finish(&pr);
+	}
+	cJSON_Delete(p);
+	return name;
+}
+
 bool
 chat_send(struct session *s, const char *patient_id, const char *text, struct message *out,
 	  struct error *err)
@@ -260,8 +281,8 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 
 		e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "entry"), last);
 		msg = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
-		if (msg != NULL)
-			ok = message_from_json(msg, out, err);
+		if (msg != NULL && (ok = message_from_json(msg, out, err)))
+			out->sender_name = sender_name(s, me, out->sender_name);
 		else
 			error_set(err, ERR_FAILED, _("The server did not send the message back; look with 'ezrizi chat'."));
 		cJSON_Delete(resp);

@@ -8,6 +8,7 @@
 #include "core/cache.h"
 #include "core/date.h"
 #include "core/i18n.h"
+#include "core/include.h"
 #include "core/json.h"
 #include "core/sanitize.h"
 #include "core/session.h"
@@ -372,12 +373,58 @@ next_link(const cJSON *bundle)
 
 struct fhir_search {
 	struct session *s;
+	char *query;
 	struct fhir_op *op;    /* the page being fetched */
 	cJSON *all;
 	size_t max, n, pages;
+	cJSON *fill;           /* searches for what _include did not bring (include.h) */
+	int fill_i;
+	struct fhir_search *sub;  /* the one running */
 	fhir_search_fn done;
 	void *arg;
 };
+
+static void
+search_free(struct fhir_search *fs)
+{
+	cJSON_Delete(fs->fill);
+	free(fs->query);
+	free(fs);
+}
+
+static void fill_next(struct fhir_search *fs);
+
+static void
+fill_done(cJSON *resources, const struct error *err, void *arg)
+{
+	struct fhir_search *fs = arg;
+	cJSON *r;
+
+	(void)err;  /* names stay missing; the search itself did not fail */
+	fs->sub = NULL;
+	while (resources != NULL && (r = cJSON_DetachItemFromArray(resources, 0)) != NULL)
+		cJSON_AddItemToArray(fs->all, r);
+	cJSON_Delete(resources);
+	fill_next(fs);
+}
+
+/* Runs the fill-in searches one after the other, then hands the whole on. */
+static void
+fill_next(struct fhir_search *fs)
+{
+	struct error e;
+
+	error_clear(&e);
+	while (fs->fill_i < cJSON_GetArraySize(fs->fill)) {
+		const cJSON *q = cJSON_GetArrayItem(fs->fill, fs->fill_i++);
+
+		fs->sub = fhir_search_start(fs->s, q->valuestring, 0, fill_done, fs, &e);
+		if (fs->sub != NULL)
+			return;
+	}
+	fs->done(fs->all, &e, fs->arg);
+	search_free(fs);
+}
 
 static void
 search_end(struct fhir_search *fs, const struct error *err)
@@ -386,13 +433,16 @@ search_end(struct fhir_search *fs, const struct error *err)
 
 	if (err->kind != ERR_NONE) {
 		cJSON_Delete(all);
-		all = NULL;
-	} else if (fs->s->store != NULL) {
-		/* Kept, sealed, for the next start and for working offline. */
-		cache_put_resources(fs->s->store, all);
+		fs->done(NULL, err, fs->arg);
+		search_free(fs);
+		return;
 	}
-	fs->done(all, err, fs->arg);
-	free(fs);
+	/* Kept, sealed, for the next start and for working offline (the fill-in
+	 * searches keep theirs). */
+	if (fs->s->store != NULL)
+		cache_put_resources(fs->s->store, all);
+	fs->fill = include_missing(fs->s->store, fs->query, all);
+	fill_next(fs);
 }
 
 static void
@@ -441,6 +491,7 @@ fhir_search_start(struct session *s, const char *query, size_t max, fhir_search_
 	struct fhir_search *fs = xcalloc(1, sizeof *fs);
 
 	fs->s = s;
+	fs->query = xstrdup(query);
 	fs->all = cJSON_CreateArray();
 	fs->max = max;
 	fs->done = done;
@@ -448,7 +499,7 @@ fhir_search_start(struct session *s, const char *query, size_t max, fhir_search_
 	fs->op = fhir_start(s, "GET", query, NULL, NULL, search_page, fs, err);
 	if (fs->op == NULL) {
 		cJSON_Delete(fs->all);
-		free(fs);
+		search_free(fs);
 		return NULL;
 	}
 	return fs;
@@ -459,9 +510,12 @@ fhir_search_cancel(struct session *s, struct fhir_search *fs)
 {
 	if (fs == NULL)
 		return;
-	fhir_cancel(s, fs->op);
+	if (fs->sub != NULL)
+		fhir_search_cancel(s, fs->sub);
+	else
+		fhir_cancel(s, fs->op);
 	cJSON_Delete(fs->all);
-	free(fs);
+	search_free(fs);
 }
 
 struct sync_search {

@@ -25,7 +25,8 @@ msg_values(const struct cmd_ctx *ctx, const struct message *m, char sent[26], co
 	v[0] = m->id;
 	v[1] = cmd_time(ctx, m->sent, sent);
 	v[2] = m->sender_ref;
-	v[3] = m->sender_name != NULL ? m->sender_name : m->sender_ref;
+	/* People read the reference when no name is known; scripts get null. */
+	v[3] = m->sender_name != NULL || ctx->fmt != FMT_TABLE ? m->sender_name : m->sender_ref;
 	v[4] = m->status;
 	v[5] = m->thread_id;
 	v[6] = m->text;

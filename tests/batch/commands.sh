@@ -184,6 +184,11 @@ expect "send" 0 "Sent" ez send "$cp" "السلام عليكم — see you Thursd
 last=$(ez --format json chat "$cp" | tail -n1 | jq -r .text)
 [ "$last" = "السلام عليكم — see you Thursday" ] && ok "sent message comes last" || fail "sent message comes last" "$last"
 expect "send from stdin" 0 "Sent" sh -c "printf 'second line\n' | '$EZRIZI' send '$cp'"
+# send_json_sender_name: the sender's name, never the reference in its place.
+sj=$(ez --format json send "$cp" "third")
+[ "$(printf '%s' "$sj" | jq -r .sender_ref)" = "Practitioner/$me" ] &&
+	[ "$(printf '%s' "$sj" | jq -r .sender_name)" = "$(ez --format json whoami | jq -r .practitioner_name)" ] &&
+	ok "send_json_sender_name" || fail "send_json_sender_name" "$sj"
 expect "send to a client with no thread" 0 "Sent" ez send "$pid" "hello"
 expect "chat with a new thread" 0 "hello" ez chat "$pid"
 since=$(ez --format json chat "$cp" --since +1d)

@@ -19,11 +19,11 @@ const { seed, localToday, parseDay } = require('./seed');
 // ---------------------------------------------------------------- options
 function usage(msg) {
   if (msg) process.stderr.write(`server.js: ${msg}\n`);
-  process.stderr.write('usage: node server.js [--host 127.0.0.1] [--port N] [--state FILE] [--reset] [--today YYYY-MM-DD] [--token-ttl SECONDS] [--page-size N] [--no-validate] [--transactions atomic|batch] [--no-include]\n');
+  process.stderr.write('usage: node server.js [--host 127.0.0.1] [--port N] [--state FILE] [--reset] [--today YYYY-MM-DD] [--token-ttl SECONDS] [--page-size N] [--no-validate] [--transactions atomic|batch] [--no-include] [--no-display]\n');
   process.exit(2);
 }
 function parseArgs(argv) {
-  const o = { host: '127.0.0.1', port: 0, state: null, reset: false, today: null, tokenTtl: 3600, pageSize: 50, validate: true, transactions: 'atomic', include: true };
+  const o = { host: '127.0.0.1', port: 0, state: null, reset: false, today: null, tokenTtl: 3600, pageSize: 50, validate: true, transactions: 'atomic', include: true, display: true };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
     let v;
@@ -41,6 +41,7 @@ function parseArgs(argv) {
       case '--page-size': o.pageSize = Number(val()); break;
       case '--transactions': o.transactions = val(); break;
       case '--no-include': o.include = false; break;
+      case '--no-display': o.display = false; break;
       case '-h': case '--help': usage();
       default: usage(`unknown option ${a}`);
     }
@@ -107,10 +108,18 @@ class DemoRepository extends MemoryRepository {
 const repo = new DemoRepository();
 const router = new FhirRouter();
 
+// --no-display: references as clients that set no display write them.
+function stripDisplay(o) {
+  if (Array.isArray(o)) { o.forEach(stripDisplay); return; }
+  if (!o || typeof o !== 'object') return;
+  if (typeof o.reference === 'string') delete o.display;
+  for (const v of Object.values(o)) stripDisplay(v);
+}
 async function seedRepo() {
   repo.clear();
   const now = new Date().toISOString();
   for (const r of seed(opts.today)) {
+    if (!opts.display) stripDisplay(r);
     r.meta = { versionId: '1', lastUpdated: now };
     await repo.createResource(r);
   }
