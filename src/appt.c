@@ -936,12 +936,41 @@ appt_cancel(struct session *s, const char *id, const char *reason, struct appoin
 	return commit(s, &tx, id, has_status, "cancelled", out, err);
 }
 
+/* A check-in or no-show is for today's session, and a no-show for one that
+ * has begun. */
+static bool
+status_change_ok(const struct appointment *a, const struct appt_status_change *c,
+		 struct error *err)
+{
+	time_t when = c->when != 0 ? c->when : clock_now();
+	char day[11], hm[6];
+
+	if (a->start == 0)
+		return true;
+	if (!c->any_day && date_cmp(date_of(a->start), date_of(when)) != 0) {
+		date_format(date_of(a->start), day);
+		/* TRANSLATORS: "Appointment 12 is on 2026-12-03, not today; ..." */
+		return error_set(err, ERR_USAGE,
+				 _("Appointment %s is on %s, not today; nothing was changed. Add --any-day to do it all the same."),
+				 a->id, day);
+	}
+	if (strcmp(c->status, "noshow") == 0 && when < a->start) {
+		instant_format_hm(a->start, hm);
+		date_format(date_of(a->start), day);
+		return error_set(err, ERR_CONFLICT,
+				 _("Appointment %s has not begun yet (%s %s); a no-show is marked once it has. Nothing was changed."),
+				 a->id, day, hm);
+	}
+	return true;
+}
+
 bool
-appt_set_status(struct session *s, const char *id, const char *status, struct appointment *out,
-		struct error *err)
+appt_set_status(struct session *s, const char *id, const struct appt_status_change *c,
+		struct appointment *out, struct error *err)
 {
 	static const char *const for_checkin[] = { "booked", "pending", "arrived", NULL };
 	static const char *const for_noshow[] = { "booked", "pending", "arrived", "checked-in", NULL };
+	const char *status = c->status;
 	const char *const *allowed = strcmp(status, "noshow") == 0 ? for_noshow : for_checkin;
 	struct appt_read ar;
 	struct fhir_tx tx;
@@ -956,6 +985,10 @@ appt_set_status(struct session *s, const char *id, const char *status, struct ap
 	}
 	if (!status_in(ar.a.status, allowed)) {
 		wrong_state(&ar.a, err);
+		appt_read_finish(&ar);
+		return false;
+	}
+	if (!status_change_ok(&ar.a, c, err)) {
 		appt_read_finish(&ar);
 		return false;
 	}

@@ -87,6 +87,11 @@ static const struct cmd_option send_opts[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
+static const struct cmd_option status_opts[] = {
+	{ "any-day", NULL, N_("also for an appointment of another day than today"), 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
 static const struct cmd_option help_opts[] = {
 	{ "roff", NULL, N_("print the command list as the man page's roff source"), 0 },
 	{ NULL, NULL, NULL, 0 },
@@ -112,12 +117,12 @@ static const struct cmd_entry table[] = {
 	{ "cache wipe", N_("yes"), N_("Remove the local cache, the stored login and unsent writes."), no_opts, 0, 1, false, cmd_cache_wipe },
 	{ "cancel", N_("ID"), N_("Cancel an appointment and free its slot."), cancel_opts, 1, 1, true, cmd_cancel, CMD_QUEUES },
 	{ "chat", N_("PATIENT-ID"), N_("Show the messages with a client."), chat_opts, 1, 1, true, cmd_chat },
-	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), no_opts, 1, 1, true, cmd_checkin, CMD_QUEUES },
+	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), status_opts, 1, 1, true, cmd_checkin, CMD_QUEUES },
 	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), help_opts, 0, 2, false, cmd_help_cmd },
 	{ "lock", NULL, N_("Close the local cache to scripts again (ends 'ezrizi unlock')."), no_opts, 0, 0, false, cmd_lock },
 	{ "login", NULL, N_("Log in to the server and keep the session."), login_opts, 0, 0, true, cmd_login },
 	{ "logout", NULL, N_("Forget the stored login."), no_opts, 0, 0, true, cmd_logout },
-	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), no_opts, 1, 1, true, cmd_noshow, CMD_QUEUES },
+	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), status_opts, 1, 1, true, cmd_noshow, CMD_QUEUES },
 	{ "note", N_("ID"), N_("Show one session note in full."), no_opts, 1, 1, true, cmd_note },
 	{ "note add", N_("PATIENT-ID"), N_("Write a session note for a client."), note_add_opts, 1, 1, true, cmd_note_add, CMD_QUEUES | CMD_INPUT },
 	{ "note edit", N_("ID"), N_("Change a note: a draft in place, a signed note by an amendment that replaces it."), note_edit_opts, 1, 1, true, cmd_note_edit, CMD_QUEUES | CMD_INPUT },
@@ -173,6 +178,12 @@ opt_index(const struct cmd_entry *e, const char *name, size_t len)
 			return i;
 	}
 	return -1;
+}
+
+bool
+cmd_has_opt(const struct cmd_entry *e, const char *name)
+{
+	return opt_index(e, name, strlen(name)) >= 0;
 }
 
 const char *

@@ -268,6 +268,7 @@ run_item(struct cmd_ctx *ctx, struct outbox_item *it, struct error *err)
 		return error_set(err, ERR_FAILED, _("Cannot open /dev/null."));
 	ctx->out = null;
 	ctx->replaying = true;
+	ctx->made_at = it->created;  /* "today" is the day it was queued */
 	memcpy(ctx->session.request_id, it->request_id, 37);
 	free(ctx->input);
 	ctx->input = NULL;
@@ -280,6 +281,7 @@ run_item(struct cmd_ctx *ctx, struct outbox_item *it, struct error *err)
 	}
 	ok = cmd_run_argv(ctx, it->argc, it->argv, err);
 	ctx->replaying = false;
+	ctx->made_at = 0;
 	ctx->out = old_out;
 	fclose(null);
 	return ok;

@@ -220,10 +220,27 @@ do_confirm(struct tui *t, int argc, char **argv)
 {
 	const struct appointment *a = tui_appt(t);
 	const struct cmd_entry *e = cmd_find(argv[0]);
-	char *msg, hm[32] = "";
+	char *msg, hm[96] = "";
 
 	free(t->confirm);
 	t->confirm = join(argc, argv);
+	if (a != NULL && a->start != 0 && e != NULL && cmd_has_opt(e, "any-day") &&
+	    date_cmp(date_of(a->start), date_today()) != 0) {
+		/* Another day's session: say so in the question; y means "all the same". */
+		char *c = xasprintf("%s --any-day", t->confirm);
+
+		free(t->confirm);
+		t->confirm = c;
+		lf_day_time(a->start, hm, sizeof hm);
+		/* TRANSLATORS: asks before a check-in or no-show of another day's session:
+		 * "Thu 3 Dec 10:00 is not today. Check a client in for today's appointment.
+		 * Lucy Wilson — press y to do it all the same, any other key not to." */
+		msg = xasprintf(_("%s is not today. %s %s — press y to do it all the same, any other key not to."),
+				hm, _(e->summary), a->patient_name != NULL ? a->patient_name : "");
+		tui_set_message(t, msg);
+		free(msg);
+		return;
+	}
 	if (a != NULL && a->start != 0)
 		lf_time(a->start, hm, sizeof hm);
 	/* TRANSLATORS: asks before a command runs: "Check a client in for an

@@ -83,7 +83,14 @@ bool appt_reschedule(struct session *s, const char *id, const char *slot_id,
 bool appt_cancel(struct session *s, const char *id, const char *reason,
 		 struct appointment *out, struct error *err);
 /* Marks the client as arrived ("checked-in") or as a no-show. */
-bool appt_set_status(struct session *s, const char *id, const char *status,
+struct appt_status_change {
+	const char *status;   /* "checked-in" or "noshow" */
+	bool any_day;         /* allowed on an appointment of another day */
+	time_t when;          /* the moment it is done for (a queued write's), 0: now */
+};
+/* Refused (nothing changed): on another day than `when`'s, unless any_day
+ * (ERR_USAGE, saying so); a no-show before the session starts (ERR_CONFLICT). */
+bool appt_set_status(struct session *s, const char *id, const struct appt_status_change *c,
 		     struct appointment *out, struct error *err);
 
 /* The status in the user's language ("booked" -> "booked" translated); unknown

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "core/config.h"
 #include "core/error.h"
@@ -67,6 +68,7 @@ struct cmd_ctx {
 	FILE *out;
 	bool offline;            /* --offline: reads from the local cache only */
 	bool replaying;          /* running a queued command from the outbox */
+	time_t made_at;          /* when a replayed command was queued; 0: now */
 	char *input;             /* the command's text, once read (or queued) */
 	size_t input_len;
 	bool input_given;        /* input holds the text: do not read it again */
@@ -81,6 +83,10 @@ const char *cmd_read_input(struct cmd_ctx *ctx, const char *file, size_t max, si
 /* The table, sorted by name. */
 const struct cmd_entry *cmd_table(size_t *n);
 const struct cmd_entry *cmd_find(const char *name);
+
+/* True when the command has the option (a property of the command, for the
+ * screen: "does checkin take --any-day?"). */
+bool cmd_has_opt(const struct cmd_entry *e, const char *name);
 
 /* The value of an option by name, or NULL. */
 const char *cmd_opt(const struct cmd_entry *e, const struct cmd_args *a, const char *name);

@@ -200,20 +200,20 @@ HANDLER(cmd_cancel)
 
 HANDLER(cmd_checkin)
 {
+	struct appt_status_change c = { "checked-in", cmd_flag(e, a, "any-day"), ctx->made_at };
 	struct appointment ap;
 
-	(void)e;
-	if (!appt_set_status(&ctx->session, a->argv[0], "checked-in", &ap, err))
+	if (!appt_set_status(&ctx->session, a->argv[0], &c, &ap, err))
 		return false;
 	return done(ctx, &ap, _("Checked in."));
 }
 
 HANDLER(cmd_noshow)
 {
+	struct appt_status_change c = { "noshow", cmd_flag(e, a, "any-day"), ctx->made_at };
 	struct appointment ap;
 
-	(void)e;
-	if (!appt_set_status(&ctx->session, a->argv[0], "noshow", &ap, err))
+	if (!appt_set_status(&ctx->session, a->argv[0], &c, &ap, err))
 		return false;
 	return done(ctx, &ap, _("Marked as a no-show."));
 }

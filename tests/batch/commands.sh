@@ -107,8 +107,13 @@ expect "bad type" 2 "not an appointment type" ez book --slot "$slot2" --patient 
 r=$(ez --format json reschedule "$new" --slot "$slot2" | jq -r .slot_id)
 [ "$r" = "$slot2" ] && ok "reschedule" || fail "reschedule" "$r"
 ez --format json slots --from +1d --to +7d | grep -q "\"$slot\"" && ok "old slot freed" || fail "old slot freed" "$slot"
-expect "check in" 0 "checked-in" ez --format json checkin "$new"
-expect "check in twice is fine" 0 "checked-in" ez --format json checkin "$new"
+# checkin_other_day_needs_any_day: the appointment is on another day.
+expect "checkin_other_day_needs_any_day" 2 "not today; nothing was changed. Add --any-day" ez checkin "$new"
+[ "$(ez --format json appointment "$new" | jq -r .status)" = booked ] && ok "the refused check-in changed nothing" ||
+	fail "the refused check-in changed nothing" "$(ez --format json appointment "$new" | jq -r .status)"
+expect "noshow_before_start_refused" 4 "has not begun yet" ez noshow "$new" --any-day
+expect "check in" 0 "checked-in" ez --format json checkin "$new" --any-day
+expect "check in twice is fine" 0 "checked-in" ez --format json checkin "$new" --any-day
 c=$(ez --format json cancel "$new" --reason "client unwell")
 [ "$(printf '%s' "$c" | jq -r .status)/$(printf '%s' "$c" | jq -r .cancel_reason)" = "cancelled/client unwell" ] &&
 	ok "cancel with reason" || fail "cancel with reason" "$c"

@@ -210,6 +210,28 @@ if screen | grep -qE "│ [ ▸]$span_b2  B " && [ "$(appt_field "$id_b2" .statu
 else
 	fail "n + another key changes nothing" "platform $(appt_field "$id_b2" .status); $(screen)"
 fi
+# checkin_other_day_asks: i on another day's session says so in the question.
+S4=$(slot 4 .id); D4=$(day_of "$S4")
+a4=$(ez --format json book --slot "$S4" --patient "$pid1" | jq -r .id)
+keys d
+wait_for "^:goto" 30
+type_text "$D4"
+keys Enter
+wait_for "^┌ [A-Za-z]{3} $D4: " 50
+idx=$(ez --format json appointments --date "$D4" | jq -r .id | grep -nx "$a4" | cut -d: -f1)
+keys Home
+for _ in $(seq 2 "${idx:-1}"); do keys Down; done
+keys i
+check "checkin_other_day_asks" "$(hm "$(slot 4 .start)") is not today\. Check a client in"
+keys a
+wait_gone "that is not today" 50
+[ "$(appt_field "$a4" .status)" = booked ] && ok "another key: the other day's session stays booked" ||
+	fail "another key: the other day's session stays booked" "$(appt_field "$a4" .status)"
+ez cancel "$a4" >/dev/null 2>&1 || fail "cancel the other day's session" "$a4"
+keys t
+wait_for "^┌ Today: " 30
+keys Home
+for _ in $(seq 1 "$b2"); do keys Down; done
 
 # ---- 3. cancel ----
 keys x
