@@ -299,6 +299,41 @@ schedule_owner(const cJSON *schedules, const char *schedule_id, char **owned, ch
 	return NULL;
 }
 
+/* The longest a slot lasts, as far as the search's lower bound is concerned. */
+#define SLOT_SPAN_MAX 86400
+
+/* The start range of a slot search: the days asked for, but never what is
+ * over (R4 has no search on a slot's end: the bound is now less a day, and
+ * slots_from() drops those that have ended). False when nothing is left. */
+static bool
+slot_range(struct buf *q, struct civil_date from, struct civil_date to)
+{
+	time_t lo = date_start(from), hi = date_start(date_add_days(to, 1)), now = clock_now();
+	char a[21], b[21], *v;
+
+	if (hi <= now)
+		return false;
+	if (lo < now - SLOT_SPAN_MAX)
+		lo = now - SLOT_SPAN_MAX;
+	instant_format_utc(lo, a);
+	instant_format_utc(hi, b);
+	v = xasprintf("ge%s", a);
+	query_add(q, "start", v);
+	free(v);
+	v = xasprintf("lt%s", b);
+	query_add(q, "start", v);
+	free(v);
+	return true;
+}
+
+/* A slot that has ended is never offered or booked; one under way may be
+ * (a walk-in). */
+static bool
+slot_over(const struct slot *sl)
+{
+	return sl->end != 0 && sl->end <= clock_now();
+}
+
 static bool
 slots_from(cJSON *slots, const cJSON *schedules, const struct names *names,
 	   struct slot_list *out, struct error *err)
@@ -315,6 +350,10 @@ slots_from(cJSON *slots, const cJSON *schedules, const struct names *names,
 		if (!slot_from_json(res, &si->slot, err)) {
 			slot_list_finish(out);
 			return false;
+		}
+		if (slot_over(&si->slot)) {
+			slot_finish(&si->slot);
+			continue;
 		}
 		if (si->slot.schedule_id != NULL)
 			schedule_owner(schedules, si->slot.schedule_id, &si->practitioner_id,
@@ -367,7 +406,10 @@ slot_query(struct session *s, const struct slot_query *q, struct slot_list *out,
 	if ((schedules = find_schedules(s, prac_ids, names, err)) == NULL)
 		goto out;
 	buf_adds(&path, "Slot?status=free&_sort=start&_count=200");
-	query_add_range(&path, "start", q->from, q->to);
+	if (!slot_range(&path, q->from, q->to)) {
+		ok = true;  /* the days asked for are over: nothing is offered */
+		goto out;
+	}
 	if (prac_ids != NULL) {
 		buf_adds(&path, "&schedule=");
 		cJSON_ArrayForEach(res, schedules) {
@@ -466,7 +508,8 @@ slot_taken_nearby(struct session *s, const struct slot *taken, struct error *err
 	buf_addf(&path, "Slot?status=free&_sort=start&_count=3&schedule=%s", e);
 	free(ref);
 	free(e);
-	instant_format_utc(taken->start > clock_now() ? taken->start - 3 * 86400 : clock_now(), from);
+	/* Three days either side, but nothing that is over. */
+	instant_format_utc(taken->start - 3 * 86400 > clock_now() ? taken->start - 3 * 86400 : clock_now(), from);
 	instant_format_utc(taken->start + 3 * 86400, to);
 	v = xasprintf("ge%s", from);
 	query_add(&path, "start", v);
@@ -482,6 +525,10 @@ slot_taken_nearby(struct session *s, const struct slot *taken, struct error *err
 
 		if (n >= 3 || !slot_from_json(res, &sl, &ignored))
 			continue;
+		if (slot_over(&sl)) {
+			slot_finish(&sl);
+			continue;
+		}
 		instant_format_local(sl.start, when);
 		buf_addf(&alt, "%s%s (%s)", n > 0 ? ", " : "", sl.id, when);
 		n++;
@@ -522,6 +569,13 @@ read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, stru
 	}
 	if (r->slot.schedule_id == NULL || r->slot.start == 0 || r->slot.end == 0) {
 		error_set(err, ERR_FAILED, _("The slot %s has no schedule or no times; it cannot be booked."), slot_id);
+		goto fail;
+	}
+	if (slot_over(&r->slot)) {
+		char when[17];
+
+		instant_format_local(r->slot.start, when);
+		error_set(err, ERR_USAGE, _("The slot %s (%s) is over; choose another with 'ezrizi slots'."), slot_id, when);
 		goto fail;
 	}
 	if ((sched = fhir_read(s, "Schedule", r->slot.schedule_id, NULL, err)) == NULL)

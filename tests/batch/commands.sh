@@ -90,6 +90,24 @@ for p in $urdu; do
 		fail "slot counsellor speaks ur" "$p"
 done
 
+# past_slots_never_offered: what is over is neither listed nor booked.
+# A free slot of amina's that ended an hour ago (the seed's past slots depend on the hour).
+past=$(curl -sf -X POST -H "Authorization: Bearer $tok" -H 'Content-Type: application/fhir+json' \
+	-d "{\"resourceType\":\"Slot\",\"schedule\":{\"reference\":\"Schedule/sched-amina\"},\"status\":\"free\",\"start\":\"$(date -u -d '-2 hour' +%Y-%m-%dT%H:%M:%SZ)\",\"end\":\"$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)\"}" \
+	"$BASE/Slot" | jq -r .id)
+if [ -n "$past" ] && [ "$past" != null ]; then
+	listed=$(ez --format json slots --from -1d --to +7d | jq -r "select(.id == \"$past\") | .id")
+	all=$(ez --format json slots --from -1d --to +7d | grep -c '^{')
+	[ -z "$listed" ] && [ "$all" -ge 1 ] && ok "past_slots_never_offered ($all offered, $past not)" ||
+		fail "past_slots_never_offered" "$past listed, or nothing at all ($all)"
+	expect "past_slot_not_booked" 2 "is over; choose another" ez book --slot "$past" --patient "$pid"
+	[ "$(curl -sf -H "Authorization: Bearer $tok" "$BASE/Slot/$past" | jq -r .status)" = free ] &&
+		ok "the past slot is left as it was" || fail "the past slot is left as it was" "$past"
+else
+	fail "past_slots_never_offered" "could not make a slot that is over"
+fi
+expect "days that are over offer nothing" 0 "No free slots" ez slots --from -6d --to -1d
+
 # ---- booking ----
 slot=$(printf '%s\n' "$sjson" | sed -n 3p | jq -r .id)
 slot2=$(printf '%s\n' "$sjson" | sed -n 4p | jq -r .id)
