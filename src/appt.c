@@ -597,6 +597,54 @@ fail:
 	return false;
 }
 
+static bool
+status_in(const char *status, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (status != NULL && strcmp(status, *list) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Refuses a booking or move of the client into [start, end) when they have
+ * another session then (but `except`, the one being moved): with anyone, a
+ * group's included. One search of the days concerned. */
+static bool
+no_overlap(struct session *s, const char *patient_id, const struct slot *sl, const char *except,
+	   bool moving, struct error *err)
+{
+	static const char *const gone[] = { "cancelled", "noshow", "entered-in-error", NULL };
+	struct appt_query q = { date_of(sl->start), date_of(sl->end), NULL, patient_id, NULL };
+	struct appt_list l;
+	bool ok = true;
+
+	if (!appt_query(s, &q, &l, err))
+		return false;
+	for (size_t i = 0; ok && i < l.n; i++) {
+		const struct appointment *a = &l.v[i];
+		char when[17], end[6];
+
+		if ((except != NULL && strcmp(a->id, except) == 0) || status_in(a->status, gone) ||
+		    a->start == 0 || a->end == 0 || !(a->start < sl->end && a->end > sl->start))
+			continue;
+		instant_format_local(a->start, when);
+		instant_format_hm(a->end, end);
+		if (moving)
+			/* TRANSLATORS: "Client pat-12 already has a session then: appt-3,
+			 * 2026-12-03 10:00–10:50 with Amina. Nothing was moved; ..." */
+			error_set(err, ERR_CONFLICT, _("Client %s already has a session then: %s, %s–%s with %s. Nothing was moved; add --allow-overlap to move it all the same."),
+				  patient_id, a->id, when, end, a->practitioner_name != NULL ? a->practitioner_name : "?");
+		else
+			error_set(err, ERR_CONFLICT, _("Client %s already has a session then: %s, %s–%s with %s. Nothing was booked; add --allow-overlap to book it all the same."),
+				  patient_id, a->id, when, end, a->practitioner_name != NULL ? a->practitioner_name : "?");
+		err->override = "allow-overlap";
+		ok = false;
+	}
+	appt_list_finish(&l);
+	return ok;
+}
+
 static const char *
 type_code(const char *type)
 {
@@ -735,7 +783,10 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 		return error_set(err, ERR_USAGE, _("'%s' is not an appointment type; use routine, followup, walkin, checkup or emergency."), b->type);
 	if (!patient_get(s, b->patient_id, &pat, err))
 		return false;
-	if (!read_free_slot(s, b->slot_id, &sr, err)) {
+	if (!read_free_slot(s, b->slot_id, &sr, err) ||
+	    (!b->allow_overlap && !no_overlap(s, pat.id, &sr.slot, NULL, false, err))) {
+		if (sr.json != NULL)
+			slot_read_finish(&sr);
 		patient_finish(&pat);
 		return false;
 	}
@@ -802,16 +853,6 @@ appt_read(struct session *s, const char *id, struct appt_read *r, struct error *
 		return false;
 	}
 	return true;
-}
-
-static bool
-status_in(const char *status, const char *const *list)
-{
-	for (; *list != NULL; list++) {
-		if (status != NULL && strcmp(status, *list) == 0)
-			return true;
-	}
-	return false;
 }
 
 static bool
@@ -897,8 +938,8 @@ free_old_slot(struct session *s, struct fhir_tx *tx, const char *slot_id)
 }
 
 bool
-appt_reschedule(struct session *s, const char *id, const char *slot_id, struct appointment *out,
-		struct error *err)
+appt_reschedule(struct session *s, const char *id, const char *slot_id, bool allow_overlap,
+		struct appointment *out, struct error *err)
 {
 	static const char *const movable[] = { "proposed", "pending", "booked", "waitlist", NULL };
 	struct appt_read ar;
@@ -915,6 +956,12 @@ appt_reschedule(struct session *s, const char *id, const char *slot_id, struct a
 		return false;
 	}
 	if (!read_free_slot(s, slot_id, &sr, err)) {
+		appt_read_finish(&ar);
+		return false;
+	}
+	if (!allow_overlap && ar.a.patient_id != NULL &&
+	    !no_overlap(s, ar.a.patient_id, &sr.slot, ar.a.id, true, err)) {
+		slot_read_finish(&sr);
 		appt_read_finish(&ar);
 		return false;
 	}

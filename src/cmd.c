@@ -40,11 +40,13 @@ static const struct cmd_option book_opts[] = {
 	{ "patient", N_("ID"), N_("the client"), OPT_VALUE | OPT_REQUIRED },
 	{ "type", N_("TYPE"), N_("routine, followup, walkin, checkup or emergency"), OPT_VALUE },
 	{ "comment", N_("TEXT"), N_("a comment for the counsellor"), OPT_VALUE },
+	{ "allow-overlap", NULL, N_("book even if the client has another session at that time"), 0 },
 	{ NULL, NULL, NULL, 0 },
 };
 
 static const struct cmd_option reschedule_opts[] = {
 	{ "slot", N_("ID"), N_("the free slot to move to"), OPT_VALUE | OPT_REQUIRED },
+	{ "allow-overlap", NULL, N_("move even if the client has another session at that time"), 0 },
 	{ NULL, NULL, NULL, 0 },
 };
 

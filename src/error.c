@@ -12,6 +12,7 @@ error_clear(struct error *err)
 		return;
 	err->kind = ERR_NONE;
 	err->http_status = 0;
+	err->override = NULL;
 	err->msg[0] = '\0';
 }
 

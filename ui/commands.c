@@ -743,7 +743,18 @@ run_core(struct tui *t, const char *line, int argc, char **argv)
 		sending->gen = ++t->gen;
 		tui_mark(t, PANE_CHAT);
 	}
-	if (!ok) {
+	if (!ok && err.override != NULL) {
+		/* A refusal a person may overrule (the client has another session
+		 * then): ask, and y runs it again with the option that says so. */
+		/* TRANSLATORS: the question first, so a narrow screen never cuts it off;
+		 * %s is why the command was refused. */
+		char *msg = xasprintf(_("Press y to do it all the same, any other key not to: %s"), err.msg);
+
+		free(t->confirm);
+		t->confirm = xasprintf("%s --%s", line, err.override);
+		tui_set_message(t, msg);
+		free(msg);
+	} else if (!ok) {
 		free(t->last_failed);
 		t->last_failed = xstrdup(line);
 		tui_set_error(t, err.msg);

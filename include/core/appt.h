@@ -71,13 +71,17 @@ struct booking {
 	const char *patient_id;
 	const char *type;     /* "routine", "followup", "walkin", "checkup", "emergency" or NULL */
 	const char *comment;  /* or NULL */
+	bool allow_overlap;   /* book even when the client has another session then */
 };
 
-/* Books the slot for the patient; *out gets the new appointment. */
+/* Books the slot for the patient; *out gets the new appointment. A client who
+ * already has a session at that time (with anyone) is refused, ERR_CONFLICT
+ * with err->override "allow-overlap", unless allow_overlap. */
 bool appt_book(struct session *s, const struct booking *b, struct appointment *out,
 	       struct error *err);
-/* Moves the appointment to another free slot (the old slot is freed). */
-bool appt_reschedule(struct session *s, const char *id, const char *slot_id,
+/* Moves the appointment to another free slot (the old slot is freed); the
+ * client's other sessions at the new time refuse it as appt_book does. */
+bool appt_reschedule(struct session *s, const char *id, const char *slot_id, bool allow_overlap,
 		     struct appointment *out, struct error *err);
 /* Cancels (with an optional reason) and frees the slot. */
 bool appt_cancel(struct session *s, const char *id, const char *reason,

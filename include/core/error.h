@@ -21,6 +21,10 @@ enum err_kind {
 struct error {
 	enum err_kind kind;
 	int http_status;  /* 0 when no HTTP answer is involved */
+	/* An option of the command that does it all the same ("allow-overlap"),
+	 * when the refusal is a judgement a person may overrule: the screen asks
+	 * and runs the command again with it. A static string, or NULL. */
+	const char *override;
 	char msg[512];
 };
 

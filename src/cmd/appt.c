@@ -172,6 +172,7 @@ HANDLER(cmd_book)
 		.patient_id = cmd_opt(e, a, "patient"),
 		.type = cmd_opt(e, a, "type"),
 		.comment = cmd_opt(e, a, "comment"),
+		.allow_overlap = cmd_flag(e, a, "allow-overlap"),
 	};
 	struct appointment ap;
 
@@ -184,7 +185,8 @@ HANDLER(cmd_reschedule)
 {
 	struct appointment ap;
 
-	if (!appt_reschedule(&ctx->session, a->argv[0], cmd_opt(e, a, "slot"), &ap, err))
+	if (!appt_reschedule(&ctx->session, a->argv[0], cmd_opt(e, a, "slot"),
+			     cmd_flag(e, a, "allow-overlap"), &ap, err))
 		return false;
 	return done(ctx, &ap, _("Moved."));
 }

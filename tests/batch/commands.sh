@@ -140,12 +140,28 @@ expect "cancel twice" 4 "cancelled; nothing was changed" ez cancel "$new"
 expect "no-show of a cancelled one" 4 "nothing was changed" ez noshow "$new"
 expect "reschedule a cancelled one" 4 "nothing was changed" ez reschedule "$new" --slot "$slot3"
 
+# overlap_same_client_two_counsellors: one client, one time, two counsellors.
+ojson=$(ez --format json slots --from +8d --to +14d)
+ostart=$(printf '%s\n' "$ojson" | jq -r .start | sort | uniq -d | head -n1)
+os1=$(printf '%s\n' "$ojson" | jq -r "select(.start == \"$ostart\") | .id" | sed -n 1p)
+os2=$(printf '%s\n' "$ojson" | jq -r "select(.start == \"$ostart\") | .id" | sed -n 2p)
+opid=$(printf '%s\n' "$pjson" | jq -r .id | sed -n 20p)
+oa=$(ez --format json book --slot "$os1" --patient "$opid" | jq -r .id)
+expect "overlap_same_client_two_counsellors" 4 "already has a session then: $oa.*add --allow-overlap" \
+	ez book --slot "$os2" --patient "$opid"
+[ "$(curl -sf -H "Authorization: Bearer $tok" "$BASE/Slot/$os2" | jq -r .status)" = free ] &&
+	ok "the refused overlap booked nothing" || fail "the refused overlap booked nothing" "$os2"
+expect "--allow-overlap books it all the same" 0 "Booked" ez book --slot "$os2" --patient "$opid" --allow-overlap
+os3=$(printf '%s\n' "$ojson" | jq -r "select(.start == \"$ostart\") | .id" | sed -n 3p)
+ob=$(ez --format json book --slot "$(printf '%s\n' "$ojson" | jq -r "select(.start != \"$ostart\") | .id" | tail -n1)" --patient "$opid" | jq -r .id)
+[ -n "$os3" ] && expect "overlap_on_reschedule" 4 "already has a session then.*Nothing was moved" ez reschedule "$ob" --slot "$os3"
+
 # Two receptionists, one slot, the same moment: exactly one wins, every time.
-pids=$(printf '%s\n' "$pjson" | jq -r .id | sed -n '10,11p')
-p1=$(printf '%s\n' "$pids" | sed -n 1p)
-p2=$(printf '%s\n' "$pids" | sed -n 2p)
 races=0
 for i in 1 2 3 4 5; do
+	# Two other clients each round: one client is never in two sessions at once.
+	p1=$(printf '%s\n' "$pjson" | jq -r .id | sed -n "$((30 + 2 * i))p")
+	p2=$(printf '%s\n' "$pjson" | jq -r .id | sed -n "$((31 + 2 * i))p")
 	s=$(printf '%s\n' "$sjson" | sed -n "$((10 + i))p" | jq -r .id)
 	ez book --slot "$s" --patient "$p1" >"$WORK/r1" 2>&1 & a1=$!
 	ez book --slot "$s" --patient "$p2" >"$WORK/r2" 2>&1 & a2=$!

@@ -38,8 +38,11 @@ fault '{"tx_delay_ms": 300}'
 races=0 undone=0
 for i in 1 2 3 4; do
 	s=$(slot_n $((10 + i)))
-	ez book --slot "$s" --patient "$p1" >"$WORK/r1" 2>&1 & a1=$!
-	ez2 book --slot "$s" --patient "$p2" >"$WORK/r2" 2>&1 & a2=$!
+	# Two other clients each round: one client is never in two sessions at once.
+	q1=$(printf '%s\n' "$pjson" | sed -n "$((2 * i))p" | jq -r .id)
+	q2=$(printf '%s\n' "$pjson" | sed -n "$((2 * i + 1))p" | jq -r .id)
+	ez book --slot "$s" --patient "$q1" >"$WORK/r1" 2>&1 & a1=$!
+	ez2 book --slot "$s" --patient "$q2" >"$WORK/r2" 2>&1 & a2=$!
 	wait $a1; e1=$?
 	wait $a2; e2=$?
 	codes=$(printf '%s\n' "$e1" "$e2" | sort | tr '\n' ' ')
@@ -87,7 +90,7 @@ lj=$(fhir "Appointment/$loser")
 	fail "reschedule_race: one appointment on the slot ($MODE)" "$(on_slot "$target" '!=')"
 
 # ---- a cancel whose slot someone changed meanwhile ----
-x=$(ez --format json book --slot "$(slot_n 4)" --patient "$p1" | jq -r .id)
+x=$(ez --format json book --slot "$(slot_n 4)" --patient "$(printf '%s\n' "$pjson" | sed -n 16p | jq -r .id)" | jq -r .id)
 xs=$(slot_n 4)
 fault '{"tx_delay_ms": 1500}'
 ez cancel "$x" --reason "client unwell" >"$WORK/c" 2>&1 & c=$!
@@ -113,7 +116,7 @@ msgs=$(fhir "Communication?subject=Patient/$cp&_count=200" | jq -r '[.entry[]?.r
 if [ "$MODE" = batch ]; then
 	s=$(slot_n 25)
 	fault '{"tx_delay_ms": 1500}'
-	ez book --slot "$s" --patient "$p1" >"$WORK/u" 2>&1 & u=$!
+	ez book --slot "$s" --patient "$(printf '%s\n' "$pjson" | sed -n 17p | jq -r .id)" >"$WORK/u" 2>&1 & u=$!
 	sleep 0.7
 	# Someone takes the slot meanwhile, and the server then fails every
 	# request for a while: the half-made booking cannot be undone.

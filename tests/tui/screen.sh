@@ -228,6 +228,22 @@ wait_gone "that is not today" 50
 [ "$(appt_field "$a4" .status)" = booked ] && ok "another key: the other day's session stays booked" ||
 	fail "another key: the other day's session stays booked" "$(appt_field "$a4" .status)"
 ez cancel "$a4" >/dev/null 2>&1 || fail "cancel the other day's session" "$a4"
+# overlap_asks_on_screen: a booking that overlaps another of the client's
+# sessions is refused with a question; y books it all the same.
+ov=$(ez --format json slots --from +15d --to +21d)
+ovs=$(printf '%s\n' "$ov" | jq -r .start | sort | uniq -d | head -n1)
+ov1=$(printf '%s\n' "$ov" | jq -r "select(.start == \"$ovs\") | .id" | sed -n 1p)
+ov2=$(printf '%s\n' "$ov" | jq -r "select(.start == \"$ovs\") | .id" | sed -n 2p)
+ez book --slot "$ov1" --patient pat-0150 >/dev/null 2>&1 || fail "overlap: the first booking" "$ov1"
+keys :
+wait_for "^:" 30
+type_text "book --slot $ov2 --patient pat-0150"
+keys Enter
+check "overlap_asks_on_screen" "Press y to do it all the same"
+keys y
+for _ in $(seq 1 $((50 * SLOW))); do [ "$(api "Slot/$ov2" | jq -r .status)" = busy ] && break; sleep 0.1; done
+[ "$(api "Slot/$ov2" | jq -r .status)" = busy ] && ok "overlap: y books it all the same" ||
+	fail "overlap: y books it all the same" "$(status_line)"
 keys t
 wait_for "^┌ Today: " 30
 keys Home
