@@ -795,11 +795,17 @@ notice_waits(struct http *h)
 	if (r == NULL)
 		return;
 	o = url_origin(r->url);
-	if (r->active) {
+	if (r->active && r->header_bytes == 0 && r->in.len == 0) {
 		long waited = (long)((now - r->started_ms) / 1000);
 
 		notice(h, xasprintf(ngettext("Waiting for %s: %ld second without an answer…",
 					     "Waiting for %s: %ld seconds without an answer…",
+					     (unsigned long)waited), o, waited));
+	} else if (r->active) {
+		long waited = (long)((now - r->started_ms) / 1000);
+
+		notice(h, xasprintf(ngettext("Waiting for %s: the answer is still coming in after %ld second…",
+					     "Waiting for %s: the answer is still coming in after %ld seconds…",
 					     (unsigned long)waited), o, waited));
 	} else {
 		long left = (long)((r->due_ms - now + 999) / 1000);
