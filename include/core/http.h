@@ -91,7 +91,10 @@ int http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int m
 /* Runs the loop until *done is true. While it waits, the front end's hook (if
  * set) is called after every turn with the extra fds polled and their revents,
  * so a screen keeps answering keys while a command waits for the server. The
- * hook must not call http_wait itself. */
+ * hook must not call http_wait itself. With no hook (batch mode) the waits of
+ * one command count against max_wait: at the cap every running request ends
+ * with ERR_NETWORK, saying how long it waited, and so does any started before
+ * http_wait_reset(). */
 typedef void (*http_wait_hook)(struct curl_waitfd *fds, unsigned n, void *arg);
 void http_set_wait_hook(struct http *h, struct curl_waitfd *fds, unsigned n,
 			http_wait_hook hook, void *arg);
