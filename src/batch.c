@@ -10,6 +10,25 @@
 #include "core/sanitize.h"
 #include "core/utf8.h"
 
+/* Notices (the session's warning, what a long wait waits for) go to stderr
+ * always, so scripts' logs show them too; the http layer keeps them rare. */
+static void
+print_notice(const char *msg, void *arg)
+{
+	char *clean = sanitize_display(msg, (size_t)-1, 0);
+
+	(void)arg;
+	fprintf(stderr, "ezrizi: %s\n", clean);
+	free(clean);
+}
+
+static void
+hear_notices(struct cmd_ctx *ctx)
+{
+	if (ctx->notice == NULL)
+		ctx->notice = print_notice;
+}
+
 int
 batch_report(const struct error *err)
 {
@@ -26,6 +45,7 @@ batch_run_argv(struct cmd_ctx *ctx, int argc, char **argv)
 	struct error err;
 
 	error_clear(&err);
+	hear_notices(ctx);
 	if (!cmd_run_argv(ctx, argc, argv, &err))
 		return batch_report(&err);
 	return EXIT_OK;
@@ -46,6 +66,7 @@ batch_run_file(struct cmd_ctx *ctx, const char *path, bool keep_going)
 		fprintf(stderr, _("ezrizi: cannot read %s: %s\n"), path, strerror(errno));
 		return EXIT_USAGE;
 	}
+	hear_notices(ctx);
 	while ((n = getline(&line, &cap, fp)) >= 0) {
 		struct error err;
 

@@ -214,6 +214,11 @@ cmd_session(struct cmd_ctx *ctx, struct error *err)
 		}
 		ctx->have_session = true;
 		ctx->session.offline = ctx->offline;
+		if (ctx->notice != NULL) {
+			http_set_notice(ctx->session.http, ctx->notice, ctx->notice_arg);
+			if (ctx->session.warning != NULL)
+				ctx->notice(ctx->session.warning, ctx->notice_arg);
+		}
 	}
 	return &ctx->session;
 }
@@ -389,6 +394,9 @@ cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
 
 	if (argc == 0)
 		return error_set(err, ERR_USAGE, _("No command given; see 'ezrizi help'."));
+	/* Each command has the whole max_wait; a replay is part of 'sync'. */
+	if (ctx->have_session && !ctx->replaying)
+		http_wait_reset(ctx->session.http);
 	if (argc >= 2) {
 		char *two = xasprintf("%s %s", argv[0], argv[1]);
 

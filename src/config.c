@@ -62,6 +62,10 @@ enum key_type {
 	    N_("The largest server answer accepted, in MiB, 1 to 1024.")) \
 	X("retries", KEY_INT, 0, 10, NULL, \
 	    N_("How often a failed request is retried, 0 to 10.")) \
+	X("max_wait", KEY_INT, 0, 86400, NULL, \
+	    N_("Seconds one batch command may wait for the server in all, retries included, 0 (no limit) to 86400; 120 unless set.")) \
+	X("allow_insecure_http", KEY_WORDS, 0, 0, "yes no", \
+	    N_("yes lets a profile use plain http:// with a host that is not this machine; the token then crosses the network unencrypted.")) \
 	X("poll_interval", KEY_INT, 2, 3600, NULL, \
 	    N_("Seconds between looks for new data on the screen, 2 to 3600.")) \
 	X("lock_after", KEY_INT, 0, 86400, NULL, \

@@ -84,7 +84,12 @@ make_url(struct session *s, const char *path, struct error *err)
 
 	if (ascii_prefix_nocase(path, "http://") || ascii_prefix_nocase(path, "https://")) {
 		/* A link from the server: follow it only on the same server, so the token
-		 * never goes anywhere else. */
+		 * never goes anywhere else; the scheme is part of it, so an https base
+		 * never follows an http link. */
+		if (ascii_prefix_nocase(s->base, "https://") && ascii_prefix_nocase(path, "http://")) {
+			error_set(err, ERR_FAILED, _("The server sent a plain http:// link although it is reached over https; it was not followed. The server, or the proxy in front of it, must send https:// links."));
+			return NULL;
+		}
 		if (strncmp(path, s->base, n) != 0 || (path[n] != '/' && path[n] != '?')) {
 			error_set(err, ERR_FAILED, _("The server sent a link to another server; it was not followed."));
 			return NULL;

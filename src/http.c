@@ -1,6 +1,8 @@
 /* http.c - HTTP on libcurl's multi interface; see include/core/http.h. */
 #include "core/http.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +27,13 @@ struct http_request {
 	int attempt;
 	bool active;          /* added to the multi handle */
 	long long due_ms;     /* when waiting to retry: the monotonic time to restart */
+	long long started_ms; /* when the current attempt began */
+	long retry_asked;     /* the Retry-After being waited for, -1 for a backoff */
+	bool announced;       /* this retry wait was told to the notice hook */
 	bool too_large;
+	bool in_headers;      /* between the status line and the blank line */
+	size_t header_bytes;
+	struct error fail;    /* set: fails with this at the next step, never connects */
 	struct buf in;
 	struct http_response resp;
 	http_done_fn done;
@@ -44,7 +52,23 @@ struct http {
 	http_wait_hook hook;
 	void *hook_arg;
 	bool in_hook;
+	/* The cap on a command's waits (see http.h). */
+	int wait_depth;             /* http_wait without a hook: nested when > 1 */
+	long long waited_ms;        /* by the command's finished waits */
+	long long deadline_ms;      /* during a capped wait; else 0 */
+	bool gave_up;               /* the cap was reached: new requests fail at once */
+	struct error cap_err;
+	long long last_notice_ms;
+	http_notice_fn notice;
+	void *notice_arg;
 };
+
+/* Header bytes past which a failed transfer is taken to have failed on their size
+ * (curl 7.88 gives up at 100 KiB for one header, 300 KiB in all). */
+#define HEADERS_TOO_MANY (100u * 1024)
+/* A wait is told to the notice hook once it lasts this long, then every 10 s. */
+#define NOTICE_AFTER_MS 5000
+#define NOTICE_EVERY_MS 10000
 
 static long long
 now_ms(void)
@@ -65,6 +89,8 @@ http_settings_default(struct http_settings *s)
 	s->retries = 4;
 	s->backoff_base_ms = 250;
 	s->backoff_cap_ms = 30000;
+	s->allow_insecure_http = false;
+	s->max_wait = 120;
 }
 
 struct http *
@@ -207,9 +233,16 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 	char *v;
 
+	req->header_bytes += n;
 	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		/* A new response (after a 100 Continue, say): forget the old headers. */
 		response_clear(&req->resp);
+		req->in_headers = true;
+		req->header_bytes = n;
+		return n;
+	}
+	if ((n == 2 && data[0] == '\r') || (n == 1 && data[0] == '\n')) {
+		req->in_headers = false;
 		return n;
 	}
 	if ((v = header_value(data, n, "etag")) != NULL) {
@@ -297,10 +330,15 @@ static void
 request_activate(struct http_request *req)
 {
 	req->too_large = false;
+	req->in_headers = false;
+	req->header_bytes = 0;
 	req->errbuf[0] = '\0';
 	buf_reset(&req->in);
 	response_clear(&req->resp);
 	req->due_ms = 0;
+	req->started_ms = now_ms();
+	req->retry_asked = -1;
+	req->announced = false;
 	req->attempt++;
 	if (curl_multi_add_handle(req->h->multi, req->easy) != CURLM_OK)
 		abort();
@@ -329,9 +367,19 @@ http_start(struct http *h, const struct http_request_opts *o, http_done_fn done,
 	req->arg = arg;
 	buf_init(&req->in);
 	response_clear(&req->resp);
+	error_clear(&req->fail);
 	setup_easy(h, req, o);
 	req->next = h->reqs;
 	h->reqs = req;
+	if (h->gave_up)
+		req->fail = h->cap_err;
+	else
+		http_url_check(&h->s, req->url, &req->fail);
+	if (req->fail.kind != ERR_NONE) {
+		/* Failed on the loop, like any other, never from inside http_start. */
+		req->due_ms = now_ms();
+		return req;
+	}
 	request_activate(req);
 	return req;
 }
@@ -407,6 +455,109 @@ url_origin(const char *url)
 	return xstrndup(url, (size_t)(p - url) + n);
 }
 
+/* A transfer that failed on the size of the answer's headers: curl 7.88 says
+ * "Out of memory" for one header over 100 KiB and gives a receive error for more
+ * than 300 KiB in all; curl 8.6 and later say CURLE_TOO_LARGE. */
+static bool
+headers_too_large(const struct http_request *req, CURLcode rc)
+{
+	if (!req->in_headers)
+		return false;
+#if LIBCURL_VERSION_NUM >= 0x080600
+	if (rc == CURLE_TOO_LARGE)
+		return true;
+#endif
+	return rc == CURLE_OUT_OF_MEMORY || (rc == CURLE_RECV_ERROR && req->header_bytes >= HEADERS_TOO_MANY);
+}
+
+/* A certificate that failed on its name, not on who signed it. The verify result
+ * is OpenSSL's X509_V_*: 0 when the chain was trusted, 62 and 64 when OpenSSL's
+ * host or IP check failed; 1 is what curl 7.88 leaves when its own name check
+ * fails before it reads the chain's result (an untrusted chain gives 18, 19, 20...). */
+static bool
+cert_names_other_host(const struct http_request *req)
+{
+	long vr = -1;
+
+	if (curl_easy_getinfo(req->easy, CURLINFO_SSL_VERIFYRESULT, &vr) != CURLE_OK)
+		return false;
+	return vr == 0 || vr == 1 || vr == 62 || vr == 64;
+}
+
+/* True when the authority [host] or host (copied into name) is loopback. */
+static bool
+host_is_loopback(const char *host, size_t len)
+{
+	char name[64];
+	unsigned char a[16];
+
+	if (len == 0 || len >= sizeof name)
+		return false;
+	memcpy(name, host, len);
+	name[len] = '\0';
+	if (ascii_eq_nocase(name, "localhost"))
+		return true;
+	if (inet_pton(AF_INET, name, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, name, a) == 1) {
+		static const unsigned char v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+		return IN6_IS_ADDR_LOOPBACK((struct in6_addr *)a) ||
+		       (memcmp(a, v4mapped, sizeof v4mapped) == 0 && a[12] == 127);
+	}
+	return false;
+}
+
+bool
+http_url_in_clear(const char *url)
+{
+	const char *host, *end;
+	size_t n;
+
+	if (!ascii_prefix_nocase(url, "http://"))
+		return false;
+	host = url + 7;
+	n = strcspn(host, "/?#");
+	/* A user part, an escape or a backslash: not what a loopback URL looks like,
+	 * and where parsers disagree about the host. */
+	if (memchr(host, '@', n) != NULL || memchr(host, '%', n) != NULL || memchr(host, '\\', n) != NULL)
+		return true;
+	if (host[0] == '[') {
+		end = memchr(host, ']', n);
+		return end == NULL || !host_is_loopback(host + 1, (size_t)(end - host - 1));
+	}
+	return !host_is_loopback(host, strcspn(host, ":/?#"));
+}
+
+bool
+http_url_check(const struct http_settings *s, const char *url, struct error *err)
+{
+	char *origin;
+
+	if (s->allow_insecure_http || !http_url_in_clear(url))
+		return true;
+	origin = url_origin(url);
+	error_set(err, ERR_USAGE,
+		  _("Plain http to %s is refused: the token and every record would cross the network unencrypted. Use the server's https:// address, or, on a network you trust, set 'allow_insecure_http = yes' in the profile."),
+		  origin);
+	free(origin);
+	return false;
+}
+
+char *
+http_clear_warning(const char *url)
+{
+	char *origin, *msg;
+
+	if (!http_url_in_clear(url))
+		return NULL;
+	origin = url_origin(url);
+	msg = xasprintf(_("Warning: %s is plain http (allow_insecure_http = yes): the token and every record cross the network unencrypted."),
+			origin);
+	free(origin);
+	return msg;
+}
+
 static void
 network_error(struct http_request *req, CURLcode rc, struct error *err)
 {
@@ -417,6 +568,14 @@ network_error(struct http_request *req, CURLcode rc, struct error *err)
 		error_set(err, ERR_FAILED,
 			  _("The answer from %s is larger than %zu MiB; ask for less, or raise max_response_mb in the config."),
 			  origin, req->h->s.max_response / (1024 * 1024));
+	} else if (headers_too_large(req, rc)) {
+		error_set(err, ERR_FAILED,
+			  _("The answer from %s was too large (its headers); the server, or a proxy on the way, sent far more than any answer needs: tell its administrator."),
+			  origin);
+	} else if (rc == CURLE_PEER_FAILED_VERIFICATION && cert_names_other_host(req)) {
+		error_set(err, ERR_NETWORK,
+			  _("The certificate of %s names another host (%s); check the server address in the config: it must be a name the certificate was made for."),
+			  origin, why);
 	} else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
 		error_set(err, ERR_NETWORK,
 			  _("Cannot verify the identity of %s (%s); if your clinic uses its own certificate authority, set ca_file in the config."),
@@ -429,12 +588,58 @@ network_error(struct http_request *req, CURLcode rc, struct error *err)
 	free(origin);
 }
 
+/* Hands the end of a request to its callback, then frees it. */
+static void
+request_deliver(struct http_request *req, const struct error *err)
+{
+	request_unlink(req);
+	req->done(&req->resp, err, req->arg);
+	req->resp.body = NULL;
+	request_free(req);
+}
+
+static bool
+should_retry(const struct http *h, const struct http_request *req, CURLcode rc, long status)
+{
+	if (!req->idempotent || req->too_large || headers_too_large(req, rc) ||
+	    req->attempt > h->s.retries)
+		return false;
+	return rc != CURLE_OK ? curl_retryable(rc) : status_retryable(status);
+}
+
+/* Schedules the next attempt, unless it would come after the cap on the
+ * command's waits: then false, with err saying so when the server asked for
+ * the wait (a backoff past the cap just ends with the failure as it is). */
+static bool
+schedule_retry(struct http *h, struct http_request *req, long asked, struct error *err)
+{
+	long delay = backoff_ms(h, req->attempt, asked);
+	long long now = now_ms();
+	char *origin;
+
+	if (h->deadline_ms == 0 || now + delay <= h->deadline_ms) {
+		req->due_ms = now + delay;
+		req->retry_asked = asked;
+		req->announced = false;
+		return true;
+	}
+	if (asked < 0)
+		return false;
+	origin = url_origin(req->url);
+	error_set(err, ERR_NETWORK,
+		  ngettext("%s asked ezrizi to retry in %ld second, later than this command may wait (max_wait = %ld); try again later, or raise max_wait in the config.",
+			   "%s asked ezrizi to retry in %ld seconds, later than this command may wait (max_wait = %ld); try again later, or raise max_wait in the config.",
+			   (unsigned long)asked),
+		  origin, asked, h->s.max_wait);
+	free(origin);
+	return false;
+}
+
 static void
 request_finish(struct http *h, struct http_request *req, CURLcode rc)
 {
 	struct error err;
 	long status = 0;
-	long delay;
 
 	curl_multi_remove_handle(h->multi, req->easy);
 	req->active = false;
@@ -446,23 +651,19 @@ request_finish(struct http *h, struct http_request *req, CURLcode rc)
 		fprintf(stderr, "ezrizi: http %s %.*s -> %ld (curl %d, attempt %d)\n", req->method,
 			(int)strcspn(req->url, "?"), req->url, status, (int)rc, req->attempt);
 	}
-	if (req->idempotent && !req->too_large && req->attempt <= h->s.retries &&
-	    ((rc != CURLE_OK && curl_retryable(rc)) || (rc == CURLE_OK && status_retryable(status)))) {
-		delay = backoff_ms(h, req->attempt, rc == CURLE_OK ? req->resp.retry_after : -1);
-		req->due_ms = now_ms() + delay;
+	if (should_retry(h, req, rc, status) &&
+	    schedule_retry(h, req, rc == CURLE_OK ? req->resp.retry_after : -1, &err))
 		return;
-	}
-	if (rc != CURLE_OK) {
+	if (err.kind != ERR_NONE) {
+		/* The retry the server asked for would come after the cap. */
+	} else if (rc != CURLE_OK) {
 		network_error(req, rc, &err);
 	} else {
 		req->resp.status = status;
 		req->resp.body = req->in.data;
 		req->resp.body_len = req->in.len;
 	}
-	request_unlink(req);
-	req->done(&req->resp, &err, req->arg);
-	req->resp.body = NULL;
-	request_free(req);
+	request_deliver(req, &err);
 }
 
 static long long
@@ -481,10 +682,20 @@ static void
 restart_due(struct http *h)
 {
 	long long now = now_ms();
+	struct http_request *r;
 
-	for (struct http_request *r = h->reqs; r != NULL; r = r->next) {
-		if (!r->active && r->due_ms != 0 && r->due_ms <= now)
-			request_activate(r);
+again:
+	for (r = h->reqs; r != NULL; r = r->next) {
+		if (r->active || r->due_ms == 0 || r->due_ms > now)
+			continue;
+		if (r->fail.kind != ERR_NONE) {
+			struct error e = r->fail;
+
+			/* The callback may start or end others: look again from the top. */
+			request_deliver(r, &e);
+			goto again;
+		}
+		request_activate(r);
 	}
 }
 
@@ -538,10 +749,136 @@ http_set_wait_hook(struct http *h, struct curl_waitfd *fds, unsigned n, http_wai
 }
 
 void
+http_set_notice(struct http *h, http_notice_fn fn, void *arg)
+{
+	h->notice = fn;
+	h->notice_arg = arg;
+}
+
+void
+http_wait_reset(struct http *h)
+{
+	h->waited_ms = 0;
+	h->gave_up = false;
+	error_clear(&h->cap_err);
+	h->last_notice_ms = 0;
+}
+
+/* Takes msg (a new string). */
+static void
+notice(struct http *h, char *msg)
+{
+	h->notice(msg, h->notice_arg);
+	h->last_notice_ms = now_ms();
+	free(msg);
+}
+
+/* Tells the notice hook of a wait that passed a few seconds: a retry the server
+ * asked for (once per retry), a backoff, or an answer that does not come. */
+static void
+notice_waits(struct http *h)
+{
+	long long now = now_ms();
+	struct http_request *r;
+	char *o;
+
+	if (h->notice == NULL || (h->last_notice_ms != 0 && now - h->last_notice_ms < NOTICE_EVERY_MS))
+		return;
+	for (r = h->reqs; r != NULL; r = r->next) {
+		if (r->fail.kind != ERR_NONE)
+			continue;
+		if (!r->active && r->due_ms != 0 && !r->announced && r->due_ms - now >= NOTICE_AFTER_MS)
+			break;
+		if (r->active && now - r->started_ms >= NOTICE_AFTER_MS)
+			break;
+	}
+	if (r == NULL)
+		return;
+	o = url_origin(r->url);
+	if (r->active && r->header_bytes == 0 && r->in.len == 0) {
+		long waited = (long)((now - r->started_ms) / 1000);
+
+		notice(h, xasprintf(ngettext("Waiting for %s: %ld second without an answer…",
+					     "Waiting for %s: %ld seconds without an answer…",
+					     (unsigned long)waited), o, waited));
+	} else if (r->active) {
+		long waited = (long)((now - r->started_ms) / 1000);
+
+		notice(h, xasprintf(ngettext("Waiting for %s: the answer is still coming in after %ld second…",
+					     "Waiting for %s: the answer is still coming in after %ld seconds…",
+					     (unsigned long)waited), o, waited));
+	} else {
+		long left = (long)((r->due_ms - now + 999) / 1000);
+
+		r->announced = true;
+		if (r->retry_asked >= 0)
+			notice(h, xasprintf(ngettext("Waiting for %s: the server asked to retry in %ld second…",
+						     "Waiting for %s: the server asked to retry in %ld seconds…",
+						     (unsigned long)left), o, left));
+		else
+			notice(h, xasprintf(ngettext("Waiting for %s: trying again in %ld second…",
+						     "Waiting for %s: trying again in %ld seconds…",
+						     (unsigned long)left), o, left));
+	}
+	free(o);
+}
+
+/* The cap is reached: every request fails, and so does any started before the
+ * next command. */
+static void
+give_up(struct http *h)
+{
+	char *origin = url_origin(h->reqs->url);
+
+	error_clear(&h->cap_err);
+	error_set(&h->cap_err, ERR_NETWORK,
+		  ngettext("This command waited %ld second for %s, the longest it may (max_wait); the server is slow or overloaded: try again later, or raise max_wait in the config.",
+			   "This command waited %ld seconds for %s, the longest it may (max_wait); the server is slow or overloaded: try again later, or raise max_wait in the config.",
+			   (unsigned long)h->s.max_wait),
+		  h->s.max_wait, origin);
+	free(origin);
+	h->gave_up = true;
+	while (h->reqs != NULL) {
+		struct error e = h->cap_err;
+
+		request_deliver(h->reqs, &e);
+	}
+}
+
+/* http_wait for batch mode: the command's waits are capped in total. Nested
+ * waits (a token refreshed inside a callback) share the outer one's deadline. */
+static void
+capped_wait(struct http *h, const bool *done)
+{
+	long long start = now_ms();
+
+	if (h->wait_depth++ == 0 && h->s.max_wait > 0)
+		h->deadline_ms = start + h->s.max_wait * 1000 - h->waited_ms;
+	while (!*done) {
+		long long left = h->deadline_ms != 0 ? h->deadline_ms - now_ms() : 1000;
+
+		if (left <= 0 && h->reqs != NULL) {
+			give_up(h);
+			continue;
+		}
+		http_step(h, NULL, 0, left > 0 && left < 1000 ? (int)left : 1000);
+		notice_waits(h);
+	}
+	if (--h->wait_depth == 0) {
+		h->waited_ms += now_ms() - start;
+		h->deadline_ms = 0;
+	}
+}
+
+void
 http_wait(struct http *h, const bool *done)
 {
 	bool hooked = h->hook != NULL && !h->in_hook;
 
+	if (h->hook == NULL) {
+		capped_wait(h, done);
+		return;
+	}
 	while (!*done) {
 		if (!hooked) {
 			http_step(h, NULL, 0, 1000);

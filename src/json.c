@@ -6,6 +6,9 @@
 
 #include "core/i18n.h"
 #include "core/jsoncheck.h"
+#include "core/sanitize.h"
+#include "core/utf8.h"
+#include "core/xmalloc.h"
 
 cJSON *
 json_parse(const char *text, size_t len, const char *what, struct error *err)
@@ -124,4 +127,43 @@ json_print(const cJSON *item)
 	if (s == NULL)
 		abort();
 	return s;
+}
+
+static void
+add_u_escape(struct buf *b, uint32_t cp)
+{
+	if (cp > 0xffff) {
+		cp -= 0x10000;
+		buf_addf(b, "\\u%04x\\u%04x", (unsigned)(0xd800 + (cp >> 10)),
+			 (unsigned)(0xdc00 + (cp & 0x3ff)));
+	} else {
+		buf_addf(b, "\\u%04x", (unsigned)cp);
+	}
+}
+
+char *
+json_print_inert(const cJSON *item)
+{
+	char *text = json_print(item);
+	const char *s = text;
+	size_t len = strlen(text), n;
+	struct buf b;
+	uint32_t cp;
+
+	/* cJSON already escapes C0, '"' and '\\'; any other byte above 0x7E can only
+	 * be inside a string, so escaping it here keeps the JSON valid. */
+	buf_init(&b);
+	for (; len > 0; s += n, len -= n) {
+		n = utf8_decode(s, len, &cp);
+		if (n == 0) {
+			add_u_escape(&b, 0xfffd);
+			n = 1;
+		} else if (sanitize_cp_unsafe(cp)) {
+			add_u_escape(&b, cp);
+		} else {
+			buf_add(&b, s, n);
+		}
+	}
+	cJSON_free(text);
+	return buf_steal(&b);
 }

@@ -44,7 +44,7 @@ usage(FILE *fp)
 	fprintf(fp, "  -h, --help         %s\n", _("show this help"));
 	fprintf(fp, "  -V, --version      %s\n", _("show the version"));
 	fprintf(fp, "\n%s\n", _("Environment: EZRIZI_SERVER, EZRIZI_PROFILE, EZRIZI_TOKEN (a bearer token), TZ."));
-	fprintf(fp, "%s\n", _("Exit codes: 0 done, 1 failed, 2 usage, 3 not found, 4 conflict, 5 authentication, 6 network or server unavailable."));
+	fprintf(fp, "%s\n", _("Exit codes: 0 done, 1 failed, 2 usage, 3 not found, 4 conflict, 5 authentication, 6 network or server unavailable (or max_wait ran out)."));
 	fprintf(fp, "\n");
 	cmd_help(fp, NULL);
 }

@@ -61,10 +61,11 @@ json_line(FILE *fp, const struct out_col *cols, size_t ncols, const char *const 
 	}
 	if (text != NULL)
 		json_put_str(obj, "text", text);
-	s = json_print(obj);
+	/* Inert on a terminal too: C1 and bidi controls go out as \u escapes. */
+	s = json_print_inert(obj);
 	fputs(s, fp);
 	fputc('\n', fp);
-	cJSON_free(s);
+	free(s);
 	cJSON_Delete(obj);
 }
 

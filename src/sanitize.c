@@ -45,6 +45,12 @@ is_hidden(uint32_t cp)
 	return 0;
 }
 
+bool
+sanitize_cp_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || is_hidden(cp);
+}
+
 /* A C0 control or DEL: \n and \t as the flags say, the rest in caret notation. */
 static void
 add_control(struct buf *b, unsigned char c, unsigned flags)

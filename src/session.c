@@ -28,6 +28,9 @@ http_settings_from_config(struct http_settings *hs, const struct config *cfg)
 	hs->low_speed_time = config_get_long(cfg, "low_speed_time", hs->low_speed_time);
 	hs->max_response = (size_t)config_get_long(cfg, "max_response_mb", 32) * 1024 * 1024;
 	hs->retries = (int)config_get_long(cfg, "retries", hs->retries);
+	hs->allow_insecure_http = config_get(cfg, "allow_insecure_http") != NULL &&
+				  strcmp(config_get(cfg, "allow_insecure_http"), "yes") == 0;
+	hs->max_wait = config_get_long(cfg, "max_wait", hs->max_wait);
 }
 
 /* Splits "Practitioner/12" or ".../fhir/R4/Practitioner/12" into type and id. */
@@ -198,6 +201,10 @@ session_init(struct session *s, struct config *cfg, struct error *err)
 	while (n > 0 && s->base[n - 1] == '/')
 		s->base[--n] = '\0';
 	http_settings_from_config(&hs, cfg);
+	/* Before anything is read or sent: no token in the clear by accident. */
+	if (!http_url_check(&hs, s->base, err))
+		return false;
+	s->warning = http_clear_warning(s->base);
 	s->http = http_create(&hs);
 	return load_credentials(s, err);
 }
@@ -214,6 +221,7 @@ session_finish(struct session *s)
 	free(s->me_type);
 	free(s->me_id);
 	free(s->unlock_hash);
+	free(s->warning);
 	store_close(s->store);
 	memset(s, 0, sizeof *s);
 }

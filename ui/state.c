@@ -83,6 +83,8 @@ tui_state_init(struct tui *t, struct cmd_ctx *ctx, struct session *s)
 	t->inbox_since = clock_now();
 	t->bell = config_get(ctx->cfg, "bell") != NULL && strcmp(config_get(ctx->cfg, "bell"), "on") == 0;
 	t->title_dirty = t->status_dirty = true;
+	if (s->warning != NULL)
+		tui_set_message(t, s->warning);  /* plain http: said at every start */
 }
 
 static void

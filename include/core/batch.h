@@ -1,5 +1,6 @@
 /* batch.h - the batch front end: commands from argv or from a file, errors on
- * stderr, exit codes for scripts. */
+ * stderr, exit codes for scripts. The session's warning (plain http allowed) and
+ * what a long wait waits for go to stderr too, as "ezrizi: ..." lines. */
 #ifndef EZRIZI_BATCH_H
 #define EZRIZI_BATCH_H
 

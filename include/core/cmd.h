@@ -72,6 +72,10 @@ struct cmd_ctx {
 	char *input;             /* the command's text, once read (or queued) */
 	size_t input_len;
 	bool input_given;        /* input holds the text: do not read it again */
+	/* The front end's ear for what is not an error (the session's warning at
+	 * start, what a long wait waits for); NULL: not told. */
+	http_notice_fn notice;
+	void *notice_arg;
 };
 
 /* The command's text: from the outbox when replaying, else from file or
@@ -95,7 +99,7 @@ bool cmd_flag(const struct cmd_entry *e, const struct cmd_args *a, const char *n
 /* Forgets (wipes) the command's text. */
 void cmd_forget_input(struct cmd_ctx *ctx);
 
-/* The session, set up on first use. */
+/* The session, set up on first use; its warning (if any) goes to ctx->notice. */
 struct session *cmd_session(struct cmd_ctx *ctx, struct error *err);
 void cmd_ctx_finish(struct cmd_ctx *ctx);
 

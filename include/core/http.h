@@ -8,7 +8,14 @@
  * Connections are reused; responses are gzip-decoded; TLS is always verified (a CA
  * file may be added); a connect timeout and a low-speed limit stand in for a total
  * timeout; idempotent requests are retried with capped exponential backoff and
- * full jitter, honouring Retry-After; a response larger than the cap fails. */
+ * full jitter, honouring Retry-After; a response larger than the cap fails.
+ *
+ * Plain http:// goes only to loopback unless the settings allow it: a request to
+ * any other host in the clear fails before it connects. A batch command's waits
+ * (http_wait without a hook) are capped in total by max_wait: at the cap every
+ * request fails with a message saying how long it waited, and a retry that would
+ * come after the cap is not made. While such a wait lasts more than a few
+ * seconds, the notice hook hears what it waits for (at most every 10 s). */
 #ifndef EZRIZI_HTTP_H
 #define EZRIZI_HTTP_H
 
@@ -29,6 +36,8 @@ struct http_settings {
 	int retries;               /* extra attempts for idempotent requests */
 	long backoff_base_ms;      /* first retry delay; doubles, capped */
 	long backoff_cap_ms;
+	bool allow_insecure_http;  /* plain http:// to hosts other than loopback */
+	long max_wait;             /* seconds one command may wait in all; 0: no cap */
 };
 
 struct http_response {
@@ -82,11 +91,34 @@ int http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int m
 /* Runs the loop until *done is true. While it waits, the front end's hook (if
  * set) is called after every turn with the extra fds polled and their revents,
  * so a screen keeps answering keys while a command waits for the server. The
- * hook must not call http_wait itself. */
+ * hook must not call http_wait itself. With no hook (batch mode) the waits of
+ * one command count against max_wait: at the cap every running request ends
+ * with ERR_NETWORK, saying how long it waited, and so does any started before
+ * http_wait_reset(). */
 typedef void (*http_wait_hook)(struct curl_waitfd *fds, unsigned n, void *arg);
 void http_set_wait_hook(struct http *h, struct curl_waitfd *fds, unsigned n,
 			http_wait_hook hook, void *arg);
 void http_wait(struct http *h, const bool *done);
+
+/* A new command starts: its waits have the whole max_wait again, and requests
+ * refused at the previous command's cap may be made again. */
+void http_wait_reset(struct http *h);
+
+/* Told, during a capped wait, what it waits for and how long ("Waiting for
+ * https://host: 30 seconds without an answer…"; translated, one sentence). */
+typedef void (*http_notice_fn)(const char *msg, void *arg);
+void http_set_notice(struct http *h, http_notice_fn fn, void *arg);
+
+/* True when url is plain http:// to a host that is not loopback (127.0.0.0/8,
+ * ::1, localhost, written as such with no user part): a bearer token and the
+ * records would cross the network unencrypted. */
+bool http_url_in_clear(const char *url);
+/* False with ERR_USAGE, saying why and how to fix it, when url is in the clear
+ * and s does not allow it. */
+bool http_url_check(const struct http_settings *s, const char *url, struct error *err);
+/* The warning to show at every start for an allowed url in the clear (a new
+ * string, free()), or NULL when url is not in the clear. */
+char *http_clear_warning(const char *url);
 
 /* A synchronous request for batch mode: starts, waits, and copies the response
  * into *resp (free with http_response_finish). Returns false with err filled when

@@ -48,4 +48,11 @@ void json_put(cJSON *obj, const char *key, cJSON *item);
 /* cJSON_PrintUnformatted that aborts on exhaustion; free with cJSON_free(). */
 char *json_print(const cJSON *item);
 
+/* json_print for a terminal or a log: every code point sanitize_cp_unsafe() names
+ * (C0, DEL, C1, bidi controls, invisible characters, separators, tag characters)
+ * is written as \uXXXX (a surrogate pair above U+FFFF), each byte of invalid
+ * UTF-8 as \ufffd; everything else stays raw UTF-8, so a JSON decoder gives back
+ * the same text. The line itself draws nothing but what it says. Free with free(). */
+char *json_print_inert(const cJSON *item);
+
 #endif

@@ -5,7 +5,10 @@
  *        (wide characters measured), text sanitised;
  * tsv:   a header row of field keys, then one row per record, tab-separated, with
  *        tabs and newlines inside values escaped as \t and \n (and \ as \\);
- * json:  one object per line, stable snake_case keys, values as strings or null.
+ * json:  one object per line, stable snake_case keys, values as strings or null;
+ *        the code points the display sanitiser hides (C1, bidi controls, ...)
+ *        written as \u escapes and invalid UTF-8 as \ufffd (json_print_inert),
+ *        so a line is inert on a terminal and decodes to the server's text.
  * A record (one resource shown alone) prints as "Label: value" lines in table
  * format; the same as a one-row listing otherwise. */
 #ifndef EZRIZI_OUTPUT_H

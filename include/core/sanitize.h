@@ -5,7 +5,9 @@
 #ifndef EZRIZI_SANITIZE_H
 #define EZRIZI_SANITIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum {
 	SAN_KEEP_NEWLINES = 1 << 0,  /* multi-line text (notes, messages): keep \n */
@@ -29,6 +31,11 @@ enum {
  * unchanged. NULL in gives "" out. len is the input length in bytes; pass
  * (size_t)-1 for a NUL-terminated string. */
 char *sanitize_display(const char *s, size_t len, unsigned flags);
+
+/* True for a code point sanitize_display() does not pass through as it is: the C0
+ * controls, DEL, and every code point of the "<U+XXXX>" list above. Other writers
+ * of server text (the JSON output) escape the same set, so the lists cannot drift. */
+bool sanitize_cp_unsafe(uint32_t cp);
 
 /* The number of terminal columns the (already sanitised) UTF-8 string takes,
  * with wcwidth() per code point (the caller has set an LC_CTYPE UTF-8 locale);

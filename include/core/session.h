@@ -43,11 +43,13 @@ struct session {
 	char *unlock_hash;       /* Argon2id of the login password: unlocks the screen offline */
 	bool offline;
 	char request_id[37];     /* this command's write id ("" until one is made) */
+	char *warning;           /* for every start (plain http allowed), or NULL */
 };
 
 /* Sets up the session from the configuration: the server (error when none is
- * configured, saying how to set one), the HTTP settings and the credentials
- * found. Having no credentials is not an error here: fhir calls fail with
+ * configured, saying how to set one; ERR_USAGE for plain http to a host that is
+ * not loopback unless allow_insecure_http = yes, and then s->warning says so), the
+ * HTTP settings and the credentials found. Having no credentials is not an error here: fhir calls fail with
  * ERR_AUTH, saying to log in. */
 bool session_init(struct session *s, struct config *cfg, struct error *err);
 void session_finish(struct session *s);

@@ -13,8 +13,24 @@ cat >>"$XDG_CONFIG_HOME/ezrizi/config" <<CFG
 server = http://127.0.0.1:9/fhir/R4
 retries = 1
 connect_timeout = 2
+[profile capped]
+server = $BASE
+max_wait = 8
 CFG
 ez() { "$EZRIZI" "$@"; }
+ms() { date +%s%3N; }
+# fault_left KEY: what is left of a fault's count (posting nothing that changes it).
+fault_left() { curl -sf -X POST -H 'Content-Type: application/json' -d '{"deep_next":0}' "$ADMIN/faults" | jq ".faults.$1"; }
+# timed NAME -- command...: stdout in $WORK/NAME.out, stderr in $WORK/NAME.err,
+# the exit code in $rc, the time taken in $took (ms).
+timed() {
+	local name=$1 t0
+	shift 2
+	t0=$(ms)
+	"$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+	rc=$?
+	took=$(($(ms) - t0))
+}
 
 expect "login" 0 "Logged in" ez login
 expect "unlock for scripts" 0 "stays open" ez unlock
@@ -66,6 +82,51 @@ fault '{"deep_next":1}'
 expect "1,000-deep JSON" 1 "nested too deeply" ez appointments
 fault '{"huge_next":1}'
 expect "a huge answer" 1 "larger than 32 MiB" ez appointments
+fault '{"huge_header_next":1}'
+expect huge_header_message 1 "The answer from $ORIGIN was too large \(its headers\); .*tell its administrator" ez appointments
+fault '{"many_headers_next":3}'
+expect many_headers_message 1 "The answer from $ORIGIN was too large \(its headers\)" ez appointments
+left=$(fault_left many_headers_next)
+[ "$left" = 2 ] && ok "headers too large are not retried" || fail "headers too large are not retried" "$((3 - left)) requests"
+fault '{"clear":true}'
+
+# ---- slow servers and long Retry-After: the wait is told, and capped ----
+TOKEN=$(token)
+fault '{"slow_bytes_next":1,"slow_bytes_ms":1000}'
+timed slow -- env EZRIZI_TOKEN="$TOKEN" "$EZRIZI" --profile capped appointments --practitioner all
+if [ "$rc" != 6 ]; then
+	fail slow_server_capped "exit $rc, wanted 6: $(cat "$WORK/slow.err")"
+elif [ "$took" -lt 7500 ] || [ "$took" -gt $((8000 + 4000 * SLOW)) ]; then
+	fail slow_server_capped "took $took ms for max_wait = 8"
+elif ! grep -q "^ezrizi: Waiting for $ORIGIN: [5-7] seconds without an answer…$" "$WORK/slow.err"; then
+	fail slow_server_capped "it did not say what it waited for: $(cat "$WORK/slow.err")"
+elif ! grep -q "^ezrizi: This command waited 8 seconds for $ORIGIN, the longest it may (max_wait); .*raise max_wait" "$WORK/slow.err"; then
+	fail slow_server_capped "no message at the cap: $(cat "$WORK/slow.err")"
+else
+	ok "slow_server_capped ($took ms)"
+fi
+fault '{"clear":true}'
+expect "works again after the cap" 0 '^\{' env EZRIZI_TOKEN="$TOKEN" "$EZRIZI" --profile capped --format json appointments --practitioner all
+
+fault '{"fail_next":1,"fail_status":503,"retry_after":600}'
+timed beyond -- ez appointments
+if [ "$rc" != 6 ] || ! grep -q "$ORIGIN asked ezrizi to retry in 600 seconds, later than this command may wait (max_wait = 120)" "$WORK/beyond.err"; then
+	fail retry_after_beyond_cap_fails_at_once "exit $rc: $(cat "$WORK/beyond.err")"
+elif [ "$took" -gt $((3000 * SLOW)) ]; then
+	fail retry_after_beyond_cap_fails_at_once "took $took ms"
+else
+	ok "retry_after_beyond_cap_fails_at_once ($took ms)"
+fi
+fault '{"fail_next":1,"fail_status":503,"retry_after":6}'
+timed told -- ez --format json appointments
+if [ "$rc" != 0 ] || ! grep -q '^{' "$WORK/told.out"; then
+	fail retry_after_wait_is_told "exit $rc: $(cat "$WORK/told.err")"
+elif ! grep -q "^ezrizi: Waiting for $ORIGIN: the server asked to retry in 6 seconds…$" "$WORK/told.err" ||
+	[ "$(wc -l <"$WORK/told.err")" != 1 ]; then
+	fail retry_after_wait_is_told "stderr: $(cat "$WORK/told.err")"
+else
+	ok retry_after_wait_is_told
+fi
 fault '{"clear":true}'
 expect "works again afterwards" 0 "^\{" ez --format json appointments
 

@@ -1,10 +1,12 @@
 /* fuzz_sanitize.c - whatever the server sends, what we draw is inert:
- * valid UTF-8, no C0 but \n/\t as flagged, no DEL, ESC, C1 or bidi controls. */
+ * valid UTF-8, no C0 but \n/\t as flagged, no DEL, ESC, C1 or bidi controls;
+ * and a JSON output line of it is inert too and decodes to the same text. */
 #include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "core/sanitize.h"
 #include "core/utf8.h"
 
@@ -53,6 +55,34 @@ check_truncate(const char *out)
 	}
 }
 
+/* json_print_inert: nothing unsafe raw, valid JSON, and the same text back
+ * when it was valid UTF-8 (up to its first NUL, where a C string ends). */
+static void
+check_json(const char *in, size_t len)
+{
+	char *text = malloc(len + 1), *out;
+	cJSON *o = cJSON_CreateObject(), *back;
+	const cJSON *v;
+
+	if (text == NULL || o == NULL)
+		abort();
+	memcpy(text, in, len);
+	text[len] = '\0';
+	json_put_str(o, "v", text);
+	out = json_print_inert(o);
+	check_inert(out, 0);
+	back = cJSON_Parse(out);
+	v = cJSON_GetObjectItemCaseSensitive(back, "v");
+	if (!cJSON_IsString(v))
+		abort();
+	if (utf8_valid(text, strlen(text)) && strcmp(v->valuestring, text) != 0)
+		abort();
+	cJSON_Delete(back);
+	cJSON_Delete(o);
+	free(out);
+	free(text);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -71,5 +101,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_inert(out, flags);
 	check_truncate(out);
 	free(out);
+	check_json((const char *)data + 1, size - 1);
 	return 0;
 }

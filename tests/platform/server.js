@@ -192,8 +192,9 @@ function checkBearer(req) {
 }
 
 // ---------------------------------------------------------------- faults
-const faults = { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0, tx_delay_ms: 0 };
-function clearFaults() { Object.assign(faults, { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0, tx_delay_ms: 0 }); }
+const FAULTS_CLEAR = { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0, huge_header_next: 0, many_headers_next: 0, slow_bytes_next: 0, slow_bytes_ms: 10000, tx_delay_ms: 0 };
+const faults = { ...FAULTS_CLEAR };
+function clearFaults() { Object.assign(faults, FAULTS_CLEAR); }
 function isLoopback(req) {
   const a = req.socket.remoteAddress || '';
   return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1';
@@ -384,7 +385,7 @@ async function handleAdmin(req, res, pathname) {
     if (keys.length === 0 || f.clear) clearFaults();
     const num = (k) => { if (f[k] !== undefined) { const n = Number(f[k]); if (!Number.isFinite(n) || n < 0) throw new Error(`bad ${k}`); faults[k] = n; } };
     try {
-      for (const k of ['latency_ms', 'fail_next', 'drop_next', 'drop_after_commit_next', 'malformed_next', 'deep_next', 'huge_next', 'tx_delay_ms']) num(k);
+      for (const k of ['latency_ms', 'fail_next', 'drop_next', 'drop_after_commit_next', 'malformed_next', 'deep_next', 'huge_next', 'huge_header_next', 'many_headers_next', 'slow_bytes_next', 'slow_bytes_ms', 'tx_delay_ms']) num(k);
       if (f.fail_status !== undefined) { const s = Number(f.fail_status); if (!(s >= 100 && s <= 599)) throw new Error('bad fail_status'); faults.fail_status = s; }
       else if (f.fail_next !== undefined) faults.fail_status = 500;
       if (f.retry_after !== undefined) faults.retry_after = f.retry_after === null ? null : String(f.retry_after);
@@ -433,6 +434,32 @@ function hugeResponse(req, res) {
   pump();
 }
 
+// A 200 whose headers alone are 2 MiB: one header line (`many` false) or 2,048
+// lines of 1 KiB, as a misconfigured proxy or a runaway cookie would send.
+function hugeHeaderResponse(req, res, many) {
+  const headers = { 'Content-Type': FHIR_JSON };
+  if (many) for (let i = 0; i < 2048; i++) headers[`X-Padding-${i}`] = 'P'.repeat(1024);
+  else headers['X-Padding'] = 'P'.repeat(2 * 1024 * 1024);
+  res.writeHead(200, headers);
+  res.end('{"resourceType":"Bundle","type":"searchset","total":0}');
+}
+// A whole answer (an empty searchset Bundle), status line included, one byte every
+// `ms` milliseconds on the raw socket: a server that is there but barely moves.
+function slowBytesResponse(req, res, ms) {
+  const body = '{"resourceType":"Bundle","type":"searchset","total":0}';
+  const raw = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: ${FHIR_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const sock = res.socket;
+  let i = 0;
+  const step = () => {
+    if (sock.destroyed) return clearInterval(timer);
+    sock.write(raw.subarray(i, i + 1));
+    if (++i >= raw.length) { clearInterval(timer); sock.end(); }
+  };
+  const timer = setInterval(step, ms);
+  sock.on('close', () => clearInterval(timer));
+  step();
+}
+
 // ---------------------------------------------------------------- FHIR
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -461,6 +488,9 @@ async function handleFhir(req, res, url) {
     return sendBody(req, res, 200, { 'Content-Type': FHIR_JSON }, '['.repeat(1000) + ']'.repeat(1000));
   }
   if (faults.huge_next > 0) { faults.huge_next--; req.resume(); return hugeResponse(req, res); }
+  if (faults.huge_header_next > 0) { faults.huge_header_next--; req.resume(); return hugeHeaderResponse(req, res, false); }
+  if (faults.many_headers_next > 0) { faults.many_headers_next--; req.resume(); return hugeHeaderResponse(req, res, true); }
+  if (faults.slow_bytes_next > 0) { faults.slow_bytes_next--; req.resume(); return slowBytesResponse(req, res, Math.max(1, faults.slow_bytes_ms)); }
 
   // unauthenticated endpoints
   if (rest === 'metadata' && req.method === 'GET') return sendJson(req, res, 200, capability(origin));

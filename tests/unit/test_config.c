@@ -321,7 +321,7 @@ test_keys_table(void **state)
 		"server", "username", "password_command", "password_file", "client_id",
 		"client_secret_file", "client_secret_command", "token_file", "practitioner",
 		"ca_file", "format", "connect_timeout", "low_speed_time", "max_response_mb",
-		"retries", "default_profile",
+		"retries", "max_wait", "allow_insecure_http", "default_profile",
 	};
 	const struct config_key_info *keys;
 	size_t n, i, j;
