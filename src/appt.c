@@ -14,6 +14,13 @@
 
 #define MAX_SLOTS 1000
 
+/* A client who is here: "arrived" or "checked-in", one meaning to ezrizi. */
+static bool
+is_here(const char *status)
+{
+	return status != NULL && (strcmp(status, "arrived") == 0 || strcmp(status, "checked-in") == 0);
+}
+
 /* "&key=value" with value escaped. */
 static void
 query_add(struct buf *q, const char *key, const char *value)
@@ -129,8 +136,9 @@ appt_query_path(const struct appt_query *q)
 		query_add_ref(&path, "practitioner", "Practitioner", q->practitioner);
 	if (q->patient != NULL)
 		query_add_ref(&path, "patient", "Patient", q->patient);
+	/* A client who is here is either, whichever a server or another program wrote. */
 	if (q->status != NULL)
-		query_add(&path, "status", q->status);
+		query_add(&path, "status", is_here(q->status) ? "arrived,checked-in" : q->status);
 	return buf_steal(&path);
 }
 
@@ -912,7 +920,7 @@ has_slot(const struct appointment *a, const void *slot_id)
 static bool
 has_status(const struct appointment *a, const void *status)
 {
-	return a->status != NULL && strcmp(a->status, status) == 0;
+	return appt_status_same(a->status, status);
 }
 
 /* Adds a PUT of the appointment's old slot set free, if it has one that is busy. */
@@ -1069,7 +1077,7 @@ bool
 appt_set_status(struct session *s, const char *id, const struct appt_status_change *c,
 		struct appointment *out, struct error *err)
 {
-	static const char *const for_checkin[] = { "booked", "pending", "arrived", NULL };
+	static const char *const for_checkin[] = { "booked", "pending", NULL };
 	static const char *const for_noshow[] = { "booked", "pending", "arrived", "checked-in", NULL };
 	const char *status = c->status;
 	const char *const *allowed = strcmp(status, "noshow") == 0 ? for_noshow : for_checkin;
@@ -1080,7 +1088,7 @@ appt_set_status(struct session *s, const char *id, const struct appt_status_chan
 
 	if (!appt_read(s, id, &ar, err))
 		return false;
-	if (strcmp(ar.a.status, status) == 0) {
+	if (appt_status_same(ar.a.status, status)) {
 		appt_read_finish(&ar);
 		return appt_get(s, id, out, err);  /* already so: nothing to do */
 	}
@@ -1103,12 +1111,23 @@ appt_set_status(struct session *s, const char *id, const struct appt_status_chan
 	return commit(s, &tx, id, has_status, status, out, err);
 }
 
+const char *const appt_statuses[] = {
+	"proposed", "pending", "booked", "arrived", "checked-in", "fulfilled", "cancelled",
+	"noshow", "entered-in-error", "waitlist", NULL,
+};
+
+bool
+appt_status_same(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && (strcmp(a, b) == 0 || (is_here(a) && is_here(b)));
+}
+
 const char *
 appt_status_label(const char *status)
 {
 	static const char *const labels[][2] = {
 		{ "proposed", N_("proposed") }, { "pending", N_("pending") },
-		{ "booked", N_("booked") }, { "arrived", N_("arrived") },
+		{ "booked", N_("booked") }, { "arrived", N_("checked in") },
 		{ "checked-in", N_("checked in") }, { "fulfilled", N_("fulfilled") },
 		{ "cancelled", N_("cancelled") }, { "noshow", N_("no-show") },
 		{ "entered-in-error", N_("entered in error") }, { "waitlist", N_("waitlist") },

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "cmd/handlers.h"
+#include "core/appt.h"
 #include "config.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
@@ -16,13 +17,16 @@
 
 static const struct cmd_option no_opts[] = { { NULL, NULL, NULL, 0 } };
 
+static const char *const appt_types[] = { "routine", "followup", "walkin", "checkup", "emergency", NULL };
+static const char *const note_types[] = { "progress", "consult", NULL };
+
 static const struct cmd_option appointments_opts[] = {
 	{ "date", N_("DAY"), N_("the day to list (default today)"), OPT_VALUE },
 	{ "from", N_("DAY"), N_("the first day of a range"), OPT_VALUE },
 	{ "to", N_("DAY"), N_("the last day of a range (default: the first day)"), OPT_VALUE },
 	{ "practitioner", N_("ID"), N_("a counsellor's id, 'me' (the default) or 'all'"), OPT_VALUE },
 	{ "patient", N_("ID"), N_("only this client's appointments"), OPT_VALUE },
-	{ "status", N_("STATUS"), N_("only this status (booked, arrived, checked-in, cancelled, noshow, fulfilled)"), OPT_VALUE },
+	{ "status", N_("STATUS"), N_("only this status: proposed, pending, booked, arrived (or checked-in: the same), fulfilled, cancelled, noshow, entered-in-error, waitlist"), OPT_VALUE, appt_statuses },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -38,7 +42,7 @@ static const struct cmd_option slots_opts[] = {
 static const struct cmd_option book_opts[] = {
 	{ "slot", N_("ID"), N_("the free slot to book"), OPT_VALUE | OPT_REQUIRED },
 	{ "patient", N_("ID"), N_("the client"), OPT_VALUE | OPT_REQUIRED },
-	{ "type", N_("TYPE"), N_("routine, followup, walkin, checkup or emergency"), OPT_VALUE },
+	{ "type", N_("TYPE"), N_("routine, followup, walkin, checkup or emergency"), OPT_VALUE, appt_types },
 	{ "comment", N_("TEXT"), N_("a comment for the counsellor"), OPT_VALUE },
 	{ "allow-overlap", NULL, N_("book even if the client has another session at that time"), 0 },
 	{ NULL, NULL, NULL, 0 },
@@ -68,7 +72,7 @@ static const struct cmd_option notes_opts[] = {
 };
 
 static const struct cmd_option note_add_opts[] = {
-	{ "type", N_("TYPE"), N_("progress (the default) or consult"), OPT_VALUE },
+	{ "type", N_("TYPE"), N_("progress (the default) or consult"), OPT_VALUE, note_types },
 	{ "file", N_("FILE"), N_("read the note from FILE instead of standard input"), OPT_VALUE },
 	{ "draft", NULL, N_("save as a draft (preliminary) instead of signed"), 0 },
 	{ NULL, NULL, NULL, 0 },
@@ -120,7 +124,7 @@ static const struct cmd_entry table[] = {
 	{ "cancel", N_("ID"), N_("Cancel an appointment and free its slot."), cancel_opts, 1, 1, true, cmd_cancel, CMD_QUEUES },
 	{ "chat", N_("PATIENT-ID"), N_("Show the messages with a client."), chat_opts, 1, 1, true, cmd_chat },
 	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), status_opts, 1, 1, true, cmd_checkin, CMD_QUEUES },
-	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), help_opts, 0, 2, false, cmd_help_cmd },
+	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), help_opts, 0, 2, false, cmd_help_cmd, CMD_WORDS },
 	{ "lock", NULL, N_("Close the local cache to scripts again (ends 'ezrizi unlock')."), no_opts, 0, 0, false, cmd_lock },
 	{ "login", NULL, N_("Log in to the server and keep the session."), login_opts, 0, 0, true, cmd_login },
 	{ "logout", NULL, N_("Forget the stored login."), no_opts, 0, 0, true, cmd_logout },
@@ -136,7 +140,7 @@ static const struct cmd_entry table[] = {
 	{ "patient", N_("ID"), N_("Show one client."), no_opts, 1, 1, true, cmd_patient },
 	{ "patients", NULL, N_("Find clients by name or language."), patients_opts, 0, 0, true, cmd_patients },
 	{ "reschedule", N_("ID"), N_("Move an appointment to another free slot."), reschedule_opts, 1, 1, true, cmd_reschedule, CMD_QUEUES },
-	{ "send", N_("PATIENT-ID [TEXT...]"), N_("Send a message to a client (the words of TEXT, or standard input)."), send_opts, 1, 64, true, cmd_send, CMD_QUEUES | CMD_INPUT },
+	{ "send", N_("PATIENT-ID [TEXT...]"), N_("Send a message to a client (the words of TEXT, or standard input)."), send_opts, 1, 64, true, cmd_send, CMD_QUEUES | CMD_INPUT | CMD_WORDS },
 	{ "slots", NULL, N_("List free slots (default: the coming week)."), slots_opts, 0, 0, true, cmd_slots },
 	{ "sync", NULL, N_("Send the writes waiting in the outbox, then bring the local cache up to date."), no_opts, 0, 0, true, cmd_sync },
 	{ "unlock", NULL, N_("Open the local cache for scripts for a while, as ssh-agent does."), unlock_opts, 0, 0, false, cmd_unlock },
@@ -170,6 +174,19 @@ cmd_find(const char *name)
 	}
 	checked = true;
 	return bsearch(name, table, sizeof table / sizeof table[0], sizeof table[0], entry_cmp);
+}
+
+/* True when w is the second word of a two-word command ("add" of "note add"). */
+static bool
+subcommand_word(const char *w)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+		const char *sp = strchr(table[i].name, ' ');
+
+		if (sp != NULL && strcmp(sp + 1, w) == 0)
+			return true;
+	}
+	return false;
 }
 
 static int
@@ -247,6 +264,33 @@ usage_error(const struct cmd_entry *e, struct error *err, const char *fmt, ...)
 	return false;
 }
 
+static bool
+one_of(const char *const *choices, const char *v)
+{
+	if (choices == NULL)
+		return true;
+	for (; *choices != NULL; choices++) {
+		if (strcmp(*choices, v) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+bad_choice(const struct cmd_entry *e, const struct cmd_option *o, const char *v, struct error *err)
+{
+	struct buf b;
+	bool r;
+
+	buf_init(&b);
+	for (const char *const *c = o->choices; *c != NULL; c++)
+		buf_addf(&b, "%s%s", c == o->choices ? "" : ", ", *c);
+	/* TRANSLATORS: "'waiting' is not a value of --status; use proposed, pending, ..." */
+	r = usage_error(e, err, _("'%s' is not a value of --%s; use %s."), v, o->name, b.data);
+	buf_finish(&b);
+	return r;
+}
+
 /* Fills a from the words after the command's name. */
 static bool
 parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a,
@@ -286,6 +330,8 @@ parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a,
 			a->value[k] = argv[++i];
 		else
 			return usage_error(e, err, _("The option --%s needs a value."), e->opts[k].name);
+		if (!one_of(e->opts[k].choices, a->value[k]))
+			return bad_choice(e, &e->opts[k], a->value[k], err);
 	}
 	for (int k = 0; e->opts[k].name != NULL; k++) {
 		if ((e->opts[k].flags & OPT_REQUIRED) && !a->given[k])
@@ -408,6 +454,10 @@ cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
 		e = cmd_find(argv[0]);
 	if (e == NULL)
 		return error_set(err, ERR_USAGE, _("'%s' is not an ezrizi command; see 'ezrizi help'."), argv[0]);
+	if (used == 1 && argc >= 2 && !(e->flags & CMD_WORDS) && subcommand_word(argv[1]))
+		/* "patient add": a word that names a command elsewhere ("note add"),
+		 * not an id. */
+		return error_set(err, ERR_USAGE, _("There is no '%s %s' command; see 'ezrizi help'."), argv[0], argv[1]);
 	ok = parse_args(e, argc - used, argv + used, &a, err);
 	if (ok && e->needs_server && cmd_session(ctx, err) == NULL)
 		ok = false;

@@ -418,10 +418,6 @@ opt_value(int argc, char **argv, const char *name)
 static void
 do_filter(struct tui *t, int argc, char **argv)
 {
-	static const char *const statuses[] = {
-		"booked", "arrived", "checked-in", "fulfilled", "cancelled", "noshow", "pending",
-		"proposed", "waitlist", "all",
-	};
 	const char *prac = opt_value(argc, argv, "practitioner");
 	const char *status = opt_value(argc, argv, "status");
 	struct error err;
@@ -444,12 +440,12 @@ do_filter(struct tui *t, int argc, char **argv)
 	}
 	if (status != NULL) {
 		t->status_filter = NULL;
-		for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
-			if (strcmp(status, statuses[i]) == 0)
-				t->status_filter = strcmp(status, "all") == 0 ? NULL : statuses[i];
+		for (size_t i = 0; appt_statuses[i] != NULL; i++) {
+			if (strcmp(status, appt_statuses[i]) == 0)
+				t->status_filter = appt_statuses[i];
 		}
 		if (strcmp(status, "all") != 0 && t->status_filter == NULL) {
-			tui_set_error(t, _("Use a status: booked, arrived, checked-in, fulfilled, cancelled, noshow, pending, waitlist or all."));
+			tui_set_error(t, _("Use a status: proposed, pending, booked, arrived (or checked-in), fulfilled, cancelled, noshow, entered-in-error, waitlist, or all."));
 			return;
 		}
 	}

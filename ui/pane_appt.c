@@ -24,7 +24,7 @@ struct status_look {
 
 static const struct status_look looks[] = {
 	{ "booked", 'B', UC_NORMAL },
-	{ "arrived", 'A', UC_GOOD },
+	{ "arrived", 'C', UC_GOOD },  /* one meaning: the client is here */
 	{ "checked-in", 'C', UC_GOOD },
 	{ "fulfilled", 'F', UC_DONE },
 	{ "cancelled", 'X', UC_BAD },

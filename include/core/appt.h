@@ -98,7 +98,15 @@ bool appt_set_status(struct session *s, const char *id, const struct appt_status
 		     struct appointment *out, struct error *err);
 
 /* The status in the user's language ("booked" -> "booked" translated); unknown
- * codes come back as they are. */
+ * codes come back as they are. "arrived" and "checked-in" are one to ezrizi: a
+ * client who is here ("checked in"); `checkin` writes "arrived", what servers
+ * and the platform's own data use. */
 const char *appt_status_label(const char *status);
+
+/* The FHIR R4 Appointment statuses, NULL-terminated: the values of --status. */
+extern const char *const appt_statuses[];
+
+/* True when the two statuses mean the same to a user (arrived, checked-in). */
+bool appt_status_same(const char *a, const char *b);
 
 #endif

@@ -27,6 +27,9 @@ struct cmd_option {
 	const char *metavar;    /* N_() marked; NULL for a flag */
 	const char *help;       /* N_() marked */
 	unsigned flags;
+	/* The values it takes, NULL-terminated, when they are a fixed set: any
+	 * other is a usage error that lists them. NULL: any value. */
+	const char *const *choices;
 };
 
 #define CMD_MAX_OPTS 12
@@ -58,6 +61,9 @@ enum {
 	CMD_QUEUES = 1 << 0,
 	/* Reads its text from --file or standard input (cmd_read_input). */
 	CMD_INPUT = 1 << 1,
+	/* Its arguments are words of any kind (command names, a message), never
+	 * taken for a misspelt subcommand. */
+	CMD_WORDS = 1 << 2,
 };
 
 struct cmd_ctx {

@@ -202,7 +202,7 @@ HANDLER(cmd_cancel)
 
 HANDLER(cmd_checkin)
 {
-	struct appt_status_change c = { "checked-in", cmd_flag(e, a, "any-day"), ctx->made_at };
+	struct appt_status_change c = { "arrived", cmd_flag(e, a, "any-day"), ctx->made_at };
 	struct appointment ap;
 
 	if (!appt_set_status(&ctx->session, a->argv[0], &c, &ap, err))

@@ -196,7 +196,7 @@ check "i asks before checking in" "press y to go ahead"
 keys y
 check "i + y: the row shows C" "│ [ ▸]$span_b1  C "
 st=$(appt_field "$id_b1" .status)
-[ "$st" = checked-in ] && ok "i + y: the platform has checked-in" || fail "i + y: the platform has checked-in" "status $st"
+[ "$st" = arrived ] && ok "i + y: the platform has arrived" || fail "i + y: the platform has arrived" "status $st"
 keys Home
 for _ in $(seq 1 "$b2"); do keys Down; done
 keys n
