@@ -160,7 +160,9 @@ fi
 # One more session on the server only, then a reload: the cache paints 45, the
 # server answers 46. Down meanwhile selects NEXT; the answer must not take the
 # selection back to the session selected before the reload.
+fault '{"clear":true}'
 book 240 1 || fail "one more session is booked" "$(cat "$WORK/book.out")"
+fault "{\"latency_ms\":$((3000 * SLOW))}"
 tm send-keys -t ez r
 if wait_for "from the cache" 30; then
 	tm send-keys -t ez Down
