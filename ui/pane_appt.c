@@ -51,8 +51,7 @@ static void
 format_span(const struct tui *t, const struct appointment *a, char *out, size_t size)
 {
 	char s[32] = "--:--", e[32] = "--:--", day[32] = "";
-	time_t now = clock_now();
-	bool current = a->start != 0 && a->end != 0 && a->start <= now && now < a->end;
+	bool current = tui_under_way(a, clock_now());
 
 	if (a->start != 0)
 		lf_time(a->start, s, sizeof s);

@@ -261,6 +261,10 @@ tui_select(struct tui *t, size_t i)
 {
 	if (t->appt_f.state != LOAD_OK || i >= t->appts.n || i == t->sel)
 		return;
+	/* The user chose: an answer still on its way must not take them back
+	 * to what was selected before a reload. */
+	free(t->keep_sel_id);
+	t->keep_sel_id = NULL;
 	t->sel = i;
 	t->appt_gen = ++t->gen;
 	t->settle_at = tui_now_ms() + SETTLE_MS;
@@ -311,12 +315,34 @@ appts_equal(const struct appt_list *a, const struct appt_list *b)
 	return true;
 }
 
-/* Selects the appointment with the id, if it is still there. */
+bool
+tui_under_way(const struct appointment *a, time_t now)
+{
+	return a->start != 0 && a->end != 0 && a->start <= now && now < a->end;
+}
+
+/* The row a list opens on: the first session under way now (the row marked
+ * ▸), else the first row. */
+static size_t
+opening_row(const struct tui *t)
+{
+	time_t now = clock_now();
+
+	for (size_t i = 0; i < t->appts.n; i++) {
+		if (tui_under_way(&t->appts.v[i], now))
+			return i;
+	}
+	return 0;
+}
+
+/* Selects the appointment with the id if it is still there, else the row the
+ * list opens on. The notes and chat follow at once: the marked row and the
+ * client they show are never two. */
 static void
 reselect(struct tui *t, const char *id)
 {
 	t->settle_at = 0;
-	t->sel = t->shown = 0;
+	t->sel = t->shown = opening_row(t);
 	for (size_t i = 0; id != NULL && i < t->appts.n; i++) {
 		if (t->appts.v[i].id != NULL && strcmp(t->appts.v[i].id, id) == 0) {
 			t->sel = t->shown = i;
@@ -361,8 +387,11 @@ appts_done(cJSON *all, const struct error *err, void *arg)
 		tui_mark(t, PANE_APPT);
 	t->appt_f.stale = false;
 	if (t->appt_f.state == LOAD_OK && appts_equal(&t->appts, &fresh)) {
-		/* Nothing changed: nothing is drawn, not a byte. */
+		/* Nothing changed: nothing is drawn, not a byte. What is selected
+		 * stays, and a later answer must not select the old one again. */
 		appt_list_finish(&fresh);
+		free(t->keep_sel_id);
+		t->keep_sel_id = NULL;
 		return;
 	}
 	keep = t->keep_sel_id != NULL ? t->keep_sel_id

@@ -69,7 +69,7 @@ struct tui {
 	size_t sel;
 	size_t shown;                /* the appointment whose client the right panes show */
 	long long settle_at;         /* when the right panes follow sel (0: they do) */
-	char *keep_sel_id;           /* re-select this appointment after a reload */
+	char *keep_sel_id;           /* re-select this appointment after a reload (until the user selects) */
 	unsigned appt_gen;
 
 	struct client **clients;
@@ -150,6 +150,10 @@ int tui_ms_to_settle(const struct tui *t);
 struct client *tui_client(struct tui *t);
 /* Selects appointment i; the notes and chat panes follow. */
 void tui_select(struct tui *t, size_t i);
+/* The session is under way at now (its row is marked ▸). A list opens on
+ * the first such row, else on its first row; after a reload, on the
+ * appointment selected before, while it is still there. */
+bool tui_under_way(const struct appointment *a, time_t now);
 /* Forgets everything fetched and loads again. */
 void tui_reload(struct tui *t);
 /* Marks the pane(s) showing the model dirty. */

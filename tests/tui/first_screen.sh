@@ -62,6 +62,21 @@ name2=$(printf '%s\n' "$appts" | jq -r .patient_name | sed -n "$((downs + 1))p")
 note2=$("$EZRIZI" --format json notes "$pid2" | head -n1 | jq -r '.date // empty' | cut -c1-16 | tr T ' ')
 w1=$(re "$(first_word "$name1")")
 w2=$(re "$(first_word "$name2")")
+# The row the screen opens on: the first session under way now (marked ▸),
+# else the first row. Its client's first word, now.
+open_word() {
+	local now i=1 s e
+	now=$(date +%s)
+	while IFS=$'\t' read -r s e; do
+		if [ "$(date -d "$s" +%s)" -le "$now" ] && [ "$now" -lt "$(date -d "$e" +%s)" ]; then
+			break
+		fi
+		i=$((i + 1))
+	done < <(printf '%s\n' "$appts" | jq -r '[.start, .end] | @tsv')
+	[ "$i" -le "$n" ] || i=1
+	re "$(first_word "$(printf '%s\n' "$appts" | jq -r .patient_name | sed -n "${i}p")")"
+}
+wo=$(open_word)
 
 # A session that outlives the others, so tmux's server does not exit (and race
 # the next new-session) each time the last screen quits.
@@ -73,8 +88,9 @@ tm new-session -d -s ez -x 80 -y 24 \
 check "title names the server and the user" "^ ezrizi — 127\.0\.0\.1:[0-9]+ — amina — [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}"
 check "list title counts today's sessions" "Today: $n sessions"
 check "a row: times, status letter, client" "│ [ ▸][0-9]{2}:[0-9]{2}–[0-9]{2}:[0-9]{2}  [BACFXNPW] $w1"
-check "notes of the first client" "Notes: $w1"
-check "chat with the first client" "Chat: $w1"
+# (A session may start or end while the screen starts: either client then.)
+check "notes of the session under way, or of the first" "Notes: ($wo|$(open_word)) "
+check "chat with the same client" "Chat: ($wo|$(open_word)) "
 check "key hints in the status line" "^ ↑↓ move  Tab switch pane  : command  \\? help  L lock  q quit"
 wait_gone "Loading…" && ok "everything loaded" || fail "everything loaded" "$(screen)"
 lines=$(screen | wc -l)
@@ -83,6 +99,9 @@ wide=$(screen | wc -L)
 [ "$wide" -le 80 ] && ok "no line wider than the terminal" || fail "no line wider than the terminal" "$wide columns"
 
 # ---- moving the selection ----
+tm send-keys -t ez Home
+check "Home selects the first client" "Notes: $w1 "
+wait_gone "Loading…" || true
 before_notes=$(screen | cut -c33- | sed -n 2,11p)
 for _ in $(seq 1 "$downs"); do tm send-keys -t ez Down; done
 check "Down: the notes follow the selection" "Notes: $w2"

@@ -520,6 +520,9 @@ tui idle --config "'$WORK/idle.conf'"
 S=idle
 if wait_for "Today: " 100; then
 	t0=$(date +%s%N)
+	# The screen opens on the session under way, if one is: this part writes
+	# to the first client, so it selects them (a key: the lock counts from it).
+	keys Home
 	# A message that arrives before the lock must not put it off.
 	post Communication "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"partOf\":[{\"reference\":\"Communication/$thread\"}],\"subject\":{\"reference\":\"Patient/$pid1\"},\"sender\":{\"reference\":\"Patient/$pid1\"},\"sent\":\"$(now_utc)\",\"payload\":[{\"contentString\":\"early $$\"}]}" >/dev/null
 	if wait_for "ezrizi is locked\." 80; then
