@@ -57,6 +57,11 @@ struct cmdline {
 
 	cmdline_values_fn values;
 	void *values_arg;
+
+	/* Free text (a message, a reason): its own prompt, no history, no
+	 * completion, drawn in the text's own direction. */
+	bool text;
+	char *prompt;         /* NULL: ":" */
 };
 
 static struct cmdline *the;
@@ -553,6 +558,8 @@ complete(const char *text, int start, int end)
 
 	(void)end;
 	rl_attempted_completion_over = 1;  /* never file names */
+	if (the != NULL && the->text)
+		return NULL;  /* a message has nothing to complete */
 	gather(&cs, text, start);
 	return to_matches(&cs, text);
 }
@@ -655,6 +662,7 @@ cmdline_destroy(struct cmdline *c)
 	clear_history();
 	free(c->line);
 	free(c->hint);
+	free(c->prompt);
 	if (c->null_fd >= 0)
 		close(c->null_fd);
 	if (the == c)
@@ -669,13 +677,30 @@ cmdline_set_values(struct cmdline *c, cmdline_values_fn fn, void *arg)
 	c->values_arg = arg;
 }
 
+static void open_line(struct cmdline *c, WINDOW *win, const char *prefill, const char *prompt);
+
 void
 cmdline_open(struct cmdline *c, WINDOW *win, const char *prefill)
+{
+	open_line(c, win, prefill, NULL);
+}
+
+void
+cmdline_open_text(struct cmdline *c, WINDOW *win, const char *prompt)
+{
+	open_line(c, win, NULL, prompt);
+}
+
+static void
+open_line(struct cmdline *c, WINDOW *win, const char *prefill, const char *prompt)
 {
 	int saved;
 
 	if (c->active)
 		finish_silently(c);
+	free(c->prompt);
+	c->prompt = prompt != NULL ? xstrdup(prompt) : NULL;
+	c->text = prompt != NULL;
 	c->win = win;
 	c->hscroll = 0;
 	free(c->hint);
@@ -840,7 +865,9 @@ cmdline_key(struct cmdline *c, const struct ui_key *k, char **line)
 	c->finished = false;
 	c->active = false;
 	if (c->outcome == CMDLINE_DONE) {
-		remember(c->line);
+		/* Free text is a client's business: it stays out of the history. */
+		if (!c->text)
+			remember(c->line);
 		*line = c->line;
 		c->line = NULL;
 	}
@@ -911,6 +938,13 @@ draw_hint(struct cmdline *c, int x, int width)
 	return used;
 }
 
+/* The command language reads left to right; free text in its own direction. */
+static enum bidi_dir
+line_dir(const struct cmdline *c, const char *text)
+{
+	return c->text ? bidi_text_dir(text, ui_direction() == 1 ? BIDI_RTL : BIDI_LTR) : BIDI_LTR;
+}
+
 /* In Arabic and Urdu the line mirrors: the prompt at the right edge and the
  * command, which reads left to right, flush against it. Only when the whole
  * line fits; a longer one scrolls as in left-to-right languages. */
@@ -919,25 +953,31 @@ draw_mirrored(struct cmdline *c, int width)
 {
 	char *all = sanitize_display(rl_line_buffer, (size_t)rl_end, 0);
 	char *pre = sanitize_display(rl_line_buffer, (size_t)rl_point, 0);
-	int total = display_width(all), off, cx, vw, by, bx;
+	/* The prompt at the right edge, a space between it and the text. */
+	char *mprompt = xasprintf(" %s", c->prompt != NULL ? c->prompt : ":");
+	int total = display_width(all), pw = display_width(mprompt), off, cx, vw, by, bx;
 	size_t idx = 0;
 	char *visual;
 
-	if (total + 3 > width || (rl_display_prompt != NULL && rl_prompt != NULL &&
-				  strcmp(rl_display_prompt, rl_prompt) != 0)) {
+	if (total + pw + 1 > width || (rl_display_prompt != NULL && rl_prompt != NULL &&
+				       strcmp(rl_display_prompt, rl_prompt) != 0)) {
 		free(all);
 		free(pre);
+		free(mprompt);
 		return false;
 	}
-	off = width - 2 - total;
+	off = width - pw - total;
 	ui_put_visual(c->win, 0, 0, off, "", A_NORMAL, true);
-	visual = bidi_visual(all, total, BIDI_LTR, &vw);
+	visual = bidi_visual(all, total, line_dir(c, all), &vw);
 	ui_put_visual(c->win, 0, off, total, visual, A_NORMAL, false);
 	free(visual);
-	ui_put_visual(c->win, 0, width - 2, 2, " :", A_NORMAL, true);
+	visual = bidi_visual(mprompt, pw, BIDI_RTL, &vw);
+	ui_put_visual(c->win, 0, width - pw, pw, visual, A_NORMAL, true);
+	free(visual);
+	free(mprompt);
 	for (const char *q = pre; *q != '\0'; q++)
 		idx += ((unsigned char)*q & 0xC0) != 0x80;
-	cx = bidi_cursor_column(all, idx, BIDI_LTR);
+	cx = bidi_cursor_column(all, idx, line_dir(c, all));
 	cx = off + (cx < 0 ? 0 : cx);
 	wmove(c->win, 0, cx);
 	getbegyx(c->win, by, bx);
@@ -966,7 +1006,7 @@ cmdline_draw(struct cmdline *c)
 	    (rl_prompt == NULL || strcmp(rl_display_prompt, rl_prompt) != 0))
 		prompt = sanitize_display(rl_display_prompt, (size_t)-1, 0);
 	else
-		prompt = xstrdup(":");
+		prompt = xstrdup(c->prompt != NULL ? c->prompt : ":");
 	pw = ui_put(c->win, 0, 0, width, prompt, A_NORMAL, false);
 	free(prompt);
 	avail = width - pw;
@@ -986,7 +1026,7 @@ cmdline_draw(struct cmdline *c)
 		 * character is drawn (when the line is not scrolled). */
 		{
 			int vw;
-			char *visual = bidi_visual(vis, avail - lead, BIDI_LTR, &vw);
+			char *visual = bidi_visual(vis, avail - lead, line_dir(c, all), &vw);
 
 			used = lead + ui_put_visual(c->win, 0, pw + lead, avail - lead, visual, A_NORMAL, false);
 			free(visual);
@@ -998,7 +1038,7 @@ cmdline_draw(struct cmdline *c)
 
 			for (const char *q = pre_clean; *q != '\0'; q++)
 				idx += ((unsigned char)*q & 0xC0) != 0x80;
-			cx = bidi_cursor_column(all, idx, BIDI_LTR);
+			cx = bidi_cursor_column(all, idx, line_dir(c, all));
 			cx = pw + (cx < 0 ? 0 : cx);
 		} else {
 			cx = pw + cx - c->hscroll;

@@ -62,6 +62,10 @@ void cmdline_set_values(struct cmdline *c, cmdline_values_fn fn, void *arg);
  * the prompt and the text prefilled (may be NULL), the cursor after it. Opening
  * while active cancels the line being edited first. */
 void cmdline_open(struct cmdline *c, WINDOW *win, const char *prefill);
+/* The same for a free text (a message, a reason): `prompt` instead of ":",
+ * nothing completed, nothing kept in the history, drawn in the text's own
+ * direction. What is typed comes back exactly as typed. */
+void cmdline_open_text(struct cmdline *c, WINDOW *win, const char *prompt);
 bool cmdline_active(const struct cmdline *c);
 
 enum cmdline_result { CMDLINE_MORE, CMDLINE_DONE, CMDLINE_CANCEL };

@@ -252,6 +252,64 @@ do_confirm(struct tui *t, int argc, char **argv)
 	free(msg);
 }
 
+/* text KIND COMMAND...: a free text, then COMMAND with it as its last word.
+ * A message goes at once; a reason (a cancel) asks first what it will do. */
+static void
+do_text(struct tui *t, int argc, char **argv)
+{
+	const struct appointment *a = tui_appt(t);
+	const char *name = a != NULL && a->patient_name != NULL ? a->patient_name : "";
+	char *prompt;
+	bool asks;
+
+	if (strcmp(argv[0], "message") == 0) {
+		/* TRANSLATORS: the prompt for a chat message; %s is the client's name. */
+		prompt = xasprintf(_("Message to %s: "), name);
+		asks = false;
+	} else if (strcmp(argv[0], "reason") == 0) {
+		/* TRANSLATORS: the prompt for a cancel's reason; %s is the client's name. */
+		prompt = xasprintf(_("Why is the session of %s cancelled? "), name);
+		asks = true;
+	} else {
+		tui_set_error(t, _("Use text message|reason COMMAND..."));
+		return;
+	}
+	/* The words of COMMAND are the binding's (its ids expanded already). */
+	tui_open_text(t, prompt, join(argc - 1, argv + 1), asks);
+	free(prompt);
+}
+
+void
+ui_text_done(struct tui *t, const char *text)
+{
+	char *q, *line;
+
+	if (text[strspn(text, " \t")] == '\0') {
+		tui_set_message(t, _("Nothing was typed; nothing was done."));
+		return;
+	}
+	q = cmd_quote(text);
+	line = xasprintf("%s %s", t->text_cmd, q);
+	free(q);
+	if (t->text_asks) {
+		/* Say what it will do, and with which words, before it is done. */
+		char **argv;
+		int argc;
+		struct error err;
+
+		error_clear(&err);
+		if ((argv = cmd_split(line, &argc, &err)) != NULL) {
+			do_confirm(t, argc, argv);
+			cmd_words_free(argv);
+			free(t->confirm);
+			t->confirm = line;
+			return;
+		}
+	}
+	ui_run_expanded(t, line);  /* the text is never searched for %a or %p */
+	free(line);
+}
+
 static void
 do_retry(struct tui *t, int argc, char **argv)
 {
@@ -265,7 +323,7 @@ do_retry(struct tui *t, int argc, char **argv)
 	}
 	line = t->last_failed;
 	t->last_failed = NULL;
-	ui_run(t, line);
+	ui_run_expanded(t, line);  /* as it was run: its text is not searched for %a or %p */
 	free(line);
 }
 
@@ -577,6 +635,7 @@ static const struct ui_cmd ui_cmds[] = {
 	{ "reload", NULL, N_("Fetch everything on the screen again."), 0, 0, true, do_reload },
 	{ "retry", NULL, N_("Run the last command that failed again."), 0, 0, false, do_retry },
 	{ "select", N_("up|down|pageup|pagedown|first|last"), N_("Move in the focused pane."), 1, 1, true, do_select },
+	{ "text", N_("message|reason COMMAND..."), N_("Ask for a free text, then run COMMAND with it, exactly as typed, as its last word."), 2, 64, false, do_text },
 	{ "week", NULL, N_("Switch between the day and the week."), 0, 0, true, do_week },
 	{ "write-note", NULL, N_("Write a session note for the client in $VISUAL or $EDITOR."), 0, 0, false, do_write_note },
 };
@@ -767,34 +826,31 @@ run_core(struct tui *t, const char *line, int argc, char **argv)
 	tui_poll(t);
 }
 
-/* True when the line ends inside double quotes. */
-static bool
-quote_open(const char *s)
-{
-	char q = 0;
-
-	for (; *s != '\0'; s++) {
-		if (*s == '\\' && q != '\'' && s[1] != '\0')
-			s++;
-		else if (q == 0 && (*s == '"' || *s == '\''))
-			q = *s;
-		else if (q != 0 && *s == q)
-			q = 0;
-	}
-	return q == '"';
-}
-
 void
 ui_run(struct tui *t, const char *line)
 {
 	struct error err;
-	const struct ui_cmd *c;
-	char *expanded, **argv;
-	int argc;
+	char *expanded;
 
 	error_clear(&err);
 	tui_settle(t);  /* a command acts on what is selected: show its client */
-	expanded = expand(t, line, &err);
+	if ((expanded = expand(t, line, &err)) == NULL) {
+		tui_set_error(t, err.msg);
+		return;
+	}
+	ui_run_expanded(t, expanded);
+	free(expanded);
+}
+
+void
+ui_run_expanded(struct tui *t, const char *line)
+{
+	struct error err;
+	const struct ui_cmd *c;
+	char *expanded = xstrdup(line), **argv;
+	int argc;
+
+	error_clear(&err);
 	if (expanded != NULL && strncmp(expanded, "command", 7) == 0 &&
 	    (expanded[7] == ' ' || expanded[7] == '\0') && !t->busy) {
 		/* The rest of the line, as it is, is what the command line starts with. */
@@ -802,14 +858,7 @@ ui_run(struct tui *t, const char *line)
 		free(expanded);
 		return;
 	}
-	if (expanded != NULL && quote_open(expanded)) {
-		/* x opens 'cancel ID --reason "': the reason is the rest of the line. */
-		char *closed = xasprintf("%s\"", expanded);
-
-		free(expanded);
-		expanded = closed;
-	}
-	if (expanded == NULL || (argv = cmd_split(expanded, &argc, &err)) == NULL) {
+	if (expanded == NULL || (argv = cmd_split_command(expanded, &argc, &err)) == NULL) {
 		tui_set_error(t, err.msg);
 		free(expanded);
 		return;

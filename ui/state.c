@@ -137,6 +137,7 @@ tui_state_finish(struct tui *t)
 	free(t->overlay_title);
 	free(t->overlay_text);
 	free(t->confirm);
+	free(t->text_cmd);
 	free(t->last_failed);
 	if (t->draft != NULL)
 		sodium_memzero(t->draft, strlen(t->draft));

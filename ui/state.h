@@ -87,6 +87,8 @@ struct tui {
 	struct cmdline *cmdline;     /* the ':' line, when open */
 	bool cmdline_open;
 	char *confirm;               /* a command waiting for y */
+	char *text_cmd;              /* a command waiting for its free text (the text command) */
+	bool text_asks;              /* ... and then asks before it runs (a cancel) */
 	char *last_failed;           /* the last command that failed, for "retry" */
 	bool busy;                   /* a command is waiting for the server */
 
@@ -193,6 +195,13 @@ bool ui_is_command(const char *line);
 /* Runs a line of the command language in the screen: %a and %p stand for the
  * selected appointment's and client's ids. */
 void ui_run(struct tui *t, const char *line);
+/* The same for a line whose %a and %p are filled in already (a question's
+ * answer, a free text): nothing in it is replaced. */
+void ui_run_expanded(struct tui *t, const char *line);
+/* The free text asked for by the text command has been typed: runs the
+ * command waiting for it (t->text_cmd) with the text as its last argument,
+ * quoted so the command language gives it back byte for byte. */
+void ui_text_done(struct tui *t, const char *text);
 /* Opens the overlay with text (our own, or sanitised). */
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
 /* The help: the keys and every command, generated from the tables. */

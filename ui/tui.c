@@ -457,8 +457,12 @@ handle_key(struct tui *t, const struct ui_key *k)
 
 		if (r != CMDLINE_MORE) {
 			tui_close_cmdline(t);
-			if (r == CMDLINE_DONE)
+			if (r == CMDLINE_DONE && t->text_cmd != NULL)
+				ui_text_done(t, line);
+			else if (r == CMDLINE_DONE)
 				run_line(t, line);
+			free(t->text_cmd);
+			t->text_cmd = NULL;
 			free(line);
 		}
 		return;
@@ -473,8 +477,11 @@ handle_key(struct tui *t, const struct ui_key *k)
 
 		t->confirm = NULL;
 		tui_clear_error(t);
-		if (!k->fn && (k->code == 'y' || k->code == 'Y'))
-			run_line(t, c);
+		if (!k->fn && (k->code == 'y' || k->code == 'Y')) {
+			ui_run_expanded(t, c);  /* filled in when it was asked */
+			if (t->overlay)
+				the_term->over_dirty = true;
+		}
 		free(c);
 		return;
 	}
@@ -702,8 +709,25 @@ tui_open_cmdline(struct tui *t, const char *prefill)
 {
 	if (t->too_small || the_term->status == NULL)
 		return;
+	free(t->text_cmd);
+	t->text_cmd = NULL;
 	t->cmdline_open = true;
 	cmdline_open(t->cmdline, the_term->status, prefill);
+	curs_set(1);
+}
+
+void
+tui_open_text(struct tui *t, const char *prompt, char *command, bool asks)
+{
+	if (t->too_small || the_term->status == NULL) {
+		free(command);
+		return;
+	}
+	free(t->text_cmd);
+	t->text_cmd = command;
+	t->text_asks = asks;
+	t->cmdline_open = true;
+	cmdline_open_text(t->cmdline, the_term->status, prompt);
 	curs_set(1);
 }
 

@@ -6,6 +6,10 @@
 
 /* Opens the ':' line with text typed in (may be NULL). */
 void tui_open_cmdline(struct tui *t, const char *prefill);
+/* Opens the command line for a free text: on Enter, `command` (taken) runs
+ * with the text, exactly as typed, as its last argument (ui_text_done); when
+ * `asks`, after a question saying what it will do. */
+void tui_open_text(struct tui *t, const char *prompt, char *command, bool asks);
 void tui_close_cmdline(struct tui *t);
 /* Paints what changed now, before a command waits for the server. */
 void tui_render_now(struct tui *t);

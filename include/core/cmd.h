@@ -64,6 +64,10 @@ enum {
 	/* Its arguments are words of any kind (command names, a message), never
 	 * taken for a misspelt subcommand. */
 	CMD_WORDS = 1 << 2,
+	/* In a line of the command language (a batch file, the screen's ':'),
+	 * what follows its positionals is one argument exactly as typed: a
+	 * message keeps its quotes, '#' and backslashes (cmd_run_line). */
+	CMD_REST = 1 << 3,
 };
 
 struct cmd_ctx {
@@ -117,8 +121,17 @@ bool cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
  * NULL-terminated vector (free with cmd_words_free) or NULL with err set. */
 char **cmd_split(const char *line, int *argc, struct error *err);
 void cmd_words_free(char **words);
+/* A line as cmd_run_line splits it: cmd_split, but for a command marked
+ * CMD_REST, whose text is the rest of the line as typed. */
+char **cmd_split_command(const char *line, int *argc, struct error *err);
+/* A word that cmd_split turns back into s exactly, whatever s holds (quotes,
+ * '#', backslashes, spaces): for building a command line around free text.
+ * New string (free()). */
+char *cmd_quote(const char *s);
 
-/* Runs one line of the command language; blank and comment lines do nothing. */
+/* Runs one line of the command language; blank and comment lines do nothing.
+ * A command marked CMD_REST takes the rest of the line after its positionals
+ * as typed ("send pat-1 Don't worry, we'll talk #tomorrow"). */
 bool cmd_run_line(struct cmd_ctx *ctx, const char *line, struct error *err);
 
 /* Help: the list of commands, or one command in full, to fp. */
