@@ -471,13 +471,17 @@ finish_file(struct salvage *sv, struct error *err)
 	sv->ins = sv->ins_auto = NULL;
 	if (rc == SQLITE_OK && !sv->have_sentinel) {
 		sqlite3 *old = sv->st->db;
+		enum damage d = sv->st->damage;
 		struct error e;
 
+		/* The new file is whole: the store's own record goes in it. */
 		error_clear(&e);
 		sv->st->db = sv->out;
+		sv->st->damage = DAMAGE_NONE;
 		if (!store_put_sentinel(sv->st, &e))
-			rc = sqlite3_errcode(sv->out);
+			rc = sqlite3_errcode(sv->out) != SQLITE_OK ? sqlite3_errcode(sv->out) : SQLITE_ERROR;
 		sv->st->db = old;
+		sv->st->damage = d;
 	}
 	if (rc == SQLITE_OK)
 		exec_ok(sv->out, "COMMIT", &rc);
@@ -627,6 +631,11 @@ swap_in(const char *dir, bool wal_aside, char **aside, struct error *err)
 		unlink_in(dir, "records-shm");
 		unlink_in(dir, "records-journal");
 		sync_dir(dir, err);
+	}
+	/* Nothing was kept (the file was empty and had no WAL): no folder. */
+	if (ok && rmdir(*aside) == 0) {
+		free(*aside);
+		*aside = NULL;
 	}
 	return ok;
 }
