@@ -356,6 +356,12 @@ queue(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a, 
 	if (s->request_id[0] == '\0')
 		fhir_uuid(s->request_id);
 	error_clear(err);
+	if (s->store == NULL && s->store_err.kind != ERR_NONE && s->store_err.kind != ERR_NOT_FOUND) {
+		/* Why the write cannot wait: a locked or damaged store says so. */
+		*err = s->store_err;
+		free(words);
+		return false;
+	}
 	ok = outbox_add(s->store, n, words, ctx->input_given ? ctx->input : NULL, ctx->input_len,
 			s->request_id, err);
 	free(words);

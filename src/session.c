@@ -237,6 +237,8 @@ session_practitioner(struct session *s, const char *id, struct error *err)
 			*err = s->store_err;
 		return NULL;
 	}
+	if (s->access == NULL && s->store != NULL && store_met_damage(s->store, err))
+		return NULL;   /* the stored login may be what could not be read */
 	error_set(err, ERR_USAGE,
 		  _("ezrizi does not know which counsellor you are; log in with 'ezrizi login', or set 'practitioner = ID' in the config."));
 	return NULL;

@@ -549,6 +549,9 @@ out:
 
 /* ---- damaged records ---- */
 
+static unsigned char *row_open(const struct store *st, sqlite3_stmt *s, struct payload *p,
+			       size_t *ptlen);
+
 bool
 store_damage_error(const struct store *st, struct error *err)
 {
@@ -568,6 +571,29 @@ store_damage_error(const struct store *st, struct error *err)
 	case DAMAGE_NONE:
 		break;
 	}
+	return true;
+}
+
+/* A failure of a store in use; SQLite calling the file damaged is remembered
+ * (store_met_damage). */
+static bool
+st_error(struct store *st, int rc, const char *what, struct error *err)
+{
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		st->met_damage = true;
+	return db_error(st->db, rc, what, err);
+}
+
+bool
+store_met_damage(const struct store *st, struct error *err)
+{
+	if (!st->met_damage && st->damage == DAMAGE_NONE)
+		return false;
+	if (st->damage != DAMAGE_NONE)
+		return !store_damage_error(st, err);
+	error_set(err, ERR_FAILED,
+		  _("The local records in %s are damaged. Run 'ezrizi cache verify': it keeps every record that can still be read, the writes waiting for the server first."),
+		  st->dir);
 	return true;
 }
 
@@ -599,17 +625,29 @@ records_empty(const char *dir)
 	return empty;
 }
 
+/* The sentinel, read through the table (its root, the pages down to it) and
+ * opened with the key: *rc is SQLITE_ROW when it is there and opens,
+ * SQLITE_DONE when it is not there or does not open. */
 static bool
 has_sentinel(struct store *st, int *rc)
 {
-	unsigned char key[HASH_BYTES];
+	unsigned char key[HASH_BYTES], *pt = NULL;
 	sqlite3_stmt *s = NULL;
+	struct payload p;
+	size_t ptlen;
 
 	store_hash(st, 'k', SENTINEL_TYPE, SENTINEL_ID, key);
-	*rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM r WHERE key = ?1", -1, &s, NULL);
+	*rc = sqlite3_prepare_v2(st->db,
+		"SELECT key, kind, day, person, thread, rev, box FROM r WHERE key = ?1", -1, &s, NULL);
 	if (*rc == SQLITE_OK) {
 		sqlite3_bind_blob(s, 1, key, HASH_BYTES, SQLITE_STATIC);
 		*rc = sqlite3_step(s);
+	}
+	if (*rc == SQLITE_ROW && (pt = row_open(st, s, &p, &ptlen)) == NULL)
+		*rc = SQLITE_DONE;
+	if (pt != NULL) {
+		sodium_memzero(pt, ptlen);
+		free(pt);
 	}
 	sqlite3_finalize(s);
 	return *rc == SQLITE_ROW;
@@ -638,12 +676,13 @@ store_check_records(struct store *st, bool want_sentinel, struct error *err)
 	}
 	if (!db_exec(st->db, schema, _("opening the local store"), err))
 		return false;
-	if (want_sentinel && !has_sentinel(st, &rc)) {
-		if (rc == SQLITE_DONE)
+	/* Read even when not wanted (format 1): it is a look at the table's root. */
+	if (!has_sentinel(st, &rc)) {
+		if (rc == SQLITE_DONE && want_sentinel)
 			st->damage = DAMAGE_REPLACED;
 		else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
 			set_corrupt(st, rc);
-		else
+		else if (rc != SQLITE_DONE)
 			return db_error(st->db, rc, _("opening the local store"), err);
 	}
 	return true;
@@ -1240,7 +1279,7 @@ store_put(struct store *st, const struct store_rec *r, struct error *err)
 	sqlite3_finalize(s);
 	free(box);
 	if (rc != SQLITE_DONE)
-		return db_error(st->db, rc, _("the record"), err);
+		return st_error(st, rc, _("the record"), err);
 	return true;
 }
 
@@ -1367,7 +1406,7 @@ delete_key(struct store *st, const void *key, size_t n, struct error *err)
 		rc = sqlite3_step(s);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE || db_error(st->db, rc, _("removing a damaged record"), err);
+	return rc == SQLITE_DONE || st_error(st, rc, _("removing a damaged record"), err);
 }
 
 static const char cols_sql[] = "SELECT key, kind, day, person, thread, rev, box FROM r";
@@ -1409,7 +1448,7 @@ store_get(struct store *st, const char *type, const char *id, void **data, size_
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
-		db_error(st->db, rc, _("reading a record"), err);
+		st_error(st, rc, _("reading a record"), err);
 		goto out;
 	}
 	pt = row_open(st, s, &p, &ptlen);
@@ -1527,7 +1566,7 @@ store_each_row(struct store *st, sqlite3_stmt *s, const char *type, store_each_f
 		sodium_memzero(pt, ptlen);
 		free(pt);
 	}
-	ok = !go || rc == SQLITE_DONE || db_error(st->db, rc, _("reading the local store"), err);
+	ok = !go || rc == SQLITE_DONE || st_error(st, rc, _("reading the local store"), err);
 	sqlite3_reset(s);
 	if (damaged != NULL)
 		*damaged += d.n;
@@ -1558,7 +1597,7 @@ store_find(struct store *st, enum store_index idx, const char *type, const char 
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	free(sql);
 	if (rc != SQLITE_OK)
-		return db_error(st->db, rc, _("a search"), err);
+		return st_error(st, rc, _("a search"), err);
 	sqlite3_bind_blob(s, 1, h, HASH_BYTES, SQLITE_STATIC);
 	ok = store_each_row(st, s, type, fn, arg, NULL, damaged, err);
 	sqlite3_finalize(s);

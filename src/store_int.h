@@ -44,6 +44,7 @@ struct store {
 	int batch;          /* depth of store_begin */
 	enum damage damage; /* only a store opened for repair holds any */
 	char *damage_why;   /* SQLite's words for DAMAGE_CORRUPT, or NULL */
+	bool met_damage;    /* SQLite called the file damaged since the open */
 };
 
 /* The clear columns of a row, from SQLite or from a salvaged page: key,

@@ -65,6 +65,10 @@ struct store *store_open_repair(const char *dir, const char *pass, size_t pass_l
 				const unsigned char *key, struct error *err);
 /* True while its records are damaged (only a store opened for repair). */
 bool store_damaged(const struct store *st);
+/* True when its records turned out damaged since it was opened (SQLite said
+ * so in a read or a write); err then says so, and to run 'ezrizi cache
+ * verify'. For callers that took a failed read for a missing record. */
+bool store_met_damage(const struct store *st, struct error *err);
 /* The data key, for handing to the unlock agent (into the caller's buffer). */
 void store_data_key(const struct store *st, unsigned char key[STORE_KEY_BYTES]);
 void store_close(struct store *st);  /* wipes the keys; accepts NULL */
