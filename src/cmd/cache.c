@@ -300,12 +300,12 @@ HANDLER(cmd_cache_verify)
 }
 
 /* The writes that a wipe would lose: *n of them, named in *names. False
- * (err set) when the outbox cannot be read. The store is let go of after. */
+ * (err set) when the outbox cannot be read. */
 static bool
 unsent_writes(struct cmd_ctx *ctx, size_t *n, char **names, struct error *err)
 {
-	struct session *s = ctx->have_session ? &ctx->session : NULL;
-	struct store *st = s != NULL ? s->store : NULL;
+	struct store *held = ctx->have_session ? ctx->session.store : NULL;
+	struct store *st = held;
 	struct outbox_list l;
 	bool ok;
 
@@ -317,10 +317,8 @@ unsent_writes(struct cmd_ctx *ctx, size_t *n, char **names, struct error *err)
 	if (ok)
 		*names = name_writes(&l, false, n);
 	outbox_list_finish(&l);
-	/* The wipe needs the store to itself (the screen goes on without it). */
-	if (s != NULL && s->store == st)
-		s->store = NULL;
-	store_close(st);
+	if (st != held)
+		store_close(st);
 	return ok;
 }
 
@@ -351,6 +349,11 @@ HANDLER(cmd_cache_wipe)
 		free(names);
 		free(dir);
 		return false;
+	}
+	/* The wipe needs the store to itself (the screen goes on without it). */
+	if (ctx->have_session && ctx->session.store != NULL) {
+		store_close(ctx->session.store);
+		ctx->session.store = NULL;
 	}
 	agent_stop(err);
 	error_clear(err);
