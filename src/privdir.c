@@ -31,7 +31,7 @@ static bool
 not_private(const char *path, struct error *err)
 {
 	return error_set(err, ERR_FAILED,
-			 _("The folder %s, where notes are written, is not private (it must be a folder of yours, mode 0700, not a link): ezrizi does not use it. Remove it, or set XDG_RUNTIME_DIR to a private folder."),
+			 _("Not private, so not used for notes: %s (it must be a folder of yours, mode 0700, not a link). Remove it, or set XDG_RUNTIME_DIR to a private folder."),
 			 path);
 }
 

@@ -62,7 +62,7 @@ refused(const char *why)
 		fail_msg("%s: the folder was used", why);
 	assert_null(path);
 	assert_int_equal(err.kind, ERR_FAILED);
-	if (strstr(err.msg, "not private") == NULL || strstr(err.msg, fallback) == NULL)
+	if (strstr(err.msg, "Not private") == NULL || strstr(err.msg, fallback) == NULL)
 		fail_msg("%s: said %s", why, err.msg);
 }
 
@@ -168,7 +168,7 @@ test_runtime_dir_first(void **state)
 	assert_int_equal(chmod(want, 0750), 0);
 	error_clear(&err);
 	assert_int_equal(privdir_open(true, &path, &err), -1);
-	assert_non_null(strstr(err.msg, "not private"));
+	assert_non_null(strstr(err.msg, "Not private"));
 	/* A runtime folder that is not there: the fallback. */
 	setenv("XDG_RUNTIME_DIR", "/nonexistent-ezrizi-run", 1);
 	fd = open_ok();
