@@ -549,31 +549,6 @@ out:
 
 /* ---- damaged records ---- */
 
-static unsigned char *row_open(const struct store *st, sqlite3_stmt *s, struct payload *p,
-			       size_t *ptlen);
-
-bool
-store_damage_error(const struct store *st, struct error *err)
-{
-	switch (st->damage) {
-	case DAMAGE_EMPTY:
-		return error_set(err, ERR_FAILED,
-				 _("The local records in %s are damaged: the file that held them is empty or missing (a full disk, a crash of the system or a copy that went wrong can do this). What they held cannot be read, and what was lost cannot be known exactly: the stored login, the cached data and any writes waiting for the server. Run 'ezrizi cache verify' to keep what can be kept and start the records afresh, then check on the server that your recent changes arrived."),
-				 st->dir);
-	case DAMAGE_REPLACED:
-		return error_set(err, ERR_FAILED,
-				 _("The local records in %s are damaged: the file that held them was replaced, or emptied and made afresh, so this store's records are not in it. What was lost cannot be known exactly: the stored login, the cached data and any writes waiting for the server. Run 'ezrizi cache verify' to keep what can be kept, then check on the server that your recent changes arrived."),
-				 st->dir);
-	case DAMAGE_CORRUPT:
-		return error_set(err, ERR_FAILED,
-				 _("The local records in %s are damaged (%s). Run 'ezrizi cache verify': it keeps every record that can still be read, the writes waiting for the server first."),
-				 st->dir, st->damage_why != NULL ? st->damage_why : "");
-	case DAMAGE_NONE:
-		break;
-	}
-	return true;
-}
-
 /* A failure of a store in use; SQLite calling the file damaged is remembered
  * (store_met_damage). */
 static bool
@@ -584,19 +559,6 @@ st_error(struct store *st, int rc, const char *what, struct error *err)
 	return db_error(st->db, rc, what, err);
 }
 
-bool
-store_met_damage(const struct store *st, struct error *err)
-{
-	if (!st->met_damage && st->damage == DAMAGE_NONE)
-		return false;
-	if (st->damage != DAMAGE_NONE)
-		return !store_damage_error(st, err);
-	error_set(err, ERR_FAILED,
-		  _("The local records in %s are damaged. Run 'ezrizi cache verify': it keeps every record that can still be read, the writes waiting for the server first."),
-		  st->dir);
-	return true;
-}
-
 /* Refuses work on a store opened for repair whose records are damaged. */
 static bool
 usable(const struct store *st, struct error *err)
@@ -604,88 +566,10 @@ usable(const struct store *st, struct error *err)
 	return st->damage == DAMAGE_NONE || store_damage_error(st, err);
 }
 
-static void
-set_corrupt(struct store *st, int rc)
-{
-	st->damage = DAMAGE_CORRUPT;
-	free(st->damage_why);
-	st->damage_why = xstrdup(st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
-}
-
-/* Empty or missing: SQLite must not see it (it would make a fresh database of
- * it, and delete a WAL beside an empty file). */
-static bool
-records_empty(const char *dir)
-{
-	char *path = path_in(dir, NAME_RECORDS);
-	struct stat sb;
-	bool empty = lstat(path, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0);
-
-	free(path);
-	return empty;
-}
-
-/* The sentinel, read through the table (its root, the pages down to it) and
- * opened with the key: *rc is SQLITE_ROW when it is there and opens,
- * SQLITE_DONE when it is not there or does not open. */
-static bool
-has_sentinel(struct store *st, int *rc)
-{
-	unsigned char key[HASH_BYTES], *pt = NULL;
-	sqlite3_stmt *s = NULL;
-	struct payload p;
-	size_t ptlen;
-
-	store_hash(st, 'k', SENTINEL_TYPE, SENTINEL_ID, key);
-	*rc = sqlite3_prepare_v2(st->db,
-		"SELECT key, kind, day, person, thread, rev, box FROM r WHERE key = ?1", -1, &s, NULL);
-	if (*rc == SQLITE_OK) {
-		sqlite3_bind_blob(s, 1, key, HASH_BYTES, SQLITE_STATIC);
-		*rc = sqlite3_step(s);
-	}
-	if (*rc == SQLITE_ROW && (pt = row_open(st, s, &p, &ptlen)) == NULL)
-		*rc = SQLITE_DONE;
-	if (pt != NULL) {
-		sodium_memzero(pt, ptlen);
-		free(pt);
-	}
-	sqlite3_finalize(s);
-	return *rc == SQLITE_ROW;
-}
-
 bool
-store_check_records(struct store *st, bool want_sentinel, struct error *err)
+store_db_schema(sqlite3 *db, struct error *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(st->db,
-		"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'r'", -1, &s, NULL);
-	bool table = false;
-
-	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		table = sqlite3_column_int(s, 0) > 0;
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW) {
-		if ((rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB)
-			return db_error(st->db, rc, _("opening the local store"), err);
-		set_corrupt(st, rc);
-		return true;
-	}
-	if (!table) {
-		st->damage = DAMAGE_REPLACED;
-		return true;
-	}
-	if (!db_exec(st->db, schema, _("opening the local store"), err))
-		return false;
-	/* Read even when not wanted (format 1): it is a look at the table's root. */
-	if (!has_sentinel(st, &rc)) {
-		if (rc == SQLITE_DONE && want_sentinel)
-			st->damage = DAMAGE_REPLACED;
-		else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
-			set_corrupt(st, rc);
-		else if (rc != SQLITE_DONE)
-			return db_error(st->db, rc, _("opening the local store"), err);
-	}
-	return true;
+	return db_exec(db, schema, _("opening the local store"), err);
 }
 
 /* ---- open, create, close ---- */
@@ -831,7 +715,7 @@ open_with(const char *dir, int lock, struct keys *k, const struct header *h, boo
 	st->lock_fd = lock;
 	st->k = k;
 	remove_leftovers(dir);
-	if (records_empty(dir)) {
+	if (store_records_empty(dir)) {
 		st->damage = DAMAGE_EMPTY;
 	} else if ((st->db = store_db_open(dir, NAME_RECORDS, DB_EXISTING, &rc, err)) == NULL) {
 		/* Not a database at all (its first page is gone) is damage too. */
@@ -840,7 +724,7 @@ open_with(const char *dir, int lock, struct keys *k, const struct header *h, boo
 			return NULL;
 		}
 		error_clear(err);
-		set_corrupt(st, rc);
+		store_set_corrupt(st, rc);
 	} else if (!store_check_records(st, h->format >= 2, err)) {
 		store_close(st);
 		return NULL;
@@ -852,7 +736,7 @@ open_with(const char *dir, int lock, struct keys *k, const struct header *h, boo
 	}
 	if (st->damage == DAMAGE_NONE)
 		store_salvage_done(dir);
-	if (st->damage == DAMAGE_NONE && h->format < 2 && !has_sentinel(st, &(int){ 0 })) {
+	if (st->damage == DAMAGE_NONE && h->format < 2 && !store_has_sentinel(st, &(int){ 0 })) {
 		/* A format-1 store: the sentinel now; the header follows at the next
 		 * open with the passphrase (store_open). */
 		error_clear(&e);
@@ -915,7 +799,7 @@ open_pass(const char *dir, const char *pass, size_t pass_len, const struct store
 		if (kdf != NULL && kdf->memlimit > cost.memlimit)
 			cost.memlimit = kdf->memlimit;
 		error_clear(&ignored);
-		nh.format = st->damage == DAMAGE_NONE && has_sentinel(st, &(int){ 0 }) ? HDR_FORMAT
+		nh.format = st->damage == DAMAGE_NONE && store_has_sentinel(st, &(int){ 0 }) ? HDR_FORMAT
 										     : h.format;
 		if (header_wrap(&nh, k, pass, pass_len, &cost, &ignored))
 			header_write(dir, &nh, &ignored);

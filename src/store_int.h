@@ -96,6 +96,13 @@ bool store_put_sentinel(struct store *st, struct error *err);
 bool store_damage_error(const struct store *st, struct error *err);
 /* Checks the records of an opened db: sets st->damage. False on an I/O error. */
 bool store_check_records(struct store *st, bool want_sentinel, struct error *err);
+/* Creates what of the schema is missing. */
+bool store_db_schema(sqlite3 *db, struct error *err);
+/* The records file is missing or empty (never to be given to SQLite). */
+bool store_records_empty(const char *dir);
+/* The sentinel is there and opens (*rc SQLITE_ROW; SQLITE_DONE when not). */
+bool store_has_sentinel(struct store *st, int *rc);
+void store_set_corrupt(struct store *st, int rc);
 /* A leftover of a salvage killed half way: cleaned up, or kept for the next. */
 void store_salvage_leftovers(const char *dir);
 /* The records are whole again: what a salvage moved aside can go. */

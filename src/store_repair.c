@@ -1,5 +1,7 @@
-/* store_repair.c - store_verify: every record opened, and damaged records
- * salvaged into a fresh file; see include/core/store.h.
+/* store_repair.c - damaged records: what an open finds wrong with them
+ * (missing, empty, replaced, corrupt; see the top of store.c), and
+ * store_verify: every record opened, and damaged records salvaged into a
+ * fresh file; see include/core/store.h.
  *
  * Salvage reads the damaged records page by page (sqlpage.h), not through
  * SQLite's b-tree, so a lost interior or first page hides nothing that is
@@ -51,6 +53,136 @@ store_check_finish(struct store_check *c)
 	free(c->why);
 	free(c->aside);
 	c->why = c->aside = NULL;
+}
+
+/* ---- damage found at open ---- */
+
+static unsigned char *
+sentinel_open(const struct store *st, sqlite3_stmt *s, struct payload *p, size_t *ptlen)
+{
+	struct rowcols rc;
+
+	store_row_cols(s, 0, &rc);
+	return store_row_open(st, &rc, p, ptlen);
+}
+
+bool
+store_damage_error(const struct store *st, struct error *err)
+{
+	switch (st->damage) {
+	case DAMAGE_EMPTY:
+		return error_set(err, ERR_FAILED,
+				 _("The local records in %s are damaged: the file that held them is empty or missing (a full disk, a crash of the system or a copy that went wrong can do this). What they held cannot be read, and what was lost cannot be known exactly: the stored login, the cached data and any writes waiting for the server. Run 'ezrizi cache verify' to keep what can be kept and start the records afresh, then check on the server that your recent changes arrived."),
+				 st->dir);
+	case DAMAGE_REPLACED:
+		return error_set(err, ERR_FAILED,
+				 _("The local records in %s are damaged: the file that held them was replaced, or emptied and made afresh, so this store's records are not in it. What was lost cannot be known exactly: the stored login, the cached data and any writes waiting for the server. Run 'ezrizi cache verify' to keep what can be kept, then check on the server that your recent changes arrived."),
+				 st->dir);
+	case DAMAGE_CORRUPT:
+		return error_set(err, ERR_FAILED,
+				 _("The local records in %s are damaged (%s). Run 'ezrizi cache verify': it keeps every record that can still be read, the writes waiting for the server first."),
+				 st->dir, st->damage_why != NULL ? st->damage_why : "");
+	case DAMAGE_NONE:
+		break;
+	}
+	return true;
+}
+
+bool
+store_met_damage(const struct store *st, struct error *err)
+{
+	if (!st->met_damage && st->damage == DAMAGE_NONE)
+		return false;
+	if (st->damage != DAMAGE_NONE)
+		return !store_damage_error(st, err);
+	error_set(err, ERR_FAILED,
+		  _("The local records in %s are damaged. Run 'ezrizi cache verify': it keeps every record that can still be read, the writes waiting for the server first."),
+		  st->dir);
+	return true;
+}
+
+void
+store_set_corrupt(struct store *st, int rc)
+{
+	st->damage = DAMAGE_CORRUPT;
+	free(st->damage_why);
+	st->damage_why = xstrdup(st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+}
+
+/* Empty or missing: SQLite must not see it (it would make a fresh database of
+ * it, and delete a WAL beside an empty file). */
+bool
+store_records_empty(const char *dir)
+{
+	char *path = store_path(dir, "records");
+	struct stat sb;
+	bool empty = lstat(path, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0);
+
+	free(path);
+	return empty;
+}
+
+/* The sentinel, read through the table (its root, the pages down to it) and
+ * opened with the key: *rc is SQLITE_ROW when it is there and opens,
+ * SQLITE_DONE when it is not there or does not open. */
+bool
+store_has_sentinel(struct store *st, int *rc)
+{
+	unsigned char key[HASH_BYTES], *pt = NULL;
+	sqlite3_stmt *s = NULL;
+	struct payload p;
+	size_t ptlen;
+
+	store_hash(st, 'k', SENTINEL_TYPE, SENTINEL_ID, key);
+	*rc = sqlite3_prepare_v2(st->db,
+		"SELECT key, kind, day, person, thread, rev, box FROM r WHERE key = ?1", -1, &s, NULL);
+	if (*rc == SQLITE_OK) {
+		sqlite3_bind_blob(s, 1, key, HASH_BYTES, SQLITE_STATIC);
+		*rc = sqlite3_step(s);
+	}
+	if (*rc == SQLITE_ROW && (pt = sentinel_open(st, s, &p, &ptlen)) == NULL)
+		*rc = SQLITE_DONE;
+	if (pt != NULL) {
+		sodium_memzero(pt, ptlen);
+		free(pt);
+	}
+	sqlite3_finalize(s);
+	return *rc == SQLITE_ROW;
+}
+
+bool
+store_check_records(struct store *st, bool want_sentinel, struct error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db,
+		"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'r'", -1, &s, NULL);
+	bool table = false;
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		table = sqlite3_column_int(s, 0) > 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		if ((rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB)
+			return store_db_error(st->db, rc, _("opening the local store"), err);
+		store_set_corrupt(st, rc);
+		return true;
+	}
+	if (!table) {
+		st->damage = DAMAGE_REPLACED;
+		return true;
+	}
+	if (!store_db_schema(st->db, err))
+		return false;
+	/* Read even when not wanted (format 1): it is a look at the table's root. */
+	if (!store_has_sentinel(st, &rc)) {
+		if (rc == SQLITE_DONE && want_sentinel)
+			st->damage = DAMAGE_REPLACED;
+		else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+			store_set_corrupt(st, rc);
+		else if (rc != SQLITE_DONE)
+			return store_db_error(st->db, rc, _("opening the local store"), err);
+	}
+	return true;
 }
 
 /* ---- sets of rowids ---- */
