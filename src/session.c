@@ -123,13 +123,14 @@ load_stored(struct session *s)
 static bool
 save_stored(struct session *s, struct error *err)
 {
-	cJSON *root = cJSON_CreateObject();
 	struct store_rec r = { .type = LOGIN_TYPE, .id = LOGIN_ID, .version = "" };
+	cJSON *root;
 	char *text;
 	bool ok;
 
 	if (s->store == NULL && !open_store(s, true, err))
 		return false;
+	root = cJSON_CreateObject();
 	json_put_str(root, "server", s->base);
 	json_put_str(root, "token_endpoint", s->token_endpoint);
 	json_put_str(root, "user", s->login_user);
