@@ -1417,7 +1417,8 @@ damage_remove(struct store *st, struct bad_rows *d, struct error *err)
 	return ok;
 }
 
-bool
+/* Runs a SELECT over rows, opens each, calls fn with the good ones. */
+static bool
 store_each_row(struct store *st, sqlite3_stmt *s, const char *type, store_each_fn fn, void *arg,
 	       size_t *total, size_t *damaged, struct error *err)
 {

@@ -86,10 +86,6 @@ unsigned char *store_row_open(const struct store *st, const struct rowcols *rc,
 /* Reads the columns of the statement's row (key, kind, day, person, thread,
  * rev, box in that order from column `first`). */
 void store_row_cols(sqlite3_stmt *s, int first, struct rowcols *rc);
-/* Runs a SELECT of those columns over rows: opens each, calls fn with the
- * good ones of type (NULL: every one), deletes the damaged ones. */
-bool store_each_row(struct store *st, sqlite3_stmt *s, const char *type, store_each_fn fn,
-		    void *arg, size_t *total, size_t *damaged, struct error *err);
 /* Puts the sentinel record. */
 bool store_put_sentinel(struct store *st, struct error *err);
 /* What a damaged store says when it is used (and at open). */
@@ -100,7 +96,8 @@ bool store_check_records(struct store *st, bool want_sentinel, struct error *err
 bool store_db_schema(sqlite3 *db, struct error *err);
 /* The records file is missing or empty (never to be given to SQLite). */
 bool store_records_empty(const char *dir);
-/* The sentinel is there and opens (*rc SQLITE_ROW; SQLITE_DONE when not). */
+/* The sentinel is there and opens (*rc SQLITE_ROW; SQLITE_DONE when it is
+ * not there; SQLITE_CORRUPT when it does not open). */
 bool store_has_sentinel(struct store *st, int *rc);
 void store_set_corrupt(struct store *st, int rc);
 /* A leftover of a salvage killed half way: cleaned up, or kept for the next. */

@@ -106,7 +106,9 @@ store_set_corrupt(struct store *st, int rc)
 {
 	st->damage = DAMAGE_CORRUPT;
 	free(st->damage_why);
-	st->damage_why = xstrdup(st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	/* SQLite's own words when it is what failed; else those of the code. */
+	st->damage_why = xstrdup(st->db != NULL && sqlite3_errcode(st->db) == rc ? sqlite3_errmsg(st->db)
+										 : sqlite3_errstr(rc));
 }
 
 /* Empty or missing: SQLite must not see it (it would make a fresh database of
@@ -124,7 +126,7 @@ store_records_empty(const char *dir)
 
 /* The sentinel, read through the table (its root, the pages down to it) and
  * opened with the key: *rc is SQLITE_ROW when it is there and opens,
- * SQLITE_DONE when it is not there or does not open. */
+ * SQLITE_DONE when it is not there, SQLITE_CORRUPT when it does not open. */
 bool
 store_has_sentinel(struct store *st, int *rc)
 {
@@ -141,7 +143,7 @@ store_has_sentinel(struct store *st, int *rc)
 		*rc = sqlite3_step(s);
 	}
 	if (*rc == SQLITE_ROW && (pt = sentinel_open(st, s, &p, &ptlen)) == NULL)
-		*rc = SQLITE_DONE;
+		*rc = SQLITE_CORRUPT;   /* there, but it does not open: damaged */
 	if (pt != NULL) {
 		sodium_memzero(pt, ptlen);
 		free(pt);
@@ -340,8 +342,13 @@ check_rows(struct store *st, struct store_check *c, bool *corrupt, struct error 
 	if (rc == SQLITE_OK)
 		rc = remove_bad(&ps);
 	buf_finish(&ps.bad);
-	if (rc == SQLITE_OK)
+	/* The store's own record may have been one of them: it is put back. */
+	if (rc == SQLITE_OK && !store_has_sentinel(st, &rc) && rc == SQLITE_DONE)
+		rc = store_put_sentinel(st, err) ? SQLITE_OK : SQLITE_ERROR;
+	if (rc == SQLITE_ROW || rc == SQLITE_OK)
 		return true;
+	if (rc == SQLITE_ERROR && err->kind != ERR_NONE)
+		return false;
 	if (is_corrupt(rc)) {
 		*corrupt = true;
 		st->damage = DAMAGE_CORRUPT;

@@ -482,6 +482,8 @@ HANDLER(cmd_outbox_retry)
 	(void)e;
 	if (s->store == NULL) {
 		free(seq);
+		if (s->store_err.kind == ERR_FAILED)
+			return error_set(err, ERR_FAILED, "%s", s->store_err.msg);
 		return error_set(err, ERR_AUTH, "%s", _("The local cache is locked; run 'ezrizi unlock' first, or set passphrase_command in the config."));
 	}
 	ok = outbox_retry(s->store, seq, err);

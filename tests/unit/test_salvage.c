@@ -723,6 +723,39 @@ test_leaf_page_damage(void **state)
 	cleanup(base, dir);
 }
 
+/* A bit flipped in the store's own record: damaged (not "replaced"), and
+ * salvage keeps the rest and puts it back. */
+static void
+test_sentinel_damaged(void **state)
+{
+	char *base, *dir = new_store(&base), *rp;
+	struct store *st;
+	struct store_check c;
+	sqlite3 *db;
+
+	(void)state;
+	fill(dir, 10);
+	rp = path_in(dir, "records");
+	assert_int_equal(sqlite3_open(rp, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE r SET box = substr(box, 1, 30) || x'00' || substr(box, 32)"
+				      " WHERE n = 1", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_changes(db), 1);
+	sqlite3_close(db);
+	open_says_damaged(dir, "malformed");
+	st = open_repair(dir);
+	c = verify(st);
+	assert_true(c.salvaged);
+	assert_int_equal(c.total, 10);
+	assert_int_equal(c.lost + c.damaged, 0);   /* only the store's own, put back */
+	store_check_finish(&c);
+	store_close(st);
+	st = open_ok(dir);
+	assert_int_equal(readable(st, 10), 10);
+	store_close(st);
+	free(rp);
+	cleanup(base, dir);
+}
+
 /* ---- the swap, killed at every step ---- */
 
 /* Copies the store's files (no lock) from one folder to another. */
@@ -891,6 +924,7 @@ main(void)
 		cmocka_unit_test(test_format1_opens_and_is_upgraded),
 		cmocka_unit_test(test_root_page_damage),
 		cmocka_unit_test(test_leaf_page_damage),
+		cmocka_unit_test(test_sentinel_damaged),
 		cmocka_unit_test(test_salvage_killed_at_every_step),
 	};
 
