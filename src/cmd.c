@@ -109,6 +109,11 @@ static const struct cmd_option login_opts[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
+static const struct cmd_option wipe_opts[] = {
+	{ "discard-unsent", NULL, N_("wipe even when writes wait for the server: they are lost"), 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
 static const struct cmd_option unlock_opts[] = {
 	{ "for", N_("DURATION"), N_("how long: 90s, 30m, 8h, 2d (default: unlock_for, else 8h)"), OPT_VALUE },
 	{ NULL, NULL, NULL, 0 },
@@ -119,8 +124,8 @@ static const struct cmd_entry table[] = {
 	{ "appointment", N_("ID"), N_("Show one appointment."), no_opts, 1, 1, true, cmd_appointment },
 	{ "appointments", NULL, N_("List appointments (default: today's, yours)."), appointments_opts, 0, 0, true, cmd_appointments },
 	{ "book", NULL, N_("Book a free slot for a client."), book_opts, 0, 0, true, cmd_book, CMD_QUEUES },
-	{ "cache verify", NULL, N_("Check every record of the local cache; remove the damaged ones."), no_opts, 0, 0, false, cmd_cache_verify },
-	{ "cache wipe", N_("yes"), N_("Remove the local cache, the stored login and unsent writes."), no_opts, 0, 1, false, cmd_cache_wipe },
+	{ "cache verify", NULL, N_("Check every record of the local cache and remove the damaged ones; damaged records are rebuilt from what can still be read, the writes waiting for the server first."), no_opts, 0, 0, false, cmd_cache_verify },
+	{ "cache wipe", N_("yes"), N_("Remove the local cache and the stored login; refused while writes wait for the server, unless --discard-unsent."), wipe_opts, 0, 1, false, cmd_cache_wipe },
 	{ "cancel", N_("ID"), N_("Cancel an appointment and free its slot."), cancel_opts, 1, 1, true, cmd_cancel, CMD_QUEUES },
 	{ "chat", N_("PATIENT-ID"), N_("Show the messages with a client."), chat_opts, 1, 1, true, cmd_chat },
 	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), status_opts, 1, 1, true, cmd_checkin, CMD_QUEUES },
@@ -415,6 +420,12 @@ queue(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a, 
 	if (s->request_id[0] == '\0')
 		fhir_uuid(s->request_id);
 	error_clear(err);
+	if (s->store == NULL && s->store_err.kind != ERR_NONE && s->store_err.kind != ERR_NOT_FOUND) {
+		/* Why the write cannot wait: a locked or damaged store says so. */
+		*err = s->store_err;
+		free(words);
+		return false;
+	}
 	ok = outbox_add(s->store, n, words, ctx->input_given ? ctx->input : NULL, ctx->input_len,
 			s->request_id, err);
 	free(words);

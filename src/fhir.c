@@ -113,6 +113,8 @@ need_token(struct session *s, struct error *err)
 			*err = s->store_err;
 		return false;
 	}
+	if (s->access == NULL && s->store != NULL && store_met_damage(s->store, err))
+		return false;   /* the stored login may be what could not be read */
 	if (s->access == NULL)
 		return error_set(err, ERR_AUTH, _("Not logged in; run 'ezrizi login', or set EZRIZI_TOKEN."));
 	/* A token known to have expired is refreshed before use, saving a round trip. */

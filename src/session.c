@@ -126,13 +126,14 @@ load_stored(struct session *s)
 static bool
 save_stored(struct session *s, struct error *err)
 {
-	cJSON *root = cJSON_CreateObject();
 	struct store_rec r = { .type = LOGIN_TYPE, .id = LOGIN_ID, .version = "" };
+	cJSON *root;
 	char *text;
 	bool ok;
 
 	if (s->store == NULL && !open_store(s, true, err))
 		return false;
+	root = cJSON_CreateObject();
 	json_put_str(root, "server", s->base);
 	json_put_str(root, "token_endpoint", s->token_endpoint);
 	json_put_str(root, "user", s->login_user);
@@ -245,6 +246,8 @@ session_practitioner(struct session *s, const char *id, struct error *err)
 			*err = s->store_err;
 		return NULL;
 	}
+	if (s->access == NULL && s->store != NULL && store_met_damage(s->store, err))
+		return NULL;   /* the stored login may be what could not be read */
 	error_set(err, ERR_USAGE,
 		  _("ezrizi does not know which counsellor you are; log in with 'ezrizi login', or set 'practitioner = ID' in the config."));
 	return NULL;

@@ -4,7 +4,7 @@
  *
  *   header   168 bytes, replaced atomically (fs_write_private), little-endian:
  *              0  8  magic "EZRZSTOR"
- *              8  4  format version (1)
+ *              8  4  format version (2; 1 is still read, see below)
  *             12  4  algorithm (1 = Argon2id 1.3 + XChaCha20-Poly1305)
  *             16  8  Argon2id opslimit
  *             24  8  Argon2id memlimit
@@ -18,6 +18,20 @@
  *                    apart from a wrong passphrase
  *   records  SQLite (WAL, exclusive locking, synchronous=FULL, secure_delete)
  *   lock     flock(LOCK_EX|LOCK_NB) while a process uses the store
+ *
+ * The records are made before the header, so a header always has records
+ * beside it: a records file that is missing, empty, or holds no table r is
+ * damage, never an empty store (SQLite itself would make it a fresh empty
+ * database, and would delete a WAL next to an empty file: such a file is
+ * never given to SQLite). Format 2 says more: the records hold the sentinel
+ * record (type "store", id "records", sealed like any other), put when they
+ * were made and never deleted, so records replaced by another database (or
+ * emptied and made afresh by an older ezrizi) are damage too. A format-1
+ * header is upgraded when it is opened with the passphrase (the version is in
+ * the wrapped key's associated data), after the sentinel is put.
+ *
+ * store_repair.c salvages damaged records into a fresh file beside them
+ * (records.new) and swaps it in; the damaged files are kept in damaged-TIME/.
  *
  * Table r (a rowid table: rows of a few KiB pack into its pages, where a
  * WITHOUT ROWID table would spill each into an overflow page):
@@ -55,19 +69,16 @@
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/xmalloc.h"
+#include "store_int.h"
 
 #define HDR_MAGIC "EZRZSTOR"
-#define HDR_FORMAT 1
+#define HDR_FORMAT 2      /* written; 1 is read too */
 #define HDR_ALG 1
 #define HDR_PREFIX 72    /* bytes the wrapped key's associated data covers */
 #define HDR_CHECK_OFF 120
 #define HDR_SUM_OFF 136
 #define HDR_SIZE 168
 #define CHECK_BYTES 16
-#define HASH_BYTES 32
-#define REV_BYTES 16
-#define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define KDF_CTX "ezrzstor"
 #define PAYLOAD_FORMAT 1
 #define ABSENT 0xffffffffu
@@ -77,14 +88,8 @@ static const char *const NAME_HEADER = "header";
 static const char *const NAME_RECORDS = "records";
 static const char *const NAME_LOCK = "lock";
 
-/* Secrets, in one sodium_malloc()ed block. */
-struct keys {
-	unsigned char data[STORE_KEY_BYTES];
-	unsigned char seal[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-	unsigned char hash[crypto_generichash_KEYBYTES];
-};
-
 struct header {
+	uint32_t format;
 	unsigned long long opslimit;
 	size_t memlimit;
 	unsigned char salt[crypto_pwhash_SALTBYTES];
@@ -93,30 +98,18 @@ struct header {
 	unsigned char check[CHECK_BYTES];
 };
 
-struct store {
-	char *dir;
-	int lock_fd;
-	sqlite3 *db;
-	struct keys *k;
-	int batch;          /* depth of store_begin */
-};
-
-/* A decrypted payload: pointers into the plaintext buffer. */
-struct payload {
-	const char *f[6];      /* type, id, version, day, person, thread; not NUL-terminated */
-	size_t flen[6];
-	const unsigned char *data;
-	size_t len;
-};
-
-enum { P_TYPE, P_ID, P_VERSION, P_DAY, P_PERSON, P_THREAD };
-
 /* ---- small helpers ---- */
+
+char *
+store_path(const char *dir, const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
 
 static char *
 path_in(const char *dir, const char *name)
 {
-	return xasprintf("%s/%s", dir, name);
+	return store_path(dir, name);
 }
 
 static void
@@ -148,7 +141,7 @@ static bool
 damaged_header(const char *dir, struct error *err)
 {
 	return error_set(err, ERR_FAILED,
-			 _("The local store in %s cannot be opened: its key file is damaged. Run 'ezrizi cache wipe' to start afresh; everything is fetched again from the server."),
+			 _("The local store in %s cannot be opened: its key file is damaged, and without it nothing in the store can be read, writes not yet sent included. 'ezrizi cache wipe yes --discard-unsent' starts afresh: everything else is fetched again from the server."),
 			 dir);
 }
 
@@ -257,7 +250,7 @@ static void
 header_prefix(const struct header *h, unsigned char out[HDR_PREFIX])
 {
 	memcpy(out, HDR_MAGIC, 8);
-	put_le(out + 8, HDR_FORMAT, 4);
+	put_le(out + 8, h->format, 4);
 	put_le(out + 12, HDR_ALG, 4);
 	put_le(out + 16, h->opslimit, 8);
 	put_le(out + 24, h->memlimit, 8);
@@ -279,12 +272,13 @@ header_decode(const unsigned char *in, size_t len, struct header *h)
 {
 	unsigned char sum[HDR_SIZE - HDR_SUM_OFF];
 
-	if (len != HDR_SIZE || memcmp(in, HDR_MAGIC, 8) != 0 || get_le(in + 8, 4) != HDR_FORMAT ||
-	    get_le(in + 12, 4) != HDR_ALG)
+	if (len != HDR_SIZE || memcmp(in, HDR_MAGIC, 8) != 0 || get_le(in + 8, 4) < 1 ||
+	    get_le(in + 8, 4) > HDR_FORMAT || get_le(in + 12, 4) != HDR_ALG)
 		return false;
 	crypto_generichash(sum, sizeof sum, in, HDR_SUM_OFF, NULL, 0);
 	if (sodium_memcmp(sum, in + HDR_SUM_OFF, sizeof sum) != 0)
 		return false;
+	h->format = (uint32_t)get_le(in + 8, 4);
 	h->opslimit = get_le(in + 16, 8);
 	h->memlimit = (size_t)get_le(in + 24, 8);
 	if (h->opslimit < crypto_pwhash_OPSLIMIT_MIN || h->opslimit > crypto_pwhash_OPSLIMIT_MAX ||
@@ -376,7 +370,8 @@ derive_kek(const struct header *h, const char *pass, size_t pass_len, unsigned c
 	return true;
 }
 
-/* Fills h (new salt and nonce, cost kdf) wrapping k's data key under pass. */
+/* Fills h (new salt and nonce, cost kdf) wrapping k's data key under pass;
+ * h->format is the caller's. */
 static bool
 header_wrap(struct header *h, const struct keys *k, const char *pass, size_t pass_len,
 	    const struct store_kdf *kdf, struct error *err)
@@ -453,8 +448,8 @@ keys_free(struct keys *k)
 
 /* ---- SQLite ---- */
 
-static bool
-db_error(sqlite3 *db, int rc, const char *what, struct error *err)
+bool
+store_db_error(sqlite3 *db, int rc, const char *what, struct error *err)
 {
 	int base = rc & 0xff;
 
@@ -466,9 +461,16 @@ db_error(sqlite3 *db, int rc, const char *what, struct error *err)
 				 db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc), what);
 	if (base == SQLITE_CORRUPT || base == SQLITE_NOTADB)
 		return error_set(err, ERR_FAILED,
-				 _("The local store is damaged. Run 'ezrizi cache wipe' to start afresh; everything is fetched again from the server."));
+				 _("The local store is damaged (%s). Run 'ezrizi cache verify': it keeps every record that can still be read, the writes waiting for the server first."),
+				 db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 	return error_set(err, ERR_FAILED, _("The local store failed (%s): %s was not done."),
 			 db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc), what);
+}
+
+static bool
+db_error(sqlite3 *db, int rc, const char *what, struct error *err)
+{
+	return store_db_error(db, rc, what, err);
 }
 
 static bool
@@ -488,17 +490,21 @@ static const char schema[] =
 	"CREATE INDEX IF NOT EXISTS r_person ON r(person) WHERE person IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS r_thread ON r(thread) WHERE thread IS NOT NULL;";
 
-static sqlite3 *
-db_open(const char *dir, struct error *err)
+/* The file `name` of the store, set up: created (with the schema) when
+ * `create`; else it must be there, and the schema is the caller's to check
+ * (store_check_records) before anything is written. */
+sqlite3 *
+store_db_open(const char *dir, const char *name, enum db_mode mode, int *rcp,
+	      struct error *err)
 {
-	char *path = path_in(dir, NAME_RECORDS);
+	char *path = path_in(dir, name);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	int fd, rc;
+	int fd, rc = SQLITE_OK;
 	bool ok = false;
 
 	/* Created here, 0600: SQLite gives its WAL and journal the same mode. */
-	fd = open_private(path, true, err);
+	fd = open_private(path, mode != DB_EXISTING, err);
 	if (fd < 0)
 		goto out;
 	close(fd);
@@ -509,13 +515,15 @@ db_open(const char *dir, struct error *err)
 	}
 	sqlite3_extended_result_codes(db, 1);
 	/* Exclusive locking: we hold the flock anyway, and WAL then needs no -shm. */
-	if (!db_exec(db,
-		     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA secure_delete=ON;"
-		     " PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF;"
-		     " PRAGMA cell_size_check=ON; PRAGMA temp_store=MEMORY;",
-		     _("opening the local store"), err))
-		goto out;
-	rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+	rc = sqlite3_exec(db,
+			  "PRAGMA locking_mode=EXCLUSIVE; PRAGMA secure_delete=ON;"
+			  " PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF;"
+			  " PRAGMA cell_size_check=ON; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+	if (rc == SQLITE_OK && mode == DB_BUILD)
+		rc = sqlite3_exec(db, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, mode == DB_BUILD ? "PRAGMA journal_mode=OFF"
+							     : "PRAGMA journal_mode=WAL", -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -524,7 +532,7 @@ db_open(const char *dir, struct error *err)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (!db_exec(db, schema, _("opening the local store"), err))
+	if (mode != DB_EXISTING && !db_exec(db, schema, _("opening the local store"), err))
 		goto out;
 	ok = true;
 out:
@@ -533,8 +541,35 @@ out:
 		sqlite3_close(db);
 		db = NULL;
 	}
+	if (rcp != NULL)
+		*rcp = ok || fd < 0 ? SQLITE_OK : rc;
 	free(path);
 	return db;
+}
+
+/* ---- damaged records ---- */
+
+/* A failure of a store in use; SQLite calling the file damaged is remembered
+ * (store_met_damage). */
+static bool
+st_error(struct store *st, int rc, const char *what, struct error *err)
+{
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		st->met_damage = true;
+	return db_error(st->db, rc, what, err);
+}
+
+/* Refuses work on a store opened for repair whose records are damaged. */
+static bool
+usable(const struct store *st, struct error *err)
+{
+	return st->damage == DAMAGE_NONE || store_damage_error(st, err);
+}
+
+bool
+store_db_schema(sqlite3 *db, struct error *err)
+{
+	return db_exec(db, schema, _("opening the local store"), err);
 }
 
 /* ---- open, create, close ---- */
@@ -576,6 +611,7 @@ remove_leftovers(const char *dir)
 		}
 	}
 	closedir(d);
+	store_salvage_leftovers(dir);
 }
 
 static void
@@ -587,13 +623,37 @@ unlink_in(const char *dir, const char *name)
 	free(p);
 }
 
+/* Every file of the records, and a salvage's, but not the damaged copies. */
+static const char *const record_files[] = {
+	"records", "records-wal", "records-shm", "records-journal", "records-wal.salvage",
+	"records.new", "records.new-journal", "records.new-wal",
+};
+
 static void
 remove_records(const char *dir)
 {
-	unlink_in(dir, "records");
-	unlink_in(dir, "records-wal");
-	unlink_in(dir, "records-shm");
-	unlink_in(dir, "records-journal");
+	for (size_t i = 0; i < sizeof record_files / sizeof record_files[0]; i++)
+		unlink_in(dir, record_files[i]);
+}
+
+/* A store of the records alone, for putting the sentinel. */
+static bool
+sentinel_into(sqlite3 *db, struct keys *k, struct error *err)
+{
+	struct store tmp = { 0 };
+
+	tmp.db = db;
+	tmp.k = k;
+	return store_put_sentinel(&tmp, err);
+}
+
+bool
+store_put_sentinel(struct store *st, struct error *err)
+{
+	static const char text[] = "ezrizi records";
+	struct store_rec r = { SENTINEL_TYPE, SENTINEL_ID, "", NULL, NULL, NULL, text, sizeof text - 1 };
+
+	return store_put(st, &r, err);
 }
 
 bool
@@ -627,11 +687,13 @@ store_create(const char *dir, const char *pass, size_t pass_len, const struct st
 	randombytes_buf(k->data, sizeof k->data);
 	derive_subkeys(k);
 	kdf_or_default(kdf, &cost);
-	if ((db = db_open(dir, err)) == NULL)
+	if ((db = store_db_open(dir, NAME_RECORDS, DB_CREATE, NULL, err)) == NULL)
 		goto out;
+	ok = sentinel_into(db, k, err);
 	sqlite3_close(db);
 	/* The header goes last: it is what makes the folder a store. */
-	ok = header_wrap(&h, k, pass, pass_len, &cost, err) && header_write(dir, &h, err);
+	h.format = HDR_FORMAT;
+	ok = ok && header_wrap(&h, k, pass, pass_len, &cost, err) && header_write(dir, &h, err);
 out:
 	sodium_memzero(&h, sizeof h);
 	keys_free(k);
@@ -639,24 +701,47 @@ out:
 	return ok;
 }
 
-/* The common tail of both opens: k holds the data key, lock is held. */
+/* The common tail of both opens: k holds the data key, lock is held. With
+ * `repair`, records that are damaged do not stop it (store_verify mends them). */
 static struct store *
-open_with(const char *dir, int lock, struct keys *k, struct error *err)
+open_with(const char *dir, int lock, struct keys *k, const struct header *h, bool repair,
+	  struct error *err)
 {
-	struct store *st;
-	sqlite3 *db;
+	struct store *st = xcalloc(1, sizeof *st);
+	struct error e;
+	int rc;
 
-	remove_leftovers(dir);
-	if ((db = db_open(dir, err)) == NULL) {
-		keys_free(k);
-		unlock_store(lock);
-		return NULL;
-	}
-	st = xcalloc(1, sizeof *st);
 	st->dir = xstrdup(dir);
 	st->lock_fd = lock;
-	st->db = db;
 	st->k = k;
+	remove_leftovers(dir);
+	if (store_records_empty(dir)) {
+		st->damage = DAMAGE_EMPTY;
+	} else if ((st->db = store_db_open(dir, NAME_RECORDS, DB_EXISTING, &rc, err)) == NULL) {
+		/* Not a database at all (its first page is gone) is damage too. */
+		if ((rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB) {
+			store_close(st);
+			return NULL;
+		}
+		error_clear(err);
+		store_set_corrupt(st, rc);
+	} else if (!store_check_records(st, h->format >= 2, err)) {
+		store_close(st);
+		return NULL;
+	}
+	if (st->damage != DAMAGE_NONE && !repair) {
+		store_damage_error(st, err);
+		store_close(st);
+		return NULL;
+	}
+	if (st->damage == DAMAGE_NONE)
+		store_salvage_done(dir);
+	if (st->damage == DAMAGE_NONE && h->format < 2 && !store_has_sentinel(st, &(int){ 0 })) {
+		/* A format-1 store: the sentinel now; the header follows at the next
+		 * open with the passphrase (store_open). */
+		error_clear(&e);
+		store_put_sentinel(st, &e);
+	}
 	return st;
 }
 
@@ -680,12 +765,13 @@ open_prelude(const char *dir, struct error *err)
 	return lock_store(dir, err);
 }
 
-struct store *
-store_open(const char *dir, const char *pass, size_t pass_len, const struct store_kdf *kdf,
-	   struct error *err)
+static struct store *
+open_pass(const char *dir, const char *pass, size_t pass_len, const struct store_kdf *kdf,
+	  bool repair, struct error *err)
 {
 	struct header h, nh;
 	struct keys *k;
+	struct store *st;
 	int lock;
 
 	if ((lock = open_prelude(dir, err)) < 0)
@@ -697,24 +783,35 @@ store_open(const char *dir, const char *pass, size_t pass_len, const struct stor
 		return NULL;
 	}
 	derive_subkeys(k);
-	if (kdf_raised(&h, kdf)) {
-		/* Policy rose: re-wrap with the higher cost. On failure (a full disk)
-		 * the old header stays valid and the next open tries again. */
-		struct store_kdf cost = { h.opslimit > kdf->opslimit ? h.opslimit : kdf->opslimit,
-					  h.memlimit > kdf->memlimit ? h.memlimit : kdf->memlimit };
+	if ((st = open_with(dir, lock, k, &h, repair, err)) == NULL) {
+		sodium_memzero(&h, sizeof h);
+		return NULL;
+	}
+	if (kdf_raised(&h, kdf) || (h.format < 2 && st->damage == DAMAGE_NONE)) {
+		/* Policy rose, or a format-1 header (its records now have the
+		 * sentinel): re-wrap. On failure (a full disk) the old header stays
+		 * valid and the next open tries again. */
+		struct store_kdf cost = { h.opslimit, h.memlimit };
 		struct error ignored;
 
+		if (kdf != NULL && kdf->opslimit > cost.opslimit)
+			cost.opslimit = kdf->opslimit;
+		if (kdf != NULL && kdf->memlimit > cost.memlimit)
+			cost.memlimit = kdf->memlimit;
 		error_clear(&ignored);
+		nh.format = st->damage == DAMAGE_NONE && store_has_sentinel(st, &(int){ 0 }) ? HDR_FORMAT
+										     : h.format;
 		if (header_wrap(&nh, k, pass, pass_len, &cost, &ignored))
 			header_write(dir, &nh, &ignored);
 		sodium_memzero(&nh, sizeof nh);
 	}
 	sodium_memzero(&h, sizeof h);
-	return open_with(dir, lock, k, err);
+	return st;
 }
 
-struct store *
-store_open_key(const char *dir, const unsigned char key[STORE_KEY_BYTES], struct error *err)
+static struct store *
+open_key(const char *dir, const unsigned char key[STORE_KEY_BYTES], bool repair,
+	 struct error *err)
 {
 	struct header h;
 	struct keys *k;
@@ -737,7 +834,33 @@ store_open_key(const char *dir, const unsigned char key[STORE_KEY_BYTES], struct
 		return NULL;
 	}
 	derive_subkeys(k);
-	return open_with(dir, lock, k, err);
+	return open_with(dir, lock, k, &h, repair, err);
+}
+
+struct store *
+store_open(const char *dir, const char *pass, size_t pass_len, const struct store_kdf *kdf,
+	   struct error *err)
+{
+	return open_pass(dir, pass, pass_len, kdf, false, err);
+}
+
+struct store *
+store_open_key(const char *dir, const unsigned char key[STORE_KEY_BYTES], struct error *err)
+{
+	return open_key(dir, key, false, err);
+}
+
+struct store *
+store_open_repair(const char *dir, const char *pass, size_t pass_len,
+		  const unsigned char *key, struct error *err)
+{
+	return key != NULL ? open_key(dir, key, true, err) : open_pass(dir, pass, pass_len, NULL, true, err);
+}
+
+bool
+store_damaged(const struct store *st)
+{
+	return st->damage != DAMAGE_NONE;
 }
 
 void
@@ -754,6 +877,7 @@ store_close(struct store *st)
 	sqlite3_close(st->db);
 	keys_free(st->k);
 	unlock_store(st->lock_fd);
+	free(st->damage_why);
 	free(st->dir);
 	free(st);
 }
@@ -785,7 +909,9 @@ store_passwd(const char *dir, const char *old_pass, size_t old_len, const char *
 			cost.opslimit = h.opslimit;
 		if (cost.memlimit < h.memlimit)
 			cost.memlimit = h.memlimit;
-		/* One rename: killed at any moment, the old or the new one opens it. */
+		/* One rename: killed at any moment, the old or the new one opens it.
+		 * The format stays: only an open sees whether the sentinel is there. */
+		nh.format = h.format;
 		ok = header_wrap(&nh, k, new_pass, new_len, &cost, err) && header_write(dir, &nh, err);
 		if (!ok)
 			error_prefix(err, "%s", _("The passphrase was not changed: "));
@@ -797,11 +923,35 @@ store_passwd(const char *dir, const char *old_pass, size_t old_len, const char *
 	return ok;
 }
 
+/* Removes the damaged copies a salvage kept (damaged-*), file by file. */
+static bool
+remove_damaged_copies(const char *dir, struct error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool ok = true;
+
+	if (d == NULL)
+		return true;
+	while (ok && (e = readdir(d)) != NULL) {
+		char *sub;
+
+		if (strncmp(e->d_name, "damaged-", 8) != 0)
+			continue;
+		sub = path_in(dir, e->d_name);
+		for (size_t i = 0; i < sizeof record_files / sizeof record_files[0]; i++)
+			unlink_in(sub, record_files[i]);
+		if (rmdir(sub) != 0 && errno != ENOENT)
+			ok = error_set(err, ERR_FAILED, _("Cannot remove %s: %s."), sub, strerror(errno));
+		free(sub);
+	}
+	closedir(d);
+	return ok;
+}
+
 bool
 store_wipe(const char *dir, struct error *err)
 {
-	static const char *const files[] = { "header", "records", "records-wal", "records-shm",
-					     "records-journal" };
 	struct stat sb;
 	int lock;
 
@@ -813,8 +963,9 @@ store_wipe(const char *dir, struct error *err)
 	}
 	if ((lock = lock_store(dir, err)) < 0)
 		return false;
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		char *p = path_in(dir, files[i]);
+	for (size_t i = 0; i <= sizeof record_files / sizeof record_files[0]; i++) {
+		const char *name = i == 0 ? NAME_HEADER : record_files[i - 1];
+		char *p = path_in(dir, name);
 
 		if (unlink(p) != 0 && errno != ENOENT) {
 			error_set(err, ERR_FAILED, _("Cannot remove %s: %s."), p, strerror(errno));
@@ -823,6 +974,10 @@ store_wipe(const char *dir, struct error *err)
 			return false;
 		}
 		free(p);
+	}
+	if (!remove_damaged_copies(dir, err)) {
+		unlock_store(lock);
+		return false;
 	}
 	remove_leftovers(dir);
 	unlink_in(dir, NAME_LOCK);
@@ -838,6 +993,8 @@ store_wipe(const char *dir, struct error *err)
 bool
 store_begin(struct store *st, struct error *err)
 {
+	if (!usable(st, err))
+		return false;
 	if (st->batch++ > 0)
 		return true;
 	if (!db_exec(st->db, "BEGIN IMMEDIATE", _("starting a change"), err)) {
@@ -872,8 +1029,8 @@ store_rollback(struct store *st)
 
 /* ---- records ---- */
 
-static void
-hash_field(const struct store *st, char tag, const char *type, const char *value,
+void
+store_hash(const struct store *st, char tag, const char *type, const char *value,
 	   unsigned char out[HASH_BYTES])
 {
 	crypto_generichash_state s;
@@ -886,6 +1043,13 @@ hash_field(const struct store *st, char tag, const char *type, const char *value
 	if (value != NULL)
 		crypto_generichash_update(&s, (const unsigned char *)value, strlen(value));
 	crypto_generichash_final(&s, out, HASH_BYTES);
+}
+
+static void
+hash_field(const struct store *st, char tag, const char *type, const char *value,
+	   unsigned char out[HASH_BYTES])
+{
+	store_hash(st, tag, type, value, out);
 }
 
 /* The columns of one row, as hashes (NULL columns have present[i] false). */
@@ -962,6 +1126,8 @@ store_put(struct store *st, const struct store_rec *r, struct error *err)
 
 	if (!valid_name(r->type) || !valid_name(r->id) || (r->len > 0 && r->data == NULL))
 		return error_set(err, ERR_USAGE, _("A stored record needs a type and an id."));
+	if (!usable(st, err))
+		return false;
 	buf_init(&pt);
 	buf_addc(&pt, PAYLOAD_FORMAT);
 	for (int i = 0; i < 6; i++)
@@ -997,7 +1163,7 @@ store_put(struct store *st, const struct store_rec *r, struct error *err)
 	sqlite3_finalize(s);
 	free(box);
 	if (rc != SQLITE_DONE)
-		return db_error(st->db, rc, _("the record"), err);
+		return st_error(st, rc, _("the record"), err);
 	return true;
 }
 
@@ -1039,48 +1205,51 @@ payload_parse(unsigned char *pt, size_t len, struct payload *p)
 	return off == len;
 }
 
+void
+store_row_cols(sqlite3_stmt *s, int first, struct rowcols *rc)
+{
+	for (int i = 0; i < 6; i++) {
+		rc->v[i] = sqlite3_column_type(s, first + i) == SQLITE_NULL ? NULL
+			: sqlite3_column_blob(s, first + i);
+		rc->n[i] = (size_t)sqlite3_column_bytes(s, first + i);
+	}
+	rc->box = sqlite3_column_blob(s, first + 6);
+	rc->boxlen = (size_t)sqlite3_column_bytes(s, first + 6);
+}
+
 /* A row read back: opens it and checks it against the columns. Returns the
  * plaintext (xmalloc'ed, wipe it) or NULL when it fails to open. */
-static unsigned char *
-row_open(const struct store *st, sqlite3_stmt *s, struct payload *p, size_t *ptlen)
+unsigned char *
+store_row_open(const struct store *st, const struct rowcols *rc, struct payload *p,
+	       size_t *ptlen)
 {
 	struct row row;
 	unsigned char ad[AD_BYTES], h[HASH_BYTES];
-	const unsigned char *box;
 	unsigned char *pt;
-	size_t boxlen;
-	struct { int col; unsigned char *dst; size_t n; bool *present; } cols[] = {
-		{ 0, row.key, HASH_BYTES, NULL }, { 1, row.kind, HASH_BYTES, NULL },
-		{ 2, row.idx[0], HASH_BYTES, &row.present[0] },
-		{ 3, row.idx[1], HASH_BYTES, &row.present[1] },
-		{ 4, row.idx[2], HASH_BYTES, &row.present[2] }, { 5, row.rev, REV_BYTES, NULL },
-	};
+	unsigned char *dst[6] = { row.key, row.kind, row.idx[0], row.idx[1], row.idx[2], row.rev };
 
-	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-		const void *v = sqlite3_column_blob(s, cols[i].col);
-		int n = sqlite3_column_bytes(s, cols[i].col);
+	for (int i = 0; i < 6; i++) {
+		size_t want = i == 5 ? REV_BYTES : HASH_BYTES;
 
-		if (cols[i].present != NULL && sqlite3_column_type(s, cols[i].col) == SQLITE_NULL) {
-			*cols[i].present = false;
-			memset(cols[i].dst, 0, HASH_BYTES);
+		if (i >= 2 && i <= 4 && rc->v[i] == NULL) {
+			row.present[i - 2] = false;
+			memset(dst[i], 0, HASH_BYTES);
 			continue;
 		}
-		if (v == NULL || (size_t)n != cols[i].n)
+		if (rc->v[i] == NULL || rc->n[i] != want)
 			return NULL;
-		memcpy(cols[i].dst, v, cols[i].n);
-		if (cols[i].present != NULL)
-			*cols[i].present = true;
+		memcpy(dst[i], rc->v[i], want);
+		if (i >= 2 && i <= 4)
+			row.present[i - 2] = true;
 	}
-	box = sqlite3_column_blob(s, 6);
-	boxlen = (size_t)sqlite3_column_bytes(s, 6);
-	if (box == NULL || boxlen < NONCE_BYTES + TAG_BYTES)
+	if (rc->box == NULL || rc->boxlen < NONCE_BYTES + TAG_BYTES)
 		return NULL;
 	row_ad(&row, ad);
-	*ptlen = boxlen - NONCE_BYTES - TAG_BYTES;
+	*ptlen = rc->boxlen - NONCE_BYTES - TAG_BYTES;
 	pt = xmalloc(*ptlen + 1);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, NULL, NULL, box + NONCE_BYTES,
-						       boxlen - NONCE_BYTES, ad, sizeof ad, box,
-						       st->k->seal) != 0 ||
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, NULL, NULL, rc->box + NONCE_BYTES,
+						       rc->boxlen - NONCE_BYTES, ad, sizeof ad,
+						       rc->box, st->k->seal) != 0 ||
 	    !payload_parse(pt, *ptlen, p))
 		goto bad;
 	/* Sealed by us, so this holds unless the code is wrong: check anyway. */
@@ -1101,6 +1270,15 @@ bad:
 	return NULL;
 }
 
+static unsigned char *
+row_open(const struct store *st, sqlite3_stmt *s, struct payload *p, size_t *ptlen)
+{
+	struct rowcols rc;
+
+	store_row_cols(s, 0, &rc);
+	return store_row_open(st, &rc, p, ptlen);
+}
+
 static bool
 delete_key(struct store *st, const void *key, size_t n, struct error *err)
 {
@@ -1112,7 +1290,7 @@ delete_key(struct store *st, const void *key, size_t n, struct error *err)
 		rc = sqlite3_step(s);
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE || db_error(st->db, rc, _("removing a damaged record"), err);
+	return rc == SQLITE_DONE || st_error(st, rc, _("removing a damaged record"), err);
 }
 
 static const char cols_sql[] = "SELECT key, kind, day, person, thread, rev, box FROM r";
@@ -1138,6 +1316,10 @@ store_get(struct store *st, const char *type, const char *id, void **data, size_
 		free(sql);
 		return error_set(err, ERR_USAGE, _("A stored record needs a type and an id."));
 	}
+	if (!usable(st, err)) {
+		free(sql);
+		return false;
+	}
 	hash_field(st, 'k', type, id, key);
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	free(sql);
@@ -1150,7 +1332,7 @@ store_get(struct store *st, const char *type, const char *id, void **data, size_
 		goto out;
 	}
 	if (rc != SQLITE_ROW) {
-		db_error(st->db, rc, _("reading a record"), err);
+		st_error(st, rc, _("reading a record"), err);
 		goto out;
 	}
 	pt = row_open(st, s, &p, &ptlen);
@@ -1191,19 +1373,21 @@ store_delete(struct store *st, const char *type, const char *id, struct error *e
 
 	if (!valid_name(type) || !valid_name(id))
 		return error_set(err, ERR_USAGE, _("A stored record needs a type and an id."));
+	if (!usable(st, err))
+		return false;
 	hash_field(st, 'k', type, id, key);
 	return delete_key(st, key, HASH_BYTES, err);
 }
 
 /* Damaged rows found while reading: removed once the reading is over, by
  * their stored key (which may itself be damaged). */
-struct damage {
+struct bad_rows {
 	struct buf keys;   /* u32 length || bytes, one after another */
 	size_t n;
 };
 
 static void
-damage_add(struct damage *d, sqlite3_stmt *s)
+damage_add(struct bad_rows *d, sqlite3_stmt *s)
 {
 	const void *k = sqlite3_column_blob(s, 0);
 	int n = sqlite3_column_bytes(s, 0);
@@ -1216,7 +1400,7 @@ damage_add(struct damage *d, sqlite3_stmt *s)
 }
 
 static bool
-damage_remove(struct store *st, struct damage *d, struct error *err)
+damage_remove(struct store *st, struct bad_rows *d, struct error *err)
 {
 	size_t off = 0;
 	bool ok = true;
@@ -1235,10 +1419,10 @@ damage_remove(struct store *st, struct damage *d, struct error *err)
 
 /* Runs a SELECT over rows, opens each, calls fn with the good ones. */
 static bool
-each_row(struct store *st, sqlite3_stmt *s, const char *type, store_each_fn fn, void *arg,
-	 size_t *total, size_t *damaged, struct error *err)
+store_each_row(struct store *st, sqlite3_stmt *s, const char *type, store_each_fn fn, void *arg,
+	       size_t *total, size_t *damaged, struct error *err)
 {
-	struct damage d;
+	struct bad_rows d;
 	struct payload p;
 	size_t ptlen;
 	int rc;
@@ -1267,7 +1451,7 @@ each_row(struct store *st, sqlite3_stmt *s, const char *type, store_each_fn fn, 
 		sodium_memzero(pt, ptlen);
 		free(pt);
 	}
-	ok = !go || rc == SQLITE_DONE || db_error(st->db, rc, _("reading the local store"), err);
+	ok = !go || rc == SQLITE_DONE || st_error(st, rc, _("reading the local store"), err);
 	sqlite3_reset(s);
 	if (damaged != NULL)
 		*damaged += d.n;
@@ -1291,33 +1475,16 @@ store_find(struct store *st, enum store_index idx, const char *type, const char 
 	if ((unsigned)idx > STORE_BY_THREAD || !valid_name(type) ||
 	    (idx != STORE_BY_KIND && key == NULL))
 		return error_set(err, ERR_USAGE, _("A search of the local store needs a type and a key."));
+	if (!usable(st, err))
+		return false;
 	hash_field(st, tags[idx], type, idx == STORE_BY_KIND ? NULL : key, h);
 	sql = xasprintf("%s WHERE %s = ?1", cols_sql, where[idx]);
 	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
 	free(sql);
 	if (rc != SQLITE_OK)
-		return db_error(st->db, rc, _("a search"), err);
+		return st_error(st, rc, _("a search"), err);
 	sqlite3_bind_blob(s, 1, h, HASH_BYTES, SQLITE_STATIC);
-	ok = each_row(st, s, type, fn, arg, NULL, damaged, err);
+	ok = store_each_row(st, s, type, fn, arg, NULL, damaged, err);
 	sqlite3_finalize(s);
-	return ok;
-}
-
-bool
-store_verify(struct store *st, size_t *total, size_t *damaged, struct error *err)
-{
-	sqlite3_stmt *s = NULL;
-	size_t t = 0, d = 0;
-	int rc = sqlite3_prepare_v2(st->db, cols_sql, -1, &s, NULL);
-	bool ok;
-
-	if (rc != SQLITE_OK)
-		return db_error(st->db, rc, _("checking the local store"), err);
-	ok = each_row(st, s, NULL, NULL, NULL, &t, &d, err);
-	sqlite3_finalize(s);
-	if (total != NULL)
-		*total = t;
-	if (damaged != NULL)
-		*damaged = d;
 	return ok;
 }

@@ -56,17 +56,18 @@ vault_passphrase(const struct config *cfg, const char *prompt, bool may_ask, str
  * after another): wait for it, up to ten seconds, then say so. */
 #define LOCK_WAIT_MS 10000
 
-static struct store *vault_open_once(const struct config *cfg, bool may_ask, struct error *err);
+static struct store *vault_open_once(const struct config *cfg, bool may_ask, bool repair,
+				     struct error *err);
 
-struct store *
-vault_open(const struct config *cfg, bool may_ask, struct error *err)
+static struct store *
+open_waiting(const struct config *cfg, bool may_ask, bool repair, struct error *err)
 {
 	struct store *st;
 	struct error e;
 
 	for (int waited = 0;; waited += 50) {
 		error_clear(&e);
-		if ((st = vault_open_once(cfg, may_ask, &e)) != NULL || e.kind != ERR_CONFLICT ||
+		if ((st = vault_open_once(cfg, may_ask, repair, &e)) != NULL || e.kind != ERR_CONFLICT ||
 		    waited >= LOCK_WAIT_MS)
 			break;
 		usleep(50 * 1000);
@@ -76,8 +77,20 @@ vault_open(const struct config *cfg, bool may_ask, struct error *err)
 	return st;
 }
 
+struct store *
+vault_open(const struct config *cfg, bool may_ask, struct error *err)
+{
+	return open_waiting(cfg, may_ask, false, err);
+}
+
+struct store *
+vault_open_damaged(const struct config *cfg, bool may_ask, struct error *err)
+{
+	return open_waiting(cfg, may_ask, true, err);
+}
+
 static struct store *
-vault_open_once(const struct config *cfg, bool may_ask, struct error *err)
+vault_open_once(const struct config *cfg, bool may_ask, bool repair, struct error *err)
 {
 	char *dir = vault_dir(cfg);
 	unsigned char key[STORE_KEY_BYTES];
@@ -91,7 +104,7 @@ vault_open_once(const struct config *cfg, bool may_ask, struct error *err)
 		return NULL;
 	}
 	if (agent_get_key(dir, key)) {
-		st = store_open_key(dir, key, err);
+		st = repair ? store_open_repair(dir, NULL, 0, key, err) : store_open_key(dir, key, err);
 		sodium_memzero(key, sizeof key);
 		free(dir);
 		return st;
@@ -99,7 +112,8 @@ vault_open_once(const struct config *cfg, bool may_ask, struct error *err)
 	/* TRANSLATORS: the prompt for the passphrase of the encrypted local cache. */
 	if ((pass = vault_passphrase(cfg, _("Cache passphrase: "), may_ask, err)) != NULL) {
 		vault_kdf(cfg, &kdf);
-		st = store_open(dir, pass->data, pass->len, &kdf, err);
+		st = repair ? store_open_repair(dir, pass->data, pass->len, NULL, err)
+			    : store_open(dir, pass->data, pass->len, &kdf, err);
 		secret_destroy(pass);
 	}
 	free(dir);

@@ -699,7 +699,7 @@ expand(struct tui *t, const char *line, struct error *err)
 /* Commands that would read the terminal as standard input, or ask for a
  * password on it, cannot run under the screen. */
 static bool
-needs_terminal(int argc, char **argv, struct error *err)
+needs_terminal(int argc, char **argv, bool store_open, struct error *err)
 {
 	bool has_file = false;
 
@@ -707,7 +707,8 @@ needs_terminal(int argc, char **argv, struct error *err)
 		has_file = has_file || strncmp(argv[i], "--file", 6) == 0;
 	if (strcmp(argv[0], "login") == 0 || strcmp(argv[0], "logout") == 0)
 		return error_set(err, ERR_USAGE, _("Log in and out with 'ezrizi login' in a shell."));
-	if (strcmp(argv[0], "unlock") == 0)
+	if (strcmp(argv[0], "unlock") == 0 ||
+	    (!store_open && argc >= 2 && strcmp(argv[0], "cache") == 0 && strcmp(argv[1], "verify") == 0))
 		return error_set(err, ERR_USAGE, _("Do that in a shell, with the screen closed: it needs the local cache to itself."));
 	if (argc >= 2 && strcmp(argv[0], "note") == 0 && strcmp(argv[1], "add") == 0 && !has_file)
 		return error_set(err, ERR_USAGE, _("Write notes with the write-note command (key N), or give --file."));
@@ -741,6 +742,45 @@ client_of(struct tui *t, const char *patient_id)
 	return c != NULL && strcmp(c->patient_id, patient_id) == 0 ? c : NULL;
 }
 
+/* :cache wipe asks first, saying what goes: the writes not yet sent by name. */
+static void
+ask_wipe(struct tui *t)
+{
+	struct outbox_list l;
+	struct error err;
+	struct buf names;
+	size_t n = 0;
+	char *msg;
+	bool readable;
+
+	error_clear(&err);
+	readable = t->s->store != NULL && outbox_list(t->s->store, &l, &err);
+	buf_init(&names);
+	buf_add(&names, "", 0);
+	for (size_t i = 0; readable && i < l.n; i++) {
+		if (l.v[i].lost)
+			continue;
+		buf_addf(&names, _("%s%s (%s)"), n++ > 0 ? ", " : "", l.v[i].seq + strspn(l.v[i].seq, "0"),
+			 l.v[i].command);
+	}
+	if (readable)
+		outbox_list_finish(&l);
+	if (!readable)
+		msg = xstrdup(_("Remove the local cache and the stored login? The writes waiting for the server cannot be read, and any there are lost too. Press y to go ahead, any other key not to."));
+	else if (n > 0)
+		msg = xasprintf(ngettext("Remove the local cache, the stored login and %zu write not yet sent (%s)? It is lost. Press y to go ahead, any other key not to.",
+					 "Remove the local cache, the stored login and %zu writes not yet sent (%s)? They are lost. Press y to go ahead, any other key not to.",
+					 n), n, names.data);
+	else
+		msg = xstrdup(_("Remove the local cache and the stored login? Press y to go ahead, any other key not to."));
+	buf_finish(&names);
+	free(t->confirm);
+	/* y is the explicit answer: what was said is discarded. */
+	t->confirm = xstrdup(readable && n == 0 ? "cache wipe yes" : "cache wipe yes --discard-unsent");
+	tui_set_message(t, msg);
+	free(msg);
+}
+
 /* Runs a core command, its output captured: one line goes to the status line,
  * more to the overlay. Then the screen looks again for what it changed. */
 static void
@@ -756,15 +796,13 @@ run_core(struct tui *t, const char *line, int argc, char **argv)
 	bool ok;
 
 	error_clear(&err);
-	if (needs_terminal(argc, argv, &err)) {
+	if (needs_terminal(argc, argv, t->s->store != NULL, &err)) {
 		tui_set_error(t, err.msg);
 		return;
 	}
-	if (argc >= 3 && strcmp(argv[0], "cache") == 0 && strcmp(argv[1], "wipe") == 0 &&
-	    strcmp(argv[2], "yes") == 0) {
-		/* The screen lets go of the store first; it goes on without it. */
-		store_close(t->s->store);
-		t->s->store = NULL;
+	if (argc == 2 && strcmp(argv[0], "cache") == 0 && strcmp(argv[1], "wipe") == 0) {
+		ask_wipe(t);
+		return;
 	}
 	if ((mem = open_memstream(&out, &len)) == NULL)
 		abort();
@@ -1006,6 +1044,7 @@ ui_lock_key(struct tui *t, const struct ui_key *k)
 			clearok(curscr, TRUE);
 			t->relayout = true;
 			tui_clear_error(t);
+			tui_recover_notes(t);   /* when the store was locked at the start */
 		} else {
 			tui_set_error(t, _("That is not the password."));
 			t->lock_dirty = true;

@@ -1,11 +1,16 @@
 /* editor.c - a session note written in $VISUAL or $EDITOR, and the newest note
  * read in $PAGER.
  *
- * The editor works on a temporary file in a private directory
- * ($XDG_RUNTIME_DIR/ezrizi, mode 0700; else a fresh 0700 directory under /tmp),
- * named without anything about the client, wiped and removed as soon as it is
- * read back. A note that could not be saved (the editor failed, the link
- * dropped) stays as a draft: N opens it again. The pager reads from a pipe. */
+ * The editor works on a file in the private folder (privdir.h), named without
+ * anything about the client; while it runs, a sealed record in the store
+ * (type "editing", id the file's name) says which client it is for. The text
+ * read back is sealed as the client's draft at once, then the file is wiped
+ * and removed; the draft goes when the note is saved (or waits in the
+ * outbox). Killed with the editor open, the file is left: the next screen
+ * finds it through those records, seals it into the client's draft, wipes it,
+ * and says so; N on that client opens it. A draft (one per client, type
+ * "draft", id and person the client) is also what stays when the editor
+ * fails or the note cannot be saved. The pager reads from a pipe. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,100 +22,129 @@
 
 #include <sodium.h>
 
-#include "core/fsutil.h"
+#include "core/cache.h"
 #include "core/i18n.h"
+#include "core/model.h"
 #include "core/notes.h"
 #include "core/outbox.h"
+#include "core/privdir.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/tui_internal.h"
 
 #define DRAFT_TYPE "draft"
-#define DRAFT_ID "note"
-
-/* The draft lives in memory and, sealed, in the store, so it outlives a crash
- * or a closed screen: N brings it back. */
-static void
-forget_draft(struct tui *t)
-{
-	struct error err;
-
-	if (t->draft != NULL)
-		sodium_memzero(t->draft, strlen(t->draft));
-	free(t->draft);
-	free(t->draft_patient);
-	t->draft = t->draft_patient = NULL;
-	error_clear(&err);
-	if (t->s->store != NULL)
-		store_delete(t->s->store, DRAFT_TYPE, DRAFT_ID, &err);
-}
+#define LEGACY_DRAFT_ID "note"   /* one draft for every client, before drafts were per client */
+#define EDITING_TYPE "editing"
+#define NOTE_MAX (1024 * 1024)
 
 static void
-keep_draft(struct tui *t, const char *patient_id, char *text)
+wipe_free(char *s)
 {
-	struct store_rec r = { .type = DRAFT_TYPE, .id = DRAFT_ID, .version = "" };
-	struct error err;
-
-	forget_draft(t);
-	t->draft = text;
-	t->draft_patient = xstrdup(patient_id);
-	r.person = patient_id;
-	r.data = text;
-	r.len = strlen(text);
-	error_clear(&err);
-	if (t->s->store != NULL)
-		store_put(t->s->store, &r, &err);
+	if (s != NULL)
+		sodium_memzero(s, strlen(s));
+	free(s);
 }
+
+static bool
+blank(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/* ---- drafts: one per client, sealed in the store (in memory without one) ---- */
+
+struct found {
+	char *id;
+	char *text;
+};
 
 static bool
 take_draft(const char *id, const char *version, const void *data, size_t len, void *arg)
 {
-	char **out = arg;
+	struct found *f = arg;
 
-	(void)id;
 	(void)version;
-	*out = xstrndup(data, len);
+	free(f->id);
+	wipe_free(f->text);
+	f->id = xstrdup(id);
+	f->text = xstrndup(data, len);
+	return strcmp(id, LEGACY_DRAFT_ID) == 0;   /* a client's own draft wins */
+}
+
+/* The client's draft (a new string: wipe_free it), or NULL. */
+static char *
+load_draft(struct tui *t, const char *patient_id)
+{
+	struct found f = { NULL, NULL };
+	struct error err;
+
+	if (t->s->store == NULL)
+		return t->draft_patient != NULL && strcmp(t->draft_patient, patient_id) == 0
+			       ? xstrdup(t->draft) : NULL;
+	error_clear(&err);
+	store_find(t->s->store, STORE_BY_PERSON, DRAFT_TYPE, patient_id, take_draft, &f, NULL, &err);
+	free(f.id);
+	return f.text;
+}
+
+static void
+forget_draft(struct tui *t, const char *patient_id)
+{
+	struct found f = { NULL, NULL };
+	struct error err;
+
+	if (t->draft_patient != NULL && strcmp(t->draft_patient, patient_id) == 0) {
+		wipe_free(t->draft);
+		free(t->draft_patient);
+		t->draft = t->draft_patient = NULL;
+	}
+	if (t->s->store == NULL)
+		return;
+	error_clear(&err);
+	store_delete(t->s->store, DRAFT_TYPE, patient_id, &err);
+	store_find(t->s->store, STORE_BY_PERSON, DRAFT_TYPE, patient_id, take_draft, &f, NULL, &err);
+	if (f.id != NULL && strcmp(f.id, LEGACY_DRAFT_ID) == 0)
+		store_delete(t->s->store, DRAFT_TYPE, LEGACY_DRAFT_ID, &err);
+	free(f.id);
+	wipe_free(f.text);
+}
+
+/* Keeps text as the client's draft: sealed in the store, or (without one, or
+ * when it fails) in memory. False when it is only in memory. */
+static bool
+keep_draft(struct tui *t, const char *patient_id, const char *text)
+{
+	struct store_rec r = { DRAFT_TYPE, patient_id, "", NULL, patient_id, NULL, text, strlen(text) };
+	struct error err;
+
+	error_clear(&err);
+	if (t->s->store != NULL && store_put(t->s->store, &r, &err))
+		return true;
+	wipe_free(t->draft);
+	free(t->draft_patient);
+	t->draft = xstrdup(text);
+	t->draft_patient = xstrdup(patient_id);
 	return false;
 }
 
-/* A draft the store kept from an earlier screen, if it is this client's. */
-static void
-load_draft(struct tui *t, const char *patient_id)
-{
-	struct error err;
-	char *text = NULL;
+/* ---- which file is for which client, while the editor runs ---- */
 
-	error_clear(&err);
-	if (t->draft != NULL || t->s->store == NULL)
-		return;
-	store_find(t->s->store, STORE_BY_PERSON, DRAFT_TYPE, patient_id, take_draft, &text, NULL, &err);
-	if (text != NULL) {
-		t->draft = text;
-		t->draft_patient = xstrdup(patient_id);
-	}
+static bool
+editing_open(struct tui *t, const char *name, const char *patient_id, struct error *err)
+{
+	struct store_rec r = { EDITING_TYPE, name, "", NULL, NULL, NULL, patient_id, strlen(patient_id) };
+
+	return t->s->store == NULL || store_put(t->s->store, &r, err);
 }
 
-/* A private directory for the file; new string. */
-static char *
-private_dir(void)
+static void
+editing_closed(struct tui *t, const char *name)
 {
-	const char *run = getenv("XDG_RUNTIME_DIR");
-	struct error ignored;
-	char *dir;
+	struct error err;
 
-	error_clear(&ignored);
-	if (run != NULL && run[0] == '/') {
-		dir = xasprintf("%s/ezrizi", run);
-		if (fs_mkdir_private(dir, &ignored) && chmod(dir, 0700) == 0)
-			return dir;
-		free(dir);
-	}
-	dir = xstrdup("/tmp/ezrizi-XXXXXX");
-	if (mkdtemp(dir) == NULL) {
-		free(dir);
-		return NULL;
-	}
-	return dir;
+	error_clear(&err);
+	if (t->s->store != NULL)
+		store_delete(t->s->store, EDITING_TYPE, name, &err);
 }
 
 /* Runs the editor on path; true when it exited 0. */
@@ -138,37 +172,116 @@ run_editor(const char *path)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-/* Overwrites and removes the file. */
-static void
-shred(const char *path, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+/* ---- notes left by an editor that was killed ---- */
 
-	if (fd >= 0) {
-		char zero[4096] = { 0 };
+struct leftover {
+	char *name;
+	char *patient;
+};
 
-		for (size_t done = 0; done < len; done += sizeof zero) {
-			if (write(fd, zero, len - done < sizeof zero ? len - done : sizeof zero) < 0)
-				break;
-		}
-		fsync(fd);
-		close(fd);
-	}
-	unlink(path);
-}
+struct leftovers {
+	struct leftover *v;
+	size_t n;
+};
 
 static bool
-write_file(const char *path, const char *text)
+take_leftover(const char *id, const char *version, const void *data, size_t len, void *arg)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	size_t len = text != NULL ? strlen(text) : 0;
-	bool ok;
+	struct leftovers *l = arg;
 
-	if (fd < 0)
+	(void)version;
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n].name = xstrdup(id);
+	l->v[l->n].patient = xstrndup(data, len);
+	l->n++;
+	return true;
+}
+
+/* The client's name as the cache has it, or their id (a new string). */
+static char *
+client_name(struct tui *t, const char *patient_id)
+{
+	cJSON *p = cache_get(t->s->store, "Patient", patient_id);
+	char *name = p != NULL ? human_name(cJSON_GetObjectItemCaseSensitive(p, "name")) : NULL;
+
+	cJSON_Delete(p);
+	return name != NULL && name[0] != '\0' ? name : (free(name), xstrdup(patient_id));
+}
+
+/* One leftover: sealed into the client's draft, then wiped. True when kept. */
+static bool
+recover_one(struct tui *t, int dfd, const struct leftover *lo, struct error *err)
+{
+	size_t len;
+	char *text = privdir_read(dfd, lo->name, NOTE_MAX, &len, err);
+	bool kept;
+
+	if (text == NULL) {
+		if (err->kind == ERR_NOT_FOUND) {
+			error_clear(err);
+			editing_closed(t, lo->name);   /* the editor's file is gone: nothing left */
+		}
 		return false;
-	ok = len == 0 || write(fd, text, len) == (ssize_t)len;
-	close(fd);
-	return ok;
+	}
+	kept = !blank(text) && keep_draft(t, lo->patient, text);
+	if (kept || blank(text)) {
+		privdir_wipe(dfd, lo->name);
+		editing_closed(t, lo->name);
+	}
+	sodium_memzero(text, len);
+	free(text);
+	return kept;
+}
+
+void
+tui_recover_notes(struct tui *t)
+{
+	struct leftovers l = { NULL, 0 };
+	struct error err;
+	char *dir = NULL, *who = NULL;
+	size_t kept = 0;
+	int dfd;
+
+	error_clear(&err);
+	if (t->s->store == NULL ||
+	    !store_find(t->s->store, STORE_BY_KIND, EDITING_TYPE, NULL, take_leftover, &l, NULL, &err) ||
+	    l.n == 0)
+		goto out;
+	if ((dfd = privdir_open(false, &dir, &err)) < 0) {
+		if (err.kind == ERR_NOT_FOUND)
+			for (size_t i = 0; i < l.n; i++)
+				editing_closed(t, l.v[i].name);
+		else
+			tui_set_error(t, err.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		if (recover_one(t, dfd, &l.v[i], &err)) {
+			kept++;
+			free(who);
+			who = client_name(t, l.v[i].patient);
+		} else if (err.kind != ERR_NONE) {
+			tui_set_error(t, err.msg);
+		}
+	}
+	close(dfd);
+	if (kept > 0) {
+		/* TRANSLATORS: %s is the client's name (of the last note, when more). */
+		char *msg = xasprintf(ngettext("%zu note left open in the editor when ezrizi stopped is kept as a draft for %s: press N on that client to go on with it.",
+					       "%zu notes left open in the editor when ezrizi stopped are kept as drafts, the last for %s: press N on their clients to go on with them.",
+					       kept), kept, who);
+
+		tui_set_message(t, msg);
+		free(msg);
+	}
+out:
+	for (size_t i = 0; i < l.n; i++) {
+		free(l.v[i].name);
+		free(l.v[i].patient);
+	}
+	free(l.v);
+	free(who);
+	free(dir);
 }
 
 /* The server cannot be reached: the note waits in the outbox as the command
@@ -190,63 +303,89 @@ queue_note(struct tui *t, struct client *c, const char *edit_id, const char *tex
 	return true;
 }
 
+/* The editor on a file of the private folder holding initial; its text
+ * read back (NULL with err set when it could not be). */
+static char *
+edit_in_file(struct tui *t, struct client *c, const char *initial, bool *edited, size_t *len,
+	     struct error *err)
+{
+	const char *ed = getenv("VISUAL");
+	char *dir, *path, name[40], *text;
+	int dfd;
+
+	if ((dfd = privdir_open(true, &dir, err)) < 0)
+		return NULL;
+	snprintf(name, sizeof name, "note-%08x%08x.txt", randombytes_random(), randombytes_random());
+	if (!editing_open(t, name, c->patient_id, err) ||
+	    !privdir_write(dfd, name, initial, strlen(initial), err)) {
+		editing_closed(t, name);
+		close(dfd);
+		free(dir);
+		return NULL;
+	}
+	path = xasprintf("%s/%s", dir, name);
+	if (ed == NULL || ed[0] == '\0')
+		ed = getenv("EDITOR");
+	setenv("EZRIZI_EDITOR", ed != NULL && ed[0] != '\0' ? ed : "vi", 1);
+	tui_suspend(t);
+	*edited = run_editor(path);
+	tui_resume(t);
+	text = privdir_read(dfd, name, NOTE_MAX, len, err);
+	if (text != NULL) {
+		/* Sealed before anything else: from here on the draft has it. */
+		if (!blank(text))
+			keep_draft(t, c->patient_id, text);
+		privdir_wipe(dfd, name);
+		editing_closed(t, name);
+	} else {
+		/* Never wiped unread: the text is the user's. */
+		char *msg = xasprintf(_("%s It is left in %s."), err->msg, path);
+
+		error_clear(err);
+		error_set(err, ERR_FAILED, "%s", msg);
+		free(msg);
+	}
+	free(path);
+	close(dfd);
+	free(dir);
+	return text;
+}
+
 /* Writes a new note, or (edit_id) changes one, through the editor. */
 static void
 compose(struct tui *t, const char *initial, const char *edit_id)
 {
 	struct client *c = tui_client(t);
-	char *dir, *path, *text = NULL;
-	const char *ed = getenv("VISUAL");
+	char *draft, *text;
 	struct new_note nn = { 0 };
 	struct note saved;
 	struct error err;
 	size_t len = 0;
-	bool edited;
+	bool edited = false;
 
 	if (c == NULL) {
 		tui_set_error(t, _("Select an appointment with a client first."));
 		return;
 	}
-	if ((dir = private_dir()) == NULL) {
-		tui_set_error(t, _("Cannot make a private folder for the note; set XDG_RUNTIME_DIR."));
-		return;
-	}
-	path = xasprintf("%s/note-%08x.txt", dir, randombytes_random());
-	load_draft(t, c->patient_id);
-	if (t->draft != NULL && t->draft_patient != NULL && strcmp(t->draft_patient, c->patient_id) == 0)
-		initial = t->draft;
-	if (!write_file(path, initial)) {
-		tui_set_error(t, _("Cannot write the note's file; nothing was changed."));
-		free(path);
-		free(dir);
-		return;
-	}
-	if (ed == NULL || ed[0] == '\0')
-		ed = getenv("EDITOR");
-	setenv("EZRIZI_EDITOR", ed != NULL && ed[0] != '\0' ? ed : "vi", 1);
-	tui_suspend(t);
-	edited = run_editor(path);
-	tui_resume(t);
+	if ((draft = load_draft(t, c->patient_id)) != NULL)
+		initial = draft;
 	error_clear(&err);
-	text = fs_read_all(path, 1024 * 1024, &len, &err);
-	shred(path, len);
-	if (strstr(dir, "/tmp/ezrizi-") == dir)
-		rmdir(dir);
-	free(path);
-	free(dir);
+	text = edit_in_file(t, c, initial, &edited, &len, &err);
+	wipe_free(draft);
 	if (text == NULL) {
 		tui_set_error(t, err.msg);
 		return;
 	}
 	if (!edited) {
-		keep_draft(t, c->patient_id, text);
+		sodium_memzero(text, len);
+		free(text);
 		tui_set_error(t, _("The editor failed; the draft is kept: press N to go back to it."));
 		return;
 	}
-	if (text[strspn(text, " \t\r\n")] == '\0') {
+	if (blank(text)) {
 		sodium_memzero(text, len);
 		free(text);
-		forget_draft(t);
+		forget_draft(t, c->patient_id);
 		tui_set_message(t, _("Nothing was written; no note was saved."));
 		return;
 	}
@@ -260,12 +399,13 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 			    : !note_create(t->s, &nn, &saved, &err)) {
 		t->busy = false;
 		if (err.kind == ERR_NETWORK && queue_note(t, c, edit_id, text, len)) {
-			forget_draft(t);
+			forget_draft(t, c->patient_id);
 			sodium_memzero(text, len);
 			free(text);
 			return;
 		}
-		keep_draft(t, c->patient_id, text);
+		sodium_memzero(text, len);
+		free(text);
 		/* TRANSLATORS: %s says why the note was not saved. */
 		{
 			char *msg = xasprintf(_("%s The note is kept as a draft: press N to try again."), err.msg);
@@ -279,7 +419,7 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 	note_finish(&saved);
 	sodium_memzero(text, len);
 	free(text);
-	forget_draft(t);
+	forget_draft(t, c->patient_id);
 	tui_set_message(t, edit_id != NULL ? _("Note changed.") : _("Note saved."));
 	note_list_finish(&c->notes);
 	c->notes_f.state = LOAD_PENDING;

@@ -935,6 +935,9 @@ tui_run(struct cmd_ctx *ctx)
 	t.lock_after_ms = config_get_long(ctx->cfg, "lock_after", 900) * 1000;
 	t.panes[PANE_APPT].focused = true;
 	t.relayout = true;
+	if (s->store == NULL && s->store_err.kind == ERR_FAILED)
+		tui_set_error(&t, s->store_err.msg);   /* a damaged store says so at once */
+	tui_recover_notes(&t);
 	hook_fds[0] = (struct curl_waitfd){ STDIN_FILENO, CURL_WAIT_POLLIN, 0 };
 	hook_fds[1] = (struct curl_waitfd){ wake_pipe[0], CURL_WAIT_POLLIN, 0 };
 	http_set_wait_hook(s->http, hook_fds, wake_pipe[0] >= 0 ? 2 : 1, wait_hook, &t);

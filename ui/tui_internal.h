@@ -22,5 +22,8 @@ void tui_write_note(struct tui *t);
 /* The newest note: a draft changed in place, a signed one amended. */
 void tui_edit_note(struct tui *t);
 void tui_page_note(struct tui *t);
+/* Notes left by an editor killed with ezrizi: sealed into their clients'
+ * drafts and wiped; the status line says so. */
+void tui_recover_notes(struct tui *t);
 
 #endif

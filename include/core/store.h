@@ -15,7 +15,13 @@
  *   open.
  * The directory is 0700, its files 0600, named without anything about anyone.
  * One process at a time: a lock (flock) on the directory's lock file. Keys live
- * in sodium_malloc()ed memory, locked where the system allows, wiped on close. */
+ * in sodium_malloc()ed memory, locked where the system allows, wiped on close.
+ *
+ * Damage is never an empty store: records that are missing, empty, replaced
+ * or that SQLite calls damaged make every open fail (ERR_FAILED, saying what
+ * happened and to run 'ezrizi cache verify'); store_verify salvages what can be
+ * read into a fresh file and keeps the damaged one aside. The type "store" is
+ * the store's own. */
 #ifndef EZRIZI_STORE_H
 #define EZRIZI_STORE_H
 
@@ -52,6 +58,17 @@ struct store *store_open(const char *dir, const char *pass, size_t pass_len,
 /* Opens it with the data key itself (from the unlock agent). */
 struct store *store_open_key(const char *dir, const unsigned char key[STORE_KEY_BYTES],
 			     struct error *err);
+/* Opens it for store_verify even when its records are damaged (the header
+ * must open): with the data key when key is not NULL, else the passphrase.
+ * Records of a damaged store cannot be read or written until it is verified. */
+struct store *store_open_repair(const char *dir, const char *pass, size_t pass_len,
+				const unsigned char *key, struct error *err);
+/* True while its records are damaged (only a store opened for repair). */
+bool store_damaged(const struct store *st);
+/* True when its records turned out damaged since it was opened (SQLite said
+ * so in a read or a write); err then says so, and to run 'ezrizi cache
+ * verify'. For callers that took a failed read for a missing record. */
+bool store_met_damage(const struct store *st, struct error *err);
 /* The data key, for handing to the unlock agent (into the caller's buffer). */
 void store_data_key(const struct store *st, unsigned char key[STORE_KEY_BYTES]);
 void store_close(struct store *st);  /* wipes the keys; accepts NULL */
@@ -108,8 +125,30 @@ typedef bool (*store_each_fn)(const char *id, const char *version, const void *d
 bool store_find(struct store *st, enum store_index idx, const char *type, const char *key,
 		store_each_fn fn, void *arg, size_t *damaged, struct error *err);
 
-/* Opens every record; removes the damaged ones. *total and *damaged say how
- * many there were. */
-bool store_verify(struct store *st, size_t *total, size_t *damaged, struct error *err);
+/* What store_verify found and did. */
+struct store_check {
+	const char *watch;     /* in: a type whose lost records are counted apart, or NULL */
+	size_t total;          /* records there now, whole (the store's own not counted) */
+	size_t damaged;        /* records that failed to open: removed */
+	size_t lost;           /* records the salvage could not read (at least this many) */
+	size_t watch_lost;     /* of damaged and lost, records of type watch */
+	bool salvaged;         /* the records were damaged: rebuilt into a fresh file */
+	bool unknown;          /* how much was lost cannot be known (nothing said how many
+				  there were: the file was empty, or its indexes are gone too) */
+	char *why;             /* salvaged: SQLite's words for the damage, or NULL (free()) */
+	char *aside;           /* salvaged: the folder the damaged files are kept in (free()) */
+};
+void store_check_finish(struct store_check *c);
+
+/* Opens every record and removes the damaged ones. When the records file
+ * itself is damaged (empty, missing, replaced, or SQLite reports it corrupt or
+ * its integrity check fails), salvages instead: every row that can still be
+ * read, page by page, is opened with the key and written into a fresh records
+ * file beside it, which then replaces the damaged one (killed at any moment,
+ * either the old or the new records are there, whole); the damaged files are
+ * kept in a damaged-TIME folder of the store (0700, files 0600) until the
+ * user removes them. c says what was found. False only when nothing could be
+ * done (err says why; nothing was changed). */
+bool store_verify(struct store *st, struct store_check *c, struct error *err);
 
 #endif

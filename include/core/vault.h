@@ -28,6 +28,9 @@ struct secret *vault_passphrase(const struct config *cfg, const char *prompt, bo
 /* Opens the store. No store: ERR_NOT_FOUND. Locked with no way to ask:
  * ERR_AUTH saying to run 'ezrizi unlock'. */
 struct store *vault_open(const struct config *cfg, bool may_ask, struct error *err);
+/* The same for 'cache verify': a store whose records are damaged opens too
+ * (store_open_repair). */
+struct store *vault_open_damaged(const struct config *cfg, bool may_ask, struct error *err);
 
 /* Opens it, creating it first when there is none (a new passphrase, asked
  * twice on a terminal, or passphrase_command). */

@@ -129,57 +129,245 @@ out:
 	return ok;
 }
 
+/* "5 (send), 7 (note add)": the writes of the outbox that matched. */
+static char *
+name_writes(const struct outbox_list *l, bool lost, size_t *n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	*n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].lost != lost)
+			continue;
+		/* TRANSLATORS: one write of the outbox in a list: its number, its command. */
+		buf_addf(&b, _("%s%s (%s)"), (*n)++ > 0 ? ", " : "", l->v[i].seq + strspn(l->v[i].seq, "0"),
+			 l->v[i].command);
+	}
+	return buf_steal(&b);
+}
+
+/* What a check says about the records themselves. */
+static void
+say_records(FILE *fp, const struct store_check *c)
+{
+	size_t gone = c->lost + c->damaged;
+
+	if (!c->salvaged) {
+		size_t checked = c->total + c->damaged;
+
+		fprintf(fp, ngettext("%zu record checked", "%zu records checked", checked), checked);
+		fprintf(fp, "; ");
+		fprintf(fp, ngettext("%zu was damaged and is removed: it will be fetched again.\n",
+				     "%zu were damaged and are removed: they will be fetched again.\n",
+				     c->damaged), c->damaged);
+		return;
+	}
+	if (c->why != NULL)
+		fprintf(fp, _("The local records were damaged (%s); they were rebuilt from what could still be read.\n"), c->why);
+	else
+		fprintf(fp, "%s\n", _("The local records were damaged; they were rebuilt from what could still be read."));
+	fprintf(fp, ngettext("%zu record was kept.", "%zu records were kept.", c->total), c->total);
+	fputc(' ', fp);
+	if (c->unknown)
+		fprintf(fp, "%s\n", _("How many were lost cannot be known: nothing that said how many there were could be read."));
+	else if (gone == 0)
+		fprintf(fp, "%s\n", _("None was lost."));
+	else
+		fprintf(fp, ngettext("At least %zu could not be read and is lost; it will be fetched again if the server has it.\n",
+				     "At least %zu could not be read and are lost; they will be fetched again if the server has them.\n",
+				     gone), gone);
+	if (c->aside != NULL)
+		fprintf(fp, _("The damaged files are kept in %s: remove them when you no longer need them ('ezrizi cache wipe' removes them too).\n"),
+			c->aside);
+}
+
+/* And about the writes waiting for the server, above all. */
+static void
+say_outbox(FILE *fp, const struct store_check *c, const struct outbox_list *l)
+{
+	size_t n_lost, n_kept;
+	char *lost = name_writes(l, true, &n_lost), *kept = name_writes(l, false, &n_kept);
+
+	if (n_lost > 0)
+		fprintf(fp, ngettext("%zu write waiting for the server was lost: %s. Write it again: 'ezrizi outbox' lists it until you discard it.\n",
+				     "%zu writes waiting for the server were lost: %s. Write them again: 'ezrizi outbox' lists them until you discard them.\n",
+				     n_lost), n_lost, lost);
+	if (c->watch_lost > n_lost)
+		fprintf(fp, ngettext("%zu more write waiting for the server was lost, and which one cannot be known.\n",
+				     "%zu more writes waiting for the server were lost, and which ones cannot be known.\n",
+				     c->watch_lost - n_lost), c->watch_lost - n_lost);
+	if (l->incomplete || c->unknown)
+		fprintf(fp, "%s\n", _("Writes that were waiting for the server may have been lost, and which cannot be known: check on the server that your recent changes arrived."));
+	if (n_kept > 0)
+		fprintf(fp, ngettext("%zu write waiting for the server is whole: %s.\n",
+				     "%zu writes waiting for the server are whole: %s.\n", n_kept), n_kept, kept);
+	else if (n_lost == 0 && !l->incomplete && !c->unknown && c->watch_lost == 0)
+		fprintf(fp, "%s\n", _("No write was waiting for the server."));
+	free(lost);
+	free(kept);
+}
+
+static void
+say_check(struct cmd_ctx *ctx, const struct store_check *c, const struct outbox_list *l)
+{
+	static const struct out_col cols[] = {
+		{ "records", N_("Records"), false },
+		{ "damaged", N_("Damaged"), false },
+		{ "lost", N_("Lost"), false },
+		{ "salvaged", N_("Salvaged"), false },
+		{ "unknown", N_("Loss unknown"), false },
+		{ "outbox_whole", N_("Writes whole"), false },
+		{ "outbox_lost", N_("Writes lost"), false },
+		{ "kept_in", N_("Damaged files in"), false },
+	};
+	char num[5][24];
+	size_t n_lost = 0, n_kept = 0;
+	const char *v[8];
+
+	if (ctx->fmt == FMT_TABLE) {
+		say_records(ctx->out, c);
+		say_outbox(ctx->out, c, l);
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		l->v[i].lost ? n_lost++ : n_kept++;
+	if (c->watch_lost > n_lost)
+		n_lost = c->watch_lost;
+	snprintf(num[0], sizeof num[0], "%zu", c->total);
+	snprintf(num[1], sizeof num[1], "%zu", c->damaged);
+	snprintf(num[2], sizeof num[2], "%zu", c->lost);
+	snprintf(num[3], sizeof num[3], "%zu", n_kept);
+	snprintf(num[4], sizeof num[4], "%zu", n_lost);
+	v[0] = num[0], v[1] = num[1], v[2] = num[2];
+	v[3] = c->salvaged ? "true" : "false";
+	v[4] = c->unknown || l->incomplete ? "true" : "false";
+	v[5] = num[3], v[6] = num[4], v[7] = c->aside;
+	out_record(ctx->fmt, ctx->out, cols, sizeof cols / sizeof cols[0], v, NULL);
+}
+
+/* Damage found, or writes lost and not yet discarded: never a success. */
+static bool
+check_error(const struct store_check *c, const struct outbox_list *l, struct error *err)
+{
+	size_t lost = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		lost += l->v[i].lost;
+	if (c->salvaged)
+		return error_set(err, ERR_FAILED, "%s", _("The local records were damaged; see above what was kept and what was lost."));
+	if (c->damaged > 0)
+		return error_set(err, ERR_FAILED, ngettext("%zu damaged record was found.", "%zu damaged records were found.", c->damaged), c->damaged);
+	if (lost > 0 || l->incomplete)
+		return error_set(err, ERR_FAILED, "%s", _("Writes waiting for the server were lost; see 'ezrizi outbox'."));
+	return true;
+}
+
 HANDLER(cmd_cache_verify)
 {
-	struct store *st;
-	size_t total = 0, damaged = 0;
+	struct store *st, *mine = NULL;
+	struct store_check c = { .watch = "outbox" };
+	struct outbox_list l = { 0 };
+	struct error ack;
 	bool ok;
 
 	(void)e;
 	(void)a;
 	/* The screen holds the store open: use it, rather than wait for it. */
-	if (ctx->have_session && ctx->session.store != NULL) {
-		ok = store_verify(ctx->session.store, &total, &damaged, err);
-	} else {
-		if ((st = vault_open(ctx->cfg, may_ask(), err)) == NULL)
-			return false;
-		ok = store_verify(st, &total, &damaged, err);
-		store_close(st);
-	}
-	if (!ok)
+	if (ctx->have_session && ctx->session.store != NULL)
+		st = ctx->session.store;
+	else if ((st = mine = vault_open_damaged(ctx->cfg, may_ask(), err)) == NULL)
 		return false;
-	if (ctx->fmt == FMT_TABLE) {
-		fprintf(ctx->out, ngettext("%zu record checked", "%zu records checked", total), total);
-		fprintf(ctx->out, "; ");
-		fprintf(ctx->out, ngettext("%zu was damaged and is removed: it will be fetched again.\n",
-					   "%zu were damaged and are removed: they will be fetched again.\n",
-					   damaged), damaged);
-	} else {
-		fprintf(ctx->out, ctx->fmt == FMT_JSON ? "{\"records\":\"%zu\",\"damaged\":\"%zu\"}\n"
-						      : "records\tdamaged\n%zu\t%zu\n", total, damaged);
+	ok = store_verify(st, &c, err) && outbox_list(st, &l, err);
+	if (ok) {
+		say_check(ctx, &c, &l);
+		ok = check_error(&c, &l, err);
+		error_clear(&ack);
+		if (l.incomplete)
+			outbox_acknowledge(st, &ack);   /* said: it is not said again */
 	}
-	if (damaged > 0)
-		return error_set(err, ERR_FAILED, ngettext("%zu damaged record was found.", "%zu damaged records were found.", damaged), damaged);
-	return true;
+	outbox_list_finish(&l);
+	store_check_finish(&c);
+	if (mine != NULL && ctx->have_session && ctx->session.store == NULL && !store_damaged(mine)) {
+		/* Mended: the rest of this run (the screen, a batch file) has it. */
+		ctx->session.store = mine;
+		error_clear(&ctx->session.store_err);
+	} else {
+		store_close(mine);
+	}
+	return ok;
+}
+
+/* The writes that a wipe would lose: *n of them, named in *names. False
+ * (err set) when the outbox cannot be read. */
+static bool
+unsent_writes(struct cmd_ctx *ctx, size_t *n, char **names, struct error *err)
+{
+	struct store *held = ctx->have_session ? ctx->session.store : NULL;
+	struct store *st = held;
+	struct outbox_list l;
+	bool ok;
+
+	*n = 0;
+	*names = NULL;
+	if (st == NULL && (st = vault_open(ctx->cfg, may_ask(), err)) == NULL)
+		return false;
+	ok = outbox_list(st, &l, err);
+	if (ok)
+		*names = name_writes(&l, false, n);
+	outbox_list_finish(&l);
+	if (st != held)
+		store_close(st);
+	return ok;
 }
 
 HANDLER(cmd_cache_wipe)
 {
-	char *dir = vault_dir(ctx->cfg);
-	bool ok;
+	char *dir = vault_dir(ctx->cfg), *names = NULL;
+	bool discard = cmd_flag(e, a, "discard-unsent"), ok;
+	struct error why;
+	size_t n = 0;
 
-	(void)e;
 	if (a->argc == 0 || strcmp(a->argv[0], "yes") != 0) {
 		free(dir);
 		return error_set(err, ERR_USAGE,
 				 _("This removes the local cache, the stored login and every write not yet sent; type 'ezrizi cache wipe yes' to go ahead."));
 	}
+	error_clear(&why);
+	if (store_exists(dir) && !unsent_writes(ctx, &n, &names, &why) && !discard) {
+		free(dir);
+		return error_set(err, ERR_USAGE,
+				 _("The writes waiting for the server cannot be read (%s), so a wipe may lose writes not yet sent. Run 'ezrizi cache verify' first to keep them; to wipe anyway, type 'ezrizi cache wipe yes --discard-unsent'."),
+				 why.msg);
+	}
+	if (n > 0 && !discard) {
+		error_set(err, ERR_USAGE,
+			  ngettext("%zu write waiting for the server would be lost: %s. Send it first with 'ezrizi sync', or type 'ezrizi cache wipe yes --discard-unsent' to wipe anyway.",
+				   "%zu writes waiting for the server would be lost: %s. Send them first with 'ezrizi sync', or type 'ezrizi cache wipe yes --discard-unsent' to wipe anyway.",
+				   n), n, names);
+		free(names);
+		free(dir);
+		return false;
+	}
+	/* The wipe needs the store to itself (the screen goes on without it). */
+	if (ctx->have_session && ctx->session.store != NULL) {
+		store_close(ctx->session.store);
+		ctx->session.store = NULL;
+	}
 	agent_stop(err);
 	error_clear(err);
 	ok = store_wipe(dir, err);
 	free(dir);
-	if (ok && ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, "%s\n", _("The local cache is removed."));
+	if (ok && ctx->fmt == FMT_TABLE) {
+		if (n > 0)
+			fprintf(ctx->out, ngettext("The local cache is removed, and %zu write that was waiting for the server is discarded: %s.\n",
+						   "The local cache is removed, and %zu writes that were waiting for the server are discarded: %s.\n",
+						   n), n, names);
+		else
+			fprintf(ctx->out, "%s\n", _("The local cache is removed."));
+	}
+	free(names);
 	return ok;
 }
 
@@ -201,7 +389,8 @@ HANDLER(cmd_outbox)
 	if (s == NULL)
 		return false;
 	if (s->store == NULL)
-		return error_set(err, ERR_AUTH, "%s", s->store_err.kind != ERR_NONE ? s->store_err.msg
+		return error_set(err, s->store_err.kind == ERR_FAILED ? ERR_FAILED : ERR_AUTH, "%s",
+				 s->store_err.kind != ERR_NONE ? s->store_err.msg
 			: _("There is no local cache yet; 'ezrizi login' makes one."));
 	if (!outbox_list(s->store, &l, err))
 		return false;
@@ -222,14 +411,21 @@ HANDLER(cmd_outbox)
 		cmdline = buf_steal(&b);
 		v[0] = seq;
 		v[1] = cmd_time(ctx, it->created, when);
-		v[2] = it->failed ? (ctx->fmt == FMT_TABLE ? _("refused") : "failed")
-				  : (ctx->fmt == FMT_TABLE ? _("waiting") : "queued");
-		v[3] = cmdline;
-		v[4] = it->error;
+		if (it->lost)
+			v[2] = ctx->fmt == FMT_TABLE ? _("lost") : "lost";
+		else
+			v[2] = it->failed ? (ctx->fmt == FMT_TABLE ? _("refused") : "failed")
+					  : (ctx->fmt == FMT_TABLE ? _("waiting") : "queued");
+		v[3] = it->lost ? it->command : cmdline;
+		/* TRANSLATORS: why a write of the outbox cannot be sent. */
+		v[4] = it->lost ? _("Its record was lost to damage on disk: write it again, then discard this.")
+				: it->error;
 		out_row(&o, v);
 		free(cmdline);
 	}
 	out_end(&o, _("Nothing waits for the server."));
+	if (l.incomplete && ctx->fmt == FMT_TABLE)
+		fprintf(ctx->out, "%s\n", _("Writes that were waiting for the server may have been lost to damage on disk, and which cannot be known: 'ezrizi cache verify' says more."));
 	outbox_list_finish(&l);
 	return true;
 }
@@ -248,6 +444,8 @@ HANDLER(cmd_outbox_discard)
 	bool ok;
 
 	(void)e;
+	if (s != NULL && s->store == NULL && s->store_err.kind == ERR_FAILED)
+		return error_set(err, ERR_FAILED, "%s", s->store_err.msg);
 	if (s == NULL || s->store == NULL)
 		return error_set(err, ERR_AUTH, "%s", _("The local cache is locked; run 'ezrizi unlock' first, or set passphrase_command in the config."));
 	seq = seq_of(a->argv[0]);
@@ -284,6 +482,8 @@ HANDLER(cmd_outbox_retry)
 	(void)e;
 	if (s->store == NULL) {
 		free(seq);
+		if (s->store_err.kind == ERR_FAILED)
+			return error_set(err, ERR_FAILED, "%s", s->store_err.msg);
 		return error_set(err, ERR_AUTH, "%s", _("The local cache is locked; run 'ezrizi unlock' first, or set passphrase_command in the config."));
 	}
 	ok = outbox_retry(s->store, seq, err);
@@ -474,7 +674,8 @@ HANDLER(cmd_sync)
 	(void)e;
 	(void)a;
 	if (s->store == NULL)
-		return error_set(err, ERR_AUTH, "%s", s->store_err.kind != ERR_NONE ? s->store_err.msg
+		return error_set(err, s->store_err.kind == ERR_FAILED ? ERR_FAILED : ERR_AUTH, "%s",
+				 s->store_err.kind != ERR_NONE ? s->store_err.msg
 			: _("There is no local cache yet; 'ezrizi login' makes one."));
 	ok = send_now(ctx, err);
 	error_clear(&e2);

@@ -228,6 +228,20 @@ child(const char *dir, int k, unsigned next_id)
 	}
 }
 
+/* store_verify's counts: records checked (whole or not) and records removed
+ * as damaged (a salvage counts as damage too). */
+static bool
+verify_counts(struct store *st, size_t *total, size_t *damaged, struct error *err)
+{
+	struct store_check c = { 0 };
+	bool ok = store_verify(st, &c, err);
+
+	*total = c.total + c.damaged;
+	*damaged = c.damaged + c.lost + (c.salvaged ? 1 : 0);
+	store_check_finish(&c);
+	return ok;
+}
+
 /* ---- the parent ---- */
 
 struct state {
@@ -355,7 +369,7 @@ check_round(const char *dir, struct state *s, const struct round *rd, char *why,
 		goto out;
 	}
 	error_clear(&err);
-	if (!store_verify(st, &total, &damaged, &err) || damaged != 0) {
+	if (!verify_counts(st, &total, &damaged, &err) || damaged != 0) {
 		snprintf(why, n, "verify: %zu damaged of %zu %.200s", damaged, total, err.msg);
 		goto close;
 	}

@@ -19,7 +19,7 @@ if [ "$bin" = - ]; then
 	bin=$tmp/crash
 	build=$root/build
 	${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -I"$root/include" -I"$build" \
-		"$here/crash.c" "$root/src/store.c" "$root/src/xmalloc.c" "$root/src/error.c" \
+		"$here/crash.c" "$root/src/store.c" "$root/src/store_repair.c" "$root/src/sqlpage.c" "$root/src/xmalloc.c" "$root/src/error.c" \
 		"$root/src/fsutil.c" "$root/src/i18n.c" \
 		$(pkg-config --cflags --libs libsodium sqlite3) -o "$bin"
 fi

@@ -218,7 +218,8 @@ raw_open(const char *dir)
 	return db;
 }
 
-/* Reads every row, ordered by key. */
+/* Reads every row but the store's own (the sentinel, made first: rowid 1),
+ * ordered by key. */
 static int
 raw_rows(const char *dir, struct raw *out, int max)
 {
@@ -226,8 +227,8 @@ raw_rows(const char *dir, struct raw *out, int max)
 	sqlite3_stmt *s;
 	int n = 0;
 
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT key, rev, box FROM r ORDER BY key", -1, &s,
-					    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT key, rev, box FROM r WHERE n > 1 ORDER BY key",
+					    -1, &s, NULL), SQLITE_OK);
 	while (sqlite3_step(s) == SQLITE_ROW && n < max) {
 		memcpy(out[n].key, sqlite3_column_blob(s, 0), 32);
 		memcpy(out[n].rev, sqlite3_column_blob(s, 1), 16);
@@ -277,6 +278,20 @@ open_key(const char *dir, const unsigned char key[STORE_KEY_BYTES])
 	if (st == NULL)
 		fail_msg("open_key: %s", err.msg);
 	return st;
+}
+
+/* store_verify's counts: records checked (whole or not) and records removed
+ * as damaged (a salvage counts as damage too). */
+static bool
+verify_counts(struct store *st, size_t *total, size_t *damaged, struct error *err)
+{
+	struct store_check c = { 0 };
+	bool ok = store_verify(st, &c, err);
+
+	*total = c.total + c.damaged;
+	*damaged = c.damaged + c.lost + (c.salvaged ? 1 : 0);
+	store_check_finish(&c);
+	return ok;
 }
 
 /* ---- tests ---- */
@@ -354,7 +369,7 @@ test_records(void **state)
 	s = find(st, STORE_BY_THREAD, "Communication", "t1", NULL);
 	assert_int_equal(s.n, 1);
 
-	assert_true(store_verify(st, &total, &damaged, &err));
+	assert_true(verify_counts(st, &total, &damaged, &err));
 	assert_int_equal(total, 6);
 	assert_int_equal(damaged, 0);
 
@@ -743,7 +758,7 @@ test_bit_flips(void **state)
 			size_t total, damaged;
 
 			error_clear(&err);
-			assert_true(store_verify(st, &total, &damaged, &err));
+			assert_true(verify_counts(st, &total, &damaged, &err));
 			assert_int_equal(total, 2);
 			assert_int_equal(damaged, 1);
 			via_verify++;
@@ -1057,7 +1072,7 @@ test_fsync_fails(void **state)
 	{
 		size_t total, damaged;
 
-		assert_true(store_verify(st, &total, &damaged, &err));
+		assert_true(verify_counts(st, &total, &damaged, &err));
 		assert_int_equal(damaged, 0);
 	}
 	/* And it keeps working. */
@@ -1145,7 +1160,7 @@ test_disk_full(void **state)
 		size_t total, damaged;
 
 		error_clear(&err);
-		assert_true(store_verify(st, &total, &damaged, &err));
+		assert_true(verify_counts(st, &total, &damaged, &err));
 		assert_int_equal(damaged, 0);
 		assert_int_equal(total, (size_t)n + 1);
 	}
