@@ -953,8 +953,9 @@ draw_mirrored(struct cmdline *c, int width)
 {
 	char *all = sanitize_display(rl_line_buffer, (size_t)rl_end, 0);
 	char *pre = sanitize_display(rl_line_buffer, (size_t)rl_point, 0);
-	/* The prompt at the right edge, a space between it and the text. */
-	char *mprompt = xasprintf(" %s", c->prompt != NULL ? c->prompt : ":");
+	/* The prompt at the right edge: ":" with a space to its left, or a free
+	 * text's own prompt, read from the right (its trailing space to its left). */
+	char *mprompt = xstrdup(c->prompt != NULL ? c->prompt : " :");
 	int total = display_width(all), pw = display_width(mprompt), off, cx, vw, by, bx;
 	size_t idx = 0;
 	char *visual;
@@ -971,9 +972,13 @@ draw_mirrored(struct cmdline *c, int width)
 	visual = bidi_visual(all, total, line_dir(c, all), &vw);
 	ui_put_visual(c->win, 0, off, total, visual, A_NORMAL, false);
 	free(visual);
-	visual = bidi_visual(mprompt, pw, BIDI_RTL, &vw);
-	ui_put_visual(c->win, 0, width - pw, pw, visual, A_NORMAL, true);
-	free(visual);
+	if (c->prompt != NULL) {
+		visual = bidi_visual(mprompt, pw, BIDI_RTL, &vw);
+		ui_put_visual(c->win, 0, width - pw, pw, visual, A_NORMAL, true);
+		free(visual);
+	} else {
+		ui_put_visual(c->win, 0, width - pw, pw, mprompt, A_NORMAL, true);
+	}
 	free(mprompt);
 	for (const char *q = pre; *q != '\0'; q++)
 		idx += ((unsigned char)*q & 0xC0) != 0x80;
