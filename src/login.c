@@ -345,7 +345,8 @@ read_paste(struct wait *w)
 	return false;
 }
 
-/* The browser came back to the listener: the code, or why not (final). */
+/* The browser came back to the listener: the code (the browser waits for
+ * its page until the code is traded), or why not (final: *done). */
 static struct secret *
 from_listener(struct wait *w, bool *done, struct error *err)
 {
@@ -356,9 +357,8 @@ from_listener(struct wait *w, bool *done, struct error *err)
 		return NULL;
 	*done = true;
 	code = oauth_redirect_code(query, w->state, err);
-	loopback_reply(w->lb, code != NULL,
-		       code != NULL ? _("You are logged in to ezrizi. You can close this page and go back to the terminal.")
-				    : err->msg);
+	if (code == NULL)
+		loopback_reply(w->lb, false, err->msg);
 	sodium_memzero(query, strlen(query));
 	free(query);
 	return code;
@@ -487,6 +487,10 @@ browser_login(struct login *l, struct error *err)
 	if (code != NULL) {
 		ok = code_for_tokens(l, code, a.redirect_uri, &pkce, err);
 		secret_destroy(code);
+		/* The browser's page, when it came back here, says how it ended. */
+		if (w.lb != NULL)
+			loopback_reply(w.lb, ok, ok ? _("You are logged in to ezrizi. You can close this page and go back to the terminal.")
+						    : err->msg);
 	}
 	reap(&w.browser);
 	sodium_free(w.line);

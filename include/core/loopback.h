@@ -37,7 +37,8 @@ bool loopback_accept(struct loopback *lb, char **query);
 
 /* Answers the request taken by loopback_accept() with a page (200 when ok,
  * 400 otherwise) showing `text` (plain text, HTML-escaped here), then closes
- * the connection and the listener: the one request has been served. */
+ * the connection and the listener: the one request has been served. Does
+ * nothing when no request waits for an answer. */
 void loopback_reply(struct loopback *lb, bool ok, const char *text);
 
 #endif
