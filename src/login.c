@@ -699,6 +699,8 @@ login_run(struct session *s, const struct login_opts *o, struct error *err)
 			s->login_user = s->me_type != NULL ? xasprintf("%s/%s", s->me_type, s->me_id)
 							   : xstrdup(l.client_id);
 		ok = session_save_login(s, err);
+	} else {
+		session_restore_login(s);
 	}
 	oauth_meta_finish(&l.meta);
 	return ok;

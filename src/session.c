@@ -607,6 +607,20 @@ session_reset_login(struct session *s)
 	s->login_method = OAUTH_AUTO;
 }
 
+void
+session_restore_login(struct session *s)
+{
+	struct error ignored;
+
+	session_reset_login(s);
+	free(s->token_endpoint);
+	free(s->userinfo_endpoint);
+	s->token_endpoint = s->userinfo_endpoint = NULL;
+	s->me_looked = false;
+	error_clear(&ignored);
+	load_credentials(s, &ignored);
+}
+
 bool
 session_logout(struct session *s, struct error *err)
 {

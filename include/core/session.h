@@ -99,6 +99,9 @@ bool session_save_login(struct session *s, struct error *err);
 
 /* Forgets the tokens and who "me" is, before a new login. */
 void session_reset_login(struct session *s);
+/* After a login that failed: the credentials as they were (they are still on
+ * disk), so the next command of a batch runs as before. */
+void session_restore_login(struct session *s);
 
 /* True when pw is the password of the stored login (checked offline against
  * its Argon2id hash). False too when no password hash is stored. */

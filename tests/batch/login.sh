@@ -79,6 +79,10 @@ browser_saw '^callback 400 That answer belongs to another login' &&
 	ok "the browser is told the answer was refused" || fail "the browser is told the answer was refused" "$(browser_log)"
 is "a refused login keeps the stored one" "$(me)" "prac-amina Practitioner/prac-amina password stored login"
 fresh
+out=$(printf 'login --method browser\nwhoami\n' | BROWSER="$FAKE" FAKE_MODE=state "$EZRIZI" --keep-going batch - 2>&1)
+printf '%s' "$out" | grep -q "another login" && printf '%s' "$out" | grep -qE "Counsellor id: +prac-amina" &&
+	ok "in a batch, the line after a refused login runs as the login before" || fail "the line after a refused login" "$out"
+fresh
 expect "a code made for another PKCE challenge is refused, in the server's words" 5 "\(The server said: Invalid code verifier\)" \
 	env BROWSER="$FAKE" FAKE_MODE=challenge "$EZRIZI" login --method browser
 browser_saw '^callback 400 .*Invalid code verifier' &&
