@@ -117,7 +117,7 @@ static const struct cmd_entry table[] = {
 	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), no_opts, 1, 1, true, cmd_checkin, CMD_QUEUES },
 	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), help_opts, 0, 2, false, cmd_help_cmd },
 	{ "lock", NULL, N_("Close the local cache to scripts again (ends 'ezrizi unlock')."), no_opts, 0, 0, false, cmd_lock },
-	{ "login", NULL, N_("Log in to the server and keep the session: with a password, in a browser, or with a code on another device, as the server offers."), login_opts, 0, 0, true, cmd_login },
+	{ "login", NULL, N_("Log in as the server offers (password, browser, device code) and keep the session."), login_opts, 0, 0, true, cmd_login },
 	{ "logout", NULL, N_("Forget the stored login."), no_opts, 0, 0, true, cmd_logout },
 	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), no_opts, 1, 1, true, cmd_noshow, CMD_QUEUES },
 	{ "note", N_("ID"), N_("Show one session note in full."), no_opts, 1, 1, true, cmd_note },
