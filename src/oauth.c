@@ -355,10 +355,13 @@ code_from_query(const char *query, const char *state, struct error *err)
 		if (strcmp(e, "access_denied") == 0)
 			error_set(err, ERR_AUTH, _("The login was denied in the browser; nothing was changed. (The server said: %s)"),
 				  wd != NULL ? wd : we);
-		else
+		else if (wd != NULL)
 			/* TRANSLATORS: %s is the server's error code, then its description. */
 			error_set(err, ERR_AUTH, _("The server refused the login in the browser (%s: %s); run 'ezrizi login' again."),
-				  we, wd != NULL ? wd : "");
+				  we, wd);
+		else
+			/* TRANSLATORS: %s is the server's error code, e.g. invalid_request. */
+			error_set(err, ERR_AUTH, _("The server refused the login in the browser (%s); run 'ezrizi login' again."), we);
 		free(e);
 		free(d);
 		free(we);
