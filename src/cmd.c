@@ -104,8 +104,10 @@ static const struct cmd_option help_opts[] = {
 };
 
 static const struct cmd_option login_opts[] = {
-	{ "user", N_("NAME"), N_("the username (default: the config's username)"), OPT_VALUE },
-	{ "client", NULL, N_("log in as a script, with client_id and its secret"), 0 },
+	{ "user", N_("NAME"), N_("the username, for the password login (default: the config's username)"), OPT_VALUE },
+	{ "method", N_("METHOD"), N_("password, browser (a browser here, or paste the address it ends on), device (a code to enter on any device) or client (default: login_method, else the first the server offers)"), OPT_VALUE },
+	{ "client", NULL, N_("log in as a script, with client_id and its secret (as --method client)"), 0 },
+	{ "no-qr", NULL, N_("do not draw a QR code of the login address"), 0 },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -131,7 +133,7 @@ static const struct cmd_entry table[] = {
 	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), status_opts, 1, 1, true, cmd_checkin, CMD_QUEUES },
 	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), help_opts, 0, 2, false, cmd_help_cmd, CMD_WORDS },
 	{ "lock", NULL, N_("Close the local cache to scripts again (ends 'ezrizi unlock')."), no_opts, 0, 0, false, cmd_lock },
-	{ "login", NULL, N_("Log in to the server and keep the session."), login_opts, 0, 0, true, cmd_login },
+	{ "login", NULL, N_("Log in as the server offers (password, browser, device code) and keep the session."), login_opts, 0, 0, true, cmd_login },
 	{ "logout", NULL, N_("Forget the stored login."), no_opts, 0, 0, true, cmd_logout },
 	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), status_opts, 1, 1, true, cmd_noshow, CMD_QUEUES },
 	{ "note", N_("ID"), N_("Show one session note in full."), no_opts, 1, 1, true, cmd_note },

@@ -36,6 +36,8 @@ enum key_type {
 	    N_("The platform's base URL, starting with http:// or https://.")) \
 	X("username", KEY_STRING, 0, 0, NULL, \
 	    N_("The user name to log in with.")) \
+	X("login_method", KEY_WORDS, 0, 0, "auto password browser device client", \
+	    N_("How 'ezrizi login' logs in: auto (the first the server offers), password, browser, device or client.")) \
 	X("password_command", KEY_STRING, 0, 0, NULL, \
 	    N_("A shell command whose first line of output is the password.")) \
 	X("password_file", KEY_PATH, 0, 0, NULL, \

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "core/agent.h"
 #include "core/date.h"
 #include "core/fsutil.h"
 #include "core/vault.h"
@@ -51,17 +52,18 @@ split_reference(const char *ref, char **type, char **id)
 	return true;
 }
 
-static void
+static bool
 set_me(struct session *s, const char *fhir_user)
 {
 	char *type, *id;
 
 	if (!split_reference(fhir_user, &type, &id))
-		return;
+		return false;
 	free(s->me_type);
 	free(s->me_id);
 	s->me_type = type;
 	s->me_id = id;
+	return true;
 }
 
 #define LOGIN_TYPE "login"
@@ -92,7 +94,7 @@ load_stored(struct session *s)
 	size_t len;
 	cJSON *root;
 	struct json_ctx ctx = { "login", "", &err, false };
-	const char *server, *access, *refresh;
+	const char *server, *access, *refresh, *method;
 
 	error_clear(&err);
 	if (s->store == NULL || !store_get(s->store, LOGIN_TYPE, LOGIN_ID, &data, &len, NULL, &err))
@@ -111,9 +113,14 @@ load_stored(struct session *s)
 			s->refresh = secret_create(refresh, strlen(refresh));
 		s->expires_at = (time_t)json_num(&ctx, root, "expires_at", 0);
 		s->token_endpoint = xstrdup(json_str(&ctx, root, "token_endpoint"));
+		s->userinfo_endpoint = xstrdup(json_str(&ctx, root, "userinfo_endpoint"));
 		s->login_user = xstrdup(json_str(&ctx, root, "user"));
 		s->unlock_hash = xstrdup(json_str(&ctx, root, "unlock_hash"));
 		set_me(s, json_str(&ctx, root, "fhir_user"));
+		s->me_name = xstrdup(json_str(&ctx, root, "me_name"));
+		method = json_str(&ctx, root, "method");
+		if (!oauth_method_parse(method, &s->login_method))
+			s->login_method = OAUTH_AUTO;
 	}
 	/* Wipe the tokens' copies in the tree before it goes. */
 	if (access != NULL)
@@ -123,8 +130,8 @@ load_stored(struct session *s)
 	cJSON_Delete(root);
 }
 
-static bool
-save_stored(struct session *s, struct error *err)
+bool
+session_save_login(struct session *s, struct error *err)
 {
 	struct store_rec r = { .type = LOGIN_TYPE, .id = LOGIN_ID, .version = "" };
 	cJSON *root;
@@ -136,7 +143,10 @@ save_stored(struct session *s, struct error *err)
 	root = cJSON_CreateObject();
 	json_put_str(root, "server", s->base);
 	json_put_str(root, "token_endpoint", s->token_endpoint);
+	if (s->userinfo_endpoint != NULL)
+		json_put_str(root, "userinfo_endpoint", s->userinfo_endpoint);
 	json_put_str(root, "user", s->login_user);
+	json_put_str(root, "method", oauth_method_name(s->login_method));
 	json_put_str(root, "access_token", s->access->data);
 	if (s->refresh != NULL)
 		json_put_str(root, "refresh_token", s->refresh->data);
@@ -149,6 +159,8 @@ save_stored(struct session *s, struct error *err)
 		json_put_str(root, "fhir_user", ref);
 		free(ref);
 	}
+	if (s->me_name != NULL)
+		json_put_str(root, "me_name", s->me_name);
 	text = json_print(root);
 	r.data = text;
 	r.len = strlen(text);
@@ -157,6 +169,137 @@ save_stored(struct session *s, struct error *err)
 	cJSON_free(text);
 	cJSON_Delete(root);
 	return ok;
+}
+
+/* ---- who "me" is, for a bearer token without a login ---- */
+
+#define ME_TYPE "me"
+#define ME_ID "token"
+
+/* The store to keep the answer in: the session's, or one the unlock agent
+ * opens without asking or waiting (*transient: close it after). */
+static struct store *
+me_store(struct session *s, bool *transient)
+{
+	unsigned char key[STORE_KEY_BYTES];
+	struct store *st = NULL;
+	struct error e;
+	char *dir;
+
+	*transient = false;
+	if (s->store != NULL)
+		return s->store;
+	dir = vault_dir(s->cfg);
+	error_clear(&e);
+	if (store_exists(dir) && agent_get_key(dir, key)) {
+		st = store_open_key(dir, key, &e);
+		sodium_memzero(key, sizeof key);
+		*transient = st != NULL;
+	}
+	free(dir);
+	return st;
+}
+
+/* The token's hash, as hex: what the cached answer is found by. */
+static void
+token_hash(const struct session *s, char hex[static 33])
+{
+	unsigned char h[16];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)s->access->data, s->access->len, NULL, 0);
+	sodium_bin2hex(hex, 33, h, sizeof h);
+}
+
+/* Takes "me" from the store when it was kept for this very token. */
+static bool
+me_cached(struct session *s, struct store *st, const char *hash)
+{
+	struct json_ctx ctx = { ME_TYPE, ME_ID, NULL, false };
+	struct error e;
+	const char *h;
+	void *data;
+	size_t len;
+	cJSON *root;
+	bool hit;
+
+	error_clear(&e);
+	ctx.err = &e;
+	if (!store_get(st, ME_TYPE, ME_ID, &data, &len, NULL, &e))
+		return false;
+	root = json_parse(data, len, ME_TYPE, &e);
+	store_free(data, len);
+	if (root == NULL)
+		return false;
+	h = json_str(&ctx, root, "token_hash");
+	hit = h != NULL && strcmp(h, hash) == 0;
+	if (hit) {
+		set_me(s, json_str(&ctx, root, "fhir_user"));
+		s->me_name = xstrdup(json_str(&ctx, root, "name"));
+	}
+	cJSON_Delete(root);
+	return hit;
+}
+
+static void
+me_keep(struct session *s, struct store *st, const char *hash)
+{
+	struct store_rec r = { .type = ME_TYPE, .id = ME_ID, .version = "" };
+	cJSON *root = cJSON_CreateObject();
+	struct error e;
+	char *text;
+
+	json_put_str(root, "token_hash", hash);
+	if (s->me_type != NULL) {
+		char *ref = xasprintf("%s/%s", s->me_type, s->me_id);
+
+		json_put_str(root, "fhir_user", ref);
+		free(ref);
+	}
+	if (s->me_name != NULL)
+		json_put_str(root, "name", s->me_name);
+	text = json_print(root);
+	r.data = text;
+	r.len = strlen(text);
+	error_clear(&e);
+	store_put(st, &r, &e);
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
+
+/* For EZRIZI_TOKEN and token_file: the kept answer, else the userinfo
+ * endpoint's (after discovery); kept for the next command, even when it says
+ * nothing, so a server without one is not asked every time. */
+static void
+resolve_token_me(struct session *s)
+{
+	struct oauth_meta m;
+	struct store *st;
+	struct error e;
+	char hash[33];
+	bool transient;
+
+	if ((s->auth != AUTH_ENV && s->auth != AUTH_FILE) || s->access == NULL || s->me_type != NULL ||
+	    s->me_looked || s->offline)
+		return;
+	s->me_looked = true;
+	token_hash(s, hash);
+	st = me_store(s, &transient);
+	if (st != NULL && me_cached(s, st, hash)) {
+		if (transient)
+			store_close(st);
+		return;
+	}
+	error_clear(&e);
+	if (s->userinfo_endpoint == NULL && session_discover(s, &m, &e))
+		oauth_meta_finish(&m);
+	error_clear(&e);
+	if (s->userinfo_endpoint != NULL)
+		session_userinfo(s, &e);
+	/* A network failure says nothing about the token: ask again next time. */
+	if (st != NULL && e.kind != ERR_NETWORK)
+		me_keep(s, st, hash);
+	if (transient)
+		store_close(st);
 }
 
 static bool
@@ -218,9 +361,11 @@ session_finish(struct session *s)
 	secret_destroy(s->refresh);
 	free(s->base);
 	free(s->token_endpoint);
+	free(s->userinfo_endpoint);
 	free(s->login_user);
 	free(s->me_type);
 	free(s->me_id);
+	free(s->me_name);
 	free(s->unlock_hash);
 	free(s->warning);
 	store_close(s->store);
@@ -234,6 +379,7 @@ session_practitioner(struct session *s, const char *id, struct error *err)
 
 	if (id != NULL && strcmp(id, "me") != 0)
 		return id;
+	resolve_token_me(s);
 	if (s->me_id != NULL && s->me_type != NULL && strcmp(s->me_type, "Practitioner") == 0)
 		return s->me_id;
 	conf = config_get(s->cfg, "practitioner");
@@ -248,28 +394,39 @@ session_practitioner(struct session *s, const char *id, struct error *err)
 	}
 	if (s->access == NULL && s->store != NULL && store_met_damage(s->store, err))
 		return NULL;   /* the stored login may be what could not be read */
+	if (s->me_type != NULL) {
+		/* TRANSLATORS: %s/%s is the login's profile, e.g. ClientApplication/abc. */
+		error_set(err, ERR_USAGE, _("This login acts for no counsellor (it is %s/%s); pass --practitioner ID, or set 'practitioner = ID' in the config."),
+			  s->me_type, s->me_id);
+		return NULL;
+	}
 	error_set(err, ERR_USAGE,
 		  _("ezrizi does not know which counsellor you are; log in with 'ezrizi login', or set 'practitioner = ID' in the config."));
 	return NULL;
 }
 
-/* ---- OAuth2 ---- */
+/* ---- OAuth 2 ---- */
 
-static bool
-discover(struct session *s, struct error *err)
+/* An endpoint a secret may go to: on an https server, https only. */
+static char *
+endpoint_ok(const struct session *s, char *url)
+{
+	if (url != NULL && ascii_prefix_nocase(s->base, "https://") && !ascii_prefix_nocase(url, "https://")) {
+		free(url);
+		return NULL;
+	}
+	return url;
+}
+
+bool
+session_discover(struct session *s, struct oauth_meta *m, struct error *err)
 {
 	struct http_request_opts o = { .method = "GET", .accept = "application/json", .idempotent = true };
 	struct http_response resp;
-	struct json_ctx ctx = { "smart-configuration", "", err, false };
-	cJSON *root;
-	const char *ep;
 	char *url = xasprintf("%s/.well-known/smart-configuration", s->base);
 	bool ok;
 
-	if (s->token_endpoint != NULL) {
-		free(url);
-		return true;
-	}
+	memset(m, 0, sizeof *m);
 	o.url = url;
 	ok = http_request_sync(s->http, &o, &resp, err);
 	free(url);
@@ -280,95 +437,36 @@ discover(struct session *s, struct error *err)
 		return error_set(err, ERR_AUTH,
 				 _("The server does not offer a login ezrizi can drive (no SMART configuration); get a token another way and put it in EZRIZI_TOKEN or token_file."));
 	}
-	root = json_parse(resp.body, resp.body_len, _("The server's SMART configuration"), err);
+	ok = oauth_meta_parse(resp.body, resp.body_len, m, err);
 	http_response_finish(&resp);
-	if (root == NULL)
+	if (!ok)
 		return false;
-	ep = json_str(&ctx, root, "token_endpoint");
-	if (ep == NULL || !(ascii_prefix_nocase(ep, "https://") || ascii_prefix_nocase(ep, "http://"))) {
-		cJSON_Delete(root);
-		return error_set(err, ERR_AUTH, _("The server's SMART configuration names no token endpoint."));
+	m->token_endpoint = endpoint_ok(s, m->token_endpoint);
+	m->authorization_endpoint = endpoint_ok(s, m->authorization_endpoint);
+	m->device_endpoint = endpoint_ok(s, m->device_endpoint);
+	m->userinfo_endpoint = endpoint_ok(s, m->userinfo_endpoint);
+	if (m->token_endpoint == NULL) {
+		oauth_meta_finish(m);
+		return error_set(err, ERR_AUTH, _("The server's SMART configuration names a token endpoint without https; ezrizi sends no secret there."));
 	}
-	s->token_endpoint = xstrdup(ep);
-	cJSON_Delete(root);
+	free(s->token_endpoint);
+	s->token_endpoint = xstrdup(m->token_endpoint);
+	free(s->userinfo_endpoint);
+	s->userinfo_endpoint = xstrdup(m->userinfo_endpoint);
 	return true;
 }
 
-/* Appends "&key=value" with the value escaped; the buffer may hold secrets. */
-static void
-form_add(struct buf *b, const char *key, const char *value)
-{
-	char *v = http_escape(value);
-
-	if (b->len > 0)
-		buf_addc(b, '&');
-	buf_adds(b, key);
-	buf_addc(b, '=');
-	buf_adds(b, v);
-	sodium_memzero(v, strlen(v));
-	free(v);
-}
-
-static const char *
-fhir_user_of(const cJSON *root, char **decoded)
-{
-	const cJSON *fu = cJSON_GetObjectItemCaseSensitive(root, "fhirUser");
-	const cJSON *idt = cJSON_GetObjectItemCaseSensitive(root, "id_token");
-	const char *p, *q;
-	unsigned char bin[4096];
-	size_t binlen;
-	cJSON *claims;
-
-	*decoded = NULL;
-	if (cJSON_IsString(fu))
-		return fu->valuestring;
-	if (!cJSON_IsString(idt) || (p = strchr(idt->valuestring, '.')) == NULL)
-		return NULL;
-	p++;
-	q = strchr(p, '.');
-	if (q == NULL)
-		q = p + strlen(p);
-	if (sodium_base642bin(bin, sizeof bin - 1, p, (size_t)(q - p), NULL, &binlen, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-		return NULL;
-	claims = cJSON_ParseWithLength((const char *)bin, binlen);
-	if (claims != NULL) {
-		fu = cJSON_GetObjectItemCaseSensitive(claims, "fhirUser");
-		if (cJSON_IsString(fu))
-			*decoded = xstrdup(fu->valuestring);
-		cJSON_Delete(claims);
-	}
-	return *decoded;
-}
-
+/* POSTs the form to the token endpoint: the answer's status and tree (NULL
+ * when it is not JSON). */
 static bool
-token_error(long status, const cJSON *root, struct error *err)
-{
-	const cJSON *e = root != NULL ? cJSON_GetObjectItemCaseSensitive(root, "error") : NULL;
-	const char *code = cJSON_IsString(e) ? e->valuestring : "";
-
-	if (strcmp(code, "invalid_grant") == 0)
-		return error_set(err, ERR_AUTH, _("The server refused the login: wrong username or password, or the session has ended; log in again."));
-	if (strcmp(code, "invalid_client") == 0 || status == 401)
-		return error_set(err, ERR_AUTH, _("The server refused this client's id or secret; check client_id and the client secret."));
-	if (status >= 500)
-		return error_set(err, ERR_NETWORK, _("The login server failed (HTTP %ld); try again later."), status);
-	return error_set(err, ERR_AUTH, _("The login failed (HTTP %ld); check the server address and your account."), status);
-}
-
-/* POSTs the form to the token endpoint and takes the tokens from the answer. */
-static bool
-token_request(struct session *s, struct buf *form, struct error *err)
+token_post(struct session *s, struct buf *form, long *status, cJSON **root, struct error *err)
 {
 	struct http_request_opts o = {
 		.method = "POST", .accept = "application/json",
 		.content_type = "application/x-www-form-urlencoded",
 	};
 	struct http_response resp;
-	cJSON *root = NULL;
-	const cJSON *at, *rt, *exp;
-	char *decoded;
-	long status;
+	struct error ignored;
 	bool ok;
 
 	o.url = s->token_endpoint;
@@ -376,37 +474,111 @@ token_request(struct session *s, struct buf *form, struct error *err)
 	o.body_len = form->len;
 	ok = http_request_sync(s->http, &o, &resp, err);
 	sodium_memzero(form->data, form->len);
+	*root = NULL;
 	if (!ok)
 		return false;
-	status = resp.status;
+	*status = resp.status;
+	error_clear(&ignored);
 	if (resp.body_len > 0)
-		root = cJSON_ParseWithLength(resp.body, resp.body_len);
+		*root = json_parse(resp.body, resp.body_len, "token", &ignored);
 	sodium_memzero(resp.body, resp.body_len);
 	http_response_finish(&resp);
-	at = root != NULL ? cJSON_GetObjectItemCaseSensitive(root, "access_token") : NULL;
-	if (status != 200 || !cJSON_IsString(at)) {
-		token_error(status, root, err);
-		cJSON_Delete(root);
-		return false;
-	}
+	return true;
+}
+
+static void
+set_who(struct session *s, const struct oauth_who *w)
+{
+	if (w->ref == NULL || !set_me(s, w->ref))
+		return;
+	free(s->me_name);
+	s->me_name = xstrdup(w->name);
+}
+
+/* Takes the tokens and who the answer says the user is; wipes the tokens'
+ * copies in the tree. */
+static void
+take_tokens(struct session *s, cJSON *root)
+{
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(root, "access_token");
+	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(root, "refresh_token");
+	const cJSON *exp = cJSON_GetObjectItemCaseSensitive(root, "expires_in");
+	struct oauth_who w;
+
 	secret_destroy(s->access);
 	s->access = secret_create(at->valuestring, strlen(at->valuestring));
-	rt = cJSON_GetObjectItemCaseSensitive(root, "refresh_token");
 	if (cJSON_IsString(rt)) {
 		secret_destroy(s->refresh);
 		s->refresh = secret_create(rt->valuestring, strlen(rt->valuestring));
-	}
-	exp = cJSON_GetObjectItemCaseSensitive(root, "expires_in");
-	s->expires_at = cJSON_IsNumber(exp) ? clock_now() + (time_t)exp->valuedouble : 0;
-	set_me(s, fhir_user_of(root, &decoded));
-	free(decoded);
-	/* Wipe the tokens' copies inside the tree before it goes. */
-	sodium_memzero(at->valuestring, strlen(at->valuestring));
-	if (cJSON_IsString(rt))
 		sodium_memzero(rt->valuestring, strlen(rt->valuestring));
-	cJSON_Delete(root);
+	}
+	s->expires_at = cJSON_IsNumber(exp) ? clock_now() + (time_t)exp->valuedouble : 0;
+	oauth_who_of_token(root, &w);
+	set_who(s, &w);
+	if (s->login_user == NULL && w.username != NULL)
+		s->login_user = xstrdup(w.username);
+	oauth_who_finish(&w);
+	sodium_memzero(at->valuestring, strlen(at->valuestring));
 	s->auth = AUTH_LOGIN;
+}
+
+bool
+session_token(struct session *s, struct buf *form, enum oauth_method m, char *refusal,
+	      struct error *err)
+{
+	const cJSON *at;
+	cJSON *root;
+	long status = 0;
+
+	if (refusal != NULL)
+		refusal[0] = '\0';
+	if (!token_post(s, form, &status, &root, err))
+		return false;
+	at = root != NULL ? cJSON_GetObjectItemCaseSensitive(root, "access_token") : NULL;
+	if (status != 200 || !cJSON_IsString(at) || at->valuestring[0] == '\0') {
+		if (refusal != NULL)
+			snprintf(refusal, 64, "%s", oauth_error_code(root));
+		if (status == 200)
+			error_set(err, ERR_FAILED, _("The server's token answer holds no access token; ask the server's administrator."));
+		else
+			oauth_token_error(status, root, m, err);
+		cJSON_Delete(root);
+		return false;
+	}
+	take_tokens(s, root);
+	cJSON_Delete(root);
 	return true;
+}
+
+bool
+session_userinfo(struct session *s, struct error *err)
+{
+	struct http_request_opts o = { .method = "GET", .accept = "application/json", .idempotent = true };
+	struct http_response resp;
+	struct oauth_who w;
+	cJSON *root;
+	bool ok;
+
+	if (s->userinfo_endpoint == NULL || s->access == NULL)
+		return error_set(err, ERR_NOT_FOUND, _("The server has no userinfo endpoint to say who you are."));
+	o.url = s->userinfo_endpoint;
+	o.bearer = s->access->data;
+	if (!http_request_sync(s->http, &o, &resp, err))
+		return false;
+	if (resp.status != 200) {
+		http_response_finish(&resp);
+		return error_set(err, ERR_AUTH, _("The server's userinfo endpoint did not say who you are (HTTP %ld)."), resp.status);
+	}
+	root = json_parse(resp.body, resp.body_len, _("The server's userinfo answer"), err);
+	http_response_finish(&resp);
+	if (root == NULL)
+		return false;
+	oauth_who_of_userinfo(root, &w);
+	cJSON_Delete(root);
+	ok = w.ref != NULL;
+	set_who(s, &w);
+	oauth_who_finish(&w);
+	return ok ? true : error_set(err, ERR_NOT_FOUND, _("The server's userinfo answer does not say who you are."));
 }
 
 bool
@@ -419,99 +591,45 @@ session_refresh(struct session *s, struct error *err)
 	if (s->auth != AUTH_LOGIN || s->refresh == NULL || s->token_endpoint == NULL)
 		return false;
 	buf_init(&form);
-	form_add(&form, "grant_type", "refresh_token");
-	form_add(&form, "refresh_token", s->refresh->data);
-	form_add(&form, "client_id", client_id != NULL ? client_id : "ezrizi");
-	ok = token_request(s, &form, err);
+	oauth_form_add(&form, "grant_type", "refresh_token");
+	oauth_form_add(&form, "refresh_token", s->refresh->data);
+	oauth_form_add(&form, "client_id", client_id != NULL ? client_id : "ezrizi");
+	ok = session_token(s, &form, OAUTH_AUTO, NULL, err);
 	buf_finish(&form);
-	return ok && save_stored(s, err);
+	return ok && session_save_login(s, err);
 }
 
-static struct secret *
-client_secret(struct session *s, struct error *err)
+void
+session_reset_login(struct session *s)
 {
-	const char *file = config_get(s->cfg, "client_secret_file");
-	const char *cmd = config_get(s->cfg, "client_secret_command");
-
-	if (cmd != NULL)
-		return secret_from_command(cmd, err);
-	if (file != NULL)
-		return secret_from_file(file, err);
-	error_set(err, ERR_USAGE, _("No client secret is configured; set client_secret_command or client_secret_file."));
-	return NULL;
-}
-
-static struct secret *
-user_password(struct session *s, const char *user, struct error *err)
-{
-	const char *cmd = config_get(s->cfg, "password_command");
-	const char *file = config_get(s->cfg, "password_file");
-	char *prompt;
-	struct secret *sec;
-
-	if (cmd != NULL)
-		return secret_from_command(cmd, err);
-	if (file != NULL)
-		return secret_from_file(file, err);
-	/* TRANSLATORS: the prompt for the platform password; %s is the username. */
-	prompt = xasprintf(_("Password for %s: "), user);
-	sec = secret_prompt(prompt, err);
-	free(prompt);
-	return sec;
-}
-
-bool
-session_login(struct session *s, const char *username, bool client, struct error *err)
-{
-	const char *client_id = config_get(s->cfg, "client_id");
-	struct secret *sec;
-	struct buf form;
-	bool ok;
-
-	if (username == NULL)
-		username = config_get(s->cfg, "username");
-	if (!client && username == NULL)
-		return error_set(err, ERR_USAGE, _("No username; use 'ezrizi login --user NAME' or set 'username' in the config."));
-	if (client && client_id == NULL)
-		return error_set(err, ERR_USAGE, _("No client id; set 'client_id' in the config."));
-	free(s->token_endpoint);
-	s->token_endpoint = NULL;
-	if (!discover(s, err))
-		return false;
-	sec = client ? client_secret(s, err) : user_password(s, username, err);
-	if (sec == NULL)
-		return false;
-	buf_init(&form);
-	if (client) {
-		form_add(&form, "grant_type", "client_credentials");
-		form_add(&form, "client_id", client_id);
-		form_add(&form, "client_secret", sec->data);
-	} else {
-		form_add(&form, "grant_type", "password");
-		form_add(&form, "username", username);
-		form_add(&form, "password", sec->data);
-		form_add(&form, "client_id", client_id != NULL ? client_id : "ezrizi");
-	}
+	secret_destroy(s->access);
+	secret_destroy(s->refresh);
+	s->access = s->refresh = NULL;
+	s->expires_at = 0;
+	s->auth = AUTH_NONE;
+	free(s->me_type);
+	free(s->me_id);
+	free(s->me_name);
+	s->me_type = s->me_id = s->me_name = NULL;
 	free(s->unlock_hash);
 	s->unlock_hash = NULL;
-	if (!client) {
-		/* Kept to unlock the screen with no network; Argon2id, never the password. */
-		char hash[crypto_pwhash_STRBYTES];
-
-		if (crypto_pwhash_str(hash, sec->data, sec->len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				      crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0)
-			s->unlock_hash = xstrdup(hash);
-	}
-	secret_destroy(sec);
-	secret_destroy(s->refresh);
-	s->refresh = NULL;
-	ok = token_request(s, &form, err);
-	buf_finish(&form);
-	if (!ok)
-		return false;
 	free(s->login_user);
-	s->login_user = xstrdup(client ? client_id : username);
-	return save_stored(s, err);
+	s->login_user = NULL;
+	s->login_method = OAUTH_AUTO;
+}
+
+void
+session_restore_login(struct session *s)
+{
+	struct error ignored;
+
+	session_reset_login(s);
+	free(s->token_endpoint);
+	free(s->userinfo_endpoint);
+	s->token_endpoint = s->userinfo_endpoint = NULL;
+	s->me_looked = false;
+	error_clear(&ignored);
+	load_credentials(s, &ignored);
 }
 
 bool

@@ -51,6 +51,12 @@ platform_start() {
 	exit 1
 }
 
+# Stops the demo platform (to start it again with other options).
+platform_stop() {
+	if [ -n "$PLATFORM_PID" ]; then kill "$PLATFORM_PID" 2>/dev/null; wait "$PLATFORM_PID" 2>/dev/null; fi
+	PLATFORM_PID=
+}
+
 # Writes the config for a demo user (password "demo"). The local cache's
 # passphrase comes from a command, with a cheap key derivation for tests.
 config_user() {

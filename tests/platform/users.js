@@ -27,6 +27,12 @@ const RECEPTION = { username: 'reception', practitionerId: 'prac-reception', tex
 // The automation identity used by the client_credentials grant.
 const SCRIPT_PRACTITIONER = { practitionerId: 'prac-script', text: 'ezrizi Automation', given: ['ezrizi'], family: 'Automation' };
 
+// A ClientApplication-style client, as Medplum's: its token's profile is the
+// ClientApplication itself, so it acts for no counsellor.
+const SYSTEM_CLIENT = { clientId: 'ezrizi-system', secret: 'demo-system-secret', name: 'ezrizi Reports' };
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
 function practitionerIdFor(username) {
   return 'prac-' + username;
 }
@@ -38,13 +44,17 @@ for (const c of COUNSELLORS) {
 }
 USERS.set(RECEPTION.username, { username: RECEPTION.username, password: DEMO_PASSWORD, fhirUser: 'Practitioner/' + RECEPTION.practitionerId, name: RECEPTION.text, role: 'receptionist' });
 
-// OAuth2 clients. "ezrizi" is the public terminal client (no secret; password and
-// refresh_token grants). "ezrizi-script" is a confidential client for scripts
-// (client_credentials), acting as Practitioner/prac-script.
+// OAuth2 clients. "ezrizi" is the public terminal client (no secret; password,
+// authorization code with PKCE, device and refresh_token grants). "ezrizi-script" is a
+// confidential client for scripts (client_credentials), acting as
+// Practitioner/prac-script. "ezrizi-system" is a confidential client that acts for
+// no counsellor: its profile is ClientApplication/ezrizi-system.
 const CLIENTS = new Map([
-  ['ezrizi', { clientId: 'ezrizi', secret: null, grants: ['password', 'refresh_token'] }],
+  ['ezrizi', { clientId: 'ezrizi', secret: null, grants: ['password', 'authorization_code', DEVICE_GRANT, 'refresh_token'] }],
   ['ezrizi-script', { clientId: 'ezrizi-script', secret: 'demo-script-secret', grants: ['client_credentials', 'password', 'refresh_token'],
     subject: { username: 'ezrizi-script', fhirUser: 'Practitioner/' + SCRIPT_PRACTITIONER.practitionerId, name: SCRIPT_PRACTITIONER.text, role: 'system' } }],
+  [SYSTEM_CLIENT.clientId, { clientId: SYSTEM_CLIENT.clientId, secret: SYSTEM_CLIENT.secret, grants: ['client_credentials', 'refresh_token'],
+    subject: { username: SYSTEM_CLIENT.clientId, fhirUser: null, profile: 'ClientApplication/' + SYSTEM_CLIENT.clientId, name: SYSTEM_CLIENT.name, role: 'system' } }],
 ]);
 
-module.exports = { DEMO_PASSWORD, COUNSELLORS, RECEPTION, SCRIPT_PRACTITIONER, USERS, CLIENTS, practitionerIdFor };
+module.exports = { DEMO_PASSWORD, COUNSELLORS, RECEPTION, SCRIPT_PRACTITIONER, SYSTEM_CLIENT, USERS, CLIENTS, practitionerIdFor };
