@@ -523,7 +523,10 @@ do_next_unread(struct tui *t, int argc, char **argv)
 		size_t i = (t->sel + k) % t->appts.n;
 
 		if (tui_unread(t, t->appts.v[i].patient_id) > 0) {
+			/* The chat follows at once, and is fetched when what it holds
+			 * is older than what came (tui_mark_read). */
 			tui_select(t, i);
+			tui_settle(t);
 			return;
 		}
 	}

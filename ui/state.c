@@ -573,6 +573,9 @@ chat_done(cJSON *all, const struct error *err, void *arg)
 		c->gen = ++c->t->gen;
 		tui_mark(c->t, PANE_CHAT);
 	}
+	/* What has come may be what was unread, now on screen. */
+	if (c == tui_client(c->t) && !c->t->locked)
+		tui_mark_read(c->t, c);
 }
 
 static void
@@ -823,9 +826,17 @@ void
 tui_mark_read(struct tui *t, struct client *c)
 {
 	struct unread *u = unread_of(t, c->patient_id);
+	time_t newest = c->chat.n > 0 ? c->chat.v[c->chat.n - 1].sent : 0;
 
 	if (u == NULL || u->n == 0)
 		return;
+	if (newest < u->latest) {
+		/* The chat on screen is older than what came: not read yet. */
+		if (c->chat_f.state == LOAD_OK && c->chat_f.fs == NULL)
+			start_search(c, &c->chat_f, chat_query_path(c->patient_id, newest), CHAT_QUERY_MAX,
+				     chat_done);
+		return;
+	}
 	/* The marker goes before the first message that was unread. */
 	c->read_mark = u->since;
 	u->n = 0;
@@ -872,6 +883,8 @@ inbox_done(cJSON *all, const struct error *err, void *arg)
 			}
 			if (u->n == 0)
 				u->since = m.sent - 1;
+			if (u->n == 0 || m.sent > u->latest)
+				u->latest = m.sent;
 			u->n++;
 			ring = true;
 			tui_mark(t, PANE_APPT);

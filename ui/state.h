@@ -119,7 +119,8 @@ struct tui {
 	struct list picker_list;
 
 	/* Messages from clients since the screen opened, per client, until read. */
-	struct unread { char *patient_id; int n; time_t since; } *unread;
+	/* since: just before the first unread message; latest: the newest. */
+	struct unread { char *patient_id; int n; time_t since, latest; } *unread;
 	size_t n_unread;
 	struct fhir_search *inbox_fs;
 	time_t inbox_since;
@@ -185,7 +186,9 @@ long long tui_now_ms(void);
 
 /* Unread messages from the client (0 when none). */
 int tui_unread(const struct tui *t, const char *patient_id);
-/* The client's chat is on screen: what it shows is read. */
+/* The client's chat is on screen: what it shows is read. A message counts as
+ * read only once it has been on screen: while the chat shown is older than the
+ * newest unread message, the mark stays and the chat is fetched. */
 void tui_mark_read(struct tui *t, struct client *c);
 
 /* ---- commands (ui/commands.c) ---- */

@@ -406,6 +406,39 @@ post Communication "{\"resourceType\":\"Communication\",\"status\":\"completed\"
 	fail "a client's message is posted" "curl failed"
 check "a client's message shows within poll_interval" "$(re "$in_msg")" 35
 
+# ---- 6b. u: the next client with unread messages ----
+# next_unread_shows_new_message: u jumps to the client, fetches the chat when
+# what it holds is older than what came, and the mark goes only once it shows.
+pid2=$(row 1 .patient_id)
+w2=$(re "$(first_word "$(row 1 .patient_name)")")
+thread2=$(api "Communication?subject=Patient/$pid2" | jq -r '[.entry[].resource | select(.partOf == null)][0].id')
+keys Home
+keys Down
+check "u: the second client's chat is loaded first" "Chat: $w2"
+keys Home
+check "u: back on the first client" "Chat: $w1"
+un_msg="unread $$ — مرحبا"
+post Communication "{\"resourceType\":\"Communication\",\"status\":\"completed\",\"partOf\":[{\"reference\":\"Communication/$thread2\"}],\"subject\":{\"reference\":\"Patient/$pid2\"},\"sender\":{\"reference\":\"Patient/$pid2\"},\"recipient\":[{\"reference\":\"Practitioner/prac-amina\"}],\"sent\":\"$(now_utc)\",\"payload\":[{\"contentString\":\"$un_msg\"}]}" >/dev/null ||
+	fail "u: the client's message is posted" "curl failed"
+check "u: the row is marked unread" "•1" 40
+keys u
+# Never a moment with the mark gone and the message not on screen.
+early=
+for _ in $(seq 1 $((50 * SLOW))); do
+	cur=$(screen)
+	if ! printf '%s' "$cur" | grep -q "•1"; then
+		printf '%s' "$cur" | grep -qF "unread $$" || early=$cur
+		break
+	fi
+	sleep 0.05
+done
+[ -z "$early" ] && ok "u: the mark goes only once the message is on screen" ||
+	fail "u: the mark goes only once the message is on screen" "$early"
+check "next_unread_shows_new_message" "unread $$" 50
+check "u: the chat shows where the new part begins" "── new ──" 30
+keys Home
+check "u: back on the first client again" "Chat: $w1"
+
 # ---- 7. the lock ----
 name_re=$w1
 keys L
