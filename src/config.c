@@ -82,6 +82,8 @@ enum key_type {
 	    N_("Who orders right-to-left text: auto or app (ezrizi, the default), or terminal (Konsole, mlterm, PuTTY).")) \
 	X("digits", KEY_WORDS, 0, 0, "auto latin arabic", \
 	    N_("Digits in times and dates on the screen: auto (Arabic-Indic in Arabic), latin or arabic.")) \
+	X("start_with", KEY_WORDS, 0, 0, "auto mine everyone", \
+	    N_("Whose sessions the screen opens on: auto (yours when you have a schedule of your own, else everyone's, as at a front desk), mine or everyone.")) \
 	X("bell", KEY_WORDS, 0, 0, "on off", \
 	    N_("Ring the terminal bell when a message arrives: on or off.")) \
 	X("default_profile", KEY_TOP, 0, 0, NULL, \

@@ -484,6 +484,7 @@ do_filter(struct tui *t, int argc, char **argv)
 	if (prac != NULL) {
 		free(t->filter_prac);
 		t->filter_prac = NULL;
+		t->whose_auto = false;  /* the user chose */
 		t->everyone = strcmp(prac, "all") == 0;
 		if (!t->everyone) {
 			const char *id = session_practitioner(t->s, prac, &err);

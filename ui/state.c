@@ -82,6 +82,12 @@ tui_state_init(struct tui *t, struct cmd_ctx *ctx, struct session *s)
 	t->next_poll = tui_now_ms() + (long long)t->poll_interval * 1000;
 	t->inbox_since = clock_now();
 	t->bell = config_get(ctx->cfg, "bell") != NULL && strcmp(config_get(ctx->cfg, "bell"), "on") == 0;
+	{
+		const char *sw = config_get(ctx->cfg, "start_with");
+
+		t->everyone = sw != NULL && strcmp(sw, "everyone") == 0;
+		t->start_auto = sw == NULL || strcmp(sw, "auto") == 0;
+	}
 	t->title_dirty = t->status_dirty = true;
 	if (s->warning != NULL)
 		tui_set_message(t, s->warning);  /* plain http: said at every start */
@@ -126,6 +132,8 @@ tui_state_finish(struct tui *t)
 	forget_clients(t);
 	freshness_finish(t, &t->appt_f);
 	fhir_search_cancel(t->s, t->inbox_fs);
+	fhir_search_cancel(t->s, t->schedule_fs);
+	free(t->schedule_me);
 	for (size_t i = 0; i < t->n_unread; i++)
 		free(t->unread[i].patient_id);
 	free(t->unread);
@@ -429,6 +437,104 @@ paint_from_cache(struct tui *t, const struct appt_query *q)
 	cJSON_Delete(all);
 }
 
+/* start_with = auto: whether "me" has a schedule of their own, as the store
+ * remembers it from the last start ("yes\nID" or "no\nID"): 1 yes, 0 no, -1
+ * not known. */
+#define SCHEDULE_TYPE "ui"
+#define SCHEDULE_ID "schedule-of-me"
+
+static int
+remembered_schedule(struct tui *t, const char *me)
+{
+	struct error err;
+	void *data;
+	size_t len;
+	char *text, *nl;
+	int r = -1;
+
+	error_clear(&err);
+	if (t->s->store == NULL || !store_get(t->s->store, SCHEDULE_TYPE, SCHEDULE_ID, &data, &len, NULL, &err))
+		return -1;
+	text = xstrndup(data, len);
+	store_free(data, len);
+	if ((nl = strchr(text, '\n')) != NULL && strcmp(nl + 1, me) == 0)
+		r = strncmp(text, "yes", 3) == 0;
+	free(text);
+	return r;
+}
+
+/* Mine or everyone's, as the automatic choice says (not after a filter). */
+static void
+whose(struct tui *t, bool mine)
+{
+	if (!t->whose_auto || mine == !t->everyone)
+		return;
+	t->everyone = !mine;
+	t->practitioner = mine ? t->schedule_me : NULL;
+	tui_reload(t);
+}
+
+static void
+schedule_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct tui *t = arg;
+	struct store_rec r = { .type = SCHEDULE_TYPE, .id = SCHEDULE_ID, .version = "" };
+	bool has = cJSON_GetArraySize(all) > 0;
+	char *rec;
+	struct error serr;
+
+	t->schedule_fs = NULL;
+	if (all == NULL) {
+		(void)err;  /* not known: the view stays as it is */
+		return;
+	}
+	cJSON_Delete(all);
+	rec = xasprintf("%s\n%s", has ? "yes" : "no", t->schedule_me);
+	r.data = rec;
+	r.len = strlen(rec);
+	error_clear(&serr);
+	if (t->s->store != NULL)
+		store_put(t->s->store, &r, &serr);
+	free(rec);
+	whose(t, has);
+}
+
+/* "Mine" for someone with no schedule of their own is an empty day: a front
+ * desk works on everyone's. The store remembers the answer, so the next start
+ * paints the right day at once; it is asked again at every start. */
+static void
+choose_whose(struct tui *t)
+{
+	struct error err;
+	const char *me;
+	char *ref, *e, *path;
+
+	error_clear(&err);
+	me = session_practitioner(t->s, NULL, &err);
+	t->practitioner = me;
+	t->everyone = me == NULL;
+	if (me == NULL || !t->start_auto)
+		return;
+	t->start_auto = false;
+	t->whose_auto = true;
+	free(t->schedule_me);
+	t->schedule_me = xstrdup(me);
+	t->practitioner = t->schedule_me;
+	if (remembered_schedule(t, me) == 0) {
+		t->everyone = true;
+		t->practitioner = NULL;
+	}
+	if (t->s->offline)
+		return;
+	ref = xasprintf("Practitioner/%s", me);
+	e = http_escape(ref);
+	path = xasprintf("Schedule?actor=%s&_count=1&_elements=id", e);
+	t->schedule_fs = fhir_search_start(t->s, path, 1, schedule_done, t, &err);
+	free(ref);
+	free(e);
+	free(path);
+}
+
 static void
 start_appts(struct tui *t)
 {
@@ -438,12 +544,8 @@ start_appts(struct tui *t)
 
 	error_clear(&err);
 	q.status = t->status_filter;
-	if (t->practitioner == NULL && !t->everyone) {
-		/* Mine when ezrizi knows who I am, else everyone's. */
-		t->practitioner = session_practitioner(t->s, NULL, &err);
-		t->everyone = t->practitioner == NULL;
-		error_clear(&err);
-	}
+	if (t->practitioner == NULL && !t->everyone)
+		choose_whose(t);  /* mine when ezrizi knows who I am and I have a schedule */
 	q.practitioner = t->practitioner;
 	if (t->appt_f.state == LOAD_PENDING && t->s->store != NULL)
 		paint_from_cache(t, &q);

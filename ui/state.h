@@ -123,6 +123,10 @@ struct tui {
 	struct unread { char *patient_id; int n; time_t since, latest; } *unread;
 	size_t n_unread;
 	struct fhir_search *inbox_fs;
+	struct fhir_search *schedule_fs;  /* start_with = auto: does "me" have a schedule? */
+	char *schedule_me;                /* ... "me", for it */
+	bool start_auto;                  /* that is to be asked (once a start) */
+	bool whose_auto;                  /* the view is that choice (no filter since) */
 	time_t inbox_since;
 	bool bell;
 	size_t outbox_n;             /* writes waiting for the server (title badge) */
