@@ -16,8 +16,10 @@
  *                    store_open_key can tell a wrong data key
  *            136 32  BLAKE2b-256 of bytes 0..135: a damaged header is told
  *                    apart from a wrong passphrase
- *   records  SQLite (WAL, exclusive locking, synchronous=FULL, secure_delete)
- *   lock     flock(LOCK_EX|LOCK_NB) while a process uses the store
+ *   records  SQLite (WAL, synchronous=FULL, secure_delete; a busy timeout lets
+ *            writers of several processes take turns)
+ *   lock     flock: shared while processes use the store (a screen and scripts
+ *            side by side), alone (LOCK_EX) to replace its files
  *
  * The records are made before the header, so a header always has records
  * beside it: a records file that is missing, empty, or holds no table r is
@@ -82,6 +84,8 @@
 #define KDF_CTX "ezrzstor"
 #define PAYLOAD_FORMAT 1
 #define ABSENT 0xffffffffu
+/* How long a write waits for another process's to commit. */
+#define STORE_BUSY_MS 5000
 #define AD_BYTES (4 + HASH_BYTES + REV_BYTES + 4 * HASH_BYTES)
 
 static const char *const NAME_HEADER = "header";
@@ -197,17 +201,24 @@ open_private(const char *path, bool create, struct error *err)
 	return fd;
 }
 
-/* Takes the store's lock: one process at a time. Returns the fd or -1. */
+/* Takes the store's lock. Using the store (a screen, a script, both at once:
+ * SQLite keeps their reads and writes apart) holds it shared; what replaces
+ * its files (create, passwd, wipe, a salvage) holds it alone. Returns the fd,
+ * or -1 with err set: ERR_CONFLICT when the other kind holds it. */
 static int
-lock_store(const char *dir, struct error *err)
+lock_store(const char *dir, bool alone, struct error *err)
 {
 	char *path = path_in(dir, NAME_LOCK);
 	int fd = open_private(path, true, err);
 
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno == EWOULDBLOCK)
+	if (fd >= 0 && flock(fd, (alone ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK && alone)
 			error_set(err, ERR_CONFLICT,
-				  _("Another ezrizi is using the local store in %s; close it first."),
+				  _("Another ezrizi (a screen or a script) has the local store in %s open; close it, then do this again."),
+				  dir);
+		else if (errno == EWOULDBLOCK)
+			error_set(err, ERR_CONFLICT,
+				  _("ezrizi is changing the local store in %s (a new passphrase, a salvage or a wipe); try again when it is done."),
 				  dir);
 		else
 			error_set(err, ERR_FAILED, _("Cannot lock %s: %s."), path, strerror(errno));
@@ -216,6 +227,36 @@ lock_store(const char *dir, struct error *err)
 	}
 	free(path);
 	return fd;
+}
+
+/* The lock to use a store with: alone for a moment when it can be had, to
+ * tidy what a process killed mid-way left (*tidy set), then shared. */
+static int
+lock_to_use(const char *dir, bool *tidy, struct error *err)
+{
+	struct error ignored;
+	int fd;
+
+	error_clear(&ignored);
+	if ((fd = lock_store(dir, true, &ignored)) >= 0) {
+		*tidy = true;
+		return fd;
+	}
+	*tidy = false;
+	return ignored.kind == ERR_CONFLICT ? lock_store(dir, false, err) : (*err = ignored, -1);
+}
+
+bool
+store_lock_alone(struct store *st, struct error *err)
+{
+	if (st->lock_alone)
+		return true;
+	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) != 0)
+		return error_set(err, ERR_CONFLICT,
+				 _("Another ezrizi (a screen or a script) has the local store in %s open; close it, then do this again."),
+				 st->dir);
+	st->lock_alone = true;
+	return true;
 }
 
 static void
@@ -514,9 +555,12 @@ store_db_open(const char *dir, const char *name, enum db_mode mode, int *rcp,
 		goto out;
 	}
 	sqlite3_extended_result_codes(db, 1);
-	/* Exclusive locking: we hold the flock anyway, and WAL then needs no -shm. */
+	/* Normal locking: a screen and a script read side by side (WAL), and a
+	 * writer waits for another's commit, briefly, instead of failing. The
+	 * -shm file SQLite then keeps holds page numbers only, mode 0600 too. */
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
 	rc = sqlite3_exec(db,
-			  "PRAGMA locking_mode=EXCLUSIVE; PRAGMA secure_delete=ON;"
+			  "PRAGMA secure_delete=ON;"
 			  " PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF;"
 			  " PRAGMA cell_size_check=ON; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
 	if (rc == SQLITE_OK && mode == DB_BUILD)
@@ -669,7 +713,7 @@ store_create(const char *dir, const char *pass, size_t pass_len, const struct st
 
 	if (!crypto_ready(err) || !fs_mkdir_private(dir, err) || !check_dir(dir, err))
 		return false;
-	if ((lock = lock_store(dir, err)) < 0)
+	if ((lock = lock_store(dir, true, err)) < 0)
 		return false;
 	if (store_exists(dir)) {
 		unlock_store(lock);
@@ -704,8 +748,8 @@ out:
 /* The common tail of both opens: k holds the data key, lock is held. With
  * `repair`, records that are damaged do not stop it (store_verify mends them). */
 static struct store *
-open_with(const char *dir, int lock, struct keys *k, const struct header *h, bool repair,
-	  struct error *err)
+open_with(const char *dir, int lock, bool tidy, struct keys *k, const struct header *h,
+	  bool repair, struct error *err)
 {
 	struct store *st = xcalloc(1, sizeof *st);
 	struct error e;
@@ -713,8 +757,10 @@ open_with(const char *dir, int lock, struct keys *k, const struct header *h, boo
 
 	st->dir = xstrdup(dir);
 	st->lock_fd = lock;
+	st->lock_alone = tidy;
 	st->k = k;
-	remove_leftovers(dir);
+	if (tidy)
+		remove_leftovers(dir);   /* no one else is in it: a killed process's */
 	if (store_records_empty(dir)) {
 		st->damage = DAMAGE_EMPTY;
 	} else if ((st->db = store_db_open(dir, NAME_RECORDS, DB_EXISTING, &rc, err)) == NULL) {
@@ -734,7 +780,7 @@ open_with(const char *dir, int lock, struct keys *k, const struct header *h, boo
 		store_close(st);
 		return NULL;
 	}
-	if (st->damage == DAMAGE_NONE)
+	if (st->damage == DAMAGE_NONE && tidy)
 		store_salvage_done(dir);
 	if (st->damage == DAMAGE_NONE && h->format < 2 && !store_has_sentinel(st, &(int){ 0 })) {
 		/* A format-1 store: the sentinel now; the header follows at the next
@@ -742,6 +788,8 @@ open_with(const char *dir, int lock, struct keys *k, const struct header *h, boo
 		error_clear(&e);
 		store_put_sentinel(st, &e);
 	}
+	if (tidy && !repair && flock(lock, LOCK_SH) == 0)
+		st->lock_alone = false;  /* others may use it beside us now */
 	return st;
 }
 
@@ -752,9 +800,10 @@ kdf_raised(const struct header *h, const struct store_kdf *kdf)
 }
 
 /* What both ways of opening check first: libsodium, the folder, that a store
- * is there, and the lock. Returns the lock's fd, or -1 with err set. */
+ * is there, and the lock (alone to repair, *tidy when it was had alone).
+ * Returns the lock's fd, or -1 with err set. */
 static int
-open_prelude(const char *dir, struct error *err)
+open_prelude(const char *dir, bool repair, bool *tidy, struct error *err)
 {
 	if (!crypto_ready(err) || !check_dir(dir, err))
 		return -1;
@@ -762,7 +811,8 @@ open_prelude(const char *dir, struct error *err)
 		error_set(err, ERR_NOT_FOUND, _("There is no local store in %s."), dir);
 		return -1;
 	}
-	return lock_store(dir, err);
+	*tidy = repair;
+	return repair ? lock_store(dir, true, err) : lock_to_use(dir, tidy, err);
 }
 
 static struct store *
@@ -773,8 +823,9 @@ open_pass(const char *dir, const char *pass, size_t pass_len, const struct store
 	struct keys *k;
 	struct store *st;
 	int lock;
+	bool tidy;
 
-	if ((lock = open_prelude(dir, err)) < 0)
+	if ((lock = open_prelude(dir, repair, &tidy, err)) < 0)
 		return NULL;
 	if ((k = keys_new(err)) == NULL || !header_read(dir, &h, err) ||
 	    !header_unwrap(&h, k, pass, pass_len, err)) {
@@ -783,7 +834,7 @@ open_pass(const char *dir, const char *pass, size_t pass_len, const struct store
 		return NULL;
 	}
 	derive_subkeys(k);
-	if ((st = open_with(dir, lock, k, &h, repair, err)) == NULL) {
+	if ((st = open_with(dir, lock, tidy, k, &h, repair, err)) == NULL) {
 		sodium_memzero(&h, sizeof h);
 		return NULL;
 	}
@@ -817,8 +868,9 @@ open_key(const char *dir, const unsigned char key[STORE_KEY_BYTES], bool repair,
 	struct keys *k;
 	unsigned char check[CHECK_BYTES];
 	int lock;
+	bool tidy;
 
-	if ((lock = open_prelude(dir, err)) < 0)
+	if ((lock = open_prelude(dir, repair, &tidy, err)) < 0)
 		return NULL;
 	if ((k = keys_new(err)) == NULL || !header_read(dir, &h, err)) {
 		keys_free(k);
@@ -834,7 +886,7 @@ open_key(const char *dir, const unsigned char key[STORE_KEY_BYTES], bool repair,
 		return NULL;
 	}
 	derive_subkeys(k);
-	return open_with(dir, lock, k, &h, repair, err);
+	return open_with(dir, lock, tidy, k, &h, repair, err);
 }
 
 struct store *
@@ -896,7 +948,7 @@ store_passwd(const char *dir, const char *old_pass, size_t old_len, const char *
 		return false;
 	if (!store_exists(dir))
 		return error_set(err, ERR_NOT_FOUND, _("There is no local store in %s."), dir);
-	if ((lock = lock_store(dir, err)) < 0)
+	if ((lock = lock_store(dir, true, err)) < 0)
 		return false;
 	if ((k = keys_new(err)) == NULL) {
 		unlock_store(lock);
@@ -961,7 +1013,7 @@ store_wipe(const char *dir, struct error *err)
 		return error_set(err, ERR_FAILED, _("Cannot open the folder %s: %s."), dir,
 				 strerror(errno));
 	}
-	if ((lock = lock_store(dir, err)) < 0)
+	if ((lock = lock_store(dir, true, err)) < 0)
 		return false;
 	for (size_t i = 0; i <= sizeof record_files / sizeof record_files[0]; i++) {
 		const char *name = i == 0 ? NAME_HEADER : record_files[i - 1];

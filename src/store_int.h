@@ -39,6 +39,7 @@ enum damage {
 struct store {
 	char *dir;
 	int lock_fd;
+	bool lock_alone;    /* the lock is held alone (LOCK_EX), not shared */
 	sqlite3 *db;        /* NULL when the records could not be opened (repair) */
 	struct keys *k;
 	int batch;          /* depth of store_begin */
@@ -104,5 +105,9 @@ void store_set_corrupt(struct store *st, int rc);
 void store_salvage_leftovers(const char *dir);
 /* The records are whole again: what a salvage moved aside can go. */
 void store_salvage_done(const char *dir);
+
+/* Holds the store's lock alone from now on (a salvage replaces its files):
+ * ERR_CONFLICT, saying to close the other ezrizi, when another has it open. */
+bool store_lock_alone(struct store *st, struct error *err);
 
 #endif

@@ -874,6 +874,8 @@ salvage(struct store *st, struct store_check *c, struct error *err)
 	bool ok;
 	int rc;
 
+	if (!store_lock_alone(st, err))
+		return false;  /* another process reads this very file */
 	if (c->watch != NULL)
 		store_hash(st, 't', c->watch, NULL, sv.watch_kind);
 	store_hash(st, 'k', SENTINEL_TYPE, SENTINEL_ID, sv.sentinel_key);

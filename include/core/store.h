@@ -14,7 +14,10 @@
  *   swapped record, an older copy put back, or a changed lookup key fails to
  *   open.
  * The directory is 0700, its files 0600, named without anything about anyone.
- * One process at a time: a lock (flock) on the directory's lock file. Keys live
+ * Processes share it (a screen and scripts side by side: SQLite's WAL lets them
+ * read at once, and a writer waits for another's commit, five seconds at most);
+ * what replaces its files (create, passwd, wipe, a salvage) holds the
+ * directory's lock file (flock) alone, and an open meanwhile is ERR_CONFLICT. Keys live
  * in sodium_malloc()ed memory, locked where the system allows, wiped on close.
  *
  * Damage is never an empty store: records that are missing, empty, replaced

@@ -96,12 +96,32 @@ n=$(printf '%s\n' "$got" | grep -c '^bulk ')
 [ "$n" = 100 ] && ok "exactly 100 on the server" || fail "exactly 100 on the server" "$n"
 [ "$got" = "$(seq -f 'bulk %03g' 1 100)" ] && ok "in the order they were written" || fail "in order" "$(printf '%s\n' "$got" | head -n 5)"
 
-# ---- one ezrizi at a time ----
+# ---- two ezrizi at once ----
+# While files are being replaced (the lock held alone, as passwd does), others wait, then say so.
 exec 9>"$store/lock"
 flock -x 9
-expect "a second ezrizi is told" 4 "Another ezrizi" ez cache verify
+expect "while the store is being changed, another ezrizi is told" 4 "is changing the local store" ez --offline appointments
 flock -u 9
 exec 9>&-
+# two_ezrizi_side_by_side: with the screen open, scripts read and write at once.
+ssock=ezrizi-side-$$
+tms() { tmux -L "$ssock" "$@"; }
+tms new-session -d -x 80 -y 24 "env XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' TZ=$TZ TERM=tmux-256color '$EZRIZI'; echo EXIT=\$?; sleep 30"
+seen=
+for _ in $(seq 1 $((100 * SLOW))); do tms capture-pane -p | grep -q "Today" && { seen=1; break; }; sleep 0.1; done
+[ -n "$seen" ] && ok "the screen is open" || fail "the screen is open" "$(tms capture-pane -p)"
+t0=$(date +%s%N)
+expect "a script reads from the cache beside the screen" 0 "^\{" ez --format json --offline appointments
+expect "a script reads from the server beside the screen" 0 "^\{" ez --format json appointments
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt $((3000 * SLOW)) ] && ok "readers never wait for the screen (${ms} ms for two)" ||
+	fail "readers never wait for the screen" "${ms} ms for two"
+expect "a script writes beside the screen" 0 "Sent" ez send "$pid" "beside the screen $CANARY"
+expect "a check of the whole store waits for the screen to close, and says so" 4 "has the local store in .* open; close it" ez cache verify
+tms send-keys q
+for _ in $(seq 1 $((50 * SLOW))); do tms capture-pane -p | grep -q "^EXIT=" && break; sleep 0.1; done
+tms capture-pane -p | grep -q "^EXIT=0" && ok "the screen quits as usual" || fail "the screen quits as usual" "$(tms capture-pane -p | tail -n 3)"
+tms kill-server 2>/dev/null
 
 # ---- the passphrase changed on the screen ----
 ez lock >/dev/null

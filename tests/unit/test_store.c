@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -529,6 +530,8 @@ test_damaged_header(void **state)
 	free(dir);
 }
 
+/* two_ezrizi_side_by_side: a screen and a script use one store at once; what
+ * replaces its files waits for both to close, and an open waits for that. */
 static void
 test_second_open(void **state)
 {
@@ -536,37 +539,78 @@ test_second_open(void **state)
 	struct store *st = open_ok(dir), *st2;
 	unsigned char key[STORE_KEY_BYTES];
 	struct error err;
+	char id[32];
 
 	(void)state;
 	store_data_key(st, key);
+	/* A second open, by passphrase and by key: each sees the other's writes. */
+	st2 = open_ok(dir);
+	put(st, "Patient", "p1", "1", NULL, "p1", NULL, "from the first");
+	assert_int_equal(get(st2, "Patient", "p1", "from the first", "1"), ERR_NONE);
+	put(st2, "Patient", "p2", "1", NULL, "p2", NULL, "from the second");
+	assert_int_equal(get(st, "Patient", "p2", "from the second", "1"), ERR_NONE);
+	store_close(st2);
 	error_clear(&err);
-	assert_null(store_open(dir, PASS, PASS_LEN, &small, &err));
-	assert_int_equal(err.kind, ERR_CONFLICT);
-	assert_non_null(strstr(err.msg, "Another ezrizi is using"));
-	error_clear(&err);
-	assert_null(store_open_key(dir, key, &err));
-	assert_int_equal(err.kind, ERR_CONFLICT);
+	assert_non_null(st2 = store_open_key(dir, key, &err));
+	/* What replaces files waits for every user to close. */
 	error_clear(&err);
 	assert_false(store_passwd(dir, PASS, PASS_LEN, "n", 1, &small, &err));
 	assert_int_equal(err.kind, ERR_CONFLICT);
+	assert_non_null(strstr(err.msg, "open; close it"));
 	error_clear(&err);
 	assert_false(store_wipe(dir, &err));
 	assert_int_equal(err.kind, ERR_CONFLICT);
-	/* The same from another process. */
+	store_close(st2);
+	/* Another process writes at the same time as this one: nothing is lost. */
 	{
 		pid_t pid = fork();
 		int status;
 
 		if (pid == 0) {
 			struct error e;
+			struct store *c;
+			bool ok = true;
 
 			error_clear(&e);
-			_exit(store_open_key(dir, key, &e) == NULL && e.kind == ERR_CONFLICT ? 0 : 1);
+			if ((c = store_open_key(dir, key, &e)) == NULL)
+				_exit(2);
+			for (int i = 0; ok && i < 100; i++) {
+				struct store_rec r = { "Patient", id, "1", NULL, NULL, NULL, "child", 5 };
+
+				snprintf(id, sizeof id, "c%d", i);
+				error_clear(&e);
+				ok = store_put(c, &r, &e);
+			}
+			store_close(c);
+			_exit(ok ? 0 : 1);
+		}
+		for (int i = 0; i < 100; i++) {
+			snprintf(id, sizeof id, "m%d", i);
+			put(st, "Patient", id, "1", NULL, NULL, NULL, "parent");
 		}
 		assert_int_equal(waitpid(pid, &status, 0), pid);
 		assert_int_equal(WEXITSTATUS(status), 0);
+		for (int i = 0; i < 100; i++) {
+			snprintf(id, sizeof id, "c%d", i);
+			assert_int_equal(get(st, "Patient", id, "child", "1"), ERR_NONE);
+			snprintf(id, sizeof id, "m%d", i);
+			assert_int_equal(get(st, "Patient", id, "parent", "1"), ERR_NONE);
+		}
 	}
 	store_close(st);
+	/* While one replaces files (the lock alone), an open is told so. */
+	{
+		char *lock = xasprintf("%s/lock", dir);
+		int fd = open(lock, O_RDWR);
+
+		assert_true(fd >= 0 && flock(fd, LOCK_EX) == 0);
+		error_clear(&err);
+		assert_null(store_open_key(dir, key, &err));
+		assert_int_equal(err.kind, ERR_CONFLICT);
+		assert_non_null(strstr(err.msg, "is changing the local store"));
+		close(fd);
+		free(lock);
+	}
 	st2 = open_ok(dir);
 	store_close(st2);
 	rmrf(base);
