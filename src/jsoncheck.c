@@ -79,18 +79,6 @@ jc_push(struct jc *j, bool obj)
 	return true;
 }
 
-static int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads the 4 hex digits of a \u escape whose backslash is at at. */
 static bool
 jc_hex4(struct jc *j, size_t at, unsigned *out)
@@ -102,7 +90,7 @@ jc_hex4(struct jc *j, size_t at, unsigned *out)
 	for (i = 2; i < 6; i++) {
 		if (at + i >= j->len)
 			return jc_fail(j, JSON_SYNTAX, j->len);
-		if ((h = hex_value(j->p[at + i])) < 0)
+		if ((h = ascii_hex_value((unsigned char)j->p[at + i])) < 0)
 			return jc_fail(j, JSON_SYNTAX, at + i);
 		*out = (*out << 4) | (unsigned)h;
 	}

@@ -247,18 +247,6 @@ oauth_authorize_url(const struct oauth_authorize *a)
 
 /* ---- what comes back ---- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes s[0..n) into a new string; NULL when it holds a NUL byte. */
 static char *
 query_decode(const char *s, size_t n)
@@ -272,8 +260,8 @@ query_decode(const char *s, size_t n)
 
 		if (s[i] == '+') {
 			buf_addc(&b, ' ');
-		} else if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-			   (lo = hexval(s[i + 2])) >= 0) {
+		} else if (s[i] == '%' && i + 2 < n && (hi = ascii_hex_value((unsigned char)s[i + 1])) >= 0 &&
+			   (lo = ascii_hex_value((unsigned char)s[i + 2])) >= 0) {
 			if (hi == 0 && lo == 0) {
 				sodium_memzero(b.data, b.len);
 				buf_finish(&b);

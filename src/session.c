@@ -130,6 +130,20 @@ load_stored(struct session *s)
 	cJSON_Delete(root);
 }
 
+/* Who "me" is, into a stored record: "fhir_user" and the name under name_key. */
+static void
+put_me(cJSON *root, const struct session *s, const char *name_key)
+{
+	if (s->me_type != NULL && s->me_id != NULL) {
+		char *ref = xasprintf("%s/%s", s->me_type, s->me_id);
+
+		json_put_str(root, "fhir_user", ref);
+		free(ref);
+	}
+	if (s->me_name != NULL)
+		json_put_str(root, name_key, s->me_name);
+}
+
 bool
 session_save_login(struct session *s, struct error *err)
 {
@@ -153,14 +167,7 @@ session_save_login(struct session *s, struct error *err)
 	json_put(root, "expires_at", cJSON_CreateNumber((double)s->expires_at));
 	if (s->unlock_hash != NULL)
 		json_put_str(root, "unlock_hash", s->unlock_hash);
-	if (s->me_type != NULL && s->me_id != NULL) {
-		char *ref = xasprintf("%s/%s", s->me_type, s->me_id);
-
-		json_put_str(root, "fhir_user", ref);
-		free(ref);
-	}
-	if (s->me_name != NULL)
-		json_put_str(root, "me_name", s->me_name);
+	put_me(root, s, "me_name");
 	text = json_print(root);
 	r.data = text;
 	r.len = strlen(text);
@@ -249,14 +256,7 @@ me_keep(struct session *s, struct store *st, const char *hash)
 	char *text;
 
 	json_put_str(root, "token_hash", hash);
-	if (s->me_type != NULL) {
-		char *ref = xasprintf("%s/%s", s->me_type, s->me_id);
-
-		json_put_str(root, "fhir_user", ref);
-		free(ref);
-	}
-	if (s->me_name != NULL)
-		json_put_str(root, "name", s->me_name);
+	put_me(root, s, "name");
 	text = json_print(root);
 	r.data = text;
 	r.len = strlen(text);

@@ -134,3 +134,15 @@ ascii_prefix_nocase(const char *s, const char *prefix)
 	}
 	return true;
 }
+
+int
+ascii_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

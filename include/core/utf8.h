@@ -22,5 +22,7 @@ bool utf8_valid(const char *s, size_t len);
 int ascii_tolower(int c);
 bool ascii_eq_nocase(const char *a, const char *b);
 bool ascii_prefix_nocase(const char *s, const char *prefix);
+/* The value of an ASCII hex digit, or -1. */
+int ascii_hex_value(int c);
 
 #endif
