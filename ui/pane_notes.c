@@ -46,13 +46,16 @@ build(struct tlines *l, struct tui *t, int width)
 		char *head = note_header(n);
 
 		if (i == 0) {
-			char *text;
+			char *clean, *text;
 			size_t from;
 
 			tlines_wrap(l, head, width, 2, A_NORMAL, strlen(head));
 			/* TRANSLATORS: a note whose content is not text (e.g. a PDF). */
-			text = sanitize_display(n->text != NULL ? n->text : _("(no text)"),
-						(size_t)-1, SAN_KEEP_NEWLINES);
+			clean = sanitize_display(n->text != NULL ? n->text : _("(no text)"),
+						 (size_t)-1, SAN_KEEP_NEWLINES);
+			/* Each paragraph in its own direction, the indent ours. */
+			text = bidi_isolate_text(clean, (enum bidi_dir)ui_direction());
+			free(clean);
 			from = l->n;
 			tlines_wrap(l, text, width - 2, 0, A_NORMAL, 0);
 			for (size_t k = from; k < l->n; k++) {  /* under its header */

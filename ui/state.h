@@ -96,7 +96,8 @@ struct tui {
 	bool overlay;
 	char *overlay_title;
 	char *overlay_text;
-	bool overlay_wrap;           /* help wraps; a command's output is cut */
+	bool overlay_wrap;           /* wrapped; a command's output is cut */
+	bool overlay_help;           /* the help, built for the overlay's width */
 	struct text_view overlay_view;
 
 	/* The lock: nothing of a client shows until the password is typed. */
@@ -211,8 +212,9 @@ void ui_run_expanded(struct tui *t, const char *line);
 void ui_text_done(struct tui *t, const char *text);
 /* Opens the overlay with text (our own, or sanitised). */
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
-/* The help: the keys and every command, generated from the tables. */
-char *ui_help_text(struct tui *t);
+/* The help for a width (ui/help.h): the keys and every command, from the
+ * tables. */
+void ui_help_lines(struct tui *t, struct tlines *l, int width);
 /* Sends what waits in the outbox (at every look again). */
 void ui_send_outbox(struct tui *t);
 /* Enter in the free-slot picker. */
