@@ -969,10 +969,20 @@ ui_run_expanded(struct tui *t, const char *line)
 
 /* ---- help ---- */
 
+const struct ui_cmd *
+ui_commands(size_t *n)
+{
+	*n = sizeof ui_cmds / sizeof ui_cmds[0];
+	return ui_cmds;
+}
+
 void
 ui_help_lines(struct tui *t, struct tlines *l, int width)
 {
-	help_build(l, width, &t->keys, ui_cmds, sizeof ui_cmds / sizeof ui_cmds[0]);
+	size_t n;
+	const struct ui_cmd *cmds = ui_commands(&n);
+
+	help_build(l, width, &t->keys, cmds, n);
 }
 
 void

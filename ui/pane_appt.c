@@ -202,9 +202,8 @@ draw_message(struct pane *p, const char *msg, int attr)
 }
 
 /* "Today: 4 sessions", "Thu 2026-11-27, everyone: 9 sessions", "Week of Mon
- * 23 Nov: 31 sessions" ("Week of 2026-11-23" in the C locale). The day is an
- * isolate (an ISO date in an Arabic title is never turned around), and the
- * numbers are in the screen's digits. */
+ * 23 Nov: 31 sessions" ("Week of 2026-11-23" in the C locale), its numbers in
+ * the screen's digits. */
 static char *
 list_title(struct tui *t, size_t n)
 {
@@ -222,20 +221,16 @@ list_title(struct tui *t, size_t n)
 	} else {
 		day = xstrdup(date);
 	}
-	if (t->week) {
-		char *iso = bidi_isolate(date);
-
+	if (t->week)
 		/* TRANSLATORS: the list's title in week view; %s is the Monday's date
 		 * ("Mon 30 Nov"). */
-		head = xasprintf(_("Week of %s"), iso);
-		free(iso);
-	} else if (date_cmp(t->day, date_today()) == 0) {
+		head = xasprintf(_("Week of %s"), date);
+	else if (date_cmp(t->day, date_today()) == 0)
 		head = xstrdup(_("Today"));
-	} else if (date_cmp(t->day, date_add_days(date_today(), 1)) == 0) {
+	else if (date_cmp(t->day, date_add_days(date_today(), 1)) == 0)
 		head = xstrdup(_("Tomorrow"));
-	} else {
-		head = bidi_isolate(day);
-	}
+	else
+		head = xstrdup(day);
 	free(day);
 	if (t->appt_f.state != LOAD_OK)
 		title = t->everyone ? xasprintf(_("%s, everyone"), head) : xstrdup(head);
@@ -248,7 +243,9 @@ list_title(struct tui *t, size_t n)
 	free(head);
 	local = lf_digits(title);
 	free(title);
-	return local;
+	title = ui_ours(local);   /* an ISO date in an Arabic title: never turned around */
+	free(local);
+	return title;
 }
 
 static void

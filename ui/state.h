@@ -215,6 +215,9 @@ void ui_overlay_open(struct tui *t, const char *title, const char *text);
 /* The help for a width (ui/help.h): the keys and every command, from the
  * tables. */
 void ui_help_lines(struct tui *t, struct tlines *l, int width);
+/* The screen's own commands, sorted by name (ui/help.h's struct ui_cmd). */
+struct ui_cmd;
+const struct ui_cmd *ui_commands(size_t *n);
 /* Sends what waits in the outbox (at every look again). */
 void ui_send_outbox(struct tui *t);
 /* Enter in the free-slot picker. */
