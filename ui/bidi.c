@@ -323,6 +323,26 @@ para_prefix(const struct para *p, FriBidiStrIndex end, const char *tail)
 	return buf_steal(&b);
 }
 
+/* Where a cut with an ellipsis at end goes: not after a right-to-left word's
+ * first one or two letters (an Arabic "ا…" of "الخطيب" says nothing), but after
+ * the word before, when there is one. */
+static FriBidiStrIndex
+word_end(const struct para *p, FriBidiStrIndex end)
+{
+	FriBidiStrIndex k = end;
+	int cols = 0;
+
+	if (end <= 0 || end >= p->n || p->cp[end] == ' ' || p->cp[end - 1] == ' ')
+		return end;
+	while (k > 0 && p->cp[k - 1] != ' ')
+		cols += cols_at(p, --k);
+	if (k == 0 || cols >= 3 || !FRIBIDI_LEVEL_IS_RTL(p->levels[k]))
+		return end;
+	while (k > 0 && p->cp[k - 1] == ' ')
+		k--;
+	return k;
+}
+
 /* One line cut to width; with `ellipsis`, a text that does not fit ends in
  * "…" (in the last column read). What is kept of a cut text is shaped as its own
  * string, in the direction the whole text resolved to: the last letter of a cut
@@ -340,7 +360,7 @@ visual_line(const char *text, int width, enum bidi_dir base, bool ellipsis, int 
 	para_init(&p, text, strlen(text), par_type(base, BIDI_LTR), true);
 	end = fit(&p, 0, avail, &cols);
 	if (end < p.n && ellipsis)
-		end = avail >= 1 ? fit(&p, 0, avail - 1, &cols) : 0;
+		end = avail >= 1 ? word_end(&p, fit(&p, 0, avail - 1, &cols)) : 0;
 	if (end >= p.n) {
 		s = para_line(&p, 0, end, &cols);
 	} else {

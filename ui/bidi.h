@@ -59,7 +59,9 @@ char *bidi_visual(const char *text, int width, enum bidi_dir base, int *used);
 /* Like bidi_visual, for text that may not fit: a cut text ends in "…", in the
  * last column read (on the right for LTR, on the left for RTL), and what is kept
  * of it is shaped as a string of its own: an Arabic word cut in the middle ends in
- * its final form, not in the medial form it had in the whole word. */
+ * its final form, not in the medial form it had in the whole word. A
+ * right-to-left word is not cut after its first letter or two ("فاطمة ا…"): the
+ * words before it are kept ("فاطمة…"). */
 char *bidi_visual_cut(const char *text, int width, enum bidi_dir base, int *used);
 
 /* The columns text takes on one line once shaped (a lam-alef is one column):

@@ -249,8 +249,16 @@ draw_status(struct tui *t, struct term *tm)
 		tlines_finish(&l);
 		return;
 	}
-	/* TRANSLATORS: the key hints in the status line. */
+	/* TRANSLATORS: the key hints in the status line; two spaces between hints
+	 * (a narrow screen leaves the last ones out whole). */
 	text = xasprintf(" %s", _("↑↓ move  Tab switch pane  : command  ? help  L lock  q quit"));
+	while (bidi_width(text) > COLS && strstr(text, "  ") != NULL) {
+		char *last = text, *p;
+
+		for (p = strstr(text, "  "); p != NULL; p = strstr(p + 2, "  "))
+			last = p;
+		*last = '\0';
+	}
 	ui_put(tm->status, 0, 0, COLS, text, A_NORMAL, true);
 	free(text);
 }

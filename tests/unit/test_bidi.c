@@ -448,6 +448,15 @@ test_arabic_cut_shaped(void **state)
 	assert_non_null(strstr(out, "\uFEA6\uFEDF\uFE8D"));
 	assert_null(strstr(out, "\uFEA8"));
 	free(out);
+	/* Not after a word's first letter or two: "فاطمة ا…" is "فاطمة…". */
+	out = bidi_visual_cut("فاطمة الخطيب", 8, BIDI_AUTO, &used);
+	assert_string_equal(out, "…\uFE94\uFEE4\uFec3\uFe8e\uFed3");
+	assert_int_equal(used, 6);
+	free(out);
+	/* A Latin initial stays: "Chloe H…". */
+	out = bidi_visual_cut("Chloe Hughes", 8, BIDI_LTR, &used);
+	assert_string_equal(out, "Chloe H…");
+	free(out);
 }
 
 /* list_names_ellipsis_12h: a cut name ends in "…"; one that fits has none. */
