@@ -17,6 +17,7 @@
 #include "core/utf8.h"
 #include "core/vault.h"
 #include "core/xmalloc.h"
+#include "ui/bidi.h"
 #include "ui/cmdline.h"
 #include "ui/help.h"
 #include "ui/localfmt.h"
@@ -209,10 +210,15 @@ do_confirm(struct tui *t, int argc, char **argv)
 {
 	const struct appointment *a = tui_appt(t);
 	const struct cmd_entry *e = cmd_find(argv[0]);
-	char *msg, hm[96] = "";
+	char *msg, *name, *when, hm[96] = "";
 
 	free(t->confirm);
 	t->confirm = join(argc, argv);
+	/* The name and the time are isolates in the question: an Arabic name in an
+	 * English one does not pull the time before it. */
+	msg = sanitize_display(a != NULL && a->patient_name != NULL ? a->patient_name : "", (size_t)-1, 0);
+	name = bidi_isolate(msg);
+	free(msg);
 	if (a != NULL && a->start != 0 && e != NULL && cmd_has_opt(e, "any-day") &&
 	    date_cmp(date_of(a->start), date_today()) != 0) {
 		/* Another day's session: say so in the question; y means "all the same". */
@@ -221,24 +227,34 @@ do_confirm(struct tui *t, int argc, char **argv)
 		free(t->confirm);
 		t->confirm = c;
 		lf_day_time(a->start, hm, sizeof hm);
+		when = bidi_isolate(hm);
 		/* TRANSLATORS: asks before a check-in or no-show of another day's session:
 		 * "Thu 3 Dec 10:00 is not today. Check a client in for today's appointment.
 		 * Lucy Wilson — press y to do it all the same, any other key not to." */
 		msg = xasprintf(_("%s is not today. %s %s — press y to do it all the same, any other key not to."),
-				hm, _(e->summary), a->patient_name != NULL ? a->patient_name : "");
-		tui_set_message(t, msg);
+				when, _(e->summary), name);
+		tui_set_message_ours(t, msg);
 		free(msg);
+		free(when);
+		free(name);
 		return;
 	}
 	if (a != NULL && a->start != 0)
 		lf_time(a->start, hm, sizeof hm);
+	when = bidi_isolate(hm);
 	/* TRANSLATORS: asks before a command runs: "Check a client in for an
 	 * appointment. Lucy Wilson 10:00 — press y to go ahead, any other key not to." */
-	msg = xasprintf(_("%s %s %s — press y to go ahead, any other key not to."),
-			e != NULL ? _(e->summary) : t->confirm,
-			a != NULL && a->patient_name != NULL ? a->patient_name : "", hm);
-	tui_set_message(t, msg);
+	{
+		/* A command no table knows is said as typed: sanitised. */
+		char *what = e != NULL ? xstrdup(_(e->summary)) : sanitize_display(t->confirm, (size_t)-1, 0);
+
+		msg = xasprintf(_("%s %s %s — press y to go ahead, any other key not to."), what, name, when);
+		tui_set_message_ours(t, msg);
+		free(what);
+	}
 	free(msg);
+	free(when);
+	free(name);
 }
 
 /* text KIND COMMAND...: a free text, then COMMAND with it as its last word.
@@ -1130,8 +1146,10 @@ ui_send_outbox(struct tui *t)
 		t->ctx->out = old;
 		if (sent > 0 || failed > 0) {
 			char *msg = xasprintf(_("Sent from the outbox: %zu; refused: %zu (see :outbox)."), sent, failed);
+			char *local = lf_digits(msg);
 
-			tui_set_message(t, msg);
+			tui_set_message(t, local);
+			free(local);
 			free(msg);
 		}
 	}

@@ -17,6 +17,7 @@ static bool iso;          /* the C locale: ISO 8601 dates, the neutral ones */
 static bool arabic_digits;
 static int first_weekday = 1;
 static int time_width = 5, weekday_width = 3;
+static bool urdu;         /* LC_TIME is Urdu's */
 
 static void measure(void);
 
@@ -31,6 +32,7 @@ lf_init(const struct config *cfg)
 
 	iso = lc_time == NULL || strcmp(lc_time, "C") == 0 || strcmp(lc_time, "POSIX") == 0 ||
 	      strncmp(lc_time, "C.", 2) == 0;
+	urdu = lc_time != NULL && strncmp(lc_time, "ur", 2) == 0 && strchr("_.@", lc_time[2]) != NULL;
 	/* A locale that writes its times with AM/PM (%I, %l, %r or %p). */
 	twelve_hours = t_fmt != NULL && (strstr(t_fmt, "%I") != NULL || strstr(t_fmt, "%l") != NULL ||
 					 strstr(t_fmt, "%r") != NULL || strstr(t_fmt, "%p") != NULL) &&
@@ -134,6 +136,15 @@ lf_weekday(const struct tm *tm, char *out, size_t size)
 	/* glibc stretches ar_SA's Friday with a tatweel ("الجمعـة"): the plain word. */
 	while ((p = strstr(out, "\u0640")) != NULL)
 		memmove(p, p + 2, strlen(p + 2) + 1);
+	if (urdu) {
+		/* glibc's ur_PK writes Friday and Saturday with the Arabic heh and
+		 * Monday with the Arabic yeh ("جمعه", "هفته", "پير"): Urdu's own
+		 * letters (two bytes each, as theirs) spell "جمعہ", "ہفتہ", "پیر". */
+		for (p = out; (p = strstr(p, "\u0647")) != NULL; p += 2)
+			memcpy(p, "\u06C1", 2);
+		for (p = out; (p = strstr(p, "\u064A")) != NULL; p += 2)
+			memcpy(p, "\u06CC", 2);
+	}
 }
 
 void

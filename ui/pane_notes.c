@@ -40,7 +40,7 @@ note_header(const struct note *n)
 
 	if (n->date != 0)
 		lf_day_time(n->date, when, sizeof when);
-	w = unbroken(when);
+	w = xstrdup(when);   /* a date and a time: narrower than any pane */
 	kind = unbroken(note_kind_label(n->kind));
 	status = unbroken(note_status_label(n->doc_status));
 	name = unbroken(author);

@@ -173,6 +173,10 @@ void tui_clear_error(struct tui *t);
 
 /* Shows a confirmation (sanitised) in the status line until the next key. */
 void tui_set_message(struct tui *t, const char *msg);
+/* The same for a message of ours whose data the caller has sanitised and
+ * isolated (ui/bidi.h: a name that must not pull a time across it): shown as
+ * it is. */
+void tui_set_message_ours(struct tui *t, const char *msg);
 
 /* Starts the pending fetches. */
 void tui_start_work(struct tui *t);

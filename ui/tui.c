@@ -336,9 +336,12 @@ draw_picker(struct tui *t, struct term *tm)
 			char wd[32] = "";
 
 			localtime_r(&si->slot.start, &lt);
-			strftime(wd, sizeof wd, "%a ", &lt);
-			memmove(date + strlen(wd), date, strlen(date) + 1);
-			memcpy(date, wd, strlen(wd));
+			lf_weekday(&lt, wd, sizeof wd - 1);
+			strcat(wd, " ");
+			if (strlen(wd) + strlen(date) < sizeof date) {
+				memmove(date + strlen(wd), date, strlen(date) + 1);
+				memcpy(date, wd, strlen(wd));
+			}
 		}
 		row = xasprintf("%s–%s  %s", date, end,
 				si->practitioner_name != NULL ? si->practitioner_name : "");
@@ -400,13 +403,15 @@ draw_overlay(struct tui *t, struct term *tm)
 static void
 draw_too_small(void)
 {
-	char *msg;
+	char *msg, *local;
 
 	/* TRANSLATORS: shown alone on the screen until the terminal grows; the
 	 * numbers are columns and lines. */
 	msg = xasprintf(_("The terminal is too small: ezrizi needs at least %d×%d."), MIN_COLS, MIN_LINES);
+	local = lf_digits(msg);
 	werase(stdscr);
-	draw_centred(msg, -1, A_BOLD);
+	draw_centred(local, -1, A_BOLD);
+	free(local);
 	free(msg);
 }
 

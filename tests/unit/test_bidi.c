@@ -686,9 +686,20 @@ test_weekday_never_one_letter(void **state)
 	}
 	assert_true(lf_weekday_width() >= 5);
 	assert_non_null(setlocale(LC_TIME, "ur_PK.UTF-8"));
+	lf_init(cfg);
 	tm.tm_wday = 3;
 	lf_weekday(&tm, wd, sizeof wd);
 	assert_string_equal(wd, "بدھ");
+	/* Urdu's heh and yeh, not glibc's Arabic ones. */
+	tm.tm_wday = 5;
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "جمعہ");
+	tm.tm_wday = 6;
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "ہفتہ");
+	tm.tm_wday = 1;
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "پیر");
 	/* 12-hour times make the time column wider. */
 	assert_non_null(setlocale(LC_TIME, "en_US.UTF-8"));
 	lf_init(cfg);
