@@ -1010,7 +1010,6 @@ ui_overlay_open(struct tui *t, const char *title, const char *text)
 	t->overlay_text = sanitize_display(text, (size_t)-1, SAN_KEEP_NEWLINES);
 	t->overlay = true;
 	t->picker = false;
-	t->overlay_wrap = false;
 	t->overlay_help = false;
 	t->overlay_view.built = false;
 	t->relayout = true;

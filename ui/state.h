@@ -96,8 +96,7 @@ struct tui {
 	bool overlay;
 	char *overlay_title;
 	char *overlay_text;
-	bool overlay_wrap;           /* wrapped; a command's output is cut */
-	bool overlay_help;           /* the help, built for the overlay's width */
+	bool overlay_help;           /* the help, built for its width; else a command's output, cut */
 	struct text_view overlay_view;
 
 	/* The lock: nothing of a client shows until the password is typed. */

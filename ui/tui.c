@@ -369,8 +369,6 @@ draw_overlay(struct tui *t, struct term *tm)
 		tlines_clear(&v->lines);
 		if (t->overlay_help) {
 			ui_help_lines(t, &v->lines, w);
-		} else if (t->overlay_wrap) {
-			tlines_wrap(&v->lines, t->overlay_text, w, 0, A_NORMAL, 0);
 		} else {
 			/* A command's output: tables keep their lines, cut at the edge. */
 			for (const char *p = t->overlay_text; *p != '\0';) {
