@@ -83,6 +83,11 @@ api() { curl -sf -H "Authorization: Bearer $(token)" "$BASE/$1"; }
 fault() { curl -sf -X POST -H 'Content-Type: application/json' -d "$1" "$ADMIN/faults" >/dev/null; }
 admin_stats() { curl -sf "$ADMIN/stats"; }
 
+# The screen's text without the invisible bidi controls it draws (isolates around
+# names, times and a message's text; marks): with bidi = terminal they reach the
+# terminal, which shows them nowhere, and tmux keeps them in a capture.
+unbidi() { LC_ALL=C sed -e 's/\xe2\x81[\xa6-\xa9]//g' -e 's/\xe2\x80[\x8e\x8f]//g'; }
+
 ok() { passed=$((passed + 1)); echo "ok $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 

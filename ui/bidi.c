@@ -6,6 +6,7 @@
  * shaping, then cut lines by logical order and hand each one to
  * fribidi_reorder_line(), whose map tells which logical character goes in which
  * cell. */
+#include <limits.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -306,19 +307,70 @@ bidi_lines_finish(struct bidi_lines *l)
 
 /* ---- one line ---- */
 
-char *
-bidi_visual(const char *text, int width, enum bidi_dir base, int *used)
+/* The UTF-8 of logical characters [0, end) as decoded, then `tail` (may be
+ * NULL): what is kept of a cut text, to be shaped again on its own. */
+static char *
+para_prefix(const struct para *p, FriBidiStrIndex end, const char *tail)
 {
-	struct para p;
+	struct buf b;
+	char enc[4];
+
+	buf_init(&b);
+	for (FriBidiStrIndex i = 0; i < end; i++)
+		buf_add(&b, enc, utf8_encode(p->cp[i], enc));
+	if (tail != NULL)
+		buf_adds(&b, tail);
+	return buf_steal(&b);
+}
+
+/* Where a cut with an ellipsis at end goes: not after a right-to-left word's
+ * first one or two letters (an Arabic "ا…" of "الخطيب" says nothing), but after
+ * the word before, when there is one. */
+static FriBidiStrIndex
+word_end(const struct para *p, FriBidiStrIndex end)
+{
+	FriBidiStrIndex k = end;
+	int cols = 0;
+
+	if (end <= 0 || end >= p->n || p->cp[end] == ' ' || p->cp[end - 1] == ' ')
+		return end;
+	while (k > 0 && p->cp[k - 1] != ' ')
+		cols += cols_at(p, --k);
+	if (k == 0 || cols >= 3 || !FRIBIDI_LEVEL_IS_RTL(p->levels[k]))
+		return end;
+	while (k > 0 && p->cp[k - 1] == ' ')
+		k--;
+	return k;
+}
+
+/* One line cut to width; with `ellipsis`, a text that does not fit ends in
+ * "…" (in the last column read). What is kept of a cut text is shaped as its own
+ * string, in the direction the whole text resolved to: the last letter of a cut
+ * Arabic word takes its final form, not the medial one it had in the word. */
+static char *
+visual_line(const char *text, int width, enum bidi_dir base, bool ellipsis, int *used)
+{
+	struct para p, q;
 	FriBidiStrIndex end;
-	int cols;
-	char *s;
+	int cols, avail = width < 0 ? 0 : width;
+	char *s, *kept;
 
 	if (text == NULL)
 		text = "";
 	para_init(&p, text, strlen(text), par_type(base, BIDI_LTR), true);
-	end = fit(&p, 0, width < 0 ? 0 : width, &cols);
-	s = para_line(&p, 0, end, &cols);
+	end = fit(&p, 0, avail, &cols);
+	if (end < p.n && ellipsis)
+		end = avail >= 1 ? word_end(&p, fit(&p, 0, avail - 1, &cols)) : 0;
+	if (end >= p.n) {
+		s = para_line(&p, 0, end, &cols);
+	} else {
+		kept = para_prefix(&p, end, ellipsis && avail >= 1 ? "\u2026" : NULL);
+		para_init(&q, kept, strlen(kept), p.dir, true);
+		end = fit(&q, 0, avail, &cols);   /* shaped again: never wider, but be sure */
+		s = para_line(&q, 0, end, &cols);
+		para_finish(&q);
+		free(kept);
+	}
 	para_finish(&p);
 	if (used != NULL)
 		*used = cols;
@@ -326,9 +378,131 @@ bidi_visual(const char *text, int width, enum bidi_dir base, int *used)
 }
 
 char *
+bidi_visual(const char *text, int width, enum bidi_dir base, int *used)
+{
+	return visual_line(text, width, base, false, used);
+}
+
+char *
+bidi_visual_cut(const char *text, int width, enum bidi_dir base, int *used)
+{
+	return visual_line(text, width, base, true, used);
+}
+
+int
+bidi_width(const char *text)
+{
+	int used;
+
+	free(visual_line(text, INT_MAX, BIDI_AUTO, false, &used));
+	return used;
+}
+
+char *
 bidi_isolate(const char *s)
 {
 	return xasprintf("\u2068%s\u2069", s != NULL ? s : "");
+}
+
+char *
+bidi_isolate_text(const char *s, enum bidi_dir fallback)
+{
+	struct buf b;
+	const char *p = s != NULL ? s : "", *nl;
+	size_t len;
+	char *para;
+
+	buf_init(&b);
+	for (;;) {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		para = xstrndup(p, len);
+		buf_adds(&b, bidi_text_dir(para, fallback) == BIDI_RTL ? "\u2067" : "\u2066");
+		buf_adds(&b, para);
+		buf_adds(&b, "\u2069");
+		free(para);
+		if (nl == NULL)
+			break;
+		buf_addc(&b, '\n');
+		p = nl + 1;
+	}
+	return buf_steal(&b);
+}
+
+/* A digit, Latin or Arabic-Indic (both sets), at s; its length in *n. */
+static bool
+digit_at(const char *s, size_t len, size_t *n)
+{
+	uint32_t c;
+
+	*n = utf8_decode(s, len, &c);
+	if (*n == 0) {
+		*n = 1;
+		return false;
+	}
+	return (c >= '0' && c <= '9') || (c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9);
+}
+
+/* The end of the run of digits and separators from s ("2026-11-30T10:00"),
+ * ending on a digit; *hyphen says whether a '-' joins two of its numbers. */
+static size_t
+number_run(const char *s, size_t len, bool *hyphen)
+{
+	size_t off = 0, end = 0, n;
+
+	*hyphen = false;
+	while (off < len) {
+		if (digit_at(s + off, len - off, &n)) {
+			off += n;
+			end = off;
+			continue;
+		}
+		/* A separator counts between two digits only. */
+		if (end != off || strchr("-:/.T", s[off]) == NULL ||
+		    off + 1 >= len || !digit_at(s + off + 1, len - off - 1, &n))
+			break;
+		*hyphen = *hyphen || s[off] == '-';
+		off++;
+	}
+	return end;
+}
+
+char *
+bidi_isolate_numbers(const char *s)
+{
+	struct buf b;
+	size_t len = s != NULL ? strlen(s) : 0, off = 0, n, run;
+	int depth = 0;
+	bool hyphen;
+	uint32_t c;
+
+	buf_init(&b);
+	while (off < len) {
+		if (depth == 0 && digit_at(s + off, len - off, &n) &&
+		    (run = number_run(s + off, len - off, &hyphen)) > 0 && hyphen) {
+			/* Inside, a hyphen after a number is left-to-right too (LRM):
+			 * Arabic-Indic digits are read right to left otherwise. */
+			buf_adds(&b, "\u2066");
+			for (size_t i = off; i < off + run; i++) {
+				buf_addc(&b, s[i]);
+				if (s[i] == '-')
+					buf_adds(&b, "\u200E");
+			}
+			buf_adds(&b, "\u2069");
+			off += run;
+			continue;
+		}
+		n = utf8_decode(s + off, len - off, &c);
+		if (n == 0)
+			n = 1;
+		else if (c >= 0x2066 && c <= 0x2068)
+			depth++;
+		else if (c == 0x2069 && depth > 0)
+			depth--;
+		buf_add(&b, s + off, n);
+		off += n;
+	}
+	return buf_steal(&b);
 }
 
 enum bidi_dir

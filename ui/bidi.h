@@ -56,12 +56,39 @@ void bidi_lines_finish(struct bidi_lines *l);
  * (free()); *used (may be NULL) gets its width. NULL text is "". */
 char *bidi_visual(const char *text, int width, enum bidi_dir base, int *used);
 
+/* Like bidi_visual, for text that may not fit: a cut text ends in "…", in the
+ * last column read (on the right for LTR, on the left for RTL), and what is kept
+ * of it is shaped as a string of its own: an Arabic word cut in the middle ends in
+ * its final form, not in the medial form it had in the whole word. A
+ * right-to-left word is not cut after its first letter or two ("فاطمة ا…"): the
+ * words before it are kept ("فاطمة…"). */
+char *bidi_visual_cut(const char *text, int width, enum bidi_dir base, int *used);
+
+/* The columns text takes on one line once shaped (a lam-alef is one column):
+ * the width bidi_visual() gives it. */
+int bidi_width(const char *text);
+
 /* Returns a new string (free()): s inside U+2068 FIRST STRONG ISOLATE ... U+2069
  * POP DIRECTIONAL ISOLATE, so a name, time or id keeps its own order and does not
  * pull neighbouring numbers into it, inside a line of the other direction. Apply
  * it after sanitize_display() (which would show the isolates as "<U+2068>"). NULL
  * is "". */
 char *bidi_isolate(const char *s);
+
+/* Returns a new string (free()): each paragraph of s ('\n' apart) inside U+2066
+ * LEFT-TO-RIGHT or U+2067 RIGHT-TO-LEFT ISOLATE ... U+2069, by the paragraph's
+ * own direction (bidi_text_dir, `fallback` when it has no strong character).
+ * For data after words of ours on one line ("10:34 Name: " and a message): the
+ * data keeps its order, and our spaces and indents keep theirs, whatever line a
+ * wrap puts each part on. */
+char *bidi_isolate_text(const char *s, enum bidi_dir fallback);
+
+/* Returns a new string (free()): s with every run of digits joined by a hyphen
+ * outside isolates ("2026-11-30", "2026-11-30T10:00", "01-12"; Latin or
+ * Arabic-Indic digits) made a left-to-right isolate. A hyphen between two
+ * numbers is no part of either, so a right-to-left line turns such a run
+ * around ("30-11-2026"): a date is an isolate, never reversed. */
+char *bidi_isolate_numbers(const char *s);
 
 /* The direction text resolves to (first strong character outside isolates, in its
  * first paragraph), `fallback` when it has none (LTR when that is AUTO too). */

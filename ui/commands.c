@@ -17,19 +17,12 @@
 #include "core/utf8.h"
 #include "core/vault.h"
 #include "core/xmalloc.h"
+#include "ui/bidi.h"
 #include "ui/cmdline.h"
+#include "ui/help.h"
 #include "ui/localfmt.h"
 #include "ui/state.h"
 #include "ui/tui_internal.h"
-
-struct ui_cmd {
-	const char *name;
-	const char *args;     /* N_() synopsis, or NULL */
-	const char *summary;  /* N_() */
-	int min_args, max_args;
-	bool while_busy;      /* may run while a command waits for the server */
-	void (*fn)(struct tui *t, int argc, char **argv);
-};
 
 static void
 do_quit(struct tui *t, int argc, char **argv)
@@ -168,13 +161,10 @@ do_week(struct tui *t, int argc, char **argv)
 static void
 do_help(struct tui *t, int argc, char **argv)
 {
-	char *text = ui_help_text(t);
-
 	(void)argc;
 	(void)argv;
-	ui_overlay_open(t, _("Help"), text);
-	t->overlay_wrap = true;
-	free(text);
+	ui_overlay_open(t, _("Help"), "");
+	t->overlay_help = true;   /* built for the width it is drawn at */
 }
 
 static void
@@ -220,10 +210,15 @@ do_confirm(struct tui *t, int argc, char **argv)
 {
 	const struct appointment *a = tui_appt(t);
 	const struct cmd_entry *e = cmd_find(argv[0]);
-	char *msg, hm[96] = "";
+	char *msg, *name, *when, hm[96] = "";
 
 	free(t->confirm);
 	t->confirm = join(argc, argv);
+	/* The name and the time are isolates in the question: an Arabic name in an
+	 * English one does not pull the time before it. */
+	msg = sanitize_display(a != NULL && a->patient_name != NULL ? a->patient_name : "", (size_t)-1, 0);
+	name = bidi_isolate(msg);
+	free(msg);
 	if (a != NULL && a->start != 0 && e != NULL && cmd_has_opt(e, "any-day") &&
 	    date_cmp(date_of(a->start), date_today()) != 0) {
 		/* Another day's session: say so in the question; y means "all the same". */
@@ -232,24 +227,34 @@ do_confirm(struct tui *t, int argc, char **argv)
 		free(t->confirm);
 		t->confirm = c;
 		lf_day_time(a->start, hm, sizeof hm);
+		when = bidi_isolate(hm);
 		/* TRANSLATORS: asks before a check-in or no-show of another day's session:
 		 * "Thu 3 Dec 10:00 is not today. Check a client in for today's appointment.
 		 * Lucy Wilson — press y to do it all the same, any other key not to." */
 		msg = xasprintf(_("%s is not today. %s %s — press y to do it all the same, any other key not to."),
-				hm, _(e->summary), a->patient_name != NULL ? a->patient_name : "");
-		tui_set_message(t, msg);
+				when, _(e->summary), name);
+		tui_set_message_ours(t, msg);
 		free(msg);
+		free(when);
+		free(name);
 		return;
 	}
 	if (a != NULL && a->start != 0)
 		lf_time(a->start, hm, sizeof hm);
+	when = bidi_isolate(hm);
 	/* TRANSLATORS: asks before a command runs: "Check a client in for an
 	 * appointment. Lucy Wilson 10:00 — press y to go ahead, any other key not to." */
-	msg = xasprintf(_("%s %s %s — press y to go ahead, any other key not to."),
-			e != NULL ? _(e->summary) : t->confirm,
-			a != NULL && a->patient_name != NULL ? a->patient_name : "", hm);
-	tui_set_message(t, msg);
+	{
+		/* A command no table knows is said as typed: sanitised. */
+		char *what = e != NULL ? xstrdup(_(e->summary)) : sanitize_display(t->confirm, (size_t)-1, 0);
+
+		msg = xasprintf(_("%s %s %s — press y to go ahead, any other key not to."), what, name, when);
+		tui_set_message_ours(t, msg);
+		free(what);
+	}
 	free(msg);
+	free(when);
+	free(name);
 }
 
 /* text KIND COMMAND...: a free text, then COMMAND with it as its last word.
@@ -619,29 +624,78 @@ ui_picker_choose(struct tui *t)
 	free(line);
 }
 
+/* The help's words for the first arguments (ui/help.h). */
+static const struct ui_word confirm_words[] = {
+	/* TRANSLATORS: in the help, after what a key does: it asks before it is done. */
+	{ "*", N_("Asks first.") },
+	{ NULL, NULL },
+};
+static const struct ui_word command_words[] = {
+	{ "", N_("Open the command line: every command, with Tab completion and history.") },
+	/* TRANSLATORS: in the help, after what a key does: "Show another day: ...
+	 * Opens the command line to finish it." */
+	{ "*", N_("Opens the command line to finish it.") },
+	{ NULL, NULL },
+};
+static const struct ui_word day_words[] = {
+	{ "next", N_("Show the next day (the next week in the week view).") },
+	{ "prev", N_("Show the previous day (the previous week in the week view).") },
+	{ "today", N_("Show today.") },
+	{ NULL, NULL },
+};
+static const struct ui_word focus_words[] = {
+	{ "next", N_("Go to the next pane.") },
+	{ "prev", N_("Go to the previous pane.") },
+	{ "appointments", N_("Go to the list of appointments.") },
+	{ "notes", N_("Go to the notes.") },
+	{ "chat", N_("Go to the chat.") },
+	{ NULL, NULL },
+};
+static const struct ui_word pick_words[] = {
+	{ "book", N_("Book the client into a free slot, chosen from a list.") },
+	{ "reschedule", N_("Move the appointment to a free slot, chosen from a list.") },
+	{ NULL, NULL },
+};
+static const struct ui_word select_words[] = {
+	{ "down", N_("Move down.") },
+	{ "up", N_("Move up.") },
+	{ "pagedown", N_("Move a page down.") },
+	{ "pageup", N_("Move a page up.") },
+	{ "first", N_("Go to the first line.") },
+	{ "last", N_("Go to the last line.") },
+	{ NULL, NULL },
+};
+static const struct ui_word text_words[] = {
+	/* TRANSLATORS: in the help, after what a key does (send a message). */
+	{ "message", N_("Asks for the message first.") },
+	/* TRANSLATORS: in the help, after what a key does (cancel). */
+	{ "reason", N_("Asks for the reason, then asks before it is done.") },
+	{ NULL, NULL },
+};
+
 /* Sorted by name. */
 static const struct ui_cmd ui_cmds[] = {
-	{ "command", N_("[TEXT]"), N_("Open the command line, with TEXT typed in."), 0, 64, false, do_command },
-	{ "confirm", N_("COMMAND"), N_("Ask before running COMMAND."), 1, 64, false, do_confirm },
-	{ "day", N_("next|prev|today"), N_("Show the next, previous or today's day (or week)."), 1, 1, true, do_day },
-	{ "edit-note", NULL, N_("Change the client's newest note in $VISUAL or $EDITOR (a signed note is amended)."), 0, 0, false, do_edit_note },
-	{ "filter", N_("[--practitioner ID|me|all] [--status STATUS|all]"), N_("Show one counsellor's, or everyone's, appointments, or one status."), 1, 4, false, do_filter },
-	{ "focus", N_("next|prev|appointments|notes|chat"), N_("Move to another pane."), 1, 1, true, do_focus },
-	{ "goto", N_("DAY"), N_("Show another day: a date, tomorrow, +3d, monday."), 1, 1, true, do_goto },
-	{ "help", NULL, N_("Show the keys and the commands."), 0, 0, true, do_help },
-	{ "lock", NULL, N_("Lock the screen now; the password unlocks it."), 0, 0, true, do_lock },
-	{ "next-unread", NULL, N_("Go to the next client with unread messages."), 0, 0, true, do_next_unread },
-	{ "page-note", NULL, N_("Read the client's newest note in $PAGER."), 0, 0, false, do_page_note },
-	{ "passwd", NULL, N_("Change the local cache's passphrase."), 0, 0, false, do_passwd },
-	{ "pick-slot", N_("book|reschedule [--practitioner ID|me|all] [--language LANG]"), N_("Choose a free slot to book the client into, or to move the appointment to."), 1, 5, false, do_pick_slot },
-	{ "quit", NULL, N_("Leave ezrizi."), 0, 0, true, do_quit },
-	{ "redraw", NULL, N_("Paint the whole screen again."), 0, 0, true, do_redraw },
-	{ "reload", NULL, N_("Fetch everything on the screen again."), 0, 0, true, do_reload },
-	{ "retry", NULL, N_("Run the last command that failed again."), 0, 0, false, do_retry },
-	{ "select", N_("up|down|pageup|pagedown|first|last"), N_("Move in the focused pane."), 1, 1, true, do_select },
-	{ "text", N_("message|reason COMMAND..."), N_("Ask for a free text, then run COMMAND with it, exactly as typed, as its last word."), 2, 64, false, do_text },
-	{ "week", NULL, N_("Switch between the day and the week."), 0, 0, true, do_week },
-	{ "write-note", NULL, N_("Write a session note for the client in $VISUAL or $EDITOR."), 0, 0, false, do_write_note },
+	{ "command", N_("[TEXT]"), N_("Open the command line, with TEXT typed in."), 0, 64, false, do_command, command_words, 1 },
+	{ "confirm", N_("COMMAND"), N_("Ask before running COMMAND."), 1, 64, false, do_confirm, confirm_words, 1 },
+	{ "day", N_("next|prev|today"), N_("Show the next, previous or today's day (or week)."), 1, 1, true, do_day, day_words, 0 },
+	{ "edit-note", NULL, N_("Change the client's newest note in $VISUAL or $EDITOR (a signed note is amended)."), 0, 0, false, do_edit_note, NULL, 0 },
+	{ "filter", N_("[--practitioner ID|me|all] [--status STATUS|all]"), N_("Show one counsellor's, or everyone's, appointments, or one status."), 1, 4, false, do_filter, NULL, 0 },
+	{ "focus", N_("next|prev|appointments|notes|chat"), N_("Move to another pane."), 1, 1, true, do_focus, focus_words, 0 },
+	{ "goto", N_("DAY"), N_("Show another day: a date, tomorrow, +3d, monday."), 1, 1, true, do_goto, NULL, 0 },
+	{ "help", NULL, N_("Show the keys and the commands."), 0, 0, true, do_help, NULL, 0 },
+	{ "lock", NULL, N_("Lock the screen now; the password unlocks it."), 0, 0, true, do_lock, NULL, 0 },
+	{ "next-unread", NULL, N_("Go to the next client with unread messages."), 0, 0, true, do_next_unread, NULL, 0 },
+	{ "page-note", NULL, N_("Read the client's newest note in $PAGER."), 0, 0, false, do_page_note, NULL, 0 },
+	{ "passwd", NULL, N_("Change the local cache's passphrase."), 0, 0, false, do_passwd, NULL, 0 },
+	{ "pick-slot", N_("book|reschedule [--practitioner ID|me|all] [--language LANG]"), N_("Choose a free slot to book the client into, or to move the appointment to."), 1, 5, false, do_pick_slot, pick_words, 0 },
+	{ "quit", NULL, N_("Leave ezrizi."), 0, 0, true, do_quit, NULL, 0 },
+	{ "redraw", NULL, N_("Paint the whole screen again."), 0, 0, true, do_redraw, NULL, 0 },
+	{ "reload", NULL, N_("Fetch everything on the screen again."), 0, 0, true, do_reload, NULL, 0 },
+	{ "retry", NULL, N_("Run the last command that failed again."), 0, 0, false, do_retry, NULL, 0 },
+	{ "select", N_("up|down|pageup|pagedown|first|last"), N_("Move in the focused pane."), 1, 1, true, do_select, select_words, 0 },
+	{ "text", N_("message|reason COMMAND..."), N_("Ask for a free text, then run COMMAND with it, exactly as typed, as its last word."), 2, 64, false, do_text, text_words, 2 },
+	{ "week", NULL, N_("Switch between the day and the week."), 0, 0, true, do_week, NULL, 0 },
+	{ "write-note", NULL, N_("Write a session note for the client in $VISUAL or $EDITOR."), 0, 0, false, do_write_note, NULL, 0 },
 };
 
 static const struct ui_cmd *
@@ -931,30 +985,20 @@ ui_run_expanded(struct tui *t, const char *line)
 
 /* ---- help ---- */
 
-char *
-ui_help_text(struct tui *t)
+const struct ui_cmd *
+ui_commands(size_t *n)
 {
-	struct buf b;
-	size_t n;
-	const struct cmd_entry *tab = cmd_table(&n);
+	*n = sizeof ui_cmds / sizeof ui_cmds[0];
+	return ui_cmds;
+}
 
-	buf_init(&b);
-	buf_addf(&b, "%s\n\n", _("Keys"));
-	for (size_t i = 0; i < t->keys.n; i++)
-		buf_addf(&b, "  %-10s %s\n", t->keys.v[i].name, t->keys.v[i].command);
-	buf_addf(&b, "\n%s\n", _("%a is the selected appointment's id, %p its client's."));
-	buf_addf(&b, "\n%s\n\n", _("Commands of the screen"));
-	for (size_t i = 0; i < sizeof ui_cmds / sizeof ui_cmds[0]; i++) {
-		buf_addf(&b, "  %s %s\n      %s\n", ui_cmds[i].name,
-			 ui_cmds[i].args != NULL ? _(ui_cmds[i].args) : "", _(ui_cmds[i].summary));
-	}
-	buf_addf(&b, "\n%s\n\n", _("Commands (as in batch mode)"));
-	for (size_t i = 0; i < n; i++) {
-		buf_addf(&b, "  %s %s\n      %s\n", tab[i].name, tab[i].args != NULL ? _(tab[i].args) : "",
-			 _(tab[i].summary));
-	}
-	buf_addf(&b, "\n%s\n", _("Bind other keys in the config: bind KEY COMMAND."));
-	return buf_steal(&b);
+void
+ui_help_lines(struct tui *t, struct tlines *l, int width)
+{
+	size_t n;
+	const struct ui_cmd *cmds = ui_commands(&n);
+
+	help_build(l, width, &t->keys, cmds, n);
 }
 
 void
@@ -966,7 +1010,7 @@ ui_overlay_open(struct tui *t, const char *title, const char *text)
 	t->overlay_text = sanitize_display(text, (size_t)-1, SAN_KEEP_NEWLINES);
 	t->overlay = true;
 	t->picker = false;
-	t->overlay_wrap = false;
+	t->overlay_help = false;
 	t->overlay_view.built = false;
 	t->relayout = true;
 }
@@ -1101,8 +1145,10 @@ ui_send_outbox(struct tui *t)
 		t->ctx->out = old;
 		if (sent > 0 || failed > 0) {
 			char *msg = xasprintf(_("Sent from the outbox: %zu; refused: %zu (see :outbox)."), sent, failed);
+			char *local = lf_digits(msg);
 
-			tui_set_message(t, msg);
+			tui_set_message(t, local);
+			free(local);
 			free(msg);
 		}
 	}

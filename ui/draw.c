@@ -83,6 +83,37 @@ ui_direction(void)
 	return (int)ui_dir;
 }
 
+char *
+ui_ours(const char *s)
+{
+	char *safe, *out;
+
+	if (ui_dir != BIDI_RTL)
+		return xstrdup(s != NULL ? s : "");
+	safe = bidi_isolate_numbers(s);
+	out = xasprintf("\u200F%s", safe);   /* RLM: read from the right, whatever comes first */
+	free(safe);
+	return out;
+}
+
+/* s cut to width in logical order, for a terminal that reorders by itself: a
+ * cut text ends in "…". */
+static char *
+truncate_cut(const char *s, int width, int *used)
+{
+	char *t, *cut;
+
+	if (display_width(s) <= width)
+		return display_truncate(s, width, used);
+	if (width < 1)
+		return display_truncate(s, 0, used);
+	t = display_truncate(s, width - 1, used);
+	cut = xasprintf("%s…", t);
+	free(t);
+	(*used)++;
+	return cut;
+}
+
 /* Writes s at (y, x) within width, cut; with pad, fills the rest of the width.
  * right puts the text at the right end (the padding before it). */
 static int
@@ -94,11 +125,12 @@ put_aligned(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pa
 	if (width <= 0)
 		return 0;
 	/* Each piece in its own direction (names, times and ids act as isolates:
-	 * they never jump across a right-to-left run), cut at its logical end. */
+	 * they never jump across a right-to-left run), cut at its logical end
+	 * with "…". */
 	if (reorder)
-		t = bidi_visual(s, width, bidi_text_dir(s, ui_dir), &used);
+		t = bidi_visual_cut(s, width, bidi_text_dir(s, ui_dir), &used);
 	else
-		t = display_truncate(s, width, &used);
+		t = truncate_cut(s, width, &used);
 	at = right && pad ? x + width - used : x;
 	wattrset(w, attr);
 	if (pad) {
@@ -149,7 +181,7 @@ ui_cell(WINDOW *w, int y, int x0, int width, int col, int cell, const char *s, i
 	/* Mirrored: the row's first cell is at the right. */
 	if (pad)
 		return put_aligned(w, y, x0 + width - col - cell, cell, s, attr, true, true);
-	t = bidi_visual(s, cell, bidi_text_dir(s, ui_dir), &used);
+	t = bidi_visual_cut(s, cell, bidi_text_dir(s, ui_dir), &used);
 	free(t);
 	return put_aligned(w, y, x0 + width - col - used, used, s, attr, false, false);
 }
@@ -220,28 +252,55 @@ cp_at(const char *s, size_t len, size_t *n, uint32_t *cp)
 	return w < 0 ? 1 : w;
 }
 
+#define WRAP_DEPTH 8
+
 struct wrap {
 	struct tlines *l;
 	int width, indent, attr;
 	size_t bold;
 	bool first;
+	/* The isolates open where the next line starts (a name cut by the wrap):
+	 * each line closes what it leaves open and the next opens it again, so
+	 * every line is reordered as a whole of its own. */
+	uint32_t open[WRAP_DEPTH];
+	int depth;
 };
+
+/* Follows the isolates that s opens and closes. */
+static void
+track_isolates(struct wrap *wr, const char *s, size_t len)
+{
+	size_t off = 0, n;
+	uint32_t cp;
+
+	while (off < len) {
+		n = utf8_decode(s + off, len - off, &cp);
+		if (n == 0)
+			n = 1;
+		else if (cp >= 0x2066 && cp <= 0x2068 && wr->depth < WRAP_DEPTH)
+			wr->open[wr->depth++] = cp;
+		else if (cp == 0x2069 && wr->depth > 0)
+			wr->depth--;
+		off += n;
+	}
+}
 
 static void
 emit(struct wrap *wr, const char *s, size_t len)
 {
-	char *line;
+	struct buf b;
+	char enc[4];
 
-	if (wr->first) {
-		line = xstrndup(s, len);
-		add_owned(wr->l, line, wr->attr, wr->bold);
-	} else {
-		line = xmalloc((size_t)wr->indent + len + 1);
-		memset(line, ' ', (size_t)wr->indent);
-		memcpy(line + wr->indent, s, len);
-		line[wr->indent + len] = '\0';
-		add_owned(wr->l, line, wr->attr, 0);
-	}
+	buf_init(&b);
+	for (int i = 0; !wr->first && i < wr->indent; i++)
+		buf_addc(&b, ' ');
+	for (int i = 0; i < wr->depth; i++)
+		buf_add(&b, enc, utf8_encode(wr->open[i], enc));
+	buf_add(&b, s, len);
+	track_isolates(wr, s, len);
+	for (int i = 0; i < wr->depth; i++)
+		buf_adds(&b, "\u2069");
+	add_owned(wr->l, buf_steal(&b), wr->attr, wr->first ? wr->bold : 0);
 	wr->first = false;
 }
 
@@ -250,6 +309,7 @@ wrap_paragraph(struct wrap *wr, const char *s, size_t len)
 {
 	size_t off = 0;
 
+	wr->depth = 0;  /* an isolate ends with its paragraph */
 	if (len == 0) {
 		emit(wr, s, 0);
 		return;
@@ -292,7 +352,8 @@ wrap_paragraph(struct wrap *wr, const char *s, size_t len)
 void
 tlines_wrap(struct tlines *l, const char *s, int width, int indent, int attr, size_t bold)
 {
-	struct wrap wr = { l, width < 1 ? 1 : width, indent, attr, bold, true };
+	struct wrap wr = { .l = l, .width = width < 1 ? 1 : width, .indent = indent, .attr = attr,
+			   .bold = bold, .first = true };
 	const char *p = s, *nl;
 
 	if (wr.indent >= wr.width)

@@ -29,9 +29,9 @@ void ui_colors_init(void);
  * substitute. */
 int ui_attr(enum ui_color c);
 
-/* Writes s at (y, x), cut to `width` columns; with pad, fills the rest of the
- * width with spaces in the same attribute. Returns the columns used (the width
- * when padding). */
+/* Writes s at (y, x), cut to `width` columns (a cut text ends in "…"); with
+ * pad, fills the rest of the width with spaces in the same attribute. Returns
+ * the columns used (the width when padding). */
 int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
 /* Like ui_put, for text already in visual order (from ui/bidi.h). */
 int ui_put_visual(WINDOW *w, int y, int x, int width, const char *s, int attr, bool pad);
@@ -48,6 +48,14 @@ int ui_put_data(WINDOW *w, int y, int x, int width, const char *s, int attr, boo
 void ui_bidi_init(bool app_reorders);
 /* The UI language's direction (ui/bidi.h's enum bidi_dir: 0 LTR, 1 RTL). */
 int ui_direction(void);
+
+/* Returns a new string (free()): a line of ours (a sentence in the UI's
+ * language, data in it) ready to draw. In a right-to-left UI it reads from the
+ * right whatever word comes first (it starts with U+200F RIGHT-TO-LEFT MARK when
+ * ezrizi reorders), and every run of numbers joined by hyphens in it is an
+ * isolate (bidi_isolate_numbers: "2026-11-30" is never turned around); a copy
+ * otherwise. */
+char *ui_ours(const char *s);
 
 /* A window's border, in UTF-8 box characters when the locale is UTF-8. */
 void ui_border(WINDOW *w);
@@ -72,7 +80,10 @@ void tlines_clear(struct tlines *l);
 void tlines_add(struct tlines *l, const char *s, int attr);
 /* Wraps s (sanitised UTF-8; '\n' starts a new paragraph) at spaces to `width`
  * columns, cutting words longer than a line. Lines after the first start with
- * `indent` spaces. The first `bold` bytes of the first line are bold. */
+ * `indent` spaces. The first `bold` bytes of the first line are bold. An
+ * isolate (ui/bidi.h) that a line break cuts is closed at the end of the line
+ * and opened again after the next one's indent: each line is reordered on its
+ * own, and keeps its indent on the side where reading starts. */
 void tlines_wrap(struct tlines *l, const char *s, int width, int indent, int attr, size_t bold);
 /* Draws line i of l at (y, x), padded to width. */
 void tlines_draw(const struct tlines *l, size_t i, WINDOW *w, int y, int x, int width, int extra);

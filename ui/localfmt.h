@@ -15,10 +15,22 @@
 void lf_init(const struct config *cfg);
 /* "14:05" or "2:05 PM". */
 void lf_time(time_t t, char *out, size_t size);
-/* "Thu 27 Nov" in the locale's words. */
+/* The weekday in the locale's words: its abbreviation ("Thu"), or its whole
+ * name where the abbreviation is a single letter that says nothing alone
+ * (ar_SA writes Wednesday "ر": "الأربعاء" then). */
+void lf_weekday(const struct tm *tm, char *out, size_t size);
+/* "Thu 27 Nov" in the locale's words (the weekday as lf_weekday writes it). */
 void lf_day(struct civil_date d, char *out, size_t size);
 /* A day and a time: "Thu 27 Nov 14:05". */
 void lf_day_time(time_t t, char *out, size_t size);
+/* The widest lf_time() and lf_weekday() write, in columns: the list's time
+ * and weekday columns are this wide (12-hour times are wider). */
+int lf_time_width(void);
+int lf_weekday_width(void);
+/* Returns a new string (free()): s with its Latin digits in the screen's digit
+ * system, for numbers of ours (a count in a title); digits inside isolates
+ * (ui/bidi.h: a server's address, an id) stay as they are. */
+char *lf_digits(const char *s);
 /* True in the C locale, where days are written ISO 8601 (2026-11-27). */
 bool lf_iso(void);
 /* The day the week starts on, 0 Sunday .. 6 Saturday. */

@@ -42,6 +42,11 @@ extern const struct pane_ops pane_appt_ops;
 extern const struct pane_ops pane_notes_ops;
 extern const struct pane_ops pane_chat_ops;
 
+/* The width the appointment list asks of a terminal `cols` wide: what its
+ * columns need in this locale and view (12-hour times, the week's weekdays,
+ * everyone's counsellors), leaving the notes and the chat a fair part. */
+int pane_appt_width(const struct tui *t, int cols);
+
 /* Clears the window and draws its border, the title (sanitised text) at the
  * top and an optional footer at the bottom; the focused pane's are
  * highlighted. */

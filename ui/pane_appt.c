@@ -1,6 +1,12 @@
 /* pane_appt.c - the left pane: today's appointments, one row each:
  * "HH:MM–HH:MM  B Client name   Counsellor". The status shows as a letter (for
- * monochrome terminals and NO_COLOR) and as a colour. */
+ * monochrome terminals and NO_COLOR) and as a colour (ui/status.h).
+ *
+ * The columns share the width by need: the times as wide as the locale writes
+ * them (12-hour times are wider), the letter, then the name (and the counsellor,
+ * for everyone's day) in the rest, cut with "…". Where the name would be left too
+ * little, the end times go: the start says when. pane_appt_width() asks the
+ * layout for what the rows need. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,48 +15,79 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/bidi.h"
 #include "ui/localfmt.h"
 #include "ui/state.h"
+#include "ui/status.h"
+
+/* Columns a name is given at least before the end times go, and what the
+ * layout tries to give the name and the counsellor. */
+#define NAME_MIN 14
+#define NAME_WANT 16
+#define WHO_MIN 10
+#define WHO_WANT 14
+/* The notes and the chat keep at least this much of the width. */
+#define RIGHT_MIN 30
 
 struct appt_pane {
 	struct list list;
 };
 
-struct status_look {
-	const char *code;
-	char letter;
-	enum ui_color color;
+/* The columns of a row, from where it starts (the left, or the right in
+ * Arabic and Urdu). */
+struct appt_cols {
+	int day;       /* the weekday, in week view; 0 otherwise */
+	int time;      /* one time */
+	bool end;      /* the end time shows too */
+	int span;      /* the marker, the weekday and the times */
+	int name, who; /* the client's and the counsellor's (0 but for everyone) */
 };
 
-static const struct status_look looks[] = {
-	{ "booked", 'B', UC_NORMAL },
-	{ "arrived", 'C', UC_GOOD },  /* one meaning: the client is here */
-	{ "checked-in", 'C', UC_GOOD },
-	{ "fulfilled", 'F', UC_DONE },
-	{ "cancelled", 'X', UC_BAD },
-	{ "noshow", 'N', UC_BAD },
-	{ "pending", 'P', UC_WARN },
-	{ "proposed", 'P', UC_WARN },
-	{ "waitlist", 'W', UC_WARN },
-};
-
-static const struct status_look *
-look_of(const char *status)
+/* The marker, the weekday, the times, a space and the letter's cell. */
+static int
+fixed_width(const struct tui *t, bool end)
 {
-	static const struct status_look unknown = { NULL, '?', UC_NORMAL };
+	int tw = lf_time_width();
 
-	for (size_t i = 0; status != NULL && i < sizeof looks / sizeof looks[0]; i++)
-		if (strcmp(looks[i].code, status) == 0)
-			return &looks[i];
-	return &unknown;
+	return 1 + (t->week ? lf_weekday_width() + 1 : 0) + tw + (end ? 1 + tw : 0) + 1 + 3;
+}
+
+static struct appt_cols
+columns_for(const struct tui *t, int width)
+{
+	struct appt_cols c = { .day = t->week ? lf_weekday_width() : 0, .time = lf_time_width() };
+	int rest;
+
+	c.end = width - fixed_width(t, true) - (t->everyone ? 1 + WHO_MIN : 0) >= NAME_MIN;
+	c.span = fixed_width(t, c.end) - 4;
+	rest = width - fixed_width(t, c.end);
+	c.name = rest > 0 ? rest : 0;
+	if (t->everyone && rest >= 12) {
+		c.who = rest * 2 / 5 < WHO_WANT ? rest * 2 / 5 : WHO_WANT;
+		c.name = rest - c.who - 1;
+	}
+	return c;
+}
+
+int
+pane_appt_width(const struct tui *t, int cols)
+{
+	int want = 4 + fixed_width(t, true) + NAME_WANT + (t->everyone ? 1 + WHO_WANT : 0);
+	int left = t->everyone ? cols / 2 : cols * 9 / 20;
+	int most = cols - (cols * 2 / 5 > RIGHT_MIN ? cols * 2 / 5 : RIGHT_MIN);
+
+	if (left < want)
+		left = want < most ? want : most;
+	return left < 30 ? 30 : left;
 }
 
 /* "09:00–09:50", with the weekday in week view ("Thu 09:00–09:50"), and a
- * marker on the session under way now. */
+ * marker on the session under way now; "09:00" alone without the end. */
 static void
-format_span(const struct tui *t, const struct appointment *a, char *out, size_t size)
+format_span(const struct tui *t, const struct appointment *a, const struct appt_cols *c,
+	    char *out, size_t size)
 {
-	char s[32] = "--:--", e[32] = "--:--", day[32] = "";
+	char s[32] = "--:--", e[32] = "--:--", day[64] = "";
 	bool current = tui_under_way(a, clock_now());
 
 	if (a->start != 0)
@@ -59,11 +96,16 @@ format_span(const struct tui *t, const struct appointment *a, char *out, size_t 
 		lf_time(a->end, e, sizeof e);
 	if (t->week && a->start != 0) {
 		struct tm tm;
+		int pad;
 
 		localtime_r(&a->start, &tm);
-		strftime(day, sizeof day, "%a ", &tm);
+		lf_weekday(&tm, day, sizeof day - 1);
+		/* Padded, so the times line up under each other. */
+		for (pad = c->day - bidi_width(day); pad > 0 && strlen(day) + 2 < sizeof day; pad--)
+			strcat(day, " ");
+		strcat(day, " ");
 	}
-	snprintf(out, size, "%s%s%s–%s", current ? "▸" : " ", day, s, e);
+	snprintf(out, size, "%s%s%s%s%s", current ? "▸" : " ", day, s, c->end ? "–" : "", c->end ? e : "");
 }
 
 static void
@@ -72,43 +114,44 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 	struct pane *p = ud;
 	struct tui *t = p->tui;
 	const struct appointment *a = &t->appts.v[i];
-	const struct status_look *lk = look_of(a->status);
+	const struct status_look *lk = status_look_of(a->status);
+	struct appt_cols c = columns_for(t, width);
 	/* The selection is the time in reverse video, not the whole row: moving it
 	 * one row over SSH rewrites two times, not two rows. */
 	int sel = selected ? (p->focused ? A_REVERSE | A_BOLD : A_REVERSE) : A_NORMAL;
 	int base = A_NORMAL;
 	bool gone = lk->color == UC_BAD;
-	char span[64], letter[4] = { ' ', lk->letter, ' ', '\0' };
+	char span[128], *letter = xasprintf(" %s ", lk->letter);
 	const char *who = a->patient_name;
-	int col = 0, rest, name_w;
+	int col = 0;
 
-	format_span(t, a, span, sizeof span);
+	format_span(t, a, &c, span, sizeof span);
 	/* Cells from the row's start: the left in left-to-right languages, the
 	 * right in Arabic and Urdu (ui_cell mirrors). */
-	col += ui_cell(w, y, x, width, col, width - col, span, sel, false);
-	col += ui_cell(w, y, x, width, col, 1, " ", base, false);
+	col += ui_cell(w, y, x, width, col, display_width(span), span, sel, false);
+	col += ui_cell(w, y, x, width, col, c.span - col + 1, "", base, true);
 	col += ui_cell(w, y, x, width, col, 3, letter, base | ui_attr(lk->color) | A_BOLD, false);
+	free(letter);
 	if (who == NULL || who[0] == '\0')
 		/* TRANSLATORS: an appointment with no client named (e.g. a group). */
 		who = a->group_id != NULL ? _("Group session") : _("(no client)");
 	if (tui_unread(t, a->patient_id) > 0) {
 		/* Unread messages from this client: "•2". */
-		char mark[16];
+		char *mark = xasprintf("•%d ", tui_unread(t, a->patient_id)), *local = lf_digits(mark);
 
-		snprintf(mark, sizeof mark, "•%d ", tui_unread(t, a->patient_id));
-		col += ui_cell(w, y, x, width, col, width - col, mark, base | ui_attr(UC_WARN) | A_BOLD, false);
+		col += ui_cell(w, y, x, width, col, width - col, local, base | ui_attr(UC_WARN) | A_BOLD, false);
+		free(mark);
+		free(local);
 	}
-	rest = width - col;
-	name_w = rest;
-	if (t->everyone && rest >= 12)
-		name_w = rest - rest * 2 / 5;  /* the counsellor gets the rest */
 	{
 		char *clean = sanitize_display(who, (size_t)-1, 0);
+		int name_w = c.name - (col - (c.span + 4));
 
-		col += ui_cell(w, y, x, width, col, name_w, clean, base | (gone ? A_DIM : 0), true);
+		col += ui_cell(w, y, x, width, col, name_w > 0 ? name_w : 0, clean,
+			       base | (gone ? A_DIM : 0), true);
 		free(clean);
 	}
-	if (t->everyone && col < width) {
+	if (t->everyone && c.who > 0 && col < width) {
 		char *clean = sanitize_display(a->practitioner_name != NULL ? a->practitioner_name : "",
 					       (size_t)-1, 0);
 
@@ -158,31 +201,37 @@ draw_message(struct pane *p, const char *msg, int attr)
 	tlines_finish(&l);
 }
 
-/* "Today: 4 sessions", "Thu 2026-11-27, everyone: 9 sessions", "Week of
- * 2026-11-23: 31 sessions". */
+/* "Today: 4 sessions", "Thu 2026-11-27, everyone: 9 sessions", "Week of Mon
+ * 23 Nov: 31 sessions" ("Week of 2026-11-23" in the C locale), its numbers in
+ * the screen's digits. */
 static char *
 list_title(struct tui *t, size_t n)
 {
-	char when[64], date[11], *head, *title;
+	char when[64], date[96], *head, *title, *day, *local;
 	struct tm tm;
 	struct civil_date first = tui_first_day(t);
 	time_t start = date_start(first);
 
-	date_format(first, date);
 	localtime_r(&start, &tm);
+	lf_day(first, date, sizeof date);   /* "Mon 30 Nov"; 2026-11-30 in the C locale */
+	if (lf_iso()) {
+		/* ISO dates say no weekday: add it. */
+		lf_weekday(&tm, when, sizeof when);
+		day = xasprintf("%s %s", when, date);
+	} else {
+		day = xstrdup(date);
+	}
 	if (t->week)
-		/* TRANSLATORS: the list's title in week view; %s is the Monday's date. */
+		/* TRANSLATORS: the list's title in week view; %s is the Monday's date
+		 * ("Mon 30 Nov"). */
 		head = xasprintf(_("Week of %s"), date);
 	else if (date_cmp(t->day, date_today()) == 0)
 		head = xstrdup(_("Today"));
 	else if (date_cmp(t->day, date_add_days(date_today(), 1)) == 0)
 		head = xstrdup(_("Tomorrow"));
-	else if (lf_iso() && strftime(when, sizeof when, "%a", &tm) > 0)
-		head = xasprintf("%s %s", when, date);
-	else {
-		lf_day(first, when, sizeof when);
-		head = xstrdup(when);
-	}
+	else
+		head = xstrdup(day);
+	free(day);
 	if (t->appt_f.state != LOAD_OK)
 		title = t->everyone ? xasprintf(_("%s, everyone"), head) : xstrdup(head);
 	else if (t->everyone)
@@ -192,6 +241,10 @@ list_title(struct tui *t, size_t n)
 		/* TRANSLATORS: the list's title: "Today: 4 sessions". */
 		title = xasprintf(ngettext("%s: %zu session", "%s: %zu sessions", n), head, n);
 	free(head);
+	local = lf_digits(title);
+	free(title);
+	title = ui_ours(local);   /* an ISO date in an Arabic title: never turned around */
+	free(local);
 	return title;
 }
 
@@ -208,7 +261,7 @@ appt_draw(struct pane *p)
 	if (a != NULL) {
 		/* The selected appointment's letter and status, "B booked": the
 		 * legend of the letters, one at a time. */
-		footer = xasprintf("%c %s", look_of(a->status)->letter,
+		footer = xasprintf("%s %s", status_look_of(a->status)->letter,
 				   appt_status_label(a->status != NULL ? a->status : "?"));
 	}
 	pane_frame(p, title, footer);

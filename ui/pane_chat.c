@@ -11,9 +11,11 @@
 #include "core/xmalloc.h"
 #include "ui/state.h"
 
-/* Continuation lines start under the text, after "HH:MM ". */
-#define CHAT_INDENT 6
-
+/* "HH:MM Name: text": the time and the name are ours, in the UI's direction
+ * (the name an isolate: an Arabic name does not pull the time across it), the
+ * text is data, isolated in its own direction (an Arabic message in the English
+ * screen keeps the space after the colon). Continuation lines start under the
+ * name, after the time, on the side where reading starts. */
 static void
 add_message(struct tlines *l, const struct message *m, int width)
 {
@@ -21,22 +23,20 @@ add_message(struct tlines *l, const struct message *m, int width)
 	char *raw_name = sanitize_display(m->sender_name != NULL ? m->sender_name :
 					  (m->sender_ref != NULL ? m->sender_ref : "?"),
 					  (size_t)-1, 0);
-	char *text = sanitize_display(m->text, (size_t)-1, SAN_KEEP_NEWLINES);
-	char *line, *name = bidi_isolate(raw_name);
-	size_t head;
+	char *clean = sanitize_display(m->text, (size_t)-1, SAN_KEEP_NEWLINES);
+	char *text = bidi_isolate_text(clean, (enum bidi_dir)ui_direction());
+	char *name = bidi_isolate(raw_name), *head, *line;
 
-	/* The name is isolated: an Arabic name does not pull the time across it. */
-	free(raw_name);
-	raw_name = name;
 	if (m->sent != 0)
 		lf_time(m->sent, hm, sizeof hm);
-	line = xasprintf("%s %s:", hm, raw_name);
-	head = strlen(line);
+	head = xasprintf("%s %s:", hm, name);
+	line = xasprintf("%s %s", head, text);
+	tlines_wrap(l, line, width, lf_time_width() + 1, A_NORMAL, strlen(head));
 	free(line);
-	line = xasprintf("%s %s: %s", hm, raw_name, text);
-	tlines_wrap(l, line, width, CHAT_INDENT, A_NORMAL, head);
-	free(line);
+	free(head);
 	free(text);
+	free(clean);
+	free(name);
 	free(raw_name);
 }
 
@@ -80,12 +80,14 @@ build(struct tlines *l, struct tui *t, int width)
 	if (c->outgoing != NULL) {
 		/* A message on its way, or one that failed: its state, and what to do. */
 		char *clean = sanitize_display(c->outgoing, (size_t)-1, 0);
+		char *text = bidi_isolate_text(clean, (enum bidi_dir)ui_direction());
 		char *line = xasprintf("%s  %s", c->outgoing_failed
 				       /* TRANSLATORS: a chat message that could not be sent. */
-				       ? _("[not sent: R retries]") : _("[sending…]"), clean);
+				       ? _("[not sent: R retries]") : _("[sending…]"), text);
 
-		tlines_wrap(l, line, width, 6, c->outgoing_failed ? ui_attr(UC_ERROR) : (int)A_DIM, 0);
+		tlines_wrap(l, line, width, lf_time_width() + 1, c->outgoing_failed ? ui_attr(UC_ERROR) : (int)A_DIM, 0);
 		free(line);
+		free(text);
 		free(clean);
 	}
 	if (l->n == 0)

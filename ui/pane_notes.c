@@ -12,20 +12,47 @@
 #include "core/notes.h"
 #include "ui/state.h"
 
-/* "2026-11-20 14:00  progress  signed  Amina Haddad", sanitised. */
+/* s with its spaces no-break spaces (new string): a field of the header that
+ * a wrap moves to the next line whole ("Follow-up session", a name). */
+static char *
+unbroken(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (; *s != '\0'; s++) {
+		if (*s == ' ')
+			buf_adds(&b, "\u00A0");
+		else
+			buf_addc(&b, *s);
+	}
+	return buf_steal(&b);
+}
+
+/* "2026-11-20 14:00  progress  signed  Amina Haddad", sanitised; it wraps
+ * between its fields only. */
 static char *
 note_header(const struct note *n)
 {
 	char when[96] = "";
 	char *author = sanitize_display(n->author_name != NULL ? n->author_name : "", (size_t)-1, 0);
-	char *iso = bidi_isolate(author), *out;
+	char *iso, *out, *w, *kind, *status, *name;
 
 	if (n->date != 0)
 		lf_day_time(n->date, when, sizeof when);
+	w = xstrdup(when);   /* a date and a time: narrower than any pane */
+	kind = unbroken(note_kind_label(n->kind));
+	status = unbroken(note_status_label(n->doc_status));
+	name = unbroken(author);
 	/* The author's name is isolated: it keeps its own direction in the line. */
-	out = xasprintf("%s  %s  %s  %s", when, note_kind_label(n->kind), note_status_label(n->doc_status), iso);
+	iso = bidi_isolate(name);
+	out = xasprintf("%s  %s  %s  %s", w, kind, status, iso);
 	free(author);
 	free(iso);
+	free(w);
+	free(kind);
+	free(status);
+	free(name);
 	return out;
 }
 
@@ -46,13 +73,16 @@ build(struct tlines *l, struct tui *t, int width)
 		char *head = note_header(n);
 
 		if (i == 0) {
-			char *text;
+			char *clean, *text;
 			size_t from;
 
 			tlines_wrap(l, head, width, 2, A_NORMAL, strlen(head));
 			/* TRANSLATORS: a note whose content is not text (e.g. a PDF). */
-			text = sanitize_display(n->text != NULL ? n->text : _("(no text)"),
-						(size_t)-1, SAN_KEEP_NEWLINES);
+			clean = sanitize_display(n->text != NULL ? n->text : _("(no text)"),
+						 (size_t)-1, SAN_KEEP_NEWLINES);
+			/* Each paragraph in its own direction, the indent ours. */
+			text = bidi_isolate_text(clean, (enum bidi_dir)ui_direction());
+			free(clean);
 			from = l->n;
 			tlines_wrap(l, text, width - 2, 0, A_NORMAL, 0);
 			for (size_t k = from; k < l->n; k++) {  /* under its header */

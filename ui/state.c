@@ -194,6 +194,14 @@ tui_set_message(struct tui *t, const char *msg)
 }
 
 void
+tui_set_message_ours(struct tui *t, const char *msg)
+{
+	free(t->status_msg);
+	t->status_msg = xstrdup(msg);
+	t->status_dirty = true;
+}
+
+void
 tui_clear_error(struct tui *t)
 {
 	if (t->status_err == NULL && t->status_msg == NULL)

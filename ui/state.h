@@ -96,7 +96,7 @@ struct tui {
 	bool overlay;
 	char *overlay_title;
 	char *overlay_text;
-	bool overlay_wrap;           /* help wraps; a command's output is cut */
+	bool overlay_help;           /* the help, built for its width; else a command's output, cut */
 	struct text_view overlay_view;
 
 	/* The lock: nothing of a client shows until the password is typed. */
@@ -172,6 +172,10 @@ void tui_clear_error(struct tui *t);
 
 /* Shows a confirmation (sanitised) in the status line until the next key. */
 void tui_set_message(struct tui *t, const char *msg);
+/* The same for a message of ours whose data the caller has sanitised and
+ * isolated (ui/bidi.h: a name that must not pull a time across it): shown as
+ * it is. */
+void tui_set_message_ours(struct tui *t, const char *msg);
 
 /* Starts the pending fetches. */
 void tui_start_work(struct tui *t);
@@ -211,8 +215,12 @@ void ui_run_expanded(struct tui *t, const char *line);
 void ui_text_done(struct tui *t, const char *text);
 /* Opens the overlay with text (our own, or sanitised). */
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
-/* The help: the keys and every command, generated from the tables. */
-char *ui_help_text(struct tui *t);
+/* The help for a width (ui/help.h): the keys and every command, from the
+ * tables. */
+void ui_help_lines(struct tui *t, struct tlines *l, int width);
+/* The screen's own commands, sorted by name (ui/help.h's struct ui_cmd). */
+struct ui_cmd;
+const struct ui_cmd *ui_commands(size_t *n);
 /* Sends what waits in the outbox (at every look again). */
 void ui_send_outbox(struct tui *t);
 /* Enter in the free-slot picker. */

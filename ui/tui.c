@@ -22,6 +22,7 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/bidi.h"
 #include "ui/cmdline.h"
 #include "ui/localfmt.h"
 #include "ui/state.h"
@@ -56,7 +57,8 @@ struct term {
 	WINDOW *input;            /* a 1x1 pad: reading keys never repaints */
 	bool small_dirty, over_dirty, lock_painted;
 	bool bidi_app;            /* ezrizi reorders RTL text: the terminal is in explicit mode */
-	bool laid_out_everyone;   /* the layout's left width depends on it */
+	int laid_out_left;        /* the list's width when laid out (it asks by what it shows) */
+	int status_h;             /* the status line's lines: a long message takes more */
 	int saved_stderr;
 	struct sigaction old_int, old_term, old_hup, old_winch;
 };
@@ -102,16 +104,17 @@ place(struct pane *p, int y, int x, int h, int w)
 	p->dirty = true;
 }
 
-/* Left: the appointments; right: notes above, chat below. The list is wider
- * when it shows everyone's appointments (the counsellor's name is in it). */
+/* Left: the appointments; right: notes above, chat below. The list is as wide
+ * as its columns ask (pane_appt_width: wider for 12-hour times, the week's
+ * weekdays, everyone's counsellors); the status line at the bottom takes the
+ * lines its message needs, and the panes give them up while it shows. */
 static void
 layout(struct tui *t, struct term *tm)
 {
-	int body, left, right, notes_h;
+	int body, left, right, notes_h, sh = tm->status_h > 0 ? tm->status_h : 1;
 
 	delete_windows(t, tm);
 	t->relayout = false;
-	tm->laid_out_everyone = t->everyone;
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
 		t->too_small = true;
 		tm->small_dirty = true;
@@ -119,18 +122,16 @@ layout(struct tui *t, struct term *tm)
 	}
 	t->too_small = false;
 	tm->title = newwin(1, COLS, 0, 0);
-	tm->status = newwin(1, COLS, LINES - 1, 0);
-	tm->over = newwin(LINES - 2, COLS, 1, 0);
+	tm->status = newwin(sh, COLS, LINES - sh, 0);
+	tm->over = newwin(LINES - 1 - sh, COLS, 1, 0);
 	tm->over_dirty = true;
 	tm->lock_painted = false;
 	if (t->cmdline_open)
 		cmdline_set_window(t->cmdline, tm->status);
 	if (!t->locked && !t->overlay)
 		touchwin(stdscr);
-	body = LINES - 2;
-	left = t->everyone ? COLS / 2 : COLS * 9 / 20;
-	if (left < 30)
-		left = 30;
+	body = LINES - 1 - sh;
+	left = tm->laid_out_left = pane_appt_width(t, COLS);
 	right = COLS - left;
 	notes_h = (body + 1) / 2;
 	if (ui_direction() == 1) {
@@ -148,16 +149,51 @@ layout(struct tui *t, struct term *tm)
 
 /* ---- title and status line ---- */
 
+/* The title bar reads from where the UI's language starts (mirrored in Arabic
+ * and Urdu): the server, the user and the clock are isolates in it, and its
+ * count is in the screen's digits. */
 static void
 draw_title(struct tui *t, struct term *tm)
 {
+	char *host = bidi_isolate(t->host), *user = bidi_isolate(t->user), *clock = bidi_isolate(t->clock);
 	char *text = t->outbox_n > 0
 		/* TRANSLATORS: the title bar with writes waiting for the server. */
-		? xasprintf(_(" ezrizi — %s — %s — %s — %zu waiting to send"), t->host, t->user, t->clock, t->outbox_n)
-		: xasprintf(" ezrizi — %s — %s — %s", t->host, t->user, t->clock);
+		? xasprintf(_(" ezrizi — %s — %s — %s — %zu waiting to send"), host, user, clock, t->outbox_n)
+		: xasprintf(" ezrizi — %s — %s — %s", host, user, clock);
+	char *ours = ui_ours(text), *local = lf_digits(ours);
 
-	ui_put(tm->title, 0, 0, COLS, text, ui_attr(UC_TITLE), true);
+	ui_put(tm->title, 0, 0, COLS, local, ui_attr(UC_TITLE), true);
+	free(local);
+	free(ours);
 	free(text);
+	free(host);
+	free(user);
+	free(clock);
+}
+
+/* The lines the status line's message takes at this width (1 for the key
+ * hints, the command line, a prompt); l gets them when not NULL. A question
+ * is never cut: it takes the lines it needs, up to half the screen; another
+ * message at most STATUS_MAX, its last line cut with "…". */
+#define STATUS_MAX 3
+
+static int
+status_lines(const struct tui *t, struct tlines *l)
+{
+	const char *msg = t->status_err != NULL ? t->status_err : t->status_msg;
+	struct tlines mine;
+	int n, most = t->confirm != NULL ? (LINES - 2) / 2 : STATUS_MAX;
+
+	if (t->cmdline_open || t->secret_step > 0 || msg == NULL || t->locked || COLS < 2)
+		return 1;
+	if (l == NULL)
+		l = &mine;
+	tlines_init(l);
+	tlines_wrap(l, msg, COLS - 1, 0, A_NORMAL, 0);
+	n = (int)l->n < most ? (int)l->n : most;
+	if (l == &mine)
+		tlines_finish(&mine);
+	return n > 0 ? n : 1;
 }
 
 static void
@@ -168,6 +204,7 @@ draw_status(struct tui *t, struct term *tm)
 
 	if (t->cmdline_open)
 		return;  /* the command line owns the line */
+	werase(tm->status);
 	if (t->secret_step > 0) {
 		/* Changing the passphrase: what is typed shows as stars. */
 		static const char *const asks[] = {
@@ -189,13 +226,40 @@ draw_status(struct tui *t, struct term *tm)
 		return;
 	}
 	if (msg != NULL) {
-		text = xasprintf(" %s", msg);
-		ui_put(tm->status, 0, 0, COLS, text, t->status_err != NULL ? ui_attr(UC_ERROR) : (int)A_BOLD, true);
-	} else {
-		/* TRANSLATORS: the key hints in the status line. */
-		text = xasprintf(" %s", _("↑↓ move  Tab switch pane  : command  ? help  L lock  q quit"));
-		ui_put(tm->status, 0, 0, COLS, text, A_NORMAL, true);
+		/* Wrapped, on the lines the layout gave it; one column of margin where
+		 * reading starts. */
+		struct tlines l;
+		int n = status_lines(t, &l), attr = t->status_err != NULL ? ui_attr(UC_ERROR) : (int)A_BOLD;
+		bool rtl = ui_direction() == 1;
+
+		for (int i = 0; i < n && i < getmaxy(tm->status); i++) {
+			struct buf b;
+			char *ours;
+
+			buf_init(&b);
+			buf_adds(&b, l.v[i].text);
+			if (i == n - 1 && (size_t)n < l.n)
+				buf_adds(&b, " …");   /* more than it may take: said so */
+			ours = ui_ours(b.data);
+			mvwaddch(tm->status, i, rtl ? COLS - 1 : 0, ' ');
+			ui_put(tm->status, i, rtl ? 0 : 1, COLS - 1, ours, attr, true);
+			free(ours);
+			buf_finish(&b);
+		}
+		tlines_finish(&l);
+		return;
 	}
+	/* TRANSLATORS: the key hints in the status line; two spaces between hints
+	 * (a narrow screen leaves the last ones out whole). */
+	text = xasprintf(" %s", _("↑↓ move  Tab switch pane  : command  ? help  L lock  q quit"));
+	while (bidi_width(text) > COLS && strstr(text, "  ") != NULL) {
+		char *last = text, *p;
+
+		for (p = strstr(text, "  "); p != NULL; p = strstr(p + 2, "  "))
+			last = p;
+		*last = '\0';
+	}
+	ui_put(tm->status, 0, 0, COLS, text, A_NORMAL, true);
 	free(text);
 }
 
@@ -253,7 +317,7 @@ draw_picker(struct tui *t, struct term *tm)
 	struct list *l = &t->picker_list;
 	int w = COLS - 4;
 
-	list_set_rows(l, LINES - 4);
+	list_set_rows(l, getmaxy(tm->over) - 2);
 	list_select(l, l->sel);
 	for (int r = 0; r < l->rows; r++) {
 		size_t i = l->top + (size_t)r;
@@ -272,9 +336,12 @@ draw_picker(struct tui *t, struct term *tm)
 			char wd[32] = "";
 
 			localtime_r(&si->slot.start, &lt);
-			strftime(wd, sizeof wd, "%a ", &lt);
-			memmove(date + strlen(wd), date, strlen(date) + 1);
-			memcpy(date, wd, strlen(wd));
+			lf_weekday(&lt, wd, sizeof wd - 1);
+			strcat(wd, " ");
+			if (strlen(wd) + strlen(date) < sizeof date) {
+				memmove(date + strlen(wd), date, strlen(date) + 1);
+				memcpy(date, wd, strlen(wd));
+			}
 		}
 		row = xasprintf("%s–%s  %s", date, end,
 				si->practitioner_name != NULL ? si->practitioner_name : "");
@@ -300,8 +367,8 @@ draw_overlay(struct tui *t, struct term *tm)
 
 	if (!v->built || v->built_w != w) {
 		tlines_clear(&v->lines);
-		if (t->overlay_wrap) {
-			tlines_wrap(&v->lines, t->overlay_text, w, 0, A_NORMAL, 0);
+		if (t->overlay_help) {
+			ui_help_lines(t, &v->lines, w);
 		} else {
 			/* A command's output: tables keep their lines, cut at the edge. */
 			for (const char *p = t->overlay_text; *p != '\0';) {
@@ -315,14 +382,14 @@ draw_overlay(struct tui *t, struct term *tm)
 					p++;
 			}
 		}
-		text_view_built(v, 0, w, LINES - 4, false);
+		text_view_built(v, 0, w, getmaxy(tm->over) - 2, false);
 	}
-	list_set_rows(&v->list, LINES - 4);
+	list_set_rows(&v->list, getmaxy(tm->over) - 2);
 	werase(tm->over);
 	ui_border(tm->over);
 	ui_put(tm->over, 0, 2, COLS - 4, t->overlay_title, A_BOLD, false);
 	/* TRANSLATORS: at the bottom of the help and output screens. */
-	ui_put(tm->over, LINES - 3, 2, COLS - 4, _(" ↑↓ scroll  q close "), A_NORMAL, false);
+	ui_put(tm->over, getmaxy(tm->over) - 1, 2, COLS - 4, _(" ↑↓ scroll  q close "), A_NORMAL, false);
 	for (int r = 0; r < v->list.rows; r++) {
 		size_t i = v->list.top + (size_t)r;
 
@@ -334,13 +401,15 @@ draw_overlay(struct tui *t, struct term *tm)
 static void
 draw_too_small(void)
 {
-	char *msg;
+	char *msg, *local;
 
 	/* TRANSLATORS: shown alone on the screen until the terminal grows; the
 	 * numbers are columns and lines. */
 	msg = xasprintf(_("The terminal is too small: ezrizi needs at least %d×%d."), MIN_COLS, MIN_LINES);
+	local = lf_digits(msg);
 	werase(stdscr);
-	draw_centred(msg, -1, A_BOLD);
+	draw_centred(local, -1, A_BOLD);
+	free(local);
 	free(msg);
 }
 
@@ -361,7 +430,15 @@ render(struct tui *t, struct term *tm)
 {
 	bool any = false;
 
-	if (t->relayout || t->everyone != tm->laid_out_everyone)
+	if (t->status_dirty && !t->too_small) {
+		int h = status_lines(t, NULL);
+
+		if (h != tm->status_h) {
+			tm->status_h = h;
+			t->relayout = true;
+		}
+	}
+	if (t->relayout || (!t->too_small && pane_appt_width(t, COLS) != tm->laid_out_left))
 		layout(t, tm);
 	if (t->too_small) {
 		if (tm->small_dirty) {

@@ -96,8 +96,10 @@ XDG_CACHE_HOME='$XDG_CACHE_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
 '$EZRIZI' --profile lan; echo EXIT=\$?; sleep 300"
 seen=
 for _ in $(seq 1 $((100 * SLOW))); do
-	screen=$(tmux -L "$SOCK" capture-pane -p -t warn 2>/dev/null)
-	if printf '%s\n' "$screen" | tail -n1 | grep -q "Warning: http://0\.0\.0\.0:$PORT is plain http" &&
+	screen=$(tmux -L "$SOCK" capture-pane -p -t warn 2>/dev/null | unbidi)
+	# The whole warning, on the lines at the bottom it takes (wrapped, not cut).
+	if printf '%s\n' "$screen" | tail -n2 | tr -s ' \n' '  ' |
+		grep -q "Warning: http://0\.0\.0\.0:$PORT is plain http (allow_insecure_http = yes): the token and every record cross the network unencrypted\." &&
 		printf '%s\n' "$screen" | grep -q "ezrizi — 0\.0\.0\.0"; then
 		seen=1
 		break

@@ -16,7 +16,7 @@ trap 'tm kill-server 2>/dev/null; lib_cleanup' EXIT
 command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
 
 # The screen as text; with -e, with attributes (SGR escapes).
-screen() { tm capture-pane -p -t ez "$@" 2>/dev/null; }
+screen() { tm capture-pane -p -t ez "$@" 2>/dev/null | unbidi; }
 
 # wait_for PATTERN [TIMEOUT_TENTHS]: polls every 0.1 s until the screen matches.
 wait_for() {

@@ -19,7 +19,7 @@ trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
 command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
 
-screen() { tm capture-pane -p -t ez "$@" 2>/dev/null; }
+screen() { tm capture-pane -p -t ez "$@" 2>/dev/null | unbidi; }
 re() { printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'; }
 # wait_for PATTERN [TIMEOUT_TENTHS]: polls every 0.1 s until the screen matches.
 wait_for() {

@@ -16,7 +16,7 @@ command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
 if infocmp tmux-256color >/dev/null 2>&1; then TUI_TERM=tmux-256color; else TUI_TERM=screen-256color; fi
 
 S=ez
-screen() { tm capture-pane -p -t "$S" 2>/dev/null; }
+screen() { tm capture-pane -p -t "$S" 2>/dev/null | unbidi; }
 status_line() { screen | tail -n1; }
 wait_for() {
 	local pat=$1 n=$(( ${2:-100} * SLOW ))

@@ -22,7 +22,7 @@ screen_start() {
 XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
 '$EZRIZI' --config '$WORK/$1.conf'; sleep 60"
 }
-title_of() { tm capture-pane -p -t "$1" | sed -n 2p; }
+title_of() { tm capture-pane -p -t "$1" | unbidi | sed -n 2p; }
 wait_title() {  # NAME PATTERN TENTHS
 	for _ in $(seq 1 $(( $3 * SLOW ))); do
 		title_of "$1" | grep -qE -- "$2" && return 0

@@ -22,7 +22,7 @@ if infocmp tmux-256color >/dev/null 2>&1; then TUI_TERM=tmux-256color; else TUI_
 
 # ---- helpers ----
 S=ez                                    # the session the helpers look at
-screen() { tm capture-pane -p -t "$S" "$@" 2>/dev/null; }
+screen() { tm capture-pane -p -t "$S" "$@" 2>/dev/null | unbidi; }
 status_line() { screen | tail -n1; }
 wait_for() {                            # wait_for PATTERN [TIMEOUT_TENTHS]
 	local pat=$1 n=$(( ${2:-100} * SLOW ))

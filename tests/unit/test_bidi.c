@@ -11,10 +11,18 @@
 
 #include <cmocka.h>
 
+#include "core/cmd.h"
+#include "core/config.h"
 #include "core/sanitize.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
+#include "ui/draw.h"
+#include "ui/help.h"
+#include "ui/keys.h"
+#include "ui/localfmt.h"
+#include "ui/state.h"
+#include "ui/status.h"
 
 #define FILLER "\xEF\xBB\xBF"   /* U+FEFF in UTF-8 */
 
@@ -388,11 +396,12 @@ test_visual_cuts_logical_end(void **state)
 	assert_string_equal(out, "abc");
 	assert_int_equal(used, 3);
 	free(out);
-	/* RTL: the end read last is on the left; what stays is the right part. */
+	/* RTL: the end read last is on the left; what stays is the right part,
+	 * the first two letters, shaped as cut (beh initial, yeh final). */
 	full = vis("بيت", BIDI_RTL, NULL);
 	out = bidi_visual("بيت", 2, BIDI_RTL, &used);
 	assert_int_equal(used, 2);
-	assert_true(ends_with(full, out));
+	assert_string_equal(out, "\uFEF2\uFE91");
 	assert_true(strlen(out) < strlen(full));
 	free(out);
 	free(full);
@@ -410,6 +419,413 @@ test_visual_cuts_logical_end(void **state)
 	out = bidi_visual("a\nb", 10, BIDI_LTR, &used);
 	assert_string_equal(out, "a b");
 	free(out);
+}
+
+/* arabic_cut_shaped: a cut Arabic word is shaped as cut, its last letter in
+ * its final form (the list cut "الخطيب" to "الخط" in joined medial forms). */
+static void
+test_arabic_cut_shaped(void **state)
+{
+	char *out;
+	int used;
+
+	(void)state;
+	/* "الخ": alef isolated, lam initial, khah final (not medial U+FEA8). */
+	out = bidi_visual("الخطيب", 3, BIDI_RTL, &used);
+	assert_string_equal(out, "\uFEA6\uFEDF\uFE8D");
+	assert_int_equal(used, 3);
+	free(out);
+	/* With the ellipsis, read last: on the left. */
+	out = bidi_visual_cut("الخطيب", 4, BIDI_AUTO, &used);
+	assert_string_equal(out, "…\uFEA6\uFEDF\uFE8D");
+	assert_int_equal(used, 4);
+	free(out);
+	/* A name cut in an English line: the kept letters end in a final form, and
+	 * the ellipsis ends the name, inside its isolate. */
+	out = bidi_visual_cut("Notes: \u2068فاطمة الخطيب\u2069", 17, BIDI_LTR, &used);
+	assert_int_equal(used, 17);
+	assert_true(starts_with(out, "Notes: …"));
+	assert_non_null(strstr(out, "\uFEA6\uFEDF\uFE8D"));
+	assert_null(strstr(out, "\uFEA8"));
+	free(out);
+	/* Not after a word's first letter or two: "فاطمة ا…" is "فاطمة…". */
+	out = bidi_visual_cut("فاطمة الخطيب", 8, BIDI_AUTO, &used);
+	assert_string_equal(out, "…\uFE94\uFEE4\uFec3\uFe8e\uFed3");
+	assert_int_equal(used, 6);
+	free(out);
+	/* A Latin initial stays: "Chloe H…". */
+	out = bidi_visual_cut("Chloe Hughes", 8, BIDI_LTR, &used);
+	assert_string_equal(out, "Chloe H…");
+	free(out);
+}
+
+/* list_names_ellipsis_12h: a cut name ends in "…"; one that fits has none. */
+static void
+test_list_names_ellipsis(void **state)
+{
+	char *out;
+	int used;
+
+	(void)state;
+	out = bidi_visual_cut("Chloe Hughes", 10, BIDI_LTR, &used);
+	assert_string_equal(out, "Chloe Hug…");
+	assert_int_equal(used, 10);
+	free(out);
+	out = bidi_visual_cut("Chloe Hughes", 12, BIDI_LTR, &used);
+	assert_string_equal(out, "Chloe Hughes");
+	free(out);
+	out = bidi_visual_cut("Chloe Hughes", 1, BIDI_LTR, &used);
+	assert_string_equal(out, "…");
+	free(out);
+	out = bidi_visual_cut("Chloe Hughes", 0, BIDI_LTR, &used);
+	assert_string_equal(out, "");
+	assert_int_equal(used, 0);
+	free(out);
+	/* A wide character that does not fit before the ellipsis is left out. */
+	out = bidi_visual_cut("ab日本", 4, BIDI_LTR, &used);
+	assert_string_equal(out, "ab…");
+	assert_int_equal(used, 3);
+	free(out);
+}
+
+/* week_title_date_order: an ISO date in an Arabic title reads in its own
+ * order; a hyphen between two numbers turned it around ("30-11-2026"). */
+static void
+test_week_title_date_order(void **state)
+{
+	char *iso, *out;
+
+	(void)state;
+	/* The bug, as it was: the runs of the date reversed. */
+	out = vis("أسبوع 2026-11-30: 7", BIDI_RTL, NULL);
+	assert_non_null(strstr(out, "30-11-2026"));
+	free(out);
+	iso = bidi_isolate_numbers("أسبوع 2026-11-30: 7");
+	out = vis(iso, BIDI_RTL, NULL);
+	assert_non_null(strstr(out, "2026-11-30"));
+	assert_true(starts_with(out, "7 :"));
+	free(out);
+	free(iso);
+	/* Arabic-Indic digits too, and an instant. */
+	iso = bidi_isolate_numbers("أسبوع ٢٠٢٦-١١-٣٠");
+	out = vis(iso, BIDI_RTL, NULL);
+	assert_non_null(strstr(out, "٢٠٢٦-١١-٣٠"));
+	free(out);
+	free(iso);
+	iso = bidi_isolate_numbers("موعد 2026-11-30T10:00 غداً");
+	out = vis(iso, BIDI_RTL, NULL);
+	assert_non_null(strstr(out, "2026-11-30T10:00"));
+	free(out);
+	free(iso);
+	/* Numbers with no hyphen, and data already isolated, are left alone. */
+	iso = bidi_isolate_numbers("10:00 \u20682026-11-30\u2069 3");
+	assert_string_equal(iso, "10:00 \u20682026-11-30\u2069 3");
+	free(iso);
+}
+
+/* ---- lines of ours with data in them ---- */
+
+/* What the screen draws for line i of l in an LTR UI (ui_put: its direction
+ * from its first strong character outside isolates, else the UI's). */
+static char *
+drawn_ltr(const struct tlines *l, size_t i)
+{
+	return vis(l->v[i].text, bidi_text_dir(l->v[i].text, BIDI_LTR), NULL);
+}
+
+/* chat_rtl_line_keeps_space_and_indent: in the English screen an Arabic
+ * message keeps the space after "Name:", and its continuation lines the
+ * hanging indent English ones have. */
+static void
+test_chat_rtl_line_keeps_space_and_indent(void **state)
+{
+	const char *msg = "أهلاً، بالتأكيد. ما الوقت المناسب لك؟";
+	char *name = bidi_isolate("أمينة الحسيني"), *text = bidi_isolate_text(msg, BIDI_LTR);
+	char *line = xasprintf("10:34 %s: %s", name, text), *plain = xasprintf("10:34 %s: %s", name, msg);
+	char *first = vis("أهلاً،", BIDI_RTL, NULL), *out;
+	struct tlines l;
+
+	(void)state;
+	tlines_init(&l);
+	/* The bug, as it was: the line resolved right to left, its head and its
+	 * continuation's indent went to the other end. */
+	tlines_wrap(&l, plain, 30, 6, 0, 0);
+	assert_true(l.n >= 2);
+	out = drawn_ltr(&l, 1);
+	assert_false(starts_with(out, "      "));
+	free(out);
+	tlines_clear(&l);
+	tlines_wrap(&l, line, 30, 6, 0, 0);
+	assert_true(l.n >= 2);
+	out = drawn_ltr(&l, 0);
+	assert_true(starts_with(out, "10:34 "));
+	/* ": " then the message, its first word read first, at the right end. */
+	assert_non_null(strstr(out, ": "));
+	assert_true(ends_with(out, first));
+	free(out);
+	for (size_t i = 1; i < l.n; i++) {
+		out = drawn_ltr(&l, i);
+		assert_true(starts_with(out, "      "));
+		assert_false(starts_with(out, "       "));
+		free(out);
+	}
+	tlines_finish(&l);
+	free(first);
+	free(plain);
+	free(line);
+	free(text);
+	free(name);
+}
+
+/* A name an isolate, cut by the wrap: both lines keep their indent. */
+static void
+test_wrap_closes_and_reopens_isolates(void **state)
+{
+	char *name = bidi_isolate("أمينة الحسيني"), *line = xasprintf("Mon 23 Nov 11:50 AM  progress  signed  %s", name);
+	struct tlines l;
+	int depth = 0;
+
+	(void)state;
+	tlines_init(&l);
+	/* "Mon 23 Nov 11:50", "  AM  progress", "  signed  أمينة", "  الحسيني" */
+	tlines_wrap(&l, line, 16, 2, 0, 0);
+	assert_int_equal(l.n, 4);
+	assert_non_null(strstr(l.v[3].text, "الحسيني"));
+	for (size_t i = 0; i < l.n; i++) {
+		char *out = drawn_ltr(&l, i);
+
+		if (i > 0)
+			assert_true(starts_with(out, "  ") && !starts_with(out, "   "));
+		/* Every line closes what it opens. */
+		for (const char *p = l.v[i].text; *p != '\0'; p++) {
+			if (strncmp(p, "\u2068", 3) == 0)
+				depth++;
+			if (strncmp(p, "\u2069", 3) == 0)
+				depth--;
+		}
+		assert_int_equal(depth, 0);
+		free(out);
+	}
+	tlines_finish(&l);
+	free(line);
+	free(name);
+}
+
+static void
+test_isolate_text_per_paragraph(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = bidi_isolate_text("Hello\nمرحبا\n12", BIDI_RTL);
+	assert_string_equal(s, "\u2066Hello\u2069\n\u2067مرحبا\u2069\n\u206712\u2069");
+	free(s);
+	s = bidi_isolate_text(NULL, BIDI_LTR);
+	assert_string_equal(s, "\u2066\u2069");
+	free(s);
+}
+
+/* ---- digits, days, letters and the help ---- */
+
+static struct config *
+config_of(const char *text)
+{
+	struct config *cfg = config_create();
+	struct error err;
+
+	error_clear(&err);
+	assert_true(config_load_string(cfg, "test", text, &err));
+	return cfg;
+}
+
+/* arabic_one_digit_system: with Arabic digits, the numbers of ours (a title's
+ * count, a time) are Arabic-Indic; an isolated address keeps its own. */
+static void
+test_arabic_one_digit_system(void **state)
+{
+	struct config *cfg = config_of("digits = arabic\n");
+	char *s, hm[32];
+
+	(void)state;
+	lf_init(cfg);
+	s = lf_digits("Today: 4 sessions, \u2068127.0.0.1:8080\u2069 3");
+	assert_string_equal(s, "Today: ٤ sessions, \u2068127.0.0.1:8080\u2069 ٣");
+	free(s);
+	lf_time(36000, hm, sizeof hm);   /* 10:00 UTC */
+	for (const char *p = hm; *p != '\0'; p++)
+		assert_false(*p >= '0' && *p <= '9');
+	config_destroy(cfg);
+	cfg = config_of("digits = latin\n");
+	lf_init(cfg);
+	s = lf_digits("Today: 4 sessions");
+	assert_string_equal(s, "Today: 4 sessions");
+	free(s);
+	config_destroy(cfg);
+}
+
+/* weekday_never_one_letter: ar_SA's abbreviated weekdays are single letters
+ * ("ر" for Wednesday): dates say the name; ur_PK's abbreviations are names. */
+static void
+test_weekday_never_one_letter(void **state)
+{
+	struct config *cfg = config_of("");
+	struct tm tm = { .tm_year = 126, .tm_mon = 11, .tm_mday = 2, .tm_wday = 3 };
+	char wd[64];
+
+	(void)state;
+	assert_non_null(setlocale(LC_TIME, "ar_SA.UTF-8"));
+	lf_init(cfg);
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "الأربعاء");
+	tm.tm_wday = 5;   /* glibc's "الجمعـة", without its tatweel */
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "الجمعة");
+	for (tm.tm_wday = 0; tm.tm_wday < 7; tm.tm_wday++) {
+		lf_weekday(&tm, wd, sizeof wd);
+		assert_true(bidi_width(wd) > 1);
+	}
+	assert_true(lf_weekday_width() >= 5);
+	assert_non_null(setlocale(LC_TIME, "ur_PK.UTF-8"));
+	lf_init(cfg);
+	tm.tm_wday = 3;
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "بدھ");
+	/* Urdu's heh and yeh, not glibc's Arabic ones. */
+	tm.tm_wday = 5;
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "جمعہ");
+	tm.tm_wday = 6;
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "ہفتہ");
+	tm.tm_wday = 1;
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "پیر");
+	/* 12-hour times make the time column wider. */
+	assert_non_null(setlocale(LC_TIME, "en_US.UTF-8"));
+	lf_init(cfg);
+	assert_int_equal(lf_time_width(), 8);
+	tm.tm_wday = 3;
+	lf_weekday(&tm, wd, sizeof wd);
+	assert_string_equal(wd, "Wed");
+	assert_non_null(setlocale(LC_TIME, "C.UTF-8"));
+	lf_init(cfg);
+	assert_int_equal(lf_time_width(), 5);
+	config_destroy(cfg);
+}
+
+static const char *
+letters_arabic(const char *msgid)
+{
+	static const char *const v[][2] = {
+		{ "booked|B", "م" }, { "checked in|C", "ح" }, { "fulfilled|F", "ت" },
+		{ "cancelled|X", "ل" }, { "no-show|N", "غ" }, { "pending|P", "ع" }, { "waitlist|W", "ق" },
+	};
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		if (strcmp(msgid, v[i][0]) == 0)
+			return v[i][1];
+	}
+	return msgid;
+}
+
+static const char *
+letters_alike(const char *msgid)
+{
+	return strcmp(msgid, "booked|B") == 0 || strcmp(msgid, "cancelled|X") == 0 ? "x|Z" : msgid;
+}
+
+static const char *
+letters_word(const char *msgid)
+{
+	return strcmp(msgid, "booked|B") == 0 ? "محجوز" : msgid;
+}
+
+static const char *
+untranslated(const char *msgid)
+{
+	return msgid;
+}
+
+/* status_letters_translated: a catalogue's letters are used when there is one
+ * distinct letter a status; otherwise every status keeps its English one. */
+static void
+test_status_letters_translated(void **state)
+{
+	(void)state;
+	assert_true(status_letters_init(untranslated));
+	assert_string_equal(status_look_of("booked")->letter, "B");
+	assert_string_equal(status_look_of("arrived")->letter, "C");
+	assert_string_equal(status_look_of("checked-in")->letter, "C");
+	assert_string_equal(status_look_of("proposed")->letter, "P");
+	assert_string_equal(status_look_of("nonsense")->letter, "?");
+	assert_string_equal(status_look_of(NULL)->letter, "?");
+	assert_true(status_letters_init(letters_arabic));
+	assert_string_equal(status_look_of("booked")->letter, "م");
+	assert_string_equal(status_look_of("noshow")->letter, "غ");
+	assert_false(status_letters_init(letters_alike));
+	assert_string_equal(status_look_of("booked")->letter, "B");
+	assert_string_equal(status_look_of("cancelled")->letter, "X");
+	assert_false(status_letters_init(letters_word));
+	assert_string_equal(status_look_of("booked")->letter, "B");
+	assert_true(status_letters_init(untranslated));
+}
+
+/* help_describes_commands: the help groups the keys of one command and says
+ * what each does in words; every binding and every command is in it. */
+static void
+test_help_describes_commands(void **state)
+{
+	struct config *cfg = config_of("bind z day next\nbind F5 appointments --date tomorrow\n");
+	struct keymap keys;
+	struct error err;
+	struct tlines l;
+	struct buf all;
+	size_t n, nc;
+	const struct ui_cmd *cmds = ui_commands(&n);
+	const struct cmd_entry *tab = cmd_table(&nc);
+	bool down = false, cancel = false, next_day = false, f5 = false;
+
+	(void)state;
+	error_clear(&err);
+	assert_true(keymap_init(&keys, cfg, ui_is_command, &err));
+	tlines_init(&l);
+	help_build(&l, 80, &keys, cmds, n);
+	buf_init(&all);
+	for (size_t i = 0; i < l.n; i++) {
+		char *t = vis(l.v[i].text, BIDI_LTR, NULL);
+
+		down = down || (starts_with(t, "  j ↓ ") && ends_with(t, "Move down."));
+		cancel = cancel || (starts_with(t, "  x ") && strstr(t, "Cancel an appointment") != NULL &&
+				    strstr(t, "Asks for the reason") != NULL);
+		next_day = next_day || (starts_with(t, "  ] z → ") && strstr(t, "Show the next day") != NULL);
+		f5 = f5 || (starts_with(t, "  F5 ") && strstr(t, "List appointments") != NULL);
+		buf_adds(&all, t);
+		buf_addc(&all, '\n');
+		free(t);
+	}
+	assert_true(down);
+	assert_true(cancel);
+	assert_true(next_day);
+	assert_true(f5);
+	/* No command strings for people... */
+	assert_null(strstr(all.data, "select down"));
+	assert_null(strstr(all.data, "confirm checkin"));
+	assert_null(strstr(all.data, "text reason"));
+	assert_null(strstr(all.data, "--reason"));
+	/* ...but every command, by name, with its synopsis. */
+	for (size_t i = 0; i < n; i++)
+		assert_non_null(strstr(all.data, cmds[i].name));
+	for (size_t i = 0; i < nc; i++)
+		assert_non_null(strstr(all.data, tab[i].name));
+	/* And every key. */
+	assert_non_null(strstr(all.data, "  q C-c "));
+	assert_non_null(strstr(all.data, "  ? F1 "));
+	assert_non_null(strstr(all.data, "  S-Tab "));
+	assert_non_null(strstr(all.data, "Status letters"));
+	buf_finish(&all);
+	tlines_finish(&l);
+	keymap_finish(&keys);
+	config_destroy(cfg);
 }
 
 /* ---- the cursor ---- */
@@ -583,6 +999,16 @@ main(void)
 		cmocka_unit_test(test_long_word_cut),
 		cmocka_unit_test(test_tiny_widths),
 		cmocka_unit_test(test_visual_cuts_logical_end),
+		cmocka_unit_test(test_arabic_cut_shaped),
+		cmocka_unit_test(test_list_names_ellipsis),
+		cmocka_unit_test(test_week_title_date_order),
+		cmocka_unit_test(test_chat_rtl_line_keeps_space_and_indent),
+		cmocka_unit_test(test_wrap_closes_and_reopens_isolates),
+		cmocka_unit_test(test_isolate_text_per_paragraph),
+		cmocka_unit_test(test_arabic_one_digit_system),
+		cmocka_unit_test(test_weekday_never_one_letter),
+		cmocka_unit_test(test_status_letters_translated),
+		cmocka_unit_test(test_help_describes_commands),
 		cmocka_unit_test(test_cursor_ltr),
 		cmocka_unit_test(test_cursor_rtl),
 		cmocka_unit_test(test_cursor_mixed),

@@ -1,0 +1,303 @@
+/* help.c - see ui/help.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/appt.h"
+#include "core/cmd.h"
+#include "core/i18n.h"
+#include "core/sanitize.h"
+#include "core/xmalloc.h"
+#include "ui/bidi.h"
+#include "ui/help.h"
+#include "ui/status.h"
+
+static const struct ui_cmd *
+find_ui(const char *name, const struct ui_cmd *cmds, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	}
+	return NULL;
+}
+
+/* The core command the words start with ("note add ..." before "note ..."). */
+static const struct cmd_entry *
+find_core(int argc, char **argv)
+{
+	const struct cmd_entry *e = NULL;
+
+	if (argc >= 2) {
+		char *two = xasprintf("%s %s", argv[0], argv[1]);
+
+		e = cmd_find(two);
+		free(two);
+	}
+	return e != NULL ? e : argc >= 1 ? cmd_find(argv[0]) : NULL;
+}
+
+/* The words of c for its first argument (NULL: none), or NULL. */
+static const char *
+word_summary(const struct ui_cmd *c, const char *arg)
+{
+	const char *any = NULL;
+
+	for (const struct ui_word *w = c->words; w != NULL && w->word != NULL; w++) {
+		if (strcmp(w->word, arg != NULL ? arg : "") == 0)
+			return w->summary;
+		if (strcmp(w->word, "*") == 0 && arg != NULL)
+			any = w->summary;
+	}
+	return any;
+}
+
+static char *
+describe_words(int argc, char **argv, const struct ui_cmd *cmds, size_t n)
+{
+	const struct ui_cmd *c;
+	const struct cmd_entry *e;
+	const char *own;
+	char *inner, *both;
+
+	if (argc == 0)
+		return NULL;
+	if ((c = find_ui(argv[0], cmds, n)) == NULL) {
+		e = find_core(argc, argv);
+		return e != NULL ? xstrdup(_(e->summary)) : NULL;
+	}
+	own = word_summary(c, argc > 1 ? argv[1] : NULL);
+	if (c->runs > 0 && argc > c->runs) {
+		/* "Cancel an appointment and free its slot. Asks for the reason, ..." */
+		inner = describe_words(argc - c->runs, argv + c->runs, cmds, n);
+		if (inner != NULL && own != NULL) {
+			both = xasprintf("%s %s", inner, _(own));
+			free(inner);
+			return both;
+		}
+		if (inner != NULL)
+			return inner;
+	}
+	return xstrdup(_(own != NULL ? own : c->summary));
+}
+
+char *
+help_describe(const char *line, const struct ui_cmd *cmds, size_t n)
+{
+	struct error err;
+	char **argv, *out;
+	int argc;
+
+	error_clear(&err);
+	if ((argv = cmd_split(line, &argc, &err)) == NULL)
+		return NULL;
+	out = describe_words(argc, argv, cmds, n);
+	cmd_words_free(argv);
+	return out;
+}
+
+/* ---- the keys ---- */
+
+/* A key's name as the help shows it: arrows for the arrows. */
+static const char *
+key_label(const char *name)
+{
+	static const char *const labels[][2] = {
+		{ "Up", "↑" }, { "Down", "↓" }, { "Left", "←" }, { "Right", "→" },
+		{ "BTab", "S-Tab" }, { "PageUp", "PgUp" }, { "PageDown", "PgDn" },
+	};
+
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		if (strcmp(name, labels[i][0]) == 0)
+			return labels[i][1];
+	}
+	return name;
+}
+
+/* A key typed as one character (j, ?, ]) rather than a named one. */
+static bool
+typed(const struct binding *b)
+{
+	return !b->key.fn && b->key.code > ' ' && b->key.code != 0x7f;
+}
+
+/* The keys bound to the same line as keys->v[first], characters first, each an
+ * isolate: "j ↓". */
+static char *
+key_group(const struct keymap *keys, size_t first)
+{
+	struct buf b;
+	const char *cmd = keys->v[first].command;
+
+	buf_init(&b);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = first; i < keys->n; i++) {
+			char *iso;
+
+			if (strcmp(keys->v[i].command, cmd) != 0 || typed(&keys->v[i]) != (pass == 0))
+				continue;
+			iso = bidi_isolate(key_label(keys->v[i].name));
+			if (b.len > 0)
+				buf_addc(&b, ' ');
+			buf_adds(&b, iso);
+			free(iso);
+		}
+	}
+	return buf_steal(&b);
+}
+
+/* True when an earlier binding runs the same line (its group is listed). */
+static bool
+listed(const struct keymap *keys, size_t i)
+{
+	for (size_t k = 0; k < i; k++) {
+		if (strcmp(keys->v[k].command, keys->v[i].command) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* text as a paragraph in a line of ours: an isolate in its own direction, so
+ * the line reads from where the UI's language starts even while a new text
+ * waits for its translation. New string. */
+static char *
+inset(const char *text)
+{
+	return bidi_isolate_text(text, (enum bidi_dir)ui_direction());
+}
+
+static void
+heading(struct tlines *l, int width, const char *title)
+{
+	char *in = inset(title);
+
+	if (l->n > 0)
+		tlines_add(l, "", A_NORMAL);
+	tlines_wrap(l, in, width, 0, A_NORMAL, strlen(in));
+	tlines_add(l, "", A_NORMAL);
+	free(in);
+}
+
+/* "  KEYS    text", the text wrapped under itself; keys padded to kw columns. */
+static void
+two_columns(struct tlines *l, int width, const char *keys, int kw, const char *text)
+{
+	struct buf b;
+	char *in = inset(text);
+
+	buf_init(&b);
+	buf_adds(&b, "  ");
+	buf_adds(&b, keys);
+	for (int pad = kw - bidi_width(keys); pad > 0; pad--)
+		buf_addc(&b, ' ');
+	buf_adds(&b, "  ");
+	buf_adds(&b, in);
+	tlines_wrap(l, b.data, width, kw + 4 < width / 2 ? kw + 4 : 2, A_NORMAL, 0);
+	buf_finish(&b);
+	free(in);
+}
+
+static void
+build_keys(struct tlines *l, int width, const struct keymap *keys, const struct ui_cmd *cmds, size_t n)
+{
+	char **groups = xcalloc(keys->n + 1, sizeof *groups);
+	int kw = 0, most = width / 3;
+
+	for (size_t i = 0; i < keys->n; i++) {
+		int w;
+
+		if (listed(keys, i))
+			continue;
+		groups[i] = key_group(keys, i);
+		if ((w = bidi_width(groups[i])) > kw)
+			kw = w < most ? w : most;
+	}
+	heading(l, width, _("Keys"));
+	for (size_t i = 0; i < keys->n; i++) {
+		char *what, *clean;
+
+		if (groups[i] == NULL)
+			continue;
+		what = help_describe(keys->v[i].command, cmds, n);
+		/* A line no table knows (it cannot be bound): shown as it is. */
+		clean = sanitize_display(what != NULL ? what : keys->v[i].command, (size_t)-1, 0);
+		two_columns(l, width, groups[i], kw, clean);
+		free(clean);
+		free(what);
+		free(groups[i]);
+	}
+	free(groups);
+}
+
+/* ---- the status letters ---- */
+
+static void
+build_letters(struct tlines *l, int width)
+{
+	size_t n;
+	const struct status_look *v = status_looks(&n);
+
+	/* TRANSLATORS: a heading in the help: the letters of the list's status column. */
+	heading(l, width, _("Status letters"));
+	for (size_t i = 0; i < n; i++) {
+		char *names = NULL, *both;
+		const char *p = v[i].codes;
+
+		while (*p != '\0') {
+			size_t len = strcspn(p, " ");
+			char *code = xstrndup(p, len);
+			const char *label = appt_status_label(code);
+
+			if (names == NULL) {
+				names = xstrdup(label);
+			} else if (strstr(names, label) == NULL) {  /* arrived and checked-in: once */
+				/* TRANSLATORS: two statuses with one letter in the help: "pending, proposed". */
+				both = xasprintf(_("%s, %s"), names, label);
+				free(names);
+				names = both;
+			}
+			free(code);
+			p += len + strspn(p + len, " ");
+		}
+		two_columns(l, width, v[i].letter, 1, names != NULL ? names : "");
+		free(names);
+	}
+}
+
+/* ---- the commands ---- */
+
+/* "  name ARGS" (one isolate: the command language reads left to right),
+ * then its summary under it. */
+static void
+command_entry(struct tlines *l, int width, const char *name, const char *args, const char *summary)
+{
+	char *synopsis = xasprintf("%s%s%s", name, args != NULL ? " " : "", args != NULL ? _(args) : "");
+	char *iso = bidi_isolate(synopsis), *line = xasprintf("  %s", iso), *in = inset(_(summary));
+	char *text = xasprintf("      %s", in);
+
+	tlines_add(l, line, A_NORMAL);
+	tlines_wrap(l, text, width, 6, A_NORMAL, 0);
+	free(text);
+	free(in);
+	free(line);
+	free(iso);
+	free(synopsis);
+}
+
+void
+help_build(struct tlines *l, int width, const struct keymap *keys, const struct ui_cmd *cmds, size_t n)
+{
+	size_t nc;
+	const struct cmd_entry *tab = cmd_table(&nc);
+
+	build_keys(l, width, keys, cmds, n);
+	build_letters(l, width);
+	heading(l, width, _("Commands of the screen"));
+	for (size_t i = 0; i < n; i++)
+		command_entry(l, width, cmds[i].name, cmds[i].args, cmds[i].summary);
+	heading(l, width, _("Commands (as in batch mode)"));
+	for (size_t i = 0; i < nc; i++)
+		command_entry(l, width, tab[i].name, tab[i].args, tab[i].summary);
+	tlines_add(l, "", A_NORMAL);
+	tlines_wrap(l, _("Bind other keys in the config: bind KEY COMMAND."), width, 0, A_NORMAL, 0);
+	tlines_wrap(l, _("%a is the selected appointment's id, %p its client's."), width, 0, A_NORMAL, 0);
+}
