@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/handlers.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/utf8.h"
@@ -32,21 +33,24 @@ hear_notices(struct cmd_ctx *ctx)
 int
 batch_report(const struct error *err)
 {
-	char *msg = sanitize_display(err->msg, (size_t)-1, 0);
+	char *msg;
 
+	if (err->told)
+		return error_exit_code(err->kind);
+	msg = sanitize_display(err->msg, (size_t)-1, 0);
 	fprintf(stderr, "ezrizi: %s\n", msg);
 	free(msg);
 	return error_exit_code(err->kind);
 }
 
 int
-batch_run_argv(struct cmd_ctx *ctx, int argc, char **argv)
+batch_run_call(struct cmd_ctx *ctx, struct cmd_call *c)
 {
 	struct error err;
 
 	error_clear(&err);
 	hear_notices(ctx);
-	if (!cmd_run_argv(ctx, argc, argv, &err))
+	if (!cmd_call_run(ctx, c, &err))
 		return batch_report(&err);
 	return EXIT_OK;
 }
@@ -93,3 +97,40 @@ batch_run_file(struct cmd_ctx *ctx, const char *path, bool keep_going)
 		fclose(fp);
 	return rc;
 }
+
+/* The error kind an exit code says (error_exit_code, backwards). */
+static enum err_kind
+kind_of_exit(int rc)
+{
+	static const enum err_kind kinds[] = { ERR_FAILED, ERR_USAGE, ERR_NOT_FOUND, ERR_CONFLICT,
+						ERR_AUTH, ERR_NETWORK };
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		if (error_exit_code(kinds[i]) == rc)
+			return kinds[i];
+	}
+	return ERR_FAILED;
+}
+
+static bool
+run_batch(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a, struct error *err)
+{
+	int rc = batch_run_file(ctx, a->argc > 0 ? a->argv[0] : "-", ctx->keep_going);
+
+	(void)e;
+	if (rc == EXIT_OK)
+		return true;
+	err->kind = kind_of_exit(rc);
+	err->told = true;   /* each failing line said its own */
+	return false;
+}
+
+const struct cmd_entry cmd_entry_batch = {
+	.name = "batch",
+	.usage = N_("[FILE|-]"),
+	.summary = N_("Run the commands of FILE (or standard input), one a line, '#' starting a comment; stop at the first that fails, unless --keep-going."),
+	.args = { 0, 1, { { KIND_FILE } } },
+	.flags = CMD_SHELL,
+	.output = CMD_SHOWS,
+	.exec = run_batch,
+};

@@ -1,4 +1,6 @@
-/* cmd.c - the command table, the parser and generated help; see include/core/cmd.h. */
+/* cmd.c - the registry, the resolver, the option parser and running a command;
+ * see include/core/cmd.h. The entries are declared next to their handlers
+ * (in src/cmd/ by domain, and src/batch.c); the words of a line are split in cmd_words.c. */
 #include "core/cmd.h"
 
 #include <stdarg.h>
@@ -8,198 +10,170 @@
 #include <sodium.h>
 
 #include "cmd/handlers.h"
-#include "core/appt.h"
-#include "config.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/outbox.h"
 #include "core/xmalloc.h"
 
-static const struct cmd_option no_opts[] = { { NULL, NULL, NULL, 0 } };
+/* ---- the registry ---- */
 
-static const char *const appt_types[] = { "routine", "followup", "walkin", "checkup", "emergency", NULL };
-static const char *const note_types[] = { "progress", "consult", NULL };
-
-static const struct cmd_option appointments_opts[] = {
-	{ "date", N_("DAY"), N_("the day to list (default today)"), OPT_VALUE },
-	{ "from", N_("DAY"), N_("the first day of a range"), OPT_VALUE },
-	{ "to", N_("DAY"), N_("the last day of a range (default: the first day)"), OPT_VALUE },
-	{ "practitioner", N_("ID"), N_("a counsellor's id, 'me' (the default) or 'all'"), OPT_VALUE },
-	{ "patient", N_("ID"), N_("only this client's appointments"), OPT_VALUE },
-	{ "status", N_("STATUS"), N_("only this status: proposed, pending, booked, arrived (or checked-in: the same), fulfilled, cancelled, noshow, entered-in-error, waitlist"), OPT_VALUE, appt_statuses },
-	{ NULL, NULL, NULL, 0 },
+/* The core's commands; sorted when the registry is first used. */
+static const struct cmd_entry *const core[] = {
+	&cmd_entry_appointment, &cmd_entry_appointments, &cmd_entry_batch, &cmd_entry_book,
+	&cmd_entry_cache_verify, &cmd_entry_cache_wipe, &cmd_entry_cancel, &cmd_entry_chat,
+	&cmd_entry_checkin, &cmd_entry_completion, &cmd_entry_help, &cmd_entry_lock,
+	&cmd_entry_login, &cmd_entry_logout, &cmd_entry_noshow, &cmd_entry_note,
+	&cmd_entry_note_add, &cmd_entry_note_edit, &cmd_entry_notes, &cmd_entry_outbox,
+	&cmd_entry_outbox_discard, &cmd_entry_outbox_retry, &cmd_entry_passwd, &cmd_entry_patient,
+	&cmd_entry_patients, &cmd_entry_reschedule, &cmd_entry_send, &cmd_entry_slots,
+	&cmd_entry_sync, &cmd_entry_unlock, &cmd_entry_version, &cmd_entry_whoami,
 };
+#define NCORE (sizeof core / sizeof core[0])
 
-static const struct cmd_option slots_opts[] = {
-	{ "practitioner", N_("ID"), N_("a counsellor's id or 'me'"), OPT_VALUE },
-	{ "language", N_("LANG"), N_("counsellors who speak this language (ar, ur, ms, tr, en)"), OPT_VALUE },
-	{ "date", N_("DAY"), N_("one day"), OPT_VALUE },
-	{ "from", N_("DAY"), N_("the first day (default today)"), OPT_VALUE },
-	{ "to", N_("DAY"), N_("the last day (default: a week from the first)"), OPT_VALUE },
-	{ NULL, NULL, NULL, 0 },
-};
+static const struct cmd_entry **reg;   /* sorted by name */
+static size_t nreg;
+static struct cmd_entry *merged;       /* the CMD_SCREEN_WAY entries, made by cmd_register */
 
-static const struct cmd_option book_opts[] = {
-	{ "slot", N_("ID"), N_("the free slot to book"), OPT_VALUE | OPT_REQUIRED },
-	{ "patient", N_("ID"), N_("the client"), OPT_VALUE | OPT_REQUIRED },
-	{ "type", N_("TYPE"), N_("routine, followup, walkin, checkup or emergency"), OPT_VALUE, appt_types },
-	{ "comment", N_("TEXT"), N_("a comment for the counsellor"), OPT_VALUE },
-	{ "allow-overlap", NULL, N_("book even if the client has another session at that time"), 0 },
-	{ NULL, NULL, NULL, 0 },
-};
+static int
+entry_order(const void *a, const void *b)
+{
+	return strcmp((*(const struct cmd_entry *const *)a)->name,
+		      (*(const struct cmd_entry *const *)b)->name);
+}
 
-static const struct cmd_option reschedule_opts[] = {
-	{ "slot", N_("ID"), N_("the free slot to move to"), OPT_VALUE | OPT_REQUIRED },
-	{ "allow-overlap", NULL, N_("move even if the client has another session at that time"), 0 },
-	{ NULL, NULL, NULL, 0 },
-};
+static const struct cmd_entry *
+find_in(const struct cmd_entry *const *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i]->name, name) == 0)
+			return v[i];
+	}
+	return NULL;
+}
 
-static const struct cmd_option cancel_opts[] = {
-	{ "reason", N_("TEXT"), N_("why it is cancelled"), OPT_VALUE },
-	{ NULL, NULL, NULL, 0 },
-};
+/* The core's entries, then extra ones; a clash is a programming error. */
+static void
+build(const struct cmd_entry *const *extra, size_t n)
+{
+	size_t made = 0;
 
-static const struct cmd_option patients_opts[] = {
-	{ "search", N_("TEXT"), N_("part of the client's name"), OPT_VALUE },
-	{ "language", N_("LANG"), N_("clients who speak this language"), OPT_VALUE },
-	{ "limit", N_("N"), N_("at most N clients (default 50)"), OPT_VALUE },
-	{ NULL, NULL, NULL, 0 },
-};
+	free(reg);
+	free(merged);
+	reg = xcalloc(NCORE + n, sizeof *reg);
+	merged = n > 0 ? xcalloc(n, sizeof *merged) : NULL;
+	memcpy(reg, core, sizeof core);
+	nreg = NCORE;
+	for (size_t i = 0; i < n; i++) {
+		const struct cmd_entry *x = extra[i], *base = find_in(core, NCORE, x->name);
+		struct cmd_entry *m;
 
-static const struct cmd_option notes_opts[] = {
-	{ "limit", N_("N"), N_("at most N notes, newest first (default 50)"), OPT_VALUE },
-	{ NULL, NULL, NULL, 0 },
-};
+		if (!(x->flags & (CMD_SCREEN | CMD_SCREEN_WAY)) || (base == NULL) != !(x->flags & CMD_SCREEN_WAY))
+			abort();
+		if (base == NULL) {
+			reg[nreg++] = x;
+			continue;
+		}
+		/* The core's declaration, done the front end's way. */
+		m = &merged[made++];
+		*m = *base;
+		m->flags = (base->flags & (CMD_WORDS | CMD_REST)) | x->flags;
+		m->summary = x->summary != NULL ? x->summary : base->summary;
+		m->output = x->output;
+		m->instead = NULL;
+		m->exec = x->exec;
+		m->base = base;
+		for (size_t k = 0; k < nreg; k++) {
+			if (reg[k] == base)
+				reg[k] = m;
+		}
+	}
+	qsort(reg, nreg, sizeof *reg, entry_order);
+	for (size_t i = 1; i < nreg; i++) {
+		if (strcmp(reg[i - 1]->name, reg[i]->name) == 0)
+			abort();
+	}
+}
 
-static const struct cmd_option note_add_opts[] = {
-	{ "type", N_("TYPE"), N_("progress (the default) or consult"), OPT_VALUE, note_types },
-	{ "file", N_("FILE"), N_("read the note from FILE instead of standard input"), OPT_VALUE },
-	{ "draft", NULL, N_("save as a draft (preliminary) instead of signed"), 0 },
-	{ NULL, NULL, NULL, 0 },
-};
+static void
+ready(void)
+{
+	if (reg == NULL)
+		build(NULL, 0);
+}
 
-static const struct cmd_option note_edit_opts[] = {
-	{ "file", N_("FILE"), N_("read the new text from FILE instead of standard input"), OPT_VALUE },
-	{ NULL, NULL, NULL, 0 },
-};
-
-static const struct cmd_option chat_opts[] = {
-	{ "since", N_("TIME"), N_("only messages sent since TIME (a day or an ISO 8601 instant)"), OPT_VALUE },
-	{ NULL, NULL, NULL, 0 },
-};
-
-static const struct cmd_option send_opts[] = {
-	{ "file", N_("FILE"), N_("read the message from FILE ('-' for standard input)"), OPT_VALUE },
-	{ NULL, NULL, NULL, 0 },
-};
-
-static const struct cmd_option status_opts[] = {
-	{ "any-day", NULL, N_("also for an appointment of another day than today"), 0 },
-	{ NULL, NULL, NULL, 0 },
-};
-
-static const struct cmd_option help_opts[] = {
-	{ "roff", NULL, N_("print the command list as the man page's roff source"), 0 },
-	{ NULL, NULL, NULL, 0 },
-};
-
-static const struct cmd_option login_opts[] = {
-	{ "user", N_("NAME"), N_("the username, for the password login (default: the config's username)"), OPT_VALUE },
-	{ "method", N_("METHOD"), N_("password, browser (a browser here, or paste the address it ends on), device (a code to enter on any device) or client (default: login_method, else the first the server offers)"), OPT_VALUE },
-	{ "client", NULL, N_("log in as a script, with client_id and its secret (as --method client)"), 0 },
-	{ "no-qr", NULL, N_("do not draw a QR code of the login address"), 0 },
-	{ NULL, NULL, NULL, 0 },
-};
-
-static const struct cmd_option wipe_opts[] = {
-	{ "discard-unsent", NULL, N_("wipe even when writes wait for the server: they are lost"), 0 },
-	{ NULL, NULL, NULL, 0 },
-};
-
-static const struct cmd_option unlock_opts[] = {
-	{ "for", N_("DURATION"), N_("how long: 90s, 30m, 8h, 2d (default: unlock_for, else 8h)"), OPT_VALUE },
-	{ NULL, NULL, NULL, 0 },
-};
-
-/* Sorted by name: cmd_find() searches it with bsearch(). */
-static const struct cmd_entry table[] = {
-	{ "appointment", N_("ID"), N_("Show one appointment."), no_opts, 1, 1, true, cmd_appointment },
-	{ "appointments", NULL, N_("List appointments (default: today's, yours)."), appointments_opts, 0, 0, true, cmd_appointments },
-	{ "book", NULL, N_("Book a free slot for a client."), book_opts, 0, 0, true, cmd_book, CMD_QUEUES },
-	{ "cache verify", NULL, N_("Check every record of the local cache and remove the damaged ones; damaged records are rebuilt from what can still be read, the writes waiting for the server first."), no_opts, 0, 0, false, cmd_cache_verify },
-	{ "cache wipe", N_("yes"), N_("Remove the local cache and the stored login; refused while writes wait for the server, unless --discard-unsent."), wipe_opts, 0, 1, false, cmd_cache_wipe },
-	{ "cancel", N_("ID"), N_("Cancel an appointment and free its slot."), cancel_opts, 1, 1, true, cmd_cancel, CMD_QUEUES },
-	{ "chat", N_("PATIENT-ID"), N_("Show the messages with a client."), chat_opts, 1, 1, true, cmd_chat },
-	{ "checkin", N_("ID"), N_("Check a client in for an appointment."), status_opts, 1, 1, true, cmd_checkin, CMD_QUEUES },
-	{ "help", N_("[COMMAND]"), N_("List the commands, or explain one."), help_opts, 0, 2, false, cmd_help_cmd, CMD_WORDS },
-	{ "lock", NULL, N_("Close the local cache to scripts again (ends 'ezrizi unlock')."), no_opts, 0, 0, false, cmd_lock },
-	{ "login", NULL, N_("Log in as the server offers (password, browser, device code) and keep the session."), login_opts, 0, 0, true, cmd_login },
-	{ "logout", NULL, N_("Forget the stored login."), no_opts, 0, 0, true, cmd_logout },
-	{ "noshow", N_("ID"), N_("Mark an appointment as a no-show."), status_opts, 1, 1, true, cmd_noshow, CMD_QUEUES },
-	{ "note", N_("ID"), N_("Show one session note in full."), no_opts, 1, 1, true, cmd_note },
-	{ "note add", N_("PATIENT-ID"), N_("Write a session note for a client."), note_add_opts, 1, 1, true, cmd_note_add, CMD_QUEUES | CMD_INPUT },
-	{ "note edit", N_("ID"), N_("Change a note: a draft in place, a signed note by an amendment that replaces it."), note_edit_opts, 1, 1, true, cmd_note_edit, CMD_QUEUES | CMD_INPUT },
-	{ "notes", N_("PATIENT-ID"), N_("List a client's session notes, newest first."), notes_opts, 1, 1, true, cmd_notes },
-	{ "outbox", NULL, N_("List the writes waiting for the server, and those it refused."), no_opts, 0, 0, false, cmd_outbox },
-	{ "outbox discard", N_("SEQ"), N_("Drop a waiting or refused write for good."), no_opts, 1, 1, false, cmd_outbox_discard },
-	{ "outbox retry", N_("[SEQ]"), N_("Send refused writes again (all without SEQ)."), no_opts, 0, 1, true, cmd_outbox_retry },
-	{ "passwd", NULL, N_("Change the local cache's passphrase."), no_opts, 0, 0, false, cmd_passwd },
-	{ "patient", N_("ID"), N_("Show one client."), no_opts, 1, 1, true, cmd_patient },
-	{ "patients", NULL, N_("Find clients by name or language."), patients_opts, 0, 0, true, cmd_patients },
-	{ "reschedule", N_("ID"), N_("Move an appointment to another free slot."), reschedule_opts, 1, 1, true, cmd_reschedule, CMD_QUEUES },
-	{ "send", N_("PATIENT-ID [TEXT...]"), N_("Send a message to a client (the words of TEXT, or standard input)."), send_opts, 1, 64, true, cmd_send, CMD_QUEUES | CMD_INPUT | CMD_WORDS | CMD_REST },
-	{ "slots", NULL, N_("List free slots (default: the coming week)."), slots_opts, 0, 0, true, cmd_slots },
-	{ "sync", NULL, N_("Send the writes waiting in the outbox, then bring the local cache up to date."), no_opts, 0, 0, true, cmd_sync },
-	{ "unlock", NULL, N_("Open the local cache for scripts for a while, as ssh-agent does."), unlock_opts, 0, 0, false, cmd_unlock },
-	{ "version", NULL, N_("Show the version."), no_opts, 0, 0, false, cmd_version },
-	{ "whoami", NULL, N_("Show the server and who you are logged in as."), no_opts, 0, 0, true, cmd_whoami },
-};
-
-const struct cmd_entry *
+const struct cmd_entry *const *
 cmd_table(size_t *n)
 {
-	*n = sizeof table / sizeof table[0];
-	return table;
+	ready();
+	*n = nreg;
+	return reg;
 }
 
 static int
-entry_cmp(const void *key, const void *elem)
+name_cmp(const void *key, const void *elem)
 {
-	return strcmp(key, ((const struct cmd_entry *)elem)->name);
+	return strcmp(key, (*(const struct cmd_entry *const *)elem)->name);
 }
 
 const struct cmd_entry *
 cmd_find(const char *name)
 {
-	static bool checked;
+	const struct cmd_entry *const *e;
 
-	/* bsearch needs the table sorted: a new entry in the wrong place would
-	 * make commands vanish, so say so at once. */
-	for (size_t i = 1; !checked && i < sizeof table / sizeof table[0]; i++) {
-		if (strcmp(table[i - 1].name, table[i].name) >= 0)
-			abort();
-	}
-	checked = true;
-	return bsearch(name, table, sizeof table / sizeof table[0], sizeof table[0], entry_cmp);
+	ready();
+	e = bsearch(name, reg, nreg, sizeof *reg, name_cmp);
+	return e != NULL ? *e : NULL;
 }
 
-/* True when w is the second word of a two-word command ("add" of "note add"). */
-static bool
-subcommand_word(const char *w)
+void
+cmd_register(const struct cmd_entry *const *v, size_t n)
 {
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-		const char *sp = strchr(table[i].name, ' ');
-
-		if (sp != NULL && strcmp(sp + 1, w) == 0)
-			return true;
-	}
-	return false;
+	build(v, n);
 }
 
-static int
-opt_index(const struct cmd_entry *e, const char *name, size_t len)
+void
+cmd_unregister(void)
 {
-	for (int i = 0; e->opts[i].name != NULL; i++) {
+	free(reg);
+	free(merged);
+	reg = NULL;
+	merged = NULL;
+	nreg = 0;
+}
+
+const char *const *
+cmd_kind_words(enum cmd_kind kind)
+{
+	static const char *const days[] = {
+		"today", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday",
+		"friday", "saturday", "sunday", NULL,
+	};
+	static const char *const who[] = { "me", "all", NULL };
+
+	if (kind == KIND_DAY)
+		return days;
+	if (kind == KIND_PRACTITIONER)
+		return who;
+	return NULL;
+}
+
+const struct cmd_arg *
+cmd_pos(const struct cmd_entry *e, int i)
+{
+	static const struct cmd_arg none = { KIND_NONE, NULL };
+	int last = CMD_MAX_POS - 1;
+
+	while (last > 0 && e->args.pos[last].kind == KIND_NONE && e->args.pos[last].words == NULL)
+		last--;
+	if (i > last)
+		i = last;
+	return i >= 0 ? &e->args.pos[i] : &none;
+}
+
+int
+cmd_opt_index(const struct cmd_entry *e, const char *name, size_t len)
+{
+	for (int i = 0; e->opts != NULL && e->opts[i].name != NULL; i++) {
 		if (strlen(e->opts[i].name) == len && strncmp(e->opts[i].name, name, len) == 0)
 			return i;
 	}
@@ -209,13 +183,13 @@ opt_index(const struct cmd_entry *e, const char *name, size_t len)
 bool
 cmd_has_opt(const struct cmd_entry *e, const char *name)
 {
-	return opt_index(e, name, strlen(name)) >= 0;
+	return cmd_opt_index(e, name, strlen(name)) >= 0;
 }
 
 const char *
 cmd_opt(const struct cmd_entry *e, const struct cmd_args *a, const char *name)
 {
-	int i = opt_index(e, name, strlen(name));
+	int i = cmd_opt_index(e, name, strlen(name));
 
 	return i >= 0 ? a->value[i] : NULL;
 }
@@ -223,10 +197,465 @@ cmd_opt(const struct cmd_entry *e, const struct cmd_args *a, const char *name)
 bool
 cmd_flag(const struct cmd_entry *e, const struct cmd_args *a, const char *name)
 {
-	int i = opt_index(e, name, strlen(name));
+	int i = cmd_opt_index(e, name, strlen(name));
 
 	return i >= 0 && a->given[i];
 }
+
+/* ---- resolving ---- */
+
+/* True when w is the second word of a two-word command ("add" of "note add"). */
+static bool
+subcommand_word(const char *w)
+{
+	for (size_t i = 0; i < nreg; i++) {
+		const char *sp = strchr(reg[i]->name, ' ');
+
+		if (sp != NULL && strcmp(sp + 1, w) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The two-word commands whose first word is w, "cache verify, cache wipe"
+ * (new string), or NULL. */
+static char *
+group_of(const char *w)
+{
+	size_t n = strlen(w);
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < nreg; i++) {
+		if (strncmp(reg[i]->name, w, n) == 0 && reg[i]->name[n] == ' ')
+			buf_addf(&b, "%s%s", b.len > 0 ? ", " : "", reg[i]->name);
+	}
+	return b.len > 0 ? buf_steal(&b) : (buf_finish(&b), NULL);
+}
+
+const struct cmd_entry *
+cmd_resolve(int argc, char **argv, int *used, struct error *err)
+{
+	const struct cmd_entry *e = NULL;
+	char *group;
+
+	ready();
+	*used = 1;
+	if (argc == 0) {
+		error_set(err, ERR_USAGE, _("No command given; see 'ezrizi help'."));
+		return NULL;
+	}
+	if (argc >= 2) {
+		char *two = xasprintf("%s %s", argv[0], argv[1]);
+
+		e = cmd_find(two);
+		free(two);
+		*used = e != NULL ? 2 : 1;
+	}
+	if (e == NULL && (e = cmd_find(argv[0])) == NULL && (group = group_of(argv[0])) != NULL) {
+		/* TRANSLATORS: "'cache' is not a command by itself; use cache verify, cache wipe." */
+		error_set(err, ERR_USAGE, _("'%s' is not a command by itself; use %s."), argv[0], group);
+		free(group);
+		return NULL;
+	}
+	if (e == NULL) {
+		error_set(err, ERR_USAGE, _("'%s' is not an ezrizi command; see 'ezrizi help'."), argv[0]);
+		return NULL;
+	}
+	if (*used == 1 && argc >= 2 && !(e->flags & CMD_WORDS) && subcommand_word(argv[1])) {
+		/* "patient add": a word that names a command elsewhere ("note add"),
+		 * not an id. */
+		error_set(err, ERR_USAGE, _("There is no '%s %s' command; see 'ezrizi help'."), argv[0], argv[1]);
+		return NULL;
+	}
+	return e;
+}
+
+/* ---- ezrizi's own options ---- */
+
+static const char *const formats[] = { "table", "tsv", "json", NULL };
+
+static const struct cmd_option globals[] = {
+	{ .name = "profile", .metavar = N_("NAME"), .flags = OPT_VALUE,
+	  .help = N_("use the named profile of the config file") },
+	{ .name = "server", .metavar = N_("URL"), .flags = OPT_VALUE,
+	  .help = N_("the FHIR server's base URL") },
+	{ .name = "config", .metavar = N_("FILE"), .flags = OPT_VALUE, .kind = KIND_FILE,
+	  .help = N_("read this config file instead of the default") },
+	{ .name = "format", .metavar = N_("FORMAT"), .flags = OPT_VALUE | OPT_HINTS,
+	  .choices = formats, .kind = KIND_CHOICE, .help = N_("output as table, tsv or json") },
+	{ .name = "keep-going", .help = N_("in batch mode, go on after a failing line") },
+	{ .name = "offline", .help = N_("work from the local cache, without the network") },
+	{ .name = "help", .letter = 'h', .help = N_("show this help") },
+	{ .name = "version", .letter = 'V', .help = N_("show the version") },
+	{ NULL, NULL, NULL, 0, NULL, KIND_NONE, 0 },
+};
+
+/* Where each of globals[] goes in struct cmd_globals, in the same order. */
+static const size_t global_at[] = {
+	offsetof(struct cmd_globals, profile), offsetof(struct cmd_globals, server),
+	offsetof(struct cmd_globals, config), offsetof(struct cmd_globals, format),
+	offsetof(struct cmd_globals, keep_going), offsetof(struct cmd_globals, offline),
+	offsetof(struct cmd_globals, help), offsetof(struct cmd_globals, version),
+};
+
+const struct cmd_option *
+cmd_global_options(void)
+{
+	return globals;
+}
+
+/* The global option word w names ("--format", "--format=json", "-h"), or -1. */
+static int
+global_index(const char *w)
+{
+	size_t len;
+
+	if (w[0] == '-' && w[1] != '-' && w[1] != '\0' && w[2] == '\0') {
+		for (int i = 0; globals[i].name != NULL; i++) {
+			if (globals[i].letter == w[1])
+				return i;
+		}
+		return -1;
+	}
+	if (strncmp(w, "--", 2) != 0)
+		return -1;
+	len = strcspn(w + 2, "=");
+	for (int i = 0; globals[i].name != NULL; i++) {
+		if (strlen(globals[i].name) == len && strncmp(globals[i].name, w + 2, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* ---- parsing ---- */
+
+static bool __attribute__((format(printf, 3, 4)))
+usage_error(const struct cmd_entry *e, struct error *err, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (e == NULL)
+		/* TRANSLATORS: %s is a sentence saying what is wrong with ezrizi's own options. */
+		error_set(err, ERR_USAGE, _("%s See 'ezrizi --help'."), msg);
+	else if (e->flags & (CMD_SCREEN | CMD_SCREEN_WAY))
+		/* TRANSLATORS: the first %s says what is wrong, the second is a command of the screen. */
+		error_set(err, ERR_USAGE, _("%s See ':help %s'."), msg, e->name);
+	else
+		/* TRANSLATORS: the first %s is a sentence saying what is wrong, the second a command name. */
+		error_set(err, ERR_USAGE, _("%s See 'ezrizi help %s'."), msg, e->name);
+	free(msg);
+	return false;
+}
+
+static bool
+one_of(const char *const *choices, const char *v)
+{
+	for (; *choices != NULL; choices++) {
+		if (strcmp(*choices, v) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+bad_choice(const struct cmd_entry *e, const struct cmd_option *o, const char *v, struct error *err)
+{
+	struct buf b;
+	bool r;
+
+	buf_init(&b);
+	for (const char *const *c = o->choices; *c != NULL; c++)
+		buf_addf(&b, "%s%s", c == o->choices ? "" : ", ", *c);
+	if (o->flags & OPT_OR_ALL)
+		buf_adds(&b, ", all");
+	/* TRANSLATORS: "'waiting' is not a value of --status; use proposed, pending, ..." */
+	r = usage_error(e, err, _("'%s' is not a value of --%s; use %s."), v, o->name, b.data);
+	buf_finish(&b);
+	return r;
+}
+
+/* The index of w among words (their "" and "*" are for help only), or -1. */
+static int
+word_index(const struct cmd_word *words, const char *w)
+{
+	for (int i = 0; words != NULL && words[i].word != NULL; i++) {
+		if (words[i].word[0] != '\0' && strcmp(words[i].word, "*") != 0 && strcmp(words[i].word, w) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static bool
+bad_word(const struct cmd_entry *e, const struct cmd_word *words, const char *v, struct error *err)
+{
+	struct buf b;
+	bool r;
+
+	buf_init(&b);
+	for (int i = 0; words[i].word != NULL; i++) {
+		if (words[i].word[0] != '\0' && strcmp(words[i].word, "*") != 0)
+			buf_addf(&b, "%s%s", b.len > 0 ? ", " : "", words[i].word);
+	}
+	/* TRANSLATORS: "'nxt' is not one of the words it takes here; use next, prev, today." */
+	r = usage_error(e, err, _("'%s' is not one of the words it takes here; use %s."), v, b.data);
+	buf_finish(&b);
+	return r;
+}
+
+/* What the parser does with the words: the command's, and where they go. */
+struct parsing {
+	const struct cmd_entry *e;
+	struct cmd_args *a;
+	struct cmd_globals *g;   /* NULL: ezrizi's own options are refused */
+	char **kept;             /* the words that are not ezrizi's own options, or NULL */
+	int *kept_opt;           /* ... the option each belongs to (-1: none) */
+	int nkept;
+};
+
+static void
+keep(struct parsing *p, char *w, int opt)
+{
+	if (p->kept == NULL)
+		return;
+	p->kept_opt[p->nkept] = opt;
+	p->kept[p->nkept++] = w;
+}
+
+/* An option of ezrizi itself among the words: *i moves past its value. */
+static bool
+take_global(struct parsing *p, int k, int argc, char **argv, int *i, struct error *err)
+{
+	const struct cmd_option *o = &globals[k];
+	const char *w = argv[*i], *eq = strchr(w, '=');
+	char *slot = (char *)p->g + global_at[k];
+
+	if (!(o->flags & OPT_VALUE)) {
+		if (eq != NULL)
+			return usage_error(p->e, err, _("The option --%s takes no value."), o->name);
+		if (*(bool *)slot)
+			return usage_error(p->e, err, _("The option %s is given twice."), w);
+		*(bool *)slot = true;
+		return true;
+	}
+	if (*(const char **)slot != NULL)
+		return usage_error(p->e, err, _("The option %s is given twice."), w);
+	if (eq != NULL)
+		*(const char **)slot = eq + 1;
+	else if (*i + 1 < argc)
+		*(const char **)slot = argv[++*i];
+	else
+		return usage_error(p->e, err, _("The option --%s needs a value."), o->name);
+	return true;
+}
+
+/* One option word of the command's, at argv[*i]. */
+static bool
+take_option(struct parsing *p, int argc, char **argv, int *i, struct error *err)
+{
+	const struct cmd_entry *e = p->e;
+	const char *w = argv[*i], *eq = strchr(w + 2, '=');
+	int k = cmd_opt_index(e, w + 2, eq != NULL ? (size_t)(eq - w - 2) : strlen(w + 2)), g;
+
+	if (k < 0 && (g = global_index(w)) >= 0) {
+		if (p->g == NULL)
+			/* TRANSLATORS: %s is an option of ezrizi itself, e.g. --format. */
+			return usage_error(e, err, _("%s is an option of ezrizi itself: give it on ezrizi's command line, as in 'ezrizi --format json batch FILE'."),
+					   w);
+		return take_global(p, g, argc, argv, i, err);
+	}
+	if (k < 0)
+		return usage_error(e, err, _("Unknown option %s."), w);
+	if (p->a->given[k])
+		return usage_error(e, err, _("The option %s is given twice."), w);
+	p->a->given[k] = true;
+	keep(p, argv[*i], k);
+	if (!(e->opts[k].flags & OPT_VALUE)) {
+		if (eq != NULL)
+			return usage_error(e, err, _("The option --%s takes no value."), e->opts[k].name);
+		return true;
+	}
+	if (eq != NULL) {
+		p->a->value[k] = eq + 1;
+	} else if (*i + 1 < argc) {
+		p->a->value[k] = argv[++*i];
+		keep(p, argv[*i], k);
+	} else {
+		return usage_error(e, err, _("The option --%s needs a value."), e->opts[k].name);
+	}
+	if (e->opts[k].choices != NULL && !(e->opts[k].flags & OPT_HINTS) &&
+	    !one_of(e->opts[k].choices, p->a->value[k]) &&
+	    !((e->opts[k].flags & OPT_OR_ALL) && strcmp(p->a->value[k], "all") == 0))
+		return bad_choice(e, &e->opts[k], p->a->value[k], err);
+	return true;
+}
+
+/* After the words: what must be there is, and chosen words are known ones. */
+static bool
+check_args(const struct parsing *p, struct error *err)
+{
+	const struct cmd_entry *e = p->e;
+	const struct cmd_args *a = p->a;
+
+	if (p->g != NULL && p->g->help)
+		return true;
+	for (int k = 0; e->opts != NULL && e->opts[k].name != NULL; k++) {
+		if ((e->opts[k].flags & OPT_REQUIRED) && !a->given[k])
+			return usage_error(e, err, _("The option --%s is required."), e->opts[k].name);
+	}
+	if (a->argc < e->args.min)
+		return usage_error(e, err, _("Missing %s."), e->usage != NULL ? _(e->usage) : "");
+	if (a->argc > e->args.max)
+		return usage_error(e, err, _("Too many arguments, starting at '%s'."), a->argv[e->args.max]);
+	for (int i = 0; i < a->argc; i++) {
+		const struct cmd_arg *pos = cmd_pos(e, i);
+
+		if (pos->kind == KIND_LINE)
+			break;
+		if (pos->kind == KIND_CHOICE && word_index(pos->words, a->argv[i]) < 0)
+			return bad_word(e, pos->words, a->argv[i], err);
+	}
+	return true;
+}
+
+static bool
+parse_words(struct parsing *p, int argc, char **argv, struct error *err)
+{
+	struct cmd_args *a = p->a;
+	bool opts_done = false;
+
+	memset(a, 0, sizeof *a);
+	a->argv = xcalloc((size_t)argc + 1, sizeof *a->argv);
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+
+		/* From a line on (confirm checkin %a --any-day), the words are its. */
+		if (cmd_pos(p->e, a->argc)->kind == KIND_LINE && a->argc < p->e->args.max)
+			opts_done = true;
+		if (!opts_done && strcmp(w, "--") == 0) {
+			opts_done = true;
+			keep(p, argv[i], -1);
+			continue;
+		}
+		if (!opts_done && p->g != NULL && w[0] == '-' && w[1] != '-' && global_index(w) >= 0) {
+			if (!take_global(p, global_index(w), argc, argv, &i, err))
+				return false;
+			continue;
+		}
+		if (opts_done || strncmp(w, "--", 2) != 0 || w[2] == '\0') {
+			a->argv[a->argc++] = argv[i];
+			keep(p, argv[i], -1);
+			continue;
+		}
+		if (!take_option(p, argc, argv, &i, err))
+			return false;
+	}
+	if (!check_args(p, err))
+		return false;
+	for (int i = 0; i < a->argc && i < CMD_MAX_POS; i++)
+		a->choice[i] = cmd_pos(p->e, i)->kind == KIND_CHOICE ? word_index(cmd_pos(p->e, i)->words, a->argv[i]) : -1;
+	return true;
+}
+
+bool
+cmd_parse(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a,
+	  struct cmd_globals *g, struct error *err)
+{
+	struct parsing p = { .e = e, .a = a, .g = g };
+
+	return parse_words(&p, argc, argv, err);
+}
+
+void
+cmd_args_finish(struct cmd_args *a)
+{
+	free(a->argv);
+	a->argv = NULL;
+	a->argc = 0;
+}
+
+/* ezrizi's own options before the command: *i moves to the command. */
+static bool
+leading_globals(struct parsing *p, int argc, char **argv, int *i, struct error *err)
+{
+	for (; *i < argc && argv[*i][0] == '-' && argv[*i][1] != '\0'; (*i)++) {
+		int k = global_index(argv[*i]);
+
+		if (k < 0)
+			return usage_error(NULL, err, _("Unknown option %s."), argv[*i]);
+		if (!take_global(p, k, argc, argv, i, err))
+			return false;
+	}
+	return true;
+}
+
+bool
+cmd_prepare(struct cmd_call *c, int argc, char **argv, struct cmd_globals *g, struct error *err)
+{
+	struct parsing p = { .a = &c->a, .g = g };
+	int i = 0, used;
+
+	memset(c, 0, sizeof *c);
+	c->argv = xcalloc((size_t)argc + 1, sizeof *c->argv);
+	c->opt = xcalloc((size_t)argc + 1, sizeof *c->opt);
+	if (g != NULL && !leading_globals(&p, argc, argv, &i, err))
+		return false;
+	if (g != NULL && i == argc)
+		return true;   /* no command: the screen */
+	if ((c->e = cmd_resolve(argc - i, argv + i, &used, err)) == NULL)
+		return false;
+	if (g == NULL && (c->e->flags & CMD_SHELL))
+		/* TRANSLATORS: "'batch' runs only from a shell, as 'ezrizi batch'." */
+		return error_set(err, ERR_USAGE, _("'%s' runs only from a shell, as 'ezrizi %s'."), c->e->name,
+				 c->e->name);
+	for (int k = 0; k < used; k++) {
+		c->opt[c->argc] = -1;
+		c->argv[c->argc++] = argv[i + k];
+	}
+	p.e = c->e;
+	p.kept = c->argv + c->argc;
+	p.kept_opt = c->opt + c->argc;
+	if (!parse_words(&p, argc - i - used, argv + i + used, err))
+		return false;
+	c->argc += p.nkept;
+	return true;
+}
+
+void
+cmd_call_finish(struct cmd_call *c)
+{
+	cmd_args_finish(&c->a);
+	free(c->argv);
+	free(c->opt);
+	c->argv = NULL;
+	c->opt = NULL;
+	c->argc = 0;
+}
+
+/* The text after the positionals (send ID TEXT) is the command's input. */
+static bool
+text_in_args(const struct cmd_call *c)
+{
+	return (c->e->flags & CMD_REST) && c->a.argc > c->e->args.min;
+}
+
+const char *
+cmd_needs_terminal(const struct cmd_call *c, bool store_open)
+{
+	const struct cmd_entry *e = c->e;
+	const char *file = (e->flags & CMD_INPUT) ? cmd_opt(e, &c->a, "file") : NULL;
+
+	if ((e->flags & CMD_TERMINAL) || ((e->flags & CMD_PASSPHRASE) && !store_open) ||
+	    ((e->flags & CMD_INPUT) && !text_in_args(c) && (file == NULL || strcmp(file, "-") == 0)))
+		return e->instead != NULL ? _(e->instead) : _("Do that in a shell: it needs the terminal.");
+	return NULL;
+}
+
+/* ---- running ---- */
 
 struct session *
 cmd_session(struct cmd_ctx *ctx, struct error *err)
@@ -253,102 +682,6 @@ cmd_ctx_finish(struct cmd_ctx *ctx)
 	if (ctx->have_session)
 		session_finish(&ctx->session);
 	ctx->have_session = false;
-}
-
-static bool __attribute__((format(printf, 3, 4)))
-usage_error(const struct cmd_entry *e, struct error *err, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-
-	/* TRANSLATORS: the first %s is a sentence saying what is wrong, the second a command name. */
-	error_set(err, ERR_USAGE, _("%s See 'ezrizi help %s'."), msg, e->name);
-	free(msg);
-	return false;
-}
-
-static bool
-one_of(const char *const *choices, const char *v)
-{
-	if (choices == NULL)
-		return true;
-	for (; *choices != NULL; choices++) {
-		if (strcmp(*choices, v) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool
-bad_choice(const struct cmd_entry *e, const struct cmd_option *o, const char *v, struct error *err)
-{
-	struct buf b;
-	bool r;
-
-	buf_init(&b);
-	for (const char *const *c = o->choices; *c != NULL; c++)
-		buf_addf(&b, "%s%s", c == o->choices ? "" : ", ", *c);
-	/* TRANSLATORS: "'waiting' is not a value of --status; use proposed, pending, ..." */
-	r = usage_error(e, err, _("'%s' is not a value of --%s; use %s."), v, o->name, b.data);
-	buf_finish(&b);
-	return r;
-}
-
-/* Fills a from the words after the command's name. */
-static bool
-parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a,
-	   struct error *err)
-{
-	bool opts_done = false;
-
-	memset(a, 0, sizeof *a);
-	a->argv = xcalloc((size_t)argc + 1, sizeof *a->argv);
-	for (int i = 0; i < argc; i++) {
-		const char *w = argv[i], *eq;
-		int k;
-
-		if (opts_done || strncmp(w, "--", 2) != 0 || w[2] == '\0') {
-			if (!opts_done && strcmp(w, "--") == 0) {
-				opts_done = true;
-				continue;
-			}
-			a->argv[a->argc++] = argv[i];
-			continue;
-		}
-		eq = strchr(w + 2, '=');
-		k = opt_index(e, w + 2, eq != NULL ? (size_t)(eq - w - 2) : strlen(w + 2));
-		if (k < 0)
-			return usage_error(e, err, _("Unknown option %s."), w);
-		if (a->given[k])
-			return usage_error(e, err, _("The option %s is given twice."), w);
-		a->given[k] = true;
-		if (!(e->opts[k].flags & OPT_VALUE)) {
-			if (eq != NULL)
-				return usage_error(e, err, _("The option --%s takes no value."), e->opts[k].name);
-			continue;
-		}
-		if (eq != NULL)
-			a->value[k] = eq + 1;
-		else if (i + 1 < argc)
-			a->value[k] = argv[++i];
-		else
-			return usage_error(e, err, _("The option --%s needs a value."), e->opts[k].name);
-		if (!one_of(e->opts[k].choices, a->value[k]))
-			return bad_choice(e, &e->opts[k], a->value[k], err);
-	}
-	for (int k = 0; e->opts[k].name != NULL; k++) {
-		if ((e->opts[k].flags & OPT_REQUIRED) && !a->given[k])
-			return usage_error(e, err, _("The option --%s is required."), e->opts[k].name);
-	}
-	if (a->argc < e->min_args)
-		return usage_error(e, err, _("Missing %s."), e->args != NULL ? _(e->args) : "");
-	if (a->argc > e->max_args)
-		return usage_error(e, err, _("Too many arguments, starting at '%s'."), a->argv[e->max_args]);
-	return true;
 }
 
 void
@@ -384,6 +717,13 @@ cmd_read_input(struct cmd_ctx *ctx, const char *file, size_t max, size_t *len, s
 	return ctx->input;
 }
 
+void
+cmd_list_end(struct cmd_ctx *ctx, struct out *o, const char *empty)
+{
+	if (out_end(o, empty) == 0)
+		ctx->output = CMD_SAYS;
+}
+
 /* The server could not be reached at all (no answer, or 5xx after retries). */
 static bool
 unreachable(const struct cmd_ctx *ctx, const struct error *err)
@@ -394,30 +734,26 @@ unreachable(const struct cmd_ctx *ctx, const struct error *err)
 /* Puts the command in the outbox, its text read now: it is sent later by
  * itself, under the same write id. */
 static bool
-queue(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a, int argc,
-      char **argv, struct error *err)
+queue(struct cmd_ctx *ctx, const struct cmd_call *c, struct error *err)
 {
 	struct session *s = &ctx->session;
-	const char *file = (e->flags & CMD_INPUT) ? cmd_opt(e, a, "file") : NULL;
-	bool text_in_args = strcmp(e->name, "send") == 0 && a->argc >= 2;
-	char **words = xcalloc((size_t)argc + 1, sizeof *words);
+	const struct cmd_entry *e = c->e;
+	int file = (e->flags & CMD_INPUT) ? cmd_opt_index(e, "file", 4) : -1;
+	char **words = xcalloc((size_t)c->argc + 1, sizeof *words);
 	int n = 0;
 	size_t len = 0;
 	struct outbox_list l;
 	bool ok;
 
-	if ((e->flags & CMD_INPUT) && !text_in_args && cmd_read_input(ctx, file, 1024 * 1024 + 1, &len, err) == NULL) {
+	if ((e->flags & CMD_INPUT) && !text_in_args(c) &&
+	    cmd_read_input(ctx, file >= 0 ? c->a.value[file] : NULL, 1024 * 1024 + 1, &len, err) == NULL) {
 		free(words);
 		return false;
 	}
 	/* The text goes with the item: a --file may be gone when it is sent. */
-	for (int i = 0; i < argc; i++) {
-		if (file != NULL && strncmp(argv[i], "--file", 6) == 0) {
-			if (argv[i][6] == '\0')
-				i++;
-			continue;
-		}
-		words[n++] = argv[i];
+	for (int i = 0; i < c->argc; i++) {
+		if (file < 0 || c->opt[i] != file)
+			words[n++] = c->argv[i];
 	}
 	if (s->request_id[0] == '\0')
 		fhir_uuid(s->request_id);
@@ -440,373 +776,46 @@ queue(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a, 
 			fprintf(ctx->out, ctx->fmt == FMT_JSON ? "{\"queued\":\"%zu\"}\n" : "queued\n%zu\n", l.n);
 		outbox_list_finish(&l);
 	}
+	ctx->output = CMD_SAYS;
 	return ok;
 }
 
 bool
-cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
+cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
 {
-	const struct cmd_entry *e = NULL;
-	struct cmd_args a;
-	int used = 1;
-	bool ok;
+	const struct cmd_entry *e = c->e;
+	bool ok = true;
 
-	if (argc == 0)
-		return error_set(err, ERR_USAGE, _("No command given; see 'ezrizi help'."));
 	/* Each command has the whole max_wait; a replay is part of 'sync'. */
 	if (ctx->have_session && !ctx->replaying)
 		http_wait_reset(ctx->session.http);
-	if (argc >= 2) {
-		char *two = xasprintf("%s %s", argv[0], argv[1]);
-
-		e = cmd_find(two);
-		free(two);
-		used = e != NULL ? 2 : 1;
-	}
-	if (e == NULL)
-		e = cmd_find(argv[0]);
-	if (e == NULL)
-		return error_set(err, ERR_USAGE, _("'%s' is not an ezrizi command; see 'ezrizi help'."), argv[0]);
-	if (used == 1 && argc >= 2 && !(e->flags & CMD_WORDS) && subcommand_word(argv[1]))
-		/* "patient add": a word that names a command elsewhere ("note add"),
-		 * not an id. */
-		return error_set(err, ERR_USAGE, _("There is no '%s %s' command; see 'ezrizi help'."), argv[0], argv[1]);
-	ok = parse_args(e, argc - used, argv + used, &a, err);
-	if (ok && e->needs_server && cmd_session(ctx, err) == NULL)
+	ctx->output = e->output;
+	if ((e->flags & CMD_SESSION) && cmd_session(ctx, err) == NULL)
 		ok = false;
 	if (ok && (e->flags & CMD_QUEUES) && !ctx->replaying) {
 		ctx->session.request_id[0] = '\0';
 		if (ctx->offline)
-			ok = queue(ctx, e, &a, argc, argv, err);
-		else if (!(ok = e->fn(ctx, e, &a, err)) && unreachable(ctx, err))
-			ok = queue(ctx, e, &a, argc, argv, err);
+			ok = queue(ctx, c, err);
+		else if (!(ok = e->exec(ctx, e, &c->a, err)) && unreachable(ctx, err))
+			ok = queue(ctx, c, err);
 	} else if (ok) {
-		ok = e->fn(ctx, e, &a, err);
+		ok = e->exec(ctx, e, &c->a, err);
 	}
-	free(a.argv);
 	if (!ctx->replaying)
 		cmd_forget_input(ctx);
 	fflush(ctx->out);
 	return ok;
 }
 
-/* ---- words ---- */
-
-void
-cmd_words_free(char **words)
-{
-	if (words == NULL)
-		return;
-	for (char **w = words; *w != NULL; w++)
-		free(*w);
-	free(words);
-}
-
-/* Reads the next word of the command language at *pp into a new string and
- * moves *pp past it; NULL at the end of the line or at a comment, and NULL
- * with *failed set (and err) when a quote is not closed. */
-static char *
-next_word(const char **pp, bool *failed, struct error *err)
-{
-	const char *p = *pp;
-	struct buf w;
-	char quote = 0;
-
-	*failed = false;
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		p++;
-	*pp = p;
-	if (*p == '\0' || *p == '#')
-		return NULL;
-	buf_init(&w);
-	while (*p != '\0' && (quote != 0 || (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n'))) {
-		if (quote == 0 && (*p == '\'' || *p == '"')) {
-			quote = *p++;
-		} else if (quote != 0 && *p == quote) {
-			quote = 0;
-			p++;
-		} else if (*p == '\\' && quote != '\'' && p[1] != '\0') {
-			buf_addc(&w, p[1]);
-			p += 2;
-		} else {
-			buf_addc(&w, *p++);
-		}
-	}
-	if (quote != 0) {
-		buf_finish(&w);
-		*failed = true;
-		error_set(err, ERR_USAGE, _("A quote is not closed."));
-		return NULL;
-	}
-	*pp = p;
-	return buf_steal(&w);
-}
-
-/* Splits at most max words (max < 0: all); *rest (may be NULL) gets where
- * the words stopped. */
-static char **
-split_words(const char *line, int max, int *argc, const char **rest, struct error *err)
-{
-	char **words = xcalloc(1, sizeof *words);
-	const char *p = line;
-	int n = 0;
-	bool failed;
-	char *w;
-
-	while ((max < 0 || n < max) && (w = next_word(&p, &failed, err)) != NULL) {
-		words = xreallocarray(words, (size_t)n + 2, sizeof *words);
-		words[n++] = w;
-		words[n] = NULL;
-	}
-	if (max < 0 || n < max) {
-		if (failed) {
-			cmd_words_free(words);
-			return NULL;
-		}
-	}
-	*argc = n;
-	if (rest != NULL)
-		*rest = p;
-	return words;
-}
-
-char **
-cmd_split(const char *line, int *argc, struct error *err)
-{
-	return split_words(line, -1, argc, NULL, err);
-}
-
-char *
-cmd_quote(const char *s)
-{
-	struct buf b;
-
-	/* 'single quotes' keep everything as it is but a quote, which closes
-	 * them: ' becomes '\'' (close, an escaped quote, open again). */
-	buf_init(&b);
-	buf_addc(&b, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			buf_adds(&b, "'\\''");
-		else
-			buf_addc(&b, *s);
-	}
-	buf_addc(&b, '\'');
-	return buf_steal(&b);
-}
-
-/* For a command whose text is the rest of the line (CMD_REST): its name, its
- * positionals and then the rest exactly as typed, as one word. NULL when the
- * line is not so (then it is split as any other). */
-static char **
-split_rest(const char *line, int *argc, struct error *err)
-{
-	const struct cmd_entry *e = NULL;
-	const char *rest;
-	char **head, *two;
-	int n, fixed;
-
-	if ((head = split_words(line, 2, &n, NULL, err)) == NULL)
-		return NULL;
-	if (n == 2) {
-		two = xasprintf("%s %s", head[0], head[1]);
-		e = cmd_find(two);
-		free(two);
-	}
-	fixed = e != NULL ? 2 : 1;
-	if (e == NULL && n >= 1)
-		e = cmd_find(head[0]);
-	cmd_words_free(head);
-	if (e == NULL || !(e->flags & CMD_REST))
-		return NULL;
-	fixed += e->min_args;
-	if ((head = split_words(line, fixed, &n, &rest, err)) == NULL)
-		return NULL;
-	/* Options go before the text; with one among the words, or none typed
-	 * after them, the line is split as usual. */
-	for (int i = 1; i < n; i++) {
-		if (strncmp(head[i], "--", 2) == 0)
-			n = -1;
-	}
-	while (*rest == ' ' || *rest == '\t')
-		rest++;
-	if (n != fixed || *rest == '\0' || strncmp(rest, "--", 2) == 0) {
-		cmd_words_free(head);
-		return NULL;
-	}
-	head = xreallocarray(head, (size_t)n + 2, sizeof *head);
-	head[n] = NULL;
-	if (*rest == '\'' || *rest == '"') {
-		/* One quoted word ('as cmd_quote makes it'): its words, unquoted. */
-		struct error qerr;
-		const char *after;
-		int k;
-		char **q;
-
-		error_clear(&qerr);
-		q = split_words(rest, 1, &k, &after, &qerr);
-		if (q != NULL && k == 1 && after[strspn(after, " \t\r\n")] == '\0') {
-			head[n] = q[0];
-			q[0] = NULL;
-		}
-		cmd_words_free(q);
-	}
-	/* Otherwise the text as typed, but the line's end. */
-	if (head[n] == NULL)
-		head[n] = xstrndup(rest, strcspn(rest, "\r\n"));
-	head[n + 1] = NULL;
-	*argc = n + 1;
-	return head;
-}
-
-char **
-cmd_split_command(const char *line, int *argc, struct error *err)
-{
-	struct error serr;
-	char **words;
-
-	error_clear(&serr);
-	words = split_rest(line, argc, &serr);
-	return words != NULL ? words : cmd_split(line, argc, err);
-}
-
 bool
-cmd_run_line(struct cmd_ctx *ctx, const char *line, struct error *err)
+cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
 {
-	int argc;
-	char **words = cmd_split_command(line, &argc, err);
+	struct cmd_call c;
 	bool ok;
 
-	if (words == NULL)
-		return false;
-	ok = argc == 0 || cmd_run_argv(ctx, argc, words, err);
-	cmd_words_free(words);
+	ok = cmd_prepare(&c, argc, argv, NULL, err) && cmd_call_run(ctx, &c, err);
+	cmd_call_finish(&c);
 	return ok;
-}
-
-/* ---- help ---- */
-
-static void
-synopsis(FILE *fp, const struct cmd_entry *e)
-{
-	fprintf(fp, "%s", e->name);
-	if (e->args != NULL)
-		fprintf(fp, " %s", _(e->args));
-	for (const struct cmd_option *o = e->opts; o->name != NULL; o++) {
-		const char *open = (o->flags & OPT_REQUIRED) ? "" : "[";
-		const char *close = (o->flags & OPT_REQUIRED) ? "" : "]";
-
-		if (o->metavar != NULL)
-			fprintf(fp, " %s--%s %s%s", open, o->name, _(o->metavar), close);
-		else
-			fprintf(fp, " %s--%s%s", open, o->name, close);
-	}
-}
-
-void
-cmd_help(FILE *fp, const char *name)
-{
-	const struct cmd_entry *e = name != NULL ? cmd_find(name) : NULL;
-
-	if (e == NULL) {
-		fprintf(fp, "%s\n\n", _("Usage: ezrizi [OPTIONS] COMMAND [ARGUMENTS]"));
-		fprintf(fp, "%s\n", _("Commands:"));
-		for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-			fprintf(fp, "  %-14s %s\n", table[i].name, _(table[i].summary));
-		fprintf(fp, "\n%s\n", _("'ezrizi help COMMAND' explains one command; 'ezrizi --help' lists the options."));
-		return;
-	}
-	fputs(_("Usage: ezrizi "), fp);
-	synopsis(fp, e);
-	fprintf(fp, "\n\n%s\n", _(e->summary));
-	if (e->opts[0].name != NULL) {
-		fprintf(fp, "\n%s\n", _("Options:"));
-		for (const struct cmd_option *o = e->opts; o->name != NULL; o++) {
-			char *left = o->metavar != NULL ? xasprintf("--%s %s", o->name, _(o->metavar))
-							: xasprintf("--%s", o->name);
-
-			fprintf(fp, "  %-22s %s\n", left, _(o->help));
-			free(left);
-		}
-	}
-}
-
-static void
-roff_escape(FILE *fp, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s == '-' || *s == '\\')
-			fputc('\\', fp);
-		fputc(*s, fp);
-	}
-}
-
-void
-cmd_help_roff(FILE *fp)
-{
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-		const struct cmd_entry *e = &table[i];
-
-		fputs(".TP\n.B ", fp);
-		roff_escape(fp, e->name);
-		if (e->args != NULL) {
-			fputs(" ", fp);
-			roff_escape(fp, e->args);
-		}
-		fputc('\n', fp);
-		roff_escape(fp, e->summary);
-		fputc('\n', fp);
-		for (const struct cmd_option *o = e->opts; o->name != NULL; o++) {
-			fputs(".br\n\\fB\\-\\-", fp);
-			roff_escape(fp, o->name);
-			fputs("\\fR", fp);
-			if (o->metavar != NULL) {
-				fputs(" \\fI", fp);
-				roff_escape(fp, o->metavar);
-				fputs("\\fR", fp);
-			}
-			fputs(": ", fp);
-			roff_escape(fp, o->help);
-			if (o->flags & OPT_REQUIRED)
-				fputs(" (required)", fp);
-			fputc('\n', fp);
-		}
-	}
-}
-
-bool
-cmd_help_cmd(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a,
-	     struct error *err)
-{
-	char *name = NULL;
-
-	if (cmd_flag(e, a, "roff")) {
-		cmd_help_roff(ctx->out);
-		return true;
-	}
-	if (a->argc == 2)
-		name = xasprintf("%s %s", a->argv[0], a->argv[1]);
-	else if (a->argc == 1)
-		name = xstrdup(a->argv[0]);
-	if (name != NULL && cmd_find(name) == NULL) {
-		error_set(err, ERR_USAGE, _("'%s' is not an ezrizi command; see 'ezrizi help'."), name);
-		free(name);
-		return false;
-	}
-	cmd_help(ctx->out, name);
-	free(name);
-	return true;
-}
-
-bool
-cmd_version(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a,
-	    struct error *err)
-{
-	(void)e;
-	(void)a;
-	(void)err;
-	fprintf(ctx->out, "ezrizi %s\n", EZRIZI_VERSION);
-	return true;
 }
 
 /* ---- shared option helpers ---- */

@@ -13,6 +13,7 @@ error_clear(struct error *err)
 	err->kind = ERR_NONE;
 	err->http_status = 0;
 	err->override = NULL;
+	err->told = false;
 	err->msg[0] = '\0';
 }
 

@@ -149,14 +149,10 @@ index_write(struct store *st, const struct index *ix, struct error *err)
 static char *
 command_name(int argc, char **argv)
 {
-	if (argc >= 2) {
-		char *two = xasprintf("%s %s", argv[0], argv[1]);
+	int used;
+	const struct cmd_entry *e = cmd_resolve(argc, argv, &used, NULL);
 
-		if (cmd_find(two) != NULL)
-			return two;
-		free(two);
-	}
-	return xstrdup(argc > 0 ? argv[0] : "?");
+	return xstrdup(e != NULL ? e->name : argc > 0 ? argv[0] : "?");
 }
 
 /* ---- the queue ---- */

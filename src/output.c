@@ -100,6 +100,7 @@ out_begin(struct out *o, enum out_format fmt, FILE *fp, const struct out_col *co
 void
 out_row(struct out *o, const char *const *values)
 {
+	o->rows++;
 	if (o->fmt == FMT_JSON) {
 		json_line(o->fp, o->cols, o->ncols, values, NULL);
 		return;
@@ -152,17 +153,19 @@ print_table_row(const struct out *o, const int *width, char *const *cells)
 	fputc('\n', o->fp);
 }
 
-void
+size_t
 out_end(struct out *o, const char *empty)
 {
+	size_t rows = o->rows;
 	int *width;
 
+	o->rows = 0;
 	if (o->fmt != FMT_TABLE)
-		return;
+		return rows;
 	if (o->nrows == 0) {
 		if (empty != NULL)
 			fprintf(o->fp, "%s\n", empty);
-		return;
+		return rows;
 	}
 	width = xcalloc(o->ncols, sizeof *width);
 	for (size_t c = 0; c < o->ncols; c++) {
@@ -185,6 +188,7 @@ out_end(struct out *o, const char *empty)
 	free(width);
 	o->cells = NULL;
 	o->nrows = o->cap = 0;
+	return rows;
 }
 
 void

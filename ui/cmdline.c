@@ -14,6 +14,7 @@
  *   signal handlers, no LINES/COLUMNS in the environment.
  * Readline's state is global, hence the single instance `the`. */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,19 +299,22 @@ words_free(char **v, size_t n)
 	free(v);
 }
 
-/* Adds word `index` (0 or 1) of the command names whose earlier words are
- * `first` (NULL for index 0) and which start with text. */
+/* Adds the first words of the commands (first NULL) or the second words of
+ * those whose first word is `first`, that start with text. The commands that
+ * run only from a shell are left out: they cannot run here. */
 static void
 add_command_words(struct cands *cs, const char *first, const char *text)
 {
 	size_t n;
-	const struct cmd_entry *t = cmd_table(&n);
+	const struct cmd_entry *const *t = cmd_table(&n);
 
 	for (size_t i = 0; i < n; i++) {
-		const char *name = t[i].name, *sp = strchr(name, ' ');
+		const char *name = t[i]->name, *sp = strchr(name, ' ');
 		const char *word = name;
 		size_t len;
 
+		if (t[i]->flags & CMD_SHELL)
+			continue;
 		if (first != NULL) {
 			if (sp == NULL || (size_t)(sp - name) != strlen(first) ||
 			    strncmp(name, first, (size_t)(sp - name)) != 0)
@@ -328,28 +332,73 @@ add_command_words(struct cands *cs, const char *first, const char *text)
 static const struct cmd_option *
 find_option(const struct cmd_entry *e, const char *name, size_t len)
 {
-	for (const struct cmd_option *o = e->opts; o != NULL && o->name != NULL; o++)
-		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
-			return o;
-	return NULL;
+	int i = cmd_opt_index(e, name, len);
+
+	return i >= 0 ? &e->opts[i] : NULL;
 }
 
+/* File names starting with text; a folder with '/' after it. */
 static void
-add_values(struct cands *cs, const char *cmd, const char *option, const char *text)
+add_files(struct cands *cs, const char *text)
 {
+	char *f;
+
+	for (int state = 0; (f = rl_filename_completion_function(text, state)) != NULL; state++) {
+		struct stat st;
+
+		if (stat(f, &st) == 0 && S_ISDIR(st.st_mode) && f[strlen(f) - 1] != '/') {
+			char *d = xasprintf("%s/", f);
+
+			free(f);
+			f = d;
+		}
+		cands_add(cs, f);
+	}
+}
+
+/* What fits a value of a kind: the option's choices or the argument's words,
+ * the kind's own words (today, me...), file names, and what the screen knows
+ * (the ids on it, through the cmdline_values_fn). */
+static void
+add_kind(struct cands *cs, enum cmd_kind kind, const char *const *choices, const struct cmd_word *words,
+	 unsigned flags, const char *text)
+{
+	const char *const *own = cmd_kind_words(kind);
 	char **v;
 
-	if (the->values == NULL)
-		return;
-	v = the->values(cmd, option, text, the->values_arg);
-	if (v == NULL)
+	for (size_t i = 0; choices != NULL && choices[i] != NULL; i++) {
+		if (starts_with(choices[i], text))
+			cands_add(cs, xstrdup(choices[i]));
+	}
+	if ((flags & OPT_OR_ALL) && starts_with("all", text))
+		cands_add(cs, xstrdup("all"));
+	for (size_t i = 0; kind == KIND_CHOICE && words != NULL && words[i].word != NULL; i++) {
+		if (words[i].word[0] != '\0' && strcmp(words[i].word, "*") != 0 && starts_with(words[i].word, text))
+			cands_add(cs, xstrdup(words[i].word));
+	}
+	for (size_t i = 0; own != NULL && own[i] != NULL; i++) {
+		if (starts_with(own[i], text))
+			cands_add(cs, xstrdup(own[i]));
+	}
+	if (kind == KIND_FILE)
+		add_files(cs, text);
+	if (kind == KIND_NONE || kind == KIND_TEXT || kind == KIND_CHOICE || kind == KIND_FILE ||
+	    the->values == NULL || (v = the->values(kind, text, the->values_arg)) == NULL)
 		return;
 	for (size_t i = 0; v[i] != NULL; i++)
 		cands_add(cs, v[i]);
 	free(v);
 }
 
-/* --options of e starting with text that the words do not give yet. */
+static void
+add_option_value(struct cands *cs, const struct cmd_option *o, const char *text)
+{
+	if (o != NULL && (o->flags & OPT_VALUE))
+		add_kind(cs, o->kind, o->choices, NULL, o->flags, text);
+}
+
+/* --options of e starting with text that the words do not give yet; ezrizi's
+ * own are not taken in a line. */
 static void
 add_options(struct cands *cs, const struct cmd_entry *e, char **words, size_t n,
 	    const char *text)
@@ -368,14 +417,25 @@ add_options(struct cands *cs, const struct cmd_entry *e, char **words, size_t n,
 	}
 }
 
-/* The positional arguments among words[first..n). */
+/* The positionals among words[first..n), as the parser reads them: *line
+ * gets where a KIND_LINE positional starts (its words are the line's), or n. */
 static int
-count_positionals(const struct cmd_entry *e, char **words, size_t first, size_t n)
+count_positionals(const struct cmd_entry *e, char **words, size_t first, size_t n, size_t *line)
 {
 	int count = 0;
+	bool done = false;
 
+	*line = n;
 	for (size_t i = first; i < n; i++) {
-		if (starts_with(words[i], "--") && words[i][2] != '\0') {
+		if (cmd_pos(e, count)->kind == KIND_LINE && count < e->args.max) {
+			*line = i;
+			return count;
+		}
+		if (!done && strcmp(words[i], "--") == 0) {
+			done = true;
+			continue;
+		}
+		if (!done && starts_with(words[i], "--") && words[i][2] != '\0') {
 			const char *name = words[i] + 2;
 			const struct cmd_option *o;
 
@@ -403,46 +463,53 @@ has_subcommands(const char *word)
 	return any;
 }
 
-/* A positional argument: "help" takes command names, others ask values. */
+/* A positional argument: what its kind offers; a command's name (help) by
+ * its words. */
 static void
-add_positional(struct cands *cs, const struct cmd_entry *e, char **words, size_t first,
-	       size_t n, const char *text)
+add_positional(struct cands *cs, const struct cmd_entry *e, int count, char **words, size_t n,
+	       const char *text)
 {
-	int count = count_positionals(e, words, first, n);
+	const struct cmd_arg *pos;
 
-	if (count >= e->max_args)
+	if (count >= e->args.max)
 		return;
-	if (strcmp(e->name, "help") == 0) {
+	pos = cmd_pos(e, count);
+	if (pos->kind == KIND_COMMAND) {
 		if (count == 0)
 			add_command_words(cs, NULL, text);
 		else if (count == 1)
 			add_command_words(cs, words[n - 1], text);
 		return;
 	}
-	add_values(cs, e->name, NULL, text);
+	add_kind(cs, pos->kind, NULL, pos->words, 0, text);
 }
 
-static void
-gather(struct cands *cs, const char *text, int start)
+/* The option words[n - 1] is, when it waits for its value; else NULL. */
+static const struct cmd_option *
+waiting_option(const struct cmd_entry *e, char **words, size_t first, size_t n)
 {
-	char *prefix = xstrndup(rl_line_buffer, (size_t)start);
-	size_t n, nall, first = 1;
-	bool open;
-	char **words = split_words(prefix, &nall, &open);
-	const struct cmd_entry *e = NULL;
-	const char *opt_eq = NULL;   /* "--name=" being completed */
+	const struct cmd_option *o;
 
-	free(prefix);
-	n = nall;
-	if (open && n > 0) {
-		/* The word completed began before start: "--patient=" or a quote. */
-		n--;
-		if (starts_with(words[n], "--") && strchr(words[n], '=') != NULL)
-			opt_eq = words[n] + 2;
-	}
+	if (n <= first || !starts_with(words[n - 1], "--") || strchr(words[n - 1], '=') != NULL)
+		return NULL;
+	o = find_option(e, words[n - 1] + 2, strlen(words[n - 1] + 2));
+	return o != NULL && (o->flags & OPT_VALUE) ? o : NULL;
+}
+
+/* Completes text after words[0..n) of a line: a command's name, its
+ * options, an option's value (opt_eq: "--name=" being completed), or a
+ * positional argument; in a line the command runs (confirm, text), what that
+ * line's command takes. */
+static void
+complete_words(struct cands *cs, char **words, size_t n, const char *opt_eq, const char *text)
+{
+	const struct cmd_entry *e = NULL;
+	size_t first = 1, line;
+	int count;
+
 	if (n == 0) {
 		add_command_words(cs, NULL, text);
-		goto out;
+		return;
 	}
 	if (n >= 2) {
 		char *two = xasprintf("%s %s", words[0], words[1]);
@@ -456,30 +523,42 @@ gather(struct cands *cs, const char *text, int start)
 		/* A group with no command of its own name. */
 		if (n == 1 && opt_eq == NULL && text[0] != '-')
 			add_command_words(cs, words[0], text);
-		goto out;
+		return;
 	}
-	if (opt_eq != NULL) {
-		const struct cmd_option *o = find_option(e, opt_eq, strcspn(opt_eq, "="));
-
-		if (o != NULL && (o->flags & OPT_VALUE))
-			add_values(cs, e->name, o->name, text);
+	count = count_positionals(e, words, first, n, &line);
+	if (line < n || (count < e->args.max && cmd_pos(e, count)->kind == KIND_LINE)) {
+		complete_words(cs, words + line, n - line, opt_eq, text);
+	} else if (opt_eq != NULL) {
+		add_option_value(cs, find_option(e, opt_eq, strcspn(opt_eq, "=")), text);
 	} else if (text[0] == '-') {
 		add_options(cs, e, words, n, text);
-	} else if (n > first && starts_with(words[n - 1], "--") &&
-		   strchr(words[n - 1], '=') == NULL) {
-		const struct cmd_option *o = find_option(e, words[n - 1] + 2,
-							 strlen(words[n - 1] + 2));
-
-		if (o != NULL && (o->flags & OPT_VALUE))
-			add_values(cs, e->name, o->name, text);
-		else
-			add_positional(cs, e, words, first, n, text);
+	} else if (waiting_option(e, words, first, n) != NULL) {
+		add_option_value(cs, waiting_option(e, words, first, n), text);
 	} else {
 		if (first == 1 && n == 1 && has_subcommands(words[0]))
 			add_command_words(cs, words[0], text);
-		add_positional(cs, e, words, first, n, text);
+		add_positional(cs, e, count, words, n, text);
 	}
-out:
+}
+
+static void
+gather(struct cands *cs, const char *text, int start)
+{
+	char *prefix = xstrndup(rl_line_buffer, (size_t)start);
+	size_t n, nall;
+	bool open;
+	char **words = split_words(prefix, &nall, &open);
+	const char *opt_eq = NULL;   /* "--name=" being completed */
+
+	free(prefix);
+	n = nall;
+	if (open && n > 0) {
+		/* The word completed began before start: "--patient=" or a quote. */
+		n--;
+		if (starts_with(words[n], "--") && strchr(words[n], '=') != NULL)
+			opt_eq = words[n] + 2;
+	}
+	complete_words(cs, words, n, opt_eq, text);
 	words_free(words, nall);
 }
 

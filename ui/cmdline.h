@@ -24,9 +24,11 @@
  *   it for lines starting with what is typed (unless ~/.inputrc binds those
  *   keys otherwise). The history lives in memory only and is never written to
  *   disk.
- * - Tab completes from the command table (command names, "note add" after
- *   "note ", --options of the command) and, for option values and positional
- *   arguments, from the cmdline_values_fn. When several candidates match, the
+ * - Tab completes from the one registry (command names, the screen's too,
+ *   "note add" after "note ", --options of the command) and, for option values
+ *   and positional arguments, by their kind: choices, a day's words, file
+ *   names, and the ids of what is on the screen from the cmdline_values_fn;
+ *   in a line a command runs (confirm, text), what that line's command takes. When several candidates match, the
  *   common prefix is inserted and the candidates are shown dimmed after the
  *   input, "  [appointment appointments]", until the next key. */
 #ifndef EZRIZI_UI_CMDLINE_H
@@ -36,20 +38,22 @@
 
 #include <curses.h>
 
+#include "core/cmd.h"
 #include "ui/list.h"
 
 struct cmdline;
 
-/* Completion of argument values (client and counsellor names -> ids, etc.):
- * given the command (cmd, e.g. "note add"), the option name being completed
- * ("patient", "practitioner", "slot", ..., or NULL for a positional argument)
- * and the text typed so far, returns a NULL-terminated malloc'd vector of
- * malloc'd candidates (or NULL). The command line frees both with free().
- * Candidates need not start with text (a name may complete to an id): one
- * candidate replaces the text; several are shown, and their common prefix is
- * inserted only when it extends the text. */
-typedef char **(*cmdline_values_fn)(const char *cmd, const char *option, const char *text,
-				    void *arg);
+/* Completion of the values completion cannot know by itself: given the kind
+ * of the value being completed (KIND_PATIENT, KIND_APPOINTMENT,
+ * KIND_PRACTITIONER, KIND_NOTE, KIND_SLOT, KIND_SEQ, ...: a command's
+ * positional or an option's value, as its entry says) and the text typed so
+ * far, returns a NULL-terminated malloc'd vector of malloc'd candidates (or
+ * NULL). The command line frees both with free(). Candidates need not start
+ * with text (a name may complete to an id): one candidate replaces the text;
+ * several are shown, and their common prefix is inserted only when it extends
+ * the text. The choices of an option or argument, the words of a kind (today,
+ * me, all), command names and file names the command line finds itself. */
+typedef char **(*cmdline_values_fn)(enum cmd_kind kind, const char *text, void *arg);
 
 /* Sets up readline (reads ~/.inputrc or $INPUTRC; errors in it are not shown).
  * Only one at a time. */

@@ -11,64 +11,48 @@
 #include "ui/help.h"
 #include "ui/status.h"
 
-static const struct ui_cmd *
-find_ui(const char *name, const struct ui_cmd *cmds, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(cmds[i].name, name) == 0)
-			return &cmds[i];
-	}
-	return NULL;
-}
-
-/* The core command the words start with ("note add ..." before "note ..."). */
-static const struct cmd_entry *
-find_core(int argc, char **argv)
-{
-	const struct cmd_entry *e = NULL;
-
-	if (argc >= 2) {
-		char *two = xasprintf("%s %s", argv[0], argv[1]);
-
-		e = cmd_find(two);
-		free(two);
-	}
-	return e != NULL ? e : argc >= 1 ? cmd_find(argv[0]) : NULL;
-}
-
-/* The words of c for its first argument (NULL: none), or NULL. */
+/* What the help says of a value: the words' help for it (NULL: the command
+ * alone, ""), "*" for any other, or NULL. */
 static const char *
-word_summary(const struct ui_cmd *c, const char *arg)
+word_help(const struct cmd_word *words, const char *arg)
 {
 	const char *any = NULL;
 
-	for (const struct ui_word *w = c->words; w != NULL && w->word != NULL; w++) {
+	for (const struct cmd_word *w = words; w != NULL && w->word != NULL; w++) {
 		if (strcmp(w->word, arg != NULL ? arg : "") == 0)
-			return w->summary;
+			return w->help;
 		if (strcmp(w->word, "*") == 0 && arg != NULL)
-			any = w->summary;
+			any = w->help;
 	}
 	return any;
 }
 
-static char *
-describe_words(int argc, char **argv, const struct ui_cmd *cmds, size_t n)
+/* The first positional of e that is a line of the command language, or -1. */
+static int
+line_at(const struct cmd_entry *e)
 {
-	const struct ui_cmd *c;
+	for (int i = 0; i < CMD_MAX_POS; i++) {
+		if (e->args.pos[i].kind == KIND_LINE)
+			return i;
+	}
+	return -1;
+}
+
+static char *
+describe_words(int argc, char **argv)
+{
 	const struct cmd_entry *e;
 	const char *own;
 	char *inner, *both;
+	int used, runs;
 
-	if (argc == 0)
+	if (argc == 0 || (e = cmd_resolve(argc, argv, &used, NULL)) == NULL)
 		return NULL;
-	if ((c = find_ui(argv[0], cmds, n)) == NULL) {
-		e = find_core(argc, argv);
-		return e != NULL ? xstrdup(_(e->summary)) : NULL;
-	}
-	own = word_summary(c, argc > 1 ? argv[1] : NULL);
-	if (c->runs > 0 && argc > c->runs) {
+	own = word_help(cmd_pos(e, 0)->words, argc > used ? argv[used] : NULL);
+	runs = line_at(e);
+	if (runs >= 0 && argc - used > runs) {
 		/* "Cancel an appointment and free its slot. Asks for the reason, ..." */
-		inner = describe_words(argc - c->runs, argv + c->runs, cmds, n);
+		inner = describe_words(argc - used - runs, argv + used + runs);
 		if (inner != NULL && own != NULL) {
 			both = xasprintf("%s %s", inner, _(own));
 			free(inner);
@@ -77,11 +61,11 @@ describe_words(int argc, char **argv, const struct ui_cmd *cmds, size_t n)
 		if (inner != NULL)
 			return inner;
 	}
-	return xstrdup(_(own != NULL ? own : c->summary));
+	return xstrdup(_(own != NULL ? own : e->summary));
 }
 
 char *
-help_describe(const char *line, const struct ui_cmd *cmds, size_t n)
+help_describe(const char *line)
 {
 	struct error err;
 	char **argv, *out;
@@ -90,16 +74,15 @@ help_describe(const char *line, const struct ui_cmd *cmds, size_t n)
 	error_clear(&err);
 	if ((argv = cmd_split(line, &argc, &err)) == NULL)
 		return NULL;
-	out = describe_words(argc, argv, cmds, n);
+	out = describe_words(argc, argv);
 	cmd_words_free(argv);
 	return out;
 }
 
 /* ---- the keys ---- */
 
-/* A key's name as the help shows it: arrows for the arrows. */
-static const char *
-key_label(const char *name)
+const char *
+help_key_label(const char *name)
 {
 	static const char *const labels[][2] = {
 		{ "Up", "↑" }, { "Down", "↓" }, { "Left", "←" }, { "Right", "→" },
@@ -135,7 +118,7 @@ key_group(const struct keymap *keys, size_t first)
 
 			if (strcmp(keys->v[i].command, cmd) != 0 || typed(&keys->v[i]) != (pass == 0))
 				continue;
-			iso = bidi_isolate(key_label(keys->v[i].name));
+			iso = bidi_isolate(help_key_label(keys->v[i].name));
 			if (b.len > 0)
 				buf_addc(&b, ' ');
 			buf_adds(&b, iso);
@@ -197,7 +180,7 @@ two_columns(struct tlines *l, int width, const char *keys, int kw, const char *t
 }
 
 static void
-build_keys(struct tlines *l, int width, const struct keymap *keys, const struct ui_cmd *cmds, size_t n)
+build_keys(struct tlines *l, int width, const struct keymap *keys)
 {
 	char **groups = xcalloc(keys->n + 1, sizeof *groups);
 	int kw = 0, most = width / 3;
@@ -217,7 +200,7 @@ build_keys(struct tlines *l, int width, const struct keymap *keys, const struct 
 
 		if (groups[i] == NULL)
 			continue;
-		what = help_describe(keys->v[i].command, cmds, n);
+		what = help_describe(keys->v[i].command);
 		/* A line no table knows (it cannot be bound): shown as it is. */
 		clean = sanitize_display(what != NULL ? what : keys->v[i].command, (size_t)-1, 0);
 		two_columns(l, width, groups[i], kw, clean);
@@ -226,6 +209,43 @@ build_keys(struct tlines *l, int width, const struct keymap *keys, const struct 
 		free(groups[i]);
 	}
 	free(groups);
+}
+
+static void
+roff_escape(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '-' || *s == '\\')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+}
+
+void
+help_keys_roff(FILE *fp, const struct keymap *keys)
+{
+	for (size_t i = 0; i < keys->n; i++) {
+		char *what;
+
+		if (listed(keys, i))
+			continue;
+		/* The keys as bind names them: "j, Down". */
+		fputs(".TP\n.B ", fp);
+		for (int pass = 0, first = 1; pass < 2; pass++) {
+			for (size_t k = i; k < keys->n; k++) {
+				if (strcmp(keys->v[k].command, keys->v[i].command) != 0 || typed(&keys->v[k]) != (pass == 0))
+					continue;
+				fputs(first ? "" : "\\fR, \\fB", fp);
+				roff_escape(fp, keys->v[k].name);
+				first = 0;
+			}
+		}
+		what = help_describe(keys->v[i].command);
+		fputc('\n', fp);
+		roff_escape(fp, what != NULL ? what : keys->v[i].command);
+		fputc('\n', fp);
+		free(what);
+	}
 }
 
 /* ---- the status letters ---- */
@@ -265,12 +285,11 @@ build_letters(struct tlines *l, int width)
 
 /* ---- the commands ---- */
 
-/* "  name ARGS" (one isolate: the command language reads left to right),
+/* "  synopsis" (one isolate: the command language reads left to right),
  * then its summary under it. */
 static void
-command_entry(struct tlines *l, int width, const char *name, const char *args, const char *summary)
+command_entry(struct tlines *l, int width, const char *synopsis, const char *summary)
 {
-	char *synopsis = xasprintf("%s%s%s", name, args != NULL ? " " : "", args != NULL ? _(args) : "");
 	char *iso = bidi_isolate(synopsis), *line = xasprintf("  %s", iso), *in = inset(_(summary));
 	char *text = xasprintf("      %s", in);
 
@@ -280,23 +299,39 @@ command_entry(struct tlines *l, int width, const char *name, const char *args, c
 	free(in);
 	free(line);
 	free(iso);
-	free(synopsis);
+}
+
+/* The screen's commands with their options (the screen's words for them);
+ * the others as batch mode has them, name and arguments. */
+static void
+build_commands(struct tlines *l, int width, bool screen)
+{
+	size_t n;
+	const struct cmd_entry *const *tab = cmd_table(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct cmd_entry *e = tab[i];
+		bool mine = (e->flags & (CMD_SCREEN | CMD_SCREEN_WAY)) != 0;
+		char *synopsis;
+
+		if (mine != screen)
+			continue;
+		synopsis = mine ? cmd_synopsis(e)
+				: xasprintf("%s%s%s", e->name, e->usage != NULL ? " " : "", e->usage != NULL ? _(e->usage) : "");
+		command_entry(l, width, synopsis, e->summary);
+		free(synopsis);
+	}
 }
 
 void
-help_build(struct tlines *l, int width, const struct keymap *keys, const struct ui_cmd *cmds, size_t n)
+help_build(struct tlines *l, int width, const struct keymap *keys)
 {
-	size_t nc;
-	const struct cmd_entry *tab = cmd_table(&nc);
-
-	build_keys(l, width, keys, cmds, n);
+	build_keys(l, width, keys);
 	build_letters(l, width);
 	heading(l, width, _("Commands of the screen"));
-	for (size_t i = 0; i < n; i++)
-		command_entry(l, width, cmds[i].name, cmds[i].args, cmds[i].summary);
+	build_commands(l, width, true);
 	heading(l, width, _("Commands (as in batch mode)"));
-	for (size_t i = 0; i < nc; i++)
-		command_entry(l, width, tab[i].name, tab[i].args, tab[i].summary);
+	build_commands(l, width, false);
 	tlines_add(l, "", A_NORMAL);
 	tlines_wrap(l, _("Bind other keys in the config: bind KEY COMMAND."), width, 0, A_NORMAL, 0);
 	tlines_wrap(l, _("%a is the selected appointment's id, %p its client's."), width, 0, A_NORMAL, 0);

@@ -149,8 +149,8 @@ bind(struct keymap *m, const struct ui_key *k, const char *name, const char *com
 }
 
 bool
-keymap_init(struct keymap *m, const struct config *cfg, bool (*is_command)(const char *line),
-	    struct error *err)
+keymap_init(struct keymap *m, const struct config *cfg,
+	    bool (*check)(const char *line, struct error *err), struct error *err)
 {
 	const struct config_binding *cb;
 	size_t n;
@@ -166,7 +166,9 @@ keymap_init(struct keymap *m, const struct config *cfg, bool (*is_command)(const
 	cb = config_bindings(cfg, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct ui_key k;
+		struct error why;
 
+		error_clear(&why);
 		if (!config_binding_applies(cfg, &cb[i]))
 			continue;
 		if (!key_parse(cb[i].key, &k)) {
@@ -175,11 +177,11 @@ keymap_init(struct keymap *m, const struct config *cfg, bool (*is_command)(const
 					 _("%s:%d: '%s' is not a key name; use a character, C-a, Up, PageDown, Tab, F1 or the like"),
 					 config_name(cfg), cb[i].line, cb[i].key);
 		}
-		if (!is_command(cb[i].command)) {
+		if (!check(cb[i].command, &why)) {
 			keymap_finish(m);
-			return error_set(err, ERR_USAGE,
-					 _("%s:%d: '%s' is not a command; see 'ezrizi help' and the keys in the screen's help"),
-					 config_name(cfg), cb[i].line, cb[i].command);
+			/* TRANSLATORS: "FILE:LINE: bind z: 'frobnicate' is not an ezrizi command; ..." */
+			return error_set(err, ERR_USAGE, _("%s:%d: bind %s: %s"), config_name(cfg), cb[i].line,
+					 cb[i].key, why.msg);
 		}
 		bind(m, &k, cb[i].key, cb[i].command);
 	}

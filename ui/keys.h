@@ -31,9 +31,11 @@ bool key_parse(const char *name, struct ui_key *k);
 char *ui_key_name(const struct ui_key *k);
 
 /* The defaults, then the config's bind lines (a bad key name or command fails
- * with "FILE:LINE: ..."). is_command says whether a line names a command. */
+ * with "FILE:LINE: ..."). check says whether a line is a command as it would
+ * run (the screen's ui_check_line: the one resolver and option parser), and
+ * why not. */
 bool keymap_init(struct keymap *m, const struct config *cfg,
-		 bool (*is_command)(const char *line), struct error *err);
+		 bool (*check)(const char *line, struct error *err), struct error *err);
 void keymap_finish(struct keymap *m);
 /* The command bound to k, or NULL. */
 const char *keymap_lookup(const struct keymap *m, const struct ui_key *k);

@@ -139,7 +139,6 @@ tui_state_finish(struct tui *t)
 	free(t->unread);
 	appt_list_finish(&t->appts);
 	slot_list_finish(&t->picker_slots);
-	free(t->picker_action);
 	free(t->filter_prac);
 	free(t->keep_sel_id);
 	free(t->overlay_title);

@@ -114,7 +114,7 @@ struct tui {
 
 	/* The free-slot picker (in the overlay): choose, then book or move. */
 	bool picker;
-	char *picker_action;         /* "book" or "reschedule" */
+	int picker_pick;             /* what Enter does: pick-slot's word (book, reschedule) */
 	struct slot_list picker_slots;
 	struct list picker_list;
 
@@ -199,16 +199,26 @@ int tui_unread(const struct tui *t, const char *patient_id);
  * newest unread message, the mark stays and the chat is fetched. */
 void tui_mark_read(struct tui *t, struct client *c);
 
-/* ---- commands (ui/commands.c) ---- */
+/* ---- commands (ui/commands.c, ui/cmd_screen.c, ui/cmd_lock.c) ---- */
 
-/* True when line starts with a command of the screen or of the core. */
-bool ui_is_command(const char *line);
+/* Adds the screen's commands to the registry (cmd_register). */
+void ui_register_commands(void);
+/* A bind line's command: the line resolves and parses as it would run, %a
+ * and %p left as they are (false with err set otherwise). */
+bool ui_check_line(const char *line, struct error *err);
+/* The flags (CMD_*) of the command a line runs; 0 when it names none. */
+unsigned ui_line_flags(const char *line);
 /* Runs a line of the command language in the screen: %a and %p stand for the
  * selected appointment's and client's ids. */
 void ui_run(struct tui *t, const char *line);
 /* The same for a line whose %a and %p are filled in already (a question's
  * answer, a free text): nothing in it is replaced. */
 void ui_run_expanded(struct tui *t, const char *line);
+/* Runs a core command prepared from line, its output captured: a sentence
+ * to the status line, records or a text to the overlay, as its entry says;
+ * then the screen looks again for what it changed. */
+struct cmd_call;
+void ui_run_core(struct tui *t, const char *line, struct cmd_call *c);
 /* The free text asked for by the text command has been typed: runs the
  * command waiting for it (t->text_cmd) with the text as its last argument,
  * quoted so the command language gives it back byte for byte. */
@@ -216,11 +226,8 @@ void ui_text_done(struct tui *t, const char *text);
 /* Opens the overlay with text (our own, or sanitised). */
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
 /* The help for a width (ui/help.h): the keys and every command, from the
- * tables. */
+ * registry. */
 void ui_help_lines(struct tui *t, struct tlines *l, int width);
-/* The screen's own commands, sorted by name (ui/help.h's struct ui_cmd). */
-struct ui_cmd;
-const struct ui_cmd *ui_commands(size_t *n);
 /* Sends what waits in the outbox (at every look again). */
 void ui_send_outbox(struct tui *t);
 /* Enter in the free-slot picker. */

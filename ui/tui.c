@@ -20,6 +20,7 @@
 
 #include "core/http.h"
 #include "core/i18n.h"
+#include "core/outbox.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
@@ -575,8 +576,8 @@ handle_key(struct tui *t, const struct ui_key *k)
 		}
 		if (t->picker ? list_key(&t->picker_list, k, NULL) : text_view_scroll(&t->overlay_view, k))
 			the_term->over_dirty = true;
-		else if ((cmd = keymap_lookup(&t->keys, k)) != NULL && strncmp(cmd, "select ", 7) == 0)
-			run_line(t, cmd);
+		else if ((cmd = keymap_lookup(&t->keys, k)) != NULL && (ui_line_flags(cmd) & CMD_MOVES))
+			run_line(t, cmd);   /* a key that moves moves in the overlay */
 		return;
 	}
 	if ((cmd = keymap_lookup(&t->keys, k)) != NULL)
@@ -734,31 +735,50 @@ add_candidate(char ***v, size_t *n, const char *s)
 	(*v)[*n] = NULL;
 }
 
+/* The screen's values of a kind, for Tab: the clients, appointments and
+ * counsellors of the list, the notes of the client shown, the picker's free
+ * slots, the writes in the outbox. */
 static char **
-complete_values(const char *cmd, const char *option, const char *text, void *arg)
+complete_values(enum cmd_kind kind, const char *text, void *arg)
 {
 	struct tui *t = arg;
+	struct client *c = kind == KIND_NOTE ? tui_client(t) : NULL;
 	char **v = NULL;
 	size_t n = 0;
-	bool patient = option != NULL ? strcmp(option, "patient") == 0
-		       : (strcmp(cmd, "notes") == 0 || strcmp(cmd, "chat") == 0 || strcmp(cmd, "send") == 0 ||
-			  strcmp(cmd, "patient") == 0 || strcmp(cmd, "note add") == 0);
-	bool prac = option != NULL && strcmp(option, "practitioner") == 0;
-	bool appt = option == NULL && !patient;
 
-	if (prac) {
-		add_candidate(&v, &n, "me");
-		add_candidate(&v, &n, "all");
-	}
 	for (size_t i = 0; t->appt_f.state == LOAD_OK && i < t->appts.n; i++) {
 		const struct appointment *a = &t->appts.v[i];
 
-		if (patient && a->patient_id != NULL && matches(a->patient_id, a->patient_name, text))
+		if (kind == KIND_PATIENT && a->patient_id != NULL && matches(a->patient_id, a->patient_name, text))
 			add_candidate(&v, &n, a->patient_id);
-		if (prac && a->practitioner_id != NULL && matches(a->practitioner_id, a->practitioner_name, text))
+		if (kind == KIND_PRACTITIONER && a->practitioner_id != NULL &&
+		    matches(a->practitioner_id, a->practitioner_name, text))
 			add_candidate(&v, &n, a->practitioner_id);
-		if (appt && matches(a->id, a->patient_name, text))
+		if (kind == KIND_APPOINTMENT && matches(a->id, a->patient_name, text))
 			add_candidate(&v, &n, a->id);
+	}
+	for (size_t i = 0; c != NULL && c->notes_f.state == LOAD_OK && i < c->notes.n; i++) {
+		if (matches(c->notes.v[i].id, NULL, text))
+			add_candidate(&v, &n, c->notes.v[i].id);
+	}
+	for (size_t i = 0; kind == KIND_SLOT && i < t->picker_slots.n; i++) {
+		if (matches(t->picker_slots.v[i].slot.id, NULL, text))
+			add_candidate(&v, &n, t->picker_slots.v[i].slot.id);
+	}
+	if (kind == KIND_SEQ && t->s->store != NULL) {
+		struct outbox_list l;
+		struct error err;
+
+		error_clear(&err);
+		if (outbox_list(t->s->store, &l, &err)) {
+			for (size_t i = 0; i < l.n; i++) {
+				const char *seq = l.v[i].seq + strspn(l.v[i].seq, "0");
+
+				if (matches(seq, NULL, text))
+					add_candidate(&v, &n, seq);
+			}
+			outbox_list_finish(&l);
+		}
 	}
 	return v;
 }
@@ -964,11 +984,14 @@ tui_run(struct cmd_ctx *ctx)
 	struct keymap keys;
 
 	error_clear(&err);
-	if (!keymap_init(&keys, ctx->cfg, ui_is_command, &err)) {
+	/* One registry: the screen's commands join the core's. */
+	ui_register_commands();
+	if (!keymap_init(&keys, ctx->cfg, ui_check_line, &err)) {
 		char *msg = sanitize_display(err.msg, (size_t)-1, 0);
 
 		fprintf(stderr, "ezrizi: %s\n", msg);
 		free(msg);
+		cmd_unregister();
 		return error_exit_code(err.kind);
 	}
 	if ((s = cmd_session(ctx, &err)) == NULL) {
@@ -977,6 +1000,7 @@ tui_run(struct cmd_ctx *ctx)
 		fprintf(stderr, "ezrizi: %s\n", msg);
 		free(msg);
 		keymap_finish(&keys);
+		cmd_unregister();
 		return error_exit_code(err.kind);
 	}
 	{
@@ -993,10 +1017,12 @@ tui_run(struct cmd_ctx *ctx)
 		fprintf(stderr, _("ezrizi: cannot open the screen on this terminal (TERM=%s); use a command instead, see 'ezrizi --help'.\n"),
 			clean);
 		free(clean);
+		cmd_unregister();
 		return EXIT_FAILED;
 	}
 	got_quit = got_winch = 0;
 	tui_state_init(&t, ctx, s);
+	ctx->front = &t;   /* the screen's commands find it there */
 	the_term = &tm;
 	the_tui = &t;
 	for (int i = 0; i < PANE_COUNT; i++) {
@@ -1033,5 +1059,7 @@ tui_run(struct cmd_ctx *ctx)
 	text_view_finish(&t.overlay_view);
 	keymap_finish(&t.keys);
 	tui_state_finish(&t);
+	ctx->front = NULL;
+	cmd_unregister();
 	return EXIT_OK;
 }

@@ -8,8 +8,10 @@
 
 #include "core/cmd.h"
 
-/* Runs one command from argv; prints an error to stderr. Returns the exit code. */
-int batch_run_argv(struct cmd_ctx *ctx, int argc, char **argv);
+/* Runs a command prepared from ezrizi's argv (cmd_prepare); prints an error
+ * to stderr. Returns the exit code. `ezrizi batch` is a command of the
+ * registry too (its entry is here): it runs batch_run_file. */
+int batch_run_call(struct cmd_ctx *ctx, struct cmd_call *c);
 
 /* Runs the lines of path ("-" for standard input), one command a line, '#'
  * comments. Stops at the first failing line unless keep_going. Errors go to
@@ -17,7 +19,8 @@ int batch_run_argv(struct cmd_ctx *ctx, int argc, char **argv);
  * failing line. */
 int batch_run_file(struct cmd_ctx *ctx, const char *path, bool keep_going);
 
-/* Prints "ezrizi: message" to stderr and returns the error's exit code. */
+/* Prints "ezrizi: message" to stderr (unless it was told already) and returns
+ * the error's exit code. */
 int batch_report(const struct error *err);
 
 #endif

@@ -25,6 +25,9 @@ struct error {
 	 * when the refusal is a judgement a person may overrule: the screen asks
 	 * and runs the command again with it. A static string, or NULL. */
 	const char *override;
+	/* The message has been shown already (each failing line of a batch
+	 * file says its own): the edge only turns the kind into an exit code. */
+	bool told;
 	char msg[512];
 };
 

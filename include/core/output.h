@@ -37,6 +37,7 @@ struct out {
 	size_t ncols;
 	char **cells;       /* table format: buffered, sanitised */
 	size_t nrows, cap;
+	size_t rows;        /* rows given, in any format */
 };
 
 void out_begin(struct out *o, enum out_format fmt, FILE *fp, const struct out_col *cols,
@@ -45,8 +46,8 @@ void out_begin(struct out *o, enum out_format fmt, FILE *fp, const struct out_co
 void out_row(struct out *o, const char *const *values);
 /* Prints what is buffered. `empty` (translated, may be NULL) is printed in table
  * format when there were no rows, e.g. "No appointments."; the machine formats
- * print nothing for no rows. */
-void out_end(struct out *o, const char *empty);
+ * print nothing for no rows. Returns how many rows there were. */
+size_t out_end(struct out *o, const char *empty);
 
 /* One record; `text` (may be NULL) is a long multi-line value printed after the
  * fields in table format, and as the field "text" otherwise. */

@@ -68,6 +68,23 @@ print_appt(struct cmd_ctx *ctx, const struct appointment *a)
 	out_record(ctx->fmt, ctx->out, record_cols, APPT_NCOLS, v, NULL);
 }
 
+static const struct cmd_option appointments_opts[] = {
+	{ .name = "date", .metavar = N_("DAY"), .flags = OPT_VALUE, .kind = KIND_DAY,
+	  .help = N_("the day to list (default today)") },
+	{ .name = "from", .metavar = N_("DAY"), .flags = OPT_VALUE, .kind = KIND_DAY,
+	  .help = N_("the first day of a range") },
+	{ .name = "to", .metavar = N_("DAY"), .flags = OPT_VALUE, .kind = KIND_DAY,
+	  .help = N_("the last day of a range (default: the first day)") },
+	{ .name = "practitioner", .metavar = N_("ID"), .flags = OPT_VALUE, .kind = KIND_PRACTITIONER,
+	  .help = N_("a counsellor's id, 'me' (the default) or 'all'") },
+	{ .name = "patient", .metavar = N_("ID"), .flags = OPT_VALUE, .kind = KIND_PATIENT,
+	  .help = N_("only this client's appointments") },
+	{ .name = "status", .metavar = N_("STATUS"), .flags = OPT_VALUE, .choices = appt_statuses,
+	  .kind = KIND_CHOICE,
+	  .help = N_("only this status: proposed, pending, booked, arrived (or checked-in: the same), fulfilled, cancelled, noshow, entered-in-error, waitlist") },
+	{ NULL },
+};
+
 HANDLER(cmd_appointments)
 {
 	struct session *s = &ctx->session;
@@ -96,10 +113,19 @@ HANDLER(cmd_appointments)
 		appt_values(ctx, &l.v[i], start, end, v);
 		out_row(&o, v);
 	}
-	out_end(&o, _("No appointments."));
+	cmd_list_end(ctx, &o, _("No appointments."));
 	appt_list_finish(&l);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_appointments = {
+	.name = "appointments",
+	.summary = N_("List appointments (default: today's, yours)."),
+	.opts = appointments_opts,
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_appointments,
+};
 
 HANDLER(cmd_appointment)
 {
@@ -112,6 +138,29 @@ HANDLER(cmd_appointment)
 	appointment_finish(&ap);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_appointment = {
+	.name = "appointment",
+	.usage = N_("ID"),
+	.summary = N_("Show one appointment."),
+	.args = { 1, 1, { { KIND_APPOINTMENT } } },
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_appointment,
+};
+
+static const struct cmd_option slots_opts[] = {
+	{ .name = "practitioner", .metavar = N_("ID"), .flags = OPT_VALUE, .kind = KIND_PRACTITIONER,
+	  .help = N_("a counsellor's id or 'me'") },
+	{ .name = "language", .metavar = N_("LANG"), .flags = OPT_VALUE,
+	  .help = N_("counsellors who speak this language (ar, ur, ms, tr, en)") },
+	{ .name = "date", .metavar = N_("DAY"), .flags = OPT_VALUE, .kind = KIND_DAY, .help = N_("one day") },
+	{ .name = "from", .metavar = N_("DAY"), .flags = OPT_VALUE, .kind = KIND_DAY,
+	  .help = N_("the first day (default today)") },
+	{ .name = "to", .metavar = N_("DAY"), .flags = OPT_VALUE, .kind = KIND_DAY,
+	  .help = N_("the last day (default: a week from the first)") },
+	{ NULL },
+};
 
 HANDLER(cmd_slots)
 {
@@ -148,10 +197,19 @@ HANDLER(cmd_slots)
 		v[4] = l.v[i].practitioner_name;
 		out_row(&o, v);
 	}
-	out_end(&o, _("No free slots."));
+	cmd_list_end(ctx, &o, _("No free slots."));
 	slot_list_finish(&l);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_slots = {
+	.name = "slots",
+	.summary = N_("List free slots (default: the coming week)."),
+	.opts = slots_opts,
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_slots,
+};
 
 /* Prints what a write did: the appointment, after a one-line confirmation on
  * stderr for people (machine formats print the record only). */
@@ -164,6 +222,21 @@ done(struct cmd_ctx *ctx, struct appointment *ap, const char *what)
 	appointment_finish(ap);
 	return true;
 }
+
+static const char *const appt_types[] = { "routine", "followup", "walkin", "checkup", "emergency", NULL };
+
+static const struct cmd_option book_opts[] = {
+	{ .name = "slot", .metavar = N_("ID"), .flags = OPT_VALUE | OPT_REQUIRED, .kind = KIND_SLOT,
+	  .help = N_("the free slot to book") },
+	{ .name = "patient", .metavar = N_("ID"), .flags = OPT_VALUE | OPT_REQUIRED, .kind = KIND_PATIENT,
+	  .help = N_("the client") },
+	{ .name = "type", .metavar = N_("TYPE"), .flags = OPT_VALUE, .choices = appt_types, .kind = KIND_CHOICE,
+	  .help = N_("routine, followup, walkin, checkup or emergency") },
+	{ .name = "comment", .metavar = N_("TEXT"), .flags = OPT_VALUE, .kind = KIND_TEXT,
+	  .help = N_("a comment for the counsellor") },
+	{ .name = "allow-overlap", .help = N_("book even if the client has another session at that time") },
+	{ NULL },
+};
 
 HANDLER(cmd_book)
 {
@@ -181,6 +254,22 @@ HANDLER(cmd_book)
 	return done(ctx, &ap, _("Booked."));
 }
 
+const struct cmd_entry cmd_entry_book = {
+	.name = "book",
+	.summary = N_("Book a free slot for a client."),
+	.opts = book_opts,
+	.flags = CMD_SESSION | CMD_QUEUES,
+	.output = CMD_SAYS,
+	.exec = cmd_book,
+};
+
+static const struct cmd_option reschedule_opts[] = {
+	{ .name = "slot", .metavar = N_("ID"), .flags = OPT_VALUE | OPT_REQUIRED, .kind = KIND_SLOT,
+	  .help = N_("the free slot to move to") },
+	{ .name = "allow-overlap", .help = N_("move even if the client has another session at that time") },
+	{ NULL },
+};
+
 HANDLER(cmd_reschedule)
 {
 	struct appointment ap;
@@ -191,6 +280,23 @@ HANDLER(cmd_reschedule)
 	return done(ctx, &ap, _("Moved."));
 }
 
+const struct cmd_entry cmd_entry_reschedule = {
+	.name = "reschedule",
+	.usage = N_("ID"),
+	.summary = N_("Move an appointment to another free slot."),
+	.args = { 1, 1, { { KIND_APPOINTMENT } } },
+	.opts = reschedule_opts,
+	.flags = CMD_SESSION | CMD_QUEUES,
+	.output = CMD_SAYS,
+	.exec = cmd_reschedule,
+};
+
+static const struct cmd_option cancel_opts[] = {
+	{ .name = "reason", .metavar = N_("TEXT"), .flags = OPT_VALUE, .kind = KIND_TEXT,
+	  .help = N_("why it is cancelled") },
+	{ NULL },
+};
+
 HANDLER(cmd_cancel)
 {
 	struct appointment ap;
@@ -199,6 +305,22 @@ HANDLER(cmd_cancel)
 		return false;
 	return done(ctx, &ap, _("Cancelled; the slot is free again."));
 }
+
+const struct cmd_entry cmd_entry_cancel = {
+	.name = "cancel",
+	.usage = N_("ID"),
+	.summary = N_("Cancel an appointment and free its slot."),
+	.args = { 1, 1, { { KIND_APPOINTMENT } } },
+	.opts = cancel_opts,
+	.flags = CMD_SESSION | CMD_QUEUES,
+	.output = CMD_SAYS,
+	.exec = cmd_cancel,
+};
+
+static const struct cmd_option status_opts[] = {
+	{ .name = "any-day", .help = N_("also for an appointment of another day than today") },
+	{ NULL },
+};
 
 HANDLER(cmd_checkin)
 {
@@ -210,6 +332,17 @@ HANDLER(cmd_checkin)
 	return done(ctx, &ap, _("Checked in."));
 }
 
+const struct cmd_entry cmd_entry_checkin = {
+	.name = "checkin",
+	.usage = N_("ID"),
+	.summary = N_("Check a client in for an appointment."),
+	.args = { 1, 1, { { KIND_APPOINTMENT } } },
+	.opts = status_opts,
+	.flags = CMD_SESSION | CMD_QUEUES,
+	.output = CMD_SAYS,
+	.exec = cmd_checkin,
+};
+
 HANDLER(cmd_noshow)
 {
 	struct appt_status_change c = { "noshow", cmd_flag(e, a, "any-day"), ctx->made_at };
@@ -219,3 +352,14 @@ HANDLER(cmd_noshow)
 		return false;
 	return done(ctx, &ap, _("Marked as a no-show."));
 }
+
+const struct cmd_entry cmd_entry_noshow = {
+	.name = "noshow",
+	.usage = N_("ID"),
+	.summary = N_("Mark an appointment as a no-show."),
+	.args = { 1, 1, { { KIND_APPOINTMENT } } },
+	.opts = status_opts,
+	.flags = CMD_SESSION | CMD_QUEUES,
+	.output = CMD_SAYS,
+	.exec = cmd_noshow,
+};

@@ -1,5 +1,5 @@
 /* cmd/cache.c - the encrypted local store: unlock, lock, passwd, cache verify,
- * cache wipe. */
+ * cache wipe, the outbox and sync. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,6 +51,12 @@ bad:
 	return error_set(err, ERR_USAGE, _("'%s' is not a duration; use 90s, 30m, 8h or 2d (a week at most)."), s);
 }
 
+static const struct cmd_option unlock_opts[] = {
+	{ .name = "for", .metavar = N_("DURATION"), .flags = OPT_VALUE,
+	  .help = N_("how long: 90s, 30m, 8h, 2d (default: unlock_for, else 8h)") },
+	{ NULL },
+};
+
 HANDLER(cmd_unlock)
 {
 	const char *for_s = cmd_opt(e, a, "for");
@@ -77,6 +83,21 @@ HANDLER(cmd_unlock)
 	return ok;
 }
 
+const struct cmd_entry cmd_entry_unlock = {
+	.name = "unlock",
+	.summary = N_("Open the local cache for scripts for a while, as ssh-agent does."),
+	.opts = unlock_opts,
+	.flags = CMD_TERMINAL,
+	.output = CMD_SAYS,
+	.instead = N_("Do that in a shell, with the screen closed: it needs the local cache to itself."),
+	.exec = cmd_unlock,
+};
+
+static const struct cmd_option lock_opts[] = {
+	{ .name = "agent", .help = N_("end 'ezrizi unlock' (what lock does in a shell; on the screen, instead of locking the screen)") },
+	{ NULL },
+};
+
 HANDLER(cmd_lock)
 {
 	bool was;
@@ -91,6 +112,17 @@ HANDLER(cmd_lock)
 					      : _("Nothing was unlocked."));
 	return true;
 }
+
+/* One meaning everywhere: lock closes the local cache held open where it is
+ * given. In a shell that is the unlock agent's; the screen does it its way
+ * (ui/cmd_lock.c): it locks, and --agent ends the agent from there. */
+const struct cmd_entry cmd_entry_lock = {
+	.name = "lock",
+	.summary = N_("Close the local cache to scripts again (ends 'ezrizi unlock'); on the screen, lock the screen (lock --agent ends 'ezrizi unlock' there)."),
+	.opts = lock_opts,
+	.output = CMD_SAYS,
+	.exec = cmd_lock,
+};
 
 HANDLER(cmd_passwd)
 {
@@ -128,6 +160,16 @@ out:
 	free(dir);
 	return ok;
 }
+
+/* The screen asks for the passphrases on its status line (ui/cmd_lock.c). */
+const struct cmd_entry cmd_entry_passwd = {
+	.name = "passwd",
+	.summary = N_("Change the local cache's passphrase."),
+	.flags = CMD_TERMINAL,
+	.output = CMD_SAYS,
+	.instead = N_("Change the passphrase at a terminal: 'ezrizi passwd' asks for both."),
+	.exec = cmd_passwd,
+};
 
 /* "5 (send), 7 (note add)": the writes of the outbox that matched. */
 static char *
@@ -299,6 +341,15 @@ HANDLER(cmd_cache_verify)
 	return ok;
 }
 
+const struct cmd_entry cmd_entry_cache_verify = {
+	.name = "cache verify",
+	.summary = N_("Check every record of the local cache and remove the damaged ones; damaged records are rebuilt from what can still be read, the writes waiting for the server first."),
+	.flags = CMD_PASSPHRASE,
+	.output = CMD_SHOWS,
+	.instead = N_("Do that in a shell, with the screen closed: it needs the local cache to itself."),
+	.exec = cmd_cache_verify,
+};
+
 /* The writes that a wipe would lose: *n of them, named in *names. False
  * (err set) when the outbox cannot be read. */
 static bool
@@ -321,6 +372,11 @@ unsent_writes(struct cmd_ctx *ctx, size_t *n, char **names, struct error *err)
 		store_close(st);
 	return ok;
 }
+
+static const struct cmd_option wipe_opts[] = {
+	{ .name = "discard-unsent", .help = N_("wipe even when writes wait for the server: they are lost") },
+	{ NULL },
+};
 
 HANDLER(cmd_cache_wipe)
 {
@@ -370,6 +426,17 @@ HANDLER(cmd_cache_wipe)
 	free(names);
 	return ok;
 }
+
+const struct cmd_entry cmd_entry_cache_wipe = {
+	.name = "cache wipe",
+	.usage = N_("yes"),
+	.summary = N_("Remove the local cache and the stored login; refused while writes wait for the server, unless --discard-unsent."),
+	.args = { 0, 1 },
+	.opts = wipe_opts,
+	.flags = CMD_WIPES,
+	.output = CMD_SAYS,
+	.exec = cmd_cache_wipe,
+};
 
 HANDLER(cmd_outbox)
 {
@@ -423,12 +490,20 @@ HANDLER(cmd_outbox)
 		out_row(&o, v);
 		free(cmdline);
 	}
-	out_end(&o, _("Nothing waits for the server."));
+	if (out_end(&o, _("Nothing waits for the server.")) == 0 && !l.incomplete)
+		ctx->output = CMD_SAYS;
 	if (l.incomplete && ctx->fmt == FMT_TABLE)
 		fprintf(ctx->out, "%s\n", _("Writes that were waiting for the server may have been lost to damage on disk, and which cannot be known: 'ezrizi cache verify' says more."));
 	outbox_list_finish(&l);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_outbox = {
+	.name = "outbox",
+	.summary = N_("List the writes waiting for the server, and those it refused."),
+	.output = CMD_SHOWS,
+	.exec = cmd_outbox,
+};
 
 /* "42" -> the stored "00000000000000000042". */
 static char *
@@ -455,6 +530,15 @@ HANDLER(cmd_outbox_discard)
 		fprintf(ctx->out, "%s\n", _("Dropped; it will not be sent."));
 	return ok;
 }
+
+const struct cmd_entry cmd_entry_outbox_discard = {
+	.name = "outbox discard",
+	.usage = N_("SEQ"),
+	.summary = N_("Drop a waiting or refused write for good."),
+	.args = { 1, 1, { { KIND_SEQ } } },
+	.output = CMD_SAYS,
+	.exec = cmd_outbox_discard,
+};
 
 static bool
 send_now(struct cmd_ctx *ctx, struct error *err)
@@ -490,6 +574,16 @@ HANDLER(cmd_outbox_retry)
 	free(seq);
 	return ok && send_now(ctx, err);
 }
+
+const struct cmd_entry cmd_entry_outbox_retry = {
+	.name = "outbox retry",
+	.usage = N_("[SEQ]"),
+	.summary = N_("Send refused writes again (all without SEQ)."),
+	.args = { 0, 1, { { KIND_SEQ } } },
+	.flags = CMD_SESSION,
+	.output = CMD_SAYS,
+	.exec = cmd_outbox_retry,
+};
 
 #define META_TYPE "meta"
 #define LAST_SYNC_ID "last-sync"
@@ -685,3 +779,11 @@ HANDLER(cmd_sync)
 	}
 	return ok;
 }
+
+const struct cmd_entry cmd_entry_sync = {
+	.name = "sync",
+	.summary = N_("Send the writes waiting in the outbox, then bring the local cache up to date."),
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_sync,
+};

@@ -49,6 +49,12 @@ parse_since(const char *v, time_t *out, struct error *err)
 			 _("'%s' is not a time; use a day (today, 2026-11-20, -7d) or an instant (2026-11-20T09:00:00Z)."), v);
 }
 
+static const struct cmd_option chat_opts[] = {
+	{ .name = "since", .metavar = N_("TIME"), .flags = OPT_VALUE, .kind = KIND_DAY,
+	  .help = N_("only messages sent since TIME (a day or an ISO 8601 instant)") },
+	{ NULL },
+};
+
 HANDLER(cmd_chat)
 {
 	const char *since_s = cmd_opt(e, a, "since");
@@ -68,10 +74,27 @@ HANDLER(cmd_chat)
 		msg_values(ctx, &l.v[i], sent, v);
 		out_row(&o, v);
 	}
-	out_end(&o, _("No messages."));
+	cmd_list_end(ctx, &o, _("No messages."));
 	message_list_finish(&l);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_chat = {
+	.name = "chat",
+	.usage = N_("PATIENT-ID"),
+	.summary = N_("Show the messages with a client."),
+	.args = { 1, 1, { { KIND_PATIENT } } },
+	.opts = chat_opts,
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_chat,
+};
+
+static const struct cmd_option send_opts[] = {
+	{ .name = "file", .metavar = N_("FILE"), .flags = OPT_VALUE, .kind = KIND_FILE,
+	  .help = N_("read the message from FILE ('-' for standard input)") },
+	{ NULL },
+};
 
 HANDLER(cmd_send)
 {
@@ -120,3 +143,15 @@ HANDLER(cmd_send)
 	message_finish(&m);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_send = {
+	.name = "send",
+	.usage = N_("PATIENT-ID [TEXT...]"),
+	.summary = N_("Send a message to a client (the words of TEXT, or standard input)."),
+	.args = { 1, 64, { { KIND_PATIENT }, { KIND_TEXT } } },
+	.opts = send_opts,
+	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT | CMD_WORDS | CMD_REST | CMD_SENDS,
+	.output = CMD_SAYS,
+	.instead = N_("Type the message after the client's id: send ID TEXT."),
+	.exec = cmd_send,
+};

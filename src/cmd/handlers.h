@@ -1,50 +1,34 @@
-/* handlers.h - the command handlers, by domain (the files of src/cmd); the table in
- * src/cmd.c is the only caller. */
+/* handlers.h - the core's command entries, each declared next to its handler
+ * in the files of src/cmd by domain (and batch in src/batch.c); the registry
+ * in src/cmd.c gathers them. Also what the handlers share. */
 #ifndef EZRIZI_CMD_HANDLERS_H
 #define EZRIZI_CMD_HANDLERS_H
 
 #include "core/cmd.h"
 #include "core/date.h"
 
-#define HANDLER(name) bool name(struct cmd_ctx *ctx, const struct cmd_entry *e, \
-				const struct cmd_args *a, struct error *err)
+#define HANDLER(name) static bool name(struct cmd_ctx *ctx, const struct cmd_entry *e, \
+				       const struct cmd_args *a, struct error *err)
 
 /* appt.c */
-HANDLER(cmd_appointments);
-HANDLER(cmd_appointment);
-HANDLER(cmd_slots);
-HANDLER(cmd_book);
-HANDLER(cmd_reschedule);
-HANDLER(cmd_cancel);
-HANDLER(cmd_checkin);
-HANDLER(cmd_noshow);
+extern const struct cmd_entry cmd_entry_appointments, cmd_entry_appointment, cmd_entry_slots,
+	cmd_entry_book, cmd_entry_reschedule, cmd_entry_cancel, cmd_entry_checkin, cmd_entry_noshow;
 /* people.c */
-HANDLER(cmd_patients);
-HANDLER(cmd_patient);
-HANDLER(cmd_login);
-HANDLER(cmd_logout);
-HANDLER(cmd_whoami);
+extern const struct cmd_entry cmd_entry_patients, cmd_entry_patient, cmd_entry_login,
+	cmd_entry_logout, cmd_entry_whoami;
 /* note.c */
-HANDLER(cmd_notes);
-HANDLER(cmd_note);
-HANDLER(cmd_note_add);
-HANDLER(cmd_note_edit);
+extern const struct cmd_entry cmd_entry_notes, cmd_entry_note, cmd_entry_note_add,
+	cmd_entry_note_edit;
 /* chat.c */
-HANDLER(cmd_chat);
-HANDLER(cmd_send);
+extern const struct cmd_entry cmd_entry_chat, cmd_entry_send;
 /* cache.c */
-HANDLER(cmd_unlock);
-HANDLER(cmd_lock);
-HANDLER(cmd_passwd);
-HANDLER(cmd_cache_verify);
-HANDLER(cmd_cache_wipe);
-HANDLER(cmd_outbox);
-HANDLER(cmd_outbox_discard);
-HANDLER(cmd_outbox_retry);
-HANDLER(cmd_sync);
-/* cmd.c */
-HANDLER(cmd_help_cmd);
-HANDLER(cmd_version);
+extern const struct cmd_entry cmd_entry_unlock, cmd_entry_lock, cmd_entry_passwd,
+	cmd_entry_cache_verify, cmd_entry_cache_wipe, cmd_entry_outbox, cmd_entry_outbox_discard,
+	cmd_entry_outbox_retry, cmd_entry_sync;
+/* help.c */
+extern const struct cmd_entry cmd_entry_help, cmd_entry_version, cmd_entry_completion;
+/* ../batch.c */
+extern const struct cmd_entry cmd_entry_batch;
 
 /* Shared by the handlers: a date option relative to today. */
 bool cmd_date_opt(const struct cmd_entry *e, const struct cmd_args *a, const char *name,

@@ -1,4 +1,4 @@
-/* cmd/note.c - session notes: notes, note, note add. */
+/* cmd/note.c - session notes: notes, note, note add, note edit. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +56,12 @@ note_values(const struct cmd_ctx *ctx, const struct note *n, char date[26], char
 	v[8] = *first;
 }
 
+static const struct cmd_option notes_opts[] = {
+	{ .name = "limit", .metavar = N_("N"), .flags = OPT_VALUE,
+	  .help = N_("at most N notes, newest first (default 50)") },
+	{ NULL },
+};
+
 HANDLER(cmd_notes)
 {
 	struct note_list l;
@@ -75,10 +81,21 @@ HANDLER(cmd_notes)
 		out_row(&o, v);
 		free(first);
 	}
-	out_end(&o, _("No notes."));
+	cmd_list_end(ctx, &o, _("No notes."));
 	note_list_finish(&l);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_notes = {
+	.name = "notes",
+	.usage = N_("PATIENT-ID"),
+	.summary = N_("List a client's session notes, newest first."),
+	.args = { 1, 1, { { KIND_PATIENT } } },
+	.opts = notes_opts,
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_notes,
+};
 
 static void
 print_note(struct cmd_ctx *ctx, const struct note *n)
@@ -108,6 +125,27 @@ HANDLER(cmd_note)
 	return true;
 }
 
+const struct cmd_entry cmd_entry_note = {
+	.name = "note",
+	.usage = N_("ID"),
+	.summary = N_("Show one session note in full."),
+	.args = { 1, 1, { { KIND_NOTE } } },
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_note,
+};
+
+static const char *const note_types[] = { "progress", "consult", NULL };
+
+static const struct cmd_option note_add_opts[] = {
+	{ .name = "type", .metavar = N_("TYPE"), .flags = OPT_VALUE, .choices = note_types, .kind = KIND_CHOICE,
+	  .help = N_("progress (the default) or consult") },
+	{ .name = "file", .metavar = N_("FILE"), .flags = OPT_VALUE, .kind = KIND_FILE,
+	  .help = N_("read the note from FILE instead of standard input") },
+	{ .name = "draft", .help = N_("save as a draft (preliminary) instead of signed") },
+	{ NULL },
+};
+
 HANDLER(cmd_note_add)
 {
 	const char *file = cmd_opt(e, a, "file");
@@ -131,6 +169,24 @@ HANDLER(cmd_note_add)
 	return true;
 }
 
+const struct cmd_entry cmd_entry_note_add = {
+	.name = "note add",
+	.usage = N_("PATIENT-ID"),
+	.summary = N_("Write a session note for a client."),
+	.args = { 1, 1, { { KIND_PATIENT } } },
+	.opts = note_add_opts,
+	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
+	.output = CMD_SAYS,
+	.instead = N_("Write notes with the write-note command (key N), or give --file."),
+	.exec = cmd_note_add,
+};
+
+static const struct cmd_option note_edit_opts[] = {
+	{ .name = "file", .metavar = N_("FILE"), .flags = OPT_VALUE, .kind = KIND_FILE,
+	  .help = N_("read the new text from FILE instead of standard input") },
+	{ NULL },
+};
+
 HANDLER(cmd_note_edit)
 {
 	const char *file = cmd_opt(e, a, "file");
@@ -148,3 +204,15 @@ HANDLER(cmd_note_edit)
 	note_finish(&n);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_note_edit = {
+	.name = "note edit",
+	.usage = N_("ID"),
+	.summary = N_("Change a note: a draft in place, a signed note by an amendment that replaces it."),
+	.args = { 1, 1, { { KIND_NOTE } } },
+	.opts = note_edit_opts,
+	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
+	.output = CMD_SAYS,
+	.instead = N_("Change notes with the edit-note command (key E), or give --file."),
+	.exec = cmd_note_edit,
+};

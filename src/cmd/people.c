@@ -33,6 +33,15 @@ patient_values(const struct patient *p, const char *v[PATIENT_NCOLS])
 	v[6] = p->phone;
 }
 
+static const struct cmd_option patients_opts[] = {
+	{ .name = "search", .metavar = N_("TEXT"), .flags = OPT_VALUE, .kind = KIND_TEXT,
+	  .help = N_("part of the client's name") },
+	{ .name = "language", .metavar = N_("LANG"), .flags = OPT_VALUE,
+	  .help = N_("clients who speak this language") },
+	{ .name = "limit", .metavar = N_("N"), .flags = OPT_VALUE, .help = N_("at most N clients (default 50)") },
+	{ NULL },
+};
+
 HANDLER(cmd_patients)
 {
 	struct patient_list l;
@@ -51,10 +60,19 @@ HANDLER(cmd_patients)
 		patient_values(&l.v[i], v);
 		out_row(&o, v);
 	}
-	out_end(&o, _("No clients found."));
+	cmd_list_end(ctx, &o, _("No clients found."));
 	patient_list_finish(&l);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_patients = {
+	.name = "patients",
+	.summary = N_("Find clients by name or language."),
+	.opts = patients_opts,
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_patients,
+};
 
 HANDLER(cmd_patient)
 {
@@ -75,6 +93,16 @@ HANDLER(cmd_patient)
 	patient_finish(&p);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_patient = {
+	.name = "patient",
+	.usage = N_("ID"),
+	.summary = N_("Show one client."),
+	.args = { 1, 1, { { KIND_PATIENT } } },
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_patient,
+};
 
 /* The counsellor's name: the Practitioner's own, else what the login said. */
 static char *
@@ -133,6 +161,19 @@ say_acts_for(struct cmd_ctx *ctx)
 	free(who);
 }
 
+static const char *const login_methods[] = { "password", "browser", "device", "client", NULL };
+
+static const struct cmd_option login_opts[] = {
+	{ .name = "user", .metavar = N_("NAME"), .flags = OPT_VALUE,
+	  .help = N_("the username, for the password login (default: the config's username)") },
+	{ .name = "method", .metavar = N_("METHOD"), .flags = OPT_VALUE | OPT_HINTS, .choices = login_methods,
+	  .kind = KIND_CHOICE,
+	  .help = N_("password, browser (a browser here, or paste the address it ends on), device (a code to enter on any device) or client (default: login_method, else the first the server offers)") },
+	{ .name = "client", .help = N_("log in as a script, with client_id and its secret (as --method client)") },
+	{ .name = "no-qr", .help = N_("do not draw a QR code of the login address") },
+	{ NULL },
+};
+
 HANDLER(cmd_login)
 {
 	struct session *s = &ctx->session;
@@ -158,6 +199,16 @@ HANDLER(cmd_login)
 	return true;
 }
 
+const struct cmd_entry cmd_entry_login = {
+	.name = "login",
+	.summary = N_("Log in as the server offers (password, browser, device code) and keep the session."),
+	.opts = login_opts,
+	.flags = CMD_SESSION | CMD_TERMINAL,
+	.output = CMD_SAYS,
+	.instead = N_("Log in and out with 'ezrizi login' in a shell."),
+	.exec = cmd_login,
+};
+
 HANDLER(cmd_logout)
 {
 	(void)e;
@@ -168,6 +219,15 @@ HANDLER(cmd_logout)
 		fprintf(ctx->out, "%s\n", _("Logged out."));
 	return true;
 }
+
+const struct cmd_entry cmd_entry_logout = {
+	.name = "logout",
+	.summary = N_("Forget the stored login."),
+	.flags = CMD_SESSION | CMD_TERMINAL,
+	.output = CMD_SAYS,
+	.instead = N_("Log in and out with 'ezrizi login' in a shell."),
+	.exec = cmd_logout,
+};
 
 /* What ezrizi has seen of the server's transactions: a sentence for people,
  * a word for scripts (in buf, or a constant). */
@@ -252,3 +312,11 @@ HANDLER(cmd_whoami)
 	free(acts);
 	return true;
 }
+
+const struct cmd_entry cmd_entry_whoami = {
+	.name = "whoami",
+	.summary = N_("Show the server and who you are logged in as."),
+	.flags = CMD_SESSION,
+	.output = CMD_SHOWS,
+	.exec = cmd_whoami,
+};

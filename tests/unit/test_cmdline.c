@@ -56,15 +56,14 @@ screen_line(struct cmdline *c)
 }
 
 static char **
-values(const char *cmd, const char *option, const char *text, void *arg)
+values(enum cmd_kind kind, const char *text, void *arg)
 {
 	static const char *const ids[] = { "pat-ali", "pat-amina", "pat-bob" };
 	char **v = xcalloc(4, sizeof *v);
 	size_t n = 0;
 
-	(void)cmd;
 	(void)arg;
-	if (option == NULL || strcmp(option, "patient") != 0)
+	if (kind != KIND_PATIENT)
 		return v;
 	if (strcmp(text, "Bob") == 0) {  /* a name completes to an id */
 		v[0] = xstrdup("pat-bob");

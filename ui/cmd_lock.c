@@ -1,0 +1,258 @@
+/* cmd_lock.c - the lock and the passphrase on the screen: lock and passwd,
+ * the core's commands done the screen's way (the core's would end the unlock
+ * agent, or ask on the terminal the screen holds), the lock screen's keys and
+ * the hidden prompts of a passphrase change. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+#include <sodium.h>
+
+#include "core/i18n.h"
+#include "core/utf8.h"
+#include "core/vault.h"
+#include "ui/cmd_screen.h"
+#include "ui/state.h"
+#include "ui/tui_internal.h"
+
+/* ---- the passphrase, changed on the screen ---- */
+
+#define LOCK_MAX 256
+
+static void
+secret_wipe(char **p)
+{
+	if (*p != NULL) {
+		sodium_memzero(*p, LOCK_MAX);
+		sodium_free(*p);
+	}
+	*p = NULL;
+}
+
+/* passwd: the three passphrases asked on the status line, typed hidden. */
+SCREEN_HANDLER(do_passwd)
+{
+	struct tui *t = ui_screen(ctx);
+	char *dir = vault_dir(t->ctx->cfg);
+	bool exists = store_exists(dir);
+
+	(void)e;
+	(void)a;
+	free(dir);
+	if (!exists)
+		return error_set(err, ERR_NOT_FOUND, _("There is no local cache yet; 'ezrizi login' makes one."));
+	if (t->lock_input == NULL && (t->lock_input = sodium_malloc(LOCK_MAX)) == NULL)
+		abort();
+	t->lock_len = 0;
+	t->secret_step = 1;
+	t->status_dirty = true;
+	return true;
+}
+
+/* The core's passwd asks on the terminal; the screen asks on its status line. */
+const struct cmd_entry ui_entry_passwd = {
+	.name = "passwd",
+	.flags = CMD_SCREEN_WAY,
+	.exec = do_passwd,
+};
+
+/* Enter at a step: keep what was typed, go on, and at the end change it. */
+static void
+passwd_step(struct tui *t)
+{
+	char *dir, *keep = sodium_malloc(LOCK_MAX);
+	struct store_kdf kdf;
+	struct error err;
+	bool ok;
+
+	if (keep == NULL)
+		abort();
+	memcpy(keep, t->lock_input, LOCK_MAX);
+	keep[t->lock_len] = '\0';
+	sodium_memzero(t->lock_input, LOCK_MAX);
+	t->lock_len = 0;
+	t->status_dirty = true;
+	if (t->secret_step == 1) {
+		t->sec_old = keep;
+		t->secret_step = 2;
+		return;
+	}
+	if (t->secret_step == 2) {
+		t->sec_new = keep;
+		t->secret_step = 3;
+		return;
+	}
+	t->secret_step = 0;
+	error_clear(&err);
+	if (strcmp(keep, t->sec_new) != 0 || strlen(t->sec_new) < 8) {
+		tui_set_error(t, _("The new passphrases differ or are shorter than 8 characters; nothing was changed."));
+	} else {
+		dir = vault_dir(t->ctx->cfg);
+		vault_kdf(t->ctx->cfg, &kdf);
+		/* The store is the screen's: it lets go of it for the change. */
+		store_close(t->s->store);
+		t->s->store = NULL;
+		ok = store_passwd(dir, t->sec_old, strlen(t->sec_old), t->sec_new, strlen(t->sec_new), &kdf, &err);
+		t->s->store = store_open(dir, ok ? t->sec_new : t->sec_old,
+					 strlen(ok ? t->sec_new : t->sec_old), &kdf, &err);
+		if (ok)
+			tui_set_message(t, _("The passphrase is changed."));
+		else
+			tui_set_error(t, err.msg);
+		free(dir);
+	}
+	secret_wipe(&keep);
+	secret_wipe(&t->sec_old);
+	secret_wipe(&t->sec_new);
+}
+
+/* A key while the passphrase is being changed: typed, hidden, or Esc. */
+void
+ui_secret_key(struct tui *t, const struct ui_key *k)
+{
+	if (!k->fn && k->code == 27) {
+		t->secret_step = 0;
+		sodium_memzero(t->lock_input, LOCK_MAX);
+		t->lock_len = 0;
+		secret_wipe(&t->sec_old);
+		secret_wipe(&t->sec_new);
+		tui_set_message(t, _("Nothing was changed."));
+		return;
+	}
+	if (!k->fn && (k->code == '\r' || k->code == '\n')) {
+		passwd_step(t);
+		return;
+	}
+	ui_lock_key(t, k);  /* typing and Backspace work as on the lock screen */
+	t->status_dirty = true;
+}
+
+/* ---- the lock ---- */
+
+void
+ui_lock(struct tui *t)
+{
+	if (t->locked)
+		return;
+	t->locked = true;
+	t->overlay = false;
+	/* The store's keys go with the lock: the passphrase brings them back. */
+	{
+		char *dir = vault_dir(t->ctx->cfg);
+
+		t->lock_can_unlock = t->s->unlock_hash != NULL || store_exists(dir);
+		free(dir);
+	}
+	store_close(t->s->store);
+	t->s->store = NULL;
+	if (t->lock_input == NULL && (t->lock_input = sodium_malloc(LOCK_MAX)) == NULL)
+		abort();
+	t->lock_len = 0;
+	tui_close_cmdline(t);
+	free(t->confirm);
+	t->confirm = NULL;
+	tui_clear_error(t);
+	t->relayout = true;
+}
+
+/* The cache passphrase opens the store again (no network needed); with the
+ * login password instead, the screen unlocks and the store opens only if the
+ * unlock agent has its key. */
+static bool
+reopen_store(struct tui *t, const char *pass, size_t len)
+{
+	char *dir = vault_dir(t->ctx->cfg);
+	struct store_kdf kdf;
+	struct error err;
+	struct store *st = NULL;
+
+	error_clear(&err);
+	if (store_exists(dir)) {
+		vault_kdf(t->ctx->cfg, &kdf);
+		st = store_open(dir, pass, len, &kdf, &err);
+	}
+	free(dir);
+	if (st != NULL)
+		t->s->store = st;
+	return st != NULL;
+}
+
+static void
+reopen_with_agent(struct tui *t)
+{
+	struct error err;
+
+	error_clear(&err);
+	if (t->s->store == NULL)
+		t->s->store = vault_open(t->ctx->cfg, false, &err);
+}
+
+void
+ui_lock_key(struct tui *t, const struct ui_key *k)
+{
+	if (!k->fn && (k->code == '\r' || k->code == '\n')) {
+		bool ok = reopen_store(t, t->lock_input, t->lock_len) ||
+			  session_check_password(t->s, t->lock_input, t->lock_len);
+
+		sodium_memzero(t->lock_input, LOCK_MAX);
+		t->lock_len = 0;
+		if (ok) {
+			reopen_with_agent(t);
+			t->locked = false;
+			t->last_key = tui_now_ms();
+			clearok(curscr, TRUE);
+			t->relayout = true;
+			tui_clear_error(t);
+			tui_recover_notes(t);   /* when the store was locked at the start */
+		} else {
+			tui_set_error(t, _("That is not the password."));
+			t->lock_dirty = true;
+		}
+		return;
+	}
+	if ((k->fn && k->code == KEY_BACKSPACE) || (!k->fn && (k->code == 127 || k->code == 8))) {
+		/* Back one character, not one byte. */
+		while (t->lock_len > 0 && ((unsigned char)t->lock_input[t->lock_len - 1] & 0xC0) == 0x80)
+			t->lock_len--;
+		if (t->lock_len > 0)
+			t->lock_len--;
+		t->lock_dirty = true;
+		return;
+	}
+	if (!k->fn && k->code >= 0x20 && k->code != 0x7f) {
+		char enc[4];
+		size_t n = utf8_encode((uint32_t)k->code, enc);
+
+		if (t->lock_len + n < LOCK_MAX) {
+			memcpy(t->lock_input + t->lock_len, enc, n);
+			t->lock_len += n;
+		}
+		sodium_memzero(enc, sizeof enc);
+		t->lock_dirty = true;
+	}
+}
+
+/* lock: the screen locks (the store's keys go with it); --agent does what
+ * lock does in a shell, ending 'ezrizi unlock', and leaves the screen open. */
+SCREEN_HANDLER(do_lock)
+{
+	struct tui *t = ui_screen(ctx);
+
+	(void)err;
+	if (cmd_flag(e, a, "agent")) {
+		char *words[] = { "lock", "--agent", NULL };
+		struct cmd_call c = { .e = e->base, .a = *a, .argc = 2, .argv = words };
+
+		ui_run_core(t, "lock --agent", &c);
+		return true;
+	}
+	ui_lock(t);
+	return true;
+}
+
+const struct cmd_entry ui_entry_lock = {
+	.name = "lock",
+	.summary = N_("Lock the screen now; the password unlocks it."),
+	.flags = CMD_SCREEN_WAY | CMD_BUSY_OK,
+	.exec = do_lock,
+};

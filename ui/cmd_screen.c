@@ -1,0 +1,749 @@
+/* cmd_screen.c - the screen's own commands, each declared next to its
+ * handler: moving about (day, goto, week, focus, select, filter, next-unread,
+ * reload, redraw, quit), the command line (command, confirm, text, retry),
+ * notes in the editor and the pager, the free-slot picker, and help done the
+ * screen's way. The lock and the passphrase are in cmd_lock.c. All of them
+ * join the core's in the one registry when the screen starts
+ * (ui_screen_commands); batch mode never sees them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "core/appt.h"
+#include "core/i18n.h"
+#include "core/sanitize.h"
+#include "core/xmalloc.h"
+#include "ui/bidi.h"
+#include "ui/cmd_screen.h"
+#include "ui/localfmt.h"
+#include "ui/state.h"
+#include "ui/tui_internal.h"
+
+/* ---- moving about ---- */
+
+SCREEN_HANDLER(do_quit)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	ui_screen(ctx)->quit = true;
+	return true;
+}
+
+static const struct cmd_entry quit_entry = {
+	.name = "quit",
+	.summary = N_("Leave ezrizi."),
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_quit,
+};
+
+SCREEN_HANDLER(do_redraw)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	clearok(curscr, TRUE);
+	tui_mark_all(ui_screen(ctx));
+	return true;
+}
+
+static const struct cmd_entry redraw_entry = {
+	.name = "redraw",
+	.summary = N_("Paint the whole screen again."),
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_redraw,
+};
+
+SCREEN_HANDLER(do_reload)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	tui_reload(ui_screen(ctx));
+	return true;
+}
+
+static const struct cmd_entry reload_entry = {
+	.name = "reload",
+	.summary = N_("Fetch everything on the screen again."),
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_reload,
+};
+
+/* In the order of the panes after the first two (PANE_APPT, ...). */
+static const struct cmd_word focus_words[] = {
+	{ "next", N_("Go to the next pane.") },
+	{ "prev", N_("Go to the previous pane.") },
+	{ "appointments", N_("Go to the list of appointments.") },
+	{ "notes", N_("Go to the notes.") },
+	{ "chat", N_("Go to the chat.") },
+	{ NULL, NULL },
+};
+
+SCREEN_HANDLER(do_focus)
+{
+	struct tui *t = ui_screen(ctx);
+	int w = a->choice[0];
+	int i = w == 0 ? (t->focus + 1) % PANE_COUNT : w == 1 ? (t->focus + PANE_COUNT - 1) % PANE_COUNT : w - 2;
+
+	(void)e;
+	(void)err;
+	t->panes[t->focus].focused = false;
+	t->panes[t->focus].dirty = true;
+	t->focus = i;
+	t->panes[i].focused = true;
+	t->panes[i].dirty = true;
+	return true;
+}
+
+static const struct cmd_entry focus_entry = {
+	.name = "focus",
+	.usage = N_("next|prev|appointments|notes|chat"),
+	.summary = N_("Move to another pane."),
+	.args = { 1, 1, { { KIND_CHOICE, focus_words } } },
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_focus,
+};
+
+/* In the order of select_keys. */
+static const struct cmd_word select_words[] = {
+	{ "down", N_("Move down.") },
+	{ "up", N_("Move up.") },
+	{ "pagedown", N_("Move a page down.") },
+	{ "pageup", N_("Move a page up.") },
+	{ "first", N_("Go to the first line.") },
+	{ "last", N_("Go to the last line.") },
+	{ NULL, NULL },
+};
+
+SCREEN_HANDLER(do_select)
+{
+	static const int select_keys[] = { KEY_DOWN, KEY_UP, KEY_NPAGE, KEY_PPAGE, KEY_HOME, KEY_END };
+	struct tui *t = ui_screen(ctx);
+	struct ui_key k = { true, select_keys[a->choice[0]] };
+	struct pane *p;
+
+	(void)e;
+	(void)err;
+	if (t->overlay) {
+		if (t->picker)
+			list_key(&t->picker_list, &k, NULL);
+		else
+			text_view_scroll(&t->overlay_view, &k);
+		return true;  /* run_line repaints the overlay */
+	}
+	p = &t->panes[t->focus];
+	p->ops->key(p, &k);
+	return true;
+}
+
+static const struct cmd_entry select_entry = {
+	.name = "select",
+	.usage = N_("up|down|pageup|pagedown|first|last"),
+	.summary = N_("Move in the focused pane."),
+	.args = { 1, 1, { { KIND_CHOICE, select_words } } },
+	.flags = CMD_SCREEN | CMD_BUSY_OK | CMD_MOVES,
+	.exec = do_select,
+};
+
+static void
+show_day(struct tui *t, struct civil_date d)
+{
+	t->day = d;
+	tui_reload(t);
+}
+
+static const struct cmd_word day_words[] = {
+	{ "next", N_("Show the next day (the next week in the week view).") },
+	{ "prev", N_("Show the previous day (the previous week in the week view).") },
+	{ "today", N_("Show today.") },
+	{ NULL, NULL },
+};
+
+SCREEN_HANDLER(do_day)
+{
+	struct tui *t = ui_screen(ctx);
+	int step = t->week ? 7 : 1;
+
+	(void)e;
+	(void)err;
+	if (a->choice[0] == 2)
+		show_day(t, date_today());
+	else
+		show_day(t, date_add_days(t->day, a->choice[0] == 0 ? step : -step));
+	return true;
+}
+
+static const struct cmd_entry day_entry = {
+	.name = "day",
+	.usage = N_("next|prev|today"),
+	.summary = N_("Show the next, previous or today's day (or week)."),
+	.args = { 1, 1, { { KIND_CHOICE, day_words } } },
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_day,
+};
+
+SCREEN_HANDLER(do_goto)
+{
+	struct civil_date d;
+
+	(void)e;
+	if (!date_parse(a->argv[0], date_today(), &d, err))
+		return false;
+	show_day(ui_screen(ctx), d);
+	return true;
+}
+
+static const struct cmd_entry goto_entry = {
+	.name = "goto",
+	.usage = N_("DAY"),
+	.summary = N_("Show another day: a date, tomorrow, +3d, monday."),
+	.args = { 1, 1, { { KIND_DAY } } },
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_goto,
+};
+
+SCREEN_HANDLER(do_week)
+{
+	struct tui *t = ui_screen(ctx);
+
+	(void)e;
+	(void)a;
+	(void)err;
+	/* The day stays what it was: the week shown is the one holding it. */
+	t->week = !t->week;
+	tui_reload(t);
+	return true;
+}
+
+static const struct cmd_entry week_entry = {
+	.name = "week",
+	.summary = N_("Switch between the day and the week."),
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_week,
+};
+
+static const struct cmd_option filter_opts[] = {
+	{ .name = "practitioner", .metavar = N_("ID|me|all"), .flags = OPT_VALUE, .kind = KIND_PRACTITIONER,
+	  .help = N_("one counsellor's appointments, yours, or everyone's") },
+	{ .name = "status", .metavar = N_("STATUS|all"), .flags = OPT_VALUE | OPT_OR_ALL,
+	  .choices = appt_statuses, .kind = KIND_CHOICE,
+	  .help = N_("only the appointments of this status, or of every status again") },
+	{ NULL },
+};
+
+SCREEN_HANDLER(do_filter)
+{
+	struct tui *t = ui_screen(ctx);
+	const char *prac = cmd_opt(e, a, "practitioner");
+	const char *status = cmd_opt(e, a, "status");
+
+	if (prac == NULL && status == NULL)
+		return error_set(err, ERR_USAGE, _("Use filter --practitioner ID|me|all and/or --status STATUS|all."));
+	if (prac != NULL) {
+		free(t->filter_prac);
+		t->filter_prac = NULL;
+		t->whose_auto = false;  /* the user chose */
+		t->everyone = strcmp(prac, "all") == 0;
+		if (!t->everyone) {
+			const char *id = session_practitioner(t->s, prac, err);
+
+			if (id == NULL)
+				return false;
+			t->filter_prac = xstrdup(id);
+		}
+		t->practitioner = t->filter_prac;
+	}
+	if (status != NULL) {
+		/* One of appt_statuses (the parser saw to it), or all. */
+		t->status_filter = NULL;
+		for (size_t i = 0; appt_statuses[i] != NULL; i++) {
+			if (strcmp(status, appt_statuses[i]) == 0)
+				t->status_filter = appt_statuses[i];
+		}
+	}
+	tui_reload(t);
+	return true;
+}
+
+static const struct cmd_entry filter_entry = {
+	.name = "filter",
+	.summary = N_("Show one counsellor's, or everyone's, appointments, or one status."),
+	.opts = filter_opts,
+	.flags = CMD_SCREEN,
+	.exec = do_filter,
+};
+
+SCREEN_HANDLER(do_next_unread)
+{
+	struct tui *t = ui_screen(ctx);
+
+	(void)e;
+	(void)a;
+	(void)err;
+	for (size_t k = 1; t->appt_f.state == LOAD_OK && k <= t->appts.n; k++) {
+		size_t i = (t->sel + k) % t->appts.n;
+
+		if (tui_unread(t, t->appts.v[i].patient_id) > 0) {
+			/* The chat follows at once, and is fetched when what it holds
+			 * is older than what came (tui_mark_read). */
+			tui_select(t, i);
+			tui_settle(t);
+			return true;
+		}
+	}
+	tui_set_message(t, _("No unread messages from today's clients."));
+	return true;
+}
+
+static const struct cmd_entry next_unread_entry = {
+	.name = "next-unread",
+	.summary = N_("Go to the next client with unread messages."),
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_next_unread,
+};
+
+/* ---- the command line, questions and free text ---- */
+
+static char *
+join(int argc, char **argv)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (int i = 0; i < argc; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		buf_adds(&b, argv[i]);
+	}
+	return buf_steal(&b);
+}
+
+static const struct cmd_word command_words[] = {
+	{ "", N_("Open the command line: every command, with Tab completion and history.") },
+	/* TRANSLATORS: in the help, after what a key does: "Show another day: ...
+	 * Opens the command line to finish it." */
+	{ "*", N_("Opens the command line to finish it.") },
+	{ NULL, NULL },
+};
+
+SCREEN_HANDLER(do_command)
+{
+	/* The rest of the line, as typed (CMD_REST), is what the line starts with. */
+	char *prefill = join(a->argc, a->argv);
+
+	(void)e;
+	(void)err;
+	tui_open_cmdline(ui_screen(ctx), prefill);
+	free(prefill);
+	return true;
+}
+
+static const struct cmd_entry command_entry = {
+	.name = "command",
+	.usage = N_("[TEXT]"),
+	.summary = N_("Open the command line, with TEXT typed in."),
+	.args = { 0, 64, { { KIND_LINE, command_words } } },
+	.flags = CMD_SCREEN | CMD_WORDS | CMD_REST,
+	.exec = do_command,
+};
+
+/* Asks before the line of argv runs; y runs t->confirm. */
+static void
+ask_first(struct tui *t, int argc, char **argv)
+{
+	const struct appointment *a = tui_appt(t);
+	int used;
+	const struct cmd_entry *e = cmd_resolve(argc, argv, &used, NULL);
+	char *msg, *name, *when, hm[96] = "";
+
+	free(t->confirm);
+	t->confirm = join(argc, argv);
+	/* The name and the time are isolates in the question: an Arabic name in an
+	 * English one does not pull the time before it. */
+	msg = sanitize_display(a != NULL && a->patient_name != NULL ? a->patient_name : "", (size_t)-1, 0);
+	name = bidi_isolate(msg);
+	free(msg);
+	if (a != NULL && a->start != 0 && e != NULL && cmd_has_opt(e, "any-day") &&
+	    date_cmp(date_of(a->start), date_today()) != 0) {
+		/* Another day's session: say so in the question; y means "all the same". */
+		char *c = xasprintf("%s --any-day", t->confirm);
+
+		free(t->confirm);
+		t->confirm = c;
+		lf_day_time(a->start, hm, sizeof hm);
+		when = bidi_isolate(hm);
+		/* TRANSLATORS: asks before a check-in or no-show of another day's session:
+		 * "Thu 3 Dec 10:00 is not today. Check a client in for today's appointment.
+		 * Lucy Wilson — press y to do it all the same, any other key not to." */
+		msg = xasprintf(_("%s is not today. %s %s — press y to do it all the same, any other key not to."),
+				when, _(e->summary), name);
+		tui_set_message_ours(t, msg);
+		free(msg);
+		free(when);
+		free(name);
+		return;
+	}
+	if (a != NULL && a->start != 0)
+		lf_time(a->start, hm, sizeof hm);
+	when = bidi_isolate(hm);
+	/* TRANSLATORS: asks before a command runs: "Check a client in for an
+	 * appointment. Lucy Wilson 10:00 — press y to go ahead, any other key not to." */
+	{
+		/* A command no table knows is said as typed: sanitised. */
+		char *what = e != NULL ? xstrdup(_(e->summary)) : sanitize_display(t->confirm, (size_t)-1, 0);
+
+		msg = xasprintf(_("%s %s %s — press y to go ahead, any other key not to."), what, name, when);
+		tui_set_message_ours(t, msg);
+		free(what);
+	}
+	free(msg);
+	free(when);
+	free(name);
+}
+
+static const struct cmd_word confirm_words[] = {
+	/* TRANSLATORS: in the help, after what a key does: it asks before it is done. */
+	{ "*", N_("Asks first.") },
+	{ NULL, NULL },
+};
+
+SCREEN_HANDLER(do_confirm)
+{
+	(void)e;
+	(void)err;
+	ask_first(ui_screen(ctx), a->argc, a->argv);
+	return true;
+}
+
+static const struct cmd_entry confirm_entry = {
+	.name = "confirm",
+	.usage = N_("COMMAND"),
+	.summary = N_("Ask before running COMMAND."),
+	.args = { 1, 64, { { KIND_LINE, confirm_words } } },
+	.flags = CMD_SCREEN | CMD_WORDS,
+	.exec = do_confirm,
+};
+
+/* In the order do_text reads them. */
+static const struct cmd_word text_words[] = {
+	/* TRANSLATORS: in the help, after what a key does (send a message). */
+	{ "message", N_("Asks for the message first.") },
+	/* TRANSLATORS: in the help, after what a key does (cancel). */
+	{ "reason", N_("Asks for the reason, then asks before it is done.") },
+	{ NULL, NULL },
+};
+
+/* text KIND COMMAND...: a free text, then COMMAND with it as its last word.
+ * A message goes at once; a reason (a cancel) asks first what it will do. */
+SCREEN_HANDLER(do_text)
+{
+	struct tui *t = ui_screen(ctx);
+	const struct appointment *ap = tui_appt(t);
+	const char *name = ap != NULL && ap->patient_name != NULL ? ap->patient_name : "";
+	bool reason = a->choice[0] == 1;
+	char *prompt;
+
+	(void)e;
+	(void)err;
+	if (reason)
+		/* TRANSLATORS: the prompt for a cancel's reason; %s is the client's name. */
+		prompt = xasprintf(_("Why is the session of %s cancelled? "), name);
+	else
+		/* TRANSLATORS: the prompt for a chat message; %s is the client's name. */
+		prompt = xasprintf(_("Message to %s: "), name);
+	/* The words of COMMAND are the binding's (its ids expanded already). */
+	tui_open_text(t, prompt, join(a->argc - 1, a->argv + 1), reason);
+	free(prompt);
+	return true;
+}
+
+static const struct cmd_entry text_entry = {
+	.name = "text",
+	.usage = N_("message|reason COMMAND..."),
+	.summary = N_("Ask for a free text, then run COMMAND with it, exactly as typed, as its last word."),
+	.args = { 2, 64, { { KIND_CHOICE, text_words }, { KIND_LINE } } },
+	.flags = CMD_SCREEN | CMD_WORDS,
+	.exec = do_text,
+};
+
+void
+ui_text_done(struct tui *t, const char *text)
+{
+	char *q, *line;
+
+	if (text[strspn(text, " \t")] == '\0') {
+		tui_set_message(t, _("Nothing was typed; nothing was done."));
+		return;
+	}
+	q = cmd_quote(text);
+	line = xasprintf("%s %s", t->text_cmd, q);
+	free(q);
+	if (t->text_asks) {
+		/* Say what it will do, and with which words, before it is done. */
+		char **argv;
+		int argc;
+		struct error err;
+
+		error_clear(&err);
+		if ((argv = cmd_split(line, &argc, &err)) != NULL) {
+			ask_first(t, argc, argv);
+			cmd_words_free(argv);
+			free(t->confirm);
+			t->confirm = line;
+			return;
+		}
+	}
+	ui_run_expanded(t, line);  /* the text is never searched for %a or %p */
+	free(line);
+}
+
+SCREEN_HANDLER(do_retry)
+{
+	struct tui *t = ui_screen(ctx);
+	char *line;
+
+	(void)e;
+	(void)a;
+	if (t->last_failed == NULL)
+		return error_set(err, ERR_USAGE, _("Nothing to retry."));
+	line = t->last_failed;
+	t->last_failed = NULL;
+	ui_run_expanded(t, line);  /* as it was run: its text is not searched for %a or %p */
+	free(line);
+	return true;
+}
+
+static const struct cmd_entry retry_entry = {
+	.name = "retry",
+	.summary = N_("Run the last command that failed again."),
+	.flags = CMD_SCREEN,
+	.exec = do_retry,
+};
+
+/* ---- help, the screen's way ---- */
+
+SCREEN_HANDLER(do_help)
+{
+	struct tui *t = ui_screen(ctx);
+	char *name, *out = NULL, *title;
+	size_t len = 0;
+	FILE *mem;
+
+	(void)e;
+	if (a->argc == 0) {
+		ui_overlay_open(t, _("Help"), "");
+		t->overlay_help = true;   /* built for the width it is drawn at */
+		return true;
+	}
+	name = join(a->argc, a->argv);
+	if (cmd_find(name) == NULL) {
+		error_set(err, ERR_USAGE, _("'%s' is not an ezrizi command; see 'ezrizi help'."), name);
+		free(name);
+		return false;
+	}
+	if ((mem = open_memstream(&out, &len)) == NULL)
+		abort();
+	cmd_help(mem, name);
+	fclose(mem);
+	title = xasprintf("help %s", name);
+	ui_overlay_open(t, title, out);
+	free(title);
+	free(out);
+	free(name);
+	return true;
+}
+
+/* The core's help (src/cmd/help.c), shown on the screen: the keys and every
+ * command in the overlay, or one command's help there. */
+static const struct cmd_entry help_entry = {
+	.name = "help",
+	.summary = N_("Show the keys and the commands."),
+	.flags = CMD_SCREEN_WAY | CMD_BUSY_OK,
+	.output = CMD_SHOWS,
+	.exec = do_help,
+};
+
+/* ---- notes in the editor and the pager ---- */
+
+SCREEN_HANDLER(do_write_note)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	tui_write_note(ui_screen(ctx));
+	return true;
+}
+
+static const struct cmd_entry write_note_entry = {
+	.name = "write-note",
+	.summary = N_("Write a session note for the client in $VISUAL or $EDITOR."),
+	.flags = CMD_SCREEN,
+	.exec = do_write_note,
+};
+
+SCREEN_HANDLER(do_edit_note)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	tui_edit_note(ui_screen(ctx));
+	return true;
+}
+
+static const struct cmd_entry edit_note_entry = {
+	.name = "edit-note",
+	.summary = N_("Change the client's newest note in $VISUAL or $EDITOR (a signed note is amended)."),
+	.flags = CMD_SCREEN,
+	.exec = do_edit_note,
+};
+
+SCREEN_HANDLER(do_page_note)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	tui_page_note(ui_screen(ctx));
+	return true;
+}
+
+static const struct cmd_entry page_note_entry = {
+	.name = "page-note",
+	.summary = N_("Read the client's newest note in $PAGER."),
+	.flags = CMD_SCREEN,
+	.exec = do_page_note,
+};
+
+/* ---- the free-slot picker ---- */
+
+/* What the picker does with a slot: in the order of pick_words. */
+enum { PICK_BOOK, PICK_RESCHEDULE };
+
+static const struct {
+	const char *title;  /* N_() */
+	bool needs_client;
+} picks[] = {
+	[PICK_BOOK] = { N_("Book a free slot: Enter chooses, q closes"), true },
+	[PICK_RESCHEDULE] = { N_("Move to a free slot: Enter chooses, q closes"), false },
+};
+
+static const struct cmd_word pick_words[] = {
+	{ "book", N_("Book the client into a free slot, chosen from a list.") },
+	{ "reschedule", N_("Move the appointment to a free slot, chosen from a list.") },
+	{ NULL, NULL },
+};
+
+static const struct cmd_option pick_opts[] = {
+	{ .name = "practitioner", .metavar = N_("ID|me|all"), .flags = OPT_VALUE, .kind = KIND_PRACTITIONER,
+	  .help = N_("the free slots of this counsellor, yours, or everyone's (default: the appointment's counsellor)") },
+	{ .name = "language", .metavar = N_("LANG"), .flags = OPT_VALUE,
+	  .help = N_("the free slots of counsellors who speak this language") },
+	{ NULL },
+};
+
+/* Slots that have begun are no use. */
+static void
+drop_begun(struct slot_list *l)
+{
+	while (l->n > 0 && l->v[0].slot.start <= clock_now()) {
+		slot_finish(&l->v[0].slot);
+		free(l->v[0].practitioner_id);
+		free(l->v[0].practitioner_name);
+		memmove(&l->v[0], &l->v[1], --l->n * sizeof l->v[0]);
+	}
+}
+
+/* The free-slot picker: the next two weeks' free slots (of the appointment's
+ * counsellor, or as --practitioner/--language say); Enter books the selected
+ * client into one, or moves the selected appointment there. */
+SCREEN_HANDLER(do_pick_slot)
+{
+	struct tui *t = ui_screen(ctx);
+	const struct appointment *ap = tui_appt(t);
+	struct slot_query q = { 0 };
+	const char *prac = cmd_opt(e, a, "practitioner");
+	int pick = a->choice[0];
+	bool ok;
+
+	if (ap == NULL || (picks[pick].needs_client && ap->patient_id == NULL))
+		return error_set(err, ERR_USAGE, _("Select an appointment with a client first."));
+	q.from = date_today();
+	q.to = date_add_days(q.from, 13);
+	q.language = cmd_opt(e, a, "language");
+	if (prac == NULL && q.language == NULL)
+		q.practitioner = ap->practitioner_id;
+	else if (prac != NULL && strcmp(prac, "all") != 0 &&
+		 (q.practitioner = session_practitioner(t->s, prac, err)) == NULL)
+		return false;
+	slot_list_finish(&t->picker_slots);
+	t->busy = true;
+	tui_set_message(t, _("Looking for free slots…"));
+	tui_render_now(t);
+	ok = slot_query(t->s, &q, &t->picker_slots, err);
+	t->busy = false;
+	tui_clear_error(t);
+	if (!ok)
+		return false;
+	drop_begun(&t->picker_slots);
+	if (t->picker_slots.n == 0) {
+		tui_set_message(t, _("No free slots in the next two weeks; try --language or --practitioner all."));
+		return true;
+	}
+	t->picker_pick = pick;
+	list_init(&t->picker_list, true, NULL, NULL);
+	list_set_count(&t->picker_list, t->picker_slots.n);
+	ui_overlay_open(t, _(picks[pick].title), "");
+	t->picker = true;
+	return true;
+}
+
+static const struct cmd_entry pick_slot_entry = {
+	.name = "pick-slot",
+	.usage = N_("book|reschedule"),
+	.summary = N_("Choose a free slot to book the client into, or to move the appointment to."),
+	.args = { 1, 1, { { KIND_CHOICE, pick_words } } },
+	.opts = pick_opts,
+	.flags = CMD_SCREEN,
+	.exec = do_pick_slot,
+};
+
+/* Enter in the picker: the command for the chosen slot. */
+void
+ui_picker_choose(struct tui *t)
+{
+	const struct slot_info *si;
+	char *line;
+
+	if (!t->picker || t->picker_list.sel >= t->picker_slots.n)
+		return;
+	si = &t->picker_slots.v[t->picker_list.sel];
+	if (t->picker_pick == PICK_BOOK)
+		line = xasprintf("book --patient %%p --slot %s", si->slot.id);
+	else
+		line = xasprintf("reschedule %%a --slot %s", si->slot.id);
+	t->picker = false;
+	t->overlay = false;
+	t->relayout = true;
+	ui_run(t, line);
+	free(line);
+}
+
+/* ---- the table ---- */
+
+static const struct cmd_entry *const screen_cmds[] = {
+	&command_entry, &confirm_entry, &day_entry, &edit_note_entry, &filter_entry,
+	&focus_entry, &goto_entry, &help_entry, &ui_entry_lock, &next_unread_entry,
+	&page_note_entry, &ui_entry_passwd, &pick_slot_entry, &quit_entry, &redraw_entry,
+	&reload_entry, &retry_entry, &select_entry, &text_entry, &week_entry,
+	&write_note_entry,
+};
+
+const struct cmd_entry *const *
+ui_screen_commands(size_t *n)
+{
+	*n = sizeof screen_cmds / sizeof screen_cmds[0];
+	return screen_cmds;
+}
