@@ -533,7 +533,14 @@ SCREEN_HANDLER(do_help)
 	size_t len = 0;
 	FILE *mem;
 
-	(void)e;
+	if (cmd_flag(e, a, "roff")) {
+		/* The core's way: the man page's list, shown as it prints. */
+		char *words[] = { "help", "--roff", NULL };
+		struct cmd_call c = { .e = e->base, .a = *a, .argc = 2, .argv = words };
+
+		ui_run_core(t, "help --roff", &c);
+		return true;
+	}
 	if (a->argc == 0) {
 		ui_overlay_open(t, _("Help"), "");
 		t->overlay_help = true;   /* built for the width it is drawn at */
