@@ -14,6 +14,7 @@
 
 #include "core/xmalloc.h"
 #include "ui/cmdline.h"
+#include "ui/state.h"
 
 static WINDOW *win;
 
@@ -175,6 +176,75 @@ test_complete_commands_and_options(void **state)
 	free(line);
 }
 
+/* Types s, Tab, then Enter: the line as completed. */
+static char *
+completed(struct cmdline *c, const char *s)
+{
+	char *line, *typed = xasprintf("%s\t\r", s);
+
+	cmdline_open(c, win, NULL);
+	assert_int_equal(type(c, typed, &line), CMDLINE_DONE);
+	free(typed);
+	return line;
+}
+
+static void
+expect_completed(struct cmdline *c, const char *s, const char *want)
+{
+	char *line = completed(c, s);
+
+	if (strcmp(line, want) != 0) {
+		fprintf(stderr, "[%s] + Tab: [%s], not [%s]\n", s, line, want);
+		fail();
+	}
+	free(line);
+}
+
+/* tab_completes_screen_commands: Tab completed none of the screen's own
+ * commands (goto, filter, week...) nor their arguments. */
+static void
+test_tab_completes_screen_commands(void **state)
+{
+	struct cmdline *c = *state;
+	char *line, *shown;
+
+	expect_completed(c, "go", "goto ");
+	expect_completed(c, "wee", "week ");
+	expect_completed(c, "next-u", "next-unread ");
+	expect_completed(c, "focus ch", "focus chat ");
+	expect_completed(c, "pick-slot b", "pick-slot book ");
+	expect_completed(c, "goto tomo", "goto tomorrow ");
+	expect_completed(c, "filter --st", "filter --status ");
+	expect_completed(c, "filter --status canc", "filter --status cancelled ");
+	expect_completed(c, "filter --status a", "filter --status a");   /* arrived, all */
+	expect_completed(c, "filter --practitioner m", "filter --practitioner me ");
+	expect_completed(c, "help go", "help goto ");
+	expect_completed(c, "lock --ag", "lock --agent ");
+	/* In a line a command runs, what that command takes. */
+	expect_completed(c, "confirm check", "confirm checkin ");
+	expect_completed(c, "text reason canc", "text reason cancel ");
+	expect_completed(c, "confirm book --patient pat-b", "confirm book --patient pat-bob ");
+	/* Several: the candidates show after the line. */
+	cmdline_open(c, win, NULL);
+	type(c, "day \t", &line);
+	shown = screen_line(c);
+	assert_string_equal(shown, ":day   [next prev today]");
+	free(shown);
+	type(c, "\033", &line);
+	/* What runs only from a shell is not offered here. */
+	expect_completed(c, "bat", "bat");
+	expect_completed(c, "completio", "completio");
+}
+
+/* Files for a --file. */
+static void
+test_complete_files(void **state)
+{
+	struct cmdline *c = *state;
+
+	expect_completed(c, "note add p1 --file /et", "note add p1 --file /etc/");
+}
+
 static void
 test_draw_scrolls_and_sanitises(void **state)
 {
@@ -212,6 +282,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_history_and_edit_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_complete_commands_and_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_draw_scrolls_and_sanitises, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tab_completes_screen_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_complete_files, setup, teardown),
 	};
 	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
 	SCREEN *scr;
@@ -223,7 +295,9 @@ main(void)
 	if (scr == NULL)
 		return 77;  /* no terminfo: skip */
 	win = newwin(1, COLS, LINES - 1, 0);
+	ui_register_commands();   /* Tab completes from the one registry, the screen's commands too */
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	cmd_unregister();
 	delwin(win);
 	endwin();
 	delscreen(scr);
