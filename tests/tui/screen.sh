@@ -75,6 +75,7 @@ config_user amina
 cat >>"$XDG_CONFIG_HOME/ezrizi/config" <<CFG
 poll_interval = 2
 bind z day next
+bind F5 cache verify
 CFG
 echo "practitioner = prac-amina" >>"$XDG_CONFIG_HOME/ezrizi/config"
 expect "login" 0 "Logged in" "$EZRIZI" login
@@ -489,6 +490,57 @@ keys z
 check "bind z day next: z shows tomorrow" "^┌ Tomorrow: "
 keys t
 wait_for "^┌ Today: " || true
+
+# ---- 9b. one registry on the screen ----
+# bind_multiword_command: "bind F5 cache verify" stopped the start with
+# "'cache verify' is not a command"; now it starts (above) and F5 runs it.
+keys F5
+check "bind_multiword_command: F5 runs cache verify, its report in the overlay" "records? checked" 100
+screen | grep -q "┌─cache verify─" && ok "bind_multiword_command: the overlay is cache verify's" ||
+	fail "bind_multiword_command: the overlay is cache verify's" "$(screen)"
+keys q
+wait_gone "records? checked" 30
+# note_shows_whole_note: ":note ID" showed the first line of its output (Id:
+# ...) in the status line; the note is a record with a text: the overlay.
+note_id=$(ez --format json notes "$pid1" | head -n1 | jq -r .id)
+keys :
+wait_for "^:" 30
+type_text "note $note_id"
+keys Enter
+check "note_shows_whole_note: the note's text, after its fields, in the overlay" "│ +$(re "$CAN_A-two")" 50
+screen | grep -q "┌─note $note_id─" && ok "note_shows_whole_note: the overlay is the note's" ||
+	fail "note_shows_whole_note: the overlay is the note's" "$(screen)"
+keys q
+wait_gone "$(re "$CAN_A-two")" 30
+# tab_completes_screen_commands: Tab completed none of the screen's own.
+keys :
+wait_for "^:" 30
+type_text "go"
+keys Tab
+check "tab_completes_screen_commands: :go and Tab is :goto" "^:goto ?$" 30
+type_text "tomo"
+keys Tab
+check "tab_completes_screen_commands: a day's words after goto" "^:goto tomorrow ?$" 30
+keys Enter
+check "tab_completes_screen_commands: the completed line runs" "^┌ Tomorrow: " 50
+keys t
+wait_for "^┌ Today: " || true
+# help, the screen's way, explains one command too.
+keys :
+wait_for "^:" 30
+type_text "help goto"
+keys Enter
+check "help on the screen: :help goto explains it in the overlay" "On the screen: :goto DAY" 30
+keys q
+wait_gone "On the screen: :goto" 30
+# lock --agent: what lock does in a shell, from the screen; the screen stays open.
+keys :
+wait_for "^:" 30
+type_text "lock --agent"
+keys Enter
+check "lock --agent on the screen ends the unlock agent's hold" "Nothing was unlocked\.|Locked: scripts need" 50
+screen | grep -q "ezrizi is locked" && fail "lock --agent on the screen leaves the screen open" "$(screen)" ||
+	ok "lock --agent on the screen leaves the screen open"
 
 # ---- 10. escape sequences from the platform ----
 tm pipe-pane -t ez -o "cat >>'$WORK/raw'"
