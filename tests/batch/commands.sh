@@ -72,6 +72,15 @@ notr=$(ez --format json patients --language tr | jq -r 'select(.language != "tr"
 [ -z "$notr" ] && ok "patients by language" || fail "patients by language" "$notr"
 expect "unknown patient" 3 "no Patient" ez patient pat-nope
 expect "bad limit" 2 "--limit" ez patients --limit 0
+# global_options_after_command: ezrizi's own options after any command, as
+# before it ('patient ID --format json' was refused; 'patients ... --format' too).
+expect "global_options_after_command: patient ID --format json" 0 "^\\{\"id\":\"$pid\"" ez patient "$pid" --format json
+expect "global_options_after_command: as --format json before it" 0 "^\\{\"id\":\"$pid\"" ez --format json patient "$pid"
+expect "global_options_after_command: patients --limit 2 --format=tsv" 0 "^id	name	" ez patients --limit 2 --format=tsv
+expect "global_options_after_command: --help after a command explains it" 0 "^Usage: ezrizi book --slot ID" ez book --help
+expect "global_options_after_command: twice is refused" 2 "--format is given twice" ez --format json patient "$pid" --format tsv
+expect "global_options_after_command: in a batch line, it says where it goes" 2 "option of ezrizi itself" \
+	sh -c "echo 'patient $pid --format json' | '$EZRIZI' batch"
 
 # ---- slots ----
 sjson=$(ez --format json slots --from +1d --to +7d)
