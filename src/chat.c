@@ -6,6 +6,7 @@
 
 #include "core/cache.h"
 #include "core/date.h"
+#include "core/fhir.h"
 #include "core/fhirtx.h"
 #include "core/http.h"
 #include "core/i18n.h"

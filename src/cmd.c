@@ -10,6 +10,7 @@
 #include "cmd/handlers.h"
 #include "core/appt.h"
 #include "config.h"
+#include "core/fhir.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/outbox.h"

@@ -1,4 +1,6 @@
-/* fhir.c - FHIR REST calls as the session's user; see include/core/session.h. */
+/* fhir.c - FHIR REST calls as the session's user; see include/core/fhir.h. */
+#include "core/fhir.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* notes.c - session notes; see include/core/notes.h. */
 #include "core/notes.h"
+#include "core/fhir.h"
 #include "core/people.h"
 
 #include <stdlib.h>

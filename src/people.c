@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/cache.h"
+#include "core/fhir.h"
 #include "core/fold.h"
 #include "core/http.h"
 #include "core/i18n.h"

@@ -10,6 +10,7 @@
 #include "core/agent.h"
 #include "core/appt.h"
 #include "core/cache.h"
+#include "core/fhir.h"
 #include "core/http.h"
 #include "core/chat.h"
 #include "core/notes.h"
