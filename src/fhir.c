@@ -309,6 +309,12 @@ has_type(const cJSON *res, const char *type)
 }
 
 bool
+fhir_reads_cached(const struct session *s)
+{
+	return s->offline && s->store != NULL;
+}
+
+bool
 fhir_id_ok(const char *id)
 {
 	size_t n = strlen(id);

@@ -67,6 +67,11 @@ struct fhir_search *fhir_search_start(struct session *s, const char *query, size
 				      fhir_search_fn done, void *arg, struct error *err);
 void fhir_search_cancel(struct session *s, struct fhir_search *fs);
 
+/* True when reads come from the local cache instead of the server: working
+ * offline (--offline) with the store open. Every query module asks this, so the
+ * rule is in one place. */
+bool fhir_reads_cached(const struct session *s);
+
 /* True for a FHIR id: 1 to 64 of letters, digits, '-' and '.'. */
 bool fhir_id_ok(const char *id);
 
