@@ -429,7 +429,7 @@ queue(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a, 
 		free(words);
 		return false;
 	}
-	ok = outbox_add(s->store, n, words, ctx->input_given ? ctx->input : NULL, ctx->input_len,
+	ok = outbox_add(s->store, e->name, n, words, ctx->input_given ? ctx->input : NULL, ctx->input_len,
 			s->request_id, err);
 	free(words);
 	if (ok && outbox_list(s->store, &l, err)) {
