@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/cache.h"
+#include "core/fhir.h"
 #include "core/fhirtx.h"
 #include "core/http.h"
 #include "core/i18n.h"
@@ -157,7 +158,7 @@ appt_query(struct session *s, const struct appt_query *q, struct appt_list *out,
 	bool ok;
 
 	memset(out, 0, sizeof *out);
-	if (s->offline && s->store != NULL)
+	if (fhir_reads_cached(s))
 		all = cache_appointments(s->store, q->from, q->to, q->practitioner);
 	else
 		all = fhir_search(s, path, APPT_QUERY_MAX, err);

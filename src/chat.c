@@ -6,6 +6,7 @@
 
 #include "core/cache.h"
 #include "core/date.h"
+#include "core/fhir.h"
 #include "core/fhirtx.h"
 #include "core/http.h"
 #include "core/i18n.h"
@@ -120,7 +121,7 @@ chat_query(struct session *s, const char *patient_id, time_t since, struct messa
 	bool ok;
 
 	memset(out, 0, sizeof *out);
-	if (s->offline && s->store != NULL)
+	if (fhir_reads_cached(s))
 		all = cache_chat(s->store, patient_id);
 	else if ((all = fetch(s, patient_id, since, err)) == NULL)
 		return false;

@@ -10,6 +10,9 @@
 #include <sodium.h>
 
 #include "cmd/handlers.h"
+#include "core/appt.h"
+#include "config.h"
+#include "core/fhir.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/outbox.h"
@@ -764,7 +767,7 @@ queue(struct cmd_ctx *ctx, const struct cmd_call *c, struct error *err)
 		free(words);
 		return false;
 	}
-	ok = outbox_add(s->store, n, words, ctx->input_given ? ctx->input : NULL, ctx->input_len,
+	ok = outbox_add(s->store, e->name, n, words, ctx->input_given ? ctx->input : NULL, ctx->input_len,
 			s->request_id, err);
 	free(words);
 	if (ok && outbox_list(s->store, &l, err)) {

@@ -1,4 +1,6 @@
-/* fhir.c - FHIR REST calls as the session's user; see include/core/session.h. */
+/* fhir.c - FHIR REST calls as the session's user; see include/core/fhir.h. */
+#include "core/fhir.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +306,12 @@ has_type(const cJSON *res, const char *type)
 	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
 
 	return cJSON_IsString(rt) && strcmp(rt->valuestring, type) == 0;
+}
+
+bool
+fhir_reads_cached(const struct session *s)
+{
+	return s->offline && s->store != NULL;
 }
 
 bool

@@ -7,6 +7,7 @@
 
 #include "core/date.h"
 #include "core/i18n.h"
+#include "core/fhir.h"
 #include "core/json.h"
 #include "core/store.h"
 #include "core/xmalloc.h"

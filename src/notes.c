@@ -1,5 +1,6 @@
 /* notes.c - session notes; see include/core/notes.h. */
 #include "core/notes.h"
+#include "core/fhir.h"
 #include "core/people.h"
 
 #include <stdlib.h>
@@ -98,7 +99,7 @@ notes_query(struct session *s, const char *patient_id, size_t max, struct note_l
 	    struct error *err)
 {
 	char *path = notes_query_path(patient_id, max);
-	cJSON *all = s->offline && s->store != NULL ? cache_notes(s->store, patient_id)
+	cJSON *all = fhir_reads_cached(s) ? cache_notes(s->store, patient_id)
 						    : fhir_search(s, path, max, err);
 	bool ok;
 

@@ -144,15 +144,12 @@ index_write(struct store *st, const struct index *ix, struct error *err)
 	return ok;
 }
 
-/* The command's name as the table has it ("note add", "send"): what a lost
- * write is named by. */
+/* The command's name of an item written before items kept it: its first word
+ * ("note" for "note add"); only what a lost write is named by. */
 static char *
 command_name(int argc, char **argv)
 {
-	int used;
-	const struct cmd_entry *e = cmd_resolve(argc, argv, &used, NULL);
-
-	return xstrdup(e != NULL ? e->name : argc > 0 ? argv[0] : "?");
+	return xstrdup(argc > 0 ? argv[0] : "?");
 }
 
 /* ---- the queue ---- */
@@ -216,6 +213,8 @@ put_item(struct store *st, const struct outbox_item *it, struct error *err)
 	for (int i = 0; i < it->argc; i++)
 		cJSON_AddItemToArray(argv, cJSON_CreateString(it->argv[i]));
 	json_put(o, "argv", argv);
+	if (it->command != NULL)
+		json_put_str(o, "command", it->command);
 	if (it->input != NULL) {
 		size_t b64len = sodium_base64_ENCODED_LEN(it->input_len, sodium_base64_VARIANT_ORIGINAL);
 		char *b64 = xmalloc(b64len);
@@ -246,13 +245,13 @@ static bool read_queue(struct store *st, struct outbox_list *out, struct index *
 
 /* The item and the index change in one commit. */
 bool
-outbox_add(struct store *st, int argc, char **argv, const char *input, size_t input_len,
-	   const char *request_id, struct error *err)
+outbox_add(struct store *st, const char *command, int argc, char **argv, const char *input,
+	   size_t input_len, const char *request_id, struct error *err)
 {
 	struct outbox_item it = { 0 };
 	struct outbox_list l;
 	struct index ix;
-	char seq[21], *name;
+	char seq[21];
 	bool ok;
 
 	if (st == NULL)
@@ -270,13 +269,12 @@ outbox_add(struct store *st, int argc, char **argv, const char *input, size_t in
 	it.input_len = input_len;
 	memcpy(it.request_id, request_id, 37);
 	it.created = clock_now();
-	name = command_name(argc, argv);
+	it.command = (char *)command;
 	ok = next_seq(st, &l, seq, err) && put_item(st, &it, err);
 	if (ok) {
-		index_add(&ix, seq, name);
+		index_add(&ix, seq, command);
 		ok = index_write(st, &ix, err);
 	}
-	free(name);
 	index_finish(&ix);
 	outbox_list_finish(&l);
 	if (ok)
@@ -355,8 +353,12 @@ parse_item(const char *seq, const void *data, size_t len, struct outbox_item *it
 		}
 		sodium_memzero((char *)input, n);
 	}
+	{
+		const char *c = json_str(&ctx, o, "command");
+
+		it->command = c != NULL ? xstrdup(c) : command_name(it->argc, it->argv);
+	}
 	cJSON_Delete(o);
-	it->command = command_name(it->argc, it->argv);
 	return true;
 }
 
@@ -539,70 +541,11 @@ outbox_retry(struct store *st, const char *seq, struct error *err)
 	return ok;
 }
 
-/* Runs one queued command, quietly, under its own write id and text. */
-static bool
-run_item(struct cmd_ctx *ctx, struct outbox_item *it, struct error *err)
-{
-	FILE *old_out = ctx->out, *null = fopen("/dev/null", "w");
-	bool ok;
-
-	if (null == NULL)
-		return error_set(err, ERR_FAILED, _("Cannot open /dev/null."));
-	ctx->out = null;
-	ctx->replaying = true;
-	ctx->made_at = it->created;  /* "today" is the day it was queued */
-	memcpy(ctx->session.request_id, it->request_id, 37);
-	free(ctx->input);
-	ctx->input = NULL;
-	ctx->input_given = it->input != NULL;
-	if (it->input != NULL) {
-		ctx->input = xmalloc(it->input_len + 1);
-		memcpy(ctx->input, it->input, it->input_len);
-		ctx->input[it->input_len] = '\0';
-		ctx->input_len = it->input_len;
-	}
-	ok = cmd_run_argv(ctx, it->argc, it->argv, err);
-	ctx->replaying = false;
-	ctx->made_at = 0;
-	ctx->out = old_out;
-	fclose(null);
-	return ok;
-}
-
 bool
-outbox_send(struct cmd_ctx *ctx, size_t *sent, size_t *failed, struct error *err)
+outbox_mark_failed(struct store *st, struct outbox_item *it, const char *why, struct error *err)
 {
-	struct session *s = cmd_session(ctx, err);
-	struct outbox_list l;
-	bool ok = true;
-
-	*sent = *failed = 0;
-	if (s == NULL || !outbox_list(s->store, &l, err))
-		return false;
-	for (size_t i = 0; i < l.n; i++) {
-		struct outbox_item *it = &l.v[i];
-		struct error e;
-
-		if (it->failed || it->lost)
-			continue;
-		error_clear(&e);
-		if (run_item(ctx, it, &e)) {
-			outbox_discard(s->store, it->seq, &e);
-			(*sent)++;
-			continue;
-		}
-		if (e.kind == ERR_NETWORK || e.kind == ERR_AUTH) {
-			/* Not reachable (or not logged in): the rest waits, in order. */
-			*err = e;
-			ok = false;
-			break;
-		}
-		it->failed = true;
-		free(it->error);
-		it->error = xstrdup(e.msg);
-		put_item(s->store, it, &e);
-		(*failed)++;
-	}
-	outbox_list_finish(&l);
-	return ok;
+	it->failed = true;
+	free(it->error);
+	it->error = xstrdup(why);
+	return put_item(st, it, err);
 }

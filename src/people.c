@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/cache.h"
+#include "core/fhir.h"
 #include "core/fold.h"
 #include "core/http.h"
 #include "core/i18n.h"
@@ -164,7 +165,7 @@ patient_search(struct session *s, const char *text, const char *language, size_t
 {
 	const char *lang = fold_user_lang();
 	char *folded = fold_for_search(text, lang);
-	bool offline = s->offline && s->store != NULL, ok;
+	bool offline = fhir_reads_cached(s), ok;
 	const char *match = folded[0] != '\0' ? text : NULL;
 	cJSON *all;
 
@@ -211,7 +212,7 @@ patient_list_finish(struct patient_list *l)
 bool
 patient_get(struct session *s, const char *id, struct patient *out, struct error *err)
 {
-	cJSON *res = s->offline && s->store != NULL ? cache_get(s->store, "Patient", id)
+	cJSON *res = fhir_reads_cached(s) ? cache_get(s->store, "Patient", id)
 						    : fhir_read(s, "Patient", id, NULL, err);
 	bool ok;
 

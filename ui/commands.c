@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/outbox.h"
+#include "core/replay.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
@@ -354,7 +355,7 @@ ui_send_outbox(struct tui *t)
 		FILE *old = t->ctx->out;
 
 		t->busy = true;
-		outbox_send(t->ctx, &sent, &failed, &err);
+		replay_outbox(t->ctx, &sent, &failed, &err);
 		t->busy = false;
 		t->ctx->out = old;
 		if (sent > 0 || failed > 0) {

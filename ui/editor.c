@@ -295,7 +295,8 @@ queue_note(struct tui *t, struct client *c, const char *edit_id, const char *tex
 
 	error_clear(&err);
 	if (t->s->store == NULL || t->s->request_id[0] == '\0' ||
-	    !outbox_add(t->s->store, 3, argv, text, len, t->s->request_id, &err))
+	    !outbox_add(t->s->store, edit_id != NULL ? "note edit" : "note add", 3, argv, text, len,
+			t->s->request_id, &err))
 		return false;
 	tui_set_message(t, _("The server cannot be reached: the note waits in the outbox and goes out by itself."));
 	t->title_dirty = true;

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "core/cache.h"
+#include "core/fhir.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"

@@ -21,7 +21,6 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "core/cmd.h"
 #include "core/error.h"
 #include "core/store.h"
 
@@ -47,9 +46,10 @@ struct outbox_list {
 				itself was damaged); cleared by outbox_acknowledge */
 };
 
-/* Queues a command. */
-bool outbox_add(struct store *st, int argc, char **argv, const char *input, size_t input_len,
-		const char *request_id, struct error *err);
+/* Queues a command: its name as the table has it ("note add": what a lost
+ * write is named by), its words, its text. */
+bool outbox_add(struct store *st, const char *command, int argc, char **argv, const char *input,
+		size_t input_len, const char *request_id, struct error *err);
 /* Every item, in order. */
 bool outbox_list(struct store *st, struct outbox_list *out, struct error *err);
 void outbox_list_finish(struct outbox_list *l);
@@ -60,9 +60,10 @@ bool outbox_acknowledge(struct store *st, struct error *err);
 /* Marks a failed item (NULL: every one) to be sent again. */
 bool outbox_retry(struct store *st, const char *seq, struct error *err);
 
-/* Sends what is queued, in order, through the command table. Stops, keeping
- * the rest, when the server cannot be reached (err set); items the server
- * refuses are marked failed and the next ones go on. */
-bool outbox_send(struct cmd_ctx *ctx, size_t *sent, size_t *failed, struct error *err);
+/* Marks an item refused by the server, with why (kept, shown by `outbox`). */
+bool outbox_mark_failed(struct store *st, struct outbox_item *it, const char *why,
+			struct error *err);
+
+/* Sending them again is replay.h's: it goes through the command table. */
 
 #endif

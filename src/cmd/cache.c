@@ -10,10 +10,12 @@
 #include "core/agent.h"
 #include "core/appt.h"
 #include "core/cache.h"
+#include "core/fhir.h"
 #include "core/http.h"
 #include "core/chat.h"
 #include "core/notes.h"
 #include "core/outbox.h"
+#include "core/replay.h"
 #include "core/i18n.h"
 #include "core/vault.h"
 #include "core/xmalloc.h"
@@ -544,7 +546,7 @@ static bool
 send_now(struct cmd_ctx *ctx, struct error *err)
 {
 	size_t sent, failed;
-	bool ok = outbox_send(ctx, &sent, &failed, err);
+	bool ok = replay_outbox(ctx, &sent, &failed, err);
 
 	if (ctx->fmt == FMT_TABLE) {
 		fprintf(ctx->out, ngettext("%zu write sent", "%zu writes sent", sent), sent);

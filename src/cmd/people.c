@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "core/fhir.h"
 #include "core/fhirtx.h"
 #include "core/i18n.h"
 #include "core/login.h"

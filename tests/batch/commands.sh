@@ -20,6 +20,9 @@ expect "whoami before login says how to log in" 5 "ezrizi login" ez whoami
 expect "login" 0 "Logged in" ez login
 perm=$(stat -c %a "$XDG_DATA_HOME/ezrizi/store-default")
 [ "$perm" = 700 ] && ok "the local cache's folder is 0700" || fail "the local cache's folder is 0700" "mode $perm"
+# The positive control: the store holds the login (a records file with data in it).
+[ -s "$XDG_DATA_HOME/ezrizi/store-default/records" ] || [ -s "$XDG_DATA_HOME/ezrizi/store-default/records-wal" ] ||
+	fail "the cache holds the login" "$(ls -la "$XDG_DATA_HOME/ezrizi/store-default")"
 grep -rqa "access_token\|amina" "$XDG_DATA_HOME/ezrizi" && fail "nothing readable in the cache" "found" ||
 	ok "nothing readable in the cache"
 expect "unlock for scripts" 0 "stays open" ez unlock --for 10m
@@ -125,7 +128,9 @@ b=$(ez --format json book --slot "$slot" --patient "$pid" --type followup --comm
 [ "$(printf '%s' "$b" | jq -r .status)/$(printf '%s' "$b" | jq -r .slot_id)/$(printf '%s' "$b" | jq -r .patient_id)" = "booked/$slot/$pid" ] &&
 	ok "book" || fail "book" "$b"
 new=$(printf '%s' "$b" | jq -r .id)
-ez --format json slots --from +1d --to +7d | grep -q "\"$slot\"" && fail "booked slot is no longer free" "$slot" || ok "booked slot is no longer free"
+free_now=$(ez --format json slots --from +1d --to +7d)
+[ "$(printf '%s\n' "$free_now" | grep -c '^{')" -ge 10 ] || fail "the slots are listed after booking" "$free_now"
+printf '%s' "$free_now" | grep -q "\"$slot\"" && fail "booked slot is no longer free" "$slot" || ok "booked slot is no longer free"
 expect "booking a taken slot" 4 "just taken" ez book --slot "$slot" --patient "$pid"
 expect "a taken slot names free ones nearby" 4 "Free nearby: slot-[^ ]+ \([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}\)" ez book --slot "$slot" --patient "$pid"
 expect "booking for an unknown client" 3 "no Patient" ez book --slot "$slot2" --patient pat-nope
@@ -214,7 +219,9 @@ am=$(printf 'Corrected: review in three weeks.\n' | ez --format json note edit "
 amid=$(printf '%s' "$am" | jq -r .id)
 [ "$amid" != "$signed" ] && [ "$(printf '%s' "$am" | jq -r .status)" = amended ] &&
 	ok "a signed note is amended by a new note" || fail "a signed note is amended by a new note" "$am"
-ez --format json notes "$pid" | grep -q "\"$signed\"" && fail "the replaced note leaves the list" "$signed" ||
+notes_now=$(ez --format json notes "$pid")
+printf '%s' "$notes_now" | grep -q "\"$amid\"" || fail "the amendment is listed" "$notes_now"
+printf '%s' "$notes_now" | grep -q "\"$signed\"" && fail "the replaced note leaves the list" "$signed" ||
 	ok "the replaced note leaves the list"
 expect "editing a superseded note" 4 "superseded" sh -c "printf 'x\n' | '$EZRIZI' note edit '$signed'"
 printf 'A\n' >"$WORK/ea"; printf 'B\n' >"$WORK/eb"

@@ -129,6 +129,8 @@ fi
 fresh
 on_tty code 100 BROWSER="'$FAKE'" FAKE_MODE=print FAKE_USER=emre "'$EZRIZI'" login --method browser --no-qr
 if wait_for code "paste it here and press Enter" && [ -n "$(for _ in $(seq 100); do [ -f "$FAKE_DIR/location" ] && echo y && break; sleep 0.1; done)" ]; then
+	# The positive control: the address is on the screen, only the QR code is not.
+	screen code | grep -q 'http://' || fail "--no-qr still prints the address" "$(screen code)"
 	screen code | grep -q '█' && fail "--no-qr draws no QR code" "$(screen code)" || ok "--no-qr draws no QR code"
 	tm send-keys -t code -l "$(sed -n 's/.*[?&]code=\([^&]*\).*/\1/p' "$FAKE_DIR/location")"
 	tm send-keys -t code Enter
@@ -240,6 +242,7 @@ printf '%s' "$out" | grep -q "enter the code [A-Z-]* there" && printf '%s' "$out
 	ok "over SSH the device grant is taken, and an expired code says so" || fail "over SSH the device grant" "exit $rc: $out"
 expect "without SSH the browser is taken" 0 "Logged in to .* as daniel\." env BROWSER="$FAKE" FAKE_USER=daniel "$EZRIZI" login
 is "whoami" "$(me | cut -d' ' -f3)" "browser"
+grep -q '^POST /oauth2/token 200' "$WORK/platform.log" || fail "the platform's log has the logins" "$(tail -n 3 "$WORK/platform.log")"
 grep -q -- "$tok\|$systok" "$WORK/platform.log" && fail "the platform's log holds no token" "found" || ok "the platform's log holds no token"
 
 finish

@@ -100,10 +100,12 @@ stat -c %a "$SOCKDIR" | grep -qx 700 && ok socket-folder-0700 || fail socket-fol
 
 # ---- where the key must not be ----
 b64_in() { tr '\0' '\n' <"$1" | grep -qFf "$WORK/key.pattern"; }
+[ -s "$WORK/key.pattern" ] || fail key-pattern-made "empty: every check below would pass"
 b64_in "/proc/$pid/cmdline" && fail key-not-in-cmdline "found" || ok key-not-in-cmdline
 b64_in "/proc/$pid/environ" && fail key-not-in-environ "found" || ok key-not-in-environ
 tr '\0' '\n' <"/proc/$pid/environ" | grep -q EZRIZI_TEST_MARKER && ok environ-readable \
 	|| fail environ-readable "the check above proved nothing"
+ps -eww -o pid | grep -qx " *$pid" || fail ps-lists-the-agent "the checks below would prove nothing"
 ps -eww -o args | grep -qFf "$WORK/key.pattern" && fail key-not-in-ps "found" || ok key-not-in-ps
 ps axeww -o args | grep -qFf "$WORK/key.pattern" && fail key-not-in-ps-env "found" || ok key-not-in-ps-env
 grep -rqFf "$WORK/key.pattern" --exclude=key.pattern "$WORK" "$SOCKDIR" 2>/dev/null && fail key-not-in-files "found" || ok key-not-in-files

@@ -35,6 +35,15 @@
 #define MAX_IDS 400000
 #define TYPE "rec"
 
+
+/* The child's choices, from rand(): seeded per round from the run's seed, so
+ * a failing round replays with the same seed (crash DIR ROUNDS SEED). */
+static unsigned
+urand(unsigned n)
+{
+	return n == 0 ? 0 : (unsigned)rand() % n;
+}
+
 static const struct store_kdf small = { crypto_pwhash_OPSLIMIT_MIN, 8192 * 1024 };
 
 /* ---- self-checking records ---- */
@@ -133,7 +142,7 @@ child_put(struct store *st, unsigned id, unsigned ver)
 {
 	char ids[16], vers[16];
 	size_t len;
-	unsigned char *d = rec_make(id, ver, (size_t)randombytes_uniform(3000), &len);
+	unsigned char *d = rec_make(id, ver, (size_t)urand(3000), &len);
 	struct store_rec r = { TYPE, ids, vers, NULL, NULL, NULL, d, len };
 	struct error err;
 	bool ok;
@@ -174,7 +183,7 @@ child(const char *dir, int k, unsigned next_id)
 	struct error err;
 
 	for (;;) {
-		unsigned r = randombytes_uniform(100);
+		unsigned r = urand(100);
 
 		if (r < 60) {                          /* a new record */
 			say("T %u\n", next_id);
@@ -182,12 +191,12 @@ child(const char *dir, int k, unsigned next_id)
 				say("A %u 1\n", next_id);
 			next_id++;
 		} else if (r < 75 && next_id > 0) {    /* a new version of an old one */
-			unsigned id = randombytes_uniform(next_id), v = child_version(st, id);
+			unsigned id = urand(next_id), v = child_version(st, id);
 
 			if (v > 0 && child_put(st, id, v + 1))
 				say("A %u %u\n", id, v + 1);
 		} else if (r < 82 && next_id > 0) {    /* a deletion */
-			unsigned id = randombytes_uniform(next_id);
+			unsigned id = urand(next_id);
 			char ids[16];
 
 			snprintf(ids, sizeof ids, "%u", id);
@@ -196,7 +205,7 @@ child(const char *dir, int k, unsigned next_id)
 			if (store_delete(st, TYPE, ids, &err))
 				say("D %u\n", id);
 		} else if (r < 95) {                   /* a batch */
-			unsigned n = 2 + randombytes_uniform(8), first = next_id;
+			unsigned n = 2 + urand(8), first = next_id;
 			bool ok;
 
 			say("T %u\n", next_id + n - 1);
@@ -399,7 +408,7 @@ main(int argc, char **argv)
 {
 	const char *dir;
 	int rounds, passed = 0, failed = 0;
-	unsigned seed;
+	unsigned seed, child_seed;
 	struct state s = { 0, NULL, NULL, 0 };
 	struct error err;
 	char pass[64];
@@ -415,7 +424,8 @@ main(int argc, char **argv)
 	if (sodium_init() < 0)
 		return 2;
 	srand(seed);
-	printf("crash: %d rounds in %s, seed %u\n", rounds, dir, seed);
+	printf("crash: %d rounds in %s, seed %u (tests/store/crash.sh - %d %u replays them)\n", rounds, dir,
+	       seed, rounds, seed);
 	s.acked = xcalloc(MAX_IDS, sizeof *s.acked);
 	s.deleted = xcalloc(MAX_IDS, 1);
 	pass_of(0, pass, sizeof pass);
@@ -436,11 +446,13 @@ main(int argc, char **argv)
 		if (pipe(fds) != 0)
 			return 2;
 		fflush(stdout);
+		child_seed = (unsigned)rand();
 		pid = fork();
 		if (pid < 0)
 			return 2;
 		if (pid == 0) {
 			close(fds[0]);
+			srand(child_seed);
 			report_fd = fds[1];
 			child(dir, s.k, s.next_id);
 		}

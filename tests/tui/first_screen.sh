@@ -101,7 +101,7 @@ wide=$(screen | wc -L)
 # ---- moving the selection ----
 tm send-keys -t ez Home
 check "Home selects the first client" "Notes: $w1 "
-wait_gone "Loading…" || true
+wait_gone "Loading…" || fail "sync: wait_gone Loading…" "$(screen)"
 before_notes=$(screen | cut -c33- | sed -n 2,11p)
 for _ in $(seq 1 "$downs"); do tm send-keys -t ez Down; done
 check "Down: the notes follow the selection" "Notes: $w2"

@@ -70,7 +70,7 @@ tm new-session -d -s keepalive "sleep 600"
 tui ez
 if ! wait_for "Today: " 150; then fail "the screen starts" "$(screen)"; finish; exit; fi
 keys Home
-wait_for "Notes: $first" || true
+wait_for "Notes: $first" || fail "sync: wait_for Notes: $first" "$(screen)"
 echo kill >"$WORK/ed/mode"
 keys N
 check "editor_killed_note_recovered: ezrizi is killed with the editor open" "^EXIT=137" 100
@@ -91,7 +91,7 @@ if [ -n "$edpath" ] && [ ! -e "$edpath" ]; then ok "editor_killed_note_recovered
 hits=$(grep -rlsF "$CAN" "$XDG_RUNTIME_DIR" "$WORK/tmp" "$XDG_DATA_HOME" /tmp/ezrizi-* 2>/dev/null)
 [ -z "$hits" ] && ok "editor_killed_note_recovered: no plain text of it anywhere" || fail "editor_killed_note_recovered: no plain text of it anywhere" "$hits"
 keys Home
-wait_for "Notes: $first" || true
+wait_for "Notes: $first" || fail "sync: wait_for Notes: $first" "$(screen)"
 rm -f "$WORK/ed/had"
 echo check >"$WORK/ed/mode"
 keys N
@@ -118,14 +118,14 @@ S=fb
 tui fb no-runtime-dir
 if wait_for "Today: " 150; then
 	keys Home
-	wait_for "Notes: $first" || true
+	wait_for "Notes: $first" || fail "sync: wait_for Notes: $first" "$(screen)"
 	echo check >"$WORK/ed/mode"
 	keys N
 	check "fallback_dir_checked: a folder others can write is refused, saying which" "Not private, so not used for notes: $(printf '%s' "$fb" | cut -c1-30)" 100
 	[ ! -e "$WORK/ed/path" ] && ok "fallback_dir_checked: the editor was not started" || fail "fallback_dir_checked: the editor was not started" "$(cat "$WORK/ed/path")"
 	[ -z "$(ls -A "$fb")" ] && ok "fallback_dir_checked: nothing was written in it" || fail "fallback_dir_checked: nothing was written in it" "$(ls -la "$fb")"
 	tm send-keys -t fb q
-	wait_for "^EXIT=" 100 || true
+	wait_for "^EXIT=" 100 || fail "sync: wait_for ^EXIT=" "$(screen)"
 else
 	fail "fallback_dir_checked: the screen starts" "$(screen)"
 fi
@@ -147,14 +147,14 @@ if wait_for "Today: " 150; then
 	check "wipe_asks_on_the_screen: :cache wipe yes refuses while the write waits" "would be lost" 50
 	[ -e "$XDG_DATA_HOME/ezrizi/store-default/header" ] && ok "wipe_asks_on_the_screen: still there" || fail "wipe_asks_on_the_screen: still there" "gone"
 	keys : 'cache wipe' Enter
-	wait_for "not yet sent" 50 || true
+	wait_for "not yet sent" 50 || fail "sync: wait_for not yet sent" "$(screen)"
 	keys y
 	# (The status line is cut at 80 columns.)
 	check "wipe_asks_on_the_screen: y wipes, saying a write was discarded" "The local cache is removed, and 1 write that was waiting" 100
 	[ ! -e "$XDG_DATA_HOME/ezrizi/store-default/header" ] && ok "wipe_asks_on_the_screen: the cache is gone" ||
 		fail "wipe_asks_on_the_screen: the cache is gone" "$(ls -la "$XDG_DATA_HOME/ezrizi/store-default")"
 	tm send-keys -t wipe q
-	wait_for "^EXIT=" 100 || true
+	wait_for "^EXIT=" 100 || fail "sync: wait_for ^EXIT=" "$(screen)"
 else
 	fail "wipe_asks_on_the_screen: the screen starts" "$(screen)"
 fi

@@ -146,19 +146,19 @@ if ! wait_for "Today: $n_today sessions" 150; then
 	exit
 fi
 ok "the screen starts"
-wait_gone "Loading…" || true
+wait_gone "Loading…" || fail "sync: wait_gone Loading…" "$(screen)"
 
 # ---- 1. days and panes ----
 today_rows=$(list_rows)
 keys ']'
 check "] shows tomorrow" "^┌ Tomorrow: "
-wait_gone "Loading…" || true
+wait_gone "Loading…" || fail "sync: wait_gone Loading…" "$(screen)"
 [ "$(list_rows)" != "$today_rows" ] && ok "] tomorrow's rows differ" || fail "] tomorrow's rows differ" "$(screen)"
 keys '['
 check "[ goes back to today" "^┌ Today: $n_today sessions"
 [ "$(list_rows)" = "$today_rows" ] && ok "[ today's rows again" || fail "[ today's rows again" "$(screen)"
 keys ']' ']'
-wait_gone "^┌ (Today|Tomorrow): " || true
+wait_gone "^┌ (Today|Tomorrow): " || fail "sync: wait_gone ^┌ (Today|Tomorrow): " "$(screen)"
 keys t
 check "t goes to today" "^┌ Today: $n_today sessions"
 keys w
@@ -167,7 +167,7 @@ check "the week has weekdays in the rows" "│ [ ▸](Mon|Tue|Wed|Thu|Fri|Sat|Su
 keys w
 check "w again goes back to the day shown before (today)" "^┌ Today: $n_today sessions" 30
 keys t
-wait_for "^┌ Today: " || true
+wait_for "^┌ Today: " || fail "sync: wait_for ^┌ Today: " "$(screen)"
 goto_day=$(date -d '+2 day' +%F)
 keys d
 check "d opens the command line with goto" "^:goto ?$"
@@ -303,7 +303,7 @@ wait_for "^:goto" 30
 type_text "$D1"
 keys Enter
 wait_for "^┌ [A-Za-z]{3,} $D1: |^┌ Tomorrow: " 50
-wait_gone "Loading…" || true
+wait_gone "Loading…" || fail "sync: wait_gone Loading…" "$(screen)"
 day1=$(ez --format json appointments --date "$D1")
 idx=$(printf '%s\n' "$day1" | jq -r .id | awk -v id="$new" '$0 == id { print NR - 1 }')
 span1="$(hm "$(slot 1 .start)")–$(hm "$(slot 1 .end)")"
@@ -326,7 +326,7 @@ fi
 # S3 is taken by someone else while the screen offers it.
 before=$(ez --format json appointments --from tomorrow --to +15d --patient "$pid1" | jq -r .id | sort)
 keys b
-opened book || true
+opened book || fail "sync: opened book" "$(screen)"
 ez book --slot "$S3" --patient pat-0007 >/dev/null 2>&1 || fail "S3 booked from batch mode" "book failed"
 choose_slot "$S3" "$(slot_when "$S3")" || fail "b: the slot taken meanwhile is still offered" "$(screen)"
 if wait_for "^ .*(taken|not free|no longer free|conflict)" 50 && ! status_line | grep -q "Booked"; then
@@ -342,9 +342,9 @@ screen | grep -q "free slot" && keys q
 
 # ---- 5. a note in $EDITOR ----
 keys t
-wait_for "^┌ Today: " || true
+wait_for "^┌ Today: " || fail "sync: wait_for ^┌ Today: " "$(screen)"
 keys Home
-wait_for "Notes: $w1" || true
+wait_for "Notes: $w1" || fail "sync: wait_for Notes: $w1" "$(screen)"
 echo save >"$WORK/ed/mode"
 keys N
 check "N: the note is saved" "Note saved\." 100
@@ -357,6 +357,7 @@ case $edpath in
 "$XDG_RUNTIME_DIR"/ezrizi/* | /tmp/ezrizi-*) ok "N: the file is in a private folder" ;;
 *) fail "N: the file is in a private folder" "$edpath" ;;
 esac
+[ -n "$edpath" ] || fail "N: the editor was given a file" "no path recorded"
 printf '%s' "$edpath" | grep -qE "$pid1|$w1" && fail "N: the file's name says nothing of the client" "$edpath" || ok "N: the file's name says nothing of the client"
 left=$(find "$XDG_RUNTIME_DIR" -type f 2>/dev/null)
 [ -z "$left" ] && ok "N: no file left under XDG_RUNTIME_DIR" || fail "N: no file left under XDG_RUNTIME_DIR" "$left"
@@ -489,7 +490,7 @@ fi
 keys z
 check "bind z day next: z shows tomorrow" "^┌ Tomorrow: "
 keys t
-wait_for "^┌ Today: " || true
+wait_for "^┌ Today: " || fail "sync: wait_for ^┌ Today: " "$(screen)"
 
 # ---- 9b. one registry on the screen ----
 # bind_multiword_command: "bind F5 cache verify" stopped the start with
@@ -554,7 +555,7 @@ eidx=$(printf '%s\n' "$edays" | jq -r .patient_id | awk -v id="$evil_id" '$0 == 
 keys Home
 for _ in $(seq 1 "${eidx:-0}"); do keys Down; done
 check "its chat shows" "Chat: Evil"
-wait_gone "Loading…" || true
+wait_gone "Loading…" || fail "sync: wait_gone Loading…" "$(screen)"
 for _ in $(seq 1 30); do screen | grep -qF '<U+202E>' && break; sleep 0.1; done
 escr=$(screen -e)
 printf '%s' "$escr" | grep -qF '^[' && ok "ESC shows as ^[" || fail "ESC shows as ^[" "$(screen)"
@@ -578,6 +579,7 @@ elif grep -qaF $'\e]' "$raw" || grep -qaF $'\e[2J' "$raw" || grep -qaF $'\xe2\x8
 else
 	ok "the terminal got no raw sequence (no OSC, no clear, no RLO, no hyperlink)"
 fi
+printf '%s' "$escr" | grep -qF 'Evil' || fail "the client with escape sequences is on the screen" "$(printf '%s' "$escr" | head -c 300 | cat -v)"
 printf '%s' "$escr" | grep -qF $'\e]8;' && fail "no hyperlink on the screen" "$(printf '%s' "$escr" | cat -v | grep -F ']8;')" || ok "no hyperlink on the screen"
 
 # One ezrizi at a time opens the local cache: this one ends before the next.

@@ -56,10 +56,12 @@ add(struct store *st, const char *a0, const char *a1, const char *a2, const char
 	char *argv[] = { (char *)a0, (char *)a1, (char *)a2, NULL };
 	struct error err;
 	char rid[37];
+	/* The command's name as the table has it. */
+	const char *name = strcmp(a0, "note") == 0 ? (strcmp(a1, "edit") == 0 ? "note edit" : "note add") : a0;
 
 	snprintf(rid, sizeof rid, "%08x-0000-4000-8000-%012x", randombytes_random(), randombytes_random());
 	error_clear(&err);
-	if (!outbox_add(st, 3, argv, text, text != NULL ? strlen(text) : 0, rid, &err))
+	if (!outbox_add(st, name, 3, argv, text, text != NULL ? strlen(text) : 0, rid, &err))
 		fail_msg("add: %s", err.msg);
 }
 
