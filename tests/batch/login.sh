@@ -113,11 +113,11 @@ fresh
 on_tty paste 100 BROWSER="'$FAKE'" FAKE_MODE=print FAKE_USER=siti "'$EZRIZI'" login --method browser
 if wait_for paste "paste it here and press Enter" && [ -n "$(for _ in $(seq 100); do [ -f "$FAKE_DIR/location" ] && echo y && break; sleep 0.1; done)" ]; then
 	screen paste | grep -q '█' && ok "a QR code of the address on a wide terminal" || fail "a QR code on a wide terminal" "$(screen paste)"
-	tm send-keys -t paste -l "not an address"
+	tm send-keys -t paste -l -- "-u not an address"  # pasted_text_starting_with_dash: the harness passes it whole
 	tm send-keys -t paste Enter
 	wait_for paste "neither a login address nor a code" && wait_for paste "Paste it again" &&
-		ok "a wrong paste is explained, and the wait goes on" || fail "a wrong paste is explained" "$(screen paste)"
-	tm send-keys -t paste -l "$(cat "$FAKE_DIR/location")"
+		ok "pasted_text_starting_with_dash: a wrong paste is explained, and the wait goes on" || fail "a wrong paste is explained" "$(screen paste)"
+	tm send-keys -t paste -l -- "$(cat "$FAKE_DIR/location")"
 	tm send-keys -t paste Enter
 	wait_for paste "EXIT=[0-9]" 150
 	screen paste | grep -q "Logged in to .* as siti" && screen paste | grep -q "EXIT=0" &&
@@ -132,7 +132,7 @@ if wait_for code "paste it here and press Enter" && [ -n "$(for _ in $(seq 100);
 	# The positive control: the address is on the screen, only the QR code is not.
 	screen code | grep -q 'http://' || fail "--no-qr still prints the address" "$(screen code)"
 	screen code | grep -q '█' && fail "--no-qr draws no QR code" "$(screen code)" || ok "--no-qr draws no QR code"
-	tm send-keys -t code -l "$(sed -n 's/.*[?&]code=\([^&]*\).*/\1/p' "$FAKE_DIR/location")"
+	tm send-keys -t code -l -- "$(sed -n 's/.*[?&]code=\([^&]*\).*/\1/p' "$FAKE_DIR/location")"
 	tm send-keys -t code Enter
 	wait_for code "EXIT=[0-9]" 150
 	screen code | grep -q "EXIT=0" && ok "browser login with only the code pasted" || fail "only the code pasted" "$(screen code | tail -n 12)"

@@ -45,7 +45,7 @@ $(screen)"; fi; }
 re() { printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'; }
 first_word() { printf '%s' "$1" | cut -d' ' -f1; }
 keys() { tm send-keys -t "$S" "$@"; }
-type_text() { tm send-keys -t "$S" -l "$1"; }
+type_text() { tm send-keys -t "$S" -l -- "$1"; }  # "--": a text may start with "-"
 list_title() { screen | sed -n 2p | sed 's/┐┌.*//'; }
 list_rows() { screen | sed -n '3,22p' | sed 's/^│\([^│]*\)│.*/\1/'; }
 hm() { printf '%s' "$1" | cut -c12-16; }
