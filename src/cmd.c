@@ -16,6 +16,7 @@
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/outbox.h"
+#include "core/task.h"
 #include "core/xmalloc.h"
 
 /* ---- the registry ---- */
@@ -783,8 +784,9 @@ queue(struct cmd_ctx *ctx, const struct cmd_call *c, struct error *err)
 	return ok;
 }
 
-bool
-cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
+/* The command itself, in a task. */
+static bool
+call_exec(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
 {
 	const struct cmd_entry *e = c->e;
 	bool ok = true;
@@ -808,6 +810,41 @@ cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
 		cmd_forget_input(ctx);
 	fflush(ctx->out);
 	return ok;
+}
+
+struct call_task {
+	struct cmd_ctx *ctx;
+	struct cmd_call *c;
+	struct error *err;
+	bool ok;
+};
+
+static void
+call_task(void *arg)
+{
+	struct call_task *ct = arg;
+
+	ct->ok = call_exec(ct->ctx, ct->c, ct->err);
+}
+
+bool
+cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
+{
+	struct call_task ct = { .ctx = ctx, .c = c, .err = err };
+	struct task *k;
+
+	if (task_current() != NULL)
+		return call_exec(ctx, c, err);  /* a front end's task, or a batch file's line */
+	/* Started, then waited for: the wait runs here, outside the command. */
+	k = task_start(call_task, &ct);
+	while (!task_done(k)) {
+		if (!ctx->have_session)
+			abort();  /* only the session's network is waited for */
+		http_wait(ctx->session.http, task_waiting_on(k));
+		task_resume(k);
+	}
+	task_destroy(k);
+	return ct.ok;
 }
 
 bool

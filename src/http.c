@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "core/i18n.h"
+#include "core/task.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 
@@ -47,13 +48,8 @@ struct http {
 	char *ca_file;
 	struct http_request *reqs;
 	bool debug;
-	struct curl_waitfd *hook_fds;
-	unsigned hook_n;
-	http_wait_hook hook;
-	void *hook_arg;
-	bool in_hook;
 	/* The cap on a command's waits (see http.h). */
-	int wait_depth;             /* http_wait without a hook: nested when > 1 */
+	int wait_depth;             /* capped waits: nested when > 1 */
 	long long waited_ms;        /* by the command's finished waits */
 	long long deadline_ms;      /* during a capped wait; else 0 */
 	bool gave_up;               /* the cap was reached: new requests fail at once */
@@ -739,13 +735,9 @@ http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int max_w
 }
 
 void
-http_set_wait_hook(struct http *h, struct curl_waitfd *fds, unsigned n, http_wait_hook hook,
-		   void *arg)
+http_set_max_wait(struct http *h, long seconds)
 {
-	h->hook_fds = fds;
-	h->hook_n = n;
-	h->hook = hook;
-	h->hook_arg = arg;
+	h->s.max_wait = seconds;
 }
 
 void
@@ -845,7 +837,17 @@ give_up(struct http *h)
 	}
 }
 
-/* http_wait for batch mode: the command's waits are capped in total. Nested
+void
+http_abort(struct http *h, const struct error *why)
+{
+	while (h->reqs != NULL) {
+		struct error e = *why;
+
+		request_deliver(h->reqs, &e);
+	}
+}
+
+/* http_wait outside a task: the command's waits are capped in total. Nested
  * waits (a token refreshed inside a callback) share the outer one's deadline. */
 static void
 capped_wait(struct http *h, const bool *done)
@@ -873,22 +875,9 @@ capped_wait(struct http *h, const bool *done)
 void
 http_wait(struct http *h, const bool *done)
 {
-	bool hooked = h->hook != NULL && !h->in_hook;
-
-	if (h->hook == NULL) {
+	/* In a task, the loop that resumes it steps the network. */
+	if (!task_wait(done))
 		capped_wait(h, done);
-		return;
-	}
-	while (!*done) {
-		if (!hooked) {
-			http_step(h, NULL, 0, 1000);
-			continue;
-		}
-		http_step(h, h->hook_fds, h->hook_n, 1000);
-		h->in_hook = true;
-		h->hook(h->hook_fds, h->hook_n, h->hook_arg);
-		h->in_hook = false;
-	}
 }
 
 struct sync_state {

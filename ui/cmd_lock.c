@@ -240,10 +240,7 @@ SCREEN_HANDLER(do_lock)
 
 	(void)err;
 	if (cmd_flag(e, a, "agent")) {
-		char *words[] = { "lock", "--agent", NULL };
-		struct cmd_call c = { .e = e->base, .a = *a, .argc = 2, .argv = words };
-
-		ui_run_core(t, "lock --agent", &c);
+		ui_run_core(t, "lock --agent", e->base);
 		return true;
 	}
 	ui_lock(t);

@@ -17,6 +17,7 @@
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
 #include "ui/cmd_screen.h"
+#include "ui/job.h"
 #include "ui/localfmt.h"
 #include "ui/state.h"
 #include "ui/tui_internal.h"
@@ -28,7 +29,7 @@ SCREEN_HANDLER(do_quit)
 	(void)e;
 	(void)a;
 	(void)err;
-	ui_screen(ctx)->quit = true;
+	ui_quit(ui_screen(ctx));
 	return true;
 }
 
@@ -535,10 +536,7 @@ SCREEN_HANDLER(do_help)
 
 	if (cmd_flag(e, a, "roff")) {
 		/* The core's way: the man page's list, shown as it prints. */
-		char *words[] = { "help", "--roff", NULL };
-		struct cmd_call c = { .e = e->base, .a = *a, .argc = 2, .argv = words };
-
-		ui_run_core(t, "help --roff", &c);
+		ui_run_core(t, "help --roff", e->base);
 		return true;
 	}
 	if (a->argc == 0) {
@@ -663,47 +661,78 @@ drop_begun(struct slot_list *l)
 	}
 }
 
+/* In the task: the free slots the job asks for. */
+static void
+slots_run(struct tui *t, struct ui_job *j)
+{
+	struct slot_query q = {
+		.from = date_today(),
+		.practitioner = j->practitioner_id,
+		.language = j->language,
+	};
+
+	q.to = date_add_days(q.from, 13);
+	j->ok = slot_query(t->s, &q, &j->slots, &j->err);
+}
+
+/* The slots are in: the picker opens on them, for the appointment and the
+ * client it was asked for (by their ids: the list may have changed since). */
+static void
+slots_done(struct tui *t, struct ui_job *j)
+{
+	tui_clear_error(t);
+	if (!j->ok) {
+		tui_set_error(t, j->err.msg);
+		return;
+	}
+	drop_begun(&j->slots);
+	if (j->slots.n == 0) {
+		tui_set_message(t, _("No free slots in the next two weeks; try --language or --practitioner all."));
+		return;
+	}
+	slot_list_finish(&t->picker_slots);
+	t->picker_slots = j->slots;
+	memset(&j->slots, 0, sizeof j->slots);
+	free(t->picker_appt_id);
+	free(t->picker_patient_id);
+	t->picker_appt_id = j->appt_id;
+	t->picker_patient_id = j->patient_id;
+	j->appt_id = j->patient_id = NULL;
+	t->picker_pick = j->pick;
+	list_init(&t->picker_list, true, NULL, NULL);
+	list_set_count(&t->picker_list, t->picker_slots.n);
+	ui_overlay_open(t, _(picks[j->pick].title), "");
+	t->picker = true;
+}
+
 /* The free-slot picker: the next two weeks' free slots (of the appointment's
  * counsellor, or as --practitioner/--language say); Enter books the selected
- * client into one, or moves the selected appointment there. */
+ * client into one, or moves the selected appointment there. The slots are
+ * looked for as a job: the keys stay live meanwhile. */
 SCREEN_HANDLER(do_pick_slot)
 {
 	struct tui *t = ui_screen(ctx);
 	const struct appointment *ap = tui_appt(t);
-	struct slot_query q = { 0 };
-	const char *prac = cmd_opt(e, a, "practitioner");
+	const char *prac = cmd_opt(e, a, "practitioner"), *lang = cmd_opt(e, a, "language");
+	const char *whose = NULL;
+	struct ui_job *j;
 	int pick = a->choice[0];
-	bool ok;
 
 	if (ap == NULL || (picks[pick].needs_client && ap->patient_id == NULL))
 		return error_set(err, ERR_USAGE, _("Select an appointment with a client first."));
-	q.from = date_today();
-	q.to = date_add_days(q.from, 13);
-	q.language = cmd_opt(e, a, "language");
-	if (prac == NULL && q.language == NULL)
-		q.practitioner = ap->practitioner_id;
+	if (prac == NULL && lang == NULL)
+		whose = ap->practitioner_id;
 	else if (prac != NULL && strcmp(prac, "all") != 0 &&
-		 (q.practitioner = session_practitioner(t->s, prac, err)) == NULL)
+		 (whose = session_practitioner(t->s, prac, err)) == NULL)
 		return false;
-	slot_list_finish(&t->picker_slots);
-	t->busy = true;
+	j = ui_job_create(slots_run, slots_done);
+	j->pick = pick;
+	j->appt_id = xstrdup(ap->id);
+	j->patient_id = ap->patient_id != NULL ? xstrdup(ap->patient_id) : NULL;
+	j->practitioner_id = whose != NULL ? xstrdup(whose) : NULL;
+	j->language = lang != NULL ? xstrdup(lang) : NULL;
 	tui_set_message(t, _("Looking for free slots…"));
-	tui_render_now(t);
-	ok = slot_query(t->s, &q, &t->picker_slots, err);
-	t->busy = false;
-	tui_clear_error(t);
-	if (!ok)
-		return false;
-	drop_begun(&t->picker_slots);
-	if (t->picker_slots.n == 0) {
-		tui_set_message(t, _("No free slots in the next two weeks; try --language or --practitioner all."));
-		return true;
-	}
-	t->picker_pick = pick;
-	list_init(&t->picker_list, true, NULL, NULL);
-	list_set_count(&t->picker_list, t->picker_slots.n);
-	ui_overlay_open(t, _(picks[pick].title), "");
-	t->picker = true;
+	ui_job_start(t, j);
 	return true;
 }
 
@@ -722,19 +751,30 @@ void
 ui_picker_choose(struct tui *t)
 {
 	const struct slot_info *si;
-	char *line;
+	char *line, *slot;
 
-	if (!t->picker || t->picker_list.sel >= t->picker_slots.n)
+	if (!t->picker || t->picker_list.sel >= t->picker_slots.n || t->picker_appt_id == NULL)
 		return;
 	si = &t->picker_slots.v[t->picker_list.sel];
-	if (t->picker_pick == PICK_BOOK)
-		line = xasprintf("book --patient %%p --slot %s", si->slot.id);
-	else
-		line = xasprintf("reschedule %%a --slot %s", si->slot.id);
+	/* For the appointment and client the picker was opened for, whatever is
+	 * selected now. */
+	slot = cmd_quote(si->slot.id);
+	if (t->picker_pick == PICK_BOOK && t->picker_patient_id != NULL) {
+		char *who = cmd_quote(t->picker_patient_id);
+
+		line = xasprintf("book --patient %s --slot %s", who, slot);
+		free(who);
+	} else {
+		char *what = cmd_quote(t->picker_appt_id);
+
+		line = xasprintf("reschedule %s --slot %s", what, slot);
+		free(what);
+	}
+	free(slot);
 	t->picker = false;
 	t->overlay = false;
 	t->relayout = true;
-	ui_run(t, line);
+	ui_run_expanded(t, line);
 	free(line);
 }
 

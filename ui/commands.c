@@ -15,6 +15,7 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/cmd_screen.h"
+#include "ui/job.h"
 #include "ui/help.h"
 #include "ui/localfmt.h"
 #include "ui/state.h"
@@ -157,30 +158,33 @@ ask_wipe(struct tui *t, const struct cmd_entry *e)
 }
 
 /* A write that sends a text to a client (CMD_SENDS) shows it in that client's
- * chat at once, marked while it goes: the client of the screen, or NULL. */
-static struct client *
-sending_to(struct tui *t, const struct cmd_call *c)
+ * chat at once, marked while it goes; the job keeps the client's id. */
+static void
+show_sending(struct tui *t, struct ui_job *j)
 {
+	const struct cmd_call *c = &j->call;
 	struct client *cl;
 
 	if (!(c->e->flags & CMD_SENDS) || c->a.argc < 2 || (cl = client_of(t, c->a.argv[0])) == NULL)
-		return NULL;
+		return;
+	j->patient_id = xstrdup(cl->patient_id);
 	free(cl->outgoing);
 	cl->outgoing = join(c->a.argc - 1, c->a.argv + 1);
 	cl->outgoing_failed = false;
 	cl->gen = ++t->gen;
 	tui_mark(t, PANE_CHAT);
-	return cl;
 }
 
 /* What a command that ran says: a sentence in the status line, records or a
  * text in the overlay (its entry's output), a refusal someone may overrule as
  * a question, a failure in red (kept for retry). */
 static void
-show_result(struct tui *t, const char *line, const struct cmd_call *c, bool ok, const struct error *err,
-	    char *out, size_t len)
+show_result(struct tui *t, struct ui_job *j)
 {
-	if (!ok && err->override != NULL) {
+	const struct cmd_call *c = &j->call;
+	const struct error *err = &j->err;
+
+	if (!j->ok && err->override != NULL) {
 		/* A refusal a person may overrule (the client has another session
 		 * then): ask, and y runs it again with the option that says so. */
 		/* TRANSLATORS: the question first, so a narrow screen never cuts it off;
@@ -188,65 +192,80 @@ show_result(struct tui *t, const char *line, const struct cmd_call *c, bool ok, 
 		char *msg = xasprintf(_("Press y to do it all the same, any other key not to: %s"), err->msg);
 
 		free(t->confirm);
-		t->confirm = xasprintf("%s --%s", line, err->override);
+		t->confirm = xasprintf("%s --%s", j->line, err->override);
 		tui_set_message(t, msg);
 		free(msg);
-	} else if (!ok) {
+	} else if (!j->ok) {
 		free(t->last_failed);
-		t->last_failed = xstrdup(line);
+		t->last_failed = xstrdup(j->line);
 		tui_set_error(t, err->msg);
-	} else if (len > 0 && t->ctx->output == CMD_SHOWS) {
+	} else if (j->out_len > 0 && t->ctx->output == CMD_SHOWS) {
 		char *title = join(c->argc, c->argv);
 
-		ui_overlay_open(t, title, out);
+		ui_overlay_open(t, title, j->out);
 		free(title);
-	} else if (len > 0) {
-		out[strcspn(out, "\n")] = '\0';
-		tui_set_message(t, out);
+	} else if (j->out_len > 0) {
+		j->out[strcspn(j->out, "\n")] = '\0';
+		tui_set_message(t, j->out);
 	}
 }
 
-void
-ui_run_core(struct tui *t, const char *line, struct cmd_call *c)
+/* A core command has ended: the chat's sending mark, by the client's id (the
+ * list may have been reloaded meanwhile), then what it says. */
+static void
+command_done(struct tui *t, struct ui_job *j)
 {
-	struct cmd_ctx *ctx = t->ctx;
-	FILE *old_out = ctx->out, *mem;
-	enum out_format old_fmt = ctx->fmt;
-	char *out = NULL;
-	size_t len = 0;
-	struct error err;
-	struct client *sending;
-	bool ok;
+	struct client *cl = j->patient_id != NULL ? tui_find_client(t, j->patient_id) : NULL;
 
-	error_clear(&err);
-	if ((mem = open_memstream(&out, &len)) == NULL)
-		abort();
-	ctx->out = mem;
-	ctx->fmt = FMT_TABLE;
-	sending = sending_to(t, c);
-	t->busy = true;
-	tui_set_message(t, _("Working…"));
-	tui_render_now(t);
-	ok = cmd_call_run(ctx, c, &err);
-	t->busy = false;
-	fclose(mem);
-	ctx->out = old_out;
-	ctx->fmt = old_fmt;
 	tui_clear_error(t);
-	if (sending != NULL) {
+	if (cl != NULL && cl->outgoing != NULL) {
 		/* Sent: the next look brings it back from the server. Failed: it
 		 * stays, marked, until R sends it again. */
-		if (ok) {
-			free(sending->outgoing);
-			sending->outgoing = NULL;
+		if (j->ok) {
+			free(cl->outgoing);
+			cl->outgoing = NULL;
 		}
-		sending->outgoing_failed = !ok;
-		sending->gen = ++t->gen;
+		cl->outgoing_failed = !j->ok;
+		cl->gen = ++t->gen;
 		tui_mark(t, PANE_CHAT);
 	}
-	show_result(t, line, c, ok, &err, out, len);
-	free(out);
+	if (j->ok && j->patient_id != NULL)
+		tui_chat_sent(t, j->patient_id);
+	show_result(t, j);
 	tui_poll(t);
+}
+
+/* Runs a core command as a job: line is split and prepared again, as the job's
+ * own; base (a screen entry's core command: lock --agent) when not NULL. */
+static void
+start_core(struct tui *t, const char *line, const struct cmd_entry *base)
+{
+	struct ui_job *j;
+	struct error err;
+	int argc;
+
+	if (ui_job_busy(t))
+		return;
+	error_clear(&err);
+	j = ui_job_create(ui_job_run_command, command_done);
+	j->line = xstrdup(line);
+	if ((j->words = cmd_split_command(line, &argc, &err)) == NULL ||
+	    !(j->have_call = cmd_prepare(&j->call, argc, j->words, NULL, &err))) {
+		tui_set_error(t, err.msg);
+		ui_job_destroy(j);
+		return;
+	}
+	if (base != NULL)
+		j->call.e = base;
+	show_sending(t, j);
+	tui_set_message(t, _("Working…"));
+	ui_job_start(t, j);
+}
+
+void
+ui_run_core(struct tui *t, const char *line, const struct cmd_entry *base)
+{
+	start_core(t, line, base);
 }
 
 void
@@ -281,7 +300,7 @@ run_call(struct tui *t, const char *line, struct cmd_call *c)
 	} else if ((c->e->flags & CMD_WIPES) && c->a.argc == 0) {
 		ask_wipe(t, c->e);
 	} else {
-		ui_run_core(t, line, c);
+		start_core(t, line, NULL);
 	}
 }
 
@@ -304,8 +323,8 @@ ui_run_expanded(struct tui *t, const char *line)
 		return;
 	}
 	ok = cmd_prepare(&c, argc, argv, NULL, &err);
-	if (c.e != NULL && t->busy && !(c.e->flags & CMD_BUSY_OK))
-		tui_set_error(t, _("Busy: a command is waiting for the server."));
+	if (c.e != NULL && !(c.e->flags & CMD_BUSY_OK) && ui_job_busy(t))
+		;   /* said on the status line */
 	else if (!ok)
 		tui_set_error(t, err.msg);
 	else
@@ -336,41 +355,62 @@ ui_overlay_open(struct tui *t, const char *title, const char *text)
 	t->relayout = true;
 }
 
-/* Sends what waits in the outbox, when anything does; the title says how many
- * wait. Called at every look again. */
-void
-ui_send_outbox(struct tui *t)
+static void
+count_outbox(struct tui *t)
 {
 	struct outbox_list l;
 	struct error err;
-	size_t queued = 0, sent, failed;
 
 	error_clear(&err);
-	if (t->s->store == NULL || t->busy || !outbox_list(t->s->store, &l, &err))
-		return;
-	for (size_t i = 0; i < l.n; i++)
-		queued += !l.v[i].failed;
-	outbox_list_finish(&l);
-	if (queued > 0) {
-		FILE *old = t->ctx->out;
-
-		t->busy = true;
-		replay_outbox(t->ctx, &sent, &failed, &err);
-		t->busy = false;
-		t->ctx->out = old;
-		if (sent > 0 || failed > 0) {
-			char *msg = xasprintf(_("Sent from the outbox: %zu; refused: %zu (see :outbox)."), sent, failed);
-			char *local = lf_digits(msg);
-
-			tui_set_message(t, local);
-			free(local);
-			free(msg);
-		}
-	}
-	if (outbox_list(t->s->store, &l, &err)) {
+	if (t->s->store != NULL && outbox_list(t->s->store, &l, &err)) {
 		if (l.n != t->outbox_n)
 			t->title_dirty = true;
 		t->outbox_n = l.n;
 		outbox_list_finish(&l);
 	}
+}
+
+/* In the task: the outbox's writes, in order. */
+static void
+outbox_run(struct tui *t, struct ui_job *j)
+{
+	FILE *old = t->ctx->out;
+
+	j->ok = replay_outbox(t->ctx, &j->sent, &j->refused, &j->err);
+	t->ctx->out = old;
+}
+
+static void
+outbox_done(struct tui *t, struct ui_job *j)
+{
+	if (j->sent > 0 || j->refused > 0) {
+		char *msg = xasprintf(_("Sent from the outbox: %zu; refused: %zu (see :outbox)."), j->sent, j->refused);
+		char *local = lf_digits(msg);
+
+		tui_set_message(t, local);
+		free(local);
+		free(msg);
+	}
+	count_outbox(t);
+}
+
+/* Sends what waits in the outbox, when anything does and nothing else runs;
+ * the title says how many wait. Called at every look again. */
+void
+ui_send_outbox(struct tui *t)
+{
+	struct outbox_list l;
+	struct error err;
+	size_t queued = 0;
+
+	error_clear(&err);
+	if (t->s->store == NULL || ui_job_running(t) || !outbox_list(t->s->store, &l, &err))
+		return;
+	for (size_t i = 0; i < l.n; i++)
+		queued += !l.v[i].failed;
+	outbox_list_finish(&l);
+	if (queued > 0)
+		ui_job_start(t, ui_job_create(outbox_run, outbox_done));
+	else
+		count_outbox(t);
 }

@@ -30,6 +30,7 @@
 #include "core/privdir.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/job.h"
 #include "ui/tui_internal.h"
 
 #define DRAFT_TYPE "draft"
@@ -284,26 +285,6 @@ out:
 	free(dir);
 }
 
-/* The server cannot be reached: the note waits in the outbox as the command
- * that saves it, under the id this attempt used, and goes out by itself. */
-static bool
-queue_note(struct tui *t, struct client *c, const char *edit_id, const char *text, size_t len)
-{
-	char *argv[4] = { "note", edit_id != NULL ? "edit" : "add",
-			  (char *)(edit_id != NULL ? edit_id : c->patient_id), NULL };
-	struct error err;
-
-	error_clear(&err);
-	if (t->s->store == NULL || t->s->request_id[0] == '\0' ||
-	    !outbox_add(t->s->store, edit_id != NULL ? "note edit" : "note add", 3, argv, text, len,
-			t->s->request_id, &err))
-		return false;
-	tui_set_message(t, _("The server cannot be reached: the note waits in the outbox and goes out by itself."));
-	t->title_dirty = true;
-	t->outbox_n++;
-	return true;
-}
-
 /* The editor on a file of the private folder holding initial; its text
  * read back (NULL with err set when it could not be). */
 static char *
@@ -352,22 +333,58 @@ edit_in_file(struct tui *t, struct client *c, const char *initial, bool *edited,
 	return text;
 }
 
-/* Writes a new note, or (edit_id) changes one, through the editor. */
+/* The note's write has ended (sent, or queued in the outbox: either way the
+ * text is safe, and the draft goes); a refusal keeps the draft. */
+static void
+note_done(struct tui *t, struct ui_job *j)
+{
+	struct client *c = tui_find_client(t, j->patient_id);
+
+	tui_clear_error(t);
+	if (!j->ok) {
+		/* TRANSLATORS: %s says why the note was not saved. */
+		char *msg = xasprintf(_("%s The note is kept as a draft: press N to try again."), j->err.msg);
+
+		tui_set_error(t, msg);
+		free(msg);
+		return;
+	}
+	forget_draft(t, j->patient_id);
+	if (j->out_len > 0) {
+		/* The command's first line: "Note saved.", "Note changed.", "Queued: ..." */
+		j->out[strcspn(j->out, "\n")] = '\0';
+		tui_set_message(t, j->out);
+	}
+	if (c != NULL) {
+		note_list_finish(&c->notes);
+		c->notes_f.state = LOAD_PENDING;
+		c->gen = ++t->gen;
+		tui_mark(t, PANE_NOTES);
+	}
+	tui_poll(t);
+}
+
+/* Writes a new note, or (edit_id) changes one, through the editor; the text
+ * goes to the server by the note add or note edit command, as a job (so it
+ * is queued in the outbox as any write is when the server cannot be
+ * reached). */
 static void
 compose(struct tui *t, const char *initial, const char *edit_id)
 {
 	struct client *c = tui_client(t);
-	char *draft, *text;
-	struct new_note nn = { 0 };
-	struct note saved;
+	char *draft, *text, *line, *id;
+	struct ui_job *j;
 	struct error err;
 	size_t len = 0;
+	int argc;
 	bool edited = false;
 
 	if (c == NULL) {
 		tui_set_error(t, _("Select an appointment with a client first."));
 		return;
 	}
+	if (ui_job_busy(t))
+		return;
 	if ((draft = load_draft(t, c->patient_id)) != NULL)
 		initial = draft;
 	error_clear(&err);
@@ -390,42 +407,23 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 		tui_set_message(t, _("Nothing was written; no note was saved."));
 		return;
 	}
-	nn.patient_id = c->patient_id;
-	nn.text = text;
-	t->busy = true;
-	tui_set_message(t, _("Saving the note…"));
-	tui_render_now(t);
-	t->s->request_id[0] = '\0';  /* a new write: a new id */
-	if (edit_id != NULL ? !note_update(t->s, edit_id, text, &saved, &err)
-			    : !note_create(t->s, &nn, &saved, &err)) {
-		t->busy = false;
-		if (err.kind == ERR_NETWORK && queue_note(t, c, edit_id, text, len)) {
-			forget_draft(t, c->patient_id);
-			sodium_memzero(text, len);
-			free(text);
-			return;
-		}
-		sodium_memzero(text, len);
-		free(text);
-		/* TRANSLATORS: %s says why the note was not saved. */
-		{
-			char *msg = xasprintf(_("%s The note is kept as a draft: press N to try again."), err.msg);
-
-			tui_set_error(t, msg);
-			free(msg);
-		}
+	j = ui_job_create(ui_job_run_command, note_done);
+	j->patient_id = xstrdup(c->patient_id);
+	j->text = text;
+	j->text_len = len;
+	id = cmd_quote(edit_id != NULL ? edit_id : c->patient_id);
+	line = xasprintf(edit_id != NULL ? "note edit %s" : "note add %s", id);
+	free(id);
+	j->line = line;
+	if ((j->words = cmd_split_command(line, &argc, &err)) == NULL ||
+	    !(j->have_call = cmd_prepare(&j->call, argc, j->words, NULL, &err))) {
+		/* Cannot be: the line is ours. The draft keeps the text. */
+		tui_set_error(t, err.msg);
+		ui_job_destroy(j);
 		return;
 	}
-	t->busy = false;
-	note_finish(&saved);
-	sodium_memzero(text, len);
-	free(text);
-	forget_draft(t, c->patient_id);
-	tui_set_message(t, edit_id != NULL ? _("Note changed.") : _("Note saved."));
-	note_list_finish(&c->notes);
-	c->notes_f.state = LOAD_PENDING;
-	c->gen = ++t->gen;
-	tui_mark(t, PANE_NOTES);
+	tui_set_message(t, _("Saving the note…"));
+	ui_job_start(t, j);
 }
 
 void

@@ -140,6 +140,8 @@ tui_state_finish(struct tui *t)
 	free(t->unread);
 	appt_list_finish(&t->appts);
 	slot_list_finish(&t->picker_slots);
+	free(t->picker_appt_id);
+	free(t->picker_patient_id);
 	free(t->filter_prac);
 	free(t->keep_sel_id);
 	free(t->overlay_title);
@@ -271,6 +273,27 @@ tui_client(struct tui *t)
 	t->clients = xreallocarray(t->clients, t->n_clients + 1, sizeof *t->clients);
 	t->clients[t->n_clients++] = c;
 	return c;
+}
+
+struct client *
+tui_find_client(struct tui *t, const char *patient_id)
+{
+	for (size_t i = 0; i < t->n_clients; i++)
+		if (strcmp(t->clients[i]->patient_id, patient_id) == 0)
+			return t->clients[i];
+	return NULL;
+}
+
+void
+tui_chat_sent(struct tui *t, const char *patient_id)
+{
+	struct client *c = tui_find_client(t, patient_id);
+
+	if (c == NULL || c->chat_f.fs == NULL)
+		return;   /* not fetching: the look again after the send brings it */
+	/* A fetch begun before the message was made cannot have it: once more. */
+	fhir_search_cancel(t->s, c->chat_f.fs);
+	c->chat_f.fs = NULL;
 }
 
 void

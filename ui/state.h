@@ -90,7 +90,8 @@ struct tui {
 	char *text_cmd;              /* a command waiting for its free text (the text command) */
 	bool text_asks;              /* ... and then asks before it runs (a cancel) */
 	char *last_failed;           /* the last command that failed, for "retry" */
-	bool busy;                   /* a command is waiting for the server */
+	struct ui_job *job;          /* what runs and may wait for the server (ui/job.h), or NULL */
+	bool quitting;               /* quit once the job has ended (q again: stop waiting) */
 
 	/* A full-screen text over the panes: help, or a command's output. */
 	bool overlay;
@@ -116,6 +117,8 @@ struct tui {
 	bool picker;
 	int picker_pick;             /* what Enter does: pick-slot's word (book, reschedule) */
 	struct slot_list picker_slots;
+	char *picker_appt_id;        /* the appointment it was opened for */
+	char *picker_patient_id;     /* ... and its client (NULL: none) */
 	struct list picker_list;
 
 	/* Messages from clients since the screen opened, per client, until read. */
@@ -155,6 +158,12 @@ int tui_ms_to_settle(const struct tui *t);
 /* The shown appointment's client (created on first use, its loads pending),
  * or NULL when there is no appointment or it names no client. */
 struct client *tui_client(struct tui *t);
+/* The client with this id among those the screen holds, or NULL (never made
+ * here): what a job looks up again when it ends. */
+struct client *tui_find_client(struct tui *t, const char *patient_id);
+/* A message was sent to the client: a fetch of their chat begun before it is
+ * begun again (tui_poll or the next turn's work), so the chat shows it. */
+void tui_chat_sent(struct tui *t, const char *patient_id);
 /* Selects appointment i; the notes and chat panes follow. */
 void tui_select(struct tui *t, size_t i);
 /* The session is under way at now (its row is marked ▸). A list opens on
@@ -214,11 +223,12 @@ void ui_run(struct tui *t, const char *line);
 /* The same for a line whose %a and %p are filled in already (a question's
  * answer, a free text): nothing in it is replaced. */
 void ui_run_expanded(struct tui *t, const char *line);
-/* Runs a core command prepared from line, its output captured: a sentence
- * to the status line, records or a text to the overlay, as its entry says;
- * then the screen looks again for what it changed. */
-struct cmd_call;
-void ui_run_core(struct tui *t, const char *line, struct cmd_call *c);
+/* Runs the core command of line as a job (ui/job.h), its output captured: a
+ * sentence to the status line, records or a text to the overlay, as its
+ * entry says; then the screen looks again for what it changed. base, when
+ * not NULL, is the core's entry a screen entry does its way (lock --agent). */
+struct cmd_entry;
+void ui_run_core(struct tui *t, const char *line, const struct cmd_entry *base);
 /* The free text asked for by the text command has been typed: runs the
  * command waiting for it (t->text_cmd) with the text as its last argument,
  * quoted so the command language gives it back byte for byte. */

@@ -25,6 +25,7 @@
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
 #include "ui/cmdline.h"
+#include "ui/job.h"
 #include "ui/localfmt.h"
 #include "ui/state.h"
 #include "ui/tui.h"
@@ -520,7 +521,7 @@ handle_key(struct tui *t, const struct ui_key *k)
 	}
 	if (t->locked) {
 		if (!k->fn && k->code == 3)
-			t->quit = true;
+			ui_quit(t);
 		else
 			ui_lock_key(t, k);
 		return;
@@ -547,7 +548,7 @@ handle_key(struct tui *t, const struct ui_key *k)
 	}
 	if (t->too_small) {
 		if (!k->fn && (k->code == 'q' || k->code == 3))
-			t->quit = true;
+			ui_quit(t);
 		return;
 	}
 	if (t->confirm != NULL) {
@@ -781,24 +782,6 @@ complete_values(enum cmd_kind kind, const char *text, void *arg)
 		}
 	}
 	return v;
-}
-
-/* While a command waits for the server, keys and the screen go on. */
-static struct curl_waitfd hook_fds[2];
-
-static void
-wait_hook(struct curl_waitfd *fds, unsigned n, void *arg)
-{
-	struct tui *t = arg;
-
-	after_poll(t, the_term, fds, n);
-	render(t, the_term);
-}
-
-void
-tui_render_now(struct tui *t)
-{
-	render(t, the_term);
 }
 
 void
@@ -1041,17 +1024,20 @@ tui_run(struct cmd_ctx *ctx)
 	if (s->store == NULL && s->store_err.kind == ERR_FAILED)
 		tui_set_error(&t, s->store_err.msg);   /* a damaged store says so at once */
 	tui_recover_notes(&t);
-	hook_fds[0] = (struct curl_waitfd){ STDIN_FILENO, CURL_WAIT_POLLIN, 0 };
-	hook_fds[1] = (struct curl_waitfd){ wake_pipe[0], CURL_WAIT_POLLIN, 0 };
-	http_set_wait_hook(s->http, hook_fds, wake_pipe[0] >= 0 ? 2 : 1, wait_hook, &t);
-	/* One loop: the terminal, the network and the timers, in one poll(). */
-	while (!t.quit && !got_quit) {
+	/* The screen's commands wait as long as the server takes: keys stay live,
+	 * and q twice stops the wait. */
+	http_set_max_wait(s->http, 0);
+	/* One loop: the terminal, the network and the timers, in one poll(); a
+	 * command that waits is resumed here when its answer is in (ui/job.h). */
+	while (!t.quit || t.job != NULL) {
+		if (got_quit && t.job != NULL)
+			ui_job_abort(&t);   /* told to end: the wait ends now, writes wait in the outbox */
 		tick(&t);
 		tui_start_work(&t);
 		render(&t, &tm);
 		wait_and_read(&t, &tm);
+		ui_job_step(&t);
 	}
-	http_set_wait_hook(s->http, NULL, 0, NULL, NULL);
 	for (int i = 0; i < PANE_COUNT; i++)
 		t.panes[i].ops->destroy(&t.panes[i]);
 	close_screen(&t, &tm);

@@ -279,7 +279,11 @@ void cmd_call_finish(struct cmd_call *c);
  * the local cache open. */
 const char *cmd_needs_terminal(const struct cmd_call *c, bool store_open);
 /* Runs a prepared command: sets up the session when it needs one, queues a
- * write the server cannot take, and wipes its text afterwards. */
+ * write the server cannot take, and wipes its text afterwards. Inside a task
+ * (core/task.h: the screen runs each command in one, and resumes it on its
+ * loop) it runs there, suspended while it waits for the server. Outside any,
+ * it starts the command as a task and waits for it (batch mode: the same
+ * start and wait, the waits capped by max_wait). */
 bool cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err);
 
 /* cmd_prepare (as a line) and cmd_call_run: argv[0..argc) as a command

@@ -88,17 +88,21 @@ void http_cancel(struct http *h, struct http_request *req);
  * are filled in. Returns the number of requests still running or waiting. */
 int http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int max_wait_ms);
 
-/* Runs the loop until *done is true. While it waits, the front end's hook (if
- * set) is called after every turn with the extra fds polled and their revents,
- * so a screen keeps answering keys while a command waits for the server. The
- * hook must not call http_wait itself. With no hook (batch mode) the waits of
- * one command count against max_wait: at the cap every running request ends
- * with ERR_NETWORK, saying how long it waited, and so does any started before
- * http_wait_reset(). */
-typedef void (*http_wait_hook)(struct curl_waitfd *fds, unsigned n, void *arg);
-void http_set_wait_hook(struct http *h, struct curl_waitfd *fds, unsigned n,
-			http_wait_hook hook, void *arg);
+/* Waits until *done is true. Inside a task (core/task.h) the task is
+ * suspended: the loop that resumes it steps the network (the screen's poll),
+ * and nothing else runs meanwhile in the task. Outside any task, it runs the
+ * network itself (batch mode), and the waits of one command count against
+ * max_wait: at the cap every running request ends with ERR_NETWORK, saying how
+ * long it waited, and so does any started before http_wait_reset(). */
 void http_wait(struct http *h, const bool *done);
+
+/* The cap on one command's waits, in seconds; 0: none (the screen, whose keys
+ * stay live while a command waits). */
+void http_set_max_wait(struct http *h, long seconds);
+
+/* Ends every running or waiting request now with why (its callback is called
+ * with it): a front end that stops waiting (the screen told twice to quit). */
+void http_abort(struct http *h, const struct error *why);
 
 /* A new command starts: its waits have the whole max_wait again, and requests
  * refused at the previous command's cap may be made again. */

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Commands that wait for a slow server, on the screen (issue 10): the send and
+# the note's save ran inside a nested event loop, holding the client list that
+# ], t and r free and reload meanwhile. Now they are jobs the one loop resumes:
+# the keys act while a write waits, and what the wait held is looked up again
+# by id. The platform delays every write (write_delay_ms) and answers reads at
+# once, so the list really is reloaded under the waiting write; run under ASan
+# (scripts/check), a use after free ends the screen with an error.
+# Also: q while a write waits leaves once it is answered; q twice stops the
+# wait, and the write waits in the outbox (sent later exactly once).
+# Usage: tests/tui/slow_writes.sh [path/to/ezrizi]
+. "$(dirname "$0")/../lib.sh"
+EZRIZI=$(cd "$(dirname "${1:-$EZRIZI}")" && pwd)/$(basename "${1:-$EZRIZI}")
+export TZ=${TZ:-Asia/Kuala_Lumpur}
+unset TMUX NO_COLOR VISUAL
+SOCK=ezrizi-slow-$$
+tm() { tmux -L "$SOCK" "$@"; }
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
+if infocmp tmux-256color >/dev/null 2>&1; then TUI_TERM=tmux-256color; else TUI_TERM=screen-256color; fi
+
+S=ez
+screen() { tm capture-pane -p -t "$S" 2>/dev/null | unbidi; }
+wait_for() {
+	local pat=$1 n=$(( ${2:-100} * SLOW ))
+	for _ in $(seq 1 "$n"); do
+		screen | grep -qE -- "$pat" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check() { if wait_for "$2" "${3:-100}"; then ok "$1"; else fail "$1" "no /$2/ on screen:
+$(screen)"; fi; }
+keys() { tm send-keys -t "$S" "$@"; }
+type_text() { tm send-keys -t "$S" -l -- "$1"; }
+ez() { "$EZRIZI" "$@"; }
+# How many of the client's messages on the platform hold this text.
+on_server() { api "Communication?subject=Patient/$pid1&_count=200" | jq --arg t "$1" '[.entry[]?.resource.payload[]?.contentString | select(. == $t)] | length'; }
+notes_with() { api "DocumentReference?subject=Patient/$pid1&_count=200" | jq -r '.entry[]?.resource.content[]?.attachment.data // empty' | base64 -d 2>/dev/null | grep -cF "$1"; }
+
+platform_start
+config_user amina
+# No look again (which would send the outbox) while the test runs.
+printf 'poll_interval = 600\npractitioner = prac-amina\n' >>"$XDG_CONFIG_HOME/ezrizi/config"
+expect "login" 0 "Logged in" ez login
+pid1=$(ez --format json appointments | head -n1 | jq -r .patient_id)
+first=$(ez --format json appointments | head -n1 | jq -r .patient_name | cut -d' ' -f1)
+CAN=SLOW$$x$RANDOM
+mkdir -p "$WORK/bin" "$WORK/tmp"
+printf '#!/bin/sh\nprintf "%%s note text\\n" "$CAN" >"$1"\n' >"$WORK/bin/note-editor"
+chmod +x "$WORK/bin/note-editor"
+
+tui() {
+	tm new-session -d -s "$1" -x 80 -y 24 \
+		"env TERM=$TUI_TERM LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
+XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+XDG_CACHE_HOME='$XDG_CACHE_HOME' TMPDIR='$WORK/tmp' EDITOR='$WORK/bin/note-editor' CAN='$CAN' '$EZRIZI'; echo EXIT=\$?; sleep 300"
+}
+tm new-session -d -s keepalive "sleep 600"
+start_screen() {
+	tui ez
+	if ! wait_for "Today: " 150; then fail "the screen starts" "$(screen)"; finish; exit; fi
+	keys Home
+	wait_for "Chat: $first" 100 || fail "sync: the chat of $first" "$(screen)"
+}
+# ], t and r while the write waits: each acts at once (the day shown changes,
+# the list loads again), while the platform does not have the write yet.
+keys_while_waiting() {  # NAME, then the command that counts the write on the platform
+	local name=$1
+	shift
+	keys ']'
+	check "$name: ] shows tomorrow while the write waits" "^┌ Tomorrow: " 30
+	[ "$("$@")" = 0 ] && ok "$name: the platform does not have the write yet (the key did not wait for it)" ||
+		fail "$name: the key acted before the write ended" "the platform has it already"
+	keys t
+	check "$name: t goes back to today while the write waits" "^┌ Today: " 30
+	keys r
+	keys Home
+}
+
+start_screen
+
+# ======== slow_send_keys_live ========
+fault '{"write_delay_ms":4000}'
+msg="slow send $CAN"
+keys s
+check "slow_send_keys_live: s asks for the message" "^Message to .*: ?$"
+type_text "$msg"
+keys Enter
+check "slow_send_keys_live: the status line says it works" "Working…" 20
+keys_while_waiting slow_send_keys_live on_server "$msg"
+check "slow_send_keys_live: the send ends, and says so" "Sent\." 100
+[ "$(on_server "$msg")" = 1 ] && ok "slow_send_keys_live: the platform has the message once" ||
+	fail "slow_send_keys_live: the platform has the message once" "$(on_server "$msg") times"
+check "slow_send_keys_live: the chat shows it (its text wraps: the canary)" "^│.*│ *$CAN " 50
+screen | grep -q '^EXIT=' && fail "slow_send_keys_live: the screen is still running" "$(screen)" ||
+	ok "slow_send_keys_live: the screen is still running"
+
+# ======== slow_note_save_keys_live ========
+keys N
+check "slow_note_save_keys_live: the note is being saved" "Saving the note…" 50
+keys_while_waiting slow_note_save_keys_live notes_with "$CAN note text"
+check "slow_note_save_keys_live: the save ends, and says so" "Note saved\." 100
+[ "$(notes_with "$CAN note text")" = 1 ] && ok "slow_note_save_keys_live: the platform has the note once" ||
+	fail "slow_note_save_keys_live: the platform has the note once" "$(notes_with "$CAN note text") times"
+screen | grep -q '^EXIT=' && fail "slow_note_save_keys_live: the screen is still running" "$(screen)" ||
+	ok "slow_note_save_keys_live: the screen is still running"
+
+# ======== quit_waits_for_the_write ========
+msg2="quit after $CAN"
+keys s
+wait_for "^Message to .*: ?$" || fail "sync: s asks" "$(screen)"
+type_text "$msg2"
+keys Enter
+keys q
+check "quit_waits_for_the_write: q says it leaves once the server has answered" "Leaving once the server has answered" 30
+screen | grep -q '^EXIT=' && fail "quit_waits_for_the_write: q did not leave at once" "$(screen)" ||
+	ok "quit_waits_for_the_write: q did not leave at once"
+check "quit_waits_for_the_write: then it leaves" "^EXIT=0" 100
+[ "$(on_server "$msg2")" = 1 ] && ok "quit_waits_for_the_write: the platform has the message" ||
+	fail "quit_waits_for_the_write: the platform has the message" "$(on_server "$msg2") times"
+tm kill-session -t ez
+
+# ======== quit_twice_stops_waiting ========
+fault '{"write_delay_ms":8000}'
+start_screen
+msg3="stopped $CAN"
+keys s
+wait_for "^Message to .*: ?$" || fail "sync: s asks" "$(screen)"
+type_text "$msg3"
+keys Enter
+wait_for "Working…" 20 || fail "sync: the send works" "$(screen)"
+keys q
+wait_for "Leaving once" 30 || fail "sync: q says it leaves" "$(screen)"
+keys q
+check "quit_twice_stops_waiting: q twice leaves before the server answers" "^EXIT=0" 40
+[ "$(on_server "$msg3")" = 0 ] && ok "quit_twice_stops_waiting: it left before the platform had the message" ||
+	fail "quit_twice_stops_waiting: it left before the platform had the message" "the platform has it"
+expect "quit_twice_stops_waiting: the message waits in the outbox" 0 "send" ez outbox
+# The platform still takes the write it was sent, after its delay; the
+# outbox's copy then finds it there (the same write id) and adds none.
+for _ in $(seq 1 $((150 * SLOW))); do [ "$(on_server "$msg3")" = 1 ] && break; sleep 0.1; done
+fault '{}'
+expect "quit_twice_stops_waiting: sync sends the outbox" 0 "" ez sync
+[ "$(on_server "$msg3")" = 1 ] && ok "quit_twice_stops_waiting: the platform has the message exactly once" ||
+	fail "quit_twice_stops_waiting: the platform has the message exactly once" "$(on_server "$msg3") times"
+finish
