@@ -13,9 +13,6 @@ void tui_open_text(struct tui *t, const char *prompt, char *command, bool asks);
 void tui_close_cmdline(struct tui *t);
 /* Paints what changed now, before a command waits for the server. */
 void tui_render_now(struct tui *t);
-/* Leaves the screen for another program (an editor, a pager) and comes back. */
-void tui_suspend(struct tui *t);
-void tui_resume(struct tui *t);
 
 /* ui/editor.c: a session note in $VISUAL/$EDITOR, the newest note in $PAGER. */
 void tui_write_note(struct tui *t);
