@@ -30,8 +30,10 @@
 #include "core/privdir.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/editor.h"
+#include "ui/loop.h"
+#include "ui/state.h"
 #include "ui/term.h"
-#include "ui/tui_internal.h"
 
 #define DRAFT_TYPE "draft"
 #define LEGACY_DRAFT_ID "note"   /* one draft for every client, before drafts were per client */

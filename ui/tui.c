@@ -19,12 +19,16 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
+#include "ui/cmd_lock.h"
+#include "ui/cmd_screen.h"
 #include "ui/cmdline.h"
+#include "ui/commands.h"
+#include "ui/editor.h"
 #include "ui/localfmt.h"
+#include "ui/loop.h"
 #include "ui/state.h"
 #include "ui/term.h"
 #include "ui/tui.h"
-#include "ui/tui_internal.h"
 
 #define MIN_COLS 60
 #define MIN_LINES 20
@@ -745,14 +749,14 @@ wait_hook(struct curl_waitfd *fds, unsigned n, void *arg)
 	render(t, the_term);
 }
 
-void
-tui_render_now(struct tui *t)
+static void
+loop_render_now(struct tui *t)
 {
 	render(t, the_term);
 }
 
-void
-tui_open_cmdline(struct tui *t, const char *prefill)
+static void
+loop_open_cmdline(struct tui *t, const char *prefill)
 {
 	if (t->too_small || the_term->status == NULL)
 		return;
@@ -763,8 +767,8 @@ tui_open_cmdline(struct tui *t, const char *prefill)
 	curs_set(1);
 }
 
-void
-tui_open_text(struct tui *t, const char *prompt, char *command, bool asks)
+static void
+loop_open_text(struct tui *t, const char *prompt, char *command, bool asks)
 {
 	if (t->too_small || the_term->status == NULL) {
 		free(command);
@@ -778,8 +782,8 @@ tui_open_text(struct tui *t, const char *prompt, char *command, bool asks)
 	curs_set(1);
 }
 
-void
-tui_close_cmdline(struct tui *t)
+static void
+loop_close_cmdline(struct tui *t)
 {
 	if (!t->cmdline_open)
 		return;
@@ -787,6 +791,14 @@ tui_close_cmdline(struct tui *t)
 	curs_set(0);
 	t->status_dirty = true;
 }
+
+/* What the commands ask of the loop (ui/loop.h). */
+static const struct tui_loop loop_ops = {
+	.render_now = loop_render_now,
+	.open_cmdline = loop_open_cmdline,
+	.open_text = loop_open_text,
+	.close_cmdline = loop_close_cmdline,
+};
 
 static void
 close_screen(struct tui *t, struct term *tm)
@@ -843,6 +855,7 @@ tui_run(struct cmd_ctx *ctx)
 		return EXIT_FAILED;
 	}
 	tui_state_init(&t, ctx, s);
+	t.loop = &loop_ops;
 	ctx->front = &t;   /* the screen's commands find it there */
 	the_term = &tm;
 	the_tui = &t;
