@@ -16,6 +16,38 @@ bad=$(grep -lE '#include *[<"](n?curses|ncursesw/curses|readline/readline|readli
 bad=$(grep -lE '#include *"ui/' $srcs)
 [ -z "$bad" ] && ok "nothing of ui/ included in the core" || fail "nothing of ui/ included in the core" "$bad"
 
+# No include cycle among the screen's headers, nor among the core's.
+for dirs in "ui include/ui" "include/core"; do
+	# shellcheck disable=SC2086
+	if out=$(tests/include-cycles.sh . $dirs); then
+		# The control that the graph is read at all: it has includes in it.
+		case $out in
+		*" 0 includes"*|"") fail "no include cycle among the headers of $dirs" "no include read: $out" ;;
+		*) ok "no include cycle among the headers of $dirs ($out)" ;;
+		esac
+	else
+		fail "no include cycle among the headers of $dirs" "$out"
+	fi
+done
+# The control: a made-up cycle (a.h -> b.h -> c.h -> a.h, beside a header
+# outside it) is caught and named.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/include/fake"
+printf '#include "fake/b.h"\n#include <stdio.h>\n' >"$tmp/include/fake/a.h"
+printf '#include "fake/c.h"\n#include "fake/d.h"\n' >"$tmp/include/fake/b.h"
+printf '  #  include "fake/a.h"\n' >"$tmp/include/fake/c.h"
+printf '/* none */\n' >"$tmp/include/fake/d.h"
+out=$(tests/include-cycles.sh "$tmp" include/fake)
+rc=$?
+[ $rc -eq 1 ] && [ "$out" = "include/fake/a.h -> include/fake/b.h -> include/fake/c.h -> include/fake/a.h" ] &&
+	ok "a made-up include cycle is caught" || fail "a made-up include cycle is caught" "rc=$rc: $out"
+rm "$tmp/include/fake/c.h"
+out=$(tests/include-cycles.sh "$tmp" include/fake)
+rc=$?
+[ $rc -eq 0 ] && [ "$out" = "3 headers, 2 includes among them, no cycle" ] &&
+	ok "the same headers without the cycle pass" || fail "the same headers without the cycle pass" "rc=$rc: $out"
+
 if [ -n "$lib" ]; then
 	syms=$(nm -u "$lib" 2>/dev/null)
 	# The positive control: the library's undefined symbols are listed at all.

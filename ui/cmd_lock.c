@@ -11,9 +11,11 @@
 #include "core/i18n.h"
 #include "core/utf8.h"
 #include "core/vault.h"
-#include "ui/cmd_screen.h"
+#include "ui/cmd_lock.h"
+#include "ui/commands.h"
+#include "ui/editor.h"
+#include "ui/loop.h"
 #include "ui/state.h"
-#include "ui/tui_internal.h"
 
 /* ---- the passphrase, changed on the screen ---- */
 

@@ -16,11 +16,14 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
+#include "ui/cmd_lock.h"
 #include "ui/cmd_screen.h"
 #include "ui/job.h"
+#include "ui/commands.h"
+#include "ui/editor.h"
 #include "ui/localfmt.h"
+#include "ui/loop.h"
 #include "ui/state.h"
-#include "ui/tui_internal.h"
 
 /* ---- moving about ---- */
 
@@ -793,4 +796,13 @@ ui_screen_commands(size_t *n)
 {
 	*n = sizeof screen_cmds / sizeof screen_cmds[0];
 	return screen_cmds;
+}
+
+void
+ui_register_commands(void)
+{
+	size_t n;
+	const struct cmd_entry *const *v = ui_screen_commands(&n);
+
+	cmd_register(v, n);
 }

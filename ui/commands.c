@@ -16,19 +16,11 @@
 #include "core/xmalloc.h"
 #include "ui/cmd_screen.h"
 #include "ui/job.h"
+#include "ui/commands.h"
 #include "ui/help.h"
 #include "ui/localfmt.h"
+#include "ui/loop.h"
 #include "ui/state.h"
-#include "ui/tui_internal.h"
-
-void
-ui_register_commands(void)
-{
-	size_t n;
-	const struct cmd_entry *const *v = ui_screen_commands(&n);
-
-	cmd_register(v, n);
-}
 
 bool
 ui_check_line(const char *line, struct error *err)

@@ -18,6 +18,8 @@
 #include "core/i18n.h"
 #include "ui/help.h"
 #include "ui/keys.h"
+#include "ui/cmd_screen.h"
+#include "ui/commands.h"
 #include "ui/state.h"
 
 static int

@@ -31,7 +31,10 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/job.h"
-#include "ui/tui_internal.h"
+#include "ui/editor.h"
+#include "ui/loop.h"
+#include "ui/state.h"
+#include "ui/term.h"
 
 #define DRAFT_TYPE "draft"
 #define LEGACY_DRAFT_ID "note"   /* one draft for every client, before drafts were per client */
@@ -146,6 +149,16 @@ editing_closed(struct tui *t, const char *name)
 	error_clear(&err);
 	if (t->s->store != NULL)
 		store_delete(t->s->store, EDITING_TYPE, name, &err);
+}
+
+/* Back on the screen after the editor or the pager: everything is laid out
+ * and painted again, and the time away does not count towards the lock. */
+static void
+back_from_terminal(struct tui *t)
+{
+	term_resume();
+	t->relayout = true;
+	t->last_key = tui_now_ms();
 }
 
 /* Runs the editor on path; true when it exited 0. */
@@ -309,9 +322,9 @@ edit_in_file(struct tui *t, struct client *c, const char *initial, bool *edited,
 	if (ed == NULL || ed[0] == '\0')
 		ed = getenv("EDITOR");
 	setenv("EZRIZI_EDITOR", ed != NULL && ed[0] != '\0' ? ed : "vi", 1);
-	tui_suspend(t);
+	term_suspend();
 	*edited = run_editor(path);
-	tui_resume(t);
+	back_from_terminal(t);
 	text = privdir_read(dfd, name, NOTE_MAX, len, err);
 	if (text != NULL) {
 		/* Sealed before anything else: from here on the draft has it. */
@@ -460,7 +473,7 @@ tui_page_note(struct tui *t)
 	}
 	if (pager == NULL || pager[0] == '\0')
 		pager = "less";
-	tui_suspend(t);
+	term_suspend();
 	if ((fp = popen(pager, "w")) != NULL) {
 		/* The server's text: sanitised for the terminal, whatever the pager. */
 		char *clean = sanitize_display(c->notes.v[0].text, (size_t)-1,
@@ -470,5 +483,5 @@ tui_page_note(struct tui *t)
 		free(clean);
 		pclose(fp);
 	}
-	tui_resume(t);
+	back_from_terminal(t);
 }

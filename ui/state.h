@@ -51,10 +51,12 @@ struct client {
 };
 
 struct cmdline;
+struct tui_loop;
 
 enum { PANE_APPT, PANE_NOTES, PANE_CHAT, PANE_COUNT };
 
 struct tui {
+	const struct tui_loop *loop; /* what the loop lends (ui/loop.h); NULL without one */
 	struct cmd_ctx *ctx;
 	struct session *s;
 	char *host, *user;           /* for the title, sanitised */
@@ -207,45 +209,5 @@ int tui_unread(const struct tui *t, const char *patient_id);
  * read only once it has been on screen: while the chat shown is older than the
  * newest unread message, the mark stays and the chat is fetched. */
 void tui_mark_read(struct tui *t, struct client *c);
-
-/* ---- commands (ui/commands.c, ui/cmd_screen.c, ui/cmd_lock.c) ---- */
-
-/* Adds the screen's commands to the registry (cmd_register). */
-void ui_register_commands(void);
-/* A bind line's command: the line resolves and parses as it would run, %a
- * and %p left as they are (false with err set otherwise). */
-bool ui_check_line(const char *line, struct error *err);
-/* The flags (CMD_*) of the command a line runs; 0 when it names none. */
-unsigned ui_line_flags(const char *line);
-/* Runs a line of the command language in the screen: %a and %p stand for the
- * selected appointment's and client's ids. */
-void ui_run(struct tui *t, const char *line);
-/* The same for a line whose %a and %p are filled in already (a question's
- * answer, a free text): nothing in it is replaced. */
-void ui_run_expanded(struct tui *t, const char *line);
-/* Runs the core command of line as a job (ui/job.h), its output captured: a
- * sentence to the status line, records or a text to the overlay, as its
- * entry says; then the screen looks again for what it changed. base, when
- * not NULL, is the core's entry a screen entry does its way (lock --agent). */
-struct cmd_entry;
-void ui_run_core(struct tui *t, const char *line, const struct cmd_entry *base);
-/* The free text asked for by the text command has been typed: runs the
- * command waiting for it (t->text_cmd) with the text as its last argument,
- * quoted so the command language gives it back byte for byte. */
-void ui_text_done(struct tui *t, const char *text);
-/* Opens the overlay with text (our own, or sanitised). */
-void ui_overlay_open(struct tui *t, const char *title, const char *text);
-/* The help for a width (ui/help.h): the keys and every command, from the
- * registry. */
-void ui_help_lines(struct tui *t, struct tlines *l, int width);
-/* Sends what waits in the outbox (at every look again). */
-void ui_send_outbox(struct tui *t);
-/* Enter in the free-slot picker. */
-void ui_picker_choose(struct tui *t);
-/* A key while the passphrase is being changed (secret_step > 0). */
-void ui_secret_key(struct tui *t, const struct ui_key *k);
-/* Handles a key while the screen is locked. */
-void ui_lock_key(struct tui *t, const struct ui_key *k);
-void ui_lock(struct tui *t);
 
 #endif

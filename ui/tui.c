@@ -2,14 +2,9 @@
  *
  * Draw from state: a key or a finished fetch changes the model (state.c) and
  * marks panes dirty; each loop turn paints the dirty ones, wnoutrefresh()es
- * them and calls doupdate() once. SIGWINCH is ncurses' (it only sets a flag and
- * we get KEY_RESIZE); SIGINT, SIGTERM and SIGHUP only set a flag too, and the
- * loop leaves through endwin(). */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/ioctl.h>
-#include <signal.h>
+ * them and calls doupdate() once. The terminal under it is ui/term.c's: a
+ * signal only sets a flag and wakes the loop's poll(), which then takes the
+ * new size or leaves through term_close(). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,45 +19,28 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
+#include "ui/cmd_lock.h"
+#include "ui/cmd_screen.h"
 #include "ui/cmdline.h"
 #include "ui/job.h"
+#include "ui/commands.h"
+#include "ui/editor.h"
 #include "ui/localfmt.h"
+#include "ui/loop.h"
 #include "ui/state.h"
+#include "ui/term.h"
 #include "ui/tui.h"
-#include "ui/tui_internal.h"
 
 #define MIN_COLS 60
 #define MIN_LINES 20
 
-static volatile sig_atomic_t got_quit, got_winch;
-static int wake_pipe[2] = { -1, -1 };
-
-/* Signals only set a flag and wake the loop's poll() through a pipe. */
-static void
-on_signal(int sig)
-{
-	int saved = errno;
-
-	if (sig == SIGWINCH)
-		got_winch = 1;
-	else
-		got_quit = 1;
-	if (wake_pipe[1] >= 0 && write(wake_pipe[1], "", 1) < 0)
-		(void)0;
-	errno = saved;
-}
-
+/* The windows on the terminal (ui/term.c has the terminal itself). */
 struct term {
-	SCREEN *scr;
 	WINDOW *title, *status;
 	WINDOW *over;             /* the overlay: help, output */
-	WINDOW *input;            /* a 1x1 pad: reading keys never repaints */
 	bool small_dirty, over_dirty, lock_painted;
-	bool bidi_app;            /* ezrizi reorders RTL text: the terminal is in explicit mode */
 	int laid_out_left;        /* the list's width when laid out (it asks by what it shows) */
 	int status_h;             /* the status line's lines: a long message takes more */
-	int saved_stderr;
-	struct sigaction old_int, old_term, old_hup, old_winch;
 };
 
 /* There is one screen; commands.c reaches the loop through these. */
@@ -587,21 +565,6 @@ handle_key(struct tui *t, const struct ui_key *k)
 		t->panes[t->focus].ops->key(&t->panes[t->focus], k);
 }
 
-static bool
-read_key(WINDOW *in, int timeout_ms, struct ui_key *k)
-{
-	wint_t wc;
-	int rc;
-
-	wtimeout(in, timeout_ms);
-	rc = wget_wch(in, &wc);
-	if (rc == ERR)
-		return false;  /* timeout, or a signal: the loop looks at the flags */
-	k->fn = rc == KEY_CODE_YES;
-	k->code = (int)wc;
-	return true;
-}
-
 static int
 ms_to_lock(const struct tui *t)
 {
@@ -667,42 +630,33 @@ ms_to_next_minute(void)
 
 /* After a poll(): drains the wake pipe, takes a new size, handles the keys. */
 static void
-after_poll(struct tui *t, struct term *tm, const struct curl_waitfd *fds, unsigned n)
+after_poll(struct tui *t, const struct curl_waitfd *fds, unsigned n)
 {
 	bool keys = (fds[0].revents & (CURL_WAIT_POLLIN | CURL_WAIT_POLLPRI)) != 0;
 	struct ui_key k;
 
-	if (n > 1 && fds[1].revents != 0) {
-		char sink[64];
-
-		while (read(wake_pipe[0], sink, sizeof sink) > 0)
-			;
-	}
-	if (got_winch) {
-		struct winsize ws;
-
-		got_winch = 0;
-		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
-			resizeterm(ws.ws_row, ws.ws_col);
+	if (n > 1 && fds[1].revents != 0)
+		term_drain_wake();
+	if (term_take_resize()) {
 		t->relayout = true;
 		keys = true;  /* resizeterm queued a KEY_RESIZE: take it now */
 	}
-	if (got_quit)
+	if (term_quit_asked())
 		t->quit = true;
-	while (keys && !t->quit && read_key(tm->input, 0, &k))
+	while (keys && !t->quit && term_read_key(0, &k))
 		handle_key(t, &k);
 }
 
 /* Waits for a key, the network, a signal or the next timer, whichever comes
  * first, and handles the keys that came. */
 static void
-wait_and_read(struct tui *t, struct term *tm)
+wait_and_read(struct tui *t)
 {
 	struct curl_waitfd fds[2] = {
 		{ STDIN_FILENO, CURL_WAIT_POLLIN, 0 },
-		{ wake_pipe[0], CURL_WAIT_POLLIN, 0 },
+		{ term_wake_fd(), CURL_WAIT_POLLIN, 0 },
 	};
-	unsigned n = wake_pipe[0] >= 0 ? 2 : 1;
+	unsigned n = term_wake_fd() >= 0 ? 2 : 1;
 	int timeout = ms_to_next_minute(), to_poll = tui_ms_to_poll(t), to_lock = ms_to_lock(t);
 
 	if (to_poll < timeout)
@@ -712,7 +666,7 @@ wait_and_read(struct tui *t, struct term *tm)
 	if (tui_ms_to_settle(t) < timeout)
 		timeout = tui_ms_to_settle(t);
 	http_step(t->s->http, fds, n, timeout);
-	after_poll(t, tm, fds, n);
+	after_poll(t, fds, n);
 }
 
 /* Completion for the ':' line: ids of what is on the screen, found by id or
@@ -784,8 +738,8 @@ complete_values(enum cmd_kind kind, const char *text, void *arg)
 	return v;
 }
 
-void
-tui_open_cmdline(struct tui *t, const char *prefill)
+static void
+loop_open_cmdline(struct tui *t, const char *prefill)
 {
 	if (t->too_small || the_term->status == NULL)
 		return;
@@ -796,8 +750,8 @@ tui_open_cmdline(struct tui *t, const char *prefill)
 	curs_set(1);
 }
 
-void
-tui_open_text(struct tui *t, const char *prompt, char *command, bool asks)
+static void
+loop_open_text(struct tui *t, const char *prompt, char *command, bool asks)
 {
 	if (t->too_small || the_term->status == NULL) {
 		free(command);
@@ -811,8 +765,8 @@ tui_open_text(struct tui *t, const char *prompt, char *command, bool asks)
 	curs_set(1);
 }
 
-void
-tui_close_cmdline(struct tui *t)
+static void
+loop_close_cmdline(struct tui *t)
 {
 	if (!t->cmdline_open)
 		return;
@@ -821,140 +775,18 @@ tui_close_cmdline(struct tui *t)
 	t->status_dirty = true;
 }
 
-void
-tui_suspend(struct tui *t)
-{
-	(void)t;
-	def_prog_mode();
-	endwin();
-	if (the_term->bidi_app) {
-		fputs("\033[8h", stdout);  /* the editor or pager gets the terminal's own bidi */
-		fflush(stdout);
-	}
-}
-
-void
-tui_resume(struct tui *t)
-{
-	if (the_term->bidi_app) {
-		fputs("\033[8l", stdout);
-		fflush(stdout);
-	}
-	reset_prog_mode();
-	clearok(curscr, TRUE);
-	t->relayout = true;
-	t->last_key = tui_now_ms();
-}
-
-/* ---- the terminal ---- */
-
-static void
-catch_signals(struct term *tm)
-{
-	struct sigaction sa;
-
-	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-		wake_pipe[0] = wake_pipe[1] = -1;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, &tm->old_int);
-	sigaction(SIGTERM, &sa, &tm->old_term);
-	sigaction(SIGHUP, &sa, &tm->old_hup);
-	/* Ours, not ncurses': it wakes the loop, which then asks the size. */
-	sigaction(SIGWINCH, &sa, &tm->old_winch);
-}
-
-static void
-restore_signals(struct term *tm)
-{
-	sigaction(SIGINT, &tm->old_int, NULL);
-	sigaction(SIGTERM, &tm->old_term, NULL);
-	sigaction(SIGHUP, &tm->old_hup, NULL);
-	sigaction(SIGWINCH, &tm->old_winch, NULL);
-	for (int i = 0; i < 2; i++) {
-		if (wake_pipe[i] >= 0)
-			close(wake_pipe[i]);
-		wake_pipe[i] = -1;
-	}
-}
-
-/* Nothing but curses may write to the terminal while the screen is up: a stray
- * message on stderr would tear it. stderr goes to /dev/null meanwhile when it
- * is the terminal (redirect it to a file to keep EZRIZI_DEBUG output). */
-static void
-mute_stderr(struct term *tm)
-{
-	int fd;
-
-	tm->saved_stderr = -1;
-	if (!isatty(STDERR_FILENO))
-		return;
-	fflush(stderr);
-	tm->saved_stderr = dup(STDERR_FILENO);
-	if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) >= 0) {
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-	}
-}
-
-static void
-unmute_stderr(struct term *tm)
-{
-	if (tm->saved_stderr < 0)
-		return;
-	fflush(stderr);
-	dup2(tm->saved_stderr, STDERR_FILENO);
-	close(tm->saved_stderr);
-	tm->saved_stderr = -1;
-}
-
-static bool
-open_screen(struct term *tm)
-{
-	catch_signals(tm);  /* before newterm, so ncurses keeps its hands off them */
-	if (tm->bidi_app) {
-		/* Explicit mode (ECMA-48 BDSM): terminals that reorder by themselves
-		 * (VTE, mintty) leave our already visual lines alone. */
-		fputs("\033[8l", stdout);
-		fflush(stdout);
-	}
-	tm->scr = newterm(NULL, stdout, stdin);
-	if (tm->scr == NULL) {
-		restore_signals(tm);
-		return false;
-	}
-	set_term(tm->scr);
-	cbreak();
-	noecho();
-	nonl();
-	intrflush(stdscr, FALSE);
-	keypad(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(50);
-	ui_colors_init();
-	ui_bidi_init(tm->bidi_app);
-	tm->input = newpad(1, 1);
-	keypad(tm->input, TRUE);
-	mute_stderr(tm);
-	return true;
-}
+/* What the commands ask of the loop (ui/loop.h). */
+static const struct tui_loop loop_ops = {
+	.open_cmdline = loop_open_cmdline,
+	.open_text = loop_open_text,
+	.close_cmdline = loop_close_cmdline,
+};
 
 static void
 close_screen(struct tui *t, struct term *tm)
 {
 	delete_windows(t, tm);
-	if (tm->input != NULL)
-		delwin(tm->input);
-	endwin();
-	delscreen(tm->scr);
-	if (tm->bidi_app) {
-		fputs("\033[8h", stdout);  /* back to implicit mode */
-		fflush(stdout);
-	}
-	unmute_stderr(tm);
-	restore_signals(tm);
+	term_close();
 }
 
 int
@@ -962,6 +794,7 @@ tui_run(struct cmd_ctx *ctx)
 {
 	struct term tm = { 0 };
 	struct tui t;
+	bool bidi_app;
 	struct session *s;
 	struct error err;
 	struct keymap keys;
@@ -989,10 +822,10 @@ tui_run(struct cmd_ctx *ctx)
 	{
 		const char *b = config_get(ctx->cfg, "bidi");
 
-		tm.bidi_app = b == NULL || strcmp(b, "terminal") != 0;
+		bidi_app = b == NULL || strcmp(b, "terminal") != 0;
 	}
 	lf_init(ctx->cfg);
-	if (!open_screen(&tm)) {
+	if (!term_open(bidi_app)) {
 		keymap_finish(&keys);
 		const char *term = getenv("TERM");
 		char *clean = sanitize_display(term != NULL ? term : "", (size_t)-1, 0);
@@ -1003,8 +836,8 @@ tui_run(struct cmd_ctx *ctx)
 		cmd_unregister();
 		return EXIT_FAILED;
 	}
-	got_quit = got_winch = 0;
 	tui_state_init(&t, ctx, s);
+	t.loop = &loop_ops;
 	ctx->front = &t;   /* the screen's commands find it there */
 	the_term = &tm;
 	the_tui = &t;
@@ -1029,13 +862,13 @@ tui_run(struct cmd_ctx *ctx)
 	http_set_max_wait(s->http, 0);
 	/* One loop: the terminal, the network and the timers, in one poll(); a
 	 * command that waits is resumed here when its answer is in (ui/job.h). */
-	while (!t.quit || t.job != NULL) {
-		if (got_quit && t.job != NULL)
+	while ((!t.quit && !term_quit_asked()) || t.job != NULL) {
+		if (term_quit_asked() && t.job != NULL)
 			ui_job_abort(&t);   /* told to end: the wait ends now, writes wait in the outbox */
 		tick(&t);
 		tui_start_work(&t);
 		render(&t, &tm);
-		wait_and_read(&t, &tm);
+		wait_and_read(&t);
 		ui_job_step(&t);
 	}
 	for (int i = 0; i < PANE_COUNT; i++)

@@ -21,6 +21,8 @@
 #include "ui/help.h"
 #include "ui/keys.h"
 #include "ui/localfmt.h"
+#include "ui/cmd_screen.h"
+#include "ui/commands.h"
 #include "ui/state.h"
 #include "ui/status.h"
 

@@ -18,6 +18,8 @@
 #include "core/xmalloc.h"
 #include "ui/help.h"
 #include "ui/keys.h"
+#include "ui/cmd_screen.h"
+#include "ui/commands.h"
 #include "ui/state.h"
 
 static struct config *

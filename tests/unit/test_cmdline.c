@@ -14,6 +14,8 @@
 
 #include "core/xmalloc.h"
 #include "ui/cmdline.h"
+#include "ui/cmd_screen.h"
+#include "ui/commands.h"
 #include "ui/state.h"
 
 static WINDOW *win;

@@ -1,0 +1,22 @@
+/* editor.h - session notes outside the screen (ui/editor.c): a note written
+ * or changed in $VISUAL/$EDITOR, the newest note read in $PAGER. The text is
+ * in a private directory (core/privdir.h) only while the editor has it, is
+ * sealed into the client's draft in the encrypted cache as soon as the editor
+ * exits, and is queued as a write (the outbox) when saved. The screen is left
+ * and taken back through ui/term.h. */
+#ifndef EZRIZI_UI_EDITOR_H
+#define EZRIZI_UI_EDITOR_H
+
+struct tui;
+
+/* A new note for the shown client. */
+void tui_write_note(struct tui *t);
+/* The newest note: a draft changed in place, a signed one amended. */
+void tui_edit_note(struct tui *t);
+/* The newest note in the pager, sanitised. */
+void tui_page_note(struct tui *t);
+/* Notes left by an editor killed with ezrizi: sealed into their clients'
+ * drafts and wiped; the status line says so. */
+void tui_recover_notes(struct tui *t);
+
+#endif
