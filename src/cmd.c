@@ -81,7 +81,6 @@ build(const struct cmd_entry *const *extra, size_t n)
 		*m = *base;
 		m->flags = (base->flags & (CMD_WORDS | CMD_REST)) | x->flags;
 		m->summary = x->summary != NULL ? x->summary : base->summary;
-		m->output = x->output;
 		m->instead = NULL;
 		m->exec = x->exec;
 		m->base = base;
@@ -720,18 +719,23 @@ cmd_read_input(struct cmd_ctx *ctx, const char *file, size_t max, size_t *len, s
 	return ctx->input;
 }
 
-void
-cmd_list_end(struct cmd_ctx *ctx, struct out *o, const char *empty)
-{
-	if (out_end(o, empty) == 0)
-		ctx->output = CMD_SAYS;
-}
-
 /* The server could not be reached at all (no answer, or 5xx after retries). */
 static bool
 unreachable(const struct cmd_ctx *ctx, const struct error *err)
 {
 	return err->kind == ERR_NETWORK && ctx->have_session && ctx->session.store != NULL;
+}
+
+/* For a program: {"queued":"N"} (JSON), "queued\nN\n" (TSV). */
+static void
+say_queued(struct cmd_ctx *ctx, size_t n)
+{
+	static const struct out_col cols[] = { { "queued", N_("Queued"), false } };
+	char num[24];
+	const char *v[1] = { num };
+
+	snprintf(num, sizeof num, "%zu", n);
+	result_record(ctx->result, cols, 1, v, NULL);
 }
 
 /* Puts the command in the outbox, its text read now: it is sent later by
@@ -772,27 +776,27 @@ queue(struct cmd_ctx *ctx, const struct cmd_call *c, struct error *err)
 	free(words);
 	if (ok && outbox_list(s->store, &l, err)) {
 		if (ctx->fmt == FMT_TABLE)
-			fprintf(ctx->out, ngettext("Queued: it goes to the server by itself when it can be reached (%zu waiting; see 'ezrizi outbox').\n",
+			result_say(ctx->result, ngettext("Queued: it goes to the server by itself when it can be reached (%zu waiting; see 'ezrizi outbox').\n",
 						   "Queued: it goes to the server by itself when it can be reached (%zu waiting; see 'ezrizi outbox').\n",
 						   l.n), l.n);
 		else
-			fprintf(ctx->out, ctx->fmt == FMT_JSON ? "{\"queued\":\"%zu\"}\n" : "queued\n%zu\n", l.n);
+			say_queued(ctx, l.n);
 		outbox_list_finish(&l);
 	}
-	ctx->output = CMD_SAYS;
 	return ok;
 }
 
 bool
-cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
+cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct cmd_result *res, struct error *err)
 {
 	const struct cmd_entry *e = c->e;
+	struct cmd_result *outer = ctx->result;
 	bool ok = true;
 
 	/* Each command has the whole max_wait; a replay is part of 'sync'. */
 	if (ctx->have_session && !ctx->replaying)
 		http_wait_reset(ctx->session.http);
-	ctx->output = e->output;
+	ctx->result = res;
 	if ((e->flags & CMD_SESSION) && cmd_session(ctx, err) == NULL)
 		ok = false;
 	if (ok && (e->flags & CMD_QUEUES) && !ctx->replaying) {
@@ -806,17 +810,17 @@ cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
 	}
 	if (!ctx->replaying)
 		cmd_forget_input(ctx);
-	fflush(ctx->out);
+	ctx->result = outer;
 	return ok;
 }
 
 bool
-cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
+cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_result *res, struct error *err)
 {
 	struct cmd_call c;
 	bool ok;
 
-	ok = cmd_prepare(&c, argc, argv, NULL, err) && cmd_call_run(ctx, &c, err);
+	ok = cmd_prepare(&c, argc, argv, NULL, err) && cmd_call_run(ctx, &c, res, err);
 	cmd_call_finish(&c);
 	return ok;
 }

@@ -173,13 +173,15 @@ sending_to(struct tui *t, const struct cmd_call *c)
 	return cl;
 }
 
-/* What a command that ran says: a sentence in the status line, records or a
- * text in the overlay (its entry's output), a refusal someone may overrule as
- * a question, a failure in red (kept for retry). */
+/* What a command that ran gives back: a sentence in the status line, records
+ * (as a table) or a text in the overlay (by the result's kind), a refusal
+ * someone may overrule as a question, a failure in red (kept for retry). */
 static void
 show_result(struct tui *t, const char *line, const struct cmd_call *c, bool ok, const struct error *err,
-	    char *out, size_t len)
+	    const struct cmd_result *res)
 {
+	const char *said = result_sentence(res);
+
 	if (!ok && err->override != NULL) {
 		/* A refusal a person may overrule (the client has another session
 		 * then): ask, and y runs it again with the option that says so. */
@@ -195,14 +197,21 @@ show_result(struct tui *t, const char *line, const struct cmd_call *c, bool ok, 
 		free(t->last_failed);
 		t->last_failed = xstrdup(line);
 		tui_set_error(t, err->msg);
-	} else if (len > 0 && t->ctx->output == CMD_SHOWS) {
-		char *title = join(c->argc, c->argv);
+	} else if (said != NULL) {
+		char *first = xstrndup(said, strcspn(said, "\n"));
 
-		ui_overlay_open(t, title, out);
-		free(title);
-	} else if (len > 0) {
-		out[strcspn(out, "\n")] = '\0';
-		tui_set_message(t, out);
+		tui_set_message(t, first);
+		free(first);
+	} else if (res->kind != RESULT_NONE) {
+		char *text = result_format(res, FMT_TABLE);
+
+		if (text[0] != '\0') {
+			char *title = join(c->argc, c->argv);
+
+			ui_overlay_open(t, title, text);
+			free(title);
+		}
+		free(text);
 	}
 }
 
@@ -210,27 +219,21 @@ void
 ui_run_core(struct tui *t, const char *line, struct cmd_call *c)
 {
 	struct cmd_ctx *ctx = t->ctx;
-	FILE *old_out = ctx->out, *mem;
 	enum out_format old_fmt = ctx->fmt;
-	char *out = NULL;
-	size_t len = 0;
+	struct cmd_result res;
 	struct error err;
 	struct client *sending;
 	bool ok;
 
 	error_clear(&err);
-	if ((mem = open_memstream(&out, &len)) == NULL)
-		abort();
-	ctx->out = mem;
+	result_init(&res);
 	ctx->fmt = FMT_TABLE;
 	sending = sending_to(t, c);
 	t->busy = true;
 	tui_set_message(t, _("Working…"));
 	tui_render_now(t);
-	ok = cmd_call_run(ctx, c, &err);
+	ok = cmd_call_run(ctx, c, &res, &err);
 	t->busy = false;
-	fclose(mem);
-	ctx->out = old_out;
 	ctx->fmt = old_fmt;
 	tui_clear_error(t);
 	if (sending != NULL) {
@@ -244,8 +247,8 @@ ui_run_core(struct tui *t, const char *line, struct cmd_call *c)
 		sending->gen = ++t->gen;
 		tui_mark(t, PANE_CHAT);
 	}
-	show_result(t, line, c, ok, &err, out, len);
-	free(out);
+	show_result(t, line, c, ok, &err, &res);
+	result_finish(&res);
 	tui_poll(t);
 }
 
@@ -352,12 +355,9 @@ ui_send_outbox(struct tui *t)
 		queued += !l.v[i].failed;
 	outbox_list_finish(&l);
 	if (queued > 0) {
-		FILE *old = t->ctx->out;
-
 		t->busy = true;
 		replay_outbox(t->ctx, &sent, &failed, &err);
 		t->busy = false;
-		t->ctx->out = old;
 		if (sent > 0 || failed > 0) {
 			char *msg = xasprintf(_("Sent from the outbox: %zu; refused: %zu (see :outbox)."), sent, failed);
 			char *local = lf_digits(msg);
