@@ -43,14 +43,29 @@ batch_report(const struct error *err)
 	return error_exit_code(err->kind);
 }
 
+/* What a command gave back, on standard output in the chosen format, before
+ * anything that follows it (a failing line's error on stderr). */
+static void
+print_result(const struct cmd_ctx *ctx, struct cmd_result *res)
+{
+	result_print(res, ctx->fmt, stdout);
+	fflush(stdout);
+	result_finish(res);
+}
+
 int
 batch_run_call(struct cmd_ctx *ctx, struct cmd_call *c)
 {
+	struct cmd_result res;
 	struct error err;
+	bool ok;
 
 	error_clear(&err);
+	result_init(&res);
 	hear_notices(ctx);
-	if (!cmd_call_run(ctx, c, &err))
+	ok = cmd_call_run(ctx, c, &res, &err);
+	print_result(ctx, &res);
+	if (!ok)
 		return batch_report(&err);
 	return EXIT_OK;
 }
@@ -72,15 +87,20 @@ batch_run_file(struct cmd_ctx *ctx, const char *path, bool keep_going)
 	}
 	hear_notices(ctx);
 	while ((n = getline(&line, &cap, fp)) >= 0) {
+		struct cmd_result res;
 		struct error err;
+		bool ok = false;
 
 		lineno++;
 		error_clear(&err);
-		if (!utf8_valid(line, (size_t)n) || memchr(line, '\0', (size_t)n) != NULL) {
+		result_init(&res);
+		if (!utf8_valid(line, (size_t)n) || memchr(line, '\0', (size_t)n) != NULL)
 			error_set(&err, ERR_USAGE, _("The line is not UTF-8 text."));
-		} else if (cmd_run_line(ctx, line, &err)) {
+		else
+			ok = cmd_run_line(ctx, line, &res, &err);
+		print_result(ctx, &res);
+		if (ok)
 			continue;
-		}
 		{
 			char *msg = sanitize_display(err.msg, (size_t)-1, 0);
 
@@ -131,6 +151,5 @@ const struct cmd_entry cmd_entry_batch = {
 	.summary = N_("Run the commands of FILE (or standard input), one a line, '#' starting a comment; stop at the first that fails, unless --keep-going."),
 	.args = { 0, 1, { { KIND_FILE } } },
 	.flags = CMD_SHELL,
-	.output = CMD_SHOWS,
 	.exec = run_batch,
 };

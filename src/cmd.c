@@ -82,7 +82,6 @@ build(const struct cmd_entry *const *extra, size_t n)
 		*m = *base;
 		m->flags = (base->flags & (CMD_WORDS | CMD_REST)) | x->flags;
 		m->summary = x->summary != NULL ? x->summary : base->summary;
-		m->output = x->output;
 		m->instead = NULL;
 		m->exec = x->exec;
 		m->base = base;
@@ -721,18 +720,23 @@ cmd_read_input(struct cmd_ctx *ctx, const char *file, size_t max, size_t *len, s
 	return ctx->input;
 }
 
-void
-cmd_list_end(struct cmd_ctx *ctx, struct out *o, const char *empty)
-{
-	if (out_end(o, empty) == 0)
-		ctx->output = CMD_SAYS;
-}
-
 /* The server could not be reached at all (no answer, or 5xx after retries). */
 static bool
 unreachable(const struct cmd_ctx *ctx, const struct error *err)
 {
 	return err->kind == ERR_NETWORK && ctx->have_session && ctx->session.store != NULL;
+}
+
+/* For a program: {"queued":"N"} (JSON), "queued\nN\n" (TSV). */
+static void
+say_queued(struct cmd_ctx *ctx, size_t n)
+{
+	static const struct out_col cols[] = { { "queued", N_("Queued"), false } };
+	char num[24];
+	const char *v[1] = { num };
+
+	snprintf(num, sizeof num, "%zu", n);
+	result_record(ctx->result, cols, 1, v, NULL);
 }
 
 /* Puts the command in the outbox, its text read now: it is sent later by
@@ -773,28 +777,28 @@ queue(struct cmd_ctx *ctx, const struct cmd_call *c, struct error *err)
 	free(words);
 	if (ok && outbox_list(s->store, &l, err)) {
 		if (ctx->fmt == FMT_TABLE)
-			fprintf(ctx->out, ngettext("Queued: it goes to the server by itself when it can be reached (%zu waiting; see 'ezrizi outbox').\n",
+			result_say(ctx->result, ngettext("Queued: it goes to the server by itself when it can be reached (%zu waiting; see 'ezrizi outbox').\n",
 						   "Queued: it goes to the server by itself when it can be reached (%zu waiting; see 'ezrizi outbox').\n",
 						   l.n), l.n);
 		else
-			fprintf(ctx->out, ctx->fmt == FMT_JSON ? "{\"queued\":\"%zu\"}\n" : "queued\n%zu\n", l.n);
+			say_queued(ctx, l.n);
 		outbox_list_finish(&l);
 	}
-	ctx->output = CMD_SAYS;
 	return ok;
 }
 
 /* The command itself, in a task. */
 static bool
-call_exec(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
+call_exec(struct cmd_ctx *ctx, struct cmd_call *c, struct cmd_result *res, struct error *err)
 {
 	const struct cmd_entry *e = c->e;
+	struct cmd_result *outer = ctx->result;
 	bool ok = true;
 
 	/* Each command has the whole max_wait; a replay is part of 'sync'. */
 	if (ctx->have_session && !ctx->replaying)
 		http_wait_reset(ctx->session.http);
-	ctx->output = e->output;
+	ctx->result = res;
 	if ((e->flags & CMD_SESSION) && cmd_session(ctx, err) == NULL)
 		ok = false;
 	if (ok && (e->flags & CMD_QUEUES) && !ctx->replaying) {
@@ -808,13 +812,14 @@ call_exec(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
 	}
 	if (!ctx->replaying)
 		cmd_forget_input(ctx);
-	fflush(ctx->out);
+	ctx->result = outer;
 	return ok;
 }
 
 struct call_task {
 	struct cmd_ctx *ctx;
 	struct cmd_call *c;
+	struct cmd_result *res;
 	struct error *err;
 	bool ok;
 };
@@ -824,17 +829,17 @@ call_task(void *arg)
 {
 	struct call_task *ct = arg;
 
-	ct->ok = call_exec(ct->ctx, ct->c, ct->err);
+	ct->ok = call_exec(ct->ctx, ct->c, ct->res, ct->err);
 }
 
 bool
-cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
+cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct cmd_result *res, struct error *err)
 {
-	struct call_task ct = { .ctx = ctx, .c = c, .err = err };
+	struct call_task ct = { .ctx = ctx, .c = c, .res = res, .err = err };
 	struct task *k;
 
 	if (task_current() != NULL)
-		return call_exec(ctx, c, err);  /* a front end's task, or a batch file's line */
+		return call_exec(ctx, c, res, err);  /* a front end's task, or a batch file's line */
 	/* Started, then waited for: the wait runs here, outside the command. */
 	k = task_start(call_task, &ct);
 	while (!task_done(k)) {
@@ -848,12 +853,12 @@ cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err)
 }
 
 bool
-cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err)
+cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_result *res, struct error *err)
 {
 	struct cmd_call c;
 	bool ok;
 
-	ok = cmd_prepare(&c, argc, argv, NULL, err) && cmd_call_run(ctx, &c, err);
+	ok = cmd_prepare(&c, argc, argv, NULL, err) && cmd_call_run(ctx, &c, res, err);
 	cmd_call_finish(&c);
 	return ok;
 }

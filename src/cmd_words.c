@@ -180,7 +180,7 @@ cmd_split_command(const char *line, int *argc, struct error *err)
 }
 
 bool
-cmd_run_line(struct cmd_ctx *ctx, const char *line, struct error *err)
+cmd_run_line(struct cmd_ctx *ctx, const char *line, struct cmd_result *res, struct error *err)
 {
 	int argc;
 	char **words = cmd_split_command(line, &argc, err);
@@ -188,7 +188,7 @@ cmd_run_line(struct cmd_ctx *ctx, const char *line, struct error *err)
 
 	if (words == NULL)
 		return false;
-	ok = argc == 0 || cmd_run_argv(ctx, argc, words, err);
+	ok = argc == 0 || cmd_run_argv(ctx, argc, words, res, err);
 	cmd_words_free(words);
 	return ok;
 }

@@ -87,7 +87,6 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	ctx.cfg = config_create();
-	ctx.out = stdout;
 	ctx.offline = g.offline;
 	ctx.keep_going = g.keep_going;
 	if (!setup_config(ctx.cfg, &g, &err)) {

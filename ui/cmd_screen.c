@@ -571,7 +571,6 @@ static const struct cmd_entry help_entry = {
 	.name = "help",
 	.summary = N_("Show the keys and the commands."),
 	.flags = CMD_SCREEN_WAY | CMD_BUSY_OK,
-	.output = CMD_SHOWS,
 	.exec = do_help,
 };
 

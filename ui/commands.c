@@ -167,14 +167,15 @@ show_sending(struct tui *t, struct ui_job *j)
 	tui_mark(t, PANE_CHAT);
 }
 
-/* What a command that ran says: a sentence in the status line, records or a
- * text in the overlay (its entry's output), a refusal someone may overrule as
- * a question, a failure in red (kept for retry). */
+/* What a command that ran gives back: a sentence in the status line, records
+ * (as a table) or a text in the overlay (by the result's kind), a refusal
+ * someone may overrule as a question, a failure in red (kept for retry). */
 static void
 show_result(struct tui *t, struct ui_job *j)
 {
 	const struct cmd_call *c = &j->call;
 	const struct error *err = &j->err;
+	const char *said = result_sentence(&j->res);
 
 	if (!j->ok && err->override != NULL) {
 		/* A refusal a person may overrule (the client has another session
@@ -191,14 +192,21 @@ show_result(struct tui *t, struct ui_job *j)
 		free(t->last_failed);
 		t->last_failed = xstrdup(j->line);
 		tui_set_error(t, err->msg);
-	} else if (j->out_len > 0 && t->ctx->output == CMD_SHOWS) {
-		char *title = join(c->argc, c->argv);
+	} else if (said != NULL) {
+		char *first = xstrndup(said, strcspn(said, "\n"));
 
-		ui_overlay_open(t, title, j->out);
-		free(title);
-	} else if (j->out_len > 0) {
-		j->out[strcspn(j->out, "\n")] = '\0';
-		tui_set_message(t, j->out);
+		tui_set_message(t, first);
+		free(first);
+	} else if (j->res.kind != RESULT_NONE) {
+		char *text = result_format(&j->res, FMT_TABLE);
+
+		if (text[0] != '\0') {
+			char *title = join(c->argc, c->argv);
+
+			ui_overlay_open(t, title, text);
+			free(title);
+		}
+		free(text);
 	}
 }
 
@@ -366,10 +374,7 @@ count_outbox(struct tui *t)
 static void
 outbox_run(struct tui *t, struct ui_job *j)
 {
-	FILE *old = t->ctx->out;
-
 	j->ok = replay_outbox(t->ctx, &j->sent, &j->refused, &j->err);
-	t->ctx->out = old;
 }
 
 static void

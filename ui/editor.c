@@ -352,6 +352,7 @@ static void
 note_done(struct tui *t, struct ui_job *j)
 {
 	struct client *c = tui_find_client(t, j->patient_id);
+	const char *said;
 
 	tui_clear_error(t);
 	if (!j->ok) {
@@ -363,10 +364,12 @@ note_done(struct tui *t, struct ui_job *j)
 		return;
 	}
 	forget_draft(t, j->patient_id);
-	if (j->out_len > 0) {
+	if ((said = result_sentence(&j->res)) != NULL) {
 		/* The command's first line: "Note saved.", "Note changed.", "Queued: ..." */
-		j->out[strcspn(j->out, "\n")] = '\0';
-		tui_set_message(t, j->out);
+		char *first = xstrndup(said, strcspn(said, "\n"));
+
+		tui_set_message(t, first);
+		free(first);
 	}
 	if (c != NULL) {
 		note_list_finish(&c->notes);

@@ -20,6 +20,7 @@ ui_job_create(ui_job_run_fn *run, ui_job_done_fn *done)
 
 	j->run = run;
 	j->done = done;
+	result_init(&j->res);
 	error_clear(&j->err);
 	return j;
 }
@@ -38,7 +39,7 @@ ui_job_destroy(struct ui_job *j)
 	if (j->text != NULL)
 		sodium_memzero(j->text, j->text_len);
 	free(j->text);
-	free(j->out);
+	result_finish(&j->res);
 	free(j->practitioner_id);
 	free(j->language);
 	slot_list_finish(&j->slots);
@@ -132,12 +133,8 @@ void
 ui_job_run_command(struct tui *t, struct ui_job *j)
 {
 	struct cmd_ctx *ctx = t->ctx;
-	FILE *old_out = ctx->out, *mem;
 	enum out_format old_fmt = ctx->fmt;
 
-	if ((mem = open_memstream(&j->out, &j->out_len)) == NULL)
-		abort();
-	ctx->out = mem;
 	ctx->fmt = FMT_TABLE;
 	if (j->text != NULL) {
 		/* The text goes as the command's input, and is wiped with it. */
@@ -147,8 +144,6 @@ ui_job_run_command(struct tui *t, struct ui_job *j)
 		ctx->input_given = true;
 		j->text = NULL;
 	}
-	j->ok = cmd_call_run(ctx, &j->call, &j->err);
-	fclose(mem);
-	ctx->out = old_out;
+	j->ok = cmd_call_run(ctx, &j->call, &j->res, &j->err);
 	ctx->fmt = old_fmt;
 }

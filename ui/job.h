@@ -21,6 +21,7 @@
 
 #include "core/cmd.h"
 #include "core/error.h"
+#include "core/result.h"
 #include "core/appt.h"
 
 struct tui;
@@ -45,8 +46,7 @@ struct ui_job {
 	char *appt_id;             /* the appointment it is about, or NULL; owned */
 	char *text;                /* a text it sends (a note's): owned, wiped at the end */
 	size_t text_len;
-	char *out;                 /* what the command printed (table format) */
-	size_t out_len;
+	struct cmd_result res;     /* what the command gave back */
 	char *practitioner_id;     /* the picker's question: whose free slots, */
 	char *language;            /* ... or which language's (owned) */
 	struct slot_list slots;    /* ... what it found: filled in the task, taken by done */
@@ -89,7 +89,7 @@ void ui_job_abort(struct tui *t);
 void ui_quit(struct tui *t);
 
 /* The job's run function for a core command: runs j->call, its output
- * captured in j->out. */
+ * result in j->res. */
 void ui_job_run_command(struct tui *t, struct ui_job *j);
 
 #endif

@@ -25,6 +25,7 @@
 #include "core/config.h"
 #include "core/error.h"
 #include "core/output.h"
+#include "core/result.h"
 #include "core/session.h"
 
 /* What an argument, or an option's value, is: completion offers values of
@@ -99,12 +100,6 @@ struct cmd_entry;
 typedef bool cmd_exec_fn(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a,
 			 struct error *err);
 
-/* What a command prints, for a front end that shows it (the screen). */
-enum cmd_output {
-	CMD_SAYS,     /* a sentence (a write's confirmation comes first): the status line */
-	CMD_SHOWS,    /* records or a text (a list, a note in full, a report): the overlay */
-};
-
 enum {
 	/* A write that goes to the outbox when the server cannot be reached
 	 * (or with --offline), to be sent by itself later, exactly once. */
@@ -163,7 +158,6 @@ struct cmd_entry {
 	} args;
 	const struct cmd_option *opts;  /* ended by { NULL }; NULL: none */
 	unsigned flags;         /* CMD_* */
-	enum cmd_output output;
 	/* N_() marked: with CMD_TERMINAL, CMD_PASSPHRASE or CMD_INPUT, what to
 	 * do instead on the screen, where the terminal is not free. */
 	const char *instead;
@@ -177,8 +171,10 @@ struct cmd_ctx {
 	struct config *cfg;
 	struct session session;
 	bool have_session;
-	enum out_format fmt;
-	FILE *out;
+	enum out_format fmt;     /* what the results are for: a handler fills them for it */
+	/* What the command running gives back (see core/result.h): set by
+	 * cmd_call_run for the while the command runs; NULL otherwise. */
+	struct cmd_result *result;
 	bool offline;            /* --offline: reads from the local cache only */
 	bool keep_going;         /* --keep-going: a batch file goes on after a failing line */
 	bool replaying;          /* running a queued command from the outbox */
@@ -186,9 +182,6 @@ struct cmd_ctx {
 	char *input;             /* the command's text, once read (or queued) */
 	size_t input_len;
 	bool input_given;        /* input holds the text: do not read it again */
-	/* What the command running printed: its entry's output, or CMD_SAYS
-	 * when a list came out empty ("No appointments."). */
-	enum cmd_output output;
 	/* The front end's ear for what is not an error (the session's warning at
 	 * start, what a long wait waits for); NULL: not told. */
 	http_notice_fn notice;
@@ -279,16 +272,20 @@ void cmd_call_finish(struct cmd_call *c);
  * the local cache open. */
 const char *cmd_needs_terminal(const struct cmd_call *c, bool store_open);
 /* Runs a prepared command: sets up the session when it needs one, queues a
- * write the server cannot take, and wipes its text afterwards. Inside a task
- * (core/task.h: the screen runs each command in one, and resumes it on its
- * loop) it runs there, suspended while it waits for the server. Outside any,
- * it starts the command as a task and waits for it (batch mode: the same
- * start and wait, the waits capped by max_wait). */
-bool cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct error *err);
+ * write the server cannot take, and wipes its text afterwards. What it gives
+ * back goes to res (initialised by the caller, who frees it with
+ * result_finish; it may hold something already only if it is to be added to).
+ * Inside a task (core/task.h: the screen runs each command in one, and
+ * resumes it on its loop) it runs there, suspended while it waits for the
+ * server. Outside any, it starts the command as a task and waits for it
+ * (batch mode: the same start and wait, the waits capped by max_wait). */
+bool cmd_call_run(struct cmd_ctx *ctx, struct cmd_call *c, struct cmd_result *res,
+		  struct error *err);
 
 /* cmd_prepare (as a line) and cmd_call_run: argv[0..argc) as a command
  * ("appointments", "--date", "today"). */
-bool cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct error *err);
+bool cmd_run_argv(struct cmd_ctx *ctx, int argc, char **argv, struct cmd_result *res,
+		  struct error *err);
 
 /* The command's text: from the outbox when replaying, else from file or
  * standard input (at most max bytes, no NUL). The text stays in ctx (for the
@@ -297,9 +294,6 @@ const char *cmd_read_input(struct cmd_ctx *ctx, const char *file, size_t max, si
 			   struct error *err);
 /* Forgets (wipes) the command's text. */
 void cmd_forget_input(struct cmd_ctx *ctx);
-/* Ends a listing: out_end(o, empty), and when it had no rows the command
- * said a sentence (ctx->output = CMD_SAYS). */
-void cmd_list_end(struct cmd_ctx *ctx, struct out *o, const char *empty);
 
 /* The session, set up on first use; its warning (if any) goes to ctx->notice. */
 struct session *cmd_session(struct cmd_ctx *ctx, struct error *err);
@@ -323,7 +317,8 @@ char *cmd_quote(const char *s);
 /* Runs one line of the command language; blank and comment lines do nothing.
  * A command marked CMD_REST takes the rest of the line after its positionals
  * as typed ("send pat-1 Don't worry, we'll talk #tomorrow"). */
-bool cmd_run_line(struct cmd_ctx *ctx, const char *line, struct error *err);
+bool cmd_run_line(struct cmd_ctx *ctx, const char *line, struct cmd_result *res,
+		  struct error *err);
 
 /* ---- help (src/cmd/help.c) ---- */
 

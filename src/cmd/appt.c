@@ -65,7 +65,7 @@ print_appt(struct cmd_ctx *ctx, const struct appointment *a)
 	appt_values(ctx, a, start, end, v);
 	if (ctx->fmt == FMT_TABLE)
 		v[2] = cmd_time(ctx, a->end, end);
-	out_record(ctx->fmt, ctx->out, record_cols, APPT_NCOLS, v, NULL);
+	result_record(ctx->result, record_cols, APPT_NCOLS, v, NULL);
 }
 
 static const struct cmd_option appointments_opts[] = {
@@ -91,7 +91,6 @@ HANDLER(cmd_appointments)
 	struct appt_query q = { 0 };
 	struct appt_list l;
 	const char *prac = cmd_opt(e, a, "practitioner");
-	struct out o;
 
 	if (!cmd_date_range(e, a, 1, &q.from, &q.to, err))
 		return false;
@@ -105,15 +104,14 @@ HANDLER(cmd_appointments)
 		return false;
 	if (!appt_query(s, &q, &l, err))
 		return false;
-	out_begin(&o, ctx->fmt, ctx->out, appt_cols, APPT_NCOLS);
+	result_records(ctx->result, appt_cols, APPT_NCOLS, _("No appointments."));
 	for (size_t i = 0; i < l.n; i++) {
 		const char *v[APPT_NCOLS];
 		char start[26], end[26];
 
 		appt_values(ctx, &l.v[i], start, end, v);
-		out_row(&o, v);
+		result_row(ctx->result, v);
 	}
-	cmd_list_end(ctx, &o, _("No appointments."));
 	appt_list_finish(&l);
 	return true;
 }
@@ -123,7 +121,6 @@ const struct cmd_entry cmd_entry_appointments = {
 	.summary = N_("List appointments (default: today's, yours)."),
 	.opts = appointments_opts,
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_appointments,
 };
 
@@ -145,7 +142,6 @@ const struct cmd_entry cmd_entry_appointment = {
 	.summary = N_("Show one appointment."),
 	.args = { 1, 1, { { KIND_APPOINTMENT } } },
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_appointment,
 };
 
@@ -174,7 +170,6 @@ HANDLER(cmd_slots)
 	struct slot_query q = { 0 };
 	struct slot_list l;
 	const char *prac = cmd_opt(e, a, "practitioner");
-	struct out o;
 
 	if (!cmd_date_range(e, a, 7, &q.from, &q.to, err))
 		return false;
@@ -183,7 +178,7 @@ HANDLER(cmd_slots)
 		return false;
 	if (!slot_query(&ctx->session, &q, &l, err))
 		return false;
-	out_begin(&o, ctx->fmt, ctx->out, cols, sizeof cols / sizeof cols[0]);
+	result_records(ctx->result, cols, sizeof cols / sizeof cols[0], _("No free slots."));
 	for (size_t i = 0; i < l.n; i++) {
 		char start[26], end[26];
 		const char *v[5];
@@ -195,9 +190,8 @@ HANDLER(cmd_slots)
 			instant_format_hm(l.v[i].slot.end, end);
 		v[3] = l.v[i].practitioner_id;
 		v[4] = l.v[i].practitioner_name;
-		out_row(&o, v);
+		result_row(ctx->result, v);
 	}
-	cmd_list_end(ctx, &o, _("No free slots."));
 	slot_list_finish(&l);
 	return true;
 }
@@ -207,17 +201,16 @@ const struct cmd_entry cmd_entry_slots = {
 	.summary = N_("List free slots (default: the coming week)."),
 	.opts = slots_opts,
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_slots,
 };
 
-/* Prints what a write did: the appointment, after a one-line confirmation on
- * stderr for people (machine formats print the record only). */
+/* What a write did: the appointment, after a one-line confirmation for people
+ * (machine formats get the record only). */
 static bool
 done(struct cmd_ctx *ctx, struct appointment *ap, const char *what)
 {
 	if (ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, "%s\n", what);
+		result_say(ctx->result, "%s", what);
 	print_appt(ctx, ap);
 	appointment_finish(ap);
 	return true;
@@ -259,7 +252,6 @@ const struct cmd_entry cmd_entry_book = {
 	.summary = N_("Book a free slot for a client."),
 	.opts = book_opts,
 	.flags = CMD_SESSION | CMD_QUEUES,
-	.output = CMD_SAYS,
 	.exec = cmd_book,
 };
 
@@ -287,7 +279,6 @@ const struct cmd_entry cmd_entry_reschedule = {
 	.args = { 1, 1, { { KIND_APPOINTMENT } } },
 	.opts = reschedule_opts,
 	.flags = CMD_SESSION | CMD_QUEUES,
-	.output = CMD_SAYS,
 	.exec = cmd_reschedule,
 };
 
@@ -313,7 +304,6 @@ const struct cmd_entry cmd_entry_cancel = {
 	.args = { 1, 1, { { KIND_APPOINTMENT } } },
 	.opts = cancel_opts,
 	.flags = CMD_SESSION | CMD_QUEUES,
-	.output = CMD_SAYS,
 	.exec = cmd_cancel,
 };
 
@@ -339,7 +329,6 @@ const struct cmd_entry cmd_entry_checkin = {
 	.args = { 1, 1, { { KIND_APPOINTMENT } } },
 	.opts = status_opts,
 	.flags = CMD_SESSION | CMD_QUEUES,
-	.output = CMD_SAYS,
 	.exec = cmd_checkin,
 };
 
@@ -360,6 +349,5 @@ const struct cmd_entry cmd_entry_noshow = {
 	.args = { 1, 1, { { KIND_APPOINTMENT } } },
 	.opts = status_opts,
 	.flags = CMD_SESSION | CMD_QUEUES,
-	.output = CMD_SAYS,
 	.exec = cmd_noshow,
 };

@@ -79,7 +79,7 @@ HANDLER(cmd_unlock)
 	sodium_memzero(key, sizeof key);
 	free(dir);
 	if (ok && ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, ngettext("The local cache stays open for scripts for %ld minute; 'ezrizi lock' closes it.\n",
+		result_say(ctx->result, ngettext("The local cache stays open for scripts for %ld minute; 'ezrizi lock' closes it.\n",
 					   "The local cache stays open for scripts for %ld minutes; 'ezrizi lock' closes it.\n",
 					   (seconds + 59) / 60), (seconds + 59) / 60);
 	return ok;
@@ -90,7 +90,6 @@ const struct cmd_entry cmd_entry_unlock = {
 	.summary = N_("Open the local cache for scripts for a while, as ssh-agent does."),
 	.opts = unlock_opts,
 	.flags = CMD_TERMINAL,
-	.output = CMD_SAYS,
 	.instead = N_("Do that in a shell, with the screen closed: it needs the local cache to itself."),
 	.exec = cmd_unlock,
 };
@@ -110,8 +109,8 @@ HANDLER(cmd_lock)
 	if (err->kind != ERR_NONE)
 		return false;
 	if (ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, "%s\n", was ? _("Locked: scripts need 'ezrizi unlock' again.")
-					      : _("Nothing was unlocked."));
+		result_say(ctx->result, "%s", was ? _("Locked: scripts need 'ezrizi unlock' again.")
+						       : _("Nothing was unlocked."));
 	return true;
 }
 
@@ -122,7 +121,6 @@ const struct cmd_entry cmd_entry_lock = {
 	.name = "lock",
 	.summary = N_("Close the local cache to scripts again (ends 'ezrizi unlock'); on the screen, lock the screen (lock --agent ends 'ezrizi unlock' there)."),
 	.opts = lock_opts,
-	.output = CMD_SAYS,
 	.exec = cmd_lock,
 };
 
@@ -154,7 +152,7 @@ HANDLER(cmd_passwd)
 	vault_kdf(ctx->cfg, &kdf);
 	ok = store_passwd(dir, old->data, old->len, new1->data, new1->len, &kdf, err);
 	if (ok && ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, "%s\n", _("The passphrase is changed."));
+		result_say(ctx->result, "%s", _("The passphrase is changed."));
 out:
 	secret_destroy(old);
 	secret_destroy(new1);
@@ -168,7 +166,6 @@ const struct cmd_entry cmd_entry_passwd = {
 	.name = "passwd",
 	.summary = N_("Change the local cache's passphrase."),
 	.flags = CMD_TERMINAL,
-	.output = CMD_SAYS,
 	.instead = N_("Change the passphrase at a terminal: 'ezrizi passwd' asks for both."),
 	.exec = cmd_passwd,
 };
@@ -194,61 +191,61 @@ name_writes(const struct outbox_list *l, bool lost, size_t *n)
 
 /* What a check says about the records themselves. */
 static void
-say_records(FILE *fp, const struct store_check *c)
+say_records(struct buf *b, const struct store_check *c)
 {
 	size_t gone = c->lost + c->damaged;
 
 	if (!c->salvaged) {
 		size_t checked = c->total + c->damaged;
 
-		fprintf(fp, ngettext("%zu record checked", "%zu records checked", checked), checked);
-		fprintf(fp, "; ");
-		fprintf(fp, ngettext("%zu was damaged and is removed: it will be fetched again.\n",
+		buf_addf(b, ngettext("%zu record checked", "%zu records checked", checked), checked);
+		buf_adds(b, "; ");
+		buf_addf(b, ngettext("%zu was damaged and is removed: it will be fetched again.\n",
 				     "%zu were damaged and are removed: they will be fetched again.\n",
 				     c->damaged), c->damaged);
 		return;
 	}
 	if (c->why != NULL)
-		fprintf(fp, _("The local records were damaged (%s); they were rebuilt from what could still be read.\n"), c->why);
+		buf_addf(b, _("The local records were damaged (%s); they were rebuilt from what could still be read.\n"), c->why);
 	else
-		fprintf(fp, "%s\n", _("The local records were damaged; they were rebuilt from what could still be read."));
-	fprintf(fp, ngettext("%zu record was kept.", "%zu records were kept.", c->total), c->total);
-	fputc(' ', fp);
+		buf_addf(b, "%s\n", _("The local records were damaged; they were rebuilt from what could still be read."));
+	buf_addf(b, ngettext("%zu record was kept.", "%zu records were kept.", c->total), c->total);
+	buf_addc(b, ' ');
 	if (c->unknown)
-		fprintf(fp, "%s\n", _("How many were lost cannot be known: nothing that said how many there were could be read."));
+		buf_addf(b, "%s\n", _("How many were lost cannot be known: nothing that said how many there were could be read."));
 	else if (gone == 0)
-		fprintf(fp, "%s\n", _("None was lost."));
+		buf_addf(b, "%s\n", _("None was lost."));
 	else
-		fprintf(fp, ngettext("At least %zu could not be read and is lost; it will be fetched again if the server has it.\n",
+		buf_addf(b, ngettext("At least %zu could not be read and is lost; it will be fetched again if the server has it.\n",
 				     "At least %zu could not be read and are lost; they will be fetched again if the server has them.\n",
 				     gone), gone);
 	if (c->aside != NULL)
-		fprintf(fp, _("The damaged files are kept in %s: remove them when you no longer need them ('ezrizi cache wipe' removes them too).\n"),
+		buf_addf(b, _("The damaged files are kept in %s: remove them when you no longer need them ('ezrizi cache wipe' removes them too).\n"),
 			c->aside);
 }
 
 /* And about the writes waiting for the server, above all. */
 static void
-say_outbox(FILE *fp, const struct store_check *c, const struct outbox_list *l)
+say_outbox(struct buf *b, const struct store_check *c, const struct outbox_list *l)
 {
 	size_t n_lost, n_kept;
 	char *lost = name_writes(l, true, &n_lost), *kept = name_writes(l, false, &n_kept);
 
 	if (n_lost > 0)
-		fprintf(fp, ngettext("%zu write waiting for the server was lost: %s. Write it again: 'ezrizi outbox' lists it until you discard it.\n",
+		buf_addf(b, ngettext("%zu write waiting for the server was lost: %s. Write it again: 'ezrizi outbox' lists it until you discard it.\n",
 				     "%zu writes waiting for the server were lost: %s. Write them again: 'ezrizi outbox' lists them until you discard them.\n",
 				     n_lost), n_lost, lost);
 	if (c->watch_lost > n_lost)
-		fprintf(fp, ngettext("%zu more write waiting for the server was lost, and which one cannot be known.\n",
+		buf_addf(b, ngettext("%zu more write waiting for the server was lost, and which one cannot be known.\n",
 				     "%zu more writes waiting for the server were lost, and which ones cannot be known.\n",
 				     c->watch_lost - n_lost), c->watch_lost - n_lost);
 	if (l->incomplete || c->unknown)
-		fprintf(fp, "%s\n", _("Writes that were waiting for the server may have been lost, and which cannot be known: check on the server that your recent changes arrived."));
+		buf_addf(b, "%s\n", _("Writes that were waiting for the server may have been lost, and which cannot be known: check on the server that your recent changes arrived."));
 	if (n_kept > 0)
-		fprintf(fp, ngettext("%zu write waiting for the server is whole: %s.\n",
+		buf_addf(b, ngettext("%zu write waiting for the server is whole: %s.\n",
 				     "%zu writes waiting for the server are whole: %s.\n", n_kept), n_kept, kept);
 	else if (n_lost == 0 && !l->incomplete && !c->unknown && c->watch_lost == 0)
-		fprintf(fp, "%s\n", _("No write was waiting for the server."));
+		buf_addf(b, "%s\n", _("No write was waiting for the server."));
 	free(lost);
 	free(kept);
 }
@@ -271,8 +268,12 @@ say_check(struct cmd_ctx *ctx, const struct store_check *c, const struct outbox_
 	const char *v[8];
 
 	if (ctx->fmt == FMT_TABLE) {
-		say_records(ctx->out, c);
-		say_outbox(ctx->out, c, l);
+		struct buf b;
+
+		buf_init(&b);
+		say_records(&b, c);
+		say_outbox(&b, c, l);
+		result_take_text(ctx->result, buf_steal(&b));
 		return;
 	}
 	for (size_t i = 0; i < l->n; i++)
@@ -288,7 +289,7 @@ say_check(struct cmd_ctx *ctx, const struct store_check *c, const struct outbox_
 	v[3] = c->salvaged ? "true" : "false";
 	v[4] = c->unknown || l->incomplete ? "true" : "false";
 	v[5] = num[3], v[6] = num[4], v[7] = c->aside;
-	out_record(ctx->fmt, ctx->out, cols, sizeof cols / sizeof cols[0], v, NULL);
+	result_record(ctx->result, cols, sizeof cols / sizeof cols[0], v, NULL);
 }
 
 /* Damage found, or writes lost and not yet discarded: never a success. */
@@ -347,7 +348,6 @@ const struct cmd_entry cmd_entry_cache_verify = {
 	.name = "cache verify",
 	.summary = N_("Check every record of the local cache and remove the damaged ones; damaged records are rebuilt from what can still be read, the writes waiting for the server first."),
 	.flags = CMD_PASSPHRASE,
-	.output = CMD_SHOWS,
 	.instead = N_("Do that in a shell, with the screen closed: it needs the local cache to itself."),
 	.exec = cmd_cache_verify,
 };
@@ -419,11 +419,11 @@ HANDLER(cmd_cache_wipe)
 	free(dir);
 	if (ok && ctx->fmt == FMT_TABLE) {
 		if (n > 0)
-			fprintf(ctx->out, ngettext("The local cache is removed, and %zu write that was waiting for the server is discarded: %s.\n",
+			result_say(ctx->result, ngettext("The local cache is removed, and %zu write that was waiting for the server is discarded: %s.\n",
 						   "The local cache is removed, and %zu writes that were waiting for the server are discarded: %s.\n",
 						   n), n, names);
 		else
-			fprintf(ctx->out, "%s\n", _("The local cache is removed."));
+			result_say(ctx->result, "%s", _("The local cache is removed."));
 	}
 	free(names);
 	return ok;
@@ -436,7 +436,6 @@ const struct cmd_entry cmd_entry_cache_wipe = {
 	.args = { 0, 1 },
 	.opts = wipe_opts,
 	.flags = CMD_WIPES,
-	.output = CMD_SAYS,
 	.exec = cmd_cache_wipe,
 };
 
@@ -451,7 +450,6 @@ HANDLER(cmd_outbox)
 	};
 	struct session *s = cmd_session(ctx, err);
 	struct outbox_list l;
-	struct out o;
 
 	(void)e;
 	(void)a;
@@ -463,7 +461,7 @@ HANDLER(cmd_outbox)
 			: _("There is no local cache yet; 'ezrizi login' makes one."));
 	if (!outbox_list(s->store, &l, err))
 		return false;
-	out_begin(&o, ctx->fmt, ctx->out, cols, sizeof cols / sizeof cols[0]);
+	result_records(ctx->result, cols, sizeof cols / sizeof cols[0], _("Nothing waits for the server."));
 	for (size_t i = 0; i < l.n; i++) {
 		struct outbox_item *it = &l.v[i];
 		const char *seq = it->seq + strspn(it->seq, "0");
@@ -489,13 +487,11 @@ HANDLER(cmd_outbox)
 		/* TRANSLATORS: why a write of the outbox cannot be sent. */
 		v[4] = it->lost ? _("Its record was lost to damage on disk: write it again, then discard this.")
 				: it->error;
-		out_row(&o, v);
+		result_row(ctx->result, v);
 		free(cmdline);
 	}
-	if (out_end(&o, _("Nothing waits for the server.")) == 0 && !l.incomplete)
-		ctx->output = CMD_SAYS;
 	if (l.incomplete && ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, "%s\n", _("Writes that were waiting for the server may have been lost to damage on disk, and which cannot be known: 'ezrizi cache verify' says more."));
+		result_after(ctx->result, _("Writes that were waiting for the server may have been lost to damage on disk, and which cannot be known: 'ezrizi cache verify' says more."));
 	outbox_list_finish(&l);
 	return true;
 }
@@ -503,7 +499,6 @@ HANDLER(cmd_outbox)
 const struct cmd_entry cmd_entry_outbox = {
 	.name = "outbox",
 	.summary = N_("List the writes waiting for the server, and those it refused."),
-	.output = CMD_SHOWS,
 	.exec = cmd_outbox,
 };
 
@@ -529,7 +524,7 @@ HANDLER(cmd_outbox_discard)
 	ok = outbox_discard(s->store, seq, err);
 	free(seq);
 	if (ok && ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, "%s\n", _("Dropped; it will not be sent."));
+		result_say(ctx->result, "%s", _("Dropped; it will not be sent."));
 	return ok;
 }
 
@@ -538,20 +533,20 @@ const struct cmd_entry cmd_entry_outbox_discard = {
 	.usage = N_("SEQ"),
 	.summary = N_("Drop a waiting or refused write for good."),
 	.args = { 1, 1, { { KIND_SEQ } } },
-	.output = CMD_SAYS,
 	.exec = cmd_outbox_discard,
 };
 
+/* Sends what waits; for people, says how it went in b. */
 static bool
-send_now(struct cmd_ctx *ctx, struct error *err)
+send_now(struct cmd_ctx *ctx, struct buf *b, struct error *err)
 {
 	size_t sent, failed;
 	bool ok = replay_outbox(ctx, &sent, &failed, err);
 
 	if (ctx->fmt == FMT_TABLE) {
-		fprintf(ctx->out, ngettext("%zu write sent", "%zu writes sent", sent), sent);
-		fprintf(ctx->out, "; ");
-		fprintf(ctx->out, ngettext("%zu refused (see 'ezrizi outbox').\n", "%zu refused (see 'ezrizi outbox').\n", failed), failed);
+		buf_addf(b, ngettext("%zu write sent", "%zu writes sent", sent), sent);
+		buf_adds(b, "; ");
+		buf_addf(b, ngettext("%zu refused (see 'ezrizi outbox').\n", "%zu refused (see 'ezrizi outbox').\n", failed), failed);
 	}
 	if (ok && failed > 0)
 		return error_set(err, ERR_CONFLICT, ngettext("%zu write was refused by the server; see 'ezrizi outbox'.",
@@ -563,6 +558,7 @@ HANDLER(cmd_outbox_retry)
 {
 	struct session *s = &ctx->session;
 	char *seq = a->argc > 0 ? seq_of(a->argv[0]) : NULL;
+	struct buf b;
 	bool ok;
 
 	(void)e;
@@ -574,7 +570,14 @@ HANDLER(cmd_outbox_retry)
 	}
 	ok = outbox_retry(s->store, seq, err);
 	free(seq);
-	return ok && send_now(ctx, err);
+	if (!ok)
+		return false;
+	buf_init(&b);
+	ok = send_now(ctx, &b, err);
+	if (b.len > 0)
+		result_say(ctx->result, "%s", b.data);
+	buf_finish(&b);
+	return ok;
 }
 
 const struct cmd_entry cmd_entry_outbox_retry = {
@@ -583,7 +586,6 @@ const struct cmd_entry cmd_entry_outbox_retry = {
 	.summary = N_("Send refused writes again (all without SEQ)."),
 	.args = { 0, 1, { { KIND_SEQ } } },
 	.flags = CMD_SESSION,
-	.output = CMD_SAYS,
 	.exec = cmd_outbox_retry,
 };
 
@@ -701,7 +703,7 @@ fetch_into_cache(struct session *s, const char *path, size_t *count, char **mark
  * clients). The first time, all of it; then only what changed since the last
  * sync (_lastUpdated): three searches, most of them answered with nothing. */
 static bool
-sync_cache(struct cmd_ctx *ctx, struct error *err)
+sync_cache(struct cmd_ctx *ctx, struct buf *said, struct error *err)
 {
 	struct session *s = &ctx->session;
 	struct appt_query q = { 0 };
@@ -754,8 +756,8 @@ sync_cache(struct cmd_ctx *ctx, struct error *err)
 	free(since);
 	free(mark);
 	if (ok && ctx->fmt == FMT_TABLE) {
-		fprintf(ctx->out, ngettext("%zu record brought into the local cache", "%zu records brought into the local cache", fetched), fetched);
-		fprintf(ctx->out, ngettext(" (the appointments of three weeks and %zu client's notes and messages).\n",
+		buf_addf(said, ngettext("%zu record brought into the local cache", "%zu records brought into the local cache", fetched), fetched);
+		buf_addf(said, ngettext(" (the appointments of three weeks and %zu client's notes and messages).\n",
 					   " (the appointments of three weeks and %zu clients' notes and messages).\n", n_clients), n_clients);
 	}
 	return ok;
@@ -765,6 +767,7 @@ HANDLER(cmd_sync)
 {
 	struct session *s = &ctx->session;
 	struct error e2;
+	struct buf b;
 	bool ok;
 
 	(void)e;
@@ -773,12 +776,18 @@ HANDLER(cmd_sync)
 		return error_set(err, s->store_err.kind == ERR_FAILED ? ERR_FAILED : ERR_AUTH, "%s",
 				 s->store_err.kind != ERR_NONE ? s->store_err.msg
 			: _("There is no local cache yet; 'ezrizi login' makes one."));
-	ok = send_now(ctx, err);
+	buf_init(&b);
+	ok = send_now(ctx, &b, err);
 	error_clear(&e2);
-	if (!sync_cache(ctx, &e2) && ok) {
+	if (!sync_cache(ctx, &b, &e2) && ok) {
 		*err = e2;
 		ok = false;
 	}
+	/* A report of two lines: what was sent, what was brought. */
+	if (b.len > 0)
+		result_take_text(ctx->result, buf_steal(&b));
+	else
+		buf_finish(&b);
 	return ok;
 }
 
@@ -786,6 +795,5 @@ const struct cmd_entry cmd_entry_sync = {
 	.name = "sync",
 	.summary = N_("Send the writes waiting in the outbox, then bring the local cache up to date."),
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_sync,
 };

@@ -60,21 +60,19 @@ HANDLER(cmd_chat)
 	const char *since_s = cmd_opt(e, a, "since");
 	struct message_list l;
 	time_t since = 0;
-	struct out o;
 
 	if (since_s != NULL && !parse_since(since_s, &since, err))
 		return false;
 	if (!chat_query(&ctx->session, a->argv[0], since, &l, err))
 		return false;
-	out_begin(&o, ctx->fmt, ctx->out, msg_cols, MSG_NCOLS);
+	result_records(ctx->result, msg_cols, MSG_NCOLS, _("No messages."));
 	for (size_t i = 0; i < l.n; i++) {
 		const char *v[MSG_NCOLS];
 		char sent[26];
 
 		msg_values(ctx, &l.v[i], sent, v);
-		out_row(&o, v);
+		result_row(ctx->result, v);
 	}
-	cmd_list_end(ctx, &o, _("No messages."));
 	message_list_finish(&l);
 	return true;
 }
@@ -86,7 +84,6 @@ const struct cmd_entry cmd_entry_chat = {
 	.args = { 1, 1, { { KIND_PATIENT } } },
 	.opts = chat_opts,
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_chat,
 };
 
@@ -132,13 +129,13 @@ HANDLER(cmd_send)
 	if (!ok)
 		return false;
 	if (ctx->fmt == FMT_TABLE) {
-		fprintf(ctx->out, "%s\n", _("Sent."));
+		result_say(ctx->result, "%s", _("Sent."));
 	} else {
 		const char *v[MSG_NCOLS];
 		char sent[26];
 
 		msg_values(ctx, &m, sent, v);
-		out_record(ctx->fmt, ctx->out, msg_cols, MSG_NCOLS, v, NULL);
+		result_record(ctx->result, msg_cols, MSG_NCOLS, v, NULL);
 	}
 	message_finish(&m);
 	return true;
@@ -151,7 +148,6 @@ const struct cmd_entry cmd_entry_send = {
 	.args = { 1, 64, { { KIND_PATIENT }, { KIND_TEXT } } },
 	.opts = send_opts,
 	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT | CMD_WORDS | CMD_REST | CMD_SENDS,
-	.output = CMD_SAYS,
 	.instead = N_("Type the message after the client's id: send ID TEXT."),
 	.exec = cmd_send,
 };

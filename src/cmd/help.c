@@ -157,6 +157,34 @@ cmd_help_roff(FILE *fp, bool screen)
 
 /* ---- the commands ---- */
 
+/* The printers above, as a result's text. */
+static void
+print_roff(FILE *fp, const void *arg)
+{
+	(void)arg;
+	cmd_help_roff(fp, false);
+}
+
+static void
+print_help(FILE *fp, const void *arg)
+{
+	cmd_help(fp, arg);
+}
+
+static void
+print_bash(FILE *fp, const void *arg)
+{
+	(void)arg;
+	shellcomp_bash(fp);
+}
+
+static void
+print_zsh(FILE *fp, const void *arg)
+{
+	(void)arg;
+	shellcomp_zsh(fp);
+}
+
 static const struct cmd_option help_opts[] = {
 	{ .name = "roff", .help = N_("print the command list as the man page's roff source") },
 	{ NULL },
@@ -167,7 +195,7 @@ HANDLER(cmd_help_cmd)
 	char *name = NULL;
 
 	if (cmd_flag(e, a, "roff")) {
-		cmd_help_roff(ctx->out, false);
+		result_text_of(ctx->result, print_roff, NULL);
 		return true;
 	}
 	if (a->argc == 2)
@@ -179,7 +207,7 @@ HANDLER(cmd_help_cmd)
 		free(name);
 		return false;
 	}
-	cmd_help(ctx->out, name);
+	result_text_of(ctx->result, print_help, name);
 	free(name);
 	return true;
 }
@@ -192,7 +220,6 @@ const struct cmd_entry cmd_entry_help = {
 	.args = { 0, 2, { { KIND_COMMAND } } },
 	.opts = help_opts,
 	.flags = CMD_WORDS,
-	.output = CMD_SHOWS,
 	.exec = cmd_help_cmd,
 };
 
@@ -201,14 +228,13 @@ HANDLER(cmd_version)
 	(void)e;
 	(void)a;
 	(void)err;
-	fprintf(ctx->out, "ezrizi %s\n", EZRIZI_VERSION);
+	result_say(ctx->result, "ezrizi %s", EZRIZI_VERSION);
 	return true;
 }
 
 const struct cmd_entry cmd_entry_version = {
 	.name = "version",
 	.summary = N_("Show the version."),
-	.output = CMD_SAYS,
 	.exec = cmd_version,
 };
 
@@ -222,10 +248,7 @@ HANDLER(cmd_completion)
 {
 	(void)e;
 	(void)err;
-	if (a->choice[0] == 0)
-		shellcomp_bash(ctx->out);
-	else
-		shellcomp_zsh(ctx->out);
+	result_text_of(ctx->result, a->choice[0] == 0 ? print_bash : print_zsh, NULL);
 	return true;
 }
 
@@ -235,6 +258,5 @@ const struct cmd_entry cmd_entry_completion = {
 	.summary = N_("Print a script that completes ezrizi's commands, options and their values in bash or zsh (source <(ezrizi completion bash))."),
 	.args = { 1, 1, { { KIND_CHOICE, shells } } },
 	.flags = CMD_SHELL,
-	.output = CMD_SHOWS,
 	.exec = cmd_completion,
 };

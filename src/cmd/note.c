@@ -66,22 +66,20 @@ HANDLER(cmd_notes)
 {
 	struct note_list l;
 	size_t limit;
-	struct out o;
 
 	if (!cmd_limit(e, a, 50, 1000, &limit, err))
 		return false;
 	if (!notes_query(&ctx->session, a->argv[0], limit, &l, err))
 		return false;
-	out_begin(&o, ctx->fmt, ctx->out, note_cols, NOTE_NCOLS);
+	result_records(ctx->result, note_cols, NOTE_NCOLS, _("No notes."));
 	for (size_t i = 0; i < l.n; i++) {
 		const char *v[NOTE_NCOLS];
 		char date[26], *first;
 
 		note_values(ctx, &l.v[i], date, &first, v);
-		out_row(&o, v);
+		result_row(ctx->result, v);
 		free(first);
 	}
-	cmd_list_end(ctx, &o, _("No notes."));
 	note_list_finish(&l);
 	return true;
 }
@@ -93,7 +91,6 @@ const struct cmd_entry cmd_entry_notes = {
 	.args = { 1, 1, { { KIND_PATIENT } } },
 	.opts = notes_opts,
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_notes,
 };
 
@@ -109,7 +106,7 @@ print_note(struct cmd_ctx *ctx, const struct note *n)
 	for (size_t i = 0; i < NOTE_NCOLS - 1; i++)
 		cols[i].machine_only = false;
 	note_values(ctx, n, date, &first, v);
-	out_record(ctx->fmt, ctx->out, cols, NOTE_NCOLS - 1, v, n->text != NULL ? n->text : "");
+	result_record(ctx->result, cols, NOTE_NCOLS - 1, v, n->text != NULL ? n->text : "");
 	free(first);
 }
 
@@ -131,7 +128,6 @@ const struct cmd_entry cmd_entry_note = {
 	.summary = N_("Show one session note in full."),
 	.args = { 1, 1, { { KIND_NOTE } } },
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_note,
 };
 
@@ -163,7 +159,7 @@ HANDLER(cmd_note_add)
 	if (!note_create(&ctx->session, &nn, &n, err))
 		return false;
 	if (ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, "%s\n", nn.draft ? _("Draft saved.") : _("Note saved."));
+		result_say(ctx->result, "%s", nn.draft ? _("Draft saved.") : _("Note saved."));
 	print_note(ctx, &n);
 	note_finish(&n);
 	return true;
@@ -176,7 +172,6 @@ const struct cmd_entry cmd_entry_note_add = {
 	.args = { 1, 1, { { KIND_PATIENT } } },
 	.opts = note_add_opts,
 	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
-	.output = CMD_SAYS,
 	.instead = N_("Write notes with the write-note command (key N), or give --file."),
 	.exec = cmd_note_add,
 };
@@ -199,7 +194,7 @@ HANDLER(cmd_note_edit)
 	if (!note_update(&ctx->session, a->argv[0], text, &n, err))
 		return false;
 	if (ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, "%s\n", _("Note changed."));
+		result_say(ctx->result, "%s", _("Note changed."));
 	print_note(ctx, &n);
 	note_finish(&n);
 	return true;
@@ -212,7 +207,6 @@ const struct cmd_entry cmd_entry_note_edit = {
 	.args = { 1, 1, { { KIND_NOTE } } },
 	.opts = note_edit_opts,
 	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
-	.output = CMD_SAYS,
 	.instead = N_("Change notes with the edit-note command (key E), or give --file."),
 	.exec = cmd_note_edit,
 };

@@ -47,21 +47,19 @@ HANDLER(cmd_patients)
 {
 	struct patient_list l;
 	size_t limit;
-	struct out o;
 
 	if (!cmd_limit(e, a, 50, 1000, &limit, err))
 		return false;
 	if (!patient_search(&ctx->session, cmd_opt(e, a, "search"), cmd_opt(e, a, "language"), limit,
 			    &l, err))
 		return false;
-	out_begin(&o, ctx->fmt, ctx->out, patient_cols, PATIENT_NCOLS);
+	result_records(ctx->result, patient_cols, PATIENT_NCOLS, _("No clients found."));
 	for (size_t i = 0; i < l.n; i++) {
 		const char *v[PATIENT_NCOLS];
 
 		patient_values(&l.v[i], v);
-		out_row(&o, v);
+		result_row(ctx->result, v);
 	}
-	cmd_list_end(ctx, &o, _("No clients found."));
 	patient_list_finish(&l);
 	return true;
 }
@@ -71,7 +69,6 @@ const struct cmd_entry cmd_entry_patients = {
 	.summary = N_("Find clients by name or language."),
 	.opts = patients_opts,
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_patients,
 };
 
@@ -90,7 +87,7 @@ HANDLER(cmd_patient)
 	if (!patient_get(&ctx->session, a->argv[0], &p, err))
 		return false;
 	patient_values(&p, v);
-	out_record(ctx->fmt, ctx->out, cols, PATIENT_NCOLS, v, NULL);
+	result_record(ctx->result, cols, PATIENT_NCOLS, v, NULL);
 	patient_finish(&p);
 	return true;
 }
@@ -101,7 +98,6 @@ const struct cmd_entry cmd_entry_patient = {
 	.summary = N_("Show one client."),
 	.args = { 1, 1, { { KIND_PATIENT } } },
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_patient,
 };
 
@@ -146,19 +142,19 @@ say_acts_for(struct cmd_ctx *ctx)
 	char *who;
 
 	if (s->me_type == NULL) {
-		fprintf(ctx->out, "%s\n", _("The server did not say which counsellor this login is; commands that need \"me\" will ask for --practitioner ID, or set 'practitioner = ID' in the config."));
+		result_say(ctx->result, "%s", _("The server did not say which counsellor this login is; commands that need \"me\" will ask for --practitioner ID, or set 'practitioner = ID' in the config."));
 		return;
 	}
 	who = me_shown(s);
 	if (strcmp(s->me_type, "Practitioner") != 0)
 		/* TRANSLATORS: %s is the login's profile, e.g. ClientApplication/abc (name). */
-		fprintf(ctx->out, _("It acts for no counsellor (it is %s); commands that need \"me\" need --practitioner ID, or set 'practitioner = ID' in the config.\n"), who);
+		result_say(ctx->result, _("It acts for no counsellor (it is %s); commands that need \"me\" need --practitioner ID, or set 'practitioner = ID' in the config.\n"), who);
 	else if (client)
 		/* TRANSLATORS: %s is a counsellor, e.g. Practitioner/prac-script (ezrizi Automation). */
-		fprintf(ctx->out, _("It acts for %s.\n"), who);
+		result_say(ctx->result, _("It acts for %s.\n"), who);
 	else
 		/* TRANSLATORS: %s is a counsellor, e.g. Practitioner/prac-amina (Amina). */
-		fprintf(ctx->out, _("You are %s.\n"), who);
+		result_say(ctx->result, _("You are %s.\n"), who);
 	free(who);
 }
 
@@ -193,7 +189,7 @@ HANDLER(cmd_login)
 	if (ctx->fmt == FMT_TABLE) {
 		char *user = sanitize_display(s->login_user, (size_t)-1, 0);
 
-		fprintf(ctx->out, _("Logged in to %s as %s.\n"), s->base, user);
+		result_say(ctx->result, _("Logged in to %s as %s.\n"), s->base, user);
 		free(user);
 		say_acts_for(ctx);
 	}
@@ -205,7 +201,6 @@ const struct cmd_entry cmd_entry_login = {
 	.summary = N_("Log in as the server offers (password, browser, device code) and keep the session."),
 	.opts = login_opts,
 	.flags = CMD_SESSION | CMD_TERMINAL,
-	.output = CMD_SAYS,
 	.instead = N_("Log in and out with 'ezrizi login' in a shell."),
 	.exec = cmd_login,
 };
@@ -217,7 +212,7 @@ HANDLER(cmd_logout)
 	if (!session_logout(&ctx->session, err))
 		return false;
 	if (ctx->fmt == FMT_TABLE)
-		fprintf(ctx->out, "%s\n", _("Logged out."));
+		result_say(ctx->result, "%s", _("Logged out."));
 	return true;
 }
 
@@ -225,7 +220,6 @@ const struct cmd_entry cmd_entry_logout = {
 	.name = "logout",
 	.summary = N_("Forget the stored login."),
 	.flags = CMD_SESSION | CMD_TERMINAL,
-	.output = CMD_SAYS,
 	.instead = N_("Log in and out with 'ezrizi login' in a shell."),
 	.exec = cmd_logout,
 };
@@ -308,7 +302,7 @@ HANDLER(cmd_whoami)
 	v[6] = ctx->fmt == FMT_TABLE ? _(sources[s->auth]) : sources[s->auth];
 	v[7] = s->expires_at != 0 ? cmd_time(ctx, s->expires_at, exp) : NULL;
 	v[8] = transactions_seen(ctx, tx);
-	out_record(ctx->fmt, ctx->out, cols, 9, v, NULL);
+	result_record(ctx->result, cols, 9, v, NULL);
 	practitioner_finish(&p);
 	free(acts);
 	return true;
@@ -318,6 +312,5 @@ const struct cmd_entry cmd_entry_whoami = {
 	.name = "whoami",
 	.summary = N_("Show the server and who you are logged in as."),
 	.flags = CMD_SESSION,
-	.output = CMD_SHOWS,
 	.exec = cmd_whoami,
 };

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "core/cmd.h"
 #include "core/date.h"
 
@@ -479,28 +480,36 @@ test_a_front_ends_entries(void **state)
 	assert_null(cmd_find("lock")->base);
 }
 
-/* output_kinds: what a command prints is said by its entry. */
+/* output_kinds: what a command gives back is a value of a kind, which says
+ * where the screen shows it (a text in the overlay, a sentence on the status
+ * line); batch prints the same value. */
 static void
 test_output_kinds(void **state)
 {
 	struct cmd_ctx ctx = { 0 };
+	struct cmd_result res;
 	struct error err;
-	char *out = NULL;
-	size_t len = 0;
+	char *out;
 	char *help[] = { "help", "book", NULL }, *version[] = { "version", NULL };
 
 	(void)state;
-	ctx.out = open_memstream(&out, &len);
 	error_clear(&err);
-	assert_true(cmd_run_argv(&ctx, 2, help, &err));
-	assert_int_equal(ctx.output, CMD_SHOWS);
-	assert_true(cmd_run_argv(&ctx, 1, version, &err));
-	assert_int_equal(ctx.output, CMD_SAYS);
-	fclose(ctx.out);
+	result_init(&res);
+	assert_true(cmd_run_argv(&ctx, 2, help, &res, &err));
+	assert_int_equal(res.kind, RESULT_TEXT);
+	assert_null(result_sentence(&res));   /* the overlay */
+	out = result_format(&res, FMT_TABLE);
 	assert_non_null(strstr(out, "--slot ID"));
 	free(out);
-	assert_int_equal(cmd_find("note")->output, CMD_SHOWS);   /* :note ID in the overlay */
-	assert_int_equal(cmd_find("note add")->output, CMD_SAYS);
+	assert_null(ctx.result);              /* only while the command runs */
+	result_finish(&res);
+	assert_true(cmd_run_argv(&ctx, 1, version, &res, &err));
+	assert_int_equal(res.kind, RESULT_MESSAGE);
+	assert_string_equal(result_sentence(&res), "ezrizi " EZRIZI_VERSION);
+	out = result_format(&res, FMT_JSON);
+	assert_string_equal(out, "ezrizi " EZRIZI_VERSION "\n");
+	free(out);
+	result_finish(&res);
 }
 
 int
