@@ -15,6 +15,7 @@
 #include "core/sanitize.h"
 #include "core/session.h"
 #include "core/utf8.h"
+#include "core/task.h"
 #include "core/xmalloc.h"
 
 void
@@ -103,6 +104,8 @@ make_url(struct session *s, const char *path, struct error *err)
 	return xasprintf("%s/%s", s->base, path);
 }
 
+static bool refresh_once(struct session *s, struct error *err);
+
 static bool
 need_token(struct session *s, struct error *err)
 {
@@ -119,12 +122,15 @@ need_token(struct session *s, struct error *err)
 		return false;   /* the stored login may be what could not be read */
 	if (s->access == NULL)
 		return error_set(err, ERR_AUTH, _("Not logged in; run 'ezrizi login', or set EZRIZI_TOKEN."));
-	/* A token known to have expired is refreshed before use, saving a round trip. */
-	if (s->expires_at != 0 && clock_now() + 30 >= s->expires_at && s->refresh != NULL) {
+	/* A token known to have expired is refreshed before use, saving a round
+	 * trip; in a task only, where waiting suspends it. Elsewhere (the screen's
+	 * panes, on the loop) the 401 that comes back refreshes it in a task. */
+	if (s->expires_at != 0 && clock_now() + 30 >= s->expires_at && s->refresh != NULL &&
+	    task_current() != NULL) {
 		struct error ignored;
 
 		error_clear(&ignored);
-		session_refresh(s, &ignored);
+		refresh_once(s, &ignored);
 	}
 	return true;
 }
@@ -135,6 +141,8 @@ struct fhir_op {
 	struct http_request_opts ho;   /* strings below are owned */
 	char *method, *url, *body, *if_match, *if_none_exist, *if_none_match;
 	bool refreshed;
+	bool refreshing;               /* a task refreshes the token for it */
+	bool cancelled;                /* ... and it was cancelled meanwhile */
 	fhir_done_fn done;
 	void *arg;
 };
@@ -181,6 +189,65 @@ finish_response(struct session *s, const struct http_response *resp, struct fhir
 
 static void op_send(struct fhir_op *op);
 
+/* One refresh for every request that the server refused meanwhile: a refresh
+ * token is often good once, so a second refresh with it would end the login. */
+struct fhir_refresh {
+	bool done, ok;
+	struct error err;
+	int users;
+};
+
+static bool
+refresh_once(struct session *s, struct error *err)
+{
+	struct fhir_refresh *r = s->refreshing;
+	bool ok;
+
+	if (r == NULL) {
+		r = s->refreshing = xcalloc(1, sizeof *r);
+		r->users = 1;
+		error_clear(&r->err);
+		r->ok = session_refresh(s, &r->err);
+		r->done = true;
+		s->refreshing = NULL;
+	} else {
+		r->users++;
+		task_wait(&r->done);
+	}
+	ok = r->ok;
+	*err = r->err;
+	if (--r->users == 0)
+		free(r);
+	return ok;
+}
+
+/* A task of its own (task_spawn): the token is refreshed, then the request is
+ * made again; its callback is told if that cannot be. Nothing waits inside
+ * the callback that got the 401. */
+static void
+refresh_then_send(void *arg)
+{
+	struct fhir_op *op = arg;
+	struct error err;
+	bool ok;
+
+	error_clear(&err);
+	ok = refresh_once(op->s, &err);
+	op->refreshing = false;
+	if (op->cancelled) {
+		op_free(op);
+		return;
+	}
+	if (ok) {
+		op_send(op);
+		return;
+	}
+	if (err.kind == ERR_NONE)
+		fhir_status_error(op->s, 401, NULL, &err);
+	op->done(NULL, &err, op->arg);
+	op_free(op);
+}
+
 static void
 op_done(const struct http_response *resp, const struct error *herr, void *arg)
 {
@@ -195,15 +262,10 @@ op_done(const struct http_response *resp, const struct error *herr, void *arg)
 		err = *herr;
 		ok = false;
 	} else if (resp->status == 401 && !op->refreshed && op->s->refresh != NULL) {
-		/* Refreshing is rare: it runs to the end here, then the request again. */
 		op->refreshed = true;
-		if (session_refresh(op->s, &err)) {
-			op_send(op);
-			return;
-		}
-		if (err.kind == ERR_NONE)
-			fhir_status_error(op->s, resp->status, NULL, &err);
-		ok = false;
+		op->refreshing = true;
+		task_spawn(refresh_then_send, op);
+		return;
 	} else {
 		ok = finish_response(op->s, resp, &r, &err);
 	}
@@ -262,6 +324,10 @@ fhir_cancel(struct session *s, struct fhir_op *op)
 {
 	if (op == NULL)
 		return;
+	if (op->refreshing) {
+		op->cancelled = true;   /* its refresh task frees it */
+		return;
+	}
 	http_cancel(s->http, op->req);
 	op_free(op);
 }

@@ -728,6 +728,8 @@ http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int max_w
 		request_finish(h, req, msg->data.result);
 	}
 	restart_due(h);
+	/* What a callback started and left waiting (a token refresh) goes on. */
+	task_run_detached();
 	running = 0;
 	for (const struct http_request *r = h->reqs; r != NULL; r = r->next)
 		running++;

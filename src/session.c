@@ -59,6 +59,14 @@ set_me(struct session *s, const char *fhir_user)
 
 	if (!split_reference(fhir_user, &type, &id))
 		return false;
+	if (s->me_type != NULL && s->me_id != NULL && strcmp(s->me_type, type) == 0 &&
+	    strcmp(s->me_id, id) == 0) {
+		/* The same person (a refreshed token): the strings stay, for a
+		 * command that holds them across its wait (session_practitioner). */
+		free(type);
+		free(id);
+		return true;
+	}
 	free(s->me_type);
 	free(s->me_id);
 	s->me_type = type;

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -179,6 +180,47 @@ task_destroy(struct task *k)
 #endif
 	munmap(k->map, k->map_len);
 	free(k);
+}
+
+/* The detached tasks (task_spawn), in the order they began. */
+static struct task **detached;
+static size_t n_detached;
+
+void
+task_spawn(task_fn *fn, void *arg)
+{
+	struct task *k = task_start(fn, arg);
+
+	if (task_done(k)) {
+		task_destroy(k);
+		return;
+	}
+	detached = realloc(detached, (n_detached + 1) * sizeof *detached);
+	if (detached == NULL)
+		abort();
+	detached[n_detached++] = k;
+}
+
+void
+task_run_detached(void)
+{
+	if (current != NULL)
+		abort();
+	for (size_t i = 0; i < n_detached;) {
+		struct task *k = detached[i];
+
+		task_resume(k);
+		if (!task_done(k)) {
+			i++;
+			continue;
+		}
+		task_destroy(k);
+		memmove(&detached[i], &detached[i + 1], (--n_detached - i) * sizeof *detached);
+	}
+	if (n_detached == 0) {
+		free(detached);
+		detached = NULL;
+	}
 }
 
 struct task *

@@ -46,6 +46,9 @@ struct session {
 	struct secret *access;
 	struct secret *refresh;
 	time_t expires_at;       /* 0 when unknown */
+	/* A refresh of the token under way for a request that came back 401
+	 * (fhir.c); the other requests refused meanwhile wait for it. */
+	struct fhir_refresh *refreshing;
 	char *token_endpoint;
 	char *userinfo_endpoint; /* NULL when the server has none (or not asked yet) */
 	char *login_user;        /* the username given at login, or the client id */

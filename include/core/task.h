@@ -59,6 +59,17 @@ void task_resume(struct task *k);
  * not ended: its stack holds state nobody else can free. */
 void task_destroy(struct task *k);
 
+/* Starts fn(arg) as a task nobody waits for (a token refreshed for a request
+ * that came back 401, in a callback on the loop): it runs until it waits,
+ * task_run_detached resumes it when its wait is over, and it is freed when it
+ * ends. */
+void task_spawn(task_fn *fn, void *arg);
+
+/* Resumes the detached tasks whose wait is over, and frees those that have
+ * ended. The network calls it after every turn (http_step). Outside any task
+ * only. */
+void task_run_detached(void);
+
 /* The task running now, or NULL outside any task. */
 struct task *task_current(void);
 
