@@ -436,6 +436,7 @@ test_busy_refuses_what_may_not_run(void **state)
 	assert_int_equal(stub_count("GET", "Patient/pat-2"), 0);
 	/* A command that may run meanwhile does. */
 	tui_clear_error(t);
+	answer_day(0, "ap-1", "pat-1", "ap-2", "pat-2");   /* the week's list */
 	ui_run(t, "week");
 	assert_true(t->week);
 	assert_null(t->status_err);
