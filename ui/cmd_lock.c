@@ -186,7 +186,7 @@ reopen_with_agent(struct tui *t)
 
 	error_clear(&err);
 	if (t->s->store == NULL)
-		t->s->store = vault_open(t->ctx->cfg, false, &err);
+		t->s->store = vault_open(t->ctx->cfg, NULL, &err);
 }
 
 void

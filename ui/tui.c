@@ -798,6 +798,7 @@ tui_run(struct cmd_ctx *ctx)
 	struct session *s;
 	struct error err;
 	struct keymap keys;
+	const struct front_ops *before;
 
 	error_clear(&err);
 	/* One registry: the screen's commands join the core's. */
@@ -836,6 +837,12 @@ tui_run(struct cmd_ctx *ctx)
 		cmd_unregister();
 		return EXIT_FAILED;
 	}
+	/* The terminal is the screen's now: nothing asks on it behind the screen's
+	 * back. The core refuses what it would have asked, saying what to do
+	 * (passphrase_command, a shell); the screen asks its own way (passwd and
+	 * the lock screen on the status line, ui/cmd_lock.c). */
+	before = ctx->front_ops;
+	cmd_set_front(ctx, NULL);
 	tui_state_init(&t, ctx, s);
 	t.loop = &loop_ops;
 	ctx->front = &t;   /* the screen's commands find it there */
@@ -879,6 +886,7 @@ tui_run(struct cmd_ctx *ctx)
 	keymap_finish(&t.keys);
 	tui_state_finish(&t);
 	ctx->front = NULL;
+	cmd_set_front(ctx, before);
 	cmd_unregister();
 	return EXIT_OK;
 }
