@@ -70,6 +70,9 @@ open_waiting(const struct config *cfg, const struct front_ops *ask, bool repair,
 	struct store *st;
 	struct error e;
 
+	if (ask != NULL && ask->no_wait)
+		return vault_open_once(cfg, ask, repair, err);
+
 	for (int waited = 0;; waited += 50) {
 		error_clear(&e);
 		if ((st = vault_open_once(cfg, ask, repair, &e)) != NULL || e.kind != ERR_CONFLICT ||

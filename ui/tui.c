@@ -618,6 +618,7 @@ tick(struct tui *t)
 	}
 	if (t->lock_after_ms > 0 && !t->locked && ms_to_lock(t) == 0)
 		ui_lock(t);
+	ui_store_retry(t);
 }
 
 static int
@@ -665,6 +666,8 @@ wait_and_read(struct tui *t)
 		timeout = to_lock;
 	if (tui_ms_to_settle(t) < timeout)
 		timeout = tui_ms_to_settle(t);
+	if (ui_ms_to_store_retry(t) < timeout)
+		timeout = ui_ms_to_store_retry(t);
 	http_step(t->s->http, fds, n, timeout);
 	after_poll(t, fds, n);
 }
@@ -782,6 +785,12 @@ static const struct tui_loop loop_ops = {
 	.close_cmdline = loop_close_cmdline,
 };
 
+/* What the core asks of the screen: nothing on the terminal (no ask_secret,
+ * no paste), and no sleeping on the loop. */
+static const struct front_ops screen_front = {
+	.no_wait = true,
+};
+
 static void
 close_screen(struct tui *t, struct term *tm)
 {
@@ -842,7 +851,7 @@ tui_run(struct cmd_ctx *ctx)
 	 * (passphrase_command, a shell); the screen asks its own way (passwd and
 	 * the lock screen on the status line, ui/cmd_lock.c). */
 	before = ctx->front_ops;
-	cmd_set_front(ctx, NULL);
+	cmd_set_front(ctx, &screen_front);
 	tui_state_init(&t, ctx, s);
 	t.loop = &loop_ops;
 	ctx->front = &t;   /* the screen's commands find it there */

@@ -31,6 +31,10 @@ struct front_ops {
 	 * readable fd the core polls, or -1. *close_it: the core closes it when
 	 * done. */
 	int (*paste_fd)(void *arg, bool *close_it);
+	/* The front end runs a loop that must not sleep (the screen): what would
+	 * wait for another ezrizi (a store held alone) fails at once instead, with
+	 * ERR_CONFLICT, and the front end tries again on its timer. */
+	bool no_wait;
 	void *arg;
 };
 

@@ -35,7 +35,8 @@ struct store *vault_try_open(const struct config *cfg, const struct front_ops *a
 			     struct error *err);
 /* The same, but it waits (up to ten seconds, sleeping) while the store is
  * held alone: for the shell, where a script's commands run one after another
- * and nothing else waits on this process. Never on the screen's loop. */
+ * and nothing else waits on this process. With ask->no_wait (the screen's
+ * loop) it does not wait: it is vault_try_open. */
 struct store *vault_open(const struct config *cfg, const struct front_ops *ask, struct error *err);
 /* The same for 'cache verify': a store whose records are damaged opens too
  * (store_open_repair). */
