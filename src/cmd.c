@@ -664,7 +664,7 @@ struct session *
 cmd_session(struct cmd_ctx *ctx, struct error *err)
 {
 	if (!ctx->have_session) {
-		if (!session_init(&ctx->session, ctx->cfg, err)) {
+		if (!session_init(&ctx->session, ctx->cfg, ctx->front_ops, err)) {
 			session_finish(&ctx->session);
 			return NULL;
 		}
@@ -677,6 +677,14 @@ cmd_session(struct cmd_ctx *ctx, struct error *err)
 		}
 	}
 	return &ctx->session;
+}
+
+void
+cmd_set_front(struct cmd_ctx *ctx, const struct front_ops *f)
+{
+	ctx->front_ops = f;
+	if (ctx->have_session)
+		ctx->session.front = f;
 }
 
 void

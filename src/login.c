@@ -216,8 +216,11 @@ user_password(struct session *s, const char *user, struct error *err)
 		return secret_from_file(file, err);
 	/* TRANSLATORS: the prompt for the platform password; %s is the username. */
 	prompt = xasprintf(_("Password for %s: "), user);
-	sec = secret_prompt(prompt, err);
+	sec = front_ask_secret(s->front, prompt, FRONT_PASSWORD, err);
 	free(prompt);
+	if (sec == NULL)
+		error_set(err, ERR_AUTH,
+			  _("No terminal to ask for the password; set password_command or password_file in the config."));
 	return sec;
 }
 
@@ -295,16 +298,11 @@ struct wait {
 	const char *state;
 };
 
+/* Where a person pastes: the front end's (the shell's terminal). */
 static void
-open_tty(struct wait *w)
+open_tty(struct login *l, struct wait *w)
 {
-	w->close_tty = false;
-	w->tty = -1;
-	if (isatty(STDIN_FILENO)) {
-		w->tty = STDIN_FILENO;
-	} else if ((w->tty = open("/dev/tty", O_RDONLY | O_CLOEXEC | O_NOCTTY)) >= 0) {
-		w->close_tty = true;
-	}
+	w->tty = front_paste_fd(l->s->front, &w->close_tty);
 }
 
 /* Reads what is there; true when a whole line is in w->line. */
@@ -467,7 +465,7 @@ browser_login(struct login *l, struct error *err)
 	char *url;
 	bool ok = false;
 
-	open_tty(&w);
+	open_tty(l, &w);
 	if ((w.lb = loopback_open(err)) == NULL && w.tty < 0)
 		return false;
 	error_clear(err);
@@ -584,6 +582,8 @@ device_poll(struct login *l, const struct oauth_device *d, struct error *err)
 
 		if (now_ms() + interval * 1000 > deadline)
 			return error_set(err, ERR_AUTH, _("The login code expired before the login was completed; run 'ezrizi login' again."));
+		/* A sleep, not a wait on a loop: login is CMD_TERMINAL, run only
+		 * from a shell, never on the screen (cmd_needs_terminal). */
 		sleep_ms(interval * 1000);
 		buf_init(&form);
 		oauth_form_add(&form, "grant_type", OAUTH_GRANT_DEVICE);

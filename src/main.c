@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/i18n.h"
 #include "core/secret.h"
+#include "tty.h"
 #include "ui/tui.h"
 
 static void
@@ -89,6 +90,9 @@ main(int argc, char **argv)
 	ctx.cfg = config_create();
 	ctx.offline = g.offline;
 	ctx.keep_going = g.keep_going;
+	/* The shell's terminal asks for what the core needs (the screen puts its
+	 * own hooks in once it has opened: the terminal is then the screen's). */
+	ctx.front_ops = &tty_front;
 	if (!setup_config(ctx.cfg, &g, &err)) {
 		rc = batch_report(&err);
 		goto out;

@@ -11,7 +11,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -45,9 +44,8 @@ secret_destroy(struct secret *sec)
 	sodium_free(sec);
 }
 
-/* Reads up to the first newline from fd into locked memory. */
-static struct secret *
-read_line_fd(int fd, bool *truncated)
+struct secret *
+secret_read_line(int fd, bool *truncated)
 {
 	char *tmp = sodium_malloc(SECRET_MAX);
 	size_t len = 0;
@@ -106,7 +104,7 @@ secret_from_file(const char *path, struct error *err)
 			  path, path);
 		return NULL;
 	}
-	sec = read_line_fd(fd, &truncated);
+	sec = secret_read_line(fd, &truncated);
 	close(fd);
 	if (sec->len == 0 || truncated) {
 		secret_destroy(sec);
@@ -141,7 +139,7 @@ secret_from_command(const char *cmd, struct error *err)
 		_exit(127);
 	}
 	close(fds[1]);
-	sec = read_line_fd(fds[0], &truncated);
+	sec = secret_read_line(fds[0], &truncated);
 	/* Drain the rest so the command does not die of SIGPIPE mid-way. */
 	{
 		char sink[256];
@@ -158,41 +156,6 @@ secret_from_command(const char *cmd, struct error *err)
 		error_set(err, ERR_AUTH,
 			  _("The command '%s' did not print a secret (it failed or printed nothing); run it by hand to see why."),
 			  cmd);
-		return NULL;
-	}
-	return sec;
-}
-
-struct secret *
-secret_prompt(const char *prompt, struct error *err)
-{
-	struct termios old, quiet;
-	struct secret *sec;
-	bool truncated;
-	int fd;
-
-	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || tcgetattr(fd, &old) != 0) {
-		if (fd >= 0)
-			close(fd);
-		error_set(err, ERR_AUTH,
-			  _("No terminal to ask for the password; set password_command or password_file in the config."));
-		return NULL;
-	}
-	if (write(fd, prompt, strlen(prompt)) < 0)
-		(void)0;
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	quiet.c_lflag |= ICANON;
-	tcsetattr(fd, TCSAFLUSH, &quiet);
-	sec = read_line_fd(fd, &truncated);
-	tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) < 0)
-		(void)0;
-	close(fd);
-	if (sec->len == 0) {
-		secret_destroy(sec);
-		error_set(err, ERR_AUTH, _("No password was given."));
 		return NULL;
 	}
 	return sec;

@@ -77,17 +77,16 @@ set_me(struct session *s, const char *fhir_user)
 #define LOGIN_TYPE "login"
 #define LOGIN_ID "login"
 
-/* Opens the profile's store when it can be without asking more than once. */
+/* Opens the profile's store when it can be without asking more than once
+ * (the front end's hooks ask, where they can: a person at the terminal). */
 static bool
 open_store(struct session *s, bool create, struct error *err)
 {
-	bool may_ask = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-
 	if (s->store != NULL)
 		return true;
 	error_clear(&s->store_err);
-	s->store = create ? vault_open_or_create(s->cfg, may_ask, &s->store_err)
-			  : vault_open(s->cfg, may_ask, &s->store_err);
+	s->store = create ? vault_open_or_create(s->cfg, s->front, &s->store_err)
+			  : vault_open(s->cfg, s->front, &s->store_err);
 	if (s->store == NULL && err != NULL && s->store_err.kind != ERR_NOT_FOUND)
 		*err = s->store_err;
 	return s->store != NULL;
@@ -336,7 +335,8 @@ load_credentials(struct session *s, struct error *err)
 }
 
 bool
-session_init(struct session *s, struct config *cfg, struct error *err)
+session_init(struct session *s, struct config *cfg, const struct front_ops *front,
+	     struct error *err)
 {
 	struct http_settings hs;
 	const char *server = config_get(cfg, "server");
@@ -344,6 +344,7 @@ session_init(struct session *s, struct config *cfg, struct error *err)
 
 	memset(s, 0, sizeof *s);
 	s->cfg = cfg;
+	s->front = front;
 	if (server == NULL) {
 		return error_set(err, ERR_USAGE,
 				 _("No server is set; use --server URL, EZRIZI_SERVER, or 'server = URL' in the config."));

@@ -38,36 +38,44 @@ vault_kdf(const struct config *cfg, struct store_kdf *k)
 }
 
 struct secret *
-vault_passphrase(const struct config *cfg, const char *prompt, bool may_ask, struct error *err)
+vault_passphrase(const struct config *cfg, const char *prompt, const struct front_ops *ask,
+		 struct error *err)
 {
 	const char *cmd = config_get(cfg, "passphrase_command");
 
+	struct secret *sec;
+
 	if (cmd != NULL)
 		return secret_from_command(cmd, err);
-	if (!may_ask || !isatty(STDIN_FILENO)) {
-		error_set(err, ERR_AUTH,
-			  _("The local cache is locked; run 'ezrizi unlock' first, or set passphrase_command in the config."));
-		return NULL;
-	}
-	return secret_prompt(prompt, err);
+	if (prompt != NULL && (sec = front_ask_secret(ask, prompt, FRONT_PASSPHRASE, err)) != NULL)
+		return sec;
+	error_set(err, ERR_AUTH,
+		  _("The local cache is locked; run 'ezrizi unlock' first, or set passphrase_command in the config."));
+	return NULL;
 }
 
 /* Another ezrizi may hold the store for a moment (a script's commands run one
- * after another): wait for it, up to ten seconds, then say so. */
+ * after another): wait for it, up to ten seconds, then say so. This sleeps,
+ * so only the shell waits here (batch mode, and the screen's start before its
+ * loop runs); the screen's loop calls vault_try_open and tries again on its
+ * timer. */
 #define LOCK_WAIT_MS 10000
 
-static struct store *vault_open_once(const struct config *cfg, bool may_ask, bool repair,
-				     struct error *err);
+static struct store *vault_open_once(const struct config *cfg, const struct front_ops *ask,
+				     bool repair, struct error *err);
 
 static struct store *
-open_waiting(const struct config *cfg, bool may_ask, bool repair, struct error *err)
+open_waiting(const struct config *cfg, const struct front_ops *ask, bool repair, struct error *err)
 {
 	struct store *st;
 	struct error e;
 
+	if (ask != NULL && ask->no_wait)
+		return vault_open_once(cfg, ask, repair, err);
+
 	for (int waited = 0;; waited += 50) {
 		error_clear(&e);
-		if ((st = vault_open_once(cfg, may_ask, repair, &e)) != NULL || e.kind != ERR_CONFLICT ||
+		if ((st = vault_open_once(cfg, ask, repair, &e)) != NULL || e.kind != ERR_CONFLICT ||
 		    waited >= LOCK_WAIT_MS)
 			break;
 		usleep(50 * 1000);
@@ -78,19 +86,26 @@ open_waiting(const struct config *cfg, bool may_ask, bool repair, struct error *
 }
 
 struct store *
-vault_open(const struct config *cfg, bool may_ask, struct error *err)
+vault_try_open(const struct config *cfg, const struct front_ops *ask, struct error *err)
 {
-	return open_waiting(cfg, may_ask, false, err);
+	return vault_open_once(cfg, ask, false, err);
 }
 
 struct store *
-vault_open_damaged(const struct config *cfg, bool may_ask, struct error *err)
+vault_open(const struct config *cfg, const struct front_ops *ask, struct error *err)
 {
-	return open_waiting(cfg, may_ask, true, err);
+	return open_waiting(cfg, ask, false, err);
+}
+
+struct store *
+vault_open_damaged(const struct config *cfg, const struct front_ops *ask, struct error *err)
+{
+	return open_waiting(cfg, ask, true, err);
 }
 
 static struct store *
-vault_open_once(const struct config *cfg, bool may_ask, bool repair, struct error *err)
+vault_open_once(const struct config *cfg, const struct front_ops *ask, bool repair,
+		struct error *err)
 {
 	char *dir = vault_dir(cfg);
 	unsigned char key[STORE_KEY_BYTES];
@@ -110,7 +125,7 @@ vault_open_once(const struct config *cfg, bool may_ask, bool repair, struct erro
 		return st;
 	}
 	/* TRANSLATORS: the prompt for the passphrase of the encrypted local cache. */
-	if ((pass = vault_passphrase(cfg, _("Cache passphrase: "), may_ask, err)) != NULL) {
+	if ((pass = vault_passphrase(cfg, _("Cache passphrase: "), ask, err)) != NULL) {
 		vault_kdf(cfg, &kdf);
 		st = repair ? store_open_repair(dir, pass->data, pass->len, NULL, err)
 			    : store_open(dir, pass->data, pass->len, &kdf, err);
@@ -122,22 +137,22 @@ vault_open_once(const struct config *cfg, bool may_ask, bool repair, struct erro
 
 /* A new passphrase: passphrase_command's, or typed twice the same. */
 static struct secret *
-new_passphrase(const struct config *cfg, bool may_ask, struct error *err)
+new_passphrase(const struct config *cfg, const struct front_ops *ask, struct error *err)
 {
 	struct secret *a, *b;
 
 	if (config_get(cfg, "passphrase_command") != NULL)
-		return vault_passphrase(cfg, NULL, false, err);
+		return vault_passphrase(cfg, NULL, NULL, err);
 	/* TRANSLATORS: asked when the encrypted local cache is made. */
 	if ((a = vault_passphrase(cfg, _("A new passphrase for the local cache (not your platform password): "),
-				  may_ask, err)) == NULL)
+				  ask, err)) == NULL)
 		return NULL;
 	if (a->len < 8) {
 		secret_destroy(a);
 		error_set(err, ERR_USAGE, _("The passphrase is shorter than 8 characters; nothing was made."));
 		return NULL;
 	}
-	if ((b = vault_passphrase(cfg, _("The same passphrase again: "), may_ask, err)) == NULL) {
+	if ((b = vault_passphrase(cfg, _("The same passphrase again: "), ask, err)) == NULL) {
 		secret_destroy(a);
 		return NULL;
 	}
@@ -152,7 +167,7 @@ new_passphrase(const struct config *cfg, bool may_ask, struct error *err)
 }
 
 struct store *
-vault_open_or_create(const struct config *cfg, bool may_ask, struct error *err)
+vault_open_or_create(const struct config *cfg, const struct front_ops *ask, struct error *err)
 {
 	char *dir = vault_dir(cfg);
 	struct store_kdf kdf;
@@ -161,9 +176,9 @@ vault_open_or_create(const struct config *cfg, bool may_ask, struct error *err)
 
 	if (store_exists(dir)) {
 		free(dir);
-		return vault_open(cfg, may_ask, err);
+		return vault_open(cfg, ask, err);
 	}
-	if ((pass = new_passphrase(cfg, may_ask, err)) != NULL) {
+	if ((pass = new_passphrase(cfg, ask, err)) != NULL) {
 		vault_kdf(cfg, &kdf);
 		if (store_create(dir, pass->data, pass->len, &kdf, err))
 			st = store_open(dir, pass->data, pass->len, &kdf, err);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The core (src/) never includes curses, readline or anything of ui/; only ui/ and
 # src/main.c may. And libcore.a, as built, refers to no curses or readline symbol.
+# The core never asks on a terminal: only the shell's front end (src/tty.c)
+# opens /dev/tty or sets the terminal's modes.
 # Usage: tests/layering.sh [path/to/libcore.a]
 lib=${1:+$(realpath "$1")}
 cd "$(dirname "$0")/.."
@@ -8,13 +10,21 @@ passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 
-srcs=$(ls src/*.c src/cmd/*.c include/core/*.h 2>/dev/null | grep -v '^src/main\.c$')
+srcs=$(ls src/*.c src/cmd/*.c include/core/*.h 2>/dev/null | grep -vE '^src/(main|tty)\.c$')
 [ -n "$srcs" ] && ok "the core's sources are found ($(printf '%s\n' "$srcs" | wc -l) files)" ||
 	fail "the core's sources are found" "none"
 bad=$(grep -lE '#include *[<"](n?curses|ncursesw/curses|readline/readline|readline/history)\.h' $srcs)
 [ -z "$bad" ] && ok "no curses or readline header in the core" || fail "no curses or readline header in the core" "$bad"
 bad=$(grep -lE '#include *"ui/' $srcs)
 [ -z "$bad" ] && ok "nothing of ui/ included in the core" || fail "nothing of ui/ included in the core" "$bad"
+# The terminal is the front end's: the pattern is checked on the one file that
+# may (it must find it there), then on the core.
+tty_re='"/dev/tty"|\<tc(set|get)attr *\('
+grep -qE "$tty_re" src/tty.c && ok "the shell's front end (src/tty.c) is where the terminal is asked" ||
+	fail "the shell's front end (src/tty.c) is where the terminal is asked" "no /dev/tty or tcsetattr found there"
+bad=$(grep -lE "$tty_re" $srcs)
+[ -z "$bad" ] && ok "no core module opens /dev/tty or sets the terminal's modes" ||
+	fail "no core module opens /dev/tty or sets the terminal's modes" "$bad"
 
 # No include cycle among the screen's headers, nor among the core's.
 for dirs in "ui include/ui" "include/core"; do
@@ -55,6 +65,8 @@ if [ -n "$lib" ]; then
 		ok "libcore.a's undefined symbols are read" || fail "libcore.a's undefined symbols are read" "nm gave nothing"
 	bad=$(printf '%s\n' "$syms" | grep -E '\b(initscr|newwin|wrefresh|doupdate|getch|wgetch|endwin|readline|rl_[a-z_]+|add_history)\b' | sort -u | tr '\n' ' ')
 	[ -z "$bad" ] && ok "libcore.a links no curses or readline symbol" || fail "libcore.a links no curses or readline symbol" "$bad"
+	bad=$(printf '%s\n' "$syms" | grep -E '\b(tcsetattr|tcgetattr)\b' | sort -u | tr '\n' ' ')
+	[ -z "$bad" ] && ok "libcore.a sets no terminal's modes" || fail "libcore.a sets no terminal's modes" "$bad"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

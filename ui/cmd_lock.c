@@ -2,6 +2,7 @@
  * the core's commands done the screen's way (the core's would end the unlock
  * agent, or ask on the terminal the screen holds), the lock screen's keys and
  * the hidden prompts of a passphrase change. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,6 +148,7 @@ ui_lock(struct tui *t)
 	}
 	store_close(t->s->store);
 	t->s->store = NULL;
+	t->store_retry_at = 0;   /* the unlock opens it again */
 	if (t->lock_input == NULL && (t->lock_input = sodium_malloc(LOCK_MAX)) == NULL)
 		abort();
 	t->lock_len = 0;
@@ -161,17 +163,15 @@ ui_lock(struct tui *t)
  * login password instead, the screen unlocks and the store opens only if the
  * unlock agent has its key. */
 static bool
-reopen_store(struct tui *t, const char *pass, size_t len)
+reopen_store(struct tui *t, const char *pass, size_t len, struct error *err)
 {
 	char *dir = vault_dir(t->ctx->cfg);
 	struct store_kdf kdf;
-	struct error err;
 	struct store *st = NULL;
 
-	error_clear(&err);
 	if (store_exists(dir)) {
 		vault_kdf(t->ctx->cfg, &kdf);
-		st = store_open(dir, pass, len, &kdf, &err);
+		st = store_open(dir, pass, len, &kdf, err);
 	}
 	free(dir);
 	if (st != NULL)
@@ -179,35 +179,81 @@ reopen_store(struct tui *t, const char *pass, size_t len)
 	return st != NULL;
 }
 
+/* How often the store is tried again while another ezrizi holds it alone. */
+#define STORE_RETRY_MS 250
+
+/* The store by the agent's key or passphrase_command, tried once: while
+ * another ezrizi holds it alone the screen goes on, and the loop tries again
+ * (ui_store_retry) rather than sleeping here. */
 static void
 reopen_with_agent(struct tui *t)
 {
 	struct error err;
 
 	error_clear(&err);
-	if (t->s->store == NULL)
-		t->s->store = vault_open(t->ctx->cfg, false, &err);
+	if (t->s->store != NULL)
+		return;
+	t->s->store = vault_try_open(t->ctx->cfg, t->ctx->front_ops, &err);
+	if (t->s->store != NULL) {
+		if (t->store_retry_at != 0) {
+			error_clear(&t->s->store_err);
+			tui_recover_notes(t);
+			tui_clear_error(t);   /* what was said while it was held is past */
+			tui_set_message_ours(t, _("The local cache is open again."));
+		}
+		t->store_retry_at = 0;
+	} else if (err.kind == ERR_CONFLICT) {
+		if (t->store_retry_at == 0)
+			tui_set_message_ours(t, _("Another ezrizi is changing the local cache; it opens here by itself once that is done."));
+		t->s->store_err = err;   /* what a write says meanwhile */
+		t->store_retry_at = tui_now_ms() + STORE_RETRY_MS;
+	} else {
+		t->store_retry_at = 0;
+	}
+}
+
+int
+ui_ms_to_store_retry(const struct tui *t)
+{
+	long long left;
+
+	if (t->store_retry_at == 0 || t->locked)
+		return INT_MAX;
+	left = t->store_retry_at - tui_now_ms();
+	return left > 0 ? (int)left : 0;
+}
+
+void
+ui_store_retry(struct tui *t)
+{
+	if (ui_ms_to_store_retry(t) == 0)
+		reopen_with_agent(t);
 }
 
 void
 ui_lock_key(struct tui *t, const struct ui_key *k)
 {
 	if (!k->fn && (k->code == '\r' || k->code == '\n')) {
-		bool ok = reopen_store(t, t->lock_input, t->lock_len) ||
-			  session_check_password(t->s, t->lock_input, t->lock_len);
+		struct error err;
+		bool ok;
 
+		error_clear(&err);
+		ok = reopen_store(t, t->lock_input, t->lock_len, &err) ||
+		     session_check_password(t->s, t->lock_input, t->lock_len);
 		sodium_memzero(t->lock_input, LOCK_MAX);
 		t->lock_len = 0;
 		if (ok) {
-			reopen_with_agent(t);
 			t->locked = false;
 			t->last_key = tui_now_ms();
 			clearok(curscr, TRUE);
 			t->relayout = true;
 			tui_clear_error(t);
+			reopen_with_agent(t);   /* after the clear: it may say the store waits */
 			tui_recover_notes(t);   /* when the store was locked at the start */
 		} else {
-			tui_set_error(t, _("That is not the password."));
+			/* The cache passphrase cannot be told from a wrong one while
+			 * another ezrizi holds the store alone: say that, not "wrong". */
+			tui_set_error(t, err.kind == ERR_CONFLICT ? err.msg : _("That is not the password."));
 			t->lock_dirty = true;
 		}
 		return;

@@ -21,5 +21,10 @@ void ui_lock(struct tui *t);
 void ui_lock_key(struct tui *t, const struct ui_key *k);
 /* A key while the passphrase is being changed (t->secret_step > 0). */
 void ui_secret_key(struct tui *t, const struct ui_key *k);
+/* The store held alone by another ezrizi at the unlock: ms until it is tried
+ * again (INT_MAX when it is not waited for), and the try, from the loop's
+ * tick when that time has come. */
+int ui_ms_to_store_retry(const struct tui *t);
+void ui_store_retry(struct tui *t);
 
 #endif

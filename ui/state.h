@@ -111,6 +111,10 @@ struct tui {
 	size_t lock_len;
 	long long last_key;          /* monotonic ms */
 	long lock_after_ms;          /* 0: never */
+	/* The store did not open at the unlock because another ezrizi holds it
+	 * alone (a new passphrase, a salvage): when to try again (monotonic ms;
+	 * 0: not waiting for it). Tried on the loop's timer, never waited for. */
+	long long store_retry_at;
 	bool week;                   /* the list shows the week, not the day */
 	const char *status_filter;   /* only appointments of this status, or NULL */
 	char *filter_prac;           /* the counsellor chosen with filter, owned */

@@ -618,6 +618,7 @@ tick(struct tui *t)
 	}
 	if (t->lock_after_ms > 0 && !t->locked && ms_to_lock(t) == 0)
 		ui_lock(t);
+	ui_store_retry(t);
 }
 
 static int
@@ -665,6 +666,8 @@ wait_and_read(struct tui *t)
 		timeout = to_lock;
 	if (tui_ms_to_settle(t) < timeout)
 		timeout = tui_ms_to_settle(t);
+	if (ui_ms_to_store_retry(t) < timeout)
+		timeout = ui_ms_to_store_retry(t);
 	http_step(t->s->http, fds, n, timeout);
 	after_poll(t, fds, n);
 }
@@ -782,6 +785,12 @@ static const struct tui_loop loop_ops = {
 	.close_cmdline = loop_close_cmdline,
 };
 
+/* What the core asks of the screen: nothing on the terminal (no ask_secret,
+ * no paste), and no sleeping on the loop. */
+static const struct front_ops screen_front = {
+	.no_wait = true,
+};
+
 static void
 close_screen(struct tui *t, struct term *tm)
 {
@@ -798,6 +807,7 @@ tui_run(struct cmd_ctx *ctx)
 	struct session *s;
 	struct error err;
 	struct keymap keys;
+	const struct front_ops *before;
 
 	error_clear(&err);
 	/* One registry: the screen's commands join the core's. */
@@ -836,6 +846,12 @@ tui_run(struct cmd_ctx *ctx)
 		cmd_unregister();
 		return EXIT_FAILED;
 	}
+	/* The terminal is the screen's now: nothing asks on it behind the screen's
+	 * back. The core refuses what it would have asked, saying what to do
+	 * (passphrase_command, a shell); the screen asks its own way (passwd and
+	 * the lock screen on the status line, ui/cmd_lock.c). */
+	before = ctx->front_ops;
+	cmd_set_front(ctx, &screen_front);
 	tui_state_init(&t, ctx, s);
 	t.loop = &loop_ops;
 	ctx->front = &t;   /* the screen's commands find it there */
@@ -879,6 +895,7 @@ tui_run(struct cmd_ctx *ctx)
 	keymap_finish(&t.keys);
 	tui_state_finish(&t);
 	ctx->front = NULL;
+	cmd_set_front(ctx, before);
 	cmd_unregister();
 	return EXIT_OK;
 }

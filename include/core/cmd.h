@@ -24,6 +24,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/front.h"
 #include "core/output.h"
 #include "core/result.h"
 #include "core/session.h"
@@ -186,6 +187,10 @@ struct cmd_ctx {
 	 * start, what a long wait waits for); NULL: not told. */
 	http_notice_fn notice;
 	void *notice_arg;
+	/* The front end's hooks for what only it may ask (a passphrase, a
+	 * password, a pasted line: core/front.h); the session keeps them too
+	 * (cmd_set_front). NULL: nothing is asked, the core says what to do. */
+	const struct front_ops *front_ops;
 	/* The front end's own state, for its own commands (the screen's struct
 	 * tui); the core never looks at it. */
 	void *front;
@@ -298,6 +303,8 @@ void cmd_forget_input(struct cmd_ctx *ctx);
 /* The session, set up on first use; its warning (if any) goes to ctx->notice. */
 struct session *cmd_session(struct cmd_ctx *ctx, struct error *err);
 void cmd_ctx_finish(struct cmd_ctx *ctx);
+/* The front end's hooks from now on, for the context and its session. */
+void cmd_set_front(struct cmd_ctx *ctx, const struct front_ops *f);
 
 /* ---- words (src/cmd_words.c) ---- */
 

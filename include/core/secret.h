@@ -2,11 +2,13 @@
  *
  * A secret lives in sodium_malloc()ed memory (guarded, locked where the system
  * allows) and is wiped when destroyed. It comes from a no-echo prompt on the
- * terminal, a file only its owner can read, a command (password_command), or an
- * environment variable - never from argv, and it is never logged. */
+ * terminal (the front end's, core/front.h), a file only its owner can read, a
+ * command (password_command), or an environment variable - never from argv,
+ * and it is never logged. */
 #ifndef EZRIZI_SECRET_H
 #define EZRIZI_SECRET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -25,9 +27,10 @@ struct secret *secret_from_file(const char *path, struct error *err);
 /* Runs cmd with /bin/sh -c and takes the first line of its output; a failing
  * command or empty output is an error. The command line itself is not secret. */
 struct secret *secret_from_command(const char *cmd, struct error *err);
-/* Asks on the controlling terminal with echo off. Fails with ERR_AUTH when there
- * is no terminal (batch use must configure password_command or password_file). */
-struct secret *secret_prompt(const char *prompt, struct error *err);
+/* Reads up to the first newline (or the end) of fd, at most 8 KiB, into locked
+ * memory, without the line's end; *truncated when it was longer. Asking for a
+ * secret on a terminal is the front end's (core/front.h). */
+struct secret *secret_read_line(int fd, bool *truncated);
 
 /* Turns off core dumps and ptrace attachment for this process. */
 void secret_harden_process(void);

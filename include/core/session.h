@@ -27,6 +27,7 @@
 #include "core/error.h"
 #include "core/http.h"
 #include "core/oauth.h"
+#include "core/front.h"
 #include "core/secret.h"
 #include "core/store.h"
 #include "core/xmalloc.h"
@@ -57,6 +58,9 @@ struct session {
 	char *me_id;
 	char *me_name;           /* a display name the server gave with it, or NULL */
 	bool me_looked;          /* the userinfo endpoint was asked for a bearer token */
+	/* The front end's hooks (core/front.h): the store's passphrase is asked
+	 * through them; NULL: never asked. */
+	const struct front_ops *front;
 	struct store *store;     /* the encrypted local store, when open */
 	struct error store_err;  /* why it is not, for messages */
 	char *unlock_hash;       /* Argon2id of the login password: unlocks the screen offline */
@@ -70,7 +74,8 @@ struct session {
  * not loopback unless allow_insecure_http = yes, and then s->warning says so), the
  * HTTP settings and the credentials found. Having no credentials is not an error here: fhir calls fail with
  * ERR_AUTH, saying to log in. */
-bool session_init(struct session *s, struct config *cfg, struct error *err);
+bool session_init(struct session *s, struct config *cfg, const struct front_ops *front,
+		  struct error *err);
 void session_finish(struct session *s);
 
 /* Resolves "me" (or NULL) and plain ids to a practitioner id. "me" fails with a

@@ -20,12 +20,6 @@
 #include "core/vault.h"
 #include "core/xmalloc.h"
 
-static bool
-may_ask(void)
-{
-	return isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-}
-
 /* "8h", "30m", "90s", "2d" or seconds. */
 static bool
 parse_duration(const char *s, long *out, struct error *err)
@@ -70,7 +64,7 @@ HANDLER(cmd_unlock)
 
 	if (for_s != NULL && !parse_duration(for_s, &seconds, err))
 		return false;
-	if ((st = vault_open(ctx->cfg, may_ask(), err)) == NULL)
+	if ((st = vault_open(ctx->cfg, ctx->front_ops, err)) == NULL)
 		return false;
 	store_data_key(st, key);
 	store_close(st);
@@ -127,6 +121,7 @@ const struct cmd_entry cmd_entry_lock = {
 HANDLER(cmd_passwd)
 {
 	char *dir = vault_dir(ctx->cfg);
+	const struct front_ops *f = ctx->front_ops;
 	struct secret *old = NULL, *new1 = NULL, *new2 = NULL;
 	struct store_kdf kdf;
 	bool ok = false;
@@ -137,14 +132,13 @@ HANDLER(cmd_passwd)
 		error_set(err, ERR_NOT_FOUND, _("There is no local cache yet; 'ezrizi login' makes one."));
 		goto out;
 	}
-	if (!may_ask()) {
+	if ((old = front_ask_secret(f, _("The cache passphrase now: "), FRONT_PASSPHRASE, err)) == NULL ||
+	    (new1 = front_ask_secret(f, _("The new passphrase: "), FRONT_PASSPHRASE, err)) == NULL ||
+	    (new2 = front_ask_secret(f, _("The new passphrase again: "), FRONT_PASSPHRASE, err)) == NULL) {
+		/* Not asked (no terminal here): say where it can be. */
 		error_set(err, ERR_USAGE, _("Change the passphrase at a terminal: 'ezrizi passwd' asks for both."));
 		goto out;
 	}
-	if ((old = secret_prompt(_("The cache passphrase now: "), err)) == NULL ||
-	    (new1 = secret_prompt(_("The new passphrase: "), err)) == NULL ||
-	    (new2 = secret_prompt(_("The new passphrase again: "), err)) == NULL)
-		goto out;
 	if (new1->len < 8 || new1->len != new2->len || sodium_memcmp(new1->data, new2->data, new1->len) != 0) {
 		error_set(err, ERR_USAGE, _("The new passphrases differ or are shorter than 8 characters; nothing was changed."));
 		goto out;
@@ -322,7 +316,7 @@ HANDLER(cmd_cache_verify)
 	/* The screen holds the store open: use it, rather than wait for it. */
 	if (ctx->have_session && ctx->session.store != NULL)
 		st = ctx->session.store;
-	else if ((st = mine = vault_open_damaged(ctx->cfg, may_ask(), err)) == NULL)
+	else if ((st = mine = vault_open_damaged(ctx->cfg, ctx->front_ops, err)) == NULL)
 		return false;
 	ok = store_verify(st, &c, err) && outbox_list(st, &l, err);
 	if (ok) {
@@ -364,7 +358,7 @@ unsent_writes(struct cmd_ctx *ctx, size_t *n, char **names, struct error *err)
 
 	*n = 0;
 	*names = NULL;
-	if (st == NULL && (st = vault_open(ctx->cfg, may_ask(), err)) == NULL)
+	if (st == NULL && (st = vault_open(ctx->cfg, ctx->front_ops, err)) == NULL)
 		return false;
 	ok = outbox_list(st, &l, err);
 	if (ok)
