@@ -176,6 +176,7 @@ config_destroy(struct config *cfg)
 	for (i = 0; i < cfg->nentries; i++)
 		free(cfg->entries[i].value);
 	for (i = 0; i < cfg->nbinds; i++) {
+		free(cfg->binds[i].table);
 		free(cfg->binds[i].key);
 		free(cfg->binds[i].command);
 	}
@@ -403,23 +404,40 @@ unquote(char *v)
 	return v;
 }
 
-/* "bind KEY COMMAND...": the key's name and the command are checked by the
- * screen, which knows both; here only that there are two parts. */
+/* Cuts the first word off s: s is the word, the rest is returned (trimmed). */
+static char *
+cut_word(char *s)
+{
+	char *rest = s;
+
+	while (*rest != '\0' && !is_blank(*rest))
+		rest++;
+	if (*rest != '\0')
+		*rest++ = '\0';
+	return trim(rest);
+}
+
+/* "bind [-T TABLE] KEY COMMAND...": the table, the key's name and the command
+ * are checked by the screen, which knows them; here only that the parts are
+ * there. */
 static bool
 parse_bind(struct config *cfg, char *rest, struct cfg_where *w, struct error *err)
 {
-	char *key = trim(rest), *cmd = key;
+	char *key = trim(rest), *cmd, *table = NULL;
 	struct config_binding *b;
 
-	while (*cmd != '\0' && !is_blank(*cmd))
-		cmd++;
-	if (*cmd != '\0')
-		*cmd++ = '\0';
-	cmd = trim(cmd);
+	if (strcmp(key, "-T") == 0 || (strncmp(key, "-T", 2) == 0 && is_blank(key[2]))) {
+		table = trim(key + 2);
+		key = cut_word(table);
+		if (*table == '\0')
+			return error_set(err, ERR_USAGE, _("'bind -T' needs a key table, a key and a command, as in 'bind -T picker x choose'"));
+	}
+	cmd = cut_word(key);
 	if (*key == '\0' || *cmd == '\0')
 		return error_set(err, ERR_USAGE, _("'bind' needs a key and a command, as in 'bind j select down'"));
 	cfg->binds = xreallocarray(cfg->binds, cfg->nbinds + 1, sizeof *cfg->binds);
 	b = &cfg->binds[cfg->nbinds++];
+	b->table = table != NULL ? xstrdup(table) : NULL;
 	b->key = xstrdup(key);
 	b->command = xstrdup(cmd);
 	b->line = w->line;

@@ -12,11 +12,15 @@
 #include "core/i18n.h"
 #include "core/utf8.h"
 #include "core/vault.h"
+#include "core/xmalloc.h"
 #include "ui/cmd_lock.h"
 #include "ui/commands.h"
+#include "ui/draw.h"
 #include "ui/editor.h"
+#include "ui/job.h"
 #include "ui/loop.h"
 #include "ui/state.h"
+#include "ui/view.h"
 
 /* ---- the passphrase, changed on the screen ---- */
 
@@ -48,6 +52,7 @@ SCREEN_HANDLER(do_passwd)
 		abort();
 	t->lock_len = 0;
 	t->secret_step = 1;
+	mode_push(&t->modes, t, &mode_secret);
 	t->status_dirty = true;
 	return true;
 }
@@ -86,6 +91,7 @@ passwd_step(struct tui *t)
 		return;
 	}
 	t->secret_step = 0;
+	mode_pop(&t->modes, t, &mode_secret);
 	error_clear(&err);
 	if (strcmp(keep, t->sec_new) != 0 || strlen(t->sec_new) < 8) {
 		tui_set_error(t, _("The new passphrases differ or are shorter than 8 characters; nothing was changed."));
@@ -109,12 +115,15 @@ passwd_step(struct tui *t)
 	secret_wipe(&t->sec_new);
 }
 
-/* A key while the passphrase is being changed: typed, hidden, or Esc. */
-void
-ui_secret_key(struct tui *t, const struct ui_key *k)
+/* A key while the passphrase is being changed: typed, hidden, or Esc. Its
+ * keys are typed text, so they are no bindings: Enter and Esc are the
+ * prompt's own, as in any line being typed. */
+static void
+secret_key(struct tui *t, const struct ui_key *k)
 {
 	if (!k->fn && k->code == 27) {
 		t->secret_step = 0;
+		mode_pop(&t->modes, t, &mode_secret);
 		sodium_memzero(t->lock_input, LOCK_MAX);
 		t->lock_len = 0;
 		secret_wipe(&t->sec_old);
@@ -130,15 +139,24 @@ ui_secret_key(struct tui *t, const struct ui_key *k)
 	t->status_dirty = true;
 }
 
+/* The prompt is on the status line: the status line draws it. */
+const struct mode_ops mode_secret = {
+	.name = "secret",
+	.rank = 40,
+	.flags = MODE_TEXT,
+	.key = secret_key,
+};
+
 /* ---- the lock ---- */
 
 void
 ui_lock(struct tui *t)
 {
-	if (t->locked)
+	if (tui_locked(t))
 		return;
-	t->locked = true;
-	t->overlay = false;
+	mode_push(&t->modes, t, &mode_lock);
+	mode_pop(&t->modes, t, &mode_overlay);
+	mode_pop(&t->modes, t, &mode_picker);
 	/* The store's keys go with the lock: the passphrase brings them back. */
 	{
 		char *dir = vault_dir(t->ctx->cfg);
@@ -153,8 +171,7 @@ ui_lock(struct tui *t)
 		abort();
 	t->lock_len = 0;
 	tui_close_cmdline(t);
-	free(t->confirm);
-	t->confirm = NULL;
+	mode_pop(&t->modes, t, &mode_confirm);
 	tui_clear_error(t);
 	t->relayout = true;
 }
@@ -217,7 +234,7 @@ ui_ms_to_store_retry(const struct tui *t)
 {
 	long long left;
 
-	if (t->store_retry_at == 0 || t->locked)
+	if (t->store_retry_at == 0 || tui_locked(t))
 		return INT_MAX;
 	left = t->store_retry_at - tui_now_ms();
 	return left > 0 ? (int)left : 0;
@@ -243,7 +260,7 @@ ui_lock_key(struct tui *t, const struct ui_key *k)
 		sodium_memzero(t->lock_input, LOCK_MAX);
 		t->lock_len = 0;
 		if (ok) {
-			t->locked = false;
+			mode_pop(&t->modes, t, &mode_lock);
 			t->last_key = tui_now_ms();
 			clearok(curscr, TRUE);
 			t->relayout = true;
@@ -279,6 +296,59 @@ ui_lock_key(struct tui *t, const struct ui_key *k)
 		t->lock_dirty = true;
 	}
 }
+
+/* A key on the lock screen: C-c leaves, the rest is the password typed.
+ * Nothing else runs while locked, so the lock has no key table: a binding
+ * there could run a command for anyone at the keyboard. */
+static void
+lock_key(struct tui *t, const struct ui_key *k)
+{
+	if (!k->fn && k->code == 3)
+		ui_quit(t);
+	else
+		ui_lock_key(t, k);
+}
+
+/* The lock screen: nothing of a client, only how to unlock. */
+static bool
+lock_draw(struct tui *t)
+{
+	char *dots;
+	size_t n = 0;
+
+	if (!t->lock_dirty && t->view->lock_painted)
+		return false;
+	t->lock_dirty = false;
+	t->view->lock_painted = true;
+	werase(stdscr);
+	ui_draw_centred(_("ezrizi is locked."), LINES / 2 - 3, A_BOLD);
+	if (!t->lock_can_unlock) {
+		ui_draw_centred(_("No password is stored to unlock with: press Ctrl-C to leave, then run 'ezrizi login'."),
+				LINES / 2 - 1, A_NORMAL);
+		wnoutrefresh(stdscr);
+		return true;
+	}
+	ui_draw_centred(_("Type the cache passphrase, or your password, and press Enter."), LINES / 2 - 1, A_NORMAL);
+	for (size_t i = 0; i < t->lock_len; i++)
+		n += ((unsigned char)t->lock_input[i] & 0xC0) != 0x80;
+	dots = xmalloc(n + 1);
+	memset(dots, '*', n);
+	dots[n] = '\0';
+	ui_draw_centred(n > 0 ? dots : "_", LINES / 2 + 1, A_NORMAL);
+	free(dots);
+	if (t->status_err != NULL)
+		ui_draw_centred(t->status_err, LINES / 2 + 3, ui_attr(UC_ERROR));
+	wnoutrefresh(stdscr);
+	return true;
+}
+
+const struct mode_ops mode_lock = {
+	.name = "lock",
+	.rank = 50,
+	.flags = MODE_TEXT | MODE_COVERS_ALL,
+	.key = lock_key,
+	.draw = lock_draw,
+};
 
 /* lock: the screen locks (the store's keys go with it); --agent does what
  * lock does in a shell, ending 'ezrizi unlock', and leaves the screen open. */

@@ -17,10 +17,10 @@ extern const struct cmd_entry ui_entry_lock, ui_entry_passwd;
 
 /* Locks the screen now (the lock command, and lock_after of idleness). */
 void ui_lock(struct tui *t);
-/* Handles a key while the screen is locked. */
+/* A key typed on the lock screen (and in the passphrase prompt): the
+ * password's characters, Backspace, Enter. The modes themselves (mode_lock,
+ * mode_secret) are declared in ui/mode.h. */
 void ui_lock_key(struct tui *t, const struct ui_key *k);
-/* A key while the passphrase is being changed (t->secret_step > 0). */
-void ui_secret_key(struct tui *t, const struct ui_key *k);
 /* The store held alone by another ezrizi at the unlock: ms until it is tried
  * again (INT_MAX when it is not waited for), and the try, from the loop's
  * tick when that time has come. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curses.h>
 
@@ -24,6 +25,7 @@
 #include "ui/localfmt.h"
 #include "ui/loop.h"
 #include "ui/state.h"
+#include "ui/view.h"
 
 /* ---- moving about ---- */
 
@@ -131,12 +133,13 @@ SCREEN_HANDLER(do_select)
 
 	(void)e;
 	(void)err;
-	if (t->overlay) {
-		if (t->picker)
-			list_key(&t->picker_list, &k, NULL);
-		else
-			text_view_scroll(&t->overlay_view, &k);
-		return true;  /* run_line repaints the overlay */
+	if (mode_has(&t->modes, &mode_picker)) {
+		list_key(&t->picker_list, &k, NULL);
+		return true;  /* ui_run_key repaints the overlay */
+	}
+	if (mode_has(&t->modes, &mode_overlay)) {
+		text_view_scroll(&t->overlay_view, &k);
+		return true;
 	}
 	p = &t->panes[t->focus];
 	p->ops->key(p, &k);
@@ -364,8 +367,7 @@ ask_first(struct tui *t, int argc, char **argv)
 	const struct cmd_entry *e = cmd_resolve(argc, argv, &used, NULL);
 	char *msg, *name, *when, hm[96] = "";
 
-	free(t->confirm);
-	t->confirm = join(argc, argv);
+	ui_ask(t, join(argc, argv));
 	/* The name and the time are isolates in the question: an Arabic name in an
 	 * English one does not pull the time before it. */
 	msg = sanitize_display(a != NULL && a->patient_name != NULL ? a->patient_name : "", (size_t)-1, 0);
@@ -430,6 +432,88 @@ static const struct cmd_entry confirm_entry = {
 	.args = { 1, 64, { { KIND_LINE, confirm_words } } },
 	.flags = CMD_SCREEN | CMD_WORDS,
 	.exec = do_confirm,
+};
+
+/* A key while a question waits (mode_confirm): the key's line in the
+ * "confirm" table answers it ("answer yes" runs the question's command);
+ * whatever the key runs, the question is answered no unless it said yes. */
+static void
+confirm_key(struct tui *t, const struct ui_key *k)
+{
+	free(t->answering);
+	t->answering = t->confirm;
+	t->confirm = NULL;
+	mode_pop(&t->modes, t, &mode_confirm);
+	tui_clear_error(t);
+	ui_mode_key(t, "confirm", k);
+	free(t->answering);
+	t->answering = NULL;
+}
+
+static void
+confirm_close(struct tui *t)
+{
+	free(t->confirm);
+	t->confirm = NULL;
+}
+
+/* The question is the status line's message: it draws it. */
+const struct mode_ops mode_confirm = {
+	.name = "confirm",
+	.rank = 20,
+	.key = confirm_key,
+	.close = confirm_close,
+};
+
+static const struct cmd_word answer_words[] = {
+	{ "yes", N_("Answer the question yes: do what it asks about.") },
+	{ "no", N_("Answer the question no: nothing is done.") },
+	{ NULL, NULL },
+};
+
+SCREEN_HANDLER(do_answer)
+{
+	struct tui *t = ui_screen(ctx);
+	char *line = t->answering;
+
+	(void)e;
+	if (line == NULL)
+		return error_set(err, ERR_USAGE, _("There is no question to answer; this is for a key of the confirm table (bind -T confirm)."));
+	t->answering = NULL;
+	if (a->choice[0] == 0) {
+		ui_run_expanded(t, line);  /* filled in when it was asked */
+		if (t->view != NULL && tui_overlay_on(t))
+			t->view->over_dirty = true;
+	}
+	free(line);
+	return true;
+}
+
+static const struct cmd_entry answer_entry = {
+	.name = "answer",
+	.usage = N_("yes|no"),
+	.summary = N_("Answer the question in the status line."),
+	.args = { 1, 1, { { KIND_CHOICE, answer_words } } },
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_answer,
+};
+
+SCREEN_HANDLER(do_close)
+{
+	struct tui *t = ui_screen(ctx);
+
+	(void)e;
+	(void)a;
+	if (!mode_pop(&t->modes, t, &mode_picker) && !mode_pop(&t->modes, t, &mode_overlay))
+		return error_set(err, ERR_USAGE, _("Nothing is open to close."));
+	return true;
+}
+
+static const struct cmd_entry close_entry = {
+	.name = "close",
+	.summary = N_("Close the help, the output or the list of free slots."),
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_close,
 };
 
 /* In the order do_text reads them. */
@@ -663,6 +747,34 @@ drop_begun(struct slot_list *l)
 	}
 }
 
+/* A free slot's row: "Thu 2026-11-27 09:00–09:50  Counsellor". */
+static void
+picker_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void *ud)
+{
+	struct tui *t = ud;
+	const struct slot_info *si = &t->picker_slots.v[i];
+	char date[96], end[32], *row;
+
+	lf_day_time(si->slot.start, date, sizeof date);
+	lf_time(si->slot.end, end, sizeof end);
+	if (lf_iso()) {
+		/* ISO dates say no weekday: add it. */
+		struct tm lt;
+		char wd[32] = "";
+
+		localtime_r(&si->slot.start, &lt);
+		lf_weekday(&lt, wd, sizeof wd - 1);
+		strcat(wd, " ");
+		if (strlen(wd) + strlen(date) < sizeof date) {
+			memmove(date + strlen(wd), date, strlen(date) + 1);
+			memcpy(date, wd, strlen(wd));
+		}
+	}
+	row = xasprintf("%s–%s  %s", date, end, si->practitioner_name != NULL ? si->practitioner_name : "");
+	ui_put_data(w, y, x, width, row, selected ? A_REVERSE | A_BOLD : A_NORMAL, true);
+	free(row);
+}
+
 /* In the task: the free slots the job asks for. */
 static void
 slots_run(struct tui *t, struct ui_job *j)
@@ -701,10 +813,10 @@ slots_done(struct tui *t, struct ui_job *j)
 	t->picker_patient_id = j->patient_id;
 	j->appt_id = j->patient_id = NULL;
 	t->picker_pick = j->pick;
-	list_init(&t->picker_list, true, NULL, NULL);
+	list_init(&t->picker_list, true, picker_draw_item, t);
 	list_set_count(&t->picker_list, t->picker_slots.n);
 	ui_overlay_open(t, _(picks[j->pick].title), "");
-	t->picker = true;
+	mode_push(&t->modes, t, &mode_picker);   /* in the overlay's place */
 }
 
 /* The free-slot picker: the next two weeks' free slots (of the appointment's
@@ -755,7 +867,8 @@ ui_picker_choose(struct tui *t)
 	const struct slot_info *si;
 	char *line, *slot;
 
-	if (!t->picker || t->picker_list.sel >= t->picker_slots.n || t->picker_appt_id == NULL)
+	if (!mode_has(&t->modes, &mode_picker) || t->picker_list.sel >= t->picker_slots.n ||
+	    t->picker_appt_id == NULL)
 		return;
 	si = &t->picker_slots.v[t->picker_list.sel];
 	/* For the appointment and client the picker was opened for, whatever is
@@ -773,16 +886,78 @@ ui_picker_choose(struct tui *t)
 		free(what);
 	}
 	free(slot);
-	t->picker = false;
-	t->overlay = false;
-	t->relayout = true;
+	mode_pop(&t->modes, t, &mode_picker);
 	ui_run_expanded(t, line);
 	free(line);
 }
 
+SCREEN_HANDLER(do_choose)
+{
+	struct tui *t = ui_screen(ctx);
+
+	(void)e;
+	(void)a;
+	if (!mode_has(&t->modes, &mode_picker))
+		return error_set(err, ERR_USAGE, _("There is no list of free slots to choose from; 'pick-slot book' opens one."));
+	ui_picker_choose(t);
+	return true;
+}
+
+static const struct cmd_entry choose_entry = {
+	.name = "choose",
+	.summary = N_("Choose the free slot selected in the list of free slots."),
+	.flags = CMD_SCREEN | CMD_BUSY_OK,
+	.exec = do_choose,
+};
+
+/* A key in the picker: its table's, else a root key that moves. */
+static void
+picker_key(struct tui *t, const struct ui_key *k)
+{
+	tui_clear_error(t);
+	if (!ui_mode_key(t, "picker", k))
+		ui_moving_key(t, k);
+}
+
+/* The picker's frame, title and rows (through the list widget). */
+static bool
+picker_draw(struct tui *t)
+{
+	struct view *v = t->view;
+	struct list *l = &t->picker_list;
+
+	if (!v->over_dirty)
+		return false;
+	werase(v->over);
+	ui_border(v->over);
+	ui_put(v->over, 0, 2, COLS - 4, t->overlay_title, A_BOLD, false);
+	list_set_rows(l, getmaxy(v->over) - 2);
+	list_select(l, l->sel);
+	list_draw(l, v->over, 1, 2, COLS - 4);
+	wnoutrefresh(v->over);
+	v->over_dirty = false;
+	return true;
+}
+
+static void
+picker_close(struct tui *t)
+{
+	t->relayout = true;
+}
+
+const struct mode_ops mode_picker = {
+	.name = "picker",
+	.rank = 10,
+	.flags = MODE_COVERS_PANES,
+	.key = picker_key,
+	.draw = picker_draw,
+	.close = picker_close,
+};
+
 /* ---- the table ---- */
 
 static const struct cmd_entry *const screen_cmds[] = {
+	&answer_entry, &choose_entry, &close_entry,
 	&command_entry, &confirm_entry, &day_entry, &edit_note_entry, &filter_entry,
 	&focus_entry, &goto_entry, &help_entry, &ui_entry_lock, &next_unread_entry,
 	&page_note_entry, &ui_entry_passwd, &pick_slot_entry, &quit_entry, &redraw_entry,

@@ -21,6 +21,7 @@
 #include "ui/localfmt.h"
 #include "ui/loop.h"
 #include "ui/state.h"
+#include "ui/view.h"
 
 bool
 ui_check_line(const char *line, struct error *err)
@@ -142,9 +143,8 @@ ask_wipe(struct tui *t, const struct cmd_entry *e)
 	else
 		msg = xstrdup(_("Remove the local cache and the stored login? Press y to go ahead, any other key not to."));
 	buf_finish(&names);
-	free(t->confirm);
 	/* y is the explicit answer: what was said is discarded. */
-	t->confirm = xasprintf(readable && n == 0 ? "%s yes" : "%s yes --discard-unsent", e->name);
+	ui_ask(t, xasprintf(readable && n == 0 ? "%s yes" : "%s yes --discard-unsent", e->name));
 	tui_set_message(t, msg);
 	free(msg);
 }
@@ -184,8 +184,7 @@ show_result(struct tui *t, struct ui_job *j)
 		 * %s is why the command was refused. */
 		char *msg = xasprintf(_("Press y to do it all the same, any other key not to: %s"), err->msg);
 
-		free(t->confirm);
-		t->confirm = xasprintf("%s --%s", j->line, err->override);
+		ui_ask(t, xasprintf("%s --%s", j->line, err->override));
 		tui_set_message(t, msg);
 		free(msg);
 	} else if (!j->ok) {
@@ -333,6 +332,46 @@ ui_run_expanded(struct tui *t, const char *line)
 	cmd_words_free(argv);
 }
 
+/* ---- the modes' keys ---- */
+
+void
+ui_ask(struct tui *t, char *line)
+{
+	free(t->confirm);
+	t->confirm = line;
+	mode_push(&t->modes, t, &mode_confirm);
+}
+
+void
+ui_run_key(struct tui *t, const char *line)
+{
+	ui_run(t, line);
+	if (t->view != NULL && tui_overlay_on(t))
+		t->view->over_dirty = true;
+}
+
+bool
+ui_mode_key(struct tui *t, const char *table, const struct ui_key *k)
+{
+	const char *line = keymap_lookup_in(&t->keys, table, k);
+
+	if (line == NULL)
+		return false;
+	ui_run_key(t, line);
+	return true;
+}
+
+bool
+ui_moving_key(struct tui *t, const struct ui_key *k)
+{
+	const char *line = keymap_lookup(&t->keys, k);
+
+	if (line == NULL || !(ui_line_flags(line) & CMD_MOVES))
+		return false;
+	ui_run_key(t, line);
+	return true;
+}
+
 /* ---- help ---- */
 
 void
@@ -348,8 +387,7 @@ ui_overlay_open(struct tui *t, const char *title, const char *text)
 	free(t->overlay_text);
 	t->overlay_title = sanitize_display(title, (size_t)-1, 0);
 	t->overlay_text = sanitize_display(text, (size_t)-1, SAN_KEEP_NEWLINES);
-	t->overlay = true;
-	t->picker = false;
+	mode_push(&t->modes, t, &mode_overlay);   /* the picker, if it was on, closes */
 	t->overlay_help = false;
 	t->overlay_view.built = false;
 	t->relayout = true;

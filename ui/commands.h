@@ -43,6 +43,18 @@ void ui_run_expanded(struct tui *t, const char *line);
  * entry says; then the screen looks again for what it changed. base, when
  * not NULL, is the core's entry a screen entry does its way (lock --agent). */
 void ui_run_core(struct tui *t, const char *line, const struct cmd_entry *base);
+/* Asks before line (taken, filled in) runs: mode_confirm is on until a key
+ * answers it; "answer yes" runs it. The question is the status line's
+ * message, set by the caller. */
+void ui_ask(struct tui *t, char *line);
+/* Runs a key's line (ui_run), and repaints the overlay when it shows. */
+void ui_run_key(struct tui *t, const char *line);
+/* Runs what k is bound to in a mode's key table (ui/keys.h); false when
+ * nothing is. */
+bool ui_mode_key(struct tui *t, const char *table, const struct ui_key *k);
+/* Runs the root table's line of k when it moves (CMD_MOVES): what a key that
+ * moves does in the overlay and the picker. False otherwise. */
+bool ui_moving_key(struct tui *t, const struct ui_key *k);
 /* Opens the overlay with text (our own, or sanitised). */
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
 /* The help for a width (ui/help.h): the keys and every command, from the

@@ -418,3 +418,22 @@ ui_utf8(void)
 	}
 	return utf8 == 1;
 }
+
+void
+ui_draw_centred(const char *msg, int top, int attr)
+{
+	struct tlines l;
+
+	tlines_init(&l);
+	tlines_wrap(&l, msg, COLS > 4 ? COLS - 4 : COLS, 0, attr, 0);
+	if (top < 0)
+		top = (LINES - (int)l.n) / 2;
+	for (size_t i = 0; i < l.n; i++) {
+		int w = display_width(l.v[i].text);
+		int y = top + (int)i;
+
+		if (y >= 0 && y < LINES)
+			ui_put(stdscr, y, w < COLS ? (COLS - w) / 2 : 0, COLS, l.v[i].text, attr, false);
+	}
+	tlines_finish(&l);
+}

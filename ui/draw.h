@@ -88,4 +88,8 @@ void tlines_wrap(struct tlines *l, const char *s, int width, int indent, int att
 /* Draws line i of l at (y, x), padded to width. */
 void tlines_draw(const struct tlines *l, size_t i, WINDOW *w, int y, int x, int width, int extra);
 
+/* Draws msg centred on stdscr, wrapped; its rows from `top` (negative:
+ * centred). The lock screen and "too small" use it. */
+void ui_draw_centred(const char *msg, int top, int attr);
+
 #endif

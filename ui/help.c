@@ -103,20 +103,27 @@ typed(const struct binding *b)
 	return !b->key.fn && b->key.code > ' ' && b->key.code != 0x7f;
 }
 
-/* The keys bound to the same line as keys->v[first], characters first, each an
- * isolate: "j ↓". */
+/* keys->v[i] is in the table of keys->v[first] and runs its line. */
+static bool
+same_group(const struct keymap *keys, size_t first, size_t i)
+{
+	return keys->v[i].table == keys->v[first].table &&
+	       strcmp(keys->v[i].command, keys->v[first].command) == 0;
+}
+
+/* The keys bound to the same line as keys->v[first] in its table, characters
+ * first, each an isolate: "j ↓". */
 static char *
 key_group(const struct keymap *keys, size_t first)
 {
 	struct buf b;
-	const char *cmd = keys->v[first].command;
 
 	buf_init(&b);
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = first; i < keys->n; i++) {
 			char *iso;
 
-			if (strcmp(keys->v[i].command, cmd) != 0 || typed(&keys->v[i]) != (pass == 0))
+			if (!same_group(keys, first, i) || typed(&keys->v[i]) != (pass == 0))
 				continue;
 			iso = bidi_isolate(help_key_label(keys->v[i].name));
 			if (b.len > 0)
@@ -128,16 +135,27 @@ key_group(const struct keymap *keys, size_t first)
 	return buf_steal(&b);
 }
 
-/* True when an earlier binding runs the same line (its group is listed). */
+/* True when an earlier binding of its table runs the same line (its group is
+ * listed). */
 static bool
 listed(const struct keymap *keys, size_t i)
 {
 	for (size_t k = 0; k < i; k++) {
-		if (strcmp(keys->v[k].command, keys->v[i].command) == 0)
+		if (same_group(keys, i, k))
 			return true;
 	}
 	return false;
 }
+
+/* The headings of the tables, in the order of keymap_tables. */
+static const char *const table_titles[] = {
+	N_("Keys"),
+	/* TRANSLATORS: headings in the help: the keys of a mode's key table. */
+	N_("Keys in the help and the output (bind -T overlay)"),
+	N_("Keys in the list of free slots (bind -T picker)"),
+	N_("Keys at a question (bind -T confirm)"),
+	N_("Keys while the terminal is too small (bind -T small)"),
+};
 
 /* text as a paragraph in a line of ours: an isolate in its own direction, so
  * the line reads from where the UI's language starts even while a new text
@@ -180,7 +198,7 @@ two_columns(struct tlines *l, int width, const char *keys, int kw, const char *t
 }
 
 static void
-build_keys(struct tlines *l, int width, const struct keymap *keys)
+build_keys(struct tlines *l, int width, const struct keymap *keys, const char *table, const char *title)
 {
 	char **groups = xcalloc(keys->n + 1, sizeof *groups);
 	int kw = 0, most = width / 3;
@@ -188,13 +206,13 @@ build_keys(struct tlines *l, int width, const struct keymap *keys)
 	for (size_t i = 0; i < keys->n; i++) {
 		int w;
 
-		if (listed(keys, i))
+		if (strcmp(keys->v[i].table, table) != 0 || listed(keys, i))
 			continue;
 		groups[i] = key_group(keys, i);
 		if ((w = bidi_width(groups[i])) > kw)
 			kw = w < most ? w : most;
 	}
-	heading(l, width, _("Keys"));
+	heading(l, width, _(title));
 	for (size_t i = 0; i < keys->n; i++) {
 		char *what, *clean;
 
@@ -221,19 +239,20 @@ roff_escape(FILE *fp, const char *s)
 	}
 }
 
-void
-help_keys_roff(FILE *fp, const struct keymap *keys)
+/* The table's keys, in roff. */
+static void
+table_roff(FILE *fp, const struct keymap *keys, const char *table)
 {
 	for (size_t i = 0; i < keys->n; i++) {
 		char *what;
 
-		if (listed(keys, i))
+		if (strcmp(keys->v[i].table, table) != 0 || listed(keys, i))
 			continue;
 		/* The keys as bind names them: "j, Down". */
 		fputs(".TP\n.B ", fp);
 		for (int pass = 0, first = 1; pass < 2; pass++) {
 			for (size_t k = i; k < keys->n; k++) {
-				if (strcmp(keys->v[k].command, keys->v[i].command) != 0 || typed(&keys->v[k]) != (pass == 0))
+				if (!same_group(keys, i, k) || typed(&keys->v[k]) != (pass == 0))
 					continue;
 				fputs(first ? "" : "\\fR, \\fB", fp);
 				roff_escape(fp, keys->v[k].name);
@@ -245,6 +264,22 @@ help_keys_roff(FILE *fp, const struct keymap *keys)
 		roff_escape(fp, what != NULL ? what : keys->v[i].command);
 		fputc('\n', fp);
 		free(what);
+	}
+}
+
+void
+help_keys_roff(FILE *fp, const struct keymap *keys)
+{
+	size_t n;
+	const char *const *tables = keymap_tables(&n);
+
+	table_roff(fp, keys, tables[0]);
+	for (size_t i = 1; i < n; i++) {
+		/* Each mode's table under its heading, in English: the man page's. */
+		fputs(".PP\n", fp);
+		roff_escape(fp, table_titles[i]);
+		fputs(":\n", fp);
+		table_roff(fp, keys, tables[i]);
 	}
 }
 
@@ -326,13 +361,18 @@ build_commands(struct tlines *l, int width, bool screen)
 void
 help_build(struct tlines *l, int width, const struct keymap *keys)
 {
-	build_keys(l, width, keys);
+	size_t n;
+	const char *const *tables = keymap_tables(&n);
+
+	for (size_t i = 0; i < n; i++)
+		build_keys(l, width, keys, tables[i], table_titles[i]);
 	build_letters(l, width);
 	heading(l, width, _("Commands of the screen"));
 	build_commands(l, width, true);
 	heading(l, width, _("Commands (as in batch mode)"));
 	build_commands(l, width, false);
 	tlines_add(l, "", A_NORMAL);
-	tlines_wrap(l, _("Bind other keys in the config: bind KEY COMMAND."), width, 0, A_NORMAL, 0);
+	tlines_wrap(l, _("Bind other keys in the config: bind KEY COMMAND, or in a mode's table: bind -T TABLE KEY COMMAND."),
+		    width, 0, A_NORMAL, 0);
 	tlines_wrap(l, _("%a is the selected appointment's id, %p its client's."), width, 0, A_NORMAL, 0);
 }

@@ -11,46 +11,80 @@
 #include "core/xmalloc.h"
 #include "ui/keys.h"
 
+/* The key tables (tmux's root, copy-mode...): "root" is the screen's, the
+ * others a mode's (ui/mode.h), each under its mode's name. */
+static const char *const tables[] = { "root", "overlay", "picker", "confirm", "small" };
+
 /* The default bindings, in the command language. %a is the selected
- * appointment's id, %p its client's. */
-static const char *const defaults[][2] = {
-	{ "q", "quit" },
-	{ "C-c", "quit" },
-	{ "Tab", "focus next" },
-	{ "BTab", "focus prev" },
-	{ "Down", "select down" },
-	{ "j", "select down" },
-	{ "Up", "select up" },
-	{ "k", "select up" },
-	{ "PageDown", "select pagedown" },
-	{ "PageUp", "select pageup" },
-	{ "Home", "select first" },
-	{ "End", "select last" },
-	{ "Right", "day next" },
-	{ "Left", "day prev" },
-	{ "]", "day next" },
-	{ "[", "day prev" },
-	{ "t", "day today" },
-	{ "d", "command goto " },
-	{ "w", "week" },
-	{ "r", "reload" },
-	{ "C-l", "redraw" },
-	{ "?", "help" },
-	{ "F1", "help" },
-	{ ":", "command" },
-	{ "L", "lock" },
-	{ "i", "confirm checkin %a" },
-	{ "n", "confirm noshow %a" },
-	{ "x", "text reason cancel %a --reason" },
-	{ "m", "pick-slot reschedule" },
-	{ "b", "pick-slot book" },
-	{ "s", "text message send %p" },
-	{ "R", "retry" },
-	{ "u", "next-unread" },
-	{ "f", "command filter --practitioner " },
-	{ "N", "write-note" },
-	{ "E", "edit-note" },
-	{ "p", "page-note" },
+ * appointment's id, %p its client's. In a mode's table, a key that is not
+ * bound there falls back as the mode says: in the overlay and the picker, a
+ * root key that moves moves there too. */
+static const struct { const char *table, *key, *command; } defaults[] = {
+	{ "root", "q", "quit" },
+	{ "root", "C-c", "quit" },
+	{ "root", "Tab", "focus next" },
+	{ "root", "BTab", "focus prev" },
+	{ "root", "Down", "select down" },
+	{ "root", "j", "select down" },
+	{ "root", "Up", "select up" },
+	{ "root", "k", "select up" },
+	{ "root", "PageDown", "select pagedown" },
+	{ "root", "PageUp", "select pageup" },
+	{ "root", "Home", "select first" },
+	{ "root", "End", "select last" },
+	{ "root", "Right", "day next" },
+	{ "root", "Left", "day prev" },
+	{ "root", "]", "day next" },
+	{ "root", "[", "day prev" },
+	{ "root", "t", "day today" },
+	{ "root", "d", "command goto " },
+	{ "root", "w", "week" },
+	{ "root", "r", "reload" },
+	{ "root", "C-l", "redraw" },
+	{ "root", "?", "help" },
+	{ "root", "F1", "help" },
+	{ "root", ":", "command" },
+	{ "root", "L", "lock" },
+	{ "root", "i", "confirm checkin %a" },
+	{ "root", "n", "confirm noshow %a" },
+	{ "root", "x", "text reason cancel %a --reason" },
+	{ "root", "m", "pick-slot reschedule" },
+	{ "root", "b", "pick-slot book" },
+	{ "root", "s", "text message send %p" },
+	{ "root", "R", "retry" },
+	{ "root", "u", "next-unread" },
+	{ "root", "f", "command filter --practitioner " },
+	{ "root", "N", "write-note" },
+	{ "root", "E", "edit-note" },
+	{ "root", "p", "page-note" },
+	/* The overlay (help, a command's output). */
+	{ "overlay", "q", "close" },
+	{ "overlay", "Escape", "close" },
+	{ "overlay", "Enter", "close" },
+	{ "overlay", "Down", "select down" },
+	{ "overlay", "Up", "select up" },
+	{ "overlay", "PageDown", "select pagedown" },
+	{ "overlay", "PageUp", "select pageup" },
+	{ "overlay", "Home", "select first" },
+	{ "overlay", "End", "select last" },
+	/* The free-slot picker. */
+	{ "picker", "Enter", "choose" },
+	{ "picker", "C-j", "choose" },
+	{ "picker", "q", "close" },
+	{ "picker", "Escape", "close" },
+	{ "picker", "Down", "select down" },
+	{ "picker", "Up", "select up" },
+	{ "picker", "PageDown", "select pagedown" },
+	{ "picker", "PageUp", "select pageup" },
+	{ "picker", "Home", "select first" },
+	{ "picker", "End", "select last" },
+	/* A question: y answers it, any other key says no. */
+	{ "confirm", "y", "answer yes" },
+	{ "confirm", "Y", "answer yes" },
+	{ "confirm", "Any", "answer no" },
+	/* The terminal is too small to draw on. */
+	{ "small", "q", "quit" },
+	{ "small", "C-c", "quit" },
 };
 
 static const struct { const char *name; int code; } named[] = {
@@ -69,6 +103,11 @@ key_parse(const char *name, struct ui_key *k)
 {
 	uint32_t cp;
 	size_t n = strlen(name), used;
+
+	if (strcmp(name, "Any") == 0) {
+		*k = (struct ui_key){ true, KEY_ANY };
+		return true;
+	}
 
 	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
 		if (strcmp(name, named[i].name) == 0) {
@@ -111,6 +150,9 @@ ui_key_name(const struct ui_key *k)
 {
 	char buf[8];
 
+	if (k->fn && k->code == KEY_ANY)
+		return xstrdup("Any");
+
 	for (size_t i = 0; k->fn && i < sizeof named / sizeof named[0]; i++) {
 		if (named[i].code == k->code)
 			return xstrdup(named[i].name);
@@ -127,20 +169,45 @@ ui_key_name(const struct ui_key *k)
 	return xstrdup(buf);
 }
 
-/* Adds or replaces the binding of k. */
+/* The table named so (its static name), or NULL. */
+static const char *
+table_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		if (strcmp(tables[i], name) == 0)
+			return tables[i];
+	}
+	return NULL;
+}
+
+const char *const *
+keymap_tables(size_t *n)
+{
+	*n = sizeof tables / sizeof tables[0];
+	return tables;
+}
+
+static bool
+same_key(const struct ui_key *a, const struct ui_key *b)
+{
+	return a->fn == b->fn && a->code == b->code;
+}
+
+/* Adds or replaces the binding of k in table. */
 static void
-bind(struct keymap *m, const struct ui_key *k, const char *name, const char *command)
+bind(struct keymap *m, const char *table, const struct ui_key *k, const char *name, const char *command)
 {
 	struct binding *b = NULL;
 
 	for (size_t i = 0; i < m->n; i++) {
-		if (m->v[i].key.fn == k->fn && m->v[i].key.code == k->code)
+		if (m->v[i].table == table && same_key(&m->v[i].key, k))
 			b = &m->v[i];
 	}
 	if (b == NULL) {
 		m->v = xreallocarray(m->v, m->n + 1, sizeof *m->v);
 		b = &m->v[m->n++];
 		b->key = *k;
+		b->table = table;
 		b->name = xstrdup(name);
 	} else {
 		free(b->command);
@@ -158,19 +225,28 @@ keymap_init(struct keymap *m, const struct config *cfg,
 	memset(m, 0, sizeof *m);
 	for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
 		struct ui_key k;
+		const char *table = table_named(defaults[i].table);
 
-		if (!key_parse(defaults[i][0], &k))
+		if (table == NULL || !key_parse(defaults[i].key, &k))
 			abort();
-		bind(m, &k, defaults[i][0], defaults[i][1]);
+		bind(m, table, &k, defaults[i].key, defaults[i].command);
 	}
 	cb = config_bindings(cfg, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct ui_key k;
 		struct error why;
+		const char *table = table_named(cb[i].table != NULL ? cb[i].table : "root");
 
 		error_clear(&why);
 		if (!config_binding_applies(cfg, &cb[i]))
 			continue;
+		if (table == NULL) {
+			keymap_finish(m);
+			/* TRANSLATORS: the table names are the keymap's own words, not to be translated. */
+			return error_set(err, ERR_USAGE,
+					 _("%s:%d: '%s' is not a key table; use root, overlay, picker, confirm or small, as in 'bind -T picker x choose'"),
+					 config_name(cfg), cb[i].line, cb[i].table);
+		}
 		if (!key_parse(cb[i].key, &k)) {
 			keymap_finish(m);
 			return error_set(err, ERR_USAGE,
@@ -183,7 +259,7 @@ keymap_init(struct keymap *m, const struct config *cfg,
 			return error_set(err, ERR_USAGE, _("%s:%d: bind %s: %s"), config_name(cfg), cb[i].line,
 					 cb[i].key, why.msg);
 		}
-		bind(m, &k, cb[i].key, cb[i].command);
+		bind(m, table, &k, cb[i].key, cb[i].command);
 	}
 	return true;
 }
@@ -200,11 +276,22 @@ keymap_finish(struct keymap *m)
 }
 
 const char *
-keymap_lookup(const struct keymap *m, const struct ui_key *k)
+keymap_lookup_in(const struct keymap *m, const char *table, const struct ui_key *k)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		if (m->v[i].key.fn == k->fn && m->v[i].key.code == k->code)
-			return m->v[i].command;
+	static const struct ui_key any = { true, KEY_ANY };
+	const char *t = table_named(table);
+
+	for (int pass = 0; t != NULL && pass < 2; pass++) {
+		for (size_t i = 0; i < m->n; i++) {
+			if (m->v[i].table == t && same_key(&m->v[i].key, pass == 0 ? k : &any))
+				return m->v[i].command;
+		}
 	}
 	return NULL;
+}
+
+const char *
+keymap_lookup(const struct keymap *m, const struct ui_key *k)
+{
+	return keymap_lookup_in(m, "root", k);
 }

@@ -144,6 +144,7 @@ tui_state_finish(struct tui *t)
 	free(t->picker_patient_id);
 	free(t->filter_prac);
 	free(t->keep_sel_id);
+	free(t->answering);
 	free(t->overlay_title);
 	free(t->overlay_text);
 	free(t->confirm);
@@ -212,6 +213,18 @@ tui_clear_error(struct tui *t)
 	free(t->status_msg);
 	t->status_err = t->status_msg = NULL;
 	t->status_dirty = true;
+}
+
+bool
+tui_locked(const struct tui *t)
+{
+	return mode_has(&t->modes, &mode_lock);
+}
+
+bool
+tui_overlay_on(const struct tui *t)
+{
+	return mode_has(&t->modes, &mode_overlay) || mode_has(&t->modes, &mode_picker);
 }
 
 const struct appointment *
@@ -707,7 +720,7 @@ chat_done(cJSON *all, const struct error *err, void *arg)
 		tui_mark(c->t, PANE_CHAT);
 	}
 	/* What has come may be what was unread, now on screen. */
-	if (c == tui_client(c->t) && !c->t->locked)
+	if (c == tui_client(c->t) && !tui_locked(c->t))
 		tui_mark_read(c->t, c);
 }
 
@@ -769,7 +782,7 @@ tui_start_work(struct tui *t)
 		start_appts(t);
 	if ((c = tui_client(t)) == NULL)
 		return;
-	if (c->chat_f.state == LOAD_OK && !t->locked)
+	if (c->chat_f.state == LOAD_OK && !tui_locked(t))
 		tui_mark_read(t, c);
 	if (c->notes_f.state == LOAD_PENDING && c->notes_f.fs == NULL) {
 		if (t->s->store != NULL && c->notes.n == 0)
@@ -982,7 +995,7 @@ tui_mark_read(struct tui *t, struct client *c)
 static bool
 chat_on_screen(struct tui *t, const char *patient_id)
 {
-	struct client *c = t->locked ? NULL : tui_client(t);
+	struct client *c = tui_locked(t) ? NULL : tui_client(t);
 
 	return c != NULL && strcmp(c->patient_id, patient_id) == 0;
 }

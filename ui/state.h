@@ -19,6 +19,7 @@
 #include "core/date.h"
 #include "core/notes.h"
 #include "ui/keys.h"
+#include "ui/mode.h"
 #include "ui/pane.h"
 
 enum load_state {
@@ -52,12 +53,15 @@ struct client {
 
 struct cmdline;
 struct tui_loop;
+struct view;
 
 enum { PANE_APPT, PANE_NOTES, PANE_CHAT, PANE_COUNT };
 
 struct tui {
 	const struct tui_loop *loop; /* what the loop lends (ui/loop.h); NULL without one */
 	struct cmd_ctx *ctx;
+	struct view *view;           /* the windows (ui/view.h); NULL without a screen */
+	struct mode_stack modes;     /* lock, prompts, overlay, picker... (ui/mode.h) */
 	struct session *s;
 	char *host, *user;           /* for the title, sanitised */
 
@@ -86,26 +90,25 @@ struct tui {
 	long long next_poll;         /* monotonic ms */
 
 	struct keymap keys;
-	struct cmdline *cmdline;     /* the ':' line, when open */
-	bool cmdline_open;
-	char *confirm;               /* a command waiting for y */
+	struct cmdline *cmdline;     /* the ':' line (open while mode_cmdline is on) */
+	char *confirm;               /* a command waiting for y (while mode_confirm is on) */
+	char *answering;             /* ... taken while a key answers it (answer yes runs it) */
 	char *text_cmd;              /* a command waiting for its free text (the text command) */
 	bool text_asks;              /* ... and then asks before it runs (a cancel) */
 	char *last_failed;           /* the last command that failed, for "retry" */
 	struct ui_job *job;          /* what runs and may wait for the server (ui/job.h), or NULL */
 	bool quitting;               /* quit once the job has ended (q again: stop waiting) */
 
-	/* A full-screen text over the panes: help, or a command's output. */
-	bool overlay;
+	/* A full-screen text over the panes (mode_overlay): help, or a command's output. */
 	char *overlay_title;
 	char *overlay_text;
 	bool overlay_help;           /* the help, built for its width; else a command's output, cut */
 	struct text_view overlay_view;
 
-	/* The lock: nothing of a client shows until the password is typed. */
-	bool locked, lock_dirty;
+	/* The lock (mode_lock): nothing of a client shows until the password is typed. */
+	bool lock_dirty;
 	bool lock_can_unlock;        /* a passphrase or a password can unlock it */
-	int secret_step;             /* changing the passphrase: 1 old, 2 new, 3 again */
+	int secret_step;             /* changing the passphrase (mode_secret): 1 old, 2 new, 3 again */
 	char *sec_old, *sec_new;     /* sodium_malloc'd, wiped */
 	char *lock_input;            /* sodium_malloc'd */
 	size_t lock_len;
@@ -119,8 +122,7 @@ struct tui {
 	const char *status_filter;   /* only appointments of this status, or NULL */
 	char *filter_prac;           /* the counsellor chosen with filter, owned */
 
-	/* The free-slot picker (in the overlay): choose, then book or move. */
-	bool picker;
+	/* The free-slot picker (mode_picker): choose, then book or move. */
 	int picker_pick;             /* what Enter does: pick-slot's word (book, reschedule) */
 	struct slot_list picker_slots;
 	char *picker_appt_id;        /* the appointment it was opened for */
@@ -145,7 +147,7 @@ struct tui {
 	char *status_err;            /* sanitised; NULL shows the key hints */
 	char *status_msg;            /* sanitised confirmation ("Booked."), or NULL */
 	char clock[96];
-	bool title_dirty, status_dirty, relayout, too_small, quit;
+	bool title_dirty, status_dirty, relayout, quit;
 };
 
 void tui_state_init(struct tui *t, struct cmd_ctx *ctx, struct session *s);
@@ -206,6 +208,11 @@ char *pane_fresh_note(struct tui *t, int pane);
 struct civil_date tui_first_day(const struct tui *t);
 /* A monotonic clock in milliseconds. */
 long long tui_now_ms(void);
+
+/* The screen is locked (mode_lock is on). */
+bool tui_locked(const struct tui *t);
+/* The overlay or the picker is on. */
+bool tui_overlay_on(const struct tui *t);
 
 /* Unread messages from the client (0 when none). */
 int tui_unread(const struct tui *t, const char *patient_id);

@@ -28,24 +28,16 @@
 #include "ui/localfmt.h"
 #include "ui/loop.h"
 #include "ui/state.h"
+#include "ui/mode.h"
 #include "ui/term.h"
 #include "ui/tui.h"
+#include "ui/view.h"
 
 #define MIN_COLS 60
 #define MIN_LINES 20
 
-/* The windows on the terminal (ui/term.c has the terminal itself). */
-struct term {
-	WINDOW *title, *status;
-	WINDOW *over;             /* the overlay: help, output */
-	bool small_dirty, over_dirty, lock_painted;
-	int laid_out_left;        /* the list's width when laid out (it asks by what it shows) */
-	int status_h;             /* the status line's lines: a long message takes more */
-};
-
-/* There is one screen; commands.c reaches the loop through these. */
-static struct term *the_term;
-static struct tui *the_tui;
+/* There is one screen; the loop's vtable (ui/loop.h) reaches it here. */
+static struct view *the_term;
 
 static const struct pane_ops *const pane_ops_of[PANE_COUNT] = {
 	[PANE_APPT] = &pane_appt_ops,
@@ -56,7 +48,7 @@ static const struct pane_ops *const pane_ops_of[PANE_COUNT] = {
 /* ---- layout ---- */
 
 static void
-delete_windows(struct tui *t, struct term *tm)
+delete_windows(struct tui *t, struct view *tm)
 {
 	for (int i = 0; i < PANE_COUNT; i++) {
 		if (t->panes[i].win != NULL)
@@ -89,26 +81,25 @@ place(struct pane *p, int y, int x, int h, int w)
  * weekdays, everyone's counsellors); the status line at the bottom takes the
  * lines its message needs, and the panes give them up while it shows. */
 static void
-layout(struct tui *t, struct term *tm)
+layout(struct tui *t, struct view *tm)
 {
 	int body, left, right, notes_h, sh = tm->status_h > 0 ? tm->status_h : 1;
 
 	delete_windows(t, tm);
 	t->relayout = false;
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
-		t->too_small = true;
+		mode_push(&t->modes, t, &mode_small);
 		tm->small_dirty = true;
 		return;
 	}
-	t->too_small = false;
+	mode_pop(&t->modes, t, &mode_small);
 	tm->title = newwin(1, COLS, 0, 0);
 	tm->status = newwin(sh, COLS, LINES - sh, 0);
 	tm->over = newwin(LINES - 1 - sh, COLS, 1, 0);
 	tm->over_dirty = true;
 	tm->lock_painted = false;
-	if (t->cmdline_open)
-		cmdline_set_window(t->cmdline, tm->status);
-	if (!t->locked && !t->overlay)
+	mode_resize(&t->modes, t);
+	if (mode_covering(&t->modes) < 0)
 		touchwin(stdscr);
 	body = LINES - 1 - sh;
 	left = tm->laid_out_left = pane_appt_width(t, COLS);
@@ -133,7 +124,7 @@ layout(struct tui *t, struct term *tm)
  * and Urdu): the server, the user and the clock are isolates in it, and its
  * count is in the screen's digits. */
 static void
-draw_title(struct tui *t, struct term *tm)
+draw_title(struct tui *t, struct view *tm)
 {
 	char *host = bidi_isolate(t->host), *user = bidi_isolate(t->user), *clock = bidi_isolate(t->clock);
 	char *text = t->outbox_n > 0
@@ -164,7 +155,8 @@ status_lines(const struct tui *t, struct tlines *l)
 	struct tlines mine;
 	int n, most = t->confirm != NULL ? (LINES - 2) / 2 : STATUS_MAX;
 
-	if (t->cmdline_open || t->secret_step > 0 || msg == NULL || t->locked || COLS < 2)
+	if (mode_has(&t->modes, &mode_cmdline) || mode_has(&t->modes, &mode_secret) || msg == NULL ||
+	    tui_locked(t) || COLS < 2)
 		return 1;
 	if (l == NULL)
 		l = &mine;
@@ -177,15 +169,15 @@ status_lines(const struct tui *t, struct tlines *l)
 }
 
 static void
-draw_status(struct tui *t, struct term *tm)
+draw_status(struct tui *t, struct view *tm)
 {
 	const char *msg = t->status_err != NULL ? t->status_err : t->status_msg;
 	char *text;
 
-	if (t->cmdline_open)
+	if (mode_has(&t->modes, &mode_cmdline))
 		return;  /* the command line owns the line */
 	werase(tm->status);
-	if (t->secret_step > 0) {
+	if (mode_has(&t->modes, &mode_secret)) {
 		/* Changing the passphrase: what is typed shows as stars. */
 		static const char *const asks[] = {
 			/* TRANSLATORS: three prompts in the status line, one after another. */
@@ -243,158 +235,51 @@ draw_status(struct tui *t, struct term *tm)
 	free(text);
 }
 
-/* Draws text centred on stdscr, wrapped; rows from `top` (negative: centred). */
-static void
-draw_centred(const char *msg, int top, int attr)
-{
-	struct tlines l;
+/* ---- the terminal too small: a mode over everything ---- */
 
-	tlines_init(&l);
-	tlines_wrap(&l, msg, COLS > 4 ? COLS - 4 : COLS, 0, attr, 0);
-	if (top < 0)
-		top = (LINES - (int)l.n) / 2;
-	for (size_t i = 0; i < l.n; i++) {
-		int w = display_width(l.v[i].text);
-		int y = top + (int)i;
-
-		if (y >= 0 && y < LINES)
-			ui_put(stdscr, y, w < COLS ? (COLS - w) / 2 : 0, COLS, l.v[i].text, attr, false);
-	}
-	tlines_finish(&l);
-}
-
-/* The lock screen: nothing of a client, only how to unlock. */
-static void
-draw_lock(struct tui *t)
-{
-	char *dots;
-	size_t n = 0;
-
-	werase(stdscr);
-	draw_centred(_("ezrizi is locked."), LINES / 2 - 3, A_BOLD);
-	if (!t->lock_can_unlock) {
-		draw_centred(_("No password is stored to unlock with: press Ctrl-C to leave, then run 'ezrizi login'."),
-			     LINES / 2 - 1, A_NORMAL);
-		return;
-	}
-	draw_centred(_("Type the cache passphrase, or your password, and press Enter."), LINES / 2 - 1, A_NORMAL);
-	for (size_t i = 0; i < t->lock_len; i++)
-		n += ((unsigned char)t->lock_input[i] & 0xC0) != 0x80;
-	dots = xmalloc(n + 1);
-	memset(dots, '*', n);
-	dots[n] = '\0';
-	draw_centred(n > 0 ? dots : "_", LINES / 2 + 1, A_NORMAL);
-	free(dots);
-	if (t->status_err != NULL)
-		draw_centred(t->status_err, LINES / 2 + 3, ui_attr(UC_ERROR));
-}
-
-/* The overlay: help or a command's output, over the panes. */
-/* The free-slot picker's rows: "Thu 2026-11-27 09:00–09:50  Counsellor". */
-static void
-draw_picker(struct tui *t, struct term *tm)
-{
-	struct list *l = &t->picker_list;
-	int w = COLS - 4;
-
-	list_set_rows(l, getmaxy(tm->over) - 2);
-	list_select(l, l->sel);
-	for (int r = 0; r < l->rows; r++) {
-		size_t i = l->top + (size_t)r;
-		const struct slot_info *si;
-		char date[96], end[32], *row;
-		int attr;
-
-		if (i >= t->picker_slots.n)
-			break;
-		si = &t->picker_slots.v[i];
-		lf_day_time(si->slot.start, date, sizeof date);
-		lf_time(si->slot.end, end, sizeof end);
-		if (lf_iso()) {
-			/* ISO dates say no weekday: add it. */
-			struct tm lt;
-			char wd[32] = "";
-
-			localtime_r(&si->slot.start, &lt);
-			lf_weekday(&lt, wd, sizeof wd - 1);
-			strcat(wd, " ");
-			if (strlen(wd) + strlen(date) < sizeof date) {
-				memmove(date + strlen(wd), date, strlen(date) + 1);
-				memcpy(date, wd, strlen(wd));
-			}
-		}
-		row = xasprintf("%s–%s  %s", date, end,
-				si->practitioner_name != NULL ? si->practitioner_name : "");
-		attr = i == l->sel ? A_REVERSE | A_BOLD : A_NORMAL;
-		ui_put_data(tm->over, 1 + r, 2, w, row, attr, true);
-		free(row);
-	}
-}
-
-static void
-draw_overlay(struct tui *t, struct term *tm)
-{
-	struct text_view *v = &t->overlay_view;
-	int w = COLS - 4;
-
-	if (t->picker) {
-		werase(tm->over);
-		ui_border(tm->over);
-		ui_put(tm->over, 0, 2, COLS - 4, t->overlay_title, A_BOLD, false);
-		draw_picker(t, tm);
-		return;
-	}
-
-	if (!v->built || v->built_w != w) {
-		tlines_clear(&v->lines);
-		if (t->overlay_help) {
-			ui_help_lines(t, &v->lines, w);
-		} else {
-			/* A command's output: tables keep their lines, cut at the edge. */
-			for (const char *p = t->overlay_text; *p != '\0';) {
-				size_t n = strcspn(p, "\n");
-				char *line = xstrndup(p, n);
-
-				tlines_add(&v->lines, line, A_NORMAL);
-				free(line);
-				p += n;
-				if (*p == '\n')
-					p++;
-			}
-		}
-		text_view_built(v, 0, w, getmaxy(tm->over) - 2, false);
-	}
-	list_set_rows(&v->list, getmaxy(tm->over) - 2);
-	werase(tm->over);
-	ui_border(tm->over);
-	ui_put(tm->over, 0, 2, COLS - 4, t->overlay_title, A_BOLD, false);
-	/* TRANSLATORS: at the bottom of the help and output screens. */
-	ui_put(tm->over, getmaxy(tm->over) - 1, 2, COLS - 4, _(" ↑↓ scroll  q close "), A_NORMAL, false);
-	for (int r = 0; r < v->list.rows; r++) {
-		size_t i = v->list.top + (size_t)r;
-
-		if (i < v->lines.n)
-			tlines_draw(&v->lines, i, tm->over, 1 + r, 2, w, 0);
-	}
-}
-
-static void
-draw_too_small(void)
+static bool
+small_draw(struct tui *t)
 {
 	char *msg, *local;
 
+	if (!t->view->small_dirty)
+		return false;
 	/* TRANSLATORS: shown alone on the screen until the terminal grows; the
 	 * numbers are columns and lines. */
 	msg = xasprintf(_("The terminal is too small: ezrizi needs at least %d×%d."), MIN_COLS, MIN_LINES);
 	local = lf_digits(msg);
 	werase(stdscr);
-	draw_centred(local, -1, A_BOLD);
+	ui_draw_centred(local, -1, A_BOLD);
 	free(local);
 	free(msg);
+	wnoutrefresh(stdscr);
+	t->view->small_dirty = false;
+	return true;
 }
 
+/* Typed text goes on to the mode under it (the lock, a prompt, the command
+ * line); other keys are the "small" table's (q, C-c: quit). */
+static void
+small_key(struct tui *t, const struct ui_key *k)
+{
+	const struct mode_ops *under = mode_below(&t->modes, &mode_small);
+
+	if (under != NULL && (under->flags & MODE_TEXT))
+		under->key(t, k);
+	else
+		ui_mode_key(t, "small", k);
+}
+
+const struct mode_ops mode_small = {
+	.name = "small",
+	.rank = 60,
+	.flags = MODE_COVERS_ALL,
+	.key = small_key,
+	.draw = small_draw,
+};
+
 static bool
-paint_status(struct tui *t, struct term *tm)
+paint_status(struct tui *t, struct view *tm)
 {
 	if (!t->status_dirty)
 		return false;
@@ -404,13 +289,41 @@ paint_status(struct tui *t, struct term *tm)
 	return true;
 }
 
-/* Paints what changed; one doupdate() per turn. */
-static void
-render(struct tui *t, struct term *tm)
+/* The title and the panes: the base under the modes. */
+static bool
+draw_base(struct tui *t, struct view *tm)
 {
 	bool any = false;
 
-	if (t->status_dirty && !t->too_small) {
+	if (t->title_dirty) {
+		draw_title(t, tm);
+		wnoutrefresh(tm->title);
+		t->title_dirty = false;
+		any = true;
+	}
+	for (int i = 0; i < PANE_COUNT; i++) {
+		struct pane *p = &t->panes[i];
+
+		if (!p->dirty)
+			continue;
+		p->ops->draw(p);
+		wnoutrefresh(p->win);
+		p->dirty = false;
+		any = true;
+	}
+	return any;
+}
+
+/* Paints what changed, from the highest mode that covers the panes (or the
+ * base) up; one doupdate() per turn. */
+static void
+render(struct tui *t, struct view *tm)
+{
+	const struct mode_stack *s = &t->modes;
+	bool any = false;
+	int from;
+
+	if (t->status_dirty && !mode_has(s, &mode_small)) {
 		int h = status_lines(t, NULL);
 
 		if (h != tm->status_h) {
@@ -418,56 +331,19 @@ render(struct tui *t, struct term *tm)
 			t->relayout = true;
 		}
 	}
-	if (t->relayout || (!t->too_small && pane_appt_width(t, COLS) != tm->laid_out_left))
+	if (t->relayout || (!mode_has(s, &mode_small) && pane_appt_width(t, COLS) != tm->laid_out_left))
 		layout(t, tm);
-	if (t->too_small) {
-		if (tm->small_dirty) {
-			draw_too_small();
-			wnoutrefresh(stdscr);
-			tm->small_dirty = false;
-			any = true;
-		}
-	} else if (t->locked) {
-		if (t->lock_dirty || tm->lock_painted == false) {
-			draw_lock(t);
-			wnoutrefresh(stdscr);
-			t->lock_dirty = false;
-			tm->lock_painted = true;
-			any = true;
-		}
-	} else if (t->overlay) {
-		if (tm->over_dirty) {
-			draw_overlay(t, tm);
-			wnoutrefresh(tm->over);
-			tm->over_dirty = false;
-			any = true;
-		}
+	from = mode_covering(s);
+	if (from < 0)
+		any |= draw_base(t, tm);
+	if (from < 0 || !(s->v[from]->flags & MODE_COVERS_ALL))
 		any |= paint_status(t, tm);
-	} else {
-		if (t->title_dirty) {
-			draw_title(t, tm);
-			wnoutrefresh(tm->title);
-			t->title_dirty = false;
-			any = true;
-		}
-		for (int i = 0; i < PANE_COUNT; i++) {
-			struct pane *p = &t->panes[i];
-
-			if (!p->dirty)
-				continue;
-			p->ops->draw(p);
-			wnoutrefresh(p->win);
-			p->dirty = false;
-			any = true;
-		}
-		any |= paint_status(t, tm);
-	}
-	if (t->cmdline_open && !t->locked && !t->too_small) {
-		cmdline_draw(t->cmdline);
-		any = true;
+	for (size_t i = from < 0 ? 0 : (size_t)from; i < s->n; i++) {
+		if (s->v[i]->draw != NULL)
+			any |= s->v[i]->draw(t);
 	}
 	if (any) {
-		if (t->cmdline_open) {
+		if (mode_has(s, &mode_cmdline)) {
 			int y, x;
 
 			cmdline_cursor(t->cmdline, &y, &x);
@@ -479,14 +355,7 @@ render(struct tui *t, struct term *tm)
 
 /* ---- keys ---- */
 
-static void
-run_line(struct tui *t, const char *line)
-{
-	ui_run(t, line);
-	if (t->overlay)
-		the_term->over_dirty = true;
-}
-
+/* A key: the top mode's, else the root table's, else the focused pane's. */
 static void
 handle_key(struct tui *t, const struct ui_key *k)
 {
@@ -497,70 +366,11 @@ handle_key(struct tui *t, const struct ui_key *k)
 		t->relayout = true;
 		return;
 	}
-	if (t->locked) {
-		if (!k->fn && k->code == 3)
-			ui_quit(t);
-		else
-			ui_lock_key(t, k);
+	if (mode_key(&t->modes, t, k))
 		return;
-	}
-	if (t->secret_step > 0) {
-		ui_secret_key(t, k);
-		return;
-	}
-	if (t->cmdline_open) {
-		char *line = NULL;
-		enum cmdline_result r = cmdline_key(t->cmdline, k, &line);
-
-		if (r != CMDLINE_MORE) {
-			tui_close_cmdline(t);
-			if (r == CMDLINE_DONE && t->text_cmd != NULL)
-				ui_text_done(t, line);
-			else if (r == CMDLINE_DONE)
-				run_line(t, line);
-			free(t->text_cmd);
-			t->text_cmd = NULL;
-			free(line);
-		}
-		return;
-	}
-	if (t->too_small) {
-		if (!k->fn && (k->code == 'q' || k->code == 3))
-			ui_quit(t);
-		return;
-	}
-	if (t->confirm != NULL) {
-		char *c = t->confirm;
-
-		t->confirm = NULL;
-		tui_clear_error(t);
-		if (!k->fn && (k->code == 'y' || k->code == 'Y')) {
-			ui_run_expanded(t, c);  /* filled in when it was asked */
-			if (t->overlay)
-				the_term->over_dirty = true;
-		}
-		free(c);
-		return;
-	}
 	tui_clear_error(t);
-	if (t->overlay) {
-		if (t->picker && !k->fn && (k->code == '\r' || k->code == '\n')) {
-			ui_picker_choose(t);
-			return;
-		}
-		if (!k->fn && (k->code == 'q' || k->code == 27 || k->code == '\r')) {
-			t->overlay = false;
-			t->relayout = true;
-			return;
-		}
-		if (t->picker ? list_key(&t->picker_list, k, NULL) : text_view_scroll(&t->overlay_view, k))
-			the_term->over_dirty = true;
-		else if ((cmd = keymap_lookup(&t->keys, k)) != NULL && (ui_line_flags(cmd) & CMD_MOVES))
-			run_line(t, cmd);   /* a key that moves moves in the overlay */
-		return;
-	}
 	if ((cmd = keymap_lookup(&t->keys, k)) != NULL)
-		run_line(t, cmd);
+		ui_run_key(t, cmd);
 	else
 		t->panes[t->focus].ops->key(&t->panes[t->focus], k);
 }
@@ -570,7 +380,7 @@ ms_to_lock(const struct tui *t)
 {
 	long long d;
 
-	if (t->lock_after_ms <= 0 || t->locked)
+	if (t->lock_after_ms <= 0 || tui_locked(t))
 		return 3600000;
 	d = t->last_key + t->lock_after_ms - tui_now_ms();
 	return d < 0 ? 0 : (d > 3600000 ? 3600000 : (int)d);
@@ -613,10 +423,10 @@ tick(struct tui *t)
 		tui_settle(t);
 	if (tui_ms_to_poll(t) == 0) {
 		tui_poll(t);
-		if (!t->locked)
+		if (!tui_locked(t))
 			ui_send_outbox(t);
 	}
-	if (t->lock_after_ms > 0 && !t->locked && ms_to_lock(t) == 0)
+	if (t->lock_after_ms > 0 && !tui_locked(t) && ms_to_lock(t) == 0)
 		ui_lock(t);
 	ui_store_retry(t);
 }
@@ -741,14 +551,65 @@ complete_values(enum cmd_kind kind, const char *text, void *arg)
 	return v;
 }
 
+/* ---- the command line as a mode: readline's keys, typed text ---- */
+
+/* Enter runs the line (or the free text's command), Esc or C-c leave it. */
+static void
+cmdline_mode_key(struct tui *t, const struct ui_key *k)
+{
+	char *line = NULL;
+	enum cmdline_result r = cmdline_key(t->cmdline, k, &line);
+
+	if (r == CMDLINE_MORE)
+		return;
+	tui_close_cmdline(t);
+	if (r == CMDLINE_DONE && t->text_cmd != NULL)
+		ui_text_done(t, line);
+	else if (r == CMDLINE_DONE)
+		ui_run_key(t, line);
+	free(t->text_cmd);
+	t->text_cmd = NULL;
+	free(line);
+}
+
+static bool
+cmdline_mode_draw(struct tui *t)
+{
+	cmdline_draw(t->cmdline);
+	return true;
+}
+
+static void
+cmdline_mode_resize(struct tui *t)
+{
+	cmdline_set_window(t->cmdline, t->view->status);
+}
+
+static void
+cmdline_mode_close(struct tui *t)
+{
+	curs_set(0);
+	t->status_dirty = true;
+}
+
+const struct mode_ops mode_cmdline = {
+	.name = "cmdline",
+	.rank = 30,
+	.flags = MODE_TEXT,
+	.key = cmdline_mode_key,
+	.draw = cmdline_mode_draw,
+	.resize = cmdline_mode_resize,
+	.close = cmdline_mode_close,
+};
+
 static void
 loop_open_cmdline(struct tui *t, const char *prefill)
 {
-	if (t->too_small || the_term->status == NULL)
+	if (mode_has(&t->modes, &mode_small) || the_term->status == NULL)
 		return;
 	free(t->text_cmd);
 	t->text_cmd = NULL;
-	t->cmdline_open = true;
+	mode_push(&t->modes, t, &mode_cmdline);
 	cmdline_open(t->cmdline, the_term->status, prefill);
 	curs_set(1);
 }
@@ -756,14 +617,14 @@ loop_open_cmdline(struct tui *t, const char *prefill)
 static void
 loop_open_text(struct tui *t, const char *prompt, char *command, bool asks)
 {
-	if (t->too_small || the_term->status == NULL) {
+	if (mode_has(&t->modes, &mode_small) || the_term->status == NULL) {
 		free(command);
 		return;
 	}
 	free(t->text_cmd);
 	t->text_cmd = command;
 	t->text_asks = asks;
-	t->cmdline_open = true;
+	mode_push(&t->modes, t, &mode_cmdline);
 	cmdline_open_text(t->cmdline, the_term->status, prompt);
 	curs_set(1);
 }
@@ -771,11 +632,7 @@ loop_open_text(struct tui *t, const char *prompt, char *command, bool asks)
 static void
 loop_close_cmdline(struct tui *t)
 {
-	if (!t->cmdline_open)
-		return;
-	t->cmdline_open = false;
-	curs_set(0);
-	t->status_dirty = true;
+	mode_pop(&t->modes, t, &mode_cmdline);
 }
 
 /* What the commands ask of the loop (ui/loop.h). */
@@ -792,7 +649,7 @@ static const struct front_ops screen_front = {
 };
 
 static void
-close_screen(struct tui *t, struct term *tm)
+close_screen(struct tui *t, struct view *tm)
 {
 	delete_windows(t, tm);
 	term_close();
@@ -801,7 +658,7 @@ close_screen(struct tui *t, struct term *tm)
 int
 tui_run(struct cmd_ctx *ctx)
 {
-	struct term tm = { 0 };
+	struct view tm = { 0 };
 	struct tui t;
 	bool bidi_app;
 	struct session *s;
@@ -856,7 +713,7 @@ tui_run(struct cmd_ctx *ctx)
 	t.loop = &loop_ops;
 	ctx->front = &t;   /* the screen's commands find it there */
 	the_term = &tm;
-	the_tui = &t;
+	t.view = &tm;
 	for (int i = 0; i < PANE_COUNT; i++) {
 		t.panes[i].ops = pane_ops_of[i];
 		t.panes[i].tui = &t;

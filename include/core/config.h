@@ -56,9 +56,11 @@ const char *config_get(const struct config *cfg, const char *key);
 /* Integer keys; def when unset. */
 long config_get_long(const struct config *cfg, const char *key, long def);
 
-/* Key bindings: lines "bind KEY COMMAND..." at the top level or in a profile
- * (the screen checks the key names and commands, naming FILE:LINE). */
+/* Key bindings: lines "bind [-T TABLE] KEY COMMAND..." at the top level or
+ * in a profile (the screen checks the tables, key names and commands, naming
+ * FILE:LINE). */
 struct config_binding {
+	char *table;   /* NULL: the root table */
 	char *key;
 	char *command;
 	int line;

@@ -24,6 +24,7 @@
 #include "core/store.h"
 #include "core/xmalloc.h"
 #include "stub_http.h"
+#include "ui/mode.h"
 #include "ui/cmd_screen.h"
 #include "ui/commands.h"
 #include "ui/job.h"
@@ -566,7 +567,7 @@ test_result_kinds_reach_their_place(void **state)
 	assert_null(t->status_err);
 	assert_non_null(t->status_msg);
 	assert_string_equal(t->status_msg, "Sent.");
-	assert_false(t->overlay);
+	assert_false(tui_overlay_on(t));
 	c = tui_find_client(t, "pat-1");
 	assert_non_null(c);
 	assert_null(c->outgoing);          /* sent: the next look brings it back */
@@ -577,8 +578,8 @@ test_result_kinds_reach_their_place(void **state)
 	ui_run(t, "patient pat-2");
 	wait_job(t);
 	assert_null(t->status_err);
-	assert_true(t->overlay);
-	assert_false(t->picker);
+	assert_true(tui_overlay_on(t));
+	assert_false(mode_has(&t->modes, &mode_picker));
 	assert_string_equal(t->overlay_title, "patient pat-2");
 	assert_non_null(strstr(t->overlay_text, "Client pat-2"));
 	assert_int_equal(stub_unscripted(), 0);
@@ -629,8 +630,8 @@ test_picker_books_the_client_it_was_opened_for(void **state)
 	assert_non_null(t->job);
 	wait_job(t);
 	assert_null(t->status_err);
-	assert_true(t->overlay);
-	assert_true(t->picker);
+	assert_true(tui_overlay_on(t));
+	assert_true(mode_has(&t->modes, &mode_picker));
 	assert_int_equal(t->picker_slots.n, 2);
 	assert_string_equal(t->picker_patient_id, "pat-1");
 	assert_string_equal(t->picker_appt_id, "ap-1");
@@ -655,7 +656,7 @@ test_picker_books_the_client_it_was_opened_for(void **state)
 	free(overlap);
 
 	ui_picker_choose(t);
-	assert_false(t->picker);
+	assert_false(mode_has(&t->modes, &mode_picker));
 	assert_non_null(t->job);
 	assert_non_null(strstr(t->job->line, "pat-1"));
 	assert_null(strstr(t->job->line, "pat-2"));
