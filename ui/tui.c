@@ -655,48 +655,92 @@ close_screen(struct tui *t, struct view *tm)
 	term_close();
 }
 
+/* What must hold before the terminal is taken: the key bindings read, the
+ * session set up. Says why on stderr otherwise, returning the exit code. */
+static int
+start_up(struct cmd_ctx *ctx, struct keymap *keys, struct session **s)
+{
+	struct error err;
+	char *msg;
+
+	error_clear(&err);
+	/* One registry: the screen's commands join the core's. */
+	ui_register_commands();
+	if (keymap_init(keys, ctx->cfg, ui_check_line, &err)) {
+		if ((*s = cmd_session(ctx, &err)) != NULL)
+			return EXIT_OK;
+		keymap_finish(keys);
+	}
+	msg = sanitize_display(err.msg, (size_t)-1, 0);
+	fprintf(stderr, "ezrizi: %s\n", msg);
+	free(msg);
+	cmd_unregister();
+	return error_exit_code(err.kind);
+}
+
+/* The screen's state over the terminal just opened. */
+static void
+screen_init(struct tui *t, struct view *tm, struct cmd_ctx *ctx, struct session *s,
+	    struct keymap *keys)
+{
+	tui_state_init(t, ctx, s);
+	t->loop = &loop_ops;
+	ctx->front = t;   /* the screen's commands find it there */
+	the_term = tm;
+	t->view = tm;
+	for (int i = 0; i < PANE_COUNT; i++) {
+		t->panes[i].ops = pane_ops_of[i];
+		t->panes[i].tui = t;
+		t->panes[i].ops->init(&t->panes[i]);
+	}
+	t->keys = *keys;
+	t->cmdline = cmdline_create();
+	cmdline_set_values(t->cmdline, complete_values, t);
+	text_view_init(&t->overlay_view);
+	t->last_key = tui_now_ms();
+	t->lock_after_ms = config_get_long(ctx->cfg, "lock_after", 900) * 1000;
+	t->panes[PANE_APPT].focused = true;
+	t->relayout = true;
+	if (s->store == NULL && s->store_err.kind == ERR_FAILED)
+		tui_set_error(t, s->store_err.msg);   /* a damaged store says so at once */
+	tui_recover_notes(t);
+	/* The screen's commands wait as long as the server takes: keys stay live,
+	 * and q twice stops the wait. */
+	http_set_max_wait(s->http, 0);
+}
+
+static void
+screen_finish(struct tui *t, struct view *tm)
+{
+	for (int i = 0; i < PANE_COUNT; i++)
+		t->panes[i].ops->destroy(&t->panes[i]);
+	close_screen(t, tm);
+	cmdline_destroy(t->cmdline);
+	text_view_finish(&t->overlay_view);
+	keymap_finish(&t->keys);
+	tui_state_finish(t);
+	t->ctx->front = NULL;
+}
+
 int
 tui_run(struct cmd_ctx *ctx)
 {
 	struct view tm = { 0 };
 	struct tui t;
-	bool bidi_app;
 	struct session *s;
-	struct error err;
 	struct keymap keys;
 	const struct front_ops *before;
+	const char *b = config_get(ctx->cfg, "bidi");
+	int rc;
 
-	error_clear(&err);
-	/* One registry: the screen's commands join the core's. */
-	ui_register_commands();
-	if (!keymap_init(&keys, ctx->cfg, ui_check_line, &err)) {
-		char *msg = sanitize_display(err.msg, (size_t)-1, 0);
-
-		fprintf(stderr, "ezrizi: %s\n", msg);
-		free(msg);
-		cmd_unregister();
-		return error_exit_code(err.kind);
-	}
-	if ((s = cmd_session(ctx, &err)) == NULL) {
-		char *msg = sanitize_display(err.msg, (size_t)-1, 0);
-
-		fprintf(stderr, "ezrizi: %s\n", msg);
-		free(msg);
-		keymap_finish(&keys);
-		cmd_unregister();
-		return error_exit_code(err.kind);
-	}
-	{
-		const char *b = config_get(ctx->cfg, "bidi");
-
-		bidi_app = b == NULL || strcmp(b, "terminal") != 0;
-	}
+	if ((rc = start_up(ctx, &keys, &s)) != EXIT_OK)
+		return rc;
 	lf_init(ctx->cfg);
-	if (!term_open(bidi_app)) {
-		keymap_finish(&keys);
+	if (!term_open(b == NULL || strcmp(b, "terminal") != 0)) {
 		const char *term = getenv("TERM");
 		char *clean = sanitize_display(term != NULL ? term : "", (size_t)-1, 0);
 
+		keymap_finish(&keys);
 		fprintf(stderr, _("ezrizi: cannot open the screen on this terminal (TERM=%s); use a command instead, see 'ezrizi --help'.\n"),
 			clean);
 		free(clean);
@@ -709,30 +753,7 @@ tui_run(struct cmd_ctx *ctx)
 	 * the lock screen on the status line, ui/cmd_lock.c). */
 	before = ctx->front_ops;
 	cmd_set_front(ctx, &screen_front);
-	tui_state_init(&t, ctx, s);
-	t.loop = &loop_ops;
-	ctx->front = &t;   /* the screen's commands find it there */
-	the_term = &tm;
-	t.view = &tm;
-	for (int i = 0; i < PANE_COUNT; i++) {
-		t.panes[i].ops = pane_ops_of[i];
-		t.panes[i].tui = &t;
-		t.panes[i].ops->init(&t.panes[i]);
-	}
-	t.keys = keys;
-	t.cmdline = cmdline_create();
-	cmdline_set_values(t.cmdline, complete_values, &t);
-	text_view_init(&t.overlay_view);
-	t.last_key = tui_now_ms();
-	t.lock_after_ms = config_get_long(ctx->cfg, "lock_after", 900) * 1000;
-	t.panes[PANE_APPT].focused = true;
-	t.relayout = true;
-	if (s->store == NULL && s->store_err.kind == ERR_FAILED)
-		tui_set_error(&t, s->store_err.msg);   /* a damaged store says so at once */
-	tui_recover_notes(&t);
-	/* The screen's commands wait as long as the server takes: keys stay live,
-	 * and q twice stops the wait. */
-	http_set_max_wait(s->http, 0);
+	screen_init(&t, &tm, ctx, s, &keys);
 	/* One loop: the terminal, the network and the timers, in one poll(); a
 	 * command that waits is resumed here when its answer is in (ui/job.h). */
 	while ((!t.quit && !term_quit_asked()) || t.job != NULL) {
@@ -744,14 +765,7 @@ tui_run(struct cmd_ctx *ctx)
 		wait_and_read(&t);
 		ui_job_step(&t);
 	}
-	for (int i = 0; i < PANE_COUNT; i++)
-		t.panes[i].ops->destroy(&t.panes[i]);
-	close_screen(&t, &tm);
-	cmdline_destroy(t.cmdline);
-	text_view_finish(&t.overlay_view);
-	keymap_finish(&t.keys);
-	tui_state_finish(&t);
-	ctx->front = NULL;
+	screen_finish(&t, &tm);
 	cmd_set_front(ctx, before);
 	cmd_unregister();
 	return EXIT_OK;
