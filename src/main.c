@@ -17,6 +17,21 @@
 #include "tty.h"
 #include "ui/tui.h"
 
+/* The help (ezrizi's own options when globals) printed to fp. */
+static void
+put_help(FILE *fp, const char *name, bool globals)
+{
+	struct buf b;
+
+	buf_init(&b);
+	if (globals)
+		cmd_help_globals(&b);
+	else
+		cmd_help(&b, name);
+	fwrite(b.data, 1, b.len, fp);
+	buf_finish(&b);
+}
+
 static void
 usage(FILE *fp)
 {
@@ -24,12 +39,12 @@ usage(FILE *fp)
 			      "       ezrizi [OPTIONS] batch [FILE|-] [--keep-going]"));
 	fprintf(fp, "\n%s\n", _("With no command, on a terminal, ezrizi opens its screen."));
 	fprintf(fp, "\n%s\n", _("Options:"));
-	cmd_help_globals(fp);
+	put_help(fp, NULL, true);
 	fprintf(fp, "%s\n", _("They may come before the command or after it: 'ezrizi patient ID --format json'."));
 	fprintf(fp, "\n%s\n", _("Environment: EZRIZI_SERVER, EZRIZI_PROFILE, EZRIZI_TOKEN (a bearer token), TZ."));
 	fprintf(fp, "%s\n", _("Exit codes: 0 done, 1 failed, 2 usage, 3 not found, 4 conflict, 5 authentication, 6 network or server unavailable (or max_wait ran out)."));
 	fprintf(fp, "\n");
-	cmd_help(fp, NULL);
+	put_help(fp, NULL, false);
 }
 
 /* Loads the config and applies, in rising order of precedence, the file, the
@@ -81,7 +96,7 @@ main(int argc, char **argv)
 		if (g.version)
 			printf("ezrizi %s\n", EZRIZI_VERSION);
 		else if (call.e != NULL)
-			cmd_help(stdout, call.e->name);
+			put_help(stdout, call.e->name, false);
 		else
 			usage(stdout);
 		cmd_call_finish(&call);

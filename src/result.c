@@ -120,21 +120,6 @@ result_text(struct cmd_result *r, const char *s)
 	result_take_text(r, xstrdup(s));
 }
 
-void
-result_text_of(struct cmd_result *r, void (*print)(FILE *fp, const void *arg), const void *arg)
-{
-	char *s = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&s, &len);
-
-	if (mem == NULL)
-		abort();
-	print(mem, arg);
-	if (fclose(mem) != 0)
-		abort();
-	result_take_text(r, s);
-}
-
 static void
 print_records(const struct cmd_result *r, enum out_format fmt, FILE *fp)
 {

@@ -167,50 +167,50 @@ joined(const char *const *v)
 
 /* s in single quotes for the shell. */
 static void
-put_quoted(FILE *fp, const char *s)
+put_quoted(struct buf *out, const char *s)
 {
-	fputc('\'', fp);
+	buf_addc(out, '\'');
 	for (; *s != '\0'; s++) {
 		if (*s == '\'')
-			fputs("'\\''", fp);
+			buf_adds(out, "'\\''");
 		else
-			fputc(*s, fp);
+			buf_addc(out, *s);
 	}
-	fputc('\'', fp);
+	buf_addc(out, '\'');
 }
 
 /* The data, as NAME='value' lines (bash) or NAME[key]='value' (zsh). */
 static void
-put_var(FILE *fp, bool zsh, const char *var, const char *key, const char *value)
+put_var(struct buf *out, bool zsh, const char *var, const char *key, const char *value)
 {
 	if (zsh)
-		fprintf(fp, "_ezrizi_%s[%s]=", var, key);
+		buf_addf(out, "_ezrizi_%s[%s]=", var, key);
 	else
-		fprintf(fp, "_ezrizi_%s_%s=", var, key);
-	put_quoted(fp, value);
-	fputc('\n', fp);
+		buf_addf(out, "_ezrizi_%s_%s=", var, key);
+	put_quoted(out, value);
+	buf_addc(out, '\n');
 }
 
 static void
-put_data(FILE *fp, bool zsh)
+put_data(struct buf *out, bool zsh)
 {
 	size_t n;
 	const struct cmd_entry *const *tab = cmd_table(&n);
 	char *s, *days = joined(cmd_kind_words(KIND_DAY)), *who = joined(cmd_kind_words(KIND_PRACTITIONER));
 
 	if (zsh)
-		fputs("typeset -gA _ezrizi_sub _ezrizi_opts _ezrizi_args\n", fp);
-	fputs("_ezrizi_commands=", fp);
-	put_quoted(fp, s = first_words());
+		buf_adds(out, "typeset -gA _ezrizi_sub _ezrizi_opts _ezrizi_args\n");
+	buf_adds(out, "_ezrizi_commands=");
+	put_quoted(out, s = first_words());
 	free(s);
-	fputs("\n_ezrizi_days=", fp);
-	put_quoted(fp, days);
-	fputs("\n_ezrizi_who=", fp);
-	put_quoted(fp, who);
-	fputc('\n', fp);
+	buf_adds(out, "\n_ezrizi_days=");
+	put_quoted(out, days);
+	buf_adds(out, "\n_ezrizi_who=");
+	put_quoted(out, who);
+	buf_addc(out, '\n');
 	free(days);
 	free(who);
-	put_var(fp, zsh, "opts", "_", s = opt_specs(cmd_global_options()));
+	put_var(out, zsh, "opts", "_", s = opt_specs(cmd_global_options()));
 	free(s);
 	for (size_t i = 0; i < n; i++) {
 		const struct cmd_entry *e = tab[i];
@@ -221,14 +221,14 @@ put_data(FILE *fp, bool zsh)
 			continue;
 		key = key_of(e->name);
 		if (e->name[len] == '\0' && (sub = second_words(e->name, len)) != NULL) {
-			put_var(fp, zsh, "sub", key, sub);
+			put_var(out, zsh, "sub", key, sub);
 			free(sub);
 		}
 		if (e->opts != NULL && e->opts[0].name != NULL) {
-			put_var(fp, zsh, "opts", key, s = opt_specs(e->opts));
+			put_var(out, zsh, "opts", key, s = opt_specs(e->opts));
 			free(s);
 		}
-		put_var(fp, zsh, "args", key, s = arg_specs(e));
+		put_var(out, zsh, "args", key, s = arg_specs(e));
 		free(s);
 		free(key);
 	}
@@ -240,7 +240,7 @@ put_data(FILE *fp, bool zsh)
 		if (shown(tab[i]) && tab[i]->name[len] == ' ' && cmd_find(group) == NULL &&
 		    (i == 0 || strncmp(tab[i - 1]->name, group, len) != 0 || tab[i - 1]->name[len] != ' ')) {
 			key = key_of(group);
-			put_var(fp, zsh, "sub", key, sub = second_words(group, len));
+			put_var(out, zsh, "sub", key, sub = second_words(group, len));
 			free(sub);
 			free(key);
 		}
@@ -346,22 +346,22 @@ static const char *const bash_engine =
 	"complete -F _ezrizi ezrizi\n";
 
 void
-shellcomp_bash(FILE *fp)
+shellcomp_bash(struct buf *out)
 {
-	fputs("# bash completion for ezrizi, generated from its command table by\n"
-	      "# 'ezrizi completion bash': source <(ezrizi completion bash)\n", fp);
-	put_data(fp, false);
-	fputs(bash_engine, fp);
+	buf_adds(out, "# bash completion for ezrizi, generated from its command table by\n"
+	      "# 'ezrizi completion bash': source <(ezrizi completion bash)\n");
+	put_data(out, false);
+	buf_adds(out, bash_engine);
 }
 
 /* The commands with their summaries, for zsh's _describe: 'name:summary'. */
 static void
-put_described(FILE *fp)
+put_described(struct buf *out)
 {
 	size_t n;
 	const struct cmd_entry *const *tab = cmd_table(&n);
 
-	fputs("_ezrizi_described=(\n", fp);
+	buf_adds(out, "_ezrizi_described=(\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct cmd_entry *e = tab[i];
 		char *item;
@@ -374,12 +374,12 @@ put_described(FILE *fp)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
 		}
-		fputc('\t', fp);
-		put_quoted(fp, item);
-		fputc('\n', fp);
+		buf_addc(out, '\t');
+		put_quoted(out, item);
+		buf_addc(out, '\n');
 		free(item);
 	}
-	fputs(")\n", fp);
+	buf_adds(out, ")\n");
 }
 
 static const char *const zsh_engine =
@@ -482,13 +482,13 @@ static const char *const zsh_engine =
 	"}\n";
 
 void
-shellcomp_zsh(FILE *fp)
+shellcomp_zsh(struct buf *out)
 {
-	fputs("#compdef ezrizi\n"
+	buf_adds(out, "#compdef ezrizi\n"
 	      "# zsh completion for ezrizi, generated from its command table by\n"
-	      "# 'ezrizi completion zsh': save it as _ezrizi in a folder of $fpath.\n", fp);
-	put_data(fp, true);
-	put_described(fp);
-	fputs(zsh_engine, fp);
-	fputs("_ezrizi \"$@\"\n", fp);
+	      "# 'ezrizi completion zsh': save it as _ezrizi in a folder of $fpath.\n");
+	put_data(out, true);
+	put_described(out);
+	buf_adds(out, zsh_engine);
+	buf_adds(out, "_ezrizi \"$@\"\n");
 }

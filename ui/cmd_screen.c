@@ -617,9 +617,8 @@ static const struct cmd_entry retry_entry = {
 SCREEN_HANDLER(do_help)
 {
 	struct tui *t = ui_screen(ctx);
-	char *name, *out = NULL, *title;
-	size_t len = 0;
-	FILE *mem;
+	char *name, *title;
+	struct buf out;
 
 	if (cmd_flag(e, a, "roff")) {
 		/* The core's way: the man page's list, shown as it prints. */
@@ -637,14 +636,13 @@ SCREEN_HANDLER(do_help)
 		free(name);
 		return false;
 	}
-	if ((mem = open_memstream(&out, &len)) == NULL)
-		abort();
-	cmd_help(mem, name);
-	fclose(mem);
+	buf_init(&out);
+	buf_add(&out, "", 0);
+	cmd_help(&out, name);
 	title = xasprintf("help %s", name);
-	ui_overlay_open(t, title, out);
+	ui_overlay_open(t, title, out.data);
 	free(title);
-	free(out);
+	buf_finish(&out);
 	free(name);
 	return true;
 }

@@ -50,7 +50,12 @@ main(int argc, char **argv)
 	ui_register_commands();
 	tab = cmd_table(&n);
 	if (strcmp(what, "screen") == 0) {
-		cmd_help_roff(stdout, true);
+		struct buf b;
+
+		buf_init(&b);
+		cmd_help_roff(&b, true);
+		fwrite(b.data, 1, b.len, stdout);
+		buf_finish(&b);
 	} else if (strcmp(what, "names") == 0) {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", tab[i]->name);

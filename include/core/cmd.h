@@ -28,6 +28,7 @@
 #include "core/output.h"
 #include "core/result.h"
 #include "core/session.h"
+#include "core/xmalloc.h"
 
 /* What an argument, or an option's value, is: completion offers values of
  * its kind, and a kind's words (cmd_kind_words) are offered as they are. */
@@ -332,13 +333,13 @@ bool cmd_run_line(struct cmd_ctx *ctx, const char *line, struct cmd_result *res,
 /* The synopsis of a command: "book --slot ID --patient ID [--type TYPE] ..."
  * (translated metavariables). New string. */
 char *cmd_synopsis(const struct cmd_entry *e);
-/* Help: the list of commands, or one command in full, to fp. */
-void cmd_help(FILE *fp, const char *name);
+/* Help: the list of commands, or one command in full, added to out. */
+void cmd_help(struct buf *out, const char *name);
 /* ezrizi's own options, as --help lists them. */
-void cmd_help_globals(FILE *fp);
+void cmd_help_globals(struct buf *out);
 /* The man page's COMMANDS section (screen false: the core's commands) or
  * SCREEN COMMANDS section (true: the screen's, once registered), in roff,
  * generated from the registry. */
-void cmd_help_roff(FILE *fp, bool screen);
+void cmd_help_roff(struct buf *out, bool screen);
 
 #endif

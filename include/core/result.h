@@ -66,8 +66,6 @@ void result_after(struct cmd_result *r, const char *sentence);
 /* A text shown as it is; result_take_text takes s (free()). */
 void result_text(struct cmd_result *r, const char *s);
 void result_take_text(struct cmd_result *r, char *s);
-/* A text a function prints to a FILE (cmd_help, the completion scripts). */
-void result_text_of(struct cmd_result *r, void (*print)(FILE *fp, const void *arg), const void *arg);
 
 /* Prints the result as batch does: the message, then the records in fmt (a
  * TSV header even for no rows, the `empty` sentence in table format) or the

@@ -11,9 +11,10 @@
 #ifndef EZRIZI_SHELLCOMP_H
 #define EZRIZI_SHELLCOMP_H
 
-#include <stdio.h>
+#include "core/xmalloc.h"
 
-void shellcomp_bash(FILE *fp);
-void shellcomp_zsh(FILE *fp);
+/* The script, added to out. */
+void shellcomp_bash(struct buf *out);
+void shellcomp_zsh(struct buf *out);
 
 #endif

@@ -48,30 +48,30 @@ cmd_synopsis(const struct cmd_entry *e)
 
 /* "  --name METAVAR   help" lines, the left column width wide. */
 static void
-option_lines(FILE *fp, const struct cmd_option *opts, int width)
+option_lines(struct buf *out, const struct cmd_option *opts, int width)
 {
 	for (const struct cmd_option *o = opts; o != NULL && o->name != NULL; o++) {
 		char *left = o->metavar != NULL ? xasprintf("--%s %s", o->name, _(o->metavar))
 						: xasprintf("--%s", o->name);
 		char *both = o->letter != 0 ? xasprintf("-%c, %s", o->letter, left) : xstrdup(left);
 
-		fprintf(fp, "  %s", both);
+		buf_addf(out, "  %s", both);
 		for (int pad = width - display_width(both); pad > 0; pad--)
-			fputc(' ', fp);
-		fprintf(fp, " %s\n", _(o->help));
+			buf_addc(out, ' ');
+		buf_addf(out, " %s\n", _(o->help));
 		free(both);
 		free(left);
 	}
 }
 
 void
-cmd_help_globals(FILE *fp)
+cmd_help_globals(struct buf *out)
 {
-	option_lines(fp, cmd_global_options(), 18);
+	option_lines(out, cmd_global_options(), 18);
 }
 
 void
-cmd_help(FILE *fp, const char *name)
+cmd_help(struct buf *out, const char *name)
 {
 	const struct cmd_entry *e = name != NULL ? cmd_find(name) : NULL;
 	char *syn;
@@ -80,109 +80,114 @@ cmd_help(FILE *fp, const char *name)
 		size_t n;
 		const struct cmd_entry *const *tab = cmd_table(&n);
 
-		fprintf(fp, "%s\n\n", _("Usage: ezrizi [OPTIONS] COMMAND [ARGUMENTS]"));
-		fprintf(fp, "%s\n", _("Commands:"));
+		buf_addf(out, "%s\n\n", _("Usage: ezrizi [OPTIONS] COMMAND [ARGUMENTS]"));
+		buf_addf(out, "%s\n", _("Commands:"));
 		for (size_t i = 0; i < n; i++) {
 			if (!(tab[i]->flags & CMD_SCREEN))
-				fprintf(fp, "  %-14s %s\n", tab[i]->name, _(declared(tab[i])->summary));
+				buf_addf(out, "  %-14s %s\n", tab[i]->name, _(declared(tab[i])->summary));
 		}
-		fprintf(fp, "\n%s\n", _("'ezrizi help COMMAND' explains one command; 'ezrizi --help' lists the options."));
+		buf_addf(out, "\n%s\n", _("'ezrizi help COMMAND' explains one command; 'ezrizi --help' lists the options."));
 		return;
 	}
 	syn = cmd_synopsis(e);
 	/* TRANSLATORS: before a command of the screen's ':' line, as in "On the screen: :goto DAY". */
-	fputs(on_screen(e) ? _("On the screen: :") : _("Usage: ezrizi "), fp);
-	fprintf(fp, "%s\n\n%s\n", syn, _(e->summary));
+	buf_adds(out, on_screen(e) ? _("On the screen: :") : _("Usage: ezrizi "));
+	buf_addf(out, "%s\n\n%s\n", syn, _(e->summary));
 	free(syn);
 	if (e->opts != NULL && e->opts[0].name != NULL) {
-		fprintf(fp, "\n%s\n", _("Options:"));
-		option_lines(fp, e->opts, 22);
+		buf_addf(out, "\n%s\n", _("Options:"));
+		option_lines(out, e->opts, 22);
 	}
 }
 
 /* ---- the man page ---- */
 
 static void
-roff_escape(FILE *fp, const char *s)
+roff_escape(struct buf *out, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		if (*s == '-' || *s == '\\')
-			fputc('\\', fp);
-		fputc(*s, fp);
+			buf_addc(out, '\\');
+		buf_addc(out, *s);
 	}
 }
 
 static void
-roff_entry(FILE *fp, const struct cmd_entry *e)
+roff_entry(struct buf *out, const struct cmd_entry *e)
 {
-	fputs(".TP\n.B ", fp);
-	roff_escape(fp, e->name);
+	buf_adds(out, ".TP\n.B ");
+	roff_escape(out, e->name);
 	if (e->usage != NULL) {
-		fputs(" ", fp);
-		roff_escape(fp, e->usage);
+		buf_adds(out, " ");
+		roff_escape(out, e->usage);
 	}
-	fputc('\n', fp);
-	roff_escape(fp, e->summary);
-	fputc('\n', fp);
+	buf_addc(out, '\n');
+	roff_escape(out, e->summary);
+	buf_addc(out, '\n');
 	for (const struct cmd_option *o = e->opts; o != NULL && o->name != NULL; o++) {
-		fputs(".br\n\\fB\\-\\-", fp);
-		roff_escape(fp, o->name);
-		fputs("\\fR", fp);
+		buf_adds(out, ".br\n\\fB\\-\\-");
+		roff_escape(out, o->name);
+		buf_adds(out, "\\fR");
 		if (o->metavar != NULL) {
-			fputs(" \\fI", fp);
-			roff_escape(fp, o->metavar);
-			fputs("\\fR", fp);
+			buf_adds(out, " \\fI");
+			roff_escape(out, o->metavar);
+			buf_adds(out, "\\fR");
 		}
-		fputs(": ", fp);
-		roff_escape(fp, o->help);
+		buf_adds(out, ": ");
+		roff_escape(out, o->help);
 		if (o->flags & OPT_REQUIRED)
-			fputs(" (required)", fp);
-		fputc('\n', fp);
+			buf_adds(out, " (required)");
+		buf_addc(out, '\n');
 	}
 }
 
 void
-cmd_help_roff(FILE *fp, bool screen)
+cmd_help_roff(struct buf *out, bool screen)
 {
 	size_t n;
 	const struct cmd_entry *const *tab = cmd_table(&n);
 
 	for (size_t i = 0; i < n; i++) {
 		if (screen && on_screen(tab[i]))
-			roff_entry(fp, tab[i]);
+			roff_entry(out, tab[i]);
 		else if (!screen && !(tab[i]->flags & CMD_SCREEN))
-			roff_entry(fp, declared(tab[i]));
+			roff_entry(out, declared(tab[i]));
 	}
 }
 
 /* ---- the commands ---- */
 
-/* The printers above, as a result's text. */
+/* What a printer above writes, as the result's text. */
 static void
-print_roff(FILE *fp, const void *arg)
+text_of(struct cmd_ctx *ctx, void (*print)(struct buf *out, const char *arg), const char *arg)
 {
-	(void)arg;
-	cmd_help_roff(fp, false);
+	struct buf b;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	print(&b, arg);
+	result_take_text(ctx->result, buf_steal(&b));
 }
 
 static void
-print_help(FILE *fp, const void *arg)
+roff(struct buf *out, const char *arg)
 {
-	cmd_help(fp, arg);
+	(void)arg;
+	cmd_help_roff(out, false);
 }
 
 static void
-print_bash(FILE *fp, const void *arg)
+bash(struct buf *out, const char *arg)
 {
 	(void)arg;
-	shellcomp_bash(fp);
+	shellcomp_bash(out);
 }
 
 static void
-print_zsh(FILE *fp, const void *arg)
+zsh(struct buf *out, const char *arg)
 {
 	(void)arg;
-	shellcomp_zsh(fp);
+	shellcomp_zsh(out);
 }
 
 static const struct cmd_option help_opts[] = {
@@ -195,7 +200,7 @@ HANDLER(cmd_help_cmd)
 	char *name = NULL;
 
 	if (cmd_flag(e, a, "roff")) {
-		result_text_of(ctx->result, print_roff, NULL);
+		text_of(ctx, roff, NULL);
 		return true;
 	}
 	if (a->argc == 2)
@@ -207,7 +212,7 @@ HANDLER(cmd_help_cmd)
 		free(name);
 		return false;
 	}
-	result_text_of(ctx->result, print_help, name);
+	text_of(ctx, cmd_help, name);
 	free(name);
 	return true;
 }
@@ -248,7 +253,7 @@ HANDLER(cmd_completion)
 {
 	(void)e;
 	(void)err;
-	result_text_of(ctx->result, a->choice[0] == 0 ? print_bash : print_zsh, NULL);
+	text_of(ctx, a->choice[0] == 0 ? bash : zsh, NULL);
 	return true;
 }
 

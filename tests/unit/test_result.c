@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core/result.h"
+#include "core/xmalloc.h"
 
 static const struct out_col cols[] = {
 	{ "id", "Id", false },
@@ -160,19 +161,13 @@ test_text(void **state)
 }
 
 static void
-print_two_lines(FILE *fp, const void *arg)
-{
-	fprintf(fp, "%s\nsecond\n", (const char *)arg);
-}
-
-static void
-test_text_of_a_printer(void **state)
+test_taken_text(void **state)
 {
 	struct cmd_result r;
 
 	(void)state;
 	result_init(&r);
-	result_text_of(&r, print_two_lines, "first");
+	result_take_text(&r, xstrdup("first\nsecond\n"));
 	assert_int_equal(r.kind, RESULT_TEXT);
 	expect(&r, FMT_TABLE, "first\nsecond\n");
 	result_finish(&r);
@@ -219,7 +214,7 @@ main(void)
 		cmocka_unit_test(test_record_alone),
 		cmocka_unit_test(test_message_and_record),
 		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_text_of_a_printer),
+		cmocka_unit_test(test_taken_text),
 		cmocka_unit_test(test_sanitised_in_table_and_json),
 	};
 
