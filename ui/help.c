@@ -125,7 +125,10 @@ key_group(const struct keymap *keys, size_t first)
 
 			if (!same_group(keys, first, i) || typed(&keys->v[i]) != (pass == 0))
 				continue;
-			iso = bidi_isolate(help_key_label(keys->v[i].name));
+			/* "Any" is the config's name for a table's other keys: said in
+			 * words here (the man page and the README keep the name). */
+			iso = bidi_isolate(strcmp(keys->v[i].name, "Any") == 0 ? _("any other key")
+									  : help_key_label(keys->v[i].name));
 			if (b.len > 0)
 				buf_addc(&b, ' ');
 			buf_adds(&b, iso);

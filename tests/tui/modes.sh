@@ -58,6 +58,15 @@ for _ in 1 2 3 4 5; do   # PageDown is the overlay table's: it scrolls
 done
 [ -n "$seen" ] && ok "help lists the overlay's table (PageDown scrolls to it)" ||
 	fail "help lists the overlay's table (PageDown scrolls to it)" "$(screen)"
+# help_says_any_other_key: the confirm table's fallback is said in words.
+said=
+for _ in 1 2 3 4 5; do
+	screen | grep -q "Keys at a question" && { said=$(screen | grep -c "any other key"); break; }
+	keys PageDown
+	sleep 0.3
+done
+[ "${said:-0}" -ge 1 ] && ! screen | grep -qE '│ *Any +Answer' && ok "help_says_any_other_key: the confirm table says 'any other key', not 'Any'" ||
+	fail "help_says_any_other_key: the confirm table says 'any other key'" "$(screen)"
 keys z   # bound nowhere in the overlay, and no root key that moves: the help stays
 sleep 0.5
 screen | grep -q "^┌─Help" && ok "overlay (control): an unbound key leaves the help open" ||
