@@ -314,21 +314,6 @@ static const struct cmd_entry next_unread_entry = {
 
 /* ---- the command line, questions and free text ---- */
 
-static char *
-join(int argc, char **argv)
-{
-	struct buf b;
-
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	for (int i = 0; i < argc; i++) {
-		if (i > 0)
-			buf_addc(&b, ' ');
-		buf_adds(&b, argv[i]);
-	}
-	return buf_steal(&b);
-}
-
 static const struct cmd_word command_words[] = {
 	{ "", N_("Open the command line: every command, with Tab completion and history.") },
 	/* TRANSLATORS: in the help, after what a key does: "Show another day: ...
@@ -340,7 +325,7 @@ static const struct cmd_word command_words[] = {
 SCREEN_HANDLER(do_command)
 {
 	/* The rest of the line, as typed (CMD_REST), is what the line starts with. */
-	char *prefill = join(a->argc, a->argv);
+	char *prefill = ui_join(a->argc, a->argv);
 
 	(void)e;
 	(void)err;
@@ -367,7 +352,7 @@ ask_first(struct tui *t, int argc, char **argv)
 	const struct cmd_entry *e = cmd_resolve(argc, argv, &used, NULL);
 	char *msg, *name, *when, hm[96] = "";
 
-	ui_ask(t, join(argc, argv));
+	ui_ask(t, ui_join(argc, argv));
 	/* The name and the time are isolates in the question: an Arabic name in an
 	 * English one does not pull the time before it. */
 	msg = sanitize_display(a != NULL && a->patient_name != NULL ? a->patient_name : "", (size_t)-1, 0);
@@ -544,7 +529,7 @@ SCREEN_HANDLER(do_text)
 		/* TRANSLATORS: the prompt for a chat message; %s is the client's name. */
 		prompt = xasprintf(_("Message to %s: "), name);
 	/* The words of COMMAND are the binding's (its ids expanded already). */
-	tui_open_text(t, prompt, join(a->argc - 1, a->argv + 1), reason);
+	tui_open_text(t, prompt, ui_join(a->argc - 1, a->argv + 1), reason);
 	free(prompt);
 	return true;
 }
@@ -630,7 +615,7 @@ SCREEN_HANDLER(do_help)
 		t->overlay_help = true;   /* built for the width it is drawn at */
 		return true;
 	}
-	name = join(a->argc, a->argv);
+	name = ui_join(a->argc, a->argv);
 	if (cmd_find(name) == NULL) {
 		error_set(err, ERR_USAGE, _("'%s' is not an ezrizi command; see 'ezrizi help'."), name);
 		free(name);

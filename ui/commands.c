@@ -57,8 +57,8 @@ ui_line_flags(const char *line)
 	return flags;
 }
 
-static char *
-join(int argc, char **argv)
+char *
+ui_join(int argc, char **argv)
 {
 	struct buf b;
 
@@ -161,7 +161,7 @@ show_sending(struct tui *t, struct ui_job *j)
 		return;
 	j->patient_id = xstrdup(cl->patient_id);
 	free(cl->outgoing);
-	cl->outgoing = join(c->a.argc - 1, c->a.argv + 1);
+	cl->outgoing = ui_join(c->a.argc - 1, c->a.argv + 1);
 	cl->outgoing_failed = false;
 	cl->gen = ++t->gen;
 	tui_mark(t, PANE_CHAT);
@@ -200,7 +200,7 @@ show_result(struct tui *t, struct ui_job *j)
 		char *text = result_format(&j->res, FMT_TABLE);
 
 		if (text[0] != '\0') {
-			char *title = join(c->argc, c->argv);
+			char *title = ui_join(c->argc, c->argv);
 
 			ui_overlay_open(t, title, text);
 			free(title);

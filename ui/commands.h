@@ -55,6 +55,9 @@ bool ui_mode_key(struct tui *t, const char *table, const struct ui_key *k);
 /* Runs the root table's line of k when it moves (CMD_MOVES): what a key that
  * moves does in the overlay and the picker. False otherwise. */
 bool ui_moving_key(struct tui *t, const struct ui_key *k);
+/* The words joined by single spaces (a title, a message shown as typed).
+ * New string (free()). */
+char *ui_join(int argc, char **argv);
 /* Opens the overlay with text (our own, or sanitised). */
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
 /* The help for a width (ui/help.h): the keys and every command, from the
