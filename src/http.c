@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "core/date.h"
 #include "core/i18n.h"
 #include "core/task.h"
 #include "core/utf8.h"
@@ -65,15 +66,6 @@ struct http {
 /* A wait is told to the notice hook once it lasts this long, then every 10 s. */
 #define NOTICE_AFTER_MS 5000
 #define NOTICE_EVERY_MS 10000
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 http_settings_default(struct http_settings *s)
@@ -332,7 +324,7 @@ request_activate(struct http_request *req)
 	buf_reset(&req->in);
 	response_clear(&req->resp);
 	req->due_ms = 0;
-	req->started_ms = now_ms();
+	req->started_ms = clock_mono_ms();
 	req->retry_asked = -1;
 	req->announced = false;
 	req->attempt++;
@@ -373,7 +365,7 @@ http_start(struct http *h, const struct http_request_opts *o, http_done_fn done,
 		http_url_check(&h->s, req->url, &req->fail);
 	if (req->fail.kind != ERR_NONE) {
 		/* Failed on the loop, like any other, never from inside http_start. */
-		req->due_ms = now_ms();
+		req->due_ms = clock_mono_ms();
 		return req;
 	}
 	request_activate(req);
@@ -610,7 +602,7 @@ static bool
 schedule_retry(struct http *h, struct http_request *req, long asked, struct error *err)
 {
 	long delay = backoff_ms(h, req->attempt, asked);
-	long long now = now_ms();
+	long long now = clock_mono_ms();
 	char *origin;
 
 	if (h->deadline_ms == 0 || now + delay <= h->deadline_ms) {
@@ -677,7 +669,7 @@ next_due(const struct http *h)
 static void
 restart_due(struct http *h)
 {
-	long long now = now_ms();
+	long long now = clock_mono_ms();
 	struct http_request *r;
 
 again:
@@ -708,7 +700,7 @@ http_step(struct http *h, struct curl_waitfd *extra, unsigned n_extra, int max_w
 	if (curl_to >= 0 && curl_to < timeout)
 		timeout = curl_to;
 	if (due != 0) {
-		long long d = due - now_ms();
+		long long d = due - clock_mono_ms();
 
 		if (d < 0)
 			d = 0;
@@ -763,7 +755,7 @@ static void
 notice(struct http *h, char *msg)
 {
 	h->notice(msg, h->notice_arg);
-	h->last_notice_ms = now_ms();
+	h->last_notice_ms = clock_mono_ms();
 	free(msg);
 }
 
@@ -772,7 +764,7 @@ notice(struct http *h, char *msg)
 static void
 notice_waits(struct http *h)
 {
-	long long now = now_ms();
+	long long now = clock_mono_ms();
 	struct http_request *r;
 	char *o;
 
@@ -854,12 +846,12 @@ http_abort(struct http *h, const struct error *why)
 static void
 capped_wait(struct http *h, const bool *done)
 {
-	long long start = now_ms();
+	long long start = clock_mono_ms();
 
 	if (h->wait_depth++ == 0 && h->s.max_wait > 0)
 		h->deadline_ms = start + h->s.max_wait * 1000 - h->waited_ms;
 	while (!*done) {
-		long long left = h->deadline_ms != 0 ? h->deadline_ms - now_ms() : 1000;
+		long long left = h->deadline_ms != 0 ? h->deadline_ms - clock_mono_ms() : 1000;
 
 		if (left <= 0 && h->reqs != NULL) {
 			give_up(h);
@@ -869,7 +861,7 @@ capped_wait(struct http *h, const bool *done)
 		notice_waits(h);
 	}
 	if (--h->wait_depth == 0) {
-		h->waited_ms += now_ms() - start;
+		h->waited_ms += clock_mono_ms() - start;
 		h->deadline_ms = 0;
 	}
 }

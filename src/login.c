@@ -34,21 +34,12 @@ struct login {
 	const char *client_id;
 };
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 sleep_ms(long ms)
 {
-	long end = now_ms() + ms;
+	long end = clock_mono_ms() + ms;
 
-	for (long left = ms; left > 0; left = end - now_ms())
+	for (long left = ms; left > 0; left = end - clock_mono_ms())
 		poll(NULL, 0, (int)left);
 }
 
@@ -384,12 +375,12 @@ from_paste(struct login *l, struct wait *w)
 static struct secret *
 wait_for_code(struct login *l, struct wait *w, struct error *err)
 {
-	long deadline = now_ms() + LOGIN_WAIT_S * 1000L;
+	long deadline = clock_mono_ms() + LOGIN_WAIT_S * 1000L;
 
 	for (;;) {
 		struct pollfd p[2];
 		nfds_t n = 0;
-		long left = deadline - now_ms();
+		long left = deadline - clock_mono_ms();
 		bool done = false;
 		struct secret *code;
 
@@ -571,7 +562,7 @@ device_prompt(struct login *l, const struct oauth_device *d)
 static bool
 device_poll(struct login *l, const struct oauth_device *d, struct error *err)
 {
-	long interval = d->interval, deadline = now_ms() + d->expires_in * 1000L;
+	long interval = d->interval, deadline = clock_mono_ms() + d->expires_in * 1000L;
 	int failures = 0;
 
 	for (;;) {
@@ -580,7 +571,7 @@ device_poll(struct login *l, const struct oauth_device *d, struct error *err)
 		struct error e;
 		bool ok;
 
-		if (now_ms() + interval * 1000 > deadline)
+		if (clock_mono_ms() + interval * 1000 > deadline)
 			return error_set(err, ERR_AUTH, _("The login code expired before the login was completed; run 'ezrizi login' again."));
 		/* A sleep, not a wait on a loop: login is CMD_TERMINAL, run only
 		 * from a shell, never on the screen (cmd_needs_terminal). */

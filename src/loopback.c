@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "core/date.h"
 #include "core/i18n.h"
 #include "core/xmalloc.h"
 
@@ -76,26 +77,17 @@ loopback_redirect_uri(const struct loopback *lb)
 	return lb->uri;
 }
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads the request head (up to the blank line) into buf; its length, or
  * -1 when it did not come whole in time, or is too long. */
 static ssize_t
 read_head(int fd, char *buf, size_t max)
 {
-	long deadline = now_ms() + REQUEST_WAIT_MS;
+	long deadline = clock_mono_ms() + REQUEST_WAIT_MS;
 	size_t len = 0;
 
 	while (len < max - 1) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long left = deadline - now_ms();
+		long left = deadline - clock_mono_ms();
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0)

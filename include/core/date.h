@@ -21,6 +21,10 @@ struct civil_date {
 /* Now, from EZRIZI_NOW when set (and valid), otherwise time(NULL). */
 time_t clock_now(void);
 
+/* A monotonic clock in milliseconds, for timeouts and the loop's timers
+ * (never EZRIZI_NOW's: a test's fixed day must not stop time). */
+long long clock_mono_ms(void);
+
 /* Today in the local time zone (of clock_now()). */
 struct civil_date date_today(void);
 
