@@ -273,6 +273,29 @@ me_keep(struct session *s, struct store *st, const char *hash)
 	cJSON_Delete(root);
 }
 
+/* For EZRIZI_TOKEN and token_file, what can be known of "me" without the
+ * server: true when nothing is left to ask (not such a token, "me" known or
+ * already asked, offline, or the answer kept for this token in the store). */
+static bool
+token_me_local(struct session *s, struct store **st, bool *transient, char hash[static 33])
+{
+	*st = NULL;
+	*transient = false;
+	if ((s->auth != AUTH_ENV && s->auth != AUTH_FILE) || s->access == NULL || s->me_type != NULL ||
+	    s->me_looked || s->offline)
+		return true;
+	token_hash(s, hash);
+	*st = me_store(s, transient);
+	if (*st != NULL && me_cached(s, *st, hash)) {
+		s->me_looked = true;
+		if (*transient)
+			store_close(*st);
+		*st = NULL;
+		return true;
+	}
+	return false;
+}
+
 /* For EZRIZI_TOKEN and token_file: the kept answer, else the userinfo
  * endpoint's (after discovery); kept for the next command, even when it says
  * nothing, so a server without one is not asked every time. */
@@ -285,17 +308,9 @@ resolve_token_me(struct session *s)
 	char hash[33];
 	bool transient;
 
-	if ((s->auth != AUTH_ENV && s->auth != AUTH_FILE) || s->access == NULL || s->me_type != NULL ||
-	    s->me_looked || s->offline)
+	if (token_me_local(s, &st, &transient, hash))
 		return;
 	s->me_looked = true;
-	token_hash(s, hash);
-	st = me_store(s, &transient);
-	if (st != NULL && me_cached(s, st, hash)) {
-		if (transient)
-			store_close(st);
-		return;
-	}
 	error_clear(&e);
 	if (s->userinfo_endpoint == NULL && session_discover(s, &m, &e))
 		oauth_meta_finish(&m);
@@ -307,6 +322,20 @@ resolve_token_me(struct session *s)
 		me_keep(s, st, hash);
 	if (transient)
 		store_close(st);
+}
+
+bool
+session_me_known(struct session *s)
+{
+	struct store *st;
+	bool transient;
+	char hash[33];
+
+	if (token_me_local(s, &st, &transient, hash))
+		return true;
+	if (transient)
+		store_close(st);
+	return false;
 }
 
 static bool

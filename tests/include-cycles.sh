@@ -8,7 +8,7 @@
 # With --modules a header stands for its module: the includes of the .c file
 # of the same name beside it count as the header's (a module that calls
 # another which calls it back is a cycle, even when no header includes the
-# other).
+# other). A module's private header (NAME_int.h) is part of it.
 # Usage: tests/include-cycles.sh [--modules] ROOT DIR...   (DIRs relative to ROOT)
 modules=0
 [ "$1" = --modules ] && { modules=1; shift; }
@@ -34,19 +34,31 @@ module_c() {
 	done
 }
 n_edges=0
-for h in "${headers[@]}"; do
+# add_edges HEADER FILE: the includes of FILE (the header or its module's .c)
+# are edges of HEADER; a name resolves under include/, under ROOT, or beside
+# FILE (the build's own config.h, beside none of them, is no header here).
+add_edges() {
+	local h=$1 file=$2 name cand
 	while read -r name; do
-		for cand in "include/$name" "$name" "$(dirname "$h")/$name"; do
+		for cand in "include/$name" "$name" "$(dirname "$file")/$name"; do
 			cand=${cand#./}
 			[ "$cand" = "$h" ] && break   # a module includes its own header
+			# ... or its private one (src/store_int.h of store)
+			[ "$(basename "$cand")" = "$(basename "$h" .h)_int.h" ] && break
 			if is_header "$cand"; then
 				edges[$h]+="$cand "
 				n_edges=$((n_edges + 1))
 				break
 			fi
 		done
-	done < <(src=""; [ $modules = 1 ] && src=$(module_c "$h")
-		 sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$h" $src)
+	done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file")
+}
+for h in "${headers[@]}"; do
+	add_edges "$h" "$h"
+	if [ $modules = 1 ]; then
+		c=$(module_c "$h")
+		[ -n "$c" ] && add_edges "$h" "$c"
+	fi
 done
 
 # state: unset = not seen, 1 = on the current path, 2 = done.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The core (src/) never includes curses, readline or anything of ui/; only ui/ and
 # src/main.c may. And libcore.a, as built, refers to no curses or readline symbol.
+# The screen's model (ui/model.c) draws nothing.
 # The core never asks on a terminal: only the shell's front end (src/tty.c)
 # opens /dev/tty or sets the terminal's modes.
 # Usage: tests/layering.sh [path/to/libcore.a]
@@ -17,6 +18,15 @@ bad=$(grep -lE '#include *[<"](n?curses|ncursesw/curses|readline/readline|readli
 [ -z "$bad" ] && ok "no curses or readline header in the core" || fail "no curses or readline header in the core" "$bad"
 bad=$(grep -lE '#include *"ui/' $srcs)
 [ -z "$bad" ] && ok "nothing of ui/ included in the core" || fail "nothing of ui/ included in the core" "$bad"
+# The screen's model draws nothing: ui/model.[ch] include the core and how
+# the screen writes times (ui/localfmt.h), never curses nor the view's headers.
+model_incs=$(grep -hE '^#include' ui/model.h ui/model.c)
+printf '%s\n' "$model_incs" | grep -q '"core/' && ok "the screen's model's includes are read" ||
+	fail "the screen's model's includes are read" "none found in ui/model.[ch]"
+bad=$(printf '%s\n' "$model_incs" | grep -E '[<"](n?curses|ncursesw/curses|readline/[a-z]+)\.h|"ui/' |
+	grep -vE '"ui/(model|localfmt)\.h"' | tr '\n' ' ')
+[ -z "$bad" ] && ok "the screen's model includes no curses and nothing of the view" ||
+	fail "the screen's model includes no curses and nothing of the view" "$bad"
 # The terminal is the front end's: the pattern is checked on the one file that
 # may (it must find it there), then on the core.
 tty_re='"/dev/tty"|\<tc(set|get)attr *\('
@@ -26,17 +36,21 @@ bad=$(grep -lE "$tty_re" $srcs)
 [ -z "$bad" ] && ok "no core module opens /dev/tty or sets the terminal's modes" ||
 	fail "no core module opens /dev/tty or sets the terminal's modes" "$bad"
 
-# No include cycle among the screen's headers, nor among the core's.
-for dirs in "ui include/ui" "include/core"; do
+# No include cycle among the screen's headers, nor among the core's; nor
+# among their modules (a header with its .c: two modules that call each other).
+for check in ":ui include/ui" ":include/core" "--modules:ui include/ui" "--modules:include/core src"; do
+	opt=${check%%:*} dirs=${check#*:}
+	what="the headers of $dirs"
+	[ -n "$opt" ] && what="the modules of $dirs"
 	# shellcheck disable=SC2086
-	if out=$(tests/include-cycles.sh . $dirs); then
+	if out=$(tests/include-cycles.sh $opt . $dirs); then
 		# The control that the graph is read at all: it has includes in it.
 		case $out in
-		*" 0 includes"*|"") fail "no include cycle among the headers of $dirs" "no include read: $out" ;;
-		*) ok "no include cycle among the headers of $dirs ($out)" ;;
+		*" 0 includes"*|"") fail "no include cycle among $what" "no include read: $out" ;;
+		*) ok "no include cycle among $what ($out)" ;;
 		esac
 	else
-		fail "no include cycle among the headers of $dirs" "$out"
+		fail "no include cycle among $what" "$out"
 	fi
 done
 # The control: a made-up cycle (a.h -> b.h -> c.h -> a.h, beside a header
@@ -57,6 +71,24 @@ out=$(tests/include-cycles.sh "$tmp" include/fake)
 rc=$?
 [ $rc -eq 0 ] && [ "$out" = "3 headers, 2 includes among them, no cycle" ] &&
 	ok "the same headers without the cycle pass" || fail "the same headers without the cycle pass" "rc=$rc: $out"
+# The control for modules: no header includes the other, but x.c includes
+# y.h and y.c includes x.h; the build's own "config.h" beside a .c is no
+# header of the graph, and a private header (x_int.h) is its module's.
+mkdir -p "$tmp/m"
+printf '/* x */\n' >"$tmp/m/x.h"
+printf '#include "config.h"\n' >"$tmp/m/y.h"
+printf '#include "m/x.h"\n' >"$tmp/m/x_int.h"
+printf '#include "m/x.h"\n#include "m/x_int.h"\n#include "m/y.h"\n' >"$tmp/m/x.c"
+printf '#include "m/y.h"\n' >"$tmp/m/y.c"
+out=$(tests/include-cycles.sh --modules "$tmp" m)
+rc=$?
+[ $rc -eq 0 ] && [ "$out" = "3 headers, 2 includes among them, no cycle" ] &&
+	ok "modules that do not call back pass" || fail "modules that do not call back pass" "rc=$rc: $out"
+printf '#include "m/y.h"\n#include "m/x.h"\n' >"$tmp/m/y.c"
+out=$(tests/include-cycles.sh --modules "$tmp" m)
+rc=$?
+[ $rc -eq 1 ] && [ "$out" = "m/x.h -> m/y.h -> m/x.h" ] &&
+	ok "two modules that call each other are caught" || fail "two modules that call each other are caught" "rc=$rc: $out"
 
 if [ -n "$lib" ]; then
 	syms=$(nm -u "$lib" 2>/dev/null)

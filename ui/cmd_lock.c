@@ -223,7 +223,7 @@ reopen_with_agent(struct tui *t)
 		if (t->store_retry_at == 0)
 			tui_set_message_ours(t, _("Another ezrizi is changing the local cache; it opens here by itself once that is done."));
 		t->s->store_err = err;   /* what a write says meanwhile */
-		t->store_retry_at = tui_now_ms() + STORE_RETRY_MS;
+		t->store_retry_at = clock_mono_ms() + STORE_RETRY_MS;
 	} else {
 		t->store_retry_at = 0;
 	}
@@ -236,7 +236,7 @@ ui_ms_to_store_retry(const struct tui *t)
 
 	if (t->store_retry_at == 0 || tui_locked(t))
 		return INT_MAX;
-	left = t->store_retry_at - tui_now_ms();
+	left = t->store_retry_at - clock_mono_ms();
 	return left > 0 ? (int)left : 0;
 }
 
@@ -261,7 +261,7 @@ ui_lock_key(struct tui *t, const struct ui_key *k)
 		t->lock_len = 0;
 		if (ok) {
 			mode_pop(&t->modes, t, &mode_lock);
-			t->last_key = tui_now_ms();
+			t->last_key = clock_mono_ms();
 			clearok(curscr, TRUE);
 			t->relayout = true;
 			tui_clear_error(t);

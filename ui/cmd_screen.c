@@ -67,7 +67,7 @@ SCREEN_HANDLER(do_reload)
 	(void)e;
 	(void)a;
 	(void)err;
-	tui_reload(ui_screen(ctx));
+	model_reload(&ui_screen(ctx)->m);
 	return true;
 }
 
@@ -158,8 +158,8 @@ static const struct cmd_entry select_entry = {
 static void
 show_day(struct tui *t, struct civil_date d)
 {
-	t->day = d;
-	tui_reload(t);
+	t->m.day = d;
+	model_reload(&t->m);
 }
 
 static const struct cmd_word day_words[] = {
@@ -172,14 +172,14 @@ static const struct cmd_word day_words[] = {
 SCREEN_HANDLER(do_day)
 {
 	struct tui *t = ui_screen(ctx);
-	int step = t->week ? 7 : 1;
+	int step = t->m.week ? 7 : 1;
 
 	(void)e;
 	(void)err;
 	if (a->choice[0] == 2)
 		show_day(t, date_today());
 	else
-		show_day(t, date_add_days(t->day, a->choice[0] == 0 ? step : -step));
+		show_day(t, date_add_days(t->m.day, a->choice[0] == 0 ? step : -step));
 	return true;
 }
 
@@ -220,8 +220,8 @@ SCREEN_HANDLER(do_week)
 	(void)a;
 	(void)err;
 	/* The day stays what it was: the week shown is the one holding it. */
-	t->week = !t->week;
-	tui_reload(t);
+	t->m.week = !t->m.week;
+	model_reload(&t->m);
 	return true;
 }
 
@@ -250,28 +250,28 @@ SCREEN_HANDLER(do_filter)
 	if (prac == NULL && status == NULL)
 		return error_set(err, ERR_USAGE, _("Use filter --practitioner ID|me|all and/or --status STATUS|all."));
 	if (prac != NULL) {
-		free(t->filter_prac);
-		t->filter_prac = NULL;
-		t->whose_auto = false;  /* the user chose */
-		t->everyone = strcmp(prac, "all") == 0;
-		if (!t->everyone) {
+		free(t->m.filter_prac);
+		t->m.filter_prac = NULL;
+		t->m.whose_auto = false;  /* the user chose */
+		t->m.everyone = strcmp(prac, "all") == 0;
+		if (!t->m.everyone) {
 			const char *id = session_practitioner(t->s, prac, err);
 
 			if (id == NULL)
 				return false;
-			t->filter_prac = xstrdup(id);
+			t->m.filter_prac = xstrdup(id);
 		}
-		t->practitioner = t->filter_prac;
+		t->m.practitioner = t->m.filter_prac;
 	}
 	if (status != NULL) {
 		/* One of appt_statuses (the parser saw to it), or all. */
-		t->status_filter = NULL;
+		t->m.status_filter = NULL;
 		for (size_t i = 0; appt_statuses[i] != NULL; i++) {
 			if (strcmp(status, appt_statuses[i]) == 0)
-				t->status_filter = appt_statuses[i];
+				t->m.status_filter = appt_statuses[i];
 		}
 	}
-	tui_reload(t);
+	model_reload(&t->m);
 	return true;
 }
 
@@ -290,14 +290,14 @@ SCREEN_HANDLER(do_next_unread)
 	(void)e;
 	(void)a;
 	(void)err;
-	for (size_t k = 1; t->appt_f.state == LOAD_OK && k <= t->appts.n; k++) {
-		size_t i = (t->sel + k) % t->appts.n;
+	for (size_t k = 1; t->m.appt_f.state == LOAD_OK && k <= t->m.appts.n; k++) {
+		size_t i = (t->m.sel + k) % t->m.appts.n;
 
-		if (tui_unread(t, t->appts.v[i].patient_id) > 0) {
+		if (model_unread(&t->m, t->m.appts.v[i].patient_id) > 0) {
 			/* The chat follows at once, and is fetched when what it holds
 			 * is older than what came (tui_mark_read). */
-			tui_select(t, i);
-			tui_settle(t);
+			model_select(&t->m, i);
+			model_settle(&t->m);
 			return true;
 		}
 	}
@@ -347,7 +347,7 @@ static const struct cmd_entry command_entry = {
 static void
 ask_first(struct tui *t, int argc, char **argv)
 {
-	const struct appointment *a = tui_appt(t);
+	const struct appointment *a = model_appt(&t->m);
 	int used;
 	const struct cmd_entry *e = cmd_resolve(argc, argv, &used, NULL);
 	char *msg, *name, *when, hm[96] = "";
@@ -515,7 +515,7 @@ static const struct cmd_word text_words[] = {
 SCREEN_HANDLER(do_text)
 {
 	struct tui *t = ui_screen(ctx);
-	const struct appointment *ap = tui_appt(t);
+	const struct appointment *ap = model_appt(&t->m);
 	const char *name = ap != NULL && ap->patient_name != NULL ? ap->patient_name : "";
 	bool reason = a->choice[0] == 1;
 	char *prompt;
@@ -809,7 +809,7 @@ slots_done(struct tui *t, struct ui_job *j)
 SCREEN_HANDLER(do_pick_slot)
 {
 	struct tui *t = ui_screen(ctx);
-	const struct appointment *ap = tui_appt(t);
+	const struct appointment *ap = model_appt(&t->m);
 	const char *prac = cmd_opt(e, a, "practitioner"), *lang = cmd_opt(e, a, "language");
 	const char *whose = NULL;
 	struct ui_job *j;

@@ -9,7 +9,6 @@
 #include <stddef.h>
 
 #include "core/cmd.h"
-#include "ui/commands.h"
 
 struct tui;
 

@@ -14,7 +14,6 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
-#include "ui/cmd_screen.h"
 #include "ui/job.h"
 #include "ui/commands.h"
 #include "ui/help.h"
@@ -76,7 +75,7 @@ ui_join(int argc, char **argv)
 static char *
 expand(struct tui *t, const char *line, struct error *err)
 {
-	const struct appointment *a = tui_appt(t);
+	const struct appointment *a = model_appt(&t->m);
 	struct buf b;
 
 	buf_init(&b);
@@ -105,7 +104,7 @@ expand(struct tui *t, const char *line, struct error *err)
 static struct client *
 client_of(struct tui *t, const char *patient_id)
 {
-	struct client *c = tui_client(t);
+	struct client *c = model_client(&t->m);
 
 	return c != NULL && strcmp(c->patient_id, patient_id) == 0 ? c : NULL;
 }
@@ -163,8 +162,7 @@ show_sending(struct tui *t, struct ui_job *j)
 	free(cl->outgoing);
 	cl->outgoing = ui_join(c->a.argc - 1, c->a.argv + 1);
 	cl->outgoing_failed = false;
-	cl->gen = ++t->gen;
-	tui_mark(t, PANE_CHAT);
+	model_client_changed(&t->m, cl, MODEL_CHAT);
 }
 
 /* What a command that ran gives back: a sentence in the status line, records
@@ -214,7 +212,7 @@ show_result(struct tui *t, struct ui_job *j)
 static void
 command_done(struct tui *t, struct ui_job *j)
 {
-	struct client *cl = j->patient_id != NULL ? tui_find_client(t, j->patient_id) : NULL;
+	struct client *cl = j->patient_id != NULL ? model_find_client(&t->m, j->patient_id) : NULL;
 
 	tui_clear_error(t);
 	if (cl != NULL && cl->outgoing != NULL) {
@@ -225,13 +223,12 @@ command_done(struct tui *t, struct ui_job *j)
 			cl->outgoing = NULL;
 		}
 		cl->outgoing_failed = !j->ok;
-		cl->gen = ++t->gen;
-		tui_mark(t, PANE_CHAT);
+		model_client_changed(&t->m, cl, MODEL_CHAT);
 	}
 	if (j->ok && j->patient_id != NULL)
-		tui_chat_sent(t, j->patient_id);
+		model_chat_sent(&t->m, j->patient_id);
 	show_result(t, j);
-	tui_poll(t);
+	model_poll(&t->m);
 }
 
 /* Runs a core command as a job: line is split and prepared again, as the job's
@@ -274,7 +271,7 @@ ui_run(struct tui *t, const char *line)
 	char *expanded;
 
 	error_clear(&err);
-	tui_settle(t);  /* a command acts on what is selected: show its client */
+	model_settle(&t->m);  /* a command acts on what is selected: show its client */
 	if ((expanded = expand(t, line, &err)) == NULL) {
 		tui_set_error(t, err.msg);
 		return;
@@ -401,9 +398,9 @@ count_outbox(struct tui *t)
 
 	error_clear(&err);
 	if (t->s->store != NULL && outbox_list(t->s->store, &l, &err)) {
-		if (l.n != t->outbox_n)
+		if (l.n != t->m.outbox_n)
 			t->title_dirty = true;
-		t->outbox_n = l.n;
+		t->m.outbox_n = l.n;
 		outbox_list_finish(&l);
 	}
 }

@@ -158,7 +158,7 @@ back_from_terminal(struct tui *t)
 {
 	term_resume();
 	t->relayout = true;
-	t->last_key = tui_now_ms();
+	t->last_key = clock_mono_ms();
 }
 
 /* Runs the editor on path; true when it exited 0. */
@@ -351,7 +351,7 @@ edit_in_file(struct tui *t, struct client *c, const char *initial, bool *edited,
 static void
 note_done(struct tui *t, struct ui_job *j)
 {
-	struct client *c = tui_find_client(t, j->patient_id);
+	struct client *c = model_find_client(&t->m, j->patient_id);
 	const char *said;
 
 	tui_clear_error(t);
@@ -374,10 +374,9 @@ note_done(struct tui *t, struct ui_job *j)
 	if (c != NULL) {
 		note_list_finish(&c->notes);
 		c->notes_f.state = LOAD_PENDING;
-		c->gen = ++t->gen;
-		tui_mark(t, PANE_NOTES);
+		model_client_changed(&t->m, c, MODEL_NOTES);
 	}
-	tui_poll(t);
+	model_poll(&t->m);
 }
 
 /* Writes a new note, or (edit_id) changes one, through the editor; the text
@@ -387,7 +386,7 @@ note_done(struct tui *t, struct ui_job *j)
 static void
 compose(struct tui *t, const char *initial, const char *edit_id)
 {
-	struct client *c = tui_client(t);
+	struct client *c = model_client(&t->m);
 	char *draft, *text, *line, *id;
 	struct ui_job *j;
 	struct error err;
@@ -451,7 +450,7 @@ tui_write_note(struct tui *t)
 void
 tui_edit_note(struct tui *t)
 {
-	struct client *c = tui_client(t);
+	struct client *c = model_client(&t->m);
 	char *id;
 
 	if (c == NULL || c->notes_f.state != LOAD_OK || c->notes.n == 0 || c->notes.v[0].text == NULL) {
@@ -466,7 +465,7 @@ tui_edit_note(struct tui *t)
 void
 tui_page_note(struct tui *t)
 {
-	struct client *c = tui_client(t);
+	struct client *c = model_client(&t->m);
 	const char *pager = getenv("PAGER");
 	FILE *fp;
 

@@ -109,7 +109,7 @@ ui_job_abort(struct tui *t)
 {
 	struct error why;
 
-	if (t->job == NULL)
+	if (t->job == NULL && !model_busy(&t->m))
 		return;
 	error_clear(&why);
 	error_set(&why, ERR_NETWORK, _("Stopped waiting for the server."));

@@ -81,7 +81,8 @@ bool ui_job_running(const struct tui *t);
 bool ui_job_busy(struct tui *t);
 
 /* Stops waiting: every request fails as if the server could not be reached
- * (a write then waits in the outbox), so the job ends at the next step. */
+ * (a write then waits in the outbox), so the job ends at the next step; so
+ * does what the model waits for (model_busy). Nothing when nothing waits. */
 void ui_job_abort(struct tui *t);
 
 /* Leaves the screen: now when no job runs; else once it has ended, and a

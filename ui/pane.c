@@ -7,7 +7,6 @@
 #include "core/xmalloc.h"
 
 #include "ui/pane.h"
-#include "ui/state.h"
 
 int
 pane_inner_h(const struct pane *p)
@@ -59,7 +58,7 @@ pane_frame(struct pane *p, const char *title, const char *footer)
 static void
 pane_fresh_footer(struct pane *p)
 {
-	char *note = pane_fresh_note(p->tui, (int)(p - p->tui->panes));
+	char *note = model_part_note(p->m, p->part);
 	int nw;
 
 	if (note == NULL)
@@ -174,13 +173,13 @@ text_view_key(struct pane *p, const struct ui_key *k)
 }
 
 bool
-client_pane_placeholder(struct tlines *l, struct tui *t, bool chat, int width)
+client_pane_placeholder(struct tlines *l, struct model *m, bool chat, int width)
 {
-	const struct appointment *a = tui_shown_appt(t);
-	struct client *c = tui_client(t);
+	const struct appointment *a = model_shown_appt(m);
+	struct client *c = model_client(m);
 	const struct freshness *f = c == NULL ? NULL : chat ? &c->chat_f : &c->notes_f;
 
-	if (t->appt_f.state == LOAD_PENDING || t->appt_f.state == LOAD_RUNNING ||
+	if (m->appt_f.state == LOAD_PENDING || m->appt_f.state == LOAD_RUNNING ||
 	    (f != NULL && (f->state == LOAD_PENDING || f->state == LOAD_RUNNING))) {
 		tlines_wrap(l, _("Loading…"), width, 0, A_NORMAL, 0);
 	} else if (a == NULL) {

@@ -11,8 +11,8 @@
 
 #include "ui/draw.h"
 #include "ui/list.h"
+#include "ui/model.h"
 
-struct tui;
 struct pane;
 
 struct pane_ops {
@@ -30,7 +30,8 @@ struct pane_ops {
 
 struct pane {
 	const struct pane_ops *ops;
-	struct tui *tui;
+	struct model *m;             /* what it draws */
+	enum model_part part;        /* ... and which part of it */
 	WINDOW *win;
 	int y, x, h, w;
 	bool dirty;
@@ -45,7 +46,7 @@ extern const struct pane_ops pane_chat_ops;
 /* The width the appointment list asks of a terminal `cols` wide: what its
  * columns need in this locale and view (12-hour times, the week's weekdays,
  * everyone's counsellors), leaving the notes and the chat a fair part. */
-int pane_appt_width(const struct tui *t, int cols);
+int pane_appt_width(const struct model *m, int cols);
 
 /* Clears the window and draws its border, the title (sanitised text) at the
  * top and an optional footer at the bottom; the focused pane's are
@@ -88,7 +89,7 @@ void text_view_frame(struct text_view *v, struct pane *p, const char *named, con
 /* Fills l with what a client's notes (chat false) or chat pane shows while it
  * has nothing of its own: loading, no selection, no client, a failure. False
  * when the client's data is there to draw. */
-bool client_pane_placeholder(struct tlines *l, struct tui *t, bool chat, int width);
+bool client_pane_placeholder(struct tlines *l, struct model *m, bool chat, int width);
 /* Scrolls the view with a key (Up, Down, PageUp, PageDown, Home, End). */
 bool text_view_scroll(struct text_view *v, const struct ui_key *k);
 /* Scrolling keys for a text view pane (the `key` of its vtable). */

@@ -17,7 +17,7 @@
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
 #include "ui/localfmt.h"
-#include "ui/state.h"
+#include "ui/pane.h"
 #include "ui/status.h"
 
 /* Columns a name is given at least before the end times go, and what the
@@ -45,24 +45,24 @@ struct appt_cols {
 
 /* The marker, the weekday, the times, a space and the letter's cell. */
 static int
-fixed_width(const struct tui *t, bool end)
+fixed_width(const struct model *m, bool end)
 {
 	int tw = lf_time_width();
 
-	return 1 + (t->week ? lf_weekday_width() + 1 : 0) + tw + (end ? 1 + tw : 0) + 1 + 3;
+	return 1 + (m->week ? lf_weekday_width() + 1 : 0) + tw + (end ? 1 + tw : 0) + 1 + 3;
 }
 
 static struct appt_cols
-columns_for(const struct tui *t, int width)
+columns_for(const struct model *m, int width)
 {
-	struct appt_cols c = { .day = t->week ? lf_weekday_width() : 0, .time = lf_time_width() };
+	struct appt_cols c = { .day = m->week ? lf_weekday_width() : 0, .time = lf_time_width() };
 	int rest;
 
-	c.end = width - fixed_width(t, true) - (t->everyone ? 1 + WHO_MIN : 0) >= NAME_MIN;
-	c.span = fixed_width(t, c.end) - 4;
-	rest = width - fixed_width(t, c.end);
+	c.end = width - fixed_width(m, true) - (m->everyone ? 1 + WHO_MIN : 0) >= NAME_MIN;
+	c.span = fixed_width(m, c.end) - 4;
+	rest = width - fixed_width(m, c.end);
 	c.name = rest > 0 ? rest : 0;
-	if (t->everyone && rest >= 12) {
+	if (m->everyone && rest >= 12) {
 		c.who = rest * 2 / 5 < WHO_WANT ? rest * 2 / 5 : WHO_WANT;
 		c.name = rest - c.who - 1;
 	}
@@ -70,10 +70,10 @@ columns_for(const struct tui *t, int width)
 }
 
 int
-pane_appt_width(const struct tui *t, int cols)
+pane_appt_width(const struct model *m, int cols)
 {
-	int want = 4 + fixed_width(t, true) + NAME_WANT + (t->everyone ? 1 + WHO_WANT : 0);
-	int left = t->everyone ? cols / 2 : cols * 9 / 20;
+	int want = 4 + fixed_width(m, true) + NAME_WANT + (m->everyone ? 1 + WHO_WANT : 0);
+	int left = m->everyone ? cols / 2 : cols * 9 / 20;
 	int most = cols - (cols * 2 / 5 > RIGHT_MIN ? cols * 2 / 5 : RIGHT_MIN);
 
 	if (left < want)
@@ -84,17 +84,17 @@ pane_appt_width(const struct tui *t, int cols)
 /* "09:00–09:50", with the weekday in week view ("Thu 09:00–09:50"), and a
  * marker on the session under way now; "09:00" alone without the end. */
 static void
-format_span(const struct tui *t, const struct appointment *a, const struct appt_cols *c,
+format_span(const struct model *m, const struct appointment *a, const struct appt_cols *c,
 	    char *out, size_t size)
 {
 	char s[32] = "--:--", e[32] = "--:--", day[64] = "";
-	bool current = tui_under_way(a, clock_now());
+	bool current = model_under_way(a, clock_now());
 
 	if (a->start != 0)
 		lf_time(a->start, s, sizeof s);
 	if (a->end != 0)
 		lf_time(a->end, e, sizeof e);
-	if (t->week && a->start != 0) {
+	if (m->week && a->start != 0) {
 		struct tm tm;
 		int pad;
 
@@ -112,10 +112,10 @@ static void
 appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void *ud)
 {
 	struct pane *p = ud;
-	struct tui *t = p->tui;
-	const struct appointment *a = &t->appts.v[i];
+	struct model *m = p->m;
+	const struct appointment *a = &m->appts.v[i];
 	const struct status_look *lk = status_look_of(a->status);
-	struct appt_cols c = columns_for(t, width);
+	struct appt_cols c = columns_for(m, width);
 	/* The selection is the time in reverse video, not the whole row: moving it
 	 * one row over SSH rewrites two times, not two rows. */
 	int sel = selected ? (p->focused ? A_REVERSE | A_BOLD : A_REVERSE) : A_NORMAL;
@@ -125,7 +125,7 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 	const char *who = a->patient_name;
 	int col = 0;
 
-	format_span(t, a, &c, span, sizeof span);
+	format_span(m, a, &c, span, sizeof span);
 	/* Cells from the row's start: the left in left-to-right languages, the
 	 * right in Arabic and Urdu (ui_cell mirrors). */
 	col += ui_cell(w, y, x, width, col, display_width(span), span, sel, false);
@@ -135,9 +135,9 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 	if (who == NULL || who[0] == '\0')
 		/* TRANSLATORS: an appointment with no client named (e.g. a group). */
 		who = a->group_id != NULL ? _("Group session") : _("(no client)");
-	if (tui_unread(t, a->patient_id) > 0) {
+	if (model_unread(m, a->patient_id) > 0) {
 		/* Unread messages from this client: "•2". */
-		char *mark = xasprintf("•%d ", tui_unread(t, a->patient_id)), *local = lf_digits(mark);
+		char *mark = xasprintf("•%d ", model_unread(m, a->patient_id)), *local = lf_digits(mark);
 
 		col += ui_cell(w, y, x, width, col, width - col, local, base | ui_attr(UC_WARN) | A_BOLD, false);
 		free(mark);
@@ -151,7 +151,7 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 			       base | (gone ? A_DIM : 0), true);
 		free(clean);
 	}
-	if (t->everyone && c.who > 0 && col < width) {
+	if (m->everyone && c.who > 0 && col < width) {
 		char *clean = sanitize_display(a->practitioner_name != NULL ? a->practitioner_name : "",
 					       (size_t)-1, 0);
 
@@ -205,11 +205,11 @@ draw_message(struct pane *p, const char *msg, int attr)
  * 23 Nov: 31 sessions" ("Week of 2026-11-23" in the C locale), its numbers in
  * the screen's digits. */
 static char *
-list_title(struct tui *t, size_t n)
+list_title(struct model *m, size_t n)
 {
 	char when[64], date[96], *head, *title, *day, *local;
 	struct tm tm;
-	struct civil_date first = tui_first_day(t);
+	struct civil_date first = model_first_day(m);
 	time_t start = date_start(first);
 
 	localtime_r(&start, &tm);
@@ -221,20 +221,20 @@ list_title(struct tui *t, size_t n)
 	} else {
 		day = xstrdup(date);
 	}
-	if (t->week)
+	if (m->week)
 		/* TRANSLATORS: the list's title in week view; %s is the Monday's date
 		 * ("Mon 30 Nov"). */
 		head = xasprintf(_("Week of %s"), date);
-	else if (date_cmp(t->day, date_today()) == 0)
+	else if (date_cmp(m->day, date_today()) == 0)
 		head = xstrdup(_("Today"));
-	else if (date_cmp(t->day, date_add_days(date_today(), 1)) == 0)
+	else if (date_cmp(m->day, date_add_days(date_today(), 1)) == 0)
 		head = xstrdup(_("Tomorrow"));
 	else
 		head = xstrdup(day);
 	free(day);
-	if (t->appt_f.state != LOAD_OK)
-		title = t->everyone ? xasprintf(_("%s, everyone"), head) : xstrdup(head);
-	else if (t->everyone)
+	if (m->appt_f.state != LOAD_OK)
+		title = m->everyone ? xasprintf(_("%s, everyone"), head) : xstrdup(head);
+	else if (m->everyone)
 		/* TRANSLATORS: the list's title: "Today, everyone: 12 sessions". */
 		title = xasprintf(ngettext("%s, everyone: %zu session", "%s, everyone: %zu sessions", n), head, n);
 	else
@@ -252,12 +252,12 @@ static void
 appt_draw(struct pane *p)
 {
 	struct appt_pane *ap = p->data;
-	struct tui *t = p->tui;
-	const struct appointment *a = tui_appt(t);
+	struct model *m = p->m;
+	const struct appointment *a = model_appt(m);
 	char *title, *footer = NULL;
-	size_t n = t->appt_f.state == LOAD_OK ? t->appts.n : 0;
+	size_t n = m->appt_f.state == LOAD_OK ? m->appts.n : 0;
 
-	title = list_title(t, n);
+	title = list_title(m, n);
 	if (a != NULL) {
 		/* The selected appointment's letter and status, "B booked": the
 		 * legend of the letters, one at a time. */
@@ -267,19 +267,19 @@ appt_draw(struct pane *p)
 	pane_frame(p, title, footer);
 	free(title);
 	free(footer);
-	if (t->appt_f.state == LOAD_PENDING || t->appt_f.state == LOAD_RUNNING) {
+	if (m->appt_f.state == LOAD_PENDING || m->appt_f.state == LOAD_RUNNING) {
 		draw_message(p, _("Loading…"), A_NORMAL);
-	} else if (t->appt_f.state == LOAD_FAILED) {
-		char *msg = xasprintf(_("Could not load: %s"), t->appt_f.err);
+	} else if (m->appt_f.state == LOAD_FAILED) {
+		char *msg = xasprintf(_("Could not load: %s"), m->appt_f.err);
 
 		draw_message(p, msg, ui_attr(UC_ERROR));
 		free(msg);
 	} else if (n == 0) {
-		draw_message(p, t->week ? _("No sessions this week.") : _("No sessions on this day."), A_NORMAL);
+		draw_message(p, m->week ? _("No sessions this week.") : _("No sessions on this day."), A_NORMAL);
 	} else {
 		list_set_count(&ap->list, n);
 		list_set_rows(&ap->list, pane_inner_h(p));
-		list_select(&ap->list, t->sel);
+		list_select(&ap->list, m->sel);
 		list_draw(&ap->list, p->win, PANE_TOP, PANE_LEFT, pane_inner_w(p));
 	}
 }
@@ -288,17 +288,17 @@ static bool
 appt_key(struct pane *p, const struct ui_key *k)
 {
 	struct appt_pane *ap = p->data;
-	struct tui *t = p->tui;
+	struct model *m = p->m;
 	bool moved = false;
 
-	if (t->appt_f.state != LOAD_OK || t->appts.n == 0)
+	if (m->appt_f.state != LOAD_OK || m->appts.n == 0)
 		return false;
-	list_set_count(&ap->list, t->appts.n);
-	list_select(&ap->list, t->sel);
+	list_set_count(&ap->list, m->appts.n);
+	list_select(&ap->list, m->sel);
 	if (!list_key(&ap->list, k, &moved))
 		return false;
 	if (moved) {
-		tui_select(t, ap->list.sel);
+		model_select(m, ap->list.sel);
 		p->dirty = true;  /* the view may have scrolled without a new selection */
 	}
 	return true;

@@ -7,9 +7,9 @@
 #include "core/i18n.h"
 #include "ui/bidi.h"
 #include "ui/localfmt.h"
+#include "ui/pane.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
-#include "ui/state.h"
 
 /* "HH:MM Name: text": the time and the name are ours, in the UI's direction
  * (the name an isolate: an Arabic name does not pull the time across it), the
@@ -41,20 +41,20 @@ add_message(struct tlines *l, const struct message *m, int width)
 }
 
 static void
-build(struct tlines *l, struct tui *t, int width)
+build(struct tlines *l, struct model *m, int width)
 {
-	struct client *c = tui_client(t);
+	struct client *c = model_client(m);
 	struct civil_date last = { 0, 0, 0 };
 
 	tlines_clear(l);
-	if (client_pane_placeholder(l, t, true, width))
+	if (client_pane_placeholder(l, m, true, width))
 		return;
 	for (size_t i = 0; i < c->chat.n; i++) {
-		const struct message *m = &c->chat.v[i];
+		const struct message *msg = &c->chat.v[i];
 
-		if (m->text == NULL)
+		if (msg->text == NULL)
 			continue;  /* a thread header */
-		if (c->read_mark != 0 && m->sent > c->read_mark &&
+		if (c->read_mark != 0 && msg->sent > c->read_mark &&
 		    (i == 0 || c->chat.v[i - 1].sent <= c->read_mark)) {
 			/* TRANSLATORS: the marker before messages not read yet. */
 			char *mark = xasprintf("── %s ──", _("new"));
@@ -62,8 +62,8 @@ build(struct tlines *l, struct tui *t, int width)
 			tlines_add(l, mark, ui_attr(UC_WARN) | A_BOLD);
 			free(mark);
 		}
-		if (m->sent != 0) {
-			struct civil_date d = date_of(m->sent);
+		if (msg->sent != 0) {
+			struct civil_date d = date_of(msg->sent);
 
 			if (date_cmp(d, last) != 0) {
 				char day[64], *sep;
@@ -75,7 +75,7 @@ build(struct tlines *l, struct tui *t, int width)
 				last = d;
 			}
 		}
-		add_message(l, m, width);
+		add_message(l, msg, width);
 	}
 	if (c->outgoing != NULL) {
 		/* A message on its way, or one that failed: its state, and what to do. */
@@ -122,14 +122,14 @@ static void
 chat_draw(struct pane *p)
 {
 	struct text_view *v = p->data;
-	struct tui *t = p->tui;
-	const struct appointment *a = tui_shown_appt(t);
-	struct client *c = tui_client(t);
-	unsigned gen = c != NULL ? c->gen : t->appt_gen;
+	struct model *m = p->m;
+	const struct appointment *a = model_shown_appt(m);
+	struct client *c = model_client(m);
+	unsigned gen = c != NULL ? c->gen : m->appt_gen;
 	int w = pane_inner_w(p);
 
 	if (text_view_stale(v, gen, w)) {
-		build(&v->lines, t, w);
+		build(&v->lines, m, w);
 		text_view_built(v, gen, w, pane_inner_h(p), true);
 	}
 	list_set_rows(&v->list, pane_inner_h(p));

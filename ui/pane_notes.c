@@ -7,10 +7,10 @@
 #include "core/i18n.h"
 #include "ui/bidi.h"
 #include "ui/localfmt.h"
+#include "ui/pane.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "core/notes.h"
-#include "ui/state.h"
 
 /* s with its spaces no-break spaces (new string): a field of the header that
  * a wrap moves to the next line whole ("Follow-up session", a name). */
@@ -57,12 +57,12 @@ note_header(const struct note *n)
 }
 
 static void
-build(struct tlines *l, struct tui *t, int width)
+build(struct tlines *l, struct model *m, int width)
 {
-	struct client *c = tui_client(t);
+	struct client *c = model_client(m);
 
 	tlines_clear(l);
-	if (client_pane_placeholder(l, t, false, width))
+	if (client_pane_placeholder(l, m, false, width))
 		return;
 	if (c->notes.n == 0) {
 		tlines_wrap(l, _("No notes for this client yet."), width, 0, A_DIM, 0);
@@ -131,24 +131,24 @@ notes_resize(struct pane *p)
 /* The generation the pane shows: the client's, or the list's when there is no
  * client to show. */
 static unsigned
-shown_gen(struct tui *t)
+shown_gen(struct model *m)
 {
-	struct client *c = tui_client(t);
+	struct client *c = model_client(m);
 
-	return c != NULL ? c->gen : t->appt_gen;
+	return c != NULL ? c->gen : m->appt_gen;
 }
 
 static void
 notes_draw(struct pane *p)
 {
 	struct text_view *v = p->data;
-	struct tui *t = p->tui;
-	const struct appointment *a = tui_shown_appt(t);
-	unsigned gen = shown_gen(t);
+	struct model *m = p->m;
+	const struct appointment *a = model_shown_appt(m);
+	unsigned gen = shown_gen(m);
 	int w = pane_inner_w(p);
 
 	if (text_view_stale(v, gen, w)) {
-		build(&v->lines, t, w);
+		build(&v->lines, m, w);
 		text_view_built(v, gen, w, pane_inner_h(p), false);
 	}
 	list_set_rows(&v->list, pane_inner_h(p));

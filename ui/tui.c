@@ -102,7 +102,7 @@ layout(struct tui *t, struct view *tm)
 	if (mode_covering(&t->modes) < 0)
 		touchwin(stdscr);
 	body = LINES - 1 - sh;
-	left = tm->laid_out_left = pane_appt_width(t, COLS);
+	left = tm->laid_out_left = pane_appt_width(&t->m, COLS);
 	right = COLS - left;
 	notes_h = (body + 1) / 2;
 	if (ui_direction() == 1) {
@@ -127,9 +127,9 @@ static void
 draw_title(struct tui *t, struct view *tm)
 {
 	char *host = bidi_isolate(t->host), *user = bidi_isolate(t->user), *clock = bidi_isolate(t->clock);
-	char *text = t->outbox_n > 0
+	char *text = t->m.outbox_n > 0
 		/* TRANSLATORS: the title bar with writes waiting for the server. */
-		? xasprintf(_(" ezrizi — %s — %s — %s — %zu waiting to send"), host, user, clock, t->outbox_n)
+		? xasprintf(_(" ezrizi — %s — %s — %s — %zu waiting to send"), host, user, clock, t->m.outbox_n)
 		: xasprintf(" ezrizi — %s — %s — %s", host, user, clock);
 	char *ours = ui_ours(text), *local = lf_digits(ours);
 
@@ -331,7 +331,7 @@ render(struct tui *t, struct view *tm)
 			t->relayout = true;
 		}
 	}
-	if (t->relayout || (!mode_has(s, &mode_small) && pane_appt_width(t, COLS) != tm->laid_out_left))
+	if (t->relayout || (!mode_has(s, &mode_small) && pane_appt_width(&t->m, COLS) != tm->laid_out_left))
 		layout(t, tm);
 	from = mode_covering(s);
 	if (from < 0)
@@ -361,7 +361,7 @@ handle_key(struct tui *t, const struct ui_key *k)
 {
 	const char *cmd;
 
-	t->last_key = tui_now_ms();
+	t->last_key = clock_mono_ms();
 	if (k->fn && k->code == KEY_RESIZE) {
 		t->relayout = true;
 		return;
@@ -382,7 +382,7 @@ ms_to_lock(const struct tui *t)
 
 	if (t->lock_after_ms <= 0 || tui_locked(t))
 		return 3600000;
-	d = t->last_key + t->lock_after_ms - tui_now_ms();
+	d = t->last_key + t->lock_after_ms - clock_mono_ms();
 	return d < 0 ? 0 : (d > 3600000 ? 3600000 : (int)d);
 }
 
@@ -401,7 +401,7 @@ tick(struct tui *t)
 		t->title_dirty = true;
 		/* A minute passed: the panes' "as of" notes may have appeared. */
 		for (int i = 0; i < PANE_COUNT; i++) {
-			char *note = pane_fresh_note(t, i);
+			char *note = model_part_note(&t->m, t->panes[i].part);
 			bool had = t->fresh_shown[i];
 
 			t->fresh_shown[i] = note != NULL;
@@ -410,19 +410,11 @@ tick(struct tui *t)
 			free(note);
 		}
 	}
-	if (date_cmp(today, t->today) != 0) {
-		/* Midnight: whoever was looking at today now sees the new today. */
-		if (!t->week && date_cmp(t->day, t->today) == 0) {
-			t->day = today;
-			tui_reload(t);
-		}
-		t->today = today;
-		tui_mark(t, PANE_APPT);
-	}
-	if (tui_ms_to_settle(t) == 0)
-		tui_settle(t);
-	if (tui_ms_to_poll(t) == 0) {
-		tui_poll(t);
+	model_new_day(&t->m, today);
+	if (model_ms_to_settle(&t->m) == 0)
+		model_settle(&t->m);
+	if (model_ms_to_poll(&t->m) == 0) {
+		model_poll(&t->m);
 		if (!tui_locked(t))
 			ui_send_outbox(t);
 	}
@@ -468,14 +460,14 @@ wait_and_read(struct tui *t)
 		{ term_wake_fd(), CURL_WAIT_POLLIN, 0 },
 	};
 	unsigned n = term_wake_fd() >= 0 ? 2 : 1;
-	int timeout = ms_to_next_minute(), to_poll = tui_ms_to_poll(t), to_lock = ms_to_lock(t);
+	int timeout = ms_to_next_minute(), to_poll = model_ms_to_poll(&t->m), to_lock = ms_to_lock(t);
 
 	if (to_poll < timeout)
 		timeout = to_poll;
 	if (to_lock < timeout)
 		timeout = to_lock;
-	if (tui_ms_to_settle(t) < timeout)
-		timeout = tui_ms_to_settle(t);
+	if (model_ms_to_settle(&t->m) < timeout)
+		timeout = model_ms_to_settle(&t->m);
 	if (ui_ms_to_store_retry(t) < timeout)
 		timeout = ui_ms_to_store_retry(t);
 	http_step(t->s->http, fds, n, timeout);
@@ -510,12 +502,12 @@ static char **
 complete_values(enum cmd_kind kind, const char *text, void *arg)
 {
 	struct tui *t = arg;
-	struct client *c = kind == KIND_NOTE ? tui_client(t) : NULL;
+	struct client *c = kind == KIND_NOTE ? model_client(&t->m) : NULL;
 	char **v = NULL;
 	size_t n = 0;
 
-	for (size_t i = 0; t->appt_f.state == LOAD_OK && i < t->appts.n; i++) {
-		const struct appointment *a = &t->appts.v[i];
+	for (size_t i = 0; t->m.appt_f.state == LOAD_OK && i < t->m.appts.n; i++) {
+		const struct appointment *a = &t->m.appts.v[i];
 
 		if (kind == KIND_PATIENT && a->patient_id != NULL && matches(a->patient_id, a->patient_name, text))
 			add_candidate(&v, &n, a->patient_id);
@@ -690,14 +682,13 @@ screen_init(struct tui *t, struct view *tm, struct cmd_ctx *ctx, struct session 
 	t->view = tm;
 	for (int i = 0; i < PANE_COUNT; i++) {
 		t->panes[i].ops = pane_ops_of[i];
-		t->panes[i].tui = t;
 		t->panes[i].ops->init(&t->panes[i]);
 	}
 	t->keys = *keys;
 	t->cmdline = cmdline_create();
 	cmdline_set_values(t->cmdline, complete_values, t);
 	text_view_init(&t->overlay_view);
-	t->last_key = tui_now_ms();
+	t->last_key = clock_mono_ms();
 	t->lock_after_ms = config_get_long(ctx->cfg, "lock_after", 900) * 1000;
 	t->panes[PANE_APPT].focused = true;
 	t->relayout = true;
@@ -756,11 +747,13 @@ tui_run(struct cmd_ctx *ctx)
 	screen_init(&t, &tm, ctx, s, &keys);
 	/* One loop: the terminal, the network and the timers, in one poll(); a
 	 * command that waits is resumed here when its answer is in (ui/job.h). */
-	while ((!t.quit && !term_quit_asked()) || t.job != NULL) {
+	while ((!t.quit && !term_quit_asked()) || t.job != NULL || model_busy(&t.m)) {
 		if (term_quit_asked() && t.job != NULL)
 			ui_job_abort(&t);   /* told to end: the wait ends now, writes wait in the outbox */
+		if ((t.quit || term_quit_asked()) && t.job == NULL && model_busy(&t.m))
+			ui_job_abort(&t);   /* who "me" is: not worth waiting for at the end */
 		tick(&t);
-		tui_start_work(&t);
+		model_start_work(&t.m);
 		render(&t, &tm);
 		wait_and_read(&t);
 		ui_job_step(&t);

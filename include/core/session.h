@@ -84,6 +84,11 @@ void session_finish(struct session *s);
  * locked. With a bearer token it may ask the userinfo endpoint (see above).
  * Returns a pointer into the session or to id. */
 const char *session_practitioner(struct session *s, const char *id, struct error *err);
+/* Whether session_practitioner(s, NULL, ...) can answer without the server:
+ * false only for a bearer token (EZRIZI_TOKEN, token_file) whose person is
+ * not known yet, nor kept in the store for it. A front end that must not wait
+ * asks it in a task of its own (core/task.h) then. Nothing is asked here. */
+bool session_me_known(struct session *s);
 
 /* SMART discovery: GETs base/.well-known/smart-configuration into *m
  * (oauth_meta_finish() it) and keeps the token and userinfo endpoints. On an

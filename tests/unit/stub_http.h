@@ -35,6 +35,13 @@ struct stub_request {
 /* Builds an answer's body from the request (the stub frees it). */
 typedef char *stub_body_fn(const struct stub_request *req);
 
+/* A home of the test's own under $TMPDIR (new string: the directory, made):
+ * HOME and the XDG directories point there, and the token comes from
+ * EZRIZI_TOKEN, so nothing of the user's is read. stub_home_remove() deletes
+ * it and frees the string. */
+char *stub_home(const char *prefix);
+void stub_home_remove(char *dir);
+
 /* Forgets every answer and request; paths are taken after base. */
 void stub_reset(const char *base);
 /* Queues an answer (status, body: copied, NULL for none) for method and
@@ -64,6 +71,9 @@ size_t stub_count(const char *method, const char *pattern);
 const struct stub_request *stub_last(const char *method, const char *pattern);
 /* Requests not yet answered nor cancelled. */
 size_t stub_pending(void);
+/* With STUB_DEBUG set: every request made, on stderr (a failing test's
+ * teardown calls it). */
+void stub_debug_dump(void);
 /* Requests no answer matched. */
 size_t stub_unscripted(void);
 /* Whether http_abort was called (the screen stopped waiting). */

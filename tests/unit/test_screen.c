@@ -125,20 +125,12 @@ static int
 setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
 	struct error err;
 	struct session *s;
 	char *sdir;
 
-	f->dir = xasprintf("%s/ezrizi-screen-XXXXXX", tmp);
-	assert_non_null(mkdtemp(f->dir));
 	/* Nothing of the user's: a home of our own, the token from the environment. */
-	setenv("HOME", f->dir, 1);
-	setenv("XDG_CONFIG_HOME", f->dir, 1);
-	setenv("XDG_DATA_HOME", f->dir, 1);
-	setenv("XDG_STATE_HOME", f->dir, 1);
-	setenv("XDG_CACHE_HOME", f->dir, 1);
-	setenv("EZRIZI_TOKEN", "test-token", 1);
+	f->dir = stub_home("ezrizi-screen");
 	stub_reset(BASE);
 	error_clear(&err);
 	f->ctx.cfg = config_create();
@@ -173,7 +165,7 @@ setup(void **state)
 static void
 turn(struct tui *t)
 {
-	tui_start_work(t);
+	model_start_work(&t->m);
 	http_step(t->s->http, NULL, 0, 0);
 	ui_job_step(t);
 }
@@ -190,15 +182,9 @@ teardown(void **state)
 {
 	struct fx *f = *state;
 
-	if (getenv("STUB_DEBUG") != NULL) {
-		for (size_t i = 0; i < stub_n_requests(); i++)
-			fprintf(stderr, "  %s %s%s\n", stub_request(i)->method, stub_request(i)->path,
-				stub_request(i)->unscripted ? "  (unscripted)" : "");
-	}
+	stub_debug_dump();
 	/* Every request the screen made was one the test scripted. */
 	assert_int_equal(stub_unscripted(), 0);
-	char *rm = xasprintf("rm -rf '%s'", f->dir);
-
 	/* A job still waiting ends as the screen's second q ends it. */
 	for (int i = 0; f->t.job != NULL && i < 10; i++) {
 		ui_job_abort(&f->t);
@@ -212,9 +198,7 @@ teardown(void **state)
 	config_destroy(f->ctx.cfg);
 	cmd_unregister();
 	stub_reset(NULL);
-	assert_int_equal(system(rm), 0);
-	free(rm);
-	free(f->dir);
+	stub_home_remove(f->dir);
 	free(f);
 	return 0;
 }
@@ -235,8 +219,8 @@ press(struct fx *f, const char *name)
 static const char *
 appt_id(const struct tui *t, size_t i)
 {
-	assert_true(i < t->appts.n);
-	return t->appts.v[i].id;
+	assert_true(i < t->m.appts.n);
+	return t->m.appts.v[i].id;
 }
 
 /* Today's list, loaded: ap-1 (pat-1) selected and shown, ap-2 (pat-2). */
@@ -245,10 +229,10 @@ load_today(struct fx *f)
 {
 	answer_day(0, "ap-1", "pat-1", "ap-2", "pat-2");
 	turns(&f->t, 3);
-	assert_int_equal(f->t.appt_f.state, LOAD_OK);
-	assert_int_equal(f->t.appts.n, 2);
-	assert_string_equal(appt_id(&f->t, f->t.sel), "ap-1");
-	assert_non_null(tui_find_client(&f->t, "pat-1"));
+	assert_int_equal(f->t.m.appt_f.state, LOAD_OK);
+	assert_int_equal(f->t.m.appts.n, 2);
+	assert_string_equal(appt_id(&f->t, f->t.m.sel), "ap-1");
+	assert_non_null(model_find_client(&f->t.m, "pat-1"));
 }
 
 /* ---- the day's list ---- */
@@ -263,13 +247,13 @@ test_list_loads_and_days_reload(void **state)
 
 	day_str(0, today);
 	day_str(1, tomorrow);
-	assert_int_equal(t->appt_f.state, LOAD_PENDING);
+	assert_int_equal(t->m.appt_f.state, LOAD_PENDING);
 	load_today(f);
 	r = stub_last("GET", "Appointment?_sort=date*");
 	assert_non_null(strstr(r->path, today));
 	assert_true(r->bearer);
 	assert_string_equal(appt_id(t, 1), "ap-2");
-	assert_string_equal(t->appts.v[0].patient_name, "Client pat-1");
+	assert_string_equal(t->m.appts.v[0].patient_name, "Client pat-1");
 	/* The client shown had their notes and chat fetched. */
 	assert_true(stub_count("GET", "DocumentReference?*subject=Patient%2Fpat-1*") >= 1);
 	assert_true(stub_count("GET", "Communication?*") >= 1);
@@ -277,14 +261,14 @@ test_list_loads_and_days_reload(void **state)
 	/* day next: the list is fetched again, for tomorrow; the clients go. */
 	answer_day(1, "ap-3", "pat-3", NULL, NULL);
 	ui_run(t, "day next");
-	assert_int_equal(t->n_clients, 0);
-	assert_int_equal(t->appt_f.state, LOAD_PENDING);
+	assert_int_equal(t->m.n_clients, 0);
+	assert_int_equal(t->m.appt_f.state, LOAD_PENDING);
 	turns(t, 3);
 	assert_int_equal(stub_count("GET", "Appointment?_sort=date*"), 2);
 	r = stub_last("GET", "Appointment?_sort=date*");
 	assert_non_null(strstr(r->path, tomorrow));
 	assert_null(strstr(r->path, today));   /* the other day's, not today's again */
-	assert_int_equal(t->appts.n, 1);
+	assert_int_equal(t->m.appts.n, 1);
 	assert_string_equal(appt_id(t, 0), "ap-3");
 
 	/* day today: back to today's. */
@@ -293,7 +277,7 @@ test_list_loads_and_days_reload(void **state)
 	turns(t, 3);
 	assert_int_equal(stub_count("GET", "Appointment?_sort=date*"), 3);
 	assert_non_null(strstr(stub_last("GET", "Appointment?_sort=date*")->path, today));
-	assert_int_equal(t->appts.n, 2);
+	assert_int_equal(t->m.appts.n, 2);
 	assert_string_equal(appt_id(t, 0), "ap-1");
 	assert_int_equal(stub_unscripted(), 0);
 }
@@ -320,7 +304,7 @@ start_held_send(struct fx *f, const char *text)
 	assert_non_null(t->job);
 	assert_true(stub_taken(held));
 	assert_false(stub_delivered(held));
-	c = tui_find_client(t, "pat-1");
+	c = model_find_client(&t->m, "pat-1");
 	assert_non_null(c);
 	assert_non_null(c->outgoing);
 	assert_string_equal(c->outgoing, text);
@@ -363,15 +347,15 @@ test_job_holds_ids_not_pointers(void **state)
 	answer_day(1, "ap-3", "pat-1", NULL, NULL);
 	answer_day(1, "ap-3", "pat-1", NULL, NULL);
 	ui_run(t, "day next");
-	assert_int_equal(t->n_clients, 0);
+	assert_int_equal(t->m.n_clients, 0);
 	assert_null(t->status_err);   /* not refused as busy */
 	turns(t, 3);
 	ui_run(t, "reload");
-	assert_int_equal(t->n_clients, 0);
+	assert_int_equal(t->m.n_clients, 0);
 	turns(t, 3);
 	assert_int_equal(stub_count("GET", "Appointment?_sort=date*"), 3);
 	assert_string_equal(appt_id(t, 0), "ap-3");
-	c = tui_find_client(t, "pat-1");   /* made again for the list shown */
+	c = model_find_client(&t->m, "pat-1");   /* made again for the list shown */
 	assert_non_null(c);
 	assert_null(c->outgoing);
 	assert_non_null(t->job);           /* still waiting */
@@ -386,7 +370,7 @@ test_job_holds_ids_not_pointers(void **state)
 	assert_non_null(t->status_err);
 	assert_non_null(strstr(t->status_err, "Refused by the test server."));
 	/* ... and the client it found by id, made after the send began, is left alone. */
-	c = tui_find_client(t, "pat-1");
+	c = model_find_client(&t->m, "pat-1");
 	assert_non_null(c);
 	assert_null(c->outgoing);
 	assert_false(c->outgoing_failed);
@@ -407,7 +391,7 @@ test_send_refused_marks_the_chat(void **state)
 	refuse_post();
 	stub_release(held);
 	wait_job(t);
-	c = tui_find_client(t, "pat-1");
+	c = model_find_client(&t->m, "pat-1");
 	assert_non_null(c);
 	assert_non_null(c->outgoing);
 	assert_string_equal(c->outgoing, "See you on Thursday");
@@ -439,7 +423,7 @@ test_busy_refuses_what_may_not_run(void **state)
 	tui_clear_error(t);
 	answer_day(0, "ap-1", "pat-1", "ap-2", "pat-2");   /* the week's list */
 	ui_run(t, "week");
-	assert_true(t->week);
+	assert_true(t->m.week);
 	assert_null(t->status_err);
 	/* The job ends (refused); then the same command runs. */
 	refuse_post();
@@ -568,7 +552,7 @@ test_result_kinds_reach_their_place(void **state)
 	assert_non_null(t->status_msg);
 	assert_string_equal(t->status_msg, "Sent.");
 	assert_false(tui_overlay_on(t));
-	c = tui_find_client(t, "pat-1");
+	c = model_find_client(&t->m, "pat-1");
 	assert_non_null(c);
 	assert_null(c->outgoing);          /* sent: the next look brings it back */
 	assert_false(c->outgoing_failed);
@@ -638,9 +622,9 @@ test_picker_books_the_client_it_was_opened_for(void **state)
 	assert_int_equal(stub_count("GET", "Slot?*"), 1);
 
 	/* The selection moves (a reload's answer, a key) before Enter. */
-	tui_select(t, 1);
-	tui_settle(t);
-	assert_string_equal(tui_appt(t)->patient_id, "pat-2");
+	model_select(&t->m, 1);
+	model_settle(&t->m);
+	assert_string_equal(model_appt(&t->m)->patient_id, "pat-2");
 
 	/* What book reads, and pat-1's session at that time. */
 	stub_answer_fn(stub_sticky("GET", "Patient/*", 200, NULL), patient_read);

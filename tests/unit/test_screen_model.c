@@ -1,0 +1,388 @@
+/* test_screen_model.c - the screen's model (ui/model.h) alone, without the
+ * screen: linked with no view at all (tests/meson.build takes ui/model.c and
+ * what it formats with, not ui/state.c nor curses), against the scripted
+ * network (stub_http.c). The view is a recorder of what the model tells it:
+ * which parts changed, the errors, the bells; and whether it hides the
+ * clients (the lock). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "core/config.h"
+#include "core/date.h"
+#include "core/http.h"
+#include "core/session.h"
+#include "core/xmalloc.h"
+#include "stub_http.h"
+#include "ui/model.h"
+
+#define BASE "https://fhir.test/R4"
+#define EMPTY "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}"
+
+/* What the model told the view. */
+struct seen {
+	int changed[MODEL_ALL + 1];
+	int reloaded, rings;
+	char *error;     /* the last */
+	bool hidden;     /* what the view answers */
+};
+
+static void
+seen_changed(void *arg, enum model_part part)
+{
+	((struct seen *)arg)->changed[part]++;
+}
+
+static void
+seen_error(void *arg, const char *msg)
+{
+	struct seen *v = arg;
+
+	free(v->error);
+	v->error = xstrdup(msg);
+}
+
+static void
+seen_reloaded(void *arg)
+{
+	((struct seen *)arg)->reloaded++;
+}
+
+static void
+seen_ring(void *arg)
+{
+	((struct seen *)arg)->rings++;
+}
+
+static bool
+seen_hidden(void *arg)
+{
+	return ((struct seen *)arg)->hidden;
+}
+
+static const struct model_view recorder = {
+	.changed = seen_changed,
+	.error = seen_error,
+	.reloaded = seen_reloaded,
+	.ring = seen_ring,
+	.hidden = seen_hidden,
+};
+
+struct fx {
+	char *dir;
+	struct config *cfg;
+	struct session s;
+	struct seen seen;
+	struct model m;
+};
+
+/* An appointment today, hh:00 to hh:50 UTC, of the client and pr-1. */
+static char *
+appt_entry(const char *id, const char *patient, int hh)
+{
+	char d[11];
+
+	date_format(date_today(), d);
+	return xasprintf("{\"search\":{\"mode\":\"match\"},\"resource\":"
+			 "{\"resourceType\":\"Appointment\",\"id\":\"%s\",\"status\":\"booked\","
+			 "\"start\":\"%sT%02d:00:00Z\",\"end\":\"%sT%02d:50:00Z\",\"participant\":["
+			 "{\"actor\":{\"reference\":\"Patient/%s\",\"display\":\"Client %s\"},\"status\":\"accepted\"},"
+			 "{\"actor\":{\"reference\":\"Practitioner/pr-1\",\"display\":\"Counsellor One\"},"
+			 "\"status\":\"accepted\"}]}}",
+			 id, d, hh, d, hh, patient, patient);
+}
+
+#define INCLUDED(json) "{\"search\":{\"mode\":\"include\"},\"resource\":" json "}"
+
+/* Today's list: ap-1 (pat-1) at 21:00, ap-2 (pat-2) at 22:00, with the
+ * clients and the counsellor included, as the server answers _include. */
+static void
+answer_today(void)
+{
+	char *e1 = appt_entry("ap-1", "pat-1", 21), *e2 = appt_entry("ap-2", "pat-2", 22);
+	char *body = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[%s,%s,"
+			       INCLUDED("{\"resourceType\":\"Patient\",\"id\":\"pat-1\",\"name\":[{\"text\":\"Client pat-1\"}]}") ","
+			       INCLUDED("{\"resourceType\":\"Patient\",\"id\":\"pat-2\",\"name\":[{\"text\":\"Client pat-2\"}]}") ","
+			       INCLUDED("{\"resourceType\":\"Practitioner\",\"id\":\"pr-1\",\"name\":[{\"text\":\"Counsellor One\"}]}")
+			       "]}", e1, e2);
+
+	stub_answer("GET", "Appointment?_sort=date*", 200, body);
+	free(e1);
+	free(e2);
+	free(body);
+}
+
+/* What the chat's fetch answers now (a searchset). */
+static char *chat_now;
+
+static char *
+chat_answer(const struct stub_request *req)
+{
+	(void)req;
+	return xstrdup(chat_now != NULL ? chat_now : EMPTY);
+}
+
+/* A searchset of one message from the client in their thread, sent a minute
+ * from now (after the model began looking), as the inbox or the chat answers
+ * it. */
+static char *
+message_bundle(const char *id, const char *patient)
+{
+	char when[21];
+
+	instant_format_utc(clock_now() + 60, when);
+	return xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+			 "{\"resourceType\":\"Communication\",\"id\":\"%s\",\"status\":\"completed\","
+			 "\"subject\":{\"reference\":\"Patient/%s\"},\"sender\":{\"reference\":\"Patient/%s\"},"
+			 "\"recipient\":[{\"reference\":\"Practitioner/pr-1\"}],\"sent\":\"%s\","
+			 "\"partOf\":[{\"reference\":\"Communication/thread-%s\"}],"
+			 "\"payload\":[{\"contentString\":\"hello\"}]}}]}",
+			 id, patient, patient, when, patient);
+}
+
+/* The inbox's answer: one message from the client. */
+static void
+answer_inbox(const char *id, const char *patient)
+{
+	char *body = message_bundle(id, patient);
+
+	stub_answer("GET", "Communication?recipient=*", 200, body);
+	free(body);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof *f);
+	struct error err;
+
+	/* Nothing of the user's: a home of our own, the token from the environment. */
+	f->dir = stub_home("ezrizi-model");
+	stub_reset(BASE);
+	error_clear(&err);
+	f->cfg = config_create();
+	assert_true(config_override(f->cfg, "server", BASE, &err));
+	assert_true(config_override(f->cfg, "start_with", "everyone", &err));
+	assert_true(session_init(&f->s, f->cfg, NULL, &err));
+	f->s.me_type = xstrdup("Practitioner");
+	f->s.me_id = xstrdup("pr-1");
+	http_set_max_wait(f->s.http, 0);
+	model_init(&f->m, &f->s, f->cfg, &recorder, &f->seen);
+	stub_sticky("GET", "DocumentReference?*", 200, EMPTY);
+	stub_answer_fn(stub_sticky("GET", "Communication?subject=*", 200, NULL), chat_answer);
+	/* A look again finds nothing changed. */
+	stub_sticky("GET", "Appointment?_lastUpdated=*", 200, EMPTY);
+	/* A message's sender, by name. */
+	stub_sticky("GET", "Patient?_id=pat-1&*", 200,
+		    "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":["
+		    INCLUDED("{\"resourceType\":\"Patient\",\"id\":\"pat-1\",\"name\":[{\"text\":\"Client pat-1\"}]}")
+		    "]}");
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	stub_debug_dump();
+	/* Every request the model made was one the test scripted. */
+	assert_int_equal(stub_unscripted(), 0);
+	model_finish(&f->m);
+	session_finish(&f->s);
+	config_destroy(f->cfg);
+	stub_reset(NULL);
+	free(f->seen.error);
+	free(chat_now);
+	chat_now = NULL;
+	stub_home_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+/* One turn of the loop: the pending fetches started, one step of the network. */
+static void
+turns(struct fx *f, int n)
+{
+	while (n-- > 0) {
+		model_start_work(&f->m);
+		http_step(f->s.http, NULL, 0, 0);
+	}
+}
+
+static void
+load_today(struct fx *f)
+{
+	answer_today();
+	turns(f, 3);
+	assert_int_equal(f->m.appt_f.state, LOAD_OK);
+	assert_int_equal(f->m.appts.n, 2);
+}
+
+/* The list loads and the view is told to draw it all; the first client's
+ * notes and chat are fetched, and nothing of it is an error. */
+static void
+test_model_loads_and_tells_the_view(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(f->m.appt_f.state, LOAD_PENDING);
+	load_today(f);
+	assert_true(f->seen.changed[MODEL_ALL] > 0);
+	assert_null(f->seen.error);
+	assert_string_equal(model_appt(&f->m)->id, "ap-1");
+	assert_non_null(model_find_client(&f->m, "pat-1"));
+	assert_int_equal(stub_count("GET", "DocumentReference?*"), 1);
+	assert_int_equal(stub_count("GET", "Communication?subject=*"), 1);
+	assert_true(f->seen.changed[MODEL_NOTES] > 0);
+	assert_true(f->seen.changed[MODEL_CHAT] > 0);
+
+	/* A selection moves the list at once and the client after it rests. */
+	f->seen.changed[MODEL_APPTS] = f->seen.changed[MODEL_NOTES] = 0;
+	model_select(&f->m, 1);
+	assert_int_equal(f->seen.changed[MODEL_APPTS], 1);
+	assert_string_equal(model_shown_appt(&f->m)->id, "ap-1");
+	model_settle(&f->m);
+	assert_string_equal(model_shown_appt(&f->m)->id, "ap-2");
+	assert_int_equal(f->seen.changed[MODEL_NOTES], 1);
+
+	/* A reload forgets the clients and tells the view so. */
+	model_reload(&f->m);
+	assert_int_equal(f->seen.reloaded, 1);
+	assert_int_equal(f->m.n_clients, 0);
+	assert_int_equal(f->m.appt_f.state, LOAD_PENDING);
+	load_today(f);
+	assert_string_equal(model_appt(&f->m)->id, "ap-2");   /* kept across it */
+}
+
+/* A list the server refuses is an error for the view, and the list says it
+ * failed; nothing else is told as loaded. */
+static void
+test_model_failure_reaches_the_view(void **state)
+{
+	struct fx *f = *state;
+
+	stub_answer("GET", "Appointment?_sort=date*", 500,
+		    "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+		    "\"code\":\"exception\",\"diagnostics\":\"database down\"}]}");
+	turns(f, 3);
+	assert_int_equal(f->m.appt_f.state, LOAD_FAILED);
+	assert_non_null(f->seen.error);
+	assert_non_null(f->m.appt_f.err);
+	assert_null(model_appt(&f->m));
+}
+
+/* A message from a client whose chat is not on screen is unread and rings;
+ * one from the client shown is read at once, unless the view hides the
+ * clients (the lock): then it waits, unread, until they show again. */
+static void
+test_model_unread_and_hidden(void **state)
+{
+	struct fx *f = *state;
+	struct client *c;
+
+	load_today(f);
+	answer_inbox("m-1", "pat-2");
+	model_poll(&f->m);
+	turns(f, 2);
+	assert_int_equal(stub_count("GET", "Communication?recipient=*"), 1);
+	assert_int_equal(model_unread(&f->m, "pat-2"), 1);
+	assert_int_equal(f->seen.rings, 1);
+
+	/* The shown client writes while the screen is locked: the chat has it
+	 * from now on, but nothing of it shows. */
+	f->seen.hidden = true;
+	answer_inbox("m-2", "pat-1");
+	chat_now = message_bundle("m-2", "pat-1");
+	model_poll(&f->m);
+	turns(f, 3);   /* the chat names its sender: one read more */
+	assert_int_equal(stub_count("GET", "Communication?recipient=*"), 2);
+	assert_int_equal(model_unread(&f->m, "pat-1"), 1);
+	assert_int_equal(f->seen.rings, 2);
+	c = model_find_client(&f->m, "pat-1");
+	assert_non_null(c);
+	assert_int_equal(c->chat.n, 1);   /* fetched, not read */
+
+	/* Unlocked: the chat on screen shows it, so it is read. */
+	f->seen.hidden = false;
+	turns(f, 2);
+	assert_int_equal(model_unread(&f->m, "pat-1"), 0);
+	assert_true(c->read_mark != 0);
+	assert_int_equal(model_unread(&f->m, "pat-2"), 1);
+}
+
+/* A bearer token alone does not say who "me" is: the model asks the server
+ * (discovery, then userinfo) in a task of its own, and no call into the
+ * model waits for it. Held answers keep it waiting while the loop turns;
+ * once they come, the list loads as that counsellor's. A model that waited
+ * on the loop would never come back from the first turn here. */
+static void
+test_model_asks_me_without_waiting(void **state)
+{
+	struct fx *f = *state;
+	struct stub_answer *disc, *who;
+	struct error err;
+
+	/* A fresh start, "me" unknown, whose day chosen by whether I have a schedule. */
+	model_finish(&f->m);
+	free(f->s.me_type);
+	free(f->s.me_id);
+	f->s.me_type = f->s.me_id = NULL;
+	error_clear(&err);
+	assert_true(config_override(f->cfg, "start_with", "auto", &err));
+	model_init(&f->m, &f->s, f->cfg, &recorder, &f->seen);
+	assert_false(session_me_known(&f->s));
+	disc = stub_answer("GET", ".well-known/smart-configuration", 200,
+			   "{\"token_endpoint\":\"https://fhir.test/oauth2/token\","
+			   "\"userinfo_endpoint\":\"https://fhir.test/oauth2/userinfo\"}");
+	who = stub_answer("GET", "https://fhir.test/oauth2/userinfo", 200,
+			  "{\"sub\":\"amina\",\"fhirUser\":\"Practitioner/pr-1\"}");
+	stub_hold(disc);
+	stub_hold(who);
+
+	turns(f, 4);   /* the keys would be live: every turn came back */
+	assert_true(model_busy(&f->m));
+	assert_true(stub_taken(disc));
+	assert_int_equal(f->m.appt_f.state, LOAD_PENDING);
+	assert_int_equal(stub_count("GET", "Appointment?*"), 0);
+
+	stub_release(disc);
+	turns(f, 2);
+	assert_true(stub_taken(who));
+	assert_true(model_busy(&f->m));
+	stub_release(who);
+	stub_answer("GET", "Schedule?actor=Practitioner%2Fpr-1&*", 200, EMPTY);
+	answer_today();
+	turns(f, 4);
+	assert_false(model_busy(&f->m));
+	assert_true(session_me_known(&f->s));
+	assert_string_equal(f->s.me_id, "pr-1");
+	/* Mine first; no schedule of my own answers everyone's day. */
+	assert_non_null(stub_last("GET", "Appointment?_sort=date*&practitioner=Practitioner%2Fpr-1"));
+	assert_true(f->m.everyone);
+	answer_today();
+	turns(f, 3);
+	assert_int_equal(f->m.appt_f.state, LOAD_OK);
+	assert_false(stub_match("*practitioner=*", stub_last("GET", "Appointment?_sort=date*")->path));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_model_loads_and_tells_the_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_failure_reaches_the_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_unread_and_hidden, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_asks_me_without_waiting, setup, teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,197 @@
+/* model.h - what the screen shows, without the screen: the day's (or week's)
+ * appointments and the one selected, per client (cached by patient id) the
+ * notes and the chat, the unread messages and the count of writes waiting to
+ * be sent; and the fetches that fill them. Nothing here draws or knows a
+ * window: a change is told to the view through struct model_view, which the
+ * screen (ui/state.h) implements and a test can implement alone.
+ *
+ * Fetches run on the loop (fhir_search_start): model_start_work() starts what
+ * is pending, their callbacks update the model and tell the view what changed,
+ * and no key ever waits for the network. Every poll_interval seconds
+ * model_poll() looks again: the day's list (told only when it changed) and the
+ * open chat (only what was sent since the last message). */
+#ifndef EZRIZI_UI_MODEL_H
+#define EZRIZI_UI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/appt.h"
+#include "core/chat.h"
+#include "core/config.h"
+#include "core/date.h"
+#include "core/notes.h"
+#include "core/session.h"
+
+enum load_state {
+	LOAD_PENDING,   /* wanted: model_start_work() starts it */
+	LOAD_RUNNING,   /* the first fetch is under way */
+	LOAD_OK,
+	LOAD_FAILED,
+};
+
+/* One fetched thing: its state, when it was last fetched, and whether the last
+ * look again failed (then the pane says how old it is). */
+struct freshness {
+	enum load_state state;
+	struct fhir_search *fs;      /* a fetch under way, first or again */
+	time_t at;                   /* the last successful fetch (wall clock) */
+	bool stale;                  /* the last look again failed */
+	char *err;                   /* sanitised, when failed */
+};
+
+struct model;
+
+struct client {
+	struct model *m;
+	char *patient_id;
+	time_t read_mark;            /* messages after this were unread when opened */
+	char *outgoing;              /* a message being sent, or that failed */
+	bool outgoing_failed;
+	struct freshness notes_f, chat_f;
+	struct note_list notes;
+	struct message_list chat;
+	unsigned gen;                /* changes whenever anything above does */
+};
+
+/* What of the model changed, for the view to draw again. */
+enum model_part {
+	MODEL_APPTS,    /* the list, its selection or its unread counts */
+	MODEL_NOTES,    /* the shown client's notes */
+	MODEL_CHAT,     /* the shown client's chat */
+	MODEL_ALL,      /* everything: a new list, or forgotten and loading again */
+};
+
+/* What the view is told. Every callback is called on the loop, from a fetch's
+ * answer or from a model_* call; none may call back into the model. */
+struct model_view {
+	void (*changed)(void *view, enum model_part part);
+	/* A fetch failed: msg (not sanitised) for the status line. */
+	void (*error)(void *view, const char *msg);
+	/* The list was forgotten to load again: a message about the old one goes. */
+	void (*reloaded)(void *view);
+	/* A client wrote (the bell, when the user wants one). */
+	void (*ring)(void *view);
+	/* Nothing of a client is on screen now (the lock): nothing counts as read. */
+	bool (*hidden)(void *view);
+};
+
+/* Messages from clients since the screen opened, per client, until read.
+ * since: just before the first unread message; latest: the newest. */
+struct unread {
+	char *patient_id;
+	int n;
+	time_t since, latest;
+};
+
+struct model {
+	struct session *s;
+	const struct model_view *view;
+	void *view_arg;
+
+	/* The day shown (the week's first day in week view), and whose. */
+	struct civil_date day;
+	struct civil_date today;     /* the calendar day when last looked */
+	bool week;                   /* the list shows the week, not the day */
+	const char *practitioner;    /* NULL: everyone's */
+	bool everyone;
+	const char *status_filter;   /* only appointments of this status, or NULL */
+	char *filter_prac;           /* the counsellor chosen with filter, owned */
+	struct fhir_search *schedule_fs;  /* start_with = auto: does "me" have a schedule? */
+	char *schedule_me;                /* ... "me", for it */
+	bool start_auto;                  /* that is to be asked (once a start) */
+	bool whose_auto;                  /* the view is that choice (no filter since) */
+	bool me_asking;                   /* who "me" is is being asked of the server */
+
+	/* The appointments, and the one selected: what a command with no
+	 * appointment named acts on. */
+	struct freshness appt_f;
+	struct appt_list appts;
+	size_t sel;
+	size_t shown;                /* the appointment whose client the notes and chat show */
+	long long settle_at;         /* when shown follows sel (0: it does) */
+	char *keep_sel_id;           /* re-select this appointment after a reload (until the user selects) */
+	unsigned appt_gen;
+
+	struct client **clients;
+	size_t n_clients;
+	unsigned gen;                /* source of generations */
+
+	struct unread *unread;
+	size_t n_unread;
+	struct fhir_search *inbox_fs;
+	time_t inbox_since;
+
+	size_t outbox_n;             /* writes waiting for the server (the title's count) */
+
+	int poll_interval;           /* seconds */
+	long long next_poll;         /* monotonic ms */
+};
+
+/* Starts on today, as the config says (start_with, poll_interval); view and
+ * view_arg are kept and told of every change. */
+void model_init(struct model *m, struct session *s, const struct config *cfg,
+		const struct model_view *view, void *view_arg);
+/* Whether the model waits for the server outside a fetch (who "me" is, in a
+ * task of its own): the loop goes on until it is done, and a screen that ends
+ * stops it with http_abort. */
+bool model_busy(const struct model *m);
+/* Cancels every fetch under way and frees all; not while model_busy(). */
+void model_finish(struct model *m);
+
+/* The client's data changed outside a fetch (a message sent): a new
+ * generation, and the view is told. */
+void model_client_changed(struct model *m, struct client *c, enum model_part part);
+
+/* The selected appointment, or NULL. */
+const struct appointment *model_appt(const struct model *m);
+/* The appointment whose client the notes and chat panes show: the selected one
+ * once the selection has rested a moment (moving down a list over SSH does not
+ * repaint both panes at every row passed). */
+const struct appointment *model_shown_appt(const struct model *m);
+/* The notes and chat follow the selection now. */
+void model_settle(struct model *m);
+/* Milliseconds until they follow it by themselves. */
+int model_ms_to_settle(const struct model *m);
+/* Selects appointment i; the notes and chat follow. */
+void model_select(struct model *m, size_t i);
+/* The shown appointment's client (created on first use, its loads pending),
+ * or NULL when there is no appointment or it names no client. */
+struct client *model_client(struct model *m);
+/* The client with this id among those held, or NULL (never made here): what a
+ * job looks up again when it ends. */
+struct client *model_find_client(struct model *m, const char *patient_id);
+/* A message was sent to the client: a fetch of their chat begun before it is
+ * begun again (model_poll or the next turn's work), so the chat shows it. */
+void model_chat_sent(struct model *m, const char *patient_id);
+/* The session is under way at now (its row is marked ▸). A list opens on
+ * the first such row, else on its first row; after a reload, on the
+ * appointment selected before, while it is still there. */
+bool model_under_way(const struct appointment *a, time_t now);
+/* The first day of the list: the day, or its week's first day in week view. */
+struct civil_date model_first_day(const struct model *m);
+/* Forgets everything fetched and loads again. */
+void model_reload(struct model *m);
+/* The calendar day is now today: a list showing the old today follows it. */
+void model_new_day(struct model *m, struct civil_date today);
+
+/* Starts the pending fetches. */
+void model_start_work(struct model *m);
+/* Looks again for new data (the loop calls it every poll_interval seconds). */
+void model_poll(struct model *m);
+/* Milliseconds until the next look again. */
+int model_ms_to_poll(const struct model *m);
+/* "as of 14:05" when f is not fresh (new string), else NULL. */
+char *model_freshness_note(const struct model *m, const struct freshness *f);
+/* The same for what a part shows (MODEL_APPTS, MODEL_NOTES, MODEL_CHAT). */
+char *model_part_note(struct model *m, enum model_part part);
+
+/* Unread messages from the client (0 when none). */
+int model_unread(const struct model *m, const char *patient_id);
+/* The client's chat is on screen: what it shows is read. A message counts as
+ * read only once it has been on screen: while the chat shown is older than the
+ * newest unread message, the mark stays and the chat is fetched. */
+void model_mark_read(struct model *m, struct client *c);
+
+#endif
