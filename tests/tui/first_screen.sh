@@ -3,46 +3,8 @@
 # demo platform: today's list, moving the selection, switching panes, resizing,
 # the too-small message, quitting. Waits for text, never for a fixed time.
 # Usage: tests/tui/first_screen.sh [path/to/ezrizi]
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=$(cd "$(dirname "${1:-$EZRIZI}")" && pwd)/$(basename "${1:-$EZRIZI}")
+. "$(dirname "$0")/lib.sh" "$@"
 export TZ=${TZ:-Asia/Kuala_Lumpur}
-unset TMUX NO_COLOR
-SOCK=ezrizi-test-$$
-tm() { tmux -L "$SOCK" "$@"; }
-
-lib_cleanup() { cleanup; }
-trap 'tm kill-server 2>/dev/null; lib_cleanup' EXIT
-
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
-
-# The screen as text; with -e, with attributes (SGR escapes).
-screen() { tm capture-pane -p -t ez "$@" 2>/dev/null | unbidi; }
-
-# wait_for PATTERN [TIMEOUT_TENTHS]: polls every 0.1 s until the screen matches.
-wait_for() {
-	local pat=$1 n=$(( ${2:-100} * SLOW ))
-	for _ in $(seq 1 "$n"); do
-		screen | grep -qE -- "$pat" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-# wait_gone PATTERN: until the screen no longer matches.
-wait_gone() {
-	for _ in $(seq 1 100); do
-		screen | grep -qE -- "$1" || return 0
-		sleep 0.1
-	done
-	return 1
-}
-# check NAME PATTERN: the screen shows the pattern within 10 s.
-check() {
-	if wait_for "$2"; then ok "$1"; else fail "$1" "no /$2/ on screen:
-$(screen)"; fi
-}
-# A regular expression matching s literally.
-re() { printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'; }
-first_word() { printf '%s' "$1" | cut -d' ' -f1; }
 
 platform_start
 config_user amina

@@ -6,8 +6,7 @@
 # them, look at the new screens (in Arabic and Urdu as their reader would: right
 # to left, digits, shaping) and keep them: GOLDEN_UPDATE=1 tests/tui/golden.sh
 # ONLY=ar_SA (a locale, or a size) looks at fewer.
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=${1:-$EZRIZI}
+. "$(dirname "$0")/lib.sh" "$@"
 GOLDEN=$TOP/tests/tui/golden
 export TZ=Asia/Karachi
 DAY=2026-12-02
@@ -17,9 +16,6 @@ config_user amina
 sed -i 's/^bidi = .*/bidi = app/' "$XDG_CONFIG_HOME/ezrizi/config"
 echo "poll_interval = 3600" >>"$XDG_CONFIG_HOME/ezrizi/config"
 expect "login" 0 "Logged in" "$EZRIZI" login
-SOCK=ezrizi-golden-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 
 # The port is the platform's own pick: it is masked.
 capture() { tm capture-pane -p -t "$1" | sed -E 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/'; }
@@ -45,19 +41,8 @@ for lang in en_US C ar_SA ur_PK ms_MY tr_TR; do
 		started+=("$name")
 	done
 	for name in "${started[@]}"; do
-		# Settled: three captures, 0.3 s apart, agree (everything is local).
-		prev= same=0
-		for _ in $(seq 1 $((60 * SLOW))); do
-			sleep 0.3
-			cur=$(capture "$name")
-			if [ -n "$cur" ] && [ "$cur" = "$prev" ]; then
-				same=$((same + 1))
-				[ "$same" -ge 2 ] && break
-			else
-				same=0
-			fi
-			prev=$cur
-		done
+		settle capture "$name"
+		cur=$SETTLED
 		if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 			printf '%s\n' "$cur" >"$GOLDEN/$name.txt"
 			ok "$name kept"

@@ -7,29 +7,12 @@
 # A fixed clock and a platform seeded for a fixed day; the platform answers
 # late (its latency fault) so the cache's paint can be looked at.
 # Usage: tests/tui/large_cache.sh [path/to/ezrizi]
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=$(cd "$(dirname "${1:-$EZRIZI}")" && pwd)/$(basename "${1:-$EZRIZI}")
+. "$(dirname "$0")/lib.sh" "$@"
 export TZ=Asia/Kuala_Lumpur
 DAY=2026-12-02
 export EZRIZI_NOW=2026-12-02T06:05:00Z   # 14:05 in Kuala Lumpur
-unset TMUX NO_COLOR
-SOCK=ezrizi-cache-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
+TUI_TERM=screen
 command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
-
-screen() { tm capture-pane -p -t ez "$@" 2>/dev/null | unbidi; }
-re() { printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'; }
-# wait_for PATTERN [TIMEOUT_TENTHS]: polls every 0.1 s until the screen matches.
-wait_for() {
-	local n=$(( ${2:-100} * SLOW ))
-	for _ in $(seq 1 "$n"); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 platform_start --today "$DAY"
 config_user amina
@@ -98,8 +81,7 @@ fault "{\"latency_ms\":$((3000 * SLOW))}"
 # ---- the screen ----
 # A keepalive session, so tmux's server never exits between screens.
 tm new-session -d -s keepalive "sleep 600"
-tm new-session -d -s ez -x 80 -y 24 \
-	"env TERM=screen LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ EZRIZI_NOW=$EZRIZI_NOW XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' '$EZRIZI'; sleep 60"
+tui_start ez EZRIZI_NOW=$EZRIZI_NOW
 
 # The list's rows are lines 3 to 22. The row marked ▸ (plain text) and the
 # row whose time is in reverse video (the selection).

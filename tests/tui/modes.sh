@@ -4,45 +4,17 @@
 # picker's chooses a slot, one in the question's answers it; each with the
 # control that the key does nothing before it is bound there (or elsewhere).
 # Usage: tests/tui/modes.sh [path/to/ezrizi]
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=${1:-$EZRIZI}
+. "$(dirname "$0")/lib.sh" "$@"
 export TZ=Asia/Karachi
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
-SOCK=ezrizi-modes-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+TUI_TERM=screen-256color
 platform_start
 config_user amina
 echo "poll_interval = 3600" >>"$XDG_CONFIG_HOME/ezrizi/config"
 expect "login" 0 "Logged in" "$EZRIZI" login
 
-# screen_start NAME [CONFIG-LINE...]: the screen in a detached 80x24 session.
-screen_start() {
-	local name=$1
-	shift
-	cp "$XDG_CONFIG_HOME/ezrizi/config" "$WORK/$name.conf"
-	for l in "$@"; do echo "$l" >>"$WORK/$name.conf"; done
-	tm new-session -d -s "$name" -x 80 -y 24 "env TERM=screen-256color LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ \
-XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
-'$EZRIZI' --config '$WORK/$name.conf'; echo EXIT=\$?; sleep 60"
-}
 S=
+# As tests/tui/lib.sh's, with -J: a line tmux wrapped is read whole.
 screen() { tm capture-pane -p -J -t "$S" | unbidi; }
-wait_for() {  # PATTERN [TENTHS]
-	for _ in $(seq 1 $(( ${2:-50} * SLOW ))); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-wait_gone() {
-	for _ in $(seq 1 $(( ${2:-50} * SLOW ))); do
-		screen | grep -qE -- "$1" || return 0
-		sleep 0.1
-	done
-	return 1
-}
-keys() { tm send-keys -t "$S" "$@"; }
 
 # ---- the overlay: x closes the help once bound so ----
 S=overlay

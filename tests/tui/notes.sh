@@ -5,30 +5,8 @@
 # the private folder is refused when it is not private; and :cache wipe asks,
 # naming the writes not yet sent. Waits for text, never for a fixed time.
 # Usage: tests/tui/notes.sh [path/to/ezrizi]
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=$(cd "$(dirname "${1:-$EZRIZI}")" && pwd)/$(basename "${1:-$EZRIZI}")
+. "$(dirname "$0")/lib.sh" "$@"
 export TZ=${TZ:-Asia/Kuala_Lumpur}
-unset TMUX NO_COLOR VISUAL
-SOCK=ezrizi-notes-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
-if infocmp tmux-256color >/dev/null 2>&1; then TUI_TERM=tmux-256color; else TUI_TERM=screen-256color; fi
-
-S=ez
-screen() { tm capture-pane -p -t "$S" 2>/dev/null | unbidi; }
-status_line() { screen | tail -n1; }
-wait_for() {
-	local pat=$1 n=$(( ${2:-100} * SLOW ))
-	for _ in $(seq 1 "$n"); do
-		screen | grep -qE -- "$pat" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check() { if wait_for "$2" "${3:-100}"; then ok "$1"; else fail "$1" "no /$2/ on screen:
-$(screen)"; fi; }
-keys() { tm send-keys -t "$S" "$@"; }
 
 platform_start
 config_user amina
@@ -56,13 +34,9 @@ chmod +x "$WORK/bin/note-editor"
 # tui SESSION [no-runtime-dir]: the screen in a new 80x24 session; "EXIT=rc"
 # when it ends. With no-runtime-dir, XDG_RUNTIME_DIR is unset (the fallback).
 tui() {
-	local name=$1 run="XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR'"
+	local run=
 	[ "${2:-}" = no-runtime-dir ] && run="-u XDG_RUNTIME_DIR"
-	tm new-session -d -s "$name" -x 80 -y 24 \
-		"env -u VISUAL $run TERM=$TUI_TERM LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ \
-XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
-XDG_CACHE_HOME='$XDG_CACHE_HOME' TMPDIR='$WORK/tmp' \
-EDITOR='$WORK/bin/note-editor' EDLOG='$WORK/ed' CAN='$CAN' '$EZRIZI'; echo EXIT=\$?; sleep 300"
+	tui_start "$1" TMPDIR="'$WORK/tmp'" EDITOR="'$WORK/bin/note-editor'" EDLOG="'$WORK/ed'" CAN="'$CAN'" $run
 }
 tm new-session -d -s keepalive "sleep 600"
 

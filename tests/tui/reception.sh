@@ -3,25 +3,13 @@
 # opens on everyone's day (start_with = auto), at once from the second start;
 # a counsellor's opens on their own; start_with = mine keeps the old way.
 # Usage: tests/tui/reception.sh [path/to/ezrizi]
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=${1:-$EZRIZI}
+. "$(dirname "$0")/lib.sh" "$@"
 export TZ=Asia/Kuala_Lumpur
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
-SOCK=ezrizi-reception-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+TUI_TERM=screen-256color
 platform_start
 config_user reception
 expect "login as reception" 0 "Logged in" "$EZRIZI" login
 
-# screen NAME [EXTRA-CONFIG-LINE]: the screen in a detached 80x24 session.
-screen_start() {
-	cp "$XDG_CONFIG_HOME/ezrizi/config" "$WORK/$1.conf"
-	[ -n "${2:-}" ] && echo "$2" >>"$WORK/$1.conf"
-	tm new-session -d -s "$1" -x 80 -y 24 "env TERM=screen-256color LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ \
-XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
-'$EZRIZI' --config '$WORK/$1.conf'; sleep 60"
-}
 title_of() { tm capture-pane -p -t "$1" | unbidi | sed -n 2p; }
 wait_title() {  # NAME PATTERN TENTHS
 	for _ in $(seq 1 $(( $3 * SLOW ))); do

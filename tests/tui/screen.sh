@@ -7,45 +7,11 @@
 # server's data. Waits for text, never for a fixed time (except where a thing
 # must NOT happen for a while).
 # Usage: tests/tui/screen.sh [path/to/ezrizi]
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=$(cd "$(dirname "${1:-$EZRIZI}")" && pwd)/$(basename "${1:-$EZRIZI}")
+. "$(dirname "$0")/lib.sh" "$@"
 export TZ=${TZ:-Asia/Kuala_Lumpur}
-unset TMUX NO_COLOR VISUAL
-SOCK=ezrizi-screen-$$
-tm() { tmux -L "$SOCK" "$@"; }
-tm_socket() { tm display -p '#{socket_path}' 2>/dev/null; }
-SOCKET_PATH=
-trap 'tm kill-server 2>/dev/null; [ -n "$SOCKET_PATH" ] && rm -f "$SOCKET_PATH"; cleanup' EXIT
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
 command -v jq >/dev/null || { echo "jq is not installed"; exit 77; }
-if infocmp tmux-256color >/dev/null 2>&1; then TUI_TERM=tmux-256color; else TUI_TERM=screen-256color; fi
 
 # ---- helpers ----
-S=ez                                    # the session the helpers look at
-screen() { tm capture-pane -p -t "$S" "$@" 2>/dev/null | unbidi; }
-status_line() { screen | tail -n1; }
-wait_for() {                            # wait_for PATTERN [TIMEOUT_TENTHS]
-	local pat=$1 n=$(( ${2:-100} * SLOW ))
-	for _ in $(seq 1 "$n"); do
-		screen | grep -qE -- "$pat" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-wait_gone() {                           # wait_gone PATTERN [TIMEOUT_TENTHS]
-	local n=$(( ${2:-100} * SLOW ))
-	for _ in $(seq 1 "$n"); do
-		screen | grep -qE -- "$1" || return 0
-		sleep 0.1
-	done
-	return 1
-}
-check() { if wait_for "$2" "${3:-100}"; then ok "$1"; else fail "$1" "no /$2/ on screen:
-$(screen)"; fi; }
-re() { printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'; }
-first_word() { printf '%s' "$1" | cut -d' ' -f1; }
-keys() { tm send-keys -t "$S" "$@"; }
-type_text() { tm send-keys -t "$S" -l -- "$1"; }  # "--": a text may start with "-"
 list_title() { screen | sed -n 2p | sed 's/┐┌.*//'; }
 list_rows() { screen | sed -n '3,22p' | sed 's/^│\([^│]*\)│.*/\1/'; }
 hm() { printf '%s' "$1" | cut -c12-16; }
@@ -61,12 +27,8 @@ appt_field() { api "Appointment/$1" | jq -r "$2"; }
 tui() {
 	local name=$1
 	shift
-	tm new-session -d -s "$name" -x 80 -y 24 \
-		"env -u VISUAL TERM=$TUI_TERM LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ \
-XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
-XDG_CACHE_HOME='$XDG_CACHE_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
-EDITOR='$WORK/bin/screen-editor' PAGER=\"cat >>'$WORK/paged'\" EDLOG='$WORK/ed' CAN_A='$CAN_A' \
-'$EZRIZI' $*; echo EXIT=\$?; sleep 300"
+	tui_start "$name" EDITOR="'$WORK/bin/screen-editor'" PAGER="\"cat >>'$WORK/paged'\"" \
+		EDLOG="'$WORK/ed'" CAN_A="'$CAN_A'" -- "$@"
 }
 
 # ---- the platform and its data ----
@@ -137,7 +99,6 @@ chmod +x "$WORK/bin/screen-editor"
 
 # ======== the screen ========
 tui ez
-SOCKET_PATH=$(tm_socket)
 tm set -g set-clipboard on
 S=ez
 if ! wait_for "Today: $n_today sessions" 150; then

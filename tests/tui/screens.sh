@@ -6,9 +6,7 @@
 # The platform seeded for a fixed day, a fixed clock, ezrizi ordering and
 # shaping right-to-left text itself (bidi = app), in a private tmux.
 # Usage: tests/tui/screens.sh [path/to/ezrizi]
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=${1:-$EZRIZI}
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
+. "$(dirname "$0")/lib.sh" "$@"
 export TZ=Asia/Karachi
 export EZRIZI_NOW=2026-12-02T05:00:00Z   # Wednesday, 10:00 in Karachi
 platform_start --today 2026-12-02
@@ -16,9 +14,6 @@ config_user amina
 sed -i 's/^bidi = .*/bidi = app/' "$XDG_CONFIG_HOME/ezrizi/config"
 echo "poll_interval = 3600" >>"$XDG_CONFIG_HOME/ezrizi/config"
 expect "login" 0 "Logged in" "$EZRIZI" login
-SOCK=ezrizi-screens-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 
 # Arabic presentation forms (what ezrizi draws for Arabic and Urdu letters).
 AR='[\x{FB50}-\x{FDFF}\x{FE70}-\x{FEFF}]'
@@ -26,6 +21,7 @@ AR='[\x{FB50}-\x{FDFF}\x{FE70}-\x{FEFF}]'
 JOINING='[\x{FE8B}\x{FE8C}\x{FE91}\x{FE92}\x{FE97}\x{FE98}\x{FE9B}\x{FE9C}\x{FE9F}\x{FEA0}\x{FEA3}\x{FEA4}\x{FEA7}\x{FEA8}\x{FEB3}\x{FEB4}\x{FEB7}\x{FEB8}\x{FEBB}\x{FEBC}\x{FEBF}\x{FEC0}\x{FEC3}\x{FEC4}\x{FEC7}\x{FEC8}\x{FECB}\x{FECC}\x{FECF}\x{FED0}\x{FED3}\x{FED4}\x{FED7}\x{FED8}\x{FEDB}\x{FEDC}\x{FEDF}\x{FEE0}\x{FEE3}\x{FEE4}\x{FEE7}\x{FEE8}\x{FEEB}\x{FEEC}\x{FEF3}\x{FEF4}]'
 
 S=
+# The screen exactly as drawn (not through unbidi, as tests/tui/lib.sh's is).
 screen() { tm capture-pane -p -t "$S" 2>/dev/null; }
 # open NAME LANG COLSxLINES [VAR=value...]: the screen, settled.
 open() {
@@ -35,22 +31,6 @@ open() {
 	tm new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" \
 		"env TERM=screen LANG=$lang LC_CTYPE=$lang LANGUAGE= TZ=$TZ EZRIZI_NOW=$EZRIZI_NOW XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' $* '$EZRIZI'; sleep 60"
 	settle
-}
-# Three captures 0.3 s apart agree (everything is local).
-settle() {
-	local prev= cur same=0
-	for _ in $(seq 1 $((60 * SLOW))); do
-		sleep 0.3
-		cur=$(screen)
-		if [ -n "$cur" ] && [ "$cur" = "$prev" ]; then
-			same=$((same + 1))
-			[ "$same" -ge 2 ] && return 0
-		else
-			same=0
-		fi
-		prev=$cur
-	done
-	return 1
 }
 keys() { tm send-keys -t "$S" "$@"; settle; }
 has() { screen | grep -qP -- "$1"; }

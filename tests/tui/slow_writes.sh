@@ -9,30 +9,9 @@
 # Also: q while a write waits leaves once it is answered; q twice stops the
 # wait, and the write waits in the outbox (sent later exactly once).
 # Usage: tests/tui/slow_writes.sh [path/to/ezrizi]
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=$(cd "$(dirname "${1:-$EZRIZI}")" && pwd)/$(basename "${1:-$EZRIZI}")
+. "$(dirname "$0")/lib.sh" "$@"
 export TZ=${TZ:-Asia/Kuala_Lumpur}
-unset TMUX NO_COLOR VISUAL
-SOCK=ezrizi-slow-$$
-tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
-if infocmp tmux-256color >/dev/null 2>&1; then TUI_TERM=tmux-256color; else TUI_TERM=screen-256color; fi
 
-S=ez
-screen() { tm capture-pane -p -t "$S" 2>/dev/null | unbidi; }
-wait_for() {
-	local pat=$1 n=$(( ${2:-100} * SLOW ))
-	for _ in $(seq 1 "$n"); do
-		screen | grep -qE -- "$pat" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check() { if wait_for "$2" "${3:-100}"; then ok "$1"; else fail "$1" "no /$2/ on screen:
-$(screen)"; fi; }
-keys() { tm send-keys -t "$S" "$@"; }
-type_text() { tm send-keys -t "$S" -l -- "$1"; }
 ez() { "$EZRIZI" "$@"; }
 # How many of the client's messages on the platform hold this text.
 on_server() { api "Communication?subject=Patient/$pid1&_count=200" | jq --arg t "$1" '[.entry[]?.resource.payload[]?.contentString | select(. == $t)] | length'; }
@@ -50,12 +29,7 @@ mkdir -p "$WORK/bin" "$WORK/tmp"
 printf '#!/bin/sh\nprintf "%%s note text\\n" "$CAN" >"$1"\n' >"$WORK/bin/note-editor"
 chmod +x "$WORK/bin/note-editor"
 
-tui() {
-	tm new-session -d -s "$1" -x 80 -y 24 \
-		"env TERM=$TUI_TERM LANG=$LANG LC_CTYPE=$LC_CTYPE TZ=$TZ XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
-XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
-XDG_CACHE_HOME='$XDG_CACHE_HOME' TMPDIR='$WORK/tmp' EDITOR='$WORK/bin/note-editor' CAN='$CAN' '$EZRIZI'; echo EXIT=\$?; sleep 300"
-}
+tui() { tui_start "$1" TMPDIR="'$WORK/tmp'" EDITOR="'$WORK/bin/note-editor'" CAN="'$CAN'"; }
 tm new-session -d -s keepalive "sleep 600"
 start_screen() {
 	tui ez

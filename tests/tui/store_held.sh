@@ -4,28 +4,14 @@
 # `flock -x` on its lock file, as src/store.c takes it), the screen unlocks at
 # once, keeps answering keys, and opens the store by itself once it is let go.
 # Usage: tests/tui/store_held.sh [path/to/ezrizi]
-. "$(dirname "$0")/../lib.sh"
-EZRIZI=$(cd "$(dirname "${1:-$EZRIZI}")" && pwd)/$(basename "${1:-$EZRIZI}")
+. "$(dirname "$0")/lib.sh" "$@"
 export TZ=${TZ:-Asia/Karachi}
-unset TMUX NO_COLOR
-SOCK=ezrizi-held-$$
-tm() { tmux -L "$SOCK" "$@"; }
+TUI_TERM=tmux-256color
 holder=
-lib_cleanup() { cleanup; }
-trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; tm kill-server 2>/dev/null; lib_cleanup' EXIT
-command -v tmux >/dev/null || { echo "tmux is not installed"; exit 77; }
+trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; tui_cleanup' EXIT
 command -v flock >/dev/null || { echo "flock is not installed"; exit 77; }
 
-screen() { tm capture-pane -p -t ez 2>/dev/null | unbidi; }
-# wait_for PATTERN [TIMEOUT_TENTHS]: polls every 0.1 s until the screen matches.
-wait_for() {
-	local pat=$1 n=$(( ${2:-100} * SLOW ))
-	for _ in $(seq 1 "$n"); do
-		screen | grep -qE -- "$pat" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# As tests/tui/lib.sh's, saying only the screen's last lines.
 check() { if wait_for "$2" "${3:-100}"; then ok "$1"; else fail "$1" "no /$2/ on screen: $(screen | tail -n 3)"; fi; }
 type_line() { tm send-keys -t ez ':'; tm send-keys -t ez -l "$1"; tm send-keys -t ez Enter; }
 
@@ -35,10 +21,7 @@ expect "login makes the cache" 0 "Logged in" "$EZRIZI" login
 store=$XDG_DATA_HOME/ezrizi/store-default
 [ -e "$store/lock" ] && ok "the store has its lock file" || fail "the store has its lock file" "$(ls -la "$store")"
 
-tm new-session -d -s ez -x 80 -y 24 \
-	"env TERM=tmux-256color TZ=$TZ XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' \
-XDG_STATE_HOME='$XDG_STATE_HOME' XDG_CACHE_HOME='$XDG_CACHE_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' \
-'$EZRIZI'; echo EXIT=\$?; sleep 300"
+tui_start ez
 check "the screen is open" "Today"
 type_line outbox
 check "with the store open, the outbox answers" "Nothing waits"

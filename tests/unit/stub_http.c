@@ -1,7 +1,9 @@
 /* stub_http.c - a scripted fake of core/http.h; see stub_http.h. It stands
  * where src/http.c does in the screen's unit tests: the same API, no libcurl,
  * answers from the test's script, delivered on the loop (http_step), never
- * from inside http_start. */
+ * from inside http_start. What is not the network (src/http_util.c: the
+ * default settings, http_url_in_clear, http_request_sync, http_escape) is
+ * linked as it is. */
 #include "stub_http.h"
 
 #include <stdio.h>
@@ -10,7 +12,6 @@
 
 #include "core/http.h"
 #include "core/task.h"
-#include "core/utf8.h"
 #include "core/xmalloc.h"
 
 struct stub_answer {
@@ -282,19 +283,6 @@ stub_aborted(void)
 
 /* ---- core/http.h ---- */
 
-void
-http_settings_default(struct http_settings *s)
-{
-	memset(s, 0, sizeof *s);
-	s->connect_timeout = 15;
-	s->low_speed_time = 60;
-	s->max_response = 32u * 1024 * 1024;
-	s->retries = 4;
-	s->backoff_base_ms = 250;
-	s->backoff_cap_ms = 30000;
-	s->max_wait = 120;
-}
-
 struct http *
 http_create(const struct http_settings *s)
 {
@@ -513,18 +501,6 @@ http_wait_reset(struct http *h)
 }
 
 bool
-http_url_in_clear(const char *url)
-{
-	const char *host;
-
-	if (!ascii_prefix_nocase(url, "http://"))
-		return false;
-	host = url + 7;
-	return !(ascii_prefix_nocase(host, "127.") || ascii_prefix_nocase(host, "localhost") ||
-		 ascii_prefix_nocase(host, "[::1]"));
-}
-
-bool
 http_url_check(const struct http_settings *s, const char *url, struct error *err)
 {
 	if (s->allow_insecure_http || !http_url_in_clear(url))
@@ -536,75 +512,4 @@ char *
 http_clear_warning(const char *url)
 {
 	return http_url_in_clear(url) ? xasprintf("stub_http: %s is plain http", url) : NULL;
-}
-
-struct sync_state {
-	bool done, ok;
-	struct http_response *resp;
-	struct error *err;
-};
-
-static void
-sync_done(const struct http_response *resp, const struct error *err, void *arg)
-{
-	struct sync_state *st = arg;
-
-	st->done = true;
-	if (err->kind != ERR_NONE) {
-		if (st->err != NULL)
-			*st->err = *err;
-		return;
-	}
-	st->ok = true;
-	st->resp->status = resp->status;
-	st->resp->body = xstrndup(resp->body, resp->body_len);
-	st->resp->body_len = resp->body_len;
-	st->resp->etag = xstrdup(resp->etag);
-	st->resp->location = xstrdup(resp->location);
-	st->resp->content_type = xstrdup(resp->content_type);
-	st->resp->retry_after = resp->retry_after;
-}
-
-bool
-http_request_sync(struct http *h, const struct http_request_opts *o, struct http_response *resp,
-		  struct error *err)
-{
-	struct sync_state st = { .resp = resp, .err = err };
-
-	memset(resp, 0, sizeof *resp);
-	resp->retry_after = -1;
-	http_start(h, o, sync_done, &st);
-	http_wait(h, &st.done);
-	return st.ok;
-}
-
-void
-http_response_finish(struct http_response *resp)
-{
-	free(resp->body);
-	free(resp->etag);
-	free(resp->location);
-	free(resp->content_type);
-	memset(resp, 0, sizeof *resp);
-	resp->retry_after = -1;
-}
-
-char *
-http_escape(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	struct buf b;
-
-	buf_init(&b);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-			buf_addc(&b, (char)*p);
-		} else {
-			buf_addc(&b, '%');
-			buf_addc(&b, hex[*p >> 4]);
-			buf_addc(&b, hex[*p & 15]);
-		}
-	}
-	return buf_steal(&b);
 }

@@ -26,6 +26,8 @@
 #include "ui/state.h"
 #include "ui/status.h"
 
+#include "keys_fixture.h"
+
 #define FILLER "\xEF\xBB\xBF"   /* U+FEFF in UTF-8 */
 
 /* bidi_visual without a width limit; its width must be what display_width()
@@ -628,17 +630,6 @@ test_isolate_text_per_paragraph(void **state)
 }
 
 /* ---- digits, days, letters and the help ---- */
-
-static struct config *
-config_of(const char *text)
-{
-	struct config *cfg = config_create();
-	struct error err;
-
-	error_clear(&err);
-	assert_true(config_load_string(cfg, "test", text, &err));
-	return cfg;
-}
 
 /* arabic_one_digit_system: with Arabic digits, the numbers of ours (a title's
  * count, a time) are Arabic-Indic; an isolated address keeps its own. */

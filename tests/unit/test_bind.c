@@ -18,36 +18,10 @@
 #include "core/xmalloc.h"
 #include "ui/help.h"
 #include "ui/keys.h"
-#include "ui/cmd_screen.h"
 #include "ui/commands.h"
 #include "ui/state.h"
 
-static struct config *
-config_of(const char *text)
-{
-	struct config *cfg = config_create();
-	struct error err;
-
-	error_clear(&err);
-	assert_true(config_load_string(cfg, "test", text, &err));
-	return cfg;
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	ui_register_commands();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	cmd_unregister();
-	return 0;
-}
+#include "keys_fixture.h"
 
 /* every_default_binding_accepted: each default key's line is a command as it
  * runs, and the help says it in words. */
@@ -84,15 +58,10 @@ test_bind_multiword_command(void **state)
 {
 	struct config *cfg = config_of("bind z cache verify\nbind y outbox retry\nbind x note add %p --file /tmp/n\n");
 	struct keymap keys;
-	struct error err;
 	struct ui_key k;
 
 	(void)state;
-	error_clear(&err);
-	if (!keymap_init(&keys, cfg, ui_check_line, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		fail();
-	}
+	keymap_of(&keys, cfg);
 	assert_true(key_parse("z", &k));
 	assert_string_equal(keymap_lookup(&keys, &k), "cache verify");
 	assert_true(key_parse("y", &k));
@@ -215,11 +184,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_every_default_binding_accepted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bind_multiword_command, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_command_accepted_by_bind, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_bind_says_why, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flags_not_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_default_binding_accepted, registry_up, registry_down),
+		cmocka_unit_test_setup_teardown(test_bind_multiword_command, registry_up, registry_down),
+		cmocka_unit_test_setup_teardown(test_every_command_accepted_by_bind, registry_up, registry_down),
+		cmocka_unit_test_setup_teardown(test_bad_bind_says_why, registry_up, registry_down),
+		cmocka_unit_test_setup_teardown(test_flags_not_names, registry_up, registry_down),
 	};
 
 	return cmocka_run_group_tests_name("bind", tests, NULL, NULL);

@@ -16,12 +16,12 @@
 
 #include <cmocka.h>
 
-#include "core/cmd.h"
 #include "core/config.h"
-#include "ui/cmd_screen.h"
 #include "ui/commands.h"
 #include "ui/keys.h"
 #include "ui/mode.h"
+
+#include "keys_fixture.h"
 
 /* What the fakes saw. */
 static const char *last_key_by, *last_closed;
@@ -183,33 +183,6 @@ test_real_ranks(void **state)
 
 /* ---- key tables ---- */
 
-static struct config *
-config_of(const char *text)
-{
-	struct config *cfg = config_create();
-	struct error err;
-
-	error_clear(&err);
-	assert_true(config_load_string(cfg, "test", text, &err));
-	return cfg;
-}
-
-static int
-registry_up(void **state)
-{
-	(void)state;
-	ui_register_commands();
-	return 0;
-}
-
-static int
-registry_down(void **state)
-{
-	(void)state;
-	cmd_unregister();
-	return 0;
-}
-
 static const char *
 lookup(const struct keymap *m, const char *table, const char *key)
 {
@@ -276,14 +249,9 @@ test_bind_into_named_table(void **state)
 	struct config *cfg = config_of("bind -T picker x choose\nbind -T overlay Space select pagedown\n"
 				       "bind -T root z day next\nbind -T confirm Any answer yes\n");
 	struct keymap m;
-	struct error err;
 
 	(void)state;
-	error_clear(&err);
-	if (!keymap_init(&m, cfg, ui_check_line, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		fail();
-	}
+	keymap_of(&m, cfg);
 	assert_string_equal(lookup(&m, "picker", "x"), "choose");
 	assert_string_equal(lookup(&m, "root", "x"), "text reason cancel %a --reason");
 	assert_string_equal(lookup(&m, "overlay", "Space"), "select pagedown");
