@@ -68,6 +68,10 @@ enum key_type {
 	    N_("Seconds one batch command may wait for the server in all, retries included, 0 (no limit) to 86400; 120 unless set.")) \
 	X("allow_insecure_http", KEY_WORDS, 0, 0, "yes no", \
 	    N_("yes lets a profile use plain http:// with a host that is not this machine; the token then crosses the network unencrypted.")) \
+	X("phq9_cutoff", KEY_INT, 0, 27, NULL, \
+	    N_("The PHQ-9 total at which a client screens positive, 0 to 27, for a clinic's own rule; unset: 10, the start of the moderate band.")) \
+	X("gad7_cutoff", KEY_INT, 0, 21, NULL, \
+	    N_("The GAD-7 total at which a client screens positive, 0 to 21, for a clinic's own rule; unset: 10, or 8 for Turkish-speaking clients (Konkan et al. 2013).")) \
 	X("poll_interval", KEY_INT, 2, 3600, NULL, \
 	    N_("Seconds between looks for new data on the screen, 2 to 3600.")) \
 	X("lock_after", KEY_INT, 0, 86400, NULL, \
