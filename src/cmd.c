@@ -23,7 +23,7 @@
 
 /* The core's commands; sorted when the registry is first used. */
 static const struct cmd_entry *const core[] = {
-	&cmd_entry_appointment, &cmd_entry_appointments, &cmd_entry_batch, &cmd_entry_book,
+	&cmd_entry_appointment, &cmd_entry_appointments, &cmd_entry_assess, &cmd_entry_batch, &cmd_entry_book,
 	&cmd_entry_cache_verify, &cmd_entry_cache_wipe, &cmd_entry_cancel, &cmd_entry_chat,
 	&cmd_entry_checkin, &cmd_entry_completion, &cmd_entry_help, &cmd_entry_lock,
 	&cmd_entry_login, &cmd_entry_logout, &cmd_entry_noshow, &cmd_entry_note,
@@ -808,6 +808,8 @@ call_exec(struct cmd_ctx *ctx, struct cmd_call *c, struct cmd_result *res, struc
 		http_wait_reset(ctx->session.http);
 	ctx->result = res;
 	if ((e->flags & CMD_SESSION) && cmd_session(ctx, err) == NULL)
+		ok = false;
+	if (ok && e->check != NULL && !e->check(ctx, e, &c->a, err))
 		ok = false;
 	if (ok && (e->flags & CMD_QUEUES) && !ctx->replaying) {
 		ctx->session.request_id[0] = '\0';

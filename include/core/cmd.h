@@ -164,6 +164,11 @@ struct cmd_entry {
 	 * do instead on the screen, where the terminal is not free. */
 	const char *instead;
 	cmd_exec_fn *exec;
+	/* Checks the arguments without the network (and reads the command's
+	 * text, cmd_read_input), before exec runs and before a CMD_QUEUES write
+	 * is queued: what it refuses is never written, now or later. NULL:
+	 * exec checks its arguments itself. */
+	cmd_exec_fn *check;
 	/* A CMD_SCREEN_WAY entry as registered: the core's entry it does its way
 	 * (its handler is still there: lock --agent). NULL otherwise. */
 	const struct cmd_entry *base;

@@ -13,6 +13,8 @@
 /* appt.c */
 extern const struct cmd_entry cmd_entry_appointments, cmd_entry_appointment, cmd_entry_slots,
 	cmd_entry_book, cmd_entry_reschedule, cmd_entry_cancel, cmd_entry_checkin, cmd_entry_noshow;
+/* assess.c */
+extern const struct cmd_entry cmd_entry_assess;
 /* people.c */
 extern const struct cmd_entry cmd_entry_patients, cmd_entry_patient, cmd_entry_login,
 	cmd_entry_logout, cmd_entry_whoami;
