@@ -189,24 +189,13 @@ static char *
 entry_id(const cJSON *resp, int i)
 {
 	const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "entry"), i);
-	const cJSON *r = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
-	const cJSON *id = r != NULL ? cJSON_GetObjectItemCaseSensitive(r, "id") : NULL;
-	const cJSON *rs = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "response") : NULL;
-	const cJSON *loc = rs != NULL ? cJSON_GetObjectItemCaseSensitive(rs, "location") : NULL;
+	char *ref = NULL, *version = NULL, *id = NULL;
 
-	if (cJSON_IsString(id))
-		return xstrdup(id->valuestring);
-	if (cJSON_IsString(loc)) {
-		/* "Type/id/_history/v", perhaps absolute. */
-		const char *p = loc->valuestring, *slash;
-		const char *h = strstr(p, "/_history");
-		size_t end = h != NULL ? (size_t)(h - p) : strlen(p);
-
-		for (slash = p + end; slash > p && slash[-1] != '/'; slash--)
-			;
-		return xstrndup(slash, (size_t)(p + end - slash));
-	}
-	return NULL;
+	if (e != NULL && fhir_tx_entry_made(e, &ref, &version))
+		id = xstrdup(strchr(ref, '/') + 1);
+	free(ref);
+	free(version);
+	return id;
 }
 
 bool

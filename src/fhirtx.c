@@ -131,11 +131,8 @@ entry_field(const cJSON *entry, const char *a, const char *b)
 	return o != NULL && b != NULL ? cJSON_GetObjectItemCaseSensitive(o, b) : o;
 }
 
-/* "Type/id" and the version of what an entry made: from its resource, else its
- * location ("Type/id/_history/v", perhaps absolute) and etag. New strings;
- * *version may stay NULL. */
-static bool
-entry_made(const cJSON *entry, char **ref, char **version)
+bool
+fhir_tx_entry_made(const cJSON *entry, char **ref, char **version)
 {
 	const cJSON *res = entry_field(entry, "resource", NULL);
 	const cJSON *rt = entry_field(entry, "resource", "resourceType");
@@ -265,7 +262,7 @@ plan_undo(struct session *s, const struct fhir_tx *tx, int i, const cJSON *answe
 	cJSON *cur = NULL, *put;
 	char *version = NULL, *pin;
 
-	if (!entry_made(answer, ref, &version)) {
+	if (!fhir_tx_entry_made(answer, ref, &version)) {
 		const cJSON *url = entry_field(req, "request", "url");
 
 		*ref = xstrdup(cJSON_IsString(url) ? url->valuestring : "?");

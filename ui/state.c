@@ -112,8 +112,12 @@ tui_state_init(struct tui *t, struct cmd_ctx *ctx, struct session *s)
 	t->user = clean(user != NULL ? user : _("not logged in"));
 	t->bell = bell != NULL && strcmp(bell, "on") == 0;
 	for (int i = 0; i < PANE_COUNT; i++) {
+		static const enum model_part part_of[PANE_COUNT] = {
+			[PANE_APPT] = MODEL_APPTS, [PANE_NOTES] = MODEL_NOTES, [PANE_CHAT] = MODEL_CHAT,
+		};
+
 		t->panes[i].m = &t->m;
-		t->panes[i].part = (enum model_part)i;
+		t->panes[i].part = part_of[i];
 	}
 	t->title_dirty = t->status_dirty = true;
 	if (s->warning != NULL)

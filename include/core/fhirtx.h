@@ -52,6 +52,12 @@ void fhir_tx_create(struct fhir_tx *tx, cJSON *res, const char *full_url,
  * as the server made them when they could not all be undone. */
 cJSON *fhir_tx_commit(struct session *s, struct fhir_tx *tx, struct error *err);
 
+/* "Type/id" and the version of what an entry of a transaction's answer made:
+ * from its resource, else its location ("Type/id/_history/v", perhaps
+ * absolute) and etag. New strings (free()); *version may stay NULL. False
+ * when the entry says neither. */
+bool fhir_tx_entry_made(const cJSON *entry, char **ref, char **version);
+
 enum fhir_atomicity {
 	TX_UNKNOWN,     /* no transaction of several entries was refused yet */
 	TX_ATOMIC,      /* one was refused as a whole */

@@ -91,6 +91,9 @@ HANDLER(cmd_assess)
 	v[7] = out.observation_id;
 	v[8] = out.language != NULL ? out.language : "";
 	v[9] = out.score.cutoff >= 0 ? cutoff : "";
+	if (table && as.in->panel_code != NULL && !as.in->panel_verified)
+		result_say(ctx->result, _("Unconfirmed: the panel code %s of %s, which the saved response names as its questionnaire, is not confirmed from a source."),
+			   as.in->panel_code, as.in->name);
 	if (table && as.in->rule == RULE_CSSRS)
 		result_say(ctx->result, "%s", _("Unconfirmed: the C-SSRS risk level follows a summary of the screener's triage that has not been checked against Columbia's own; any yes raises the flag."));
 	if (table && out.score.risk)

@@ -48,6 +48,8 @@ r=$(api "QuestionnaireResponse/$qr")
 before=$(flags)
 expect "gad7 severe, no flag" 0 '"band":"severe".*"risk":"false","flag_id":""' ez --format json assess "$pat" gad7 --answers 3,3,3,3,3,3,3
 [ "$(flags)" = "$before" ] && ok "no flag without a risk" || fail "no flag without a risk" "$before -> $(flags)"
+expect "gad7: its unconfirmed panel code said so" 0 "Unconfirmed: the panel code 69737-5 of GAD-7" \
+	ez assess "$pat" gad7 --answers 0,0,0,0,0,0,0
 expect "gad7 at 8 positive in Turkish" 0 '"score":"8".*"positive":"true".*"cutoff":"8"' \
 	ez --format json assess "$pat" gad7 --answers 2,2,2,2,0,0,0 --language tr
 printf '3\n3\n-\n3\n3\n' >"$WORK/who5"

@@ -470,8 +470,8 @@ wait_for "^:" 30
 type_text "note $note_id"
 keys Enter
 check "note_shows_whole_note: the note's text, after its fields, in the overlay" "│ +$(re "$CAN_A-two")" 50
-screen | grep -q "┌─note $note_id─" && ok "note_shows_whole_note: the overlay is the note's" ||
-	fail "note_shows_whole_note: the overlay is the note's" "$(screen)"
+# (Waited for too: the text may be drawn before the title in one capture.)
+check "note_shows_whole_note: the overlay is the note's" "┌─note $(re "$note_id")─" 30
 keys q
 wait_gone "$(re "$CAN_A-two")" 30
 # tab_completes_screen_commands: Tab completed none of the screen's own.
