@@ -64,6 +64,8 @@ cache_put_resource(struct store *st, const cJSON *res)
 			if (thread == NULL)
 				thread = xstrdup(id);
 		}
+	} else if (strcmp(type, "Flag") == 0) {
+		person = first_ref(res, "subject", "Patient");
 	} else if (strcmp(type, "Patient") == 0) {
 		person = xstrdup(id);
 	} else if (strcmp(type, "Practitioner") != 0 && strcmp(type, "Slot") != 0 &&
@@ -205,6 +207,22 @@ cache_chat(struct store *st, const char *patient_id)
 	store_find(st, STORE_BY_PERSON, "Communication", patient_id, collect, &c, NULL, &err);
 	add_people(st, c.out, "sender", "Patient");
 	add_people(st, c.out, "sender", "Practitioner");
+	return c.out;
+}
+
+cJSON *
+cache_flags(struct store *st, const char *patient_id)
+{
+	struct collect c = { cJSON_CreateArray(), NULL };
+	struct error err;
+
+	error_clear(&err);
+	if (patient_id != NULL)
+		store_find(st, STORE_BY_PERSON, "Flag", patient_id, collect, &c, NULL, &err);
+	else
+		store_find(st, STORE_BY_KIND, "Flag", NULL, collect, &c, NULL, &err);
+	add_people(st, c.out, "subject", "Patient");
+	add_people(st, c.out, "author", "Practitioner");
 	return c.out;
 }
 

@@ -419,6 +419,117 @@ message_from_json(const cJSON *res, struct message *m, struct error *err)
 	return true;
 }
 
+/* The sub-extension url of an extension (by, at, reason). */
+static const cJSON *
+sub_extension(struct json_ctx *ctx, const cJSON *ext, const char *url)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, json_arr(ctx, ext, "extension")) {
+		const char *u = json_str(ctx, e, "url");
+
+		if (u != NULL && strcmp(u, url) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Flag.extension: what raised it, its acknowledgement and its closure. */
+static void
+flag_extensions(struct json_ctx *ctx, const cJSON *res, struct flag *f)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, json_arr(ctx, res, "extension")) {
+		const char *url = json_str(ctx, e, "url");
+		const cJSON *by, *at, *why;
+		time_t when = 0;
+
+		if (url == NULL)
+			continue;
+		if (strcmp(url, FLAG_DETAIL_URL) == 0) {
+			const cJSON *ref = json_obj(ctx, e, "valueReference");
+
+			free(f->detail_ref);
+			f->detail_ref = xstrdup(ref != NULL ? json_str(ctx, ref, "reference") : NULL);
+			continue;
+		}
+		if (strcmp(url, FLAG_ACK_URL) != 0 && strcmp(url, FLAG_CLOSE_URL) != 0)
+			continue;
+		by = sub_extension(ctx, e, "by");
+		at = sub_extension(ctx, e, "at");
+		if (at != NULL)
+			instant(ctx, at, "valueDateTime", &when);
+		by = by != NULL ? json_obj(ctx, by, "valueReference") : NULL;
+		if (strcmp(url, FLAG_ACK_URL) == 0) {
+			free(f->ack_by);
+			f->ack_by = xstrdup(by != NULL ? json_str(ctx, by, "reference") : NULL);
+			f->ack_at = when;
+			continue;
+		}
+		why = sub_extension(ctx, e, "reason");
+		free(f->closed_by);
+		free(f->close_reason);
+		f->closed_by = xstrdup(by != NULL ? json_str(ctx, by, "reference") : NULL);
+		f->close_reason = xstrdup(why != NULL ? json_str(ctx, why, "valueString") : NULL);
+	}
+}
+
+static bool
+flag_is_safety(struct json_ctx *ctx, const cJSON *res)
+{
+	const cJSON *cat, *c;
+
+	cJSON_ArrayForEach(cat, json_arr(ctx, res, "category")) {
+		cJSON_ArrayForEach(c, json_arr(ctx, cat, "coding")) {
+			const char *code = json_str(ctx, c, "code");
+
+			if (code != NULL && strcmp(code, "safety") == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+bool
+flag_from_json(const cJSON *res, struct flag *f, struct error *err)
+{
+	struct json_ctx ctx;
+	const cJSON *meta, *code, *coding, *author, *period;
+
+	memset(f, 0, sizeof *f);
+	if (!begin(&ctx, res, "Flag", &f->id, err))
+		return false;
+	meta = json_obj(&ctx, res, "meta");
+	f->version = xstrdup(meta != NULL ? json_str(&ctx, meta, "versionId") : NULL);
+	f->updated = xstrdup(meta != NULL ? json_str(&ctx, meta, "lastUpdated") : NULL);
+	f->status = xstrdup(json_str(&ctx, res, "status"));
+	f->safety = flag_is_safety(&ctx, res);
+	code = json_obj(&ctx, res, "code");
+	coding = code != NULL ? first(&ctx, code, "coding") : NULL;
+	f->code = xstrdup(coding != NULL ? json_str(&ctx, coding, "code") : NULL);
+	f->text = xstrdup(code != NULL ? json_str(&ctx, code, "text") : NULL);
+	if (f->text == NULL && coding != NULL)
+		f->text = xstrdup(json_str(&ctx, coding, "display"));
+	f->patient_id = reference_id(json_obj(&ctx, res, "subject"), "Patient");
+	if ((author = json_obj(&ctx, res, "author")) != NULL) {
+		f->author_ref = xstrdup(json_str(&ctx, author, "reference"));
+		f->author_name = ref_display(author);
+	}
+	if ((period = json_obj(&ctx, res, "period")) != NULL) {
+		instant(&ctx, period, "start", &f->start);
+		instant(&ctx, period, "end", &f->end);
+	}
+	flag_extensions(&ctx, res, f);
+	if (ctx.failed || f->status == NULL) {
+		if (!ctx.failed)
+			error_set(err, ERR_FAILED, _("Flag/%s has no status; the server sent data ezrizi cannot use."), f->id);
+		flag_finish(f);
+		return false;
+	}
+	return true;
+}
+
 #define FREE_ALL(...) do { \
 	char **ptrs_[] = { __VA_ARGS__ }; \
 	for (size_t i_ = 0; i_ < sizeof ptrs_ / sizeof ptrs_[0]; i_++) { \
@@ -469,6 +580,14 @@ message_finish(struct message *m)
 {
 	FREE_ALL(&m->id, &m->thread_id, &m->patient_id, &m->sender_ref, &m->sender_name,
 		 &m->status, &m->text);
+}
+
+void
+flag_finish(struct flag *f)
+{
+	FREE_ALL(&f->id, &f->version, &f->updated, &f->status, &f->code, &f->text, &f->patient_id,
+		 &f->patient_name, &f->author_ref, &f->author_name, &f->detail_ref, &f->ack_by, &f->closed_by,
+		 &f->close_reason);
 }
 
 /* ---- names ---- */

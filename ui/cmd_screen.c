@@ -507,36 +507,42 @@ static const struct cmd_word text_words[] = {
 	{ "message", N_("Asks for the message first.") },
 	/* TRANSLATORS: in the help, after what a key does (cancel). */
 	{ "reason", N_("Asks for the reason, then asks before it is done.") },
+	/* TRANSLATORS: in the help, after what a key does (raise a risk flag). */
+	{ "concern", N_("Asks what worries you, then asks before the flag is raised.") },
 	{ NULL, NULL },
 };
 
 /* text KIND COMMAND...: a free text, then COMMAND with it as its last word.
- * A message goes at once; a reason (a cancel) asks first what it will do. */
+ * A message goes at once; a reason (a cancel) and a concern (a flag raised)
+ * ask first what they will do. */
 SCREEN_HANDLER(do_text)
 {
 	struct tui *t = ui_screen(ctx);
 	const struct appointment *ap = model_appt(&t->m);
 	const char *name = ap != NULL && ap->patient_name != NULL ? ap->patient_name : "";
-	bool reason = a->choice[0] == 1;
+	bool reason = a->choice[0] == 1, concern = a->choice[0] == 2;
 	char *prompt;
 
 	(void)e;
 	(void)err;
-	if (reason)
+	if (concern)
+		/* TRANSLATORS: the prompt for a risk flag's words; %s is the client's name. */
+		prompt = xasprintf(_("What worries you about %s? "), name);
+	else if (reason)
 		/* TRANSLATORS: the prompt for a cancel's reason; %s is the client's name. */
 		prompt = xasprintf(_("Why is the session of %s cancelled? "), name);
 	else
 		/* TRANSLATORS: the prompt for a chat message; %s is the client's name. */
 		prompt = xasprintf(_("Message to %s: "), name);
 	/* The words of COMMAND are the binding's (its ids expanded already). */
-	tui_open_text(t, prompt, ui_join(a->argc - 1, a->argv + 1), reason);
+	tui_open_text(t, prompt, ui_join(a->argc - 1, a->argv + 1), reason || concern);
 	free(prompt);
 	return true;
 }
 
 static const struct cmd_entry text_entry = {
 	.name = "text",
-	.usage = N_("message|reason COMMAND..."),
+	.usage = N_("message|reason|concern COMMAND..."),
 	.summary = N_("Ask for a free text, then run COMMAND with it, exactly as typed, as its last word."),
 	.args = { 2, 64, { { KIND_CHOICE, text_words }, { KIND_LINE } } },
 	.flags = CMD_SCREEN | CMD_WORDS,

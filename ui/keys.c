@@ -57,6 +57,8 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "N", "write-note" },
 	{ "root", "E", "edit-note" },
 	{ "root", "p", "page-note" },
+	{ "root", "!", "text concern flag add %p --text" },
+	{ "root", "A", "confirm flag ack --patient %p" },
 	/* The overlay (help, a command's output). */
 	{ "overlay", "q", "close" },
 	{ "overlay", "Escape", "close" },

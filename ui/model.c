@@ -13,6 +13,7 @@
 #include "core/xmalloc.h"
 #include "ui/localfmt.h"
 #include "ui/model.h"
+#include "ui/model_int.h"
 
 /* Our clock and the server's may differ: changes are looked for from this
  * long before the last fetch (a change seen twice is only fetched twice). */
@@ -21,7 +22,7 @@
 /* Keeps at most this many notes per client on screen. */
 #define NOTES_MAX 20
 
-static void
+void
 model_changed(struct model *m, enum model_part part)
 {
 	m->view->changed(m->view_arg, part);
@@ -71,6 +72,7 @@ model_init(struct model *m, struct session *s, const struct config *cfg,
 	m->inbox_since = clock_now();
 	m->everyone = sw != NULL && strcmp(sw, "everyone") == 0;
 	m->start_auto = sw == NULL || strcmp(sw, "auto") == 0;
+	m->front_desk = true;
 }
 
 static void
@@ -119,6 +121,7 @@ model_finish(struct model *m)
 	freshness_finish(m, &m->appt_f);
 	fhir_search_cancel(m->s, m->inbox_fs);
 	fhir_search_cancel(m->s, m->schedule_fs);
+	model_flags_finish(m);
 	free(m->schedule_me);
 	for (size_t i = 0; i < m->n_unread; i++)
 		free(m->unread[i].patient_id);
@@ -706,6 +709,8 @@ model_start_work(struct model *m)
 
 	if (m->appt_f.state == LOAD_PENDING && m->appt_f.fs == NULL)
 		start_appts(m);
+	if (!m->flags_tried)
+		model_flags_start(m);  /* once; then at every poll */
 	if ((c = model_client(m)) == NULL)
 		return;
 	if (c->chat_f.state == LOAD_OK && !model_hidden(m))
@@ -824,6 +829,7 @@ model_poll(struct model *m)
 
 	m->next_poll = clock_mono_ms() + (long long)m->poll_interval * 1000;
 	start_inbox(m);
+	model_flags_start(m);
 	if (m->appt_f.state == LOAD_OK && m->appt_f.fs == NULL)
 		start_appts_check(m);
 	if (c != NULL && c->chat_f.state == LOAD_OK && c->chat_f.fs == NULL) {

@@ -21,6 +21,7 @@
 #include "core/chat.h"
 #include "core/config.h"
 #include "core/date.h"
+#include "core/flag.h"
 #include "core/notes.h"
 #include "core/session.h"
 
@@ -125,6 +126,21 @@ struct model {
 
 	size_t outbox_n;             /* writes waiting for the server (the title's count) */
 
+	/* The active risk flags of every client the server shows (model_flag.c):
+	 * from the cache at once, then the server's, then at every poll only
+	 * those changed since the newest seen, by the server's clock. */
+	struct flag_list flags;
+	struct fhir_search *flags_fs;
+	char *flags_since;           /* the newest meta.lastUpdated seen, or NULL */
+	time_t flags_since_t;
+	bool flags_tried;            /* the first look was begun (or could not be) */
+	bool flags_loaded;           /* the server's whole list came once */
+	/* What a flag says is hidden from a front desk (flag_user_front_desk):
+	 * hidden until the user's roles are known. */
+	bool front_desk;
+	bool role_known;
+	struct fhir_search *roles_fs;
+
 	int poll_interval;           /* seconds */
 	long long next_poll;         /* monotonic ms */
 };
@@ -193,5 +209,17 @@ int model_unread(const struct model *m, const char *patient_id);
  * read only once it has been on screen: while the chat shown is older than the
  * newest unread message, the mark stays and the chat is fetched. */
 void model_mark_read(struct model *m, struct client *c);
+
+/* ---- risk flags (model_flag.c) ---- */
+
+/* Starts the look for flags: the roles once "me" is known, the whole list
+ * once, then what changed (model_start_work and model_poll call it). */
+void model_flags_start(struct model *m);
+void model_flags_finish(struct model *m);
+/* The client's flag to show: the oldest not acknowledged, else the oldest
+ * active; NULL when none. */
+const struct flag *model_flag(const struct model *m, const char *patient_id);
+/* How many of the client's active flags wait for a clinician. */
+int model_flags_unacked(const struct model *m, const char *patient_id);
 
 #endif

@@ -6,6 +6,8 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 
+#include "ui/bidi.h"
+#include "ui/localfmt.h"
 #include "ui/pane.h"
 
 int
@@ -121,10 +123,106 @@ text_view_built(struct text_view *v, unsigned gen, int w, int rows, bool to_end)
 }
 
 void
-text_view_draw(struct text_view *v, struct pane *p)
+text_view_draw(struct text_view *v, struct pane *p, int top)
 {
-	list_set_rows(&v->list, pane_inner_h(p));
-	list_draw(&v->list, p->win, PANE_TOP, PANE_LEFT, pane_inner_w(p));
+	list_set_rows(&v->list, pane_inner_h(p) - top);
+	list_draw(&v->list, p->win, PANE_TOP + top, PANE_LEFT, pane_inner_w(p));
+}
+
+/* ---- the risk banner ---- */
+
+/* What the banner says of the client's flag (new string), or NULL: for a
+ * front desk only that there is one. The flag's words and its author's name
+ * are the server's: sanitised, each in its own direction. */
+static char *
+banner_text(const struct model *m, const char *patient_id)
+{
+	const struct flag *f = model_flag(m, patient_id);
+	int n = model_flags_unacked(m, patient_id);
+	char since[96] = "", *text, *who, *out;
+
+	if (f == NULL)
+		return NULL;
+	if (m->front_desk)
+		return xstrdup(n > 0
+			/* TRANSLATORS: the banner a front desk sees for a client with a risk flag. */
+			? _("SAFETY FLAG: this client has a safety flag; their counsellor knows what it says.")
+			/* TRANSLATORS: the same, once a clinician has acknowledged it. */
+			: _("Safety flag (a clinician has acknowledged it)."));
+	if (f->start != 0)
+		lf_day_time(f->start, since, sizeof since);
+	{
+		char *t = sanitize_display(f->text != NULL ? f->text : "", (size_t)-1, 0);
+		char *a = sanitize_display(f->author_name != NULL ? f->author_name : "", (size_t)-1, 0);
+
+		text = bidi_isolate(t);
+		who = bidi_isolate(a);
+		free(t);
+		free(a);
+	}
+	if (n > 0)
+		/* TRANSLATORS: the banner on every pane showing a client with a risk flag
+		 * no clinician has acknowledged: %d how many, %s the flag's words, the
+		 * time it was raised, who raised it. */
+		out = xasprintf(ngettext("RISK, review now (%d flag): %s. Raised %s by %s; acknowledge with 'flag ack'.",
+					 "RISK, review now (%d flags): %s. Raised %s by %s; acknowledge with 'flag ack'.", n),
+				n, text, since, who);
+	else
+		/* TRANSLATORS: the banner once a clinician has acknowledged the flag; it is still active. */
+		out = xasprintf(_("Risk flag, acknowledged: %s. Raised %s by %s."), text, since, who);
+	free(text);
+	free(who);
+	return out;
+}
+
+/* The banner's lines at the pane's width (none without a flag); its rows:
+ * at most half the pane's, one once acknowledged. */
+static int
+banner_lines(struct pane *p, const char *patient_id, struct tlines *l, int *attr)
+{
+	bool urgent = model_flags_unacked(p->m, patient_id) > 0;
+	/* Acknowledged, it is a reminder: one row. */
+	int w = pane_inner_w(p), max = urgent ? pane_inner_h(p) / 2 : 1;
+	char *text = banner_text(p->m, patient_id), *mark;
+
+	/* Reverse and bold: it stands out in monochrome as in colour. */
+	*attr = urgent ? ui_attr(UC_ERROR) | A_REVERSE | A_BOLD : ui_attr(UC_WARN) | A_BOLD;
+	tlines_init(l);
+	if (text == NULL || w <= 0 || max <= 0) {
+		free(text);
+		return 0;
+	}
+	mark = xasprintf("%s %s", ui_utf8() ? (urgent ? "⚠" : "⚑") : (urgent ? "!!" : "!"), text);
+	tlines_wrap(l, mark, w, 0, *attr, 0);
+	free(mark);
+	free(text);
+	return (int)l->n < max ? (int)l->n : max;
+}
+
+int
+pane_flag_banner_rows(struct pane *p, const char *patient_id)
+{
+	struct tlines l;
+	int attr, rows = banner_lines(p, patient_id, &l, &attr);
+
+	tlines_finish(&l);
+	return rows;
+}
+
+int
+pane_flag_banner(struct pane *p, const char *patient_id)
+{
+	struct tlines l;
+	int w = pane_inner_w(p), attr, rows = banner_lines(p, patient_id, &l, &attr);
+
+	for (int i = 0; i < rows; i++) {
+		/* The margins too: a bar across the pane. */
+		mvwaddch(p->win, PANE_TOP + i, PANE_LEFT - 1, ' ' | (chtype)attr);
+		tlines_draw(&l, (size_t)i, p->win, PANE_TOP + i, PANE_LEFT, w, 0);
+		mvwaddch(p->win, PANE_TOP + i, PANE_LEFT + w, ' ' | (chtype)attr);
+	}
+	tlines_finish(&l);
+	return rows;
 }
 
 const char *

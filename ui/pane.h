@@ -77,8 +77,16 @@ bool text_view_stale(const struct text_view *v, unsigned gen, int w);
  * last line (the chat's newest message), otherwise to the top when the content
  * changed, keeping the position on a mere resize. */
 void text_view_built(struct text_view *v, unsigned gen, int w, int rows, bool to_end);
-/* Draws the visible lines inside the pane's border. */
-void text_view_draw(struct text_view *v, struct pane *p);
+/* Draws the visible lines inside the pane's border, below `top` rows kept
+ * for the banner. */
+void text_view_draw(struct text_view *v, struct pane *p, int top);
+/* Draws the client's risk flag across the top of a pane showing them (the
+ * notes, the chat): the rows it took, 0 when the client has no active flag.
+ * Until a clinician acknowledges it the banner is urgent (reverse, bold);
+ * a front desk reads only that the client has one. */
+int pane_flag_banner(struct pane *p, const char *patient_id);
+/* The rows it will take, before the frame is drawn. */
+int pane_flag_banner_rows(struct pane *p, const char *patient_id);
 /* Footer arrows saying there is more above or below ("" when all fits). */
 const char *text_view_more(const struct text_view *v);
 /* The frame of a text view pane titled with a client's name: `named` is a

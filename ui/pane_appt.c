@@ -135,6 +135,16 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 	if (who == NULL || who[0] == '\0')
 		/* TRANSLATORS: an appointment with no client named (e.g. a group). */
 		who = a->group_id != NULL ? _("Group session") : _("(no client)");
+	if (model_flag(m, a->patient_id) != NULL) {
+		/* A risk flag: "⚠" until a clinician acknowledges it, then "⚑";
+		 * reverse, so it shows in monochrome too. */
+		bool urgent = model_flags_unacked(m, a->patient_id) > 0;
+		const char *mark = ui_utf8() ? (urgent ? "⚠" : "⚑") : (urgent ? "!!" : "!");
+
+		col += ui_cell(w, y, x, width, col, width - col, mark,
+			       base | (urgent ? ui_attr(UC_ERROR) | A_REVERSE | A_BOLD : ui_attr(UC_WARN) | A_BOLD), false);
+		col += ui_cell(w, y, x, width, col, width - col, " ", base, false);
+	}
 	if (model_unread(m, a->patient_id) > 0) {
 		/* Unread messages from this client: "•2". */
 		char *mark = xasprintf("•%d ", model_unread(m, a->patient_id)), *local = lf_digits(mark);

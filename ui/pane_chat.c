@@ -127,15 +127,17 @@ chat_draw(struct pane *p)
 	struct client *c = model_client(m);
 	unsigned gen = c != NULL ? c->gen : m->appt_gen;
 	int w = pane_inner_w(p);
+	const char *pid = a != NULL ? a->patient_id : NULL;
+	int top = pane_flag_banner_rows(p, pid);
 
 	if (text_view_stale(v, gen, w)) {
 		build(&v->lines, m, w);
-		text_view_built(v, gen, w, pane_inner_h(p), true);
+		text_view_built(v, gen, w, pane_inner_h(p) - top, true);
 	}
-	list_set_rows(&v->list, pane_inner_h(p));
 	/* TRANSLATORS: the chat pane's title; %s is the client's name. */
 	text_view_frame(v, p, _("Chat: %s"), _("Chat"), a != NULL ? a->patient_name : NULL);
-	text_view_draw(v, p);
+	(void)pane_flag_banner(p, pid);
+	text_view_draw(v, p, top);
 }
 
 const struct pane_ops pane_chat_ops = {

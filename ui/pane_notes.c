@@ -146,15 +146,17 @@ notes_draw(struct pane *p)
 	const struct appointment *a = model_shown_appt(m);
 	unsigned gen = shown_gen(m);
 	int w = pane_inner_w(p);
+	const char *pid = a != NULL ? a->patient_id : NULL;
+	int top = pane_flag_banner_rows(p, pid);
 
 	if (text_view_stale(v, gen, w)) {
 		build(&v->lines, m, w);
-		text_view_built(v, gen, w, pane_inner_h(p), false);
+		text_view_built(v, gen, w, pane_inner_h(p) - top, false);
 	}
-	list_set_rows(&v->list, pane_inner_h(p));
 	/* TRANSLATORS: the notes pane's title; %s is the client's name. */
 	text_view_frame(v, p, _("Notes: %s"), _("Notes"), a != NULL ? a->patient_name : NULL);
-	text_view_draw(v, p);
+	(void)pane_flag_banner(p, pid);
+	text_view_draw(v, p, top);
 }
 
 const struct pane_ops pane_notes_ops = {

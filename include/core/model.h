@@ -78,12 +78,40 @@ struct message {
 	char *text;          /* payload contentString parts joined; NULL for a header */
 };
 
+/* A Flag: a risk about a client (category safety), until a clinician closes
+ * it. Who acknowledged it, and when, and why it was closed, are in ezrizi's
+ * extensions (FLAG_ACK_URL, FLAG_CLOSE_URL): R4's Flag has no field for them. */
+struct flag {
+	char *id;
+	char *version;       /* meta.versionId */
+	char *updated;       /* meta.lastUpdated as the server wrote it */
+	char *status;        /* active, inactive, entered-in-error */
+	bool safety;         /* category safety */
+	char *code;          /* code.coding[0].code */
+	char *text;          /* code.text, else the coding's display */
+	char *patient_id;
+	char *patient_name;  /* from the search's includes, or NULL */
+	char *author_ref;    /* "Practitioner/2" */
+	char *author_name;
+	time_t start, end;   /* period; 0 when absent */
+	char *detail_ref;    /* what raised it: R4's flag-detail extension */
+	char *ack_by;        /* "Practitioner/2" who acknowledged it, or NULL */
+	time_t ack_at;
+	char *closed_by;
+	char *close_reason;
+};
+
+#define FLAG_ACK_URL "urn:ezrizi:flag-acknowledgement"
+#define FLAG_CLOSE_URL "urn:ezrizi:flag-closure"
+#define FLAG_DETAIL_URL "http://hl7.org/fhir/StructureDefinition/flag-detail"
+
 bool patient_from_json(const cJSON *res, struct patient *p, struct error *err);
 bool practitioner_from_json(const cJSON *res, struct practitioner *p, struct error *err);
 bool slot_from_json(const cJSON *res, struct slot *s, struct error *err);
 bool appointment_from_json(const cJSON *res, struct appointment *a, struct error *err);
 bool note_from_json(const cJSON *res, struct note *n, struct error *err);
 bool message_from_json(const cJSON *res, struct message *m, struct error *err);
+bool flag_from_json(const cJSON *res, struct flag *f, struct error *err);
 
 void patient_finish(struct patient *p);
 void practitioner_finish(struct practitioner *p);
@@ -91,6 +119,7 @@ void slot_finish(struct slot *s);
 void appointment_finish(struct appointment *a);
 void note_finish(struct note *n);
 void message_finish(struct message *m);
+void flag_finish(struct flag *f);
 
 /* The display name of a HumanName array (name[0].text, else given + family). New
  * string or NULL. */

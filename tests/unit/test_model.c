@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "core/flag.h"
 #include "core/json.h"
 #include "core/model.h"
 
@@ -247,6 +248,61 @@ test_json_parse_refuses(void **state)
 	assert_int_equal(err.kind, ERR_FAILED);
 }
 
+/* A Flag: its state, what raised it, who acknowledged and closed it (our
+ * extensions); a Flag without status is refused; the front desk is one whose
+ * every role is a front-desk one, and only then. */
+static void
+test_flag(void **state)
+{
+	cJSON *j = parse("{\"resourceType\":\"Flag\",\"id\":\"f-1\",\"meta\":{\"versionId\":\"3\","
+			 "\"lastUpdated\":\"2026-11-30T10:00:00.250Z\"},\"status\":\"active\","
+			 "\"category\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/flag-category\",\"code\":\"safety\"}]}],"
+			 "\"code\":{\"coding\":[{\"code\":\"suicide-risk\",\"display\":\"Risk\"}]},"
+			 "\"subject\":{\"reference\":\"Patient/p-1\"},\"author\":{\"reference\":\"Practitioner/pr-1\",\"display\":\"Dr A\"},"
+			 "\"period\":{\"start\":\"2026-11-30T09:00:00Z\"},\"extension\":["
+			 "{\"url\":\"http://hl7.org/fhir/StructureDefinition/flag-detail\",\"valueReference\":{\"reference\":\"Observation/o-1\"}},"
+			 "{\"url\":\"urn:ezrizi:flag-acknowledgement\",\"extension\":[{\"url\":\"by\",\"valueReference\":{\"reference\":\"Practitioner/pr-2\"}},"
+			 "{\"url\":\"at\",\"valueDateTime\":\"2026-11-30T09:30:00Z\"}]}]}");
+	cJSON *roles;
+	struct flag f;
+	struct error err;
+
+	(void)state;
+	error_clear(&err);
+	assert_true(flag_from_json(j, &f, &err));
+	assert_string_equal(f.id, "f-1");
+	assert_string_equal(f.version, "3");
+	assert_string_equal(f.updated, "2026-11-30T10:00:00.250Z");
+	assert_true(f.safety);
+	assert_string_equal(f.code, "suicide-risk");
+	assert_string_equal(f.text, "Risk");   /* the coding's display without a text */
+	assert_string_equal(f.patient_id, "p-1");
+	assert_string_equal(f.author_name, "Dr A");
+	assert_string_equal(f.detail_ref, "Observation/o-1");
+	assert_string_equal(f.ack_by, "Practitioner/pr-2");
+	assert_int_equal(f.ack_at, 1796031000);   /* 2026-11-30T09:30:00Z */
+	assert_false(flag_needs_ack(&f));
+	assert_string_equal(flag_state(&f), "acknowledged");
+	flag_finish(&f);
+	cJSON_DeleteItemFromObject(j, "extension");
+	assert_true(flag_from_json(j, &f, &err));
+	assert_true(flag_needs_ack(&f));
+	assert_string_equal(flag_state(&f), "unacknowledged");
+	flag_finish(&f);
+	cJSON_DeleteItemFromObject(j, "status");
+	assert_false(flag_from_json(j, &f, &err));
+	cJSON_Delete(j);
+
+	roles = parse("[{\"resourceType\":\"PractitionerRole\",\"code\":[{\"coding\":[{\"code\":\"receptionist\"}]}]}]");
+	assert_true(flag_roles_front_desk(roles));
+	cJSON_AddItemToArray(roles, parse("{\"resourceType\":\"PractitionerRole\",\"code\":[{\"coding\":[{\"code\":\"counsellor\"}]}]}"));
+	assert_false(flag_roles_front_desk(roles));   /* one clinical role is enough */
+	cJSON_Delete(roles);
+	roles = parse("[]");
+	assert_false(flag_roles_front_desk(roles));   /* no roles said: not a front desk */
+	cJSON_Delete(roles);
+}
+
 int
 main(void)
 {
@@ -257,6 +313,7 @@ main(void)
 		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_message_and_names),
 		cmocka_unit_test(test_reference_id),
+		cmocka_unit_test(test_flag),
 		cmocka_unit_test(test_json_parse_refuses),
 	};
 

@@ -155,6 +155,9 @@ setup(void **state)
 	/* What the panes fetch for the client shown: nothing there. */
 	stub_sticky("GET", "DocumentReference?*", 200, EMPTY);
 	stub_sticky("GET", "Communication?*", 200, EMPTY);
+	/* No risk flags; the user's roles: none said. */
+	stub_sticky("GET", "Flag?*", 200, EMPTY);
+	stub_sticky("GET", "PractitionerRole?*", 200, EMPTY);
 	/* A look again (after every command) finds nothing changed. */
 	stub_sticky("GET", "Appointment?_lastUpdated=*", 200, EMPTY);
 	*state = f;

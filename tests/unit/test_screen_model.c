@@ -128,6 +128,31 @@ chat_answer(const struct stub_request *req)
 	return xstrdup(chat_now != NULL ? chat_now : EMPTY);
 }
 
+/* What the flags' fetch answers now (a searchset). */
+static char *flags_now;
+
+static char *
+flags_answer(const struct stub_request *req)
+{
+	(void)req;
+	return xstrdup(flags_now != NULL ? flags_now : EMPTY);
+}
+
+/* A searchset of one Flag about a client, last changed at `updated`. */
+static char *
+flag_bundle(const char *id, const char *patient, const char *status, bool acked, const char *updated)
+{
+	return xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+			 "{\"resourceType\":\"Flag\",\"id\":\"%s\",\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"%s\"},"
+			 "\"status\":\"%s\",\"category\":[{\"coding\":[{\"code\":\"safety\"}]}],"
+			 "\"code\":{\"text\":\"PHQ-9 item 9 answered 1\"},\"subject\":{\"reference\":\"Patient/%s\"},"
+			 "\"period\":{\"start\":\"2026-11-30T09:00:00Z\"}%s}}]}",
+			 id, updated, status, patient,
+			 acked ? ",\"extension\":[{\"url\":\"urn:ezrizi:flag-acknowledgement\",\"extension\":["
+				 "{\"url\":\"by\",\"valueReference\":{\"reference\":\"Practitioner/pr-2\"}},"
+				 "{\"url\":\"at\",\"valueDateTime\":\"2026-11-30T10:00:00Z\"}]}]" : "");
+}
+
 /* A searchset of one message from the client in their thread, sent a minute
  * from now (after the model began looking), as the inbox or the chat answers
  * it. */
@@ -176,6 +201,11 @@ setup(void **state)
 	model_init(&f->m, &f->s, f->cfg, &recorder, &f->seen);
 	stub_sticky("GET", "DocumentReference?*", 200, EMPTY);
 	stub_answer_fn(stub_sticky("GET", "Communication?subject=*", 200, NULL), chat_answer);
+	stub_answer_fn(stub_sticky("GET", "Flag?*", 200, NULL), flags_answer);
+	/* The user's roles: a counsellor's. */
+	stub_sticky("GET", "PractitionerRole?*", 200,
+		    "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+		    "{\"resourceType\":\"PractitionerRole\",\"id\":\"r-1\",\"code\":[{\"coding\":[{\"code\":\"counsellor\"}]}]}}]}");
 	/* A look again finds nothing changed. */
 	stub_sticky("GET", "Appointment?_lastUpdated=*", 200, EMPTY);
 	/* A message's sender, by name. */
@@ -201,6 +231,8 @@ teardown(void **state)
 	free(f->seen.error);
 	free(chat_now);
 	chat_now = NULL;
+	free(flags_now);
+	flags_now = NULL;
 	stub_home_remove(f->dir);
 	free(f);
 	return 0;
@@ -317,6 +349,52 @@ test_model_unread_and_hidden(void **state)
 	assert_int_equal(model_unread(&f->m, "pat-2"), 1);
 }
 
+/* A flag raised on another screen reaches this one at the next poll: the
+ * client is marked and rings; the next look asks only for what changed
+ * since the newest seen, by the server's clock; acknowledged elsewhere, the
+ * flag stops waiting; closed, it goes. The user's roles are asked once: a
+ * counsellor reads what the flag says. */
+static void
+test_model_flags_reach_the_screen(void **state)
+{
+	struct fx *f = *state;
+	const struct stub_request *r;
+
+	stub_sticky("GET", "Communication?recipient=*", 200, EMPTY);   /* no messages meanwhile */
+	load_today(f);
+	assert_int_equal(stub_count("GET", "Flag?*"), 1);   /* the whole list, once */
+	assert_null(strstr(stub_last("GET", "Flag?*")->path, "_lastUpdated"));
+	assert_null(model_flag(&f->m, "pat-2"));
+	assert_false(f->m.front_desk);
+	assert_int_equal(stub_count("GET", "PractitionerRole?*"), 1);
+
+	flags_now = flag_bundle("fl-1", "pat-2", "active", false, "2026-11-30T09:00:01.500Z");
+	model_poll(&f->m);
+	turns(f, 2);
+	assert_non_null(model_flag(&f->m, "pat-2"));
+	assert_int_equal(model_flags_unacked(&f->m, "pat-2"), 1);
+	assert_null(model_flag(&f->m, "pat-1"));
+	assert_int_equal(f->seen.rings, 1);
+
+	/* The next look: only what changed since, inclusive. */
+	free(flags_now);
+	flags_now = flag_bundle("fl-1", "pat-2", "active", true, "2026-11-30T10:00:00Z");
+	model_poll(&f->m);
+	turns(f, 2);
+	r = stub_last("GET", "Flag?*");
+	assert_non_null(strstr(r->path, "_lastUpdated=ge2026-11-30T09%3A00%3A01.500Z"));
+	assert_non_null(model_flag(&f->m, "pat-2"));
+	assert_int_equal(model_flags_unacked(&f->m, "pat-2"), 0);
+	assert_int_equal(f->seen.rings, 1);   /* an acknowledgement does not ring */
+
+	free(flags_now);
+	flags_now = flag_bundle("fl-1", "pat-2", "inactive", true, "2026-11-30T11:00:00Z");
+	model_poll(&f->m);
+	turns(f, 2);
+	assert_null(model_flag(&f->m, "pat-2"));
+	assert_int_equal(stub_count("GET", "PractitionerRole?*"), 1);
+}
+
 /* A bearer token alone does not say who "me" is: the model asks the server
  * (discovery, then userinfo) in a task of its own, and no call into the
  * model waits for it. Held answers keep it waiting while the loop turns;
@@ -380,6 +458,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_model_failure_reaches_the_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_unread_and_hidden, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_asks_me_without_waiting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_flags_reach_the_screen, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

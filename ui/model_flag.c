@@ -1,0 +1,217 @@
+/* model_flag.c - the screen model's risk flags: see ui/model.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cache.h"
+#include "core/date.h"
+#include "core/fhir.h"
+#include "core/flag.h"
+#include "core/xmalloc.h"
+#include "ui/model.h"
+#include "ui/model_int.h"
+
+static struct flag *
+held(struct model *m, const char *id)
+{
+	for (size_t i = 0; i < m->flags.n; i++) {
+		if (strcmp(m->flags.v[i].id, id) == 0)
+			return &m->flags.v[i];
+	}
+	return NULL;
+}
+
+static void
+drop(struct model *m, struct flag *f)
+{
+	size_t i = (size_t)(f - m->flags.v);
+
+	flag_finish(f);
+	memmove(f, f + 1, (m->flags.n - i - 1) * sizeof *f);
+	m->flags.n--;
+}
+
+/* The newest change seen, by the server's clock: where the next look starts. */
+static void
+saw(struct model *m, const struct flag *f)
+{
+	time_t t;
+
+	if (f->updated == NULL || !instant_parse(f->updated, &t) || t < m->flags_since_t)
+		return;
+	m->flags_since_t = t;
+	free(m->flags_since);
+	m->flags_since = xstrdup(f->updated);
+}
+
+/* Takes f into the list (or drops what it replaces when no longer active);
+ * true when it is a flag newly waiting for a clinician. */
+static bool
+take(struct model *m, struct flag *f)
+{
+	struct flag *old = held(m, f->id);
+	bool waited = old != NULL && flag_needs_ack(old);
+	bool waits = flag_needs_ack(f);
+
+	saw(m, f);
+	if (old != NULL)
+		drop(m, old);
+	if (strcmp(f->status, "active") != 0) {
+		flag_finish(f);
+		return false;
+	}
+	m->flags.v = xreallocarray(m->flags.v, m->flags.n + 1, sizeof *m->flags.v);
+	m->flags.v[m->flags.n++] = *f;
+	return waits && !waited;
+}
+
+static void
+flags_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct model *m = arg;
+	struct flag_list got;
+	bool whole = !m->flags_loaded, ring = false;
+
+	m->flags_fs = NULL;
+	if (all == NULL) {
+		(void)err;  /* the next poll looks again; a banner shown stays */
+		return;
+	}
+	flags_from_resources(all, false, &got);
+	cJSON_Delete(all);
+	if (whole) {
+		/* The server's list is the list: what the cache held and the
+		 * server no longer has goes. */
+		flag_list_finish(&m->flags);
+	}
+	for (size_t i = 0; i < got.n; i++)
+		ring |= take(m, &got.v[i]) && !whole;
+	free(got.v);
+	m->flags_loaded = true;
+	model_changed(m, MODEL_ALL);
+	if (ring)
+		m->view->ring(m->view_arg);
+}
+
+static void
+roles_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct model *m = arg;
+
+	m->roles_fs = NULL;
+	if (all == NULL) {
+		(void)err;  /* unknown: the detail stays hidden; asked again at the next poll */
+		return;
+	}
+	m->front_desk = flag_roles_front_desk(all);
+	m->role_known = true;
+	cJSON_Delete(all);
+	model_changed(m, MODEL_ALL);
+}
+
+static void
+flags_from_cache(struct model *m)
+{
+	cJSON *all = cache_flags(m->s->store, NULL);
+	struct flag_list got;
+
+	flags_from_resources(all, true, &got);
+	cJSON_Delete(all);
+	for (size_t i = 0; i < got.n; i++)
+		(void)take(m, &got.v[i]);
+	free(got.v);
+	/* Not a look at the server: the first one asks for every flag. */
+	free(m->flags_since);
+	m->flags_since = NULL;
+	m->flags_since_t = 0;
+	if (m->flags.n > 0)
+		model_changed(m, MODEL_ALL);
+}
+
+static void
+start_roles(struct model *m)
+{
+	const char *role = config_get(m->s->cfg, "role"), *me;
+	struct error err;
+	char *path;
+
+	if (m->role_known || m->roles_fs != NULL)
+		return;
+	if (role != NULL && strcmp(role, "auto") != 0) {
+		m->front_desk = strcmp(role, "front-desk") == 0;
+		m->role_known = true;
+		return;
+	}
+	error_clear(&err);
+	if (m->me_asking || !session_me_known(m->s))
+		return;
+	if ((me = session_practitioner(m->s, NULL, &err)) == NULL) {
+		m->front_desk = false;  /* a script's client: it acts for no one */
+		m->role_known = true;
+		return;
+	}
+	path = flag_roles_path(me);
+	m->roles_fs = fhir_search_start(m->s, path, 50, roles_done, m, &err);
+	free(path);
+}
+
+void
+model_flags_start(struct model *m)
+{
+	struct error err;
+	char *path;
+
+	start_roles(m);
+	if (!m->flags_tried) {
+		m->flags_tried = true;
+		if (m->s->store != NULL)
+			flags_from_cache(m);
+	}
+	if (m->flags_fs != NULL)
+		return;
+	error_clear(&err);
+	path = flag_query_path(NULL, m->flags_loaded ? m->flags_since : NULL);
+	m->flags_fs = fhir_search_start(m->s, path, FLAG_QUERY_MAX, flags_done, m, &err);
+	free(path);
+}
+
+void
+model_flags_finish(struct model *m)
+{
+	fhir_search_cancel(m->s, m->flags_fs);
+	fhir_search_cancel(m->s, m->roles_fs);
+	m->flags_fs = m->roles_fs = NULL;
+	flag_list_finish(&m->flags);
+	free(m->flags_since);
+	m->flags_since = NULL;
+}
+
+const struct flag *
+model_flag(const struct model *m, const char *patient_id)
+{
+	const struct flag *active = NULL;
+
+	for (size_t i = 0; patient_id != NULL && i < m->flags.n; i++) {
+		const struct flag *f = &m->flags.v[i];
+
+		if (f->patient_id == NULL || strcmp(f->patient_id, patient_id) != 0)
+			continue;
+		if (flag_needs_ack(f))
+			return f;
+		if (active == NULL)
+			active = f;
+	}
+	return active;
+}
+
+int
+model_flags_unacked(const struct model *m, const char *patient_id)
+{
+	int n = 0;
+
+	for (size_t i = 0; patient_id != NULL && i < m->flags.n; i++) {
+		const struct flag *f = &m->flags.v[i];
+
+		n += f->patient_id != NULL && strcmp(f->patient_id, patient_id) == 0 && flag_needs_ack(f);
+	}
+	return n;
+}

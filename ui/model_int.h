@@ -1,0 +1,11 @@
+/* model_int.h - what the screen model's files share (ui/model.c,
+ * ui/model_flag.c); not for the view. */
+#ifndef EZRIZI_UI_MODEL_INT_H
+#define EZRIZI_UI_MODEL_INT_H
+
+#include "ui/model.h"
+
+/* Tells the view that part changed. */
+void model_changed(struct model *m, enum model_part part);
+
+#endif
