@@ -3,8 +3,8 @@
  *
  * Every resource a search or a read brings is put in the store (sealed, see
  * store.h) with lookup keys: an Appointment by its local day and its client, a
- * DocumentReference and a Communication by their client (and a message by its
- * thread), a Patient by itself. The finders give arrays of resources in the
+ * DocumentReference, a Communication and an Observation (a score) by their
+ * client (and a message by its thread), a Patient by itself. The finders give arrays of resources in the
  * same shape a search gives, so the same parsers read them. */
 #ifndef EZRIZI_CACHE_H
 #define EZRIZI_CACHE_H
@@ -29,6 +29,8 @@ cJSON *cache_appointments(struct store *st, struct civil_date from, struct civil
 /* A client's notes, with their authors; a client's messages, with senders. */
 cJSON *cache_notes(struct store *st, const char *patient_id);
 cJSON *cache_chat(struct store *st, const char *patient_id);
+/* A client's Observations (scores.h picks the scores among them). */
+cJSON *cache_scores(struct store *st, const char *patient_id);
 /* Every client the cache holds (NULL with err set when the store fails). */
 cJSON *cache_patients(struct store *st, struct error *err);
 
