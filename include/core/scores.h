@@ -65,4 +65,11 @@ char *scores_sparkline(const int *values, size_t n, int max, bool utf8);
  * New string. */
 char *scores_bar(int value, int max, int width, bool utf8);
 
+/* The scores as a chart, an instrument at a time (in help's order), a line
+ * a score: "  2026-11-01  ██████▌   12      moderate", then the change since
+ * the instrument's first ("-7") before the band. Bars are bar_width cells
+ * at the instrument's highest score. Text to sanitise before it is shown
+ * (the bands are the server's). New string. */
+char *scores_chart(const struct score_list *l, int bar_width, bool utf8);
+
 #endif

@@ -178,6 +178,33 @@ test_bar(void **state)
 	free(s);
 }
 
+static void
+test_chart(void **state)
+{
+	char *v[] = {
+		obs("b", "http://loinc.org", "44261-6", "2026-11-20T10:00:00Z", "5", "mild"),
+		obs("a", "http://loinc.org", "44261-6", "2026-11-01T10:00:00Z", "12", "moderate"),
+		obs("g", "http://loinc.org", "70274-6", "2026-11-10T10:00:00Z", "21", "severe"),
+	};
+	cJSON *all = array_of(v, 3);
+	struct score_list l;
+	char *chart;
+
+	(void)state;
+	scores_from_resources(all, NULL, &l);
+	chart = scores_chart(&l, 9, false);
+	assert_string_equal(chart,
+		"PHQ-9 (0 to 27)\n"
+		"  2026-11-01  ####       12       moderate\n"
+		"  2026-11-20  ##          5   -7  mild\n"
+		"\n"
+		"GAD-7 (0 to 21)\n"
+		"  2026-11-10  #########  21       severe\n");
+	free(chart);
+	score_list_finish(&l);
+	cJSON_Delete(all);
+}
+
 int
 main(void)
 {
@@ -187,6 +214,7 @@ main(void)
 		cmocka_unit_test(test_max_scores),
 		cmocka_unit_test(test_sparkline),
 		cmocka_unit_test(test_bar),
+		cmocka_unit_test(test_chart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
