@@ -91,7 +91,8 @@ trend_line(const struct score_list *sl, const struct instrument *in, int width)
 	}
 	spark = scores_sparkline(values + room - k, (size_t)k, instrument_max_score(in), ui_utf8());
 	band = sanitize_display(score_band_label(last), (size_t)-1, 0);
-	name = bidi_isolate(in->name);
+	/* An isolate is a control a terminal without UTF-8 would show. */
+	name = ui_utf8() ? bidi_isolate(in->name) : xstrdup(in->name);
 	line = xasprintf("%s %s%s %s", name, spark, num, band);
 	out = ui_ours(line);
 	free(spark);
