@@ -57,7 +57,8 @@ cache_put_resource(struct store *st, const cJSON *res)
 			r.day = day;
 		}
 		person = first_ref(res, "participant", "Patient");
-	} else if (strcmp(type, "DocumentReference") == 0 || strcmp(type, "Communication") == 0) {
+	} else if (strcmp(type, "DocumentReference") == 0 || strcmp(type, "Communication") == 0 ||
+		   strcmp(type, "Observation") == 0) {
 		person = first_ref(res, "subject", "Patient");
 		if (strcmp(type, "Communication") == 0) {
 			thread = first_ref(res, "partOf", "Communication");
@@ -223,6 +224,17 @@ cache_flags(struct store *st, const char *patient_id)
 		store_find(st, STORE_BY_KIND, "Flag", NULL, collect, &c, NULL, &err);
 	add_people(st, c.out, "subject", "Patient");
 	add_people(st, c.out, "author", "Practitioner");
+	return c.out;
+}
+
+cJSON *
+cache_scores(struct store *st, const char *patient_id)
+{
+	struct collect c = { cJSON_CreateArray(), NULL };
+	struct error err;
+
+	error_clear(&err);
+	store_find(st, STORE_BY_PERSON, "Observation", patient_id, collect, &c, NULL, &err);
 	return c.out;
 }
 

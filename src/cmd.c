@@ -30,7 +30,7 @@ static const struct cmd_entry *const core[] = {
 	&cmd_entry_login, &cmd_entry_logout, &cmd_entry_noshow, &cmd_entry_note,
 	&cmd_entry_note_add, &cmd_entry_note_edit, &cmd_entry_notes, &cmd_entry_outbox,
 	&cmd_entry_outbox_discard, &cmd_entry_outbox_retry, &cmd_entry_passwd, &cmd_entry_patient,
-	&cmd_entry_patients, &cmd_entry_reschedule, &cmd_entry_send, &cmd_entry_slots,
+	&cmd_entry_patients, &cmd_entry_reschedule, &cmd_entry_scores, &cmd_entry_send, &cmd_entry_slots,
 	&cmd_entry_sync, &cmd_entry_unlock, &cmd_entry_version, &cmd_entry_whoami,
 };
 #define NCORE (sizeof core / sizeof core[0])

@@ -1,7 +1,8 @@
 /* cmd_screen.c - the screen's own commands, each declared next to its
  * handler: moving about (day, goto, week, focus, select, filter, next-unread,
  * reload, redraw, quit), the command line (command, confirm, text, retry),
- * notes in the editor and the pager, the free-slot picker, and help done the
+ * notes in the editor and the pager, the client's score chart, the free-slot
+ * picker, and help done the
  * screen's way. The lock and the passphrase are in cmd_lock.c. All of them
  * join the core's in the one registry when the screen starts
  * (ui_screen_commands); batch mode never sees them. */
@@ -15,6 +16,7 @@
 #include "core/appt.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
+#include "core/scores.h"
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
 #include "ui/cmd_lock.h"
@@ -697,6 +699,45 @@ static const struct cmd_entry page_note_entry = {
 	.exec = do_page_note,
 };
 
+/* ---- the client's scores ---- */
+
+SCREEN_HANDLER(do_score_chart)
+{
+	struct tui *t = ui_screen(ctx);
+	struct client *c = model_client(&t->m);
+	/* The date, the score, the change and a band beside the bars. */
+	int bar = COLS - 4 - 48;
+	char *chart, *title;
+
+	(void)e;
+	(void)a;
+	if (c == NULL)
+		return error_set(err, ERR_USAGE, _("Select an appointment with a client first."));
+	if (c->scores_f.state != LOAD_OK) {
+		tui_set_message(t, c->scores_f.state == LOAD_FAILED ? c->scores_f.err : _("Loading…"));
+		return true;
+	}
+	if (c->scores.n == 0) {
+		tui_set_message(t, _("No scores for this client yet."));
+		return true;
+	}
+	chart = scores_chart(&c->scores, bar < 8 ? 8 : bar > 40 ? 40 : bar, ui_utf8());
+	/* TRANSLATORS: the score chart's title; %s is the client's name. */
+	title = xasprintf(_("Scores: %s"), model_shown_appt(&t->m)->patient_name != NULL
+					? model_shown_appt(&t->m)->patient_name : c->patient_id);
+	ui_overlay_open(t, title, chart);   /* sanitised there: the bands are the server's */
+	free(title);
+	free(chart);
+	return true;
+}
+
+static const struct cmd_entry score_chart_entry = {
+	.name = "score-chart",
+	.summary = N_("Show the client's scores as a chart: each instrument's dates, scores, bands and the change since the first."),
+	.flags = CMD_SCREEN,
+	.exec = do_score_chart,
+};
+
 /* ---- the free-slot picker ---- */
 
 /* What the picker does with a slot: in the order of pick_words. */
@@ -950,7 +991,7 @@ static const struct cmd_entry *const screen_cmds[] = {
 	&command_entry, &confirm_entry, &day_entry, &edit_note_entry, &filter_entry,
 	&focus_entry, &goto_entry, &help_entry, &ui_entry_lock, &next_unread_entry,
 	&page_note_entry, &ui_entry_passwd, &pick_slot_entry, &quit_entry, &redraw_entry,
-	&reload_entry, &retry_entry, &select_entry, &text_entry, &week_entry,
+	&reload_entry, &retry_entry, &score_chart_entry, &select_entry, &text_entry, &week_entry,
 	&write_note_entry,
 };
 

@@ -59,6 +59,7 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "p", "page-note" },
 	{ "root", "!", "text concern flag add %p --text" },
 	{ "root", "A", "confirm flag ack --patient %p" },
+	{ "root", "S", "score-chart" },
 	/* The overlay (help, a command's output). */
 	{ "overlay", "q", "close" },
 	{ "overlay", "Escape", "close" },

@@ -91,9 +91,11 @@ client_destroy(struct client *c)
 		return;
 	freshness_finish(c->m, &c->notes_f);
 	freshness_finish(c->m, &c->chat_f);
+	freshness_finish(c->m, &c->scores_f);
 	free(c->patient_id);
 	free(c->outgoing);
 	note_list_finish(&c->notes);
+	score_list_finish(&c->scores);
 	message_list_finish(&c->chat);
 	free(c);
 }
@@ -185,7 +187,7 @@ model_client(struct model *m)
 	c = xcalloc(1, sizeof *c);
 	c->m = m;
 	c->patient_id = xstrdup(a->patient_id);
-	c->notes_f.state = c->chat_f.state = LOAD_PENDING;
+	c->notes_f.state = c->chat_f.state = c->scores_f.state = LOAD_PENDING;
 	c->gen = ++m->gen;
 	m->clients = xreallocarray(m->clients, m->n_clients + 1, sizeof *m->clients);
 	m->clients[m->n_clients++] = c;
@@ -581,6 +583,52 @@ notes_done(cJSON *all, const struct error *err, void *arg)
 	model_changed(c->m, MODEL_NOTES);
 }
 
+/* ---- a client's scores ---- */
+
+/* A client has few scores: all of them, for the trend from the first. */
+#define SCORES_QUERY_MAX 1000
+
+static bool
+scores_equal(const struct score_list *a, const struct score_list *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		if (strcmp(a->v[i].id, b->v[i].id) != 0 || a->v[i].score != b->v[i].score ||
+		    a->v[i].date != b->v[i].date || !same_str(a->v[i].band, b->v[i].band))
+			return false;
+	}
+	return true;
+}
+
+static void
+scores_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct client *c = arg;
+	struct score_list fresh;
+	bool same;
+
+	c->scores_f.fs = NULL;
+	if (all == NULL) {
+		fetch_failed(c->m, &c->scores_f, err);
+		c->gen = ++c->m->gen;
+		model_changed(c->m, MODEL_NOTES);
+		return;
+	}
+	scores_from_resources(all, NULL, &fresh);
+	cJSON_Delete(all);
+	same = c->scores_f.state == LOAD_OK && !c->scores_f.stale && scores_equal(&c->scores, &fresh);
+	score_list_finish(&c->scores);
+	c->scores = fresh;
+	c->scores_f.state = LOAD_OK;
+	c->scores_f.stale = false;
+	c->scores_f.at = time(NULL);
+	if (same)
+		return;   /* nothing moves on the screen */
+	c->gen = ++c->m->gen;
+	model_changed(c->m, MODEL_NOTES);
+}
+
 static bool
 has_message(const struct message_list *l, const char *id)
 {
@@ -687,6 +735,21 @@ notes_from_cache(struct client *c)
 }
 
 static void
+scores_from_cache(struct client *c)
+{
+	cJSON *all = cache_scores(c->m->s->store, c->patient_id);
+
+	scores_from_resources(all, NULL, &c->scores);
+	if (c->scores.n > 0) {
+		c->scores_f.state = LOAD_OK;
+		c->scores_f.stale = true;
+		c->scores_f.at = 0;
+		c->gen = ++c->m->gen;
+	}
+	cJSON_Delete(all);
+}
+
+static void
 chat_from_cache(struct client *c)
 {
 	cJSON *all = cache_chat(c->m->s->store, c->patient_id);
@@ -726,6 +789,11 @@ model_start_work(struct model *m)
 			chat_from_cache(c);
 		start_search(c, &c->chat_f, chat_query_path(c->patient_id, 0), CHAT_QUERY_MAX,
 			     chat_done);
+	}	if (c->scores_f.state == LOAD_PENDING && c->scores_f.fs == NULL) {
+		if (m->s->store != NULL && c->scores.n == 0)
+			scores_from_cache(c);
+		start_search(c, &c->scores_f, scores_query_path(c->patient_id), SCORES_QUERY_MAX,
+			     scores_done);
 	}
 }
 
@@ -822,6 +890,44 @@ notes_check_path(const struct client *c)
 	return path;
 }
 
+/* Looking again at scores: only whether any came since the last fetch (an
+ * assessment given here or elsewhere). */
+static void
+scores_check_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct client *c = arg;
+
+	c->scores_f.fs = NULL;
+	if (all == NULL) {
+		fetch_failed(c->m, &c->scores_f, err);
+		model_changed(c->m, MODEL_NOTES);
+		return;
+	}
+	if (cJSON_GetArraySize(all) > 0)
+		c->scores_f.state = LOAD_PENDING;  /* fetch them all again */
+	else
+		c->scores_f.at = time(NULL);
+	cJSON_Delete(all);
+}
+
+static char *
+scores_check_path(const struct client *c)
+{
+	char *ref = xasprintf("Patient/%s", c->patient_id), *eref = http_escape(ref);
+	char when[21], *gt, *egt, *path;
+
+	instant_format_utc(c->scores_f.at - CLOCK_SKEW, when);
+	gt = xasprintf("gt%s", when);
+	egt = http_escape(gt);
+	path = xasprintf("Observation?subject=%s&category=survey&_lastUpdated=%s&_elements=id&_count=1",
+			 eref, egt);
+	free(ref);
+	free(eref);
+	free(gt);
+	free(egt);
+	return path;
+}
+
 void
 model_poll(struct model *m)
 {
@@ -841,6 +947,8 @@ model_poll(struct model *m)
 	}
 	if (c != NULL && c->notes_f.state == LOAD_OK && c->notes_f.fs == NULL)
 		start_search(c, &c->notes_f, notes_check_path(c), 1, notes_check_done);
+	if (c != NULL && c->scores_f.state == LOAD_OK && c->scores_f.fs == NULL)
+		start_search(c, &c->scores_f, scores_check_path(c), 1, scores_check_done);
 }
 
 int

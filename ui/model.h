@@ -1,6 +1,6 @@
 /* model.h - what the screen shows, without the screen: the day's (or week's)
  * appointments and the one selected, per client (cached by patient id) the
- * notes and the chat, the unread messages and the count of writes waiting to
+ * notes, the scores and the chat, the unread messages and the count of writes waiting to
  * be sent; and the fetches that fill them. Nothing here draws or knows a
  * window: a change is told to the view through struct model_view, which the
  * screen (ui/state.h) implements and a test can implement alone.
@@ -23,6 +23,7 @@
 #include "core/date.h"
 #include "core/flag.h"
 #include "core/notes.h"
+#include "core/scores.h"
 #include "core/session.h"
 
 enum load_state {
@@ -50,8 +51,9 @@ struct client {
 	time_t read_mark;            /* messages after this were unread when opened */
 	char *outgoing;              /* a message being sent, or that failed */
 	bool outgoing_failed;
-	struct freshness notes_f, chat_f;
+	struct freshness notes_f, chat_f, scores_f;
 	struct note_list notes;
+	struct score_list scores;    /* oldest first: the notes pane's trend, the score chart */
 	struct message_list chat;
 	unsigned gen;                /* changes whenever anything above does */
 };
@@ -59,7 +61,7 @@ struct client {
 /* What of the model changed, for the view to draw again. */
 enum model_part {
 	MODEL_APPTS,    /* the list, its selection or its unread counts */
-	MODEL_NOTES,    /* the shown client's notes */
+	MODEL_NOTES,    /* the shown client's notes (and the scores above them) */
 	MODEL_CHAT,     /* the shown client's chat */
 	MODEL_ALL,      /* everything: a new list, or forgotten and loading again */
 };

@@ -1,5 +1,6 @@
 /* pane_notes.c - the right top pane: the selected client's session notes,
- * newest first. The newest note shows a header and its text wrapped to the
+ * newest first, under a line a client's instrument has (its trend, its latest
+ * score and band). The newest note shows a header and its text wrapped to the
  * pane; the older ones show their header only. */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "core/notes.h"
+#include "core/scores.h"
 
 /* s with its spaces no-break spaces (new string): a field of the header that
  * a wrap moves to the next line whole ("Follow-up session", a name). */
@@ -56,12 +58,76 @@ note_header(const struct note *n)
 	return out;
 }
 
+/* At most this many of an instrument's latest scores in its sparkline. */
+#define TREND_MAX 12
+
+/* "PHQ-9 ▃▅▇ 16 moderately severe": the instrument, the sparkline of its
+ * latest scores (as many as leave the band some room), the latest score (none
+ * for the C-SSRS, whose band is its level) and band. The band is the server's
+ * text: sanitised. In a right-to-left UI the line mirrors, the oldest score
+ * nearest the name; the name is isolated, so "PHQ-9" stays whole. */
+static char *
+trend_line(const struct score_list *sl, const struct instrument *in, int width)
+{
+	int values[TREND_MAX], room, k = 0;
+	const struct score *last = NULL;
+	char num[16] = "", *spark, *band, *name, *line, *out;
+
+	for (size_t i = sl->n; i-- > 0 && last == NULL;) {
+		if (sl->v[i].in == in)
+			last = &sl->v[i];
+	}
+	if (last == NULL)
+		return NULL;
+	if (last->score >= 0)
+		snprintf(num, sizeof num, " %d", last->score);
+	/* The name, the spaces and the score first; eight columns of band. */
+	room = width - display_width(in->name) - 2 - (int)strlen(num) - 8;
+	room = room < 1 ? 1 : room > TREND_MAX ? TREND_MAX : room;
+	/* The latest `room`, in date order. */
+	for (size_t i = sl->n; i-- > 0 && k < room;) {
+		if (sl->v[i].in == in)
+			values[room - 1 - k++] = score_level(&sl->v[i]);
+	}
+	spark = scores_sparkline(values + room - k, (size_t)k, instrument_max_score(in), ui_utf8());
+	band = sanitize_display(score_band_label(last), (size_t)-1, 0);
+	/* An isolate is a control a terminal without UTF-8 would show. */
+	name = ui_utf8() ? bidi_isolate(in->name) : xstrdup(in->name);
+	line = xasprintf("%s %s%s %s", name, spark, num, band);
+	out = ui_ours(line);
+	free(spark);
+	free(band);
+	free(name);
+	free(line);
+	return out;
+}
+
+/* A line for each instrument the client has, in help's order. */
+static void
+trend_lines(struct tlines *l, const struct client *c, int width)
+{
+	size_t n;
+	const struct instrument *const *all = instrument_all(&n);
+
+	if (c->scores_f.state != LOAD_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char *line = trend_line(&c->scores, all[i], width);
+
+		if (line != NULL)
+			tlines_add(l, line, A_NORMAL);
+		free(line);
+	}
+}
+
 static void
 build(struct tlines *l, struct model *m, int width)
 {
 	struct client *c = model_client(m);
 
 	tlines_clear(l);
+	if (c != NULL)
+		trend_lines(l, c, width);
 	if (client_pane_placeholder(l, m, false, width))
 		return;
 	if (c->notes.n == 0) {

@@ -3,9 +3,10 @@
  *
  * Every resource a search or a read brings is put in the store (sealed, see
  * store.h) with lookup keys: an Appointment by its local day and its client, a
- * DocumentReference and a Communication by their client (and a message by its
- * thread), a Flag by its client, a Patient by itself. The finders give arrays of resources in the
- * same shape a search gives, so the same parsers read them. */
+ * DocumentReference, a Communication, an Observation (a score) and a Flag by
+ * their client (and a message by its thread), a Patient by itself. The
+ * finders give arrays of resources in the same shape a search gives, so the
+ * same parsers read them. */
 #ifndef EZRIZI_CACHE_H
 #define EZRIZI_CACHE_H
 
@@ -32,6 +33,8 @@ cJSON *cache_chat(struct store *st, const char *patient_id);
 /* A client's flags (every client's when patient_id is NULL), with the
  * clients and their authors. */
 cJSON *cache_flags(struct store *st, const char *patient_id);
+/* A client's Observations (scores.h picks the scores among them). */
+cJSON *cache_scores(struct store *st, const char *patient_id);
 /* Every client the cache holds (NULL with err set when the store fails). */
 cJSON *cache_patients(struct store *st, struct error *err);
 

@@ -26,6 +26,8 @@ extern const struct cmd_entry cmd_entry_notes, cmd_entry_note, cmd_entry_note_ad
 	cmd_entry_note_edit;
 /* chat.c */
 extern const struct cmd_entry cmd_entry_chat, cmd_entry_send;
+/* scores.c */
+extern const struct cmd_entry cmd_entry_scores;
 /* cache.c */
 extern const struct cmd_entry cmd_entry_unlock, cmd_entry_lock, cmd_entry_passwd,
 	cmd_entry_cache_verify, cmd_entry_cache_wipe, cmd_entry_outbox, cmd_entry_outbox_discard,

@@ -154,6 +154,8 @@ setup(void **state)
 	http_set_max_wait(s->http, 0);   /* as the screen does */
 	/* What the panes fetch for the client shown: nothing there. */
 	stub_sticky("GET", "DocumentReference?*", 200, EMPTY);
+	/* The client's scores, above the notes: none unless a test says. */
+	stub_sticky("GET", "Observation?*", 200, EMPTY);
 	stub_sticky("GET", "Communication?*", 200, EMPTY);
 	/* No risk flags; the user's roles: none said. */
 	stub_sticky("GET", "Flag?*", 200, EMPTY);

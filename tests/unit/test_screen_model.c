@@ -200,6 +200,8 @@ setup(void **state)
 	http_set_max_wait(f->s.http, 0);
 	model_init(&f->m, &f->s, f->cfg, &recorder, &f->seen);
 	stub_sticky("GET", "DocumentReference?*", 200, EMPTY);
+	/* The client's scores, above the notes: none unless a test says. */
+	stub_sticky("GET", "Observation?*", 200, EMPTY);
 	stub_answer_fn(stub_sticky("GET", "Communication?subject=*", 200, NULL), chat_answer);
 	stub_answer_fn(stub_sticky("GET", "Flag?*", 200, NULL), flags_answer);
 	/* The user's roles: a counsellor's. */
@@ -272,6 +274,8 @@ test_model_loads_and_tells_the_view(void **state)
 	assert_non_null(model_find_client(&f->m, "pat-1"));
 	assert_int_equal(stub_count("GET", "DocumentReference?*"), 1);
 	assert_int_equal(stub_count("GET", "Communication?subject=*"), 1);
+	assert_int_equal(stub_count("GET", "Observation?subject=Patient%2Fpat-1&category=survey*"), 1);
+	assert_int_equal(model_find_client(&f->m, "pat-1")->scores_f.state, LOAD_OK);
 	assert_true(f->seen.changed[MODEL_NOTES] > 0);
 	assert_true(f->seen.changed[MODEL_CHAT] > 0);
 

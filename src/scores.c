@@ -1,0 +1,397 @@
+/* scores.c - a client's scores read back; see include/core/scores.h. */
+#include "core/scores.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cache.h"
+#include "core/date.h"
+#include "core/fhir.h"
+#include "core/http.h"
+#include "core/i18n.h"
+#include "core/sanitize.h"
+#include "core/xmalloc.h"
+
+/* The systems assess.c writes (include/core/assess.h). */
+#define LOINC "http://loinc.org"
+#define EZRIZI_INSTRUMENT "urn:ezrizi:instrument"
+#define EZRIZI_BAND "urn:ezrizi:band"
+
+/* A client has few scores: one page is the usual answer. */
+#define SCORES_MAX 1000
+
+static const char *
+str_of(const cJSON *obj, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+char *
+scores_query_path(const char *patient_id)
+{
+	char *ref = xasprintf("Patient/%s", patient_id), *e = http_escape(ref);
+	char *path = xasprintf("Observation?subject=%s&category=survey&_sort=date&_count=100", e);
+
+	free(ref);
+	free(e);
+	return path;
+}
+
+/* The instrument a code names: its total's LOINC code, or ours. */
+static const struct instrument *
+instrument_of_coding(const cJSON *coding)
+{
+	const char *system = str_of(coding, "system"), *code = str_of(coding, "code");
+	const struct instrument *const *all;
+	size_t n;
+
+	if (system == NULL || code == NULL)
+		return NULL;
+	if (strcmp(system, EZRIZI_INSTRUMENT) == 0)
+		return instrument_find(code);
+	if (strcmp(system, LOINC) != 0)
+		return NULL;
+	all = instrument_all(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (all[i]->total_code != NULL && strcmp(all[i]->total_code, code) == 0)
+			return all[i];
+	}
+	return NULL;
+}
+
+static const struct instrument *
+instrument_of(const cJSON *obs)
+{
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(obs, "code"), *c;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(code, "coding")) {
+		const struct instrument *in = instrument_of_coding(c);
+
+		if (in != NULL)
+			return in;
+	}
+	return NULL;
+}
+
+/* The first urn:ezrizi:band code of the concepts (an array or one). */
+static const char *
+band_of(const cJSON *concepts)
+{
+	const cJSON *cc, *c;
+
+	if (cJSON_IsObject(concepts)) {
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(concepts, "coding")) {
+			const char *system = str_of(c, "system");
+
+			if (system != NULL && strcmp(system, EZRIZI_BAND) == 0 && str_of(c, "code") != NULL)
+				return str_of(c, "code");
+		}
+		return NULL;
+	}
+	cJSON_ArrayForEach(cc, concepts) {
+		const char *b = band_of(cc);
+
+		if (b != NULL)
+			return b;
+	}
+	return NULL;
+}
+
+static const struct instr_band *
+band_named(const struct instrument *in, const char *code)
+{
+	for (const struct instr_band *b = in->bands; code != NULL && b->code != NULL; b++) {
+		if (strcmp(b->code, code) == 0)
+			return b;
+	}
+	return NULL;
+}
+
+int
+instrument_max_score(const struct instrument *in)
+{
+	int max = 0;
+
+	if (in->rule == RULE_CSSRS) {
+		for (const struct instr_band *b = in->bands; b->code != NULL; b++)
+			max = b->min;
+		return max;
+	}
+	for (int i = 0; i < in->n_items; i++)
+		max += in->items[i].max;
+	return in->rule == RULE_SUM_TIMES_4 ? max * 4 : max;
+}
+
+/* The total, or -1 with *bad when there is none that can be read. */
+static int
+value_of(const cJSON *obs, const struct instrument *in, const char *band, bool *bad)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obs, "valueInteger");
+	double d;
+
+	if (in->rule == RULE_CSSRS) {
+		/* A risk level, no total: its band must be one of the screener's. */
+		*bad = band_named(in, band) == NULL;
+		return -1;
+	}
+	if (!cJSON_IsNumber(v)) {
+		*bad = true;
+		return -1;
+	}
+	d = v->valuedouble;
+	*bad = d != floor(d) || d < 0 || d > instrument_max_score(in);
+	return *bad ? -1 : (int)d;
+}
+
+static bool
+wanted(const cJSON *res)
+{
+	const char *rt = str_of(res, "resourceType"), *status = str_of(res, "status");
+
+	if (rt == NULL || strcmp(rt, "Observation") != 0)
+		return false;
+	/* Withdrawn: not a score any more. */
+	return status == NULL || (strcmp(status, "entered-in-error") != 0 && strcmp(status, "cancelled") != 0);
+}
+
+/* One Observation as a score; false when it is not one of ours (*bad: one of
+ * ours that cannot be read). */
+static bool
+score_of(const cJSON *obs, const struct instrument *only, struct score *out, bool *bad)
+{
+	const struct instrument *in = instrument_of(obs);
+	const char *id = str_of(obs, "id"), *when = str_of(obs, "effectiveDateTime");
+	const char *band;
+
+	*bad = false;
+	if (in == NULL || (only != NULL && in != only))
+		return false;
+	band = band_of(cJSON_GetObjectItemCaseSensitive(obs, "interpretation"));
+	if (band == NULL && in->rule == RULE_CSSRS)
+		band = band_of(cJSON_GetObjectItemCaseSensitive(obs, "valueCodeableConcept"));
+	memset(out, 0, sizeof *out);
+	out->score = value_of(obs, in, band, bad);
+	if (!*bad && (id == NULL || when == NULL || !instant_parse(when, &out->date)))
+		*bad = true;
+	if (*bad)
+		return false;
+	out->id = xstrdup(id);
+	out->in = in;
+	out->band = band != NULL ? xstrdup(band) : NULL;
+	return true;
+}
+
+static int
+score_cmp(const void *pa, const void *pb)
+{
+	const struct score *a = pa, *b = pb;
+
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;  /* oldest first: a trend reads forward */
+	return strcmp(a->id, b->id);
+}
+
+static bool
+has_id(const struct score_list *l, const char *id)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].id, id) == 0)
+			return true;
+	}
+	return false;
+}
+
+void
+scores_from_resources(const cJSON *all, const struct instrument *only, struct score_list *out)
+{
+	const cJSON *res;
+
+	memset(out, 0, sizeof *out);
+	out->v = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->v);
+	cJSON_ArrayForEach(res, all) {
+		struct score *sc = &out->v[out->n];
+		bool bad;
+
+		if (!wanted(res))
+			continue;
+		if (score_of(res, only, sc, &bad)) {
+			/* A page that moved under us may bring one twice. */
+			if (has_id(out, sc->id)) {
+				free(sc->id);
+				free(sc->band);
+				continue;
+			}
+			out->n++;
+		} else if (bad) {
+			out->skipped++;
+		}
+	}
+	qsort(out->v, out->n, sizeof *out->v, score_cmp);
+}
+
+bool
+scores_query(struct session *s, const char *patient_id, const struct instrument *only,
+	     struct score_list *out, struct error *err)
+{
+	char *path = scores_query_path(patient_id);
+	cJSON *all = fhir_reads_cached(s) ? cache_scores(s->store, patient_id)
+					  : fhir_search(s, path, SCORES_MAX, err);
+
+	free(path);
+	memset(out, 0, sizeof *out);
+	if (all == NULL)
+		return false;
+	scores_from_resources(all, only, out);
+	cJSON_Delete(all);
+	return true;
+}
+
+void
+score_list_finish(struct score_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].id);
+		free(l->v[i].band);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+int
+score_level(const struct score *sc)
+{
+	const struct instr_band *b;
+
+	if (sc->score >= 0)
+		return sc->score;
+	b = band_named(sc->in, sc->band);
+	return b != NULL ? b->min : -1;
+}
+
+const char *
+score_band_label(const struct score *sc)
+{
+	const struct instr_band *b = band_named(sc->in, sc->band);
+
+	if (b != NULL)
+		return _(b->label);
+	return sc->band != NULL ? sc->band : "";
+}
+
+/* value's step of steps (0..steps-1), rounding to the nearest. */
+static int
+step_of(int value, int max, int steps)
+{
+	int k;
+
+	if (max <= 0 || value <= 0)
+		return 0;
+	if (value >= max)
+		return steps - 1;
+	k = (value * (steps - 1) * 2 + max) / (max * 2);
+	/* Anything above zero is seen to be. */
+	return k == 0 ? 1 : k;
+}
+
+char *
+scores_sparkline(const int *values, size_t n, int max, bool utf8)
+{
+	static const char *const blocks[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char ascii[] = " .:-=+*#";
+	struct buf b;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (size_t i = 0; i < n; i++) {
+		int k = step_of(values[i], max, 8);
+
+		if (values[i] < 0)
+			buf_addc(&b, ' ');
+		else if (utf8)
+			buf_adds(&b, blocks[k]);
+		else
+			/* ' ' would read as a gap: zero is the lowest mark. */
+			buf_addc(&b, k == 0 ? '_' : ascii[k]);
+	}
+	return buf_steal(&b);
+}
+
+char *
+scores_bar(int value, int max, int width, bool utf8)
+{
+	static const char *const parts[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	struct buf b;
+	int eighths, full;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	if (max <= 0 || width <= 0 || value <= 0)
+		return buf_steal(&b);
+	if (value > max)
+		value = max;
+	eighths = (int)(((long)value * width * 8 + max / 2) / max);
+	if (eighths == 0)
+		eighths = 1;
+	if (!utf8)
+		eighths = (eighths + 7) / 8 * 8;   /* whole cells, up */
+	full = eighths / 8;
+	for (int i = 0; i < full; i++)
+		buf_adds(&b, utf8 ? "█" : "#");
+	if (eighths % 8 != 0)
+		buf_adds(&b, parts[eighths % 8]);
+	return buf_steal(&b);
+}
+
+/* One score's line of the chart; first is the instrument's first score. */
+static void
+chart_row(struct buf *b, const struct score *sc, const struct score *first, int bar_width,
+	  bool utf8)
+{
+	char day[11], change[16] = "";
+	char *bar = scores_bar(score_level(sc), instrument_max_score(sc->in), bar_width, utf8);
+	int pad = bar_width - display_width(bar);
+
+	date_format(date_of(sc->date), day);
+	if (sc != first && sc->score >= 0 && first->score >= 0)
+		snprintf(change, sizeof change, sc->score > first->score ? "+%d" : "%d",
+			 sc->score - first->score);
+	buf_addf(b, "  %s  %s%*s", day, bar, pad > 0 ? pad : 0, "");
+	if (sc->score >= 0)
+		buf_addf(b, " %3d", sc->score);
+	else
+		buf_adds(b, "    ");
+	buf_addf(b, " %4s  %s\n", change, score_band_label(sc));
+	free(bar);
+}
+
+char *
+scores_chart(const struct score_list *l, int bar_width, bool utf8)
+{
+	size_t n;
+	const struct instrument *const *all = instrument_all(&n);
+	struct buf b;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct score *first = NULL;
+
+		for (size_t k = 0; k < l->n; k++) {
+			if (l->v[k].in != all[i])
+				continue;
+			if (first == NULL) {
+				if (b.len > 0)
+					buf_addc(&b, '\n');
+				/* TRANSLATORS: a chart's heading: "PHQ-9 (0 to 27)". */
+				buf_addf(&b, _("%s (0 to %d)"), all[i]->name, instrument_max_score(all[i]));
+				buf_addc(&b, '\n');
+				first = &l->v[k];
+			}
+			chart_row(&b, &l->v[k], first, bar_width, utf8);
+		}
+	}
+	return buf_steal(&b);
+}
