@@ -160,16 +160,22 @@ banner_text(const struct model *m, const char *patient_id)
 		free(t);
 		free(a);
 	}
-	if (n > 0)
+	if (n > 0) {
+		/* The count in the screen's digits; the flag's words keep theirs. */
+		char *num = xasprintf("%d", n), *local = lf_digits(num);
+
 		/* TRANSLATORS: the banner on every pane showing a client with a risk flag
-		 * no clinician has acknowledged: %d how many, %s the flag's words, the
+		 * no clinician has acknowledged: how many, the flag's words, the
 		 * time it was raised, who raised it. */
-		out = xasprintf(ngettext("RISK, review now (%d flag): %s. Raised %s by %s; acknowledge with 'flag ack'.",
-					 "RISK, review now (%d flags): %s. Raised %s by %s; acknowledge with 'flag ack'.", n),
-				n, text, since, who);
-	else
+		out = xasprintf(ngettext("RISK, review now (%s flag): %s. Raised %s by %s; acknowledge with 'flag ack'.",
+					 "RISK, review now (%s flags): %s. Raised %s by %s; acknowledge with 'flag ack'.", n),
+				local, text, since, who);
+		free(num);
+		free(local);
+	} else {
 		/* TRANSLATORS: the banner once a clinician has acknowledged the flag; it is still active. */
 		out = xasprintf(_("Risk flag, acknowledged: %s. Raised %s by %s."), text, since, who);
+	}
 	free(text);
 	free(who);
 	return out;
