@@ -1,7 +1,6 @@
 /* scores.c - a client's scores read back; see include/core/scores.h. */
 #include "core/scores.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,7 +141,8 @@ value_of(const cJSON *obs, const struct instrument *in, const char *band, bool *
 		return -1;
 	}
 	d = v->valuedouble;
-	*bad = d != floor(d) || d < 0 || d > instrument_max_score(in);
+	/* In range first (NaN is not): then the cast cannot overflow. */
+	*bad = !(d >= 0 && d <= instrument_max_score(in)) || d != (double)(int)d;
 	return *bad ? -1 : (int)d;
 }
 

@@ -713,6 +713,8 @@ SCREEN_HANDLER(do_score_chart)
 	(void)a;
 	if (c == NULL)
 		return error_set(err, ERR_USAGE, _("Select an appointment with a client first."));
+	if (t->m.front_desk)
+		return error_set(err, ERR_USAGE, _("A client's scores are clinical: a front desk does not see them."));
 	if (c->scores_f.state != LOAD_OK) {
 		tui_set_message(t, c->scores_f.state == LOAD_FAILED ? c->scores_f.err : _("Loading…"));
 		return true;

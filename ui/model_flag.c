@@ -105,6 +105,9 @@ roles_done(cJSON *all, const struct error *err, void *arg)
 	m->front_desk = flag_roles_front_desk(all);
 	m->role_known = true;
 	cJSON_Delete(all);
+	/* What the notes pane shows of a client (their scores) depends on it. */
+	for (size_t i = 0; i < m->n_clients; i++)
+		m->clients[i]->gen = ++m->gen;
 	model_changed(m, MODEL_ALL);
 }
 

@@ -126,7 +126,7 @@ build(struct tlines *l, struct model *m, int width)
 	struct client *c = model_client(m);
 
 	tlines_clear(l);
-	if (c != NULL)
+	if (c != NULL && !m->front_desk)   /* scores are clinical: not a front desk's */
 		trend_lines(l, c, width);
 	if (client_pane_placeholder(l, m, false, width))
 		return;

@@ -61,6 +61,7 @@ desk=$(ez --format json flags "$pat")
 	fail "front_desk_sees_no_detail: two flags, no words, no author, no evidence" "$desk"
 expect "a front desk's table says a safety flag" 0 "safety flag" ez flags "$pat"
 expect "a front desk cannot acknowledge" 2 "Only a clinician" ez flag ack "$fa"
+expect "front_desk_sees_no_scores" 2 "scores are clinical" ez scores "$pat"
 [ "$(api "Flag/$fa" | jq '[.extension[]? | select(.url == "urn:ezrizi:flag-acknowledgement")] | length')" = 0 ] &&
 	ok "nothing written by the front desk" || fail "nothing written by the front desk" "$(api "Flag/$fa")"
 

@@ -53,7 +53,8 @@ check "banner_within_one_poll: the counsellor's notes and chat" "RISK, review no
 screen | grep -qE "⚠ $(re "$name")" && ok "the row is marked" || fail "the row is marked" "$(screen)"
 S=desk
 check "banner_within_one_poll: the front desk's" "SAFETY FLAG: this client" $((2 * POLL * 10 + 30))
-screen | grep -q "PHQ-9" && fail "front_desk_banner_hides_detail" "$(screen)" || ok "front_desk_banner_hides_detail"
+# Neither the flag's words nor the client's scores (its trend line).
+screen | grep -qE "PHQ-9|item 9" && fail "front_desk_banner_hides_detail" "$(screen)" || ok "front_desk_banner_hides_detail"
 
 # Acknowledged with A, then y: on the server; the other screen follows.
 S=amina
