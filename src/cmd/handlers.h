@@ -15,6 +15,8 @@ extern const struct cmd_entry cmd_entry_appointments, cmd_entry_appointment, cmd
 	cmd_entry_book, cmd_entry_reschedule, cmd_entry_cancel, cmd_entry_checkin, cmd_entry_noshow;
 /* assess.c */
 extern const struct cmd_entry cmd_entry_assess;
+/* crisis.c */
+extern const struct cmd_entry cmd_entry_crisis, cmd_entry_safety_plan, cmd_entry_safety_plan_write;
 /* people.c */
 extern const struct cmd_entry cmd_entry_patients, cmd_entry_patient, cmd_entry_login,
 	cmd_entry_logout, cmd_entry_whoami;
