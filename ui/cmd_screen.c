@@ -19,6 +19,7 @@
 #include "ui/bidi.h"
 #include "ui/cmd_lock.h"
 #include "ui/cmd_screen.h"
+#include "ui/crisis_view.h"
 #include "ui/job.h"
 #include "ui/commands.h"
 #include "ui/editor.h"
@@ -941,7 +942,7 @@ const struct mode_ops mode_picker = {
 
 static const struct cmd_entry *const screen_cmds[] = {
 	&answer_entry, &choose_entry, &close_entry,
-	&command_entry, &confirm_entry, &day_entry, &edit_note_entry, &filter_entry,
+	&command_entry, &confirm_entry, &ui_entry_crisis_view, &day_entry, &edit_note_entry, &filter_entry,
 	&focus_entry, &goto_entry, &help_entry, &ui_entry_lock, &next_unread_entry,
 	&page_note_entry, &ui_entry_passwd, &pick_slot_entry, &quit_entry, &redraw_entry,
 	&reload_entry, &retry_entry, &select_entry, &text_entry, &week_entry,

@@ -57,6 +57,7 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "N", "write-note" },
 	{ "root", "E", "edit-note" },
 	{ "root", "p", "page-note" },
+	{ "root", "C", "crisis-view %p" },
 	/* The overlay (help, a command's output). */
 	{ "overlay", "q", "close" },
 	{ "overlay", "Escape", "close" },

@@ -51,6 +51,7 @@ struct tui {
 	char *overlay_title;
 	char *overlay_text;
 	bool overlay_help;           /* the help, built for its width; else a command's output, cut */
+	bool overlay_crisis;         /* the crisis view, built for its width from the model */
 	struct text_view overlay_view;
 
 	/* The lock (mode_lock): nothing of a client shows until the password is typed. */

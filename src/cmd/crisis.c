@@ -8,6 +8,7 @@
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/safetyplan.h"
+#include "core/sanitize.h"
 #include "core/xmalloc.h"
 
 /* ---- safety-plan ---- */
@@ -170,6 +171,7 @@ const struct cmd_entry cmd_entry_safety_plan_write = {
 
 /* ---- crisis ---- */
 
+/* Programs get records, one a row, what is missing a row of its own. */
 static const struct out_col crisis_cols[] = {
 	{ "kind", N_("What"), false },
 	{ "step", N_("Step"), false },
@@ -178,89 +180,199 @@ static const struct out_col crisis_cols[] = {
 	{ "area", N_("Area"), false },
 	{ "languages", N_("Languages"), false },
 	{ "text", N_("Text"), false },
-	{ "fetched", N_("Fetched"), true },
+	{ "fetched", N_("Fetched"), false },
 };
 #define CRISIS_NCOLS (sizeof crisis_cols / sizeof crisis_cols[0])
 
 static void
-crisis_row(struct cmd_ctx *ctx, const char *kind, const char *kind_label, const char *step,
-	   const char *name, const char *phone, const char *area, const char *langs,
-	   const char *text, const char *fetched)
+crisis_row(struct cmd_ctx *ctx, const char *kind, const char *step, const char *name,
+	   const char *phone, const char *area, const char *langs, const char *text,
+	   const char *fetched)
 {
-	const char *v[CRISIS_NCOLS] = {
-		ctx->fmt == FMT_TABLE ? kind_label : kind, step, name, phone, area, langs, text, fetched,
-	};
+	const char *v[CRISIS_NCOLS] = { kind, step, name, phone, area, langs, text, fetched };
 
 	result_row(ctx->result, v);
 }
 
-static void
-plan_rows(struct cmd_ctx *ctx, const struct safety_plan *p)
+/* Why there is no line to show, or NULL. */
+static const char *
+no_line_reason(const struct crisis_info *c)
 {
-	for (int i = 0; i < SAFETY_STEPS && p->id != NULL; i++) {
-		char num[4], *head = xasprintf("%d. %s", i + 1, safety_step_heading(i));
+	if (c->country == NULL)
+		return _("The client's record has no country, so no crisis line can be looked up; ask your clinic.");
+	if (!c->lines_known)
+		return _("The crisis lines for this country have not been fetched yet and the server cannot be asked now; ask your clinic.");
+	if (c->nlines == 0)
+		return _("No crisis line is known for this country on the platform; ask your clinic.");
+	return NULL;
+}
 
-		snprintf(num, sizeof num, "%d", i + 1);
-		crisis_row(ctx, "safety-plan", _("Safety plan"), ctx->fmt == FMT_TABLE ? head : num,
-			   NULL, NULL, NULL, NULL, p->step[i], NULL);
-		free(head);
-	}
+static const char *
+no_plan_reason(const struct error *perr)
+{
+	return perr->kind != ERR_NONE ? perr->msg : _("No safety plan is recorded for this client.");
 }
 
 static void
-contact_rows(struct cmd_ctx *ctx, const struct crisis_info *c)
+crisis_records(struct cmd_ctx *ctx, const struct crisis_info *c, const struct safety_plan *p,
+	       const struct error *perr)
 {
-	for (size_t i = 0; i < c->ncontacts; i++)
-		crisis_row(ctx, "emergency-contact", _("Emergency contact"), NULL, c->contacts[i].name,
-			   c->contacts[i].phone, NULL, NULL, NULL, NULL);
-}
+	char fetched[26], num[4];
 
-static void
-line_rows(struct cmd_ctx *ctx, const struct crisis_info *c)
-{
-	char fetched[26];
-
+	result_records(ctx->result, crisis_cols, CRISIS_NCOLS, NULL);
 	cmd_time(ctx, c->fetched, fetched);
-	for (size_t i = 0; i < c->nlines; i++) {
-		const struct crisis_line *l = &c->lines[i];
-
-		crisis_row(ctx, "crisis-line", _("Crisis line"), NULL, l->name, l->phone, l->area,
-			   l->languages, l->comment, fetched);
+	if (no_line_reason(c) != NULL)
+		crisis_row(ctx, "no-crisis-line", NULL, NULL, NULL, c->country, NULL, no_line_reason(c), NULL);
+	for (size_t i = 0; i < c->nlines; i++)
+		crisis_row(ctx, "crisis-line", NULL, c->lines[i].name, c->lines[i].phone, c->lines[i].area,
+			   c->lines[i].languages, c->lines[i].comment, fetched);
+	if (c->ncontacts == 0)
+		crisis_row(ctx, "no-emergency-contact", NULL, NULL, NULL, NULL, NULL,
+			   _("No emergency contact is recorded for this client."), NULL);
+	for (size_t i = 0; i < c->ncontacts; i++)
+		crisis_row(ctx, "emergency-contact", NULL, c->contacts[i].name, c->contacts[i].phone,
+			   NULL, NULL, NULL, NULL);
+	if (p->id == NULL)
+		crisis_row(ctx, "no-safety-plan", NULL, NULL, NULL, NULL, NULL, no_plan_reason(perr), NULL);
+	for (int i = 0; i < SAFETY_STEPS && p->id != NULL; i++) {
+		snprintf(num, sizeof num, "%d", i + 1);
+		crisis_row(ctx, "safety-plan", num, NULL, NULL, NULL, NULL, p->step[i], NULL);
 	}
 }
 
-/* What is not there, said: sentences in a table, rows for a program. */
+/* ---- crisis, for people: phones first, so a narrow screen keeps them ---- */
+
+/* Server text, safe to draw (one line, or lines with keep_lines). */
 static void
-missing(struct cmd_ctx *ctx, const char *kind, const char *area, const char *sentence)
+add_safe(struct buf *b, const char *s, bool keep_lines)
 {
-	if (ctx->fmt == FMT_TABLE)
-		result_say(ctx->result, "%s", sentence);
-	else
-		crisis_row(ctx, kind, NULL, NULL, NULL, NULL, area, NULL, sentence, NULL);
+	char *safe = sanitize_display(s, (size_t)-1, keep_lines ? SAN_KEEP_NEWLINES : 0);
+
+	buf_adds(b, safe);
+	free(safe);
+}
+
+/* "  PHONE  name (area) [languages]": the phone padded to width columns. */
+static void
+add_phone_line(struct buf *b, const char *phone, int width, const char *name, const char *area,
+	       const char *langs)
+{
+	char *safe = sanitize_display(phone != NULL ? phone : "", (size_t)-1, 0);
+
+	buf_adds(b, "  ");
+	buf_adds(b, safe);
+	for (int w = display_width(safe); w < width + 2; w++)
+		buf_addc(b, ' ');
+	free(safe);
+	add_safe(b, name != NULL ? name : "", false);
+	if (area != NULL) {
+		buf_adds(b, " (");
+		add_safe(b, area, false);
+		buf_addc(b, ')');
+	}
+	if (langs != NULL) {
+		buf_adds(b, " [");
+		add_safe(b, langs, false);
+		buf_addc(b, ']');
+	}
+	buf_addc(b, '\n');
+}
+
+static int
+phone_width(const struct crisis_info *c)
+{
+	int w = 0;
+
+	for (size_t i = 0; i < c->nlines; i++)
+		if (c->lines[i].phone != NULL && display_width(c->lines[i].phone) > w)
+			w = display_width(c->lines[i].phone);
+	for (size_t i = 0; i < c->ncontacts; i++)
+		if (c->contacts[i].phone != NULL && display_width(c->contacts[i].phone) > w)
+			w = display_width(c->contacts[i].phone);
+	return w;
 }
 
 static void
-say_lines_state(struct cmd_ctx *ctx, const struct crisis_info *c)
+add_age(struct cmd_ctx *ctx, struct buf *b, const struct crisis_info *c)
 {
+	long mins = (long)(clock_now() - c->fetched) / 60;
 	char when[26];
 
-	if (c->country == NULL)
-		missing(ctx, "no-crisis-line", NULL, _("The client's record has no country, so no crisis line can be looked up; ask your clinic."));
-	else if (!c->lines_known)
-		missing(ctx, "no-crisis-line", c->country, _("The crisis lines for this country have not been fetched yet and the server cannot be asked now; ask your clinic."));
-	else if (c->nlines == 0)
-		missing(ctx, "no-crisis-line", c->country, _("No crisis line is known for this country on the platform; ask your clinic."));
-	if (c->from_cache && c->nlines > 0 && ctx->fmt == FMT_TABLE) {
-		long mins = (long)(clock_now() - c->fetched) / 60;
+	if (mins < 0)
+		mins = 0;
+	cmd_time(ctx, c->fetched, when);
+	buf_adds(b, "  ");
+	if (mins < 120)
+		buf_addf(b, ngettext("The local copy, fetched %ld minute ago (%s).",
+				     "The local copy, fetched %ld minutes ago (%s).", mins), mins, when);
+	else
+		buf_addf(b, ngettext("The local copy, fetched %ld hour ago (%s).",
+				     "The local copy, fetched %ld hours ago (%s).", mins / 60), mins / 60, when);
+	buf_addc(b, '\n');
+}
 
-		cmd_time(ctx, c->fetched, when);
-		if (mins < 120)
-			result_say(ctx->result, ngettext("The crisis lines are the local copy, fetched %ld minute ago (%s).",
-							 "The crisis lines are the local copy, fetched %ld minutes ago (%s).", mins), mins, when);
-		else
-			result_say(ctx->result, ngettext("The crisis lines are the local copy, fetched %ld hour ago (%s).",
-							 "The crisis lines are the local copy, fetched %ld hours ago (%s).", mins / 60), mins / 60, when);
+static void
+text_lines(struct cmd_ctx *ctx, struct buf *b, const struct crisis_info *c, int w)
+{
+	/* TRANSLATORS: a heading of the crisis view; %s is a country's ISO code. */
+	buf_addf(b, _("Crisis lines (%s):"), c->country != NULL ? c->country : "?");
+	buf_addc(b, '\n');
+	if (no_line_reason(c) != NULL)
+		buf_addf(b, "  %s\n", no_line_reason(c));
+	for (size_t i = 0; i < c->nlines; i++) {
+		add_phone_line(b, c->lines[i].phone, w, c->lines[i].name, c->lines[i].area,
+			       c->lines[i].languages);
+		if (c->lines[i].comment != NULL) {
+			buf_adds(b, "    ");
+			add_safe(b, c->lines[i].comment, false);
+			buf_addc(b, '\n');
+		}
 	}
+	if (c->from_cache && c->nlines > 0)
+		add_age(ctx, b, c);
+}
+
+static void
+text_plan(struct buf *b, const struct safety_plan *p, const struct error *perr)
+{
+	buf_addf(b, "%s\n", _("Safety plan:"));
+	if (p->id == NULL) {
+		buf_addf(b, "  %s\n", no_plan_reason(perr));
+		return;
+	}
+	for (int i = 0; i < SAFETY_STEPS; i++) {
+		char *safe = sanitize_display(p->step[i], (size_t)-1, SAN_KEEP_NEWLINES);
+
+		buf_addf(b, "  %d. %s\n", i + 1, safety_step_heading(i));
+		/* Each of the step's lines indented under its heading. */
+		for (const char *l = safe; *l != '\0';) {
+			size_t n = strcspn(l, "\n");
+
+			buf_addf(b, "     %.*s\n", (int)n, l);
+			l += n;
+			if (*l == '\n')
+				l++;
+		}
+		free(safe);
+	}
+}
+
+static char *
+crisis_text(struct cmd_ctx *ctx, const struct crisis_info *c, const struct safety_plan *p,
+	    const struct error *perr)
+{
+	struct buf b;
+	int w = phone_width(c);
+
+	buf_init(&b);
+	text_lines(ctx, &b, c, w);
+	buf_addf(&b, "%s\n", _("Emergency contact:"));
+	if (c->ncontacts == 0)
+		buf_addf(&b, "  %s\n", _("No emergency contact is recorded for this client."));
+	for (size_t i = 0; i < c->ncontacts; i++)
+		add_phone_line(&b, c->contacts[i].phone, w, c->contacts[i].name, NULL, NULL);
+	text_plan(&b, p, perr);
+	return buf_steal(&b);
 }
 
 HANDLER(cmd_crisis)
@@ -276,15 +388,10 @@ HANDLER(cmd_crisis)
 	error_clear(&perr);
 	if (!safety_plan_get(&ctx->session, a->argv[0], &p, &perr))
 		memset(&p, 0, sizeof p);
-	result_records(ctx->result, crisis_cols, CRISIS_NCOLS, NULL);
-	say_lines_state(ctx, &c);
-	if (p.id == NULL)
-		missing(ctx, "no-safety-plan", NULL, perr.kind != ERR_NONE ? perr.msg : _("No safety plan is recorded for this client."));
-	if (c.ncontacts == 0)
-		missing(ctx, "no-emergency-contact", NULL, _("No emergency contact is recorded for this client."));
-	line_rows(ctx, &c);
-	contact_rows(ctx, &c);
-	plan_rows(ctx, &p);
+	if (ctx->fmt == FMT_TABLE)
+		result_take_text(ctx->result, crisis_text(ctx, &c, &p, &perr));
+	else
+		crisis_records(ctx, &c, &p, &perr);
 	safety_plan_finish(&p);
 	crisis_info_finish(&c);
 	return true;

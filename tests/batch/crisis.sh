@@ -30,7 +30,7 @@ c=$(printf '%s\n' "$out" | jq -r 'select(.kind == "emergency-contact") | .phone'
 	ok "the emergency contact is the client's record's" || fail "the emergency contact" "$c; $out"
 printf '%s\n' "$out" | jq -s -e 'any(.[]; .kind == "no-safety-plan")' >/dev/null && ok "no safety plan yet, said so" ||
 	fail "no safety plan yet, said so" "$out"
-expect "the table names the lines" 0 "HEAL Line.*15555" ez crisis "$my"
+expect "the table names the lines, phones first" 0 "15555 +HEAL Line, Ministry of Health \\(Malaysia\\)" ez crisis "$my"
 for p in "$sa" "$pk"; do
 	out=$(ez crisis "$p" 2>&1)
 	rc=$?
@@ -88,7 +88,7 @@ expect "text before step 1 refused" 2 "before the heading of step 1" ez safety-p
 post HealthcareService '{"resourceType":"HealthcareService","active":true,"name":"Evil\u009b31m pwned\u202e line","type":[{"coding":[{"system":"urn:ezrizi:service","code":"crisis-line"}]}],"telecom":[{"system":"phone","value":"000"}],"coverageArea":[{"reference":"Location/loc-country-my"}]}' >/dev/null ||
 	fail "a hostile service posted" ""
 out=$(ez crisis "$my" 2>&1)
-printf '%s' "$out" | grep -q "pwned.*000" && ! printf '%s' "$out" | LC_ALL=C grep -q $'\xc2\x9b\|\xe2\x80\xae' &&
+printf '%s' "$out" | grep -q "000 .*Evil<U+009B>31m pwned<U+202E> line" && ! printf '%s' "$out" | LC_ALL=C grep -q $'\xc2\x9b\|\xe2\x80\xae' &&
 	ok "hostile_service_name_sanitised: shown, no CSI, no bidi override" || fail "hostile_service_name_sanitised" "$(printf '%s' "$out" | od -c | head)"
 out=$(ez --format json crisis "$my")
 ! printf '%s' "$out" | LC_ALL=C grep -q $'\xc2\x9b\|\xe2\x80\xae' && printf '%s' "$out" | grep -qF 'Evil\u009b31m pwned\u202e line' &&
