@@ -110,6 +110,19 @@ n=$(history)
 [ "$(ez --format json safety-plan "$my" | jq -r .step_1)" = "offline text" ] && [ "$n" = 3 ] &&
 	ok "offline_safety_plan_replays_once: the text from the outbox, one version more" || fail "offline_safety_plan_replays_once" "history $n"
 
+# An offline write made from a version changed meanwhile: refused when sent,
+# kept in the outbox with why, the plan as it was.
+printf '== 1. a\nqueued from a stale copy\n== 2. b\n== 3. c\n== 4. d\n== 5. e\n== 6. f\n' >"$WORK/plan6"
+expect "offline from a stale version: queued" 0 '"queued":"1"' ez --offline --format json safety-plan write "$my" --file "$WORK/plan6" --replaces "$v2"
+ez sync >/dev/null 2>&1
+out=$(ez --format json outbox)
+printf '%s' "$out" | grep -q '"state":"failed"' && printf '%s' "$out" | grep -q "changed by someone else" &&
+	[ "$(ez --format json safety-plan "$my" | jq -r .step_1)" = "offline text" ] &&
+	ok "offline_stale_plan_kept: refused when sent, kept in the outbox with why, nothing overwritten" ||
+	fail "offline_stale_plan_kept" "$out"
+seq=$(printf '%s' "$out" | jq -r .seq | head -n1)
+expect "the refused write discarded" 0 "" ez outbox discard "$seq"
+
 # ---- exactly once when the answer is lost ----
 v=$(ez --format json safety-plan "$my" | jq -r .version)
 fault '{"drop_after_commit_next":1}'
