@@ -288,8 +288,11 @@ newest_plan(const cJSON *all)
 	return best;
 }
 
+/* The client's safety plans: the server's, or the cache's offline. With
+ * cached_ok, also the cache's when the server cannot be reached (a reading;
+ * a write must see the server's). */
 static cJSON *
-plans_of(struct session *s, const char *patient_id, struct error *err)
+plans_of(struct session *s, const char *patient_id, bool cached_ok, struct error *err)
 {
 	char *tok, *q;
 	cJSON *all;
@@ -301,6 +304,10 @@ plans_of(struct session *s, const char *patient_id, struct error *err)
 	all = fhir_search(s, q, 100, err);
 	free(q);
 	free(tok);
+	if (all == NULL && cached_ok && err->kind == ERR_NETWORK && s->store != NULL) {
+		error_clear(err);
+		all = cache_careplans(s->store, patient_id);
+	}
 	return all;
 }
 
@@ -315,7 +322,7 @@ safety_plan_get(struct session *s, const char *patient_id, struct safety_plan *o
 	memset(out, 0, sizeof *out);
 	if (!fhir_id_ok(patient_id))
 		return error_set(err, ERR_USAGE, _("'%s' is not a valid %s id; ids are letters, digits, '-' and '.'."), patient_id, "Patient");
-	if ((all = plans_of(s, patient_id, err)) == NULL)
+	if ((all = plans_of(s, patient_id, true, err)) == NULL)
 		return false;
 	if ((best = newest_plan(all)) != NULL)
 		ok = safety_plan_from_json(best, out, err);
@@ -345,7 +352,7 @@ static bool
 already_made(struct session *s, const char *patient_id, const char *request_id,
 	     struct safety_plan *out, bool *made, struct error *err)
 {
-	cJSON *all = plans_of(s, patient_id, err);
+	cJSON *all = plans_of(s, patient_id, false, err);
 	const cJSON *cur;
 	bool ok = true;
 
@@ -367,11 +374,13 @@ already_made(struct session *s, const char *patient_id, const char *request_id,
 static bool
 conflict(const char *patient_id, const struct safety_plan *cur, const char *base, struct error *err)
 {
+	const char *v = cur->version != NULL ? cur->version : "?";
+
 	if (base == NULL)
 		return error_set(err, ERR_CONFLICT, _("Client %s has a safety plan already (version %s); nothing was written. Read it with 'ezrizi safety-plan %s', then replace it with --replaces %s."),
-				 patient_id, cur->version, patient_id, cur->version);
+				 patient_id, v, patient_id, v);
 	return error_set(err, ERR_CONFLICT, _("The safety plan of client %s was changed by someone else (version %s is now version %s); nothing was overwritten. Read it again, make your change, and write it with --replaces %s."),
-			 patient_id, base, cur->version, cur->version);
+			 patient_id, base, v, v);
 }
 
 /* POST (no plan yet) or PUT pinned to base; out gets what the server kept. */
@@ -399,7 +408,6 @@ write_plan(struct session *s, const char *patient_id, const struct safety_plan *
 	free(path);
 	free(ine);
 	free(tag);
-	(void)patient_id;
 	if (!ok)
 		return false;
 	if (r.json != NULL && s->store != NULL)
@@ -409,6 +417,41 @@ write_plan(struct session *s, const char *patient_id, const struct safety_plan *
 		error_set(err, ERR_FAILED, _("The server saved the safety plan but did not send it back; look with 'ezrizi safety-plan %s'."), patient_id);
 	fhir_result_finish(&r);
 	return ok;
+}
+
+/* Whether the write may go ahead over cur, the plan there now. */
+static bool
+base_ok(const char *patient_id, const struct safety_plan *cur, const char *base, struct error *err)
+{
+	if (cur->id == NULL && base != NULL)
+		return error_set(err, ERR_NOT_FOUND, _("Client %s has no safety plan to replace; write it without --replaces."), patient_id);
+	if (cur->id != NULL && (base == NULL || cur->version == NULL || strcmp(cur->version, base) != 0))
+		return conflict(patient_id, cur, base, err);
+	return true;
+}
+
+/* The server refused the write as changed meanwhile: done already when the
+ * plan there is this write's own (an answer lost on the way), else the
+ * conflict, saying the version it is now. */
+static bool
+after_refusal(struct session *s, const char *patient_id, const char *base, const char *request_id,
+	      struct safety_plan *out, struct error *err)
+{
+	struct safety_plan now_plan;
+	struct error again;
+	bool made;
+
+	error_clear(&again);
+	if (!already_made(s, patient_id, request_id, &now_plan, &made, &again) || now_plan.id == NULL)
+		return false;  /* err says what the server said */
+	error_clear(err);
+	if (made) {
+		*out = now_plan;
+		return true;
+	}
+	conflict(patient_id, &now_plan, base, err);
+	safety_plan_finish(&now_plan);
+	return false;
 }
 
 bool
@@ -433,12 +476,7 @@ safety_plan_save(struct session *s, const char *patient_id, const char *base_ver
 		*out = cur;  /* sent before, its answer lost: done */
 		return true;
 	}
-	if (cur.id == NULL && base_version != NULL) {
-		safety_plan_finish(&cur);
-		return error_set(err, ERR_NOT_FOUND, _("Client %s has no safety plan to replace; write it without --replaces."), patient_id);
-	}
-	if (cur.id != NULL && (base_version == NULL || cur.version == NULL || strcmp(cur.version, base_version) != 0)) {
-		conflict(patient_id, &cur, base_version, err);
+	if (!base_ok(patient_id, &cur, base_version, err)) {
 		safety_plan_finish(&cur);
 		return false;
 	}
@@ -446,21 +484,8 @@ safety_plan_save(struct session *s, const char *patient_id, const char *base_ver
 	res = careplan_resource(patient_id, me, cur.created != NULL ? cur.created : now, step, request_id);
 	ok = write_plan(s, patient_id, &cur, base_version, res, request_id, out, err);
 	cJSON_Delete(res);
-	if (!ok && err->kind == ERR_CONFLICT && err->http_status != 0) {
-		/* Changed between our read and our write. */
-		struct safety_plan now_plan;
-
-		if (already_made(s, patient_id, request_id, &now_plan, &made, NULL) && now_plan.id != NULL) {
-			error_clear(err);
-			if (made) {
-				*out = now_plan;
-			} else {
-				conflict(patient_id, &now_plan, base_version, err);
-				safety_plan_finish(&now_plan);
-			}
-			ok = made;
-		}
-	}
+	if (!ok && err->kind == ERR_CONFLICT && err->http_status != 0)
+		ok = after_refusal(s, patient_id, base_version, request_id, out, err);
 	safety_plan_finish(&cur);
 	return ok;
 }

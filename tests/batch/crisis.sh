@@ -132,8 +132,15 @@ n=$(history)
 [ "$n" = 4 ] && [ "$(ez --format json safety-plan "$my" | jq -r .step_1)" = "lost answer" ] && ok "saved exactly once" ||
 	fail "saved exactly once" "history $n"
 
-# ---- a server that ignores _revinclude: the services by a second search ----
+# ---- the server gone (not --offline): the local copies, said so ----
 platform_stop
+out=$(ez crisis "$my" 2>&1)
+rc=$?
+[ $rc = 0 ] && printf '%s' "$out" | grep -q "15555" && printf '%s' "$out" | grep -q "local copy, fetched" &&
+	printf '%s' "$out" | grep -q "lost answer" && ok "unreachable_crisis_from_cache: the lines and the plan, from the local copy" ||
+	fail "unreachable_crisis_from_cache" "rc=$rc $out"
+
+# ---- a server that ignores _revinclude: the services by a second search ----
 platform_start --no-include
 config_user amina
 expect "login (no includes)" 0 "Logged in" ez login
