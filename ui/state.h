@@ -78,6 +78,9 @@ struct tui {
 	bool bell;
 	char *draft;                 /* a note not saved yet (sodium_malloc'd copy is overkill: wiped on free) */
 	char *draft_patient;
+	char *plan_draft;            /* a safety plan not saved yet, the same way */
+	char *plan_draft_patient;
+	char *plan_draft_version;    /* ... the version of the plan it was made from, or NULL */
 
 	char *status_err;            /* sanitised; NULL shows the key hints */
 	char *status_msg;            /* sanitised confirmation ("Booked."), or NULL */
