@@ -1,5 +1,5 @@
-/* editor.c - a session note written in $VISUAL or $EDITOR, and the newest note
- * read in $PAGER.
+/* editor.c - a session note or a client's safety plan written in $VISUAL or
+ * $EDITOR, and the newest note read in $PAGER.
  *
  * The editor works on a file in the private folder (privdir.h), named without
  * anything about the client; while it runs, a sealed record in the store
@@ -518,6 +518,142 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 		return;
 	}
 	tui_set_message(t, _("Saving the note…"));
+	ui_job_start(t, j);
+}
+
+/* ---- the safety plan in the editor ---- */
+
+/* The plan's write has ended: sent or queued, the draft goes; refused (not
+ * the format, changed meanwhile), it stays. */
+static void
+plan_saved(struct tui *t, struct ui_job *j)
+{
+	const char *said;
+
+	tui_clear_error(t);
+	if (!j->ok) {
+		/* TRANSLATORS: %s says why the safety plan was not saved. */
+		char *msg = xasprintf(_("%s The safety plan is kept as a draft: press P to go back to it."), j->err.msg);
+
+		tui_set_error(t, msg);
+		free(msg);
+		return;
+	}
+	forget_draft(t, &plan_kind, j->patient_id);
+	if ((said = result_sentence(&j->res)) != NULL) {
+		char *first = xstrndup(said, strcspn(said, "\n"));
+
+		tui_set_message(t, first);
+		free(first);
+	}
+}
+
+/* A draft made from another version than the plan's now (or from one not
+ * known): the plan as it is now above it, as comments, so the writer sees
+ * what they replace (new string, free()). */
+static char *
+draft_over(const char *draft, const struct safety_plan *now)
+{
+	char *plan = safety_plan_format(now->step);
+	struct buf b;
+
+	buf_init(&b);
+	/* TRANSLATORS: comment lines above a safety plan's draft; keep the "# ". */
+	buf_addf(&b, _("# The plan was changed since this draft was made; version %s reads as below.\n# Make the draft say what the plan is to say; the lines starting with # are not kept.\n"),
+		 now->version != NULL ? now->version : "?");
+	for (const char *l = plan; *l != '\0';) {
+		size_t n = strcspn(l, "\n");
+
+		buf_addf(&b, "# %.*s\n", (int)n, l);
+		l += n + (l[n] == '\n');
+	}
+	buf_adds(&b, draft);
+	free(plan);
+	return buf_steal(&b);
+}
+
+/* The write: safety-plan write, pinned to the version the text was made from. */
+static void
+plan_write(struct tui *t, const char *patient_id, const char *version, char *text, size_t len)
+{
+	struct ui_job *j = ui_job_create(ui_job_run_command, plan_saved);
+	char *id = cmd_quote(patient_id), *v = version != NULL ? cmd_quote(version) : NULL;
+	struct error err;
+	int argc;
+
+	j->patient_id = xstrdup(patient_id);
+	j->text = text;
+	j->text_len = len;
+	j->line = v != NULL ? xasprintf("safety-plan write %s --replaces %s", id, v)
+			    : xasprintf("safety-plan write %s", id);
+	free(id);
+	free(v);
+	error_clear(&err);
+	if ((j->words = cmd_split_command(j->line, &argc, &err)) == NULL ||
+	    !(j->have_call = cmd_prepare(&j->call, argc, j->words, NULL, &err))) {
+		tui_set_error(t, err.msg);   /* cannot be: the line is ours; the draft keeps the text */
+		ui_job_destroy(j);
+		return;
+	}
+	tui_set_message(t, _("Saving the safety plan…"));
+	ui_job_start(t, j);
+}
+
+/* The plan is in: the editor on it (or on the client's draft), then the write. */
+static void
+plan_fetched(struct tui *t, struct ui_job *j)
+{
+	char *draft, *draft_v = NULL, *initial, *text;
+	bool edited = false, stale;
+	struct error err;
+	size_t len = 0;
+
+	tui_clear_error(t);
+	if (!j->ok) {
+		tui_set_error(t, j->err.msg);
+		return;
+	}
+	draft = load_draft(t, &plan_kind, j->patient_id, &draft_v);
+	stale = draft != NULL && j->plan.id != NULL &&
+		(draft_v == NULL || j->plan.version == NULL || strcmp(draft_v, j->plan.version) != 0);
+	initial = draft == NULL ? safety_plan_format(j->plan.step)
+		  : stale ? draft_over(draft, &j->plan) : xstrdup(draft);
+	error_clear(&err);
+	/* Made from the version there now: what the writer saw. */
+	text = edit_in_file(t, &plan_kind, j->patient_id, initial, j->plan.version, &edited, &len, &err);
+	wipe_free(initial);
+	wipe_free(draft);
+	free(draft_v);
+	if (text == NULL) {
+		tui_set_error(t, err.msg);
+	} else if (!edited) {
+		wipe_free(text);
+		tui_set_error(t, _("The editor failed; the draft is kept: press P to go back to it."));
+	} else if (blank(text)) {
+		wipe_free(text);
+		forget_draft(t, &plan_kind, j->patient_id);
+		tui_set_message(t, _("Nothing was written; the safety plan is as it was."));
+	} else {
+		plan_write(t, j->patient_id, j->plan.version, text, len);
+	}
+}
+
+static void
+plan_fetch_run(struct tui *t, struct ui_job *j)
+{
+	j->ok = safety_plan_get(t->s, j->patient_id, &j->plan, &j->err);
+}
+
+void
+tui_edit_plan(struct tui *t, const char *patient_id)
+{
+	struct ui_job *j;
+
+	if (ui_job_busy(t))
+		return;
+	j = ui_job_create(plan_fetch_run, plan_fetched);
+	j->patient_id = xstrdup(patient_id);
+	tui_set_message(t, _("Reading the safety plan…"));
 	ui_job_start(t, j);
 }
 

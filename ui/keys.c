@@ -58,6 +58,7 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "E", "edit-note" },
 	{ "root", "p", "page-note" },
 	{ "root", "C", "crisis-view %p" },
+	{ "root", "P", "edit-safety-plan %p" },
 	/* The overlay (help, a command's output). */
 	{ "overlay", "q", "close" },
 	{ "overlay", "Escape", "close" },

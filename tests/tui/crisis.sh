@@ -3,7 +3,9 @@
 # client, from a task (the screen keeps drawing), with the lines the platform
 # serves for the client's country or the sentence that there are none, the
 # emergency contact and the safety plan; phones first so 60x20 keeps them,
-# and mirrored in Arabic. In a private tmux; waits for text, never sleeps.
+# and mirrored in Arabic. P changes the plan in $EDITOR, as notes are written:
+# in the private folder, wiped once read, a draft kept when it is refused.
+# In a private tmux; waits for text, never sleeps.
 # Usage: tests/tui/crisis.sh [path/to/ezrizi]
 . "$(dirname "$0")/lib.sh" "$@"
 export TZ=Asia/Karachi
@@ -63,6 +65,67 @@ else
 	fail "the screen starts (slow)" "$(screen)"
 fi
 tm kill-session -t slow
+
+# ======== safety_plan_in_editor: P, the plan as it is, written back ========
+mkdir -p "$WORK/bin" "$WORK/ed"
+cat >"$WORK/bin/plan-editor" <<'SH'
+#!/bin/sh
+echo "$1" >"$EDLOG/path"
+cp "$1" "$EDLOG/seen"
+case $(cat "$EDLOG/mode") in
+write) cat "$EDLOG/new" >"$1" ;;
+fail) exit 3 ;;
+esac
+exit 0
+SH
+chmod +x "$WORK/bin/plan-editor"
+tui_start ed EDITOR="'$WORK/bin/plan-editor'" EDLOG="'$WORK/ed'"
+S=ed
+if wait_for "Today|Week" 150 && settle; then
+	keys Home
+	settle
+	echo write >"$WORK/ed/mode"
+	printf '== 1. x\nedited on screen; "quoted" # kept\n== 2. x\n== 3. x\n== 4. x\n' >"$WORK/ed/new"
+	keys P
+	check "safety_plan_in_editor: a text that is not a plan refused" "has 4 of its 6 steps" 100
+	check "safety_plan_in_editor: ... and kept as a draft" "kept as a draft" 20
+	grep -q "warning sign one" "$WORK/ed/seen" && ok "safety_plan_in_editor: the editor had the plan as it is" ||
+		fail "safety_plan_in_editor: the editor had the plan" "$(cat "$WORK/ed/seen")"
+	case $(cat "$WORK/ed/path") in
+	"$XDG_RUNTIME_DIR"/ezrizi/plan-*.txt) ok "safety_plan_in_editor: in the private folder, named after nobody" ;;
+	*) fail "safety_plan_in_editor: in the private folder" "$(cat "$WORK/ed/path")" ;;
+	esac
+	[ ! -e "$(cat "$WORK/ed/path")" ] && ok "safety_plan_in_editor: the file is gone once read" ||
+		fail "safety_plan_in_editor: the file is gone once read" "$(cat "$WORK/ed/path")"
+	printf '== 1. x\nedited on screen; "quoted" # kept\n== 2. x\nأمشي\n== 3. x\n== 4. x\n== 5. x\n== 6. x\n' >"$WORK/ed/new"
+	keys P
+	check "safety_plan_in_editor: saved" "Safety plan saved" 100
+	grep -q "edited on screen" "$WORK/ed/seen" && ! grep -q "warning sign one" "$WORK/ed/seen" &&
+		ok "safety_plan_in_editor: the draft came back to the editor" ||
+		fail "safety_plan_in_editor: the draft came back" "$(cat "$WORK/ed/seen")"
+	got=$("$EZRIZI" --format json safety-plan "$pid1")
+	[ "$(printf '%s' "$got" | jq -r .step_1)" = 'edited on screen; "quoted" # kept' ] && [ "$(printf '%s' "$got" | jq -r .step_2)" = "أمشي" ] &&
+		ok "safety_plan_in_editor: the server has it, byte for byte" || fail "safety_plan_in_editor: the server has it" "$got"
+	# A draft made from a version someone has replaced since: the plan as it is
+	# now comes above it, and the write replaces that version.
+	printf '== 1. x\nstale draft\n' >"$WORK/ed/new"
+	keys P
+	check "stale_plan_draft: refused, kept" "has 1 of its 6 steps" 100
+	v=$("$EZRIZI" --format json safety-plan "$pid1" | jq -r .version)
+	printf '== 1. a\nchanged elsewhere\n== 2. b\n== 3. c\n== 4. d\n== 5. e\n== 6. f\n' >"$WORK/plan-else"
+	"$EZRIZI" safety-plan write "$pid1" --file "$WORK/plan-else" --replaces "$v" >/dev/null
+	printf '== 1. x\nmerged\n== 2. x\n== 3. x\n== 4. x\n== 5. x\n== 6. x\n' >"$WORK/ed/new"
+	keys P
+	check "stale_plan_draft: saved" "Safety plan saved" 100
+	grep -q "^# The plan was changed since this draft" "$WORK/ed/seen" && grep -q "^# changed elsewhere" "$WORK/ed/seen" &&
+		grep -q "^stale draft" "$WORK/ed/seen" && ok "stale_plan_draft: the plan as it is now above the draft, as comments" ||
+		fail "stale_plan_draft: the plan as it is now above the draft" "$(cat "$WORK/ed/seen")"
+	[ "$("$EZRIZI" --format json safety-plan "$pid1" | jq -r .step_1)" = merged ] && ok "stale_plan_draft: the writer's text replaced it" ||
+		fail "stale_plan_draft: the writer's text replaced it" "$("$EZRIZI" --format json safety-plan "$pid1")"
+else
+	fail "the screen starts (editor)" "$(screen)"
+fi
+tm kill-session -t ed
 
 # Arabic: the overlay mirrored (its title at the right edge).
 if locale -a 2>/dev/null | grep -qi '^ar_SA.utf8$'; then
