@@ -43,6 +43,10 @@ for p in "$sa" "$pk"; do
 		fail "none_known_for_$p: no number" "$n lines, area $j"
 done
 
+expect "no such client: exit 3" 3 "no Patient" ez crisis pat-9999
+expect "not an id: exit 2" 2 "not a valid Patient id" ez crisis 'a/b'
+expect "no plan yet: safety-plan exits 3" 3 "has no safety plan" ez safety-plan "$my"
+
 # ---- the safety plan: from a file, back byte for byte ----
 printf '# my draft\n\n== 1. Warning signs\nI stop answering "anyone"; # not a comment\n  indented; semi;colon\n== 2. Internal coping\nأمشي على البحر\nداخلي\n\n== 3. Distraction\n\n== 4. Family or friends\nMy sister \x27Aisha\x27 \\ +60 12-345 6789\n== 5. Professionals\nHEAL 15555\n== 6. Safe environment\nKeys with my brother.\ntrailing spaces   ' >"$WORK/plan"
 out=$(ez --format json safety-plan write "$my" --file "$WORK/plan")
