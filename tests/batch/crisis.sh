@@ -30,6 +30,11 @@ c=$(printf '%s\n' "$out" | jq -r 'select(.kind == "emergency-contact") | .phone'
 	ok "the emergency contact is the client's record's" || fail "the emergency contact" "$c; $out"
 printf '%s\n' "$out" | jq -s -e 'any(.[]; .kind == "no-safety-plan")' >/dev/null && ok "no safety plan yet, said so" ||
 	fail "no safety plan yet, said so" "$out"
+# One round trip for the lines: the Locations with their services.
+n0=$(wc -l <"$WORK/platform.log")
+ez crisis "$my" >/dev/null 2>&1
+trips=$(sed -n "$((n0 + 1)),\$p" "$WORK/platform.log" | grep -cE 'GET /fhir/R4/(Location|HealthcareService)\?')
+[ "$trips" = 1 ] && ok "crisis_lines_one_round_trip" || fail "crisis_lines_one_round_trip" "$trips"
 expect "the table names the lines, phones first" 0 "15555 +HEAL Line, Ministry of Health \\(Malaysia\\)" ez crisis "$my"
 for p in "$sa" "$pk"; do
 	out=$(ez crisis "$p" 2>&1)
@@ -150,4 +155,8 @@ config_user amina
 expect "login (no includes)" 0 "Logged in" ez login
 lines=$(ez --format json crisis "$my" | jq -r 'select(.kind == "crisis-line") | .phone' | sort | tr '\n' ' ')
 [ "$lines" = "1-800-820066 15555 " ] && ok "lines_without_revinclude: the same lines" || fail "lines_without_revinclude" "$lines"
+n0=$(wc -l <"$WORK/platform.log")
+ez crisis "$my" >/dev/null 2>&1
+trips=$(sed -n "$((n0 + 1)),\$p" "$WORK/platform.log" | grep -cE 'GET /fhir/R4/(Location|HealthcareService)\?')
+[ "$trips" = 2 ] && ok "lines_without_revinclude: a second round trip, only then" || fail "lines_without_revinclude: two round trips" "$trips"
 finish

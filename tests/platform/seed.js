@@ -151,8 +151,8 @@ function crisisLines() {
   // https://jabar.tribunnews.com/2024/03/14/viral-unggahan-keluhan-soal-hotline-kesehatan-jiwa-119-tak-bisa-dihubungi-kemenkes-buka-suara
   line('crisis-id-sejiwa', 'SEJIWA', '119 ext 8', id, null,
     'Kemenkes said in 2024 that getting through can take 4-6 tries.');
-  // CLINICAL-NOTES.md 1d gives it with the Indonesian sources above (the same
-  // two links); which of them names it is not said there.
+  // CLINICAL-NOTES.md 1d lists it among Indonesia's lines without saying which
+  // of its sources names it; its Indonesian source on the lines:
   // https://jabar.tribunnews.com/2024/03/14/viral-unggahan-keluhan-soal-hotline-kesehatan-jiwa-119-tak-bisa-dihubungi-kemenkes-buka-suara
   line('crisis-id-jakcare', 'JakCare', '0800-1500-119', jakarta);
   return out;
