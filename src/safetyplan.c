@@ -292,12 +292,14 @@ newest_plan(const cJSON *all)
  * cached_ok, also the cache's when the server cannot be reached (a reading;
  * a write must see the server's). */
 static cJSON *
-plans_of(struct session *s, const char *patient_id, bool cached_ok, struct error *err)
+plans_of(struct session *s, const char *patient_id, bool cached_ok, bool *from_cache,
+	 struct error *err)
 {
 	char *tok, *q;
 	cJSON *all;
 
-	if (fhir_reads_cached(s))
+	*from_cache = fhir_reads_cached(s);
+	if (*from_cache)
 		return cache_careplans(s->store, patient_id);
 	tok = http_escape(SAFETY_CATEGORY_SYSTEM "|" SAFETY_CATEGORY_CODE);
 	q = xasprintf("CarePlan?subject=Patient/%s&category=%s&_count=20", patient_id, tok);
@@ -307,6 +309,7 @@ plans_of(struct session *s, const char *patient_id, bool cached_ok, struct error
 	if (all == NULL && cached_ok && err->kind == ERR_NETWORK && s->store != NULL) {
 		error_clear(err);
 		all = cache_careplans(s->store, patient_id);
+		*from_cache = true;
 	}
 	return all;
 }
@@ -322,10 +325,14 @@ safety_plan_get(struct session *s, const char *patient_id, struct safety_plan *o
 	memset(out, 0, sizeof *out);
 	if (!fhir_id_ok(patient_id))
 		return error_set(err, ERR_USAGE, _("'%s' is not a valid %s id; ids are letters, digits, '-' and '.'."), patient_id, "Patient");
-	if ((all = plans_of(s, patient_id, true, err)) == NULL)
+	if ((all = plans_of(s, patient_id, true, &out->from_cache, err)) == NULL)
 		return false;
-	if ((best = newest_plan(all)) != NULL)
+	if ((best = newest_plan(all)) != NULL) {
+		bool cached = out->from_cache;
+
 		ok = safety_plan_from_json(best, out, err);
+		out->from_cache = cached;
+	}
 	cJSON_Delete(all);
 	return ok;
 }
@@ -352,9 +359,9 @@ static bool
 already_made(struct session *s, const char *patient_id, const char *request_id,
 	     struct safety_plan *out, bool *made, struct error *err)
 {
-	cJSON *all = plans_of(s, patient_id, false, err);
 	const cJSON *cur;
-	bool ok = true;
+	bool ok = true, cached;
+	cJSON *all = plans_of(s, patient_id, false, &cached, err);
 
 	*made = false;
 	memset(out, 0, sizeof *out);

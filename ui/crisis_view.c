@@ -128,7 +128,9 @@ add_plan(struct tlines *l, const struct crisis_shown *cs, int width)
 {
 	add(l, _("Safety plan:"), width, 0, true);
 	if (cs->plan.id == NULL) {
-		add(l, cs->plan_note != NULL ? cs->plan_note : _("No safety plan is recorded for this client."), width, 2, false);
+		add(l, cs->plan_note != NULL ? cs->plan_note
+			: cs->plan.from_cache ? _("No safety plan of this client is in the local copy; there may be one on the server.")
+			: _("No safety plan is recorded for this client."), width, 2, false);
 		return;
 	}
 	for (int i = 0; i < SAFETY_STEPS; i++) {

@@ -40,6 +40,7 @@ struct safety_plan {
 	char *created;              /* as the server has it, or NULL */
 	char *updated;              /* meta.lastUpdated, or NULL */
 	char *step[SAFETY_STEPS];   /* the texts; "" when empty, never NULL once read */
+	bool from_cache;            /* read from the local copy (also when id is NULL) */
 };
 
 /* Step i's (0..5) heading in the user's language. */

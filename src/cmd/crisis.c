@@ -67,6 +67,8 @@ HANDLER(cmd_safety_plan)
 
 	if (!safety_plan_get(&ctx->session, a->argv[0], &p, err))
 		return false;
+	if (p.id == NULL && p.from_cache)
+		return error_set(err, ERR_NOT_FOUND, _("No safety plan of client %s is in the local copy; it may have one on the server."), a->argv[0]);
 	if (p.id == NULL)
 		return error_set(err, ERR_NOT_FOUND, _("Client %s has no safety plan; write one with 'ezrizi safety-plan write %s --file FILE'."),
 				 a->argv[0], a->argv[0]);
@@ -208,9 +210,12 @@ no_line_reason(const struct crisis_info *c)
 }
 
 static const char *
-no_plan_reason(const struct error *perr)
+no_plan_reason(const struct safety_plan *p, const struct error *perr)
 {
-	return perr->kind != ERR_NONE ? perr->msg : _("No safety plan is recorded for this client.");
+	if (perr->kind != ERR_NONE)
+		return perr->msg;
+	return p->from_cache ? _("No safety plan of this client is in the local copy; there may be one on the server.")
+			     : _("No safety plan is recorded for this client.");
 }
 
 static void
@@ -233,7 +238,7 @@ crisis_records(struct cmd_ctx *ctx, const struct crisis_info *c, const struct sa
 		crisis_row(ctx, "emergency-contact", NULL, c->contacts[i].name, c->contacts[i].phone,
 			   NULL, NULL, NULL, NULL);
 	if (p->id == NULL)
-		crisis_row(ctx, "no-safety-plan", NULL, NULL, NULL, NULL, NULL, no_plan_reason(perr), NULL);
+		crisis_row(ctx, "no-safety-plan", NULL, NULL, NULL, NULL, NULL, no_plan_reason(p, perr), NULL);
 	for (int i = 0; i < SAFETY_STEPS && p->id != NULL; i++) {
 		snprintf(num, sizeof num, "%d", i + 1);
 		crisis_row(ctx, "safety-plan", num, NULL, NULL, NULL, NULL, p->step[i], NULL);
@@ -337,7 +342,7 @@ text_plan(struct buf *b, const struct safety_plan *p, const struct error *perr)
 {
 	buf_addf(b, "%s\n", _("Safety plan:"));
 	if (p->id == NULL) {
-		buf_addf(b, "  %s\n", no_plan_reason(perr));
+		buf_addf(b, "  %s\n", no_plan_reason(p, perr));
 		return;
 	}
 	for (int i = 0; i < SAFETY_STEPS; i++) {

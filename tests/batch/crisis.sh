@@ -108,6 +108,7 @@ out=$(ez --offline crisis "$my" 2>&1)
 printf '%s' "$out" | grep -q "15555" && printf '%s' "$out" | grep -q "local copy, fetched 0 minutes ago" &&
 	ok "offline_crisis_from_cache: the lines, and how old they are" || fail "offline_crisis_from_cache" "$out"
 expect "offline, the plan from the cache" 0 "changed by me" ez --offline crisis "$my"
+expect "offline, a plan not in the cache is not said to be none" 3 "in the local copy; it may have one on the server" ez --offline safety-plan "$sa"
 printf '== 1. a\noffline text\n== 2. b\n== 3. c\n== 4. d\n== 5. e\n== 6. f\n' >"$WORK/plan4"
 expect "offline: queued" 0 '"queued":"1"' ez --offline --format json safety-plan write "$my" --file "$WORK/plan4" --replaces "$v2"
 rm -f "$WORK/plan4"
