@@ -58,7 +58,8 @@ cache_put_resource(struct store *st, const cJSON *res)
 		}
 		person = first_ref(res, "participant", "Patient");
 	} else if (strcmp(type, "DocumentReference") == 0 || strcmp(type, "Communication") == 0 ||
-		   strcmp(type, "Observation") == 0) {
+		   strcmp(type, "Observation") == 0 ||
+		   strcmp(type, "CarePlan") == 0) {
 		person = first_ref(res, "subject", "Patient");
 		if (strcmp(type, "Communication") == 0) {
 			thread = first_ref(res, "partOf", "Communication");
@@ -196,6 +197,58 @@ cache_notes(struct store *st, const char *patient_id)
 	store_find(st, STORE_BY_PERSON, "DocumentReference", patient_id, collect, &c, NULL, &err);
 	add_people(st, c.out, "author", "Practitioner");
 	return c.out;
+}
+
+cJSON *
+cache_careplans(struct store *st, const char *patient_id)
+{
+	struct collect c = { cJSON_CreateArray(), NULL };
+	struct error err;
+
+	error_clear(&err);
+	store_find(st, STORE_BY_PERSON, "CarePlan", patient_id, collect, &c, NULL, &err);
+	return c.out;
+}
+
+/* The crisis lines of a country are one record: what the search brought and
+ * when, so the view can say how old its copy is. */
+#define CRISIS_TYPE "crisis-lines"
+
+bool
+cache_put_crisis_lines(struct store *st, const char *country, const cJSON *resources,
+		       time_t fetched, struct error *err)
+{
+	cJSON *rec = cJSON_CreateObject();
+	struct store_rec r = { .type = CRISIS_TYPE, .id = country, .version = "" };
+	char at[21], *text;
+	bool ok;
+
+	instant_format_utc(fetched, at);
+	json_put_str(rec, "fetched", at);
+	json_put(rec, "resources", cJSON_Duplicate(resources, true));
+	text = json_print(rec);
+	r.data = text;
+	r.len = strlen(text);
+	ok = store_put(st, &r, err);
+	cJSON_free(text);
+	cJSON_Delete(rec);
+	return ok;
+}
+
+cJSON *
+cache_crisis_lines(struct store *st, const char *country, time_t *fetched)
+{
+	cJSON *rec = st != NULL ? cache_get(st, CRISIS_TYPE, country) : NULL, *res;
+	const char *at = rec != NULL ? str_of(rec, "fetched") : NULL;
+
+	if (rec == NULL || at == NULL || !instant_parse(at, fetched) ||
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(rec, "resources"))) {
+		cJSON_Delete(rec);
+		return NULL;
+	}
+	res = cJSON_DetachItemFromObjectCaseSensitive(rec, "resources");
+	cJSON_Delete(rec);
+	return res;
 }
 
 cJSON *

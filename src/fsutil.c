@@ -55,6 +55,25 @@ write_all(int fd, const char *data, size_t len)
 }
 
 bool
+fs_write_new(const char *path, const char *data, size_t len, struct error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600), saved;
+
+	if (fd < 0 && errno == EEXIST)
+		return error_set(err, ERR_CONFLICT, _("%s is there already; it was left as it is. Give the name of a new file."), path);
+	if (fd < 0)
+		return error_set(err, ERR_FAILED, _("Cannot write %s: %s."), path, strerror(errno));
+	if (!write_all(fd, data, len) || fsync(fd) != 0) {
+		saved = errno;
+		close(fd);
+		unlink(path);
+		return error_set(err, ERR_FAILED, _("Cannot write %s: %s."), path, strerror(saved));
+	}
+	close(fd);
+	return true;
+}
+
+bool
 fs_write_private(const char *path, const char *data, size_t len, struct error *err)
 {
 	char *copy = xstrdup(path);

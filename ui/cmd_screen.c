@@ -21,6 +21,7 @@
 #include "ui/bidi.h"
 #include "ui/cmd_lock.h"
 #include "ui/cmd_screen.h"
+#include "ui/crisis_view.h"
 #include "ui/job.h"
 #include "ui/commands.h"
 #include "ui/editor.h"
@@ -683,6 +684,23 @@ static const struct cmd_entry edit_note_entry = {
 	.exec = do_edit_note,
 };
 
+SCREEN_HANDLER(do_edit_plan)
+{
+	(void)e;
+	(void)err;
+	tui_edit_plan(ui_screen(ctx), a->argv[0]);
+	return true;
+}
+
+static const struct cmd_entry edit_plan_entry = {
+	.name = "edit-safety-plan",
+	.usage = N_("PATIENT-ID"),
+	.summary = N_("Change the client's safety plan in $VISUAL or $EDITOR (six headed steps, as safety-plan write reads them)."),
+	.args = { 1, 1, { { KIND_PATIENT } } },
+	.flags = CMD_SCREEN,
+	.exec = do_edit_plan,
+};
+
 SCREEN_HANDLER(do_page_note)
 {
 	(void)e;
@@ -990,7 +1008,8 @@ const struct mode_ops mode_picker = {
 
 static const struct cmd_entry *const screen_cmds[] = {
 	&answer_entry, &choose_entry, &close_entry,
-	&command_entry, &confirm_entry, &day_entry, &edit_note_entry, &filter_entry,
+	&command_entry, &confirm_entry, &ui_entry_crisis_view, &day_entry, &edit_note_entry,
+	&edit_plan_entry, &filter_entry,
 	&focus_entry, &goto_entry, &help_entry, &ui_entry_lock, &next_unread_entry,
 	&page_note_entry, &ui_entry_passwd, &pick_slot_entry, &quit_entry, &redraw_entry,
 	&reload_entry, &retry_entry, &score_chart_entry, &select_entry, &text_entry, &week_entry,

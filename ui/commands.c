@@ -386,8 +386,16 @@ ui_overlay_open(struct tui *t, const char *title, const char *text)
 	t->overlay_text = sanitize_display(text, (size_t)-1, SAN_KEEP_NEWLINES);
 	mode_push(&t->modes, t, &mode_overlay);   /* the picker, if it was on, closes */
 	t->overlay_help = false;
+	t->overlay_crisis = false;
 	t->overlay_view.built = false;
 	t->relayout = true;
+}
+
+void
+ui_overlay_open_crisis(struct tui *t, const char *title)
+{
+	ui_overlay_open(t, title, "");
+	t->overlay_crisis = true;
 }
 
 static void

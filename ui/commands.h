@@ -60,6 +60,8 @@ bool ui_moving_key(struct tui *t, const struct ui_key *k);
 char *ui_join(int argc, char **argv);
 /* Opens the overlay with text (our own, or sanitised). */
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
+/* The overlay on the crisis view (the model's crisis), built for its width. */
+void ui_overlay_open_crisis(struct tui *t, const char *title);
 /* The help for a width (ui/help.h): the keys and every command, from the
  * registry. */
 void ui_help_lines(struct tui *t, struct tlines *l, int width);

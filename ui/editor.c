@@ -1,5 +1,5 @@
-/* editor.c - a session note written in $VISUAL or $EDITOR, and the newest note
- * read in $PAGER.
+/* editor.c - a session note or a client's safety plan written in $VISUAL or
+ * $EDITOR, and the newest note read in $PAGER.
  *
  * The editor works on a file in the private folder (privdir.h), named without
  * anything about the client; while it runs, a sealed record in the store
@@ -12,6 +12,7 @@
  * "draft", id and person the client) is also what stays when the editor
  * fails or the note cannot be saved. The pager reads from a pipe. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include "core/notes.h"
 #include "core/outbox.h"
 #include "core/privdir.h"
+#include "core/safetyplan.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
 #include "ui/job.h"
@@ -40,6 +42,32 @@
 #define LEGACY_DRAFT_ID "note"   /* one draft for every client, before drafts were per client */
 #define EDITING_TYPE "editing"
 #define NOTE_MAX (1024 * 1024)
+
+/* What is written in the editor: a session note, or a safety plan. Each has
+ * drafts and editing records of its own types, so neither is ever taken for
+ * the other, and its draft in memory (without a store) in fields of its own. */
+struct edit_kind {
+	const char *draft_type, *editing_type;
+	const char *prefix;          /* the file's name: PREFIX-RANDOM.txt */
+	size_t max;
+	size_t mem_text, mem_patient, mem_version;  /* offsetof(struct tui, ...); version 0: none */
+};
+
+static const struct edit_kind note_kind = {
+	DRAFT_TYPE, EDITING_TYPE, "note", NOTE_MAX,
+	offsetof(struct tui, draft), offsetof(struct tui, draft_patient), 0,
+};
+static const struct edit_kind plan_kind = {
+	"plan-draft", "editing-plan", "plan", SAFETY_PLAN_MAX,
+	offsetof(struct tui, plan_draft), offsetof(struct tui, plan_draft_patient),
+	offsetof(struct tui, plan_draft_version),
+};
+
+static char **
+mem(struct tui *t, size_t off)
+{
+	return (char **)(void *)((char *)t + off);
+}
 
 static void
 wipe_free(char *s)
@@ -60,6 +88,7 @@ blank(const char *s)
 struct found {
 	char *id;
 	char *text;
+	char *version;
 };
 
 static bool
@@ -67,88 +96,115 @@ take_draft(const char *id, const char *version, const void *data, size_t len, vo
 {
 	struct found *f = arg;
 
-	(void)version;
 	free(f->id);
 	wipe_free(f->text);
+	free(f->version);
 	f->id = xstrdup(id);
 	f->text = xstrndup(data, len);
+	f->version = version != NULL && version[0] != '\0' ? xstrdup(version) : NULL;
 	return strcmp(id, LEGACY_DRAFT_ID) == 0;   /* a client's own draft wins */
 }
 
-/* The client's draft (a new string: wipe_free it), or NULL. */
+/* The client's draft (a new string: wipe_free it), or NULL; *version (may be
+ * NULL) the version it was made from (free()), or NULL. */
 static char *
-load_draft(struct tui *t, const char *patient_id)
+load_draft(struct tui *t, const struct edit_kind *k, const char *patient_id, char **version)
 {
-	struct found f = { NULL, NULL };
+	struct found f = { NULL, NULL, NULL };
 	struct error err;
+	char *mp = *mem(t, k->mem_patient);
 
-	if (t->s->store == NULL)
-		return t->draft_patient != NULL && strcmp(t->draft_patient, patient_id) == 0
-			       ? xstrdup(t->draft) : NULL;
+	if (t->s->store == NULL) {
+		bool mine = mp != NULL && strcmp(mp, patient_id) == 0;
+
+		if (version != NULL)
+			*version = mine && k->mem_version != 0 ? xstrdup(*mem(t, k->mem_version)) : NULL;
+		return mine ? xstrdup(*mem(t, k->mem_text)) : NULL;
+	}
 	error_clear(&err);
-	store_find(t->s->store, STORE_BY_PERSON, DRAFT_TYPE, patient_id, take_draft, &f, NULL, &err);
+	store_find(t->s->store, STORE_BY_PERSON, k->draft_type, patient_id, take_draft, &f, NULL, &err);
 	free(f.id);
+	if (version != NULL)
+		*version = f.version;
+	else
+		free(f.version);
 	return f.text;
 }
 
 static void
-forget_draft(struct tui *t, const char *patient_id)
+forget_mem(struct tui *t, const struct edit_kind *k)
 {
-	struct found f = { NULL, NULL };
-	struct error err;
-
-	if (t->draft_patient != NULL && strcmp(t->draft_patient, patient_id) == 0) {
-		wipe_free(t->draft);
-		free(t->draft_patient);
-		t->draft = t->draft_patient = NULL;
+	wipe_free(*mem(t, k->mem_text));
+	free(*mem(t, k->mem_patient));
+	*mem(t, k->mem_text) = *mem(t, k->mem_patient) = NULL;
+	if (k->mem_version != 0) {
+		free(*mem(t, k->mem_version));
+		*mem(t, k->mem_version) = NULL;
 	}
+}
+
+static void
+forget_draft(struct tui *t, const struct edit_kind *k, const char *patient_id)
+{
+	struct found f = { NULL, NULL, NULL };
+	struct error err;
+	char *mp = *mem(t, k->mem_patient);
+
+	if (mp != NULL && strcmp(mp, patient_id) == 0)
+		forget_mem(t, k);
 	if (t->s->store == NULL)
 		return;
 	error_clear(&err);
-	store_delete(t->s->store, DRAFT_TYPE, patient_id, &err);
-	store_find(t->s->store, STORE_BY_PERSON, DRAFT_TYPE, patient_id, take_draft, &f, NULL, &err);
+	store_delete(t->s->store, k->draft_type, patient_id, &err);
+	store_find(t->s->store, STORE_BY_PERSON, k->draft_type, patient_id, take_draft, &f, NULL, &err);
 	if (f.id != NULL && strcmp(f.id, LEGACY_DRAFT_ID) == 0)
-		store_delete(t->s->store, DRAFT_TYPE, LEGACY_DRAFT_ID, &err);
+		store_delete(t->s->store, k->draft_type, LEGACY_DRAFT_ID, &err);
 	free(f.id);
+	free(f.version);
 	wipe_free(f.text);
 }
 
-/* Keeps text as the client's draft: sealed in the store, or (without one, or
- * when it fails) in memory. False when it is only in memory. */
+/* Keeps text as the client's draft (made from version, or NULL): sealed in
+ * the store, or (without one, or when it fails) in memory. False when it is
+ * only in memory. */
 static bool
-keep_draft(struct tui *t, const char *patient_id, const char *text)
+keep_draft(struct tui *t, const struct edit_kind *k, const char *patient_id, const char *text,
+	   const char *version)
 {
-	struct store_rec r = { DRAFT_TYPE, patient_id, "", NULL, patient_id, NULL, text, strlen(text) };
+	struct store_rec r = { k->draft_type, patient_id, version != NULL ? version : "", NULL, patient_id,
+			       NULL, text, strlen(text) };
 	struct error err;
 
 	error_clear(&err);
 	if (t->s->store != NULL && store_put(t->s->store, &r, &err))
 		return true;
-	wipe_free(t->draft);
-	free(t->draft_patient);
-	t->draft = xstrdup(text);
-	t->draft_patient = xstrdup(patient_id);
+	forget_mem(t, k);
+	*mem(t, k->mem_text) = xstrdup(text);
+	*mem(t, k->mem_patient) = xstrdup(patient_id);
+	if (k->mem_version != 0)
+		*mem(t, k->mem_version) = version != NULL ? xstrdup(version) : NULL;
 	return false;
 }
 
 /* ---- which file is for which client, while the editor runs ---- */
 
 static bool
-editing_open(struct tui *t, const char *name, const char *patient_id, struct error *err)
+editing_open(struct tui *t, const struct edit_kind *k, const char *name, const char *patient_id,
+	     struct error *err)
 {
-	struct store_rec r = { EDITING_TYPE, name, "", NULL, NULL, NULL, patient_id, strlen(patient_id) };
+	struct store_rec r = { k->editing_type, name, "", NULL, NULL, NULL, patient_id, strlen(patient_id) };
 
 	return t->s->store == NULL || store_put(t->s->store, &r, err);
 }
 
 static void
-editing_closed(struct tui *t, const char *name)
+editing_closed(struct tui *t, const struct edit_kind *k, const char *name)
 {
 	struct error err;
 
 	error_clear(&err);
 	if (t->s->store != NULL)
-		store_delete(t->s->store, EDITING_TYPE, name, &err);
+		store_delete(t->s->store, k->editing_type, name, &err);
 }
 
 /* Back on the screen after the editor or the pager: everything is laid out
@@ -224,85 +280,109 @@ client_name(struct tui *t, const char *patient_id)
 
 /* One leftover: sealed into the client's draft, then wiped. True when kept. */
 static bool
-recover_one(struct tui *t, int dfd, const struct leftover *lo, struct error *err)
+recover_one(struct tui *t, const struct edit_kind *k, int dfd, const struct leftover *lo,
+	    struct error *err)
 {
 	size_t len;
-	char *text = privdir_read(dfd, lo->name, NOTE_MAX, &len, err);
+	char *text = privdir_read(dfd, lo->name, k->max, &len, err);
 	bool kept;
 
 	if (text == NULL) {
 		if (err->kind == ERR_NOT_FOUND) {
 			error_clear(err);
-			editing_closed(t, lo->name);   /* the editor's file is gone: nothing left */
+			editing_closed(t, k, lo->name);   /* the editor's file is gone: nothing left */
 		}
 		return false;
 	}
-	kept = !blank(text) && keep_draft(t, lo->patient, text);
+	/* The version it was made from is not known now: a plan's draft then
+	 * asks the writer to read the plan again before it replaces it. */
+	kept = !blank(text) && keep_draft(t, k, lo->patient, text, NULL);
 	if (kept || blank(text)) {
 		privdir_wipe(dfd, lo->name);
-		editing_closed(t, lo->name);
+		editing_closed(t, k, lo->name);
 	}
 	sodium_memzero(text, len);
 	free(text);
 	return kept;
 }
 
-void
-tui_recover_notes(struct tui *t)
+/* The leftovers of one kind: how many were kept, *who the last one's client
+ * (free()). */
+static size_t
+recover_kind(struct tui *t, const struct edit_kind *k, char **who)
 {
 	struct leftovers l = { NULL, 0 };
 	struct error err;
-	char *dir = NULL, *who = NULL;
+	char *dir = NULL;
 	size_t kept = 0;
 	int dfd;
 
 	error_clear(&err);
 	if (t->s->store == NULL ||
-	    !store_find(t->s->store, STORE_BY_KIND, EDITING_TYPE, NULL, take_leftover, &l, NULL, &err) ||
+	    !store_find(t->s->store, STORE_BY_KIND, k->editing_type, NULL, take_leftover, &l, NULL, &err) ||
 	    l.n == 0)
 		goto out;
 	if ((dfd = privdir_open(false, &dir, &err)) < 0) {
 		if (err.kind == ERR_NOT_FOUND)
 			for (size_t i = 0; i < l.n; i++)
-				editing_closed(t, l.v[i].name);
+				editing_closed(t, k, l.v[i].name);
 		else
 			tui_set_error(t, err.msg);
 		goto out;
 	}
 	for (size_t i = 0; i < l.n; i++) {
-		if (recover_one(t, dfd, &l.v[i], &err)) {
+		if (recover_one(t, k, dfd, &l.v[i], &err)) {
 			kept++;
-			free(who);
-			who = client_name(t, l.v[i].patient);
+			free(*who);
+			*who = client_name(t, l.v[i].patient);
 		} else if (err.kind != ERR_NONE) {
 			tui_set_error(t, err.msg);
 		}
 	}
 	close(dfd);
-	if (kept > 0) {
-		/* TRANSLATORS: %s is the client's name (of the last note, when more). */
-		char *msg = xasprintf(ngettext("%zu note left open in the editor when ezrizi stopped is kept as a draft for %s: press N on that client to go on with it.",
-					       "%zu notes left open in the editor when ezrizi stopped are kept as drafts, the last for %s: press N on their clients to go on with them.",
-					       kept), kept, who);
-
-		tui_set_message(t, msg);
-		free(msg);
-	}
 out:
 	for (size_t i = 0; i < l.n; i++) {
 		free(l.v[i].name);
 		free(l.v[i].patient);
 	}
 	free(l.v);
-	free(who);
 	free(dir);
+	return kept;
+}
+
+void
+tui_recover_notes(struct tui *t)
+{
+	char *who = NULL, *msg = NULL;
+	size_t kept = recover_kind(t, &note_kind, &who);
+
+	if (kept > 0) {
+		/* TRANSLATORS: %s is the client's name (of the last note, when more). */
+		msg = xasprintf(ngettext("%zu note left open in the editor when ezrizi stopped is kept as a draft for %s: press N on that client to go on with it.",
+					 "%zu notes left open in the editor when ezrizi stopped are kept as drafts, the last for %s: press N on their clients to go on with them.",
+					 kept), kept, who);
+		tui_set_message(t, msg);
+		free(msg);
+	}
+	free(who);
+	who = NULL;
+	if ((kept = recover_kind(t, &plan_kind, &who)) > 0) {
+		/* TRANSLATORS: %s is the client's name (of the last plan, when more). */
+		msg = xasprintf(ngettext("%zu safety plan left open in the editor when ezrizi stopped is kept as a draft for %s: press P on that client to go on with it.",
+					 "%zu safety plans left open in the editor when ezrizi stopped are kept as drafts, the last for %s: press P on their clients to go on with them.",
+					 kept), kept, who);
+		tui_set_message(t, msg);
+		free(msg);
+	}
+	free(who);
 }
 
 /* The editor on a file of the private folder holding initial; its text
- * read back (NULL with err set when it could not be). */
+ * read back (NULL with err set when it could not be), sealed at once as the
+ * client's draft (made from version, or NULL). */
 static char *
-edit_in_file(struct tui *t, struct client *c, const char *initial, bool *edited, size_t *len,
-	     struct error *err)
+edit_in_file(struct tui *t, const struct edit_kind *k, const char *patient_id, const char *initial,
+	     const char *version, bool *edited, size_t *len, struct error *err)
 {
 	const char *ed = getenv("VISUAL");
 	char *dir, *path, name[40], *text;
@@ -310,10 +390,10 @@ edit_in_file(struct tui *t, struct client *c, const char *initial, bool *edited,
 
 	if ((dfd = privdir_open(true, &dir, err)) < 0)
 		return NULL;
-	snprintf(name, sizeof name, "note-%08x%08x.txt", randombytes_random(), randombytes_random());
-	if (!editing_open(t, name, c->patient_id, err) ||
+	snprintf(name, sizeof name, "%s-%08x%08x.txt", k->prefix, randombytes_random(), randombytes_random());
+	if (!editing_open(t, k, name, patient_id, err) ||
 	    !privdir_write(dfd, name, initial, strlen(initial), err)) {
-		editing_closed(t, name);
+		editing_closed(t, k, name);
 		close(dfd);
 		free(dir);
 		return NULL;
@@ -325,13 +405,13 @@ edit_in_file(struct tui *t, struct client *c, const char *initial, bool *edited,
 	term_suspend();
 	*edited = run_editor(path);
 	back_from_terminal(t);
-	text = privdir_read(dfd, name, NOTE_MAX, len, err);
+	text = privdir_read(dfd, name, k->max, len, err);
 	if (text != NULL) {
 		/* Sealed before anything else: from here on the draft has it. */
 		if (!blank(text))
-			keep_draft(t, c->patient_id, text);
+			keep_draft(t, k, patient_id, text, version);
 		privdir_wipe(dfd, name);
-		editing_closed(t, name);
+		editing_closed(t, k, name);
 	} else {
 		/* Never wiped unread: the text is the user's. */
 		char *msg = xasprintf(_("%s It is left in %s."), err->msg, path);
@@ -363,7 +443,7 @@ note_done(struct tui *t, struct ui_job *j)
 		free(msg);
 		return;
 	}
-	forget_draft(t, j->patient_id);
+	forget_draft(t, &note_kind, j->patient_id);
 	if ((said = result_sentence(&j->res)) != NULL) {
 		/* The command's first line: "Note saved.", "Note changed.", "Queued: ..." */
 		char *first = xstrndup(said, strcspn(said, "\n"));
@@ -400,10 +480,10 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 	}
 	if (ui_job_busy(t))
 		return;
-	if ((draft = load_draft(t, c->patient_id)) != NULL)
+	if ((draft = load_draft(t, &note_kind, c->patient_id, NULL)) != NULL)
 		initial = draft;
 	error_clear(&err);
-	text = edit_in_file(t, c, initial, &edited, &len, &err);
+	text = edit_in_file(t, &note_kind, c->patient_id, initial, NULL, &edited, &len, &err);
 	wipe_free(draft);
 	if (text == NULL) {
 		tui_set_error(t, err.msg);
@@ -418,7 +498,7 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 	if (blank(text)) {
 		sodium_memzero(text, len);
 		free(text);
-		forget_draft(t, c->patient_id);
+		forget_draft(t, &note_kind, c->patient_id);
 		tui_set_message(t, _("Nothing was written; no note was saved."));
 		return;
 	}
@@ -438,6 +518,142 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 		return;
 	}
 	tui_set_message(t, _("Saving the note…"));
+	ui_job_start(t, j);
+}
+
+/* ---- the safety plan in the editor ---- */
+
+/* The plan's write has ended: sent or queued, the draft goes; refused (not
+ * the format, changed meanwhile), it stays. */
+static void
+plan_saved(struct tui *t, struct ui_job *j)
+{
+	const char *said;
+
+	tui_clear_error(t);
+	if (!j->ok) {
+		/* TRANSLATORS: %s says why the safety plan was not saved. */
+		char *msg = xasprintf(_("%s The safety plan is kept as a draft: press P to go back to it."), j->err.msg);
+
+		tui_set_error(t, msg);
+		free(msg);
+		return;
+	}
+	forget_draft(t, &plan_kind, j->patient_id);
+	if ((said = result_sentence(&j->res)) != NULL) {
+		char *first = xstrndup(said, strcspn(said, "\n"));
+
+		tui_set_message(t, first);
+		free(first);
+	}
+}
+
+/* A draft made from another version than the plan's now (or from one not
+ * known): the plan as it is now above it, as comments, so the writer sees
+ * what they replace (new string, free()). */
+static char *
+draft_over(const char *draft, const struct safety_plan *now)
+{
+	char *plan = safety_plan_format(now->step);
+	struct buf b;
+
+	buf_init(&b);
+	/* TRANSLATORS: comment lines above a safety plan's draft; keep the "# ". */
+	buf_addf(&b, _("# The plan was changed since this draft was made; version %s reads as below.\n# Make the draft say what the plan is to say; the lines starting with # are not kept.\n"),
+		 now->version != NULL ? now->version : "?");
+	for (const char *l = plan; *l != '\0';) {
+		size_t n = strcspn(l, "\n");
+
+		buf_addf(&b, "# %.*s\n", (int)n, l);
+		l += n + (l[n] == '\n');
+	}
+	buf_adds(&b, draft);
+	free(plan);
+	return buf_steal(&b);
+}
+
+/* The write: safety-plan write, pinned to the version the text was made from. */
+static void
+plan_write(struct tui *t, const char *patient_id, const char *version, char *text, size_t len)
+{
+	struct ui_job *j = ui_job_create(ui_job_run_command, plan_saved);
+	char *id = cmd_quote(patient_id), *v = version != NULL ? cmd_quote(version) : NULL;
+	struct error err;
+	int argc;
+
+	j->patient_id = xstrdup(patient_id);
+	j->text = text;
+	j->text_len = len;
+	j->line = v != NULL ? xasprintf("safety-plan write %s --replaces %s", id, v)
+			    : xasprintf("safety-plan write %s", id);
+	free(id);
+	free(v);
+	error_clear(&err);
+	if ((j->words = cmd_split_command(j->line, &argc, &err)) == NULL ||
+	    !(j->have_call = cmd_prepare(&j->call, argc, j->words, NULL, &err))) {
+		tui_set_error(t, err.msg);   /* cannot be: the line is ours; the draft keeps the text */
+		ui_job_destroy(j);
+		return;
+	}
+	tui_set_message(t, _("Saving the safety plan…"));
+	ui_job_start(t, j);
+}
+
+/* The plan is in: the editor on it (or on the client's draft), then the write. */
+static void
+plan_fetched(struct tui *t, struct ui_job *j)
+{
+	char *draft, *draft_v = NULL, *initial, *text;
+	bool edited = false, stale;
+	struct error err;
+	size_t len = 0;
+
+	tui_clear_error(t);
+	if (!j->ok) {
+		tui_set_error(t, j->err.msg);
+		return;
+	}
+	draft = load_draft(t, &plan_kind, j->patient_id, &draft_v);
+	stale = draft != NULL && j->plan.id != NULL &&
+		(draft_v == NULL || j->plan.version == NULL || strcmp(draft_v, j->plan.version) != 0);
+	initial = draft == NULL ? safety_plan_format(j->plan.step)
+		  : stale ? draft_over(draft, &j->plan) : xstrdup(draft);
+	error_clear(&err);
+	/* Made from the version there now: what the writer saw. */
+	text = edit_in_file(t, &plan_kind, j->patient_id, initial, j->plan.version, &edited, &len, &err);
+	wipe_free(initial);
+	wipe_free(draft);
+	free(draft_v);
+	if (text == NULL) {
+		tui_set_error(t, err.msg);
+	} else if (!edited) {
+		wipe_free(text);
+		tui_set_error(t, _("The editor failed; the draft is kept: press P to go back to it."));
+	} else if (blank(text)) {
+		wipe_free(text);
+		forget_draft(t, &plan_kind, j->patient_id);
+		tui_set_message(t, _("Nothing was written; the safety plan is as it was."));
+	} else {
+		plan_write(t, j->patient_id, j->plan.version, text, len);
+	}
+}
+
+static void
+plan_fetch_run(struct tui *t, struct ui_job *j)
+{
+	j->ok = safety_plan_get(t->s, j->patient_id, &j->plan, &j->err);
+}
+
+void
+tui_edit_plan(struct tui *t, const char *patient_id)
+{
+	struct ui_job *j;
+
+	if (ui_job_busy(t))
+		return;
+	j = ui_job_create(plan_fetch_run, plan_fetched);
+	j->patient_id = xstrdup(patient_id);
+	tui_set_message(t, _("Reading the safety plan…"));
 	ui_job_start(t, j);
 }
 

@@ -13,6 +13,9 @@ struct tui;
 void tui_write_note(struct tui *t);
 /* The newest note: a draft changed in place, a signed one amended. */
 void tui_edit_note(struct tui *t);
+/* The client's safety plan (core/safetyplan.h's text format) in the editor,
+ * then written, pinned to the version read; a draft the same way as a note's. */
+void tui_edit_plan(struct tui *t, const char *patient_id);
 /* The newest note in the pager, sanitised. */
 void tui_page_note(struct tui *t);
 /* Notes left by an editor killed with ezrizi: sealed into their clients'

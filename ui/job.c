@@ -43,6 +43,8 @@ ui_job_destroy(struct ui_job *j)
 	free(j->practitioner_id);
 	free(j->language);
 	slot_list_finish(&j->slots);
+	crisis_info_finish(&j->crisis);
+	safety_plan_finish(&j->plan);
 	task_destroy(j->task);
 	free(j);
 }

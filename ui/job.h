@@ -20,8 +20,10 @@
 #include <stddef.h>
 
 #include "core/cmd.h"
+#include "core/crisis.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "core/safetyplan.h"
 #include "core/appt.h"
 
 struct tui;
@@ -52,6 +54,9 @@ struct ui_job {
 	struct slot_list slots;    /* ... what it found: filled in the task, taken by done */
 	int pick;                  /* ... and what Enter does then */
 	size_t sent, refused;      /* the outbox's writes: how many went, how many were refused */
+	struct crisis_info crisis; /* the crisis view's: what was found, taken by done */
+	struct safety_plan plan;
+	struct error plan_err;     /* ... why there is no plan, when it could not be read */
 	bool ok;
 	struct error err;
 	struct task *task;

@@ -60,6 +60,8 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "!", "text concern flag add %p --text" },
 	{ "root", "A", "confirm flag ack --patient %p" },
 	{ "root", "S", "score-chart" },
+	{ "root", "C", "crisis-view %p" },
+	{ "root", "P", "edit-safety-plan %p" },
 	/* The overlay (help, a command's output). */
 	{ "overlay", "q", "close" },
 	{ "overlay", "Escape", "close" },

@@ -116,9 +116,33 @@ model_busy(const struct model *m)
 	return m->me_asking;
 }
 
+static void
+crisis_forget(struct crisis_shown *c)
+{
+	free(c->patient_id);
+	free(c->plan_note);
+	crisis_info_finish(&c->info);
+	safety_plan_finish(&c->plan);
+	memset(c, 0, sizeof *c);
+}
+
+void
+model_set_crisis(struct model *m, const char *patient_id, struct crisis_info *info,
+		 struct safety_plan *plan, const char *plan_note)
+{
+	crisis_forget(&m->crisis);
+	m->crisis.patient_id = xstrdup(patient_id);
+	m->crisis.info = *info;
+	m->crisis.plan = *plan;
+	m->crisis.plan_note = plan_note != NULL ? xstrdup(plan_note) : NULL;
+	memset(info, 0, sizeof *info);
+	memset(plan, 0, sizeof *plan);
+}
+
 void
 model_finish(struct model *m)
 {
+	crisis_forget(&m->crisis);
 	forget_clients(m);
 	freshness_finish(m, &m->appt_f);
 	fhir_search_cancel(m->s, m->inbox_fs);

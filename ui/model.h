@@ -20,10 +20,12 @@
 #include "core/appt.h"
 #include "core/chat.h"
 #include "core/config.h"
+#include "core/crisis.h"
 #include "core/date.h"
 #include "core/flag.h"
 #include "core/notes.h"
 #include "core/scores.h"
+#include "core/safetyplan.h"
 #include "core/session.h"
 
 enum load_state {
@@ -88,6 +90,15 @@ struct unread {
 	time_t since, latest;
 };
 
+/* What the crisis view shows, of one client: fetched by a job, drawn from
+ * here alone. */
+struct crisis_shown {
+	char *patient_id;            /* NULL: nothing fetched yet */
+	struct crisis_info info;
+	struct safety_plan plan;     /* plan.id NULL: none, plan_note says why */
+	char *plan_note;             /* why there is no plan (translated), or NULL */
+};
+
 struct model {
 	struct session *s;
 	const struct model_view *view;
@@ -145,6 +156,8 @@ struct model {
 
 	int poll_interval;           /* seconds */
 	long long next_poll;         /* monotonic ms */
+
+	struct crisis_shown crisis;  /* the crisis view's */
 };
 
 /* Starts on today, as the config says (start_with, poll_interval); view and
@@ -157,6 +170,10 @@ void model_init(struct model *m, struct session *s, const struct config *cfg,
 bool model_busy(const struct model *m);
 /* Cancels every fetch under way and frees all; not while model_busy(). */
 void model_finish(struct model *m);
+/* The crisis view's client and what was found for them; takes info and plan
+ * (their owner is the model from now), copies the rest. */
+void model_set_crisis(struct model *m, const char *patient_id, struct crisis_info *info,
+		      struct safety_plan *plan, const char *plan_note);
 
 /* The client's data changed outside a fetch (a message sent): a new
  * generation, and the view is told. */

@@ -10,6 +10,7 @@
 #include "core/i18n.h"
 #include "core/xmalloc.h"
 #include "ui/commands.h"
+#include "ui/crisis_view.h"
 #include "ui/mode.h"
 #include "ui/pane.h"
 #include "ui/state.h"
@@ -33,6 +34,8 @@ build(struct tui *t, int w, int rows)
 	tlines_clear(&v->lines);
 	if (t->overlay_help) {
 		ui_help_lines(t, &v->lines, w);
+	} else if (t->overlay_crisis) {
+		ui_crisis_lines(&t->m, &v->lines, w);
 	} else {
 		for (const char *p = t->overlay_text; *p != '\0';) {
 			size_t n = strcspn(p, "\n");
@@ -62,9 +65,10 @@ overlay_draw(struct tui *t)
 	list_set_rows(&v->list, getmaxy(vw->over) - 2);
 	werase(vw->over);
 	ui_border(vw->over);
-	ui_put(vw->over, 0, 2, COLS - 4, t->overlay_title, A_BOLD, false);
+	/* As the panes' titles: at the right in a right-to-left UI. */
+	ui_cell(vw->over, 0, 2, COLS - 4, 0, COLS - 4, t->overlay_title, A_BOLD, false);
 	/* TRANSLATORS: at the bottom of the help and output screens. */
-	ui_put(vw->over, getmaxy(vw->over) - 1, 2, COLS - 4, _(" ↑↓ scroll  q close "), A_NORMAL, false);
+	ui_cell(vw->over, getmaxy(vw->over) - 1, 2, COLS - 4, 0, COLS - 4, _(" ↑↓ scroll  q close "), A_NORMAL, false);
 	for (int r = 0; r < v->list.rows; r++) {
 		size_t i = v->list.top + (size_t)r;
 

@@ -141,6 +141,11 @@ tui_state_finish(struct tui *t)
 		sodium_memzero(t->draft, strlen(t->draft));
 	free(t->draft);
 	free(t->draft_patient);
+	if (t->plan_draft != NULL)
+		sodium_memzero(t->plan_draft, strlen(t->plan_draft));
+	free(t->plan_draft);
+	free(t->plan_draft_patient);
+	free(t->plan_draft_version);
 	if (t->lock_input != NULL)
 		sodium_free(t->lock_input);
 	if (t->sec_old != NULL)

@@ -51,6 +51,7 @@ struct tui {
 	char *overlay_title;
 	char *overlay_text;
 	bool overlay_help;           /* the help, built for its width; else a command's output, cut */
+	bool overlay_crisis;         /* the crisis view, built for its width from the model */
 	struct text_view overlay_view;
 
 	/* The lock (mode_lock): nothing of a client shows until the password is typed. */
@@ -77,6 +78,9 @@ struct tui {
 	bool bell;
 	char *draft;                 /* a note not saved yet (sodium_malloc'd copy is overkill: wiped on free) */
 	char *draft_patient;
+	char *plan_draft;            /* a safety plan not saved yet, the same way */
+	char *plan_draft_patient;
+	char *plan_draft_version;    /* ... the version of the plan it was made from, or NULL */
 
 	char *status_err;            /* sanitised; NULL shows the key hints */
 	char *status_msg;            /* sanitised confirmation ("Booked."), or NULL */

@@ -3,10 +3,10 @@
  *
  * Every resource a search or a read brings is put in the store (sealed, see
  * store.h) with lookup keys: an Appointment by its local day and its client, a
- * DocumentReference, a Communication, an Observation (a score) and a Flag by
- * their client (and a message by its thread), a Patient by itself. The
- * finders give arrays of resources in the same shape a search gives, so the
- * same parsers read them. */
+ * DocumentReference, a CarePlan, a Communication, an Observation (a score)
+ * and a Flag by their client (and a message by its thread), a Patient by
+ * itself. The finders give arrays of resources in the same shape a search
+ * gives, so the same parsers read them. */
 #ifndef EZRIZI_CACHE_H
 #define EZRIZI_CACHE_H
 
@@ -35,6 +35,14 @@ cJSON *cache_chat(struct store *st, const char *patient_id);
 cJSON *cache_flags(struct store *st, const char *patient_id);
 /* A client's Observations (scores.h picks the scores among them). */
 cJSON *cache_scores(struct store *st, const char *patient_id);
+/* A client's care plans (the safety plan among them). */
+cJSON *cache_careplans(struct store *st, const char *patient_id);
+/* The crisis lines fetched for a country (ISO 3166-1 code): the search's
+ * resources, kept with the time they were fetched, replacing what was kept;
+ * and back (NULL when none was kept), with *fetched. */
+bool cache_put_crisis_lines(struct store *st, const char *country, const cJSON *resources,
+			    time_t fetched, struct error *err);
+cJSON *cache_crisis_lines(struct store *st, const char *country, time_t *fetched);
 /* Every client the cache holds (NULL with err set when the store fails). */
 cJSON *cache_patients(struct store *st, struct error *err);
 

@@ -15,6 +15,10 @@ bool fs_mkdir_private(const char *dir, struct error *err);
  * (0700) when missing. A failed fsync is an error, and the old file stays. */
 bool fs_write_private(const char *path, const char *data, size_t len, struct error *err);
 
+/* Writes data to a new file, mode 0600, durably; a file already there (or a
+ * link) is never overwritten: ERR_CONFLICT. A copy handed to someone. */
+bool fs_write_new(const char *path, const char *data, size_t len, struct error *err);
+
 /* Reads a whole file of at most max bytes (new NUL-terminated buffer, free()).
  * A file that others can read or write, or that someone else owns, is refused.
  * Returns NULL with err set; ENOENT gives ERR_NOT_FOUND. */

@@ -18,6 +18,8 @@ extern const struct cmd_entry cmd_entry_assess;
 /* flag.c */
 extern const struct cmd_entry cmd_entry_flags, cmd_entry_flag_add, cmd_entry_flag_ack,
 	cmd_entry_flag_close;
+/* crisis.c */
+extern const struct cmd_entry cmd_entry_crisis, cmd_entry_safety_plan, cmd_entry_safety_plan_write;
 /* people.c */
 extern const struct cmd_entry cmd_entry_patients, cmd_entry_patient, cmd_entry_login,
 	cmd_entry_logout, cmd_entry_whoami;

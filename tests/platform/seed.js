@@ -95,6 +95,69 @@ const PHONE = {
   en: (r) => `+447${Math.floor(r() * 1e9).toString().padStart(9, '0')}`,
 };
 
+// The clients' countries (ISO 3166-1 alpha-2), as their phone numbers say.
+const COUNTRY = { ar: 'SA', ur: 'PK', ms: 'MY', tr: 'TR', en: 'GB' };
+const V2_0131 = 'http://terminology.hl7.org/CodeSystem/v2-0131';
+// An emergency contact (v2-0131 C) made from the number alone, so the seed's
+// random sequence (and every test built on it) stays as it was.
+function emergencyContact(lang, num) {
+  const N = NAMES[lang];
+  const given = N.female[num % N.female.length];
+  const family = N.family[(num * 7) % N.family.length];
+  const text = N.text(given, family, 'female');
+  const digits = String((num * 7919) % 1e8).padStart(8, '0');
+  const prefix = { ar: '+9665', ur: '+9230', ms: '+601', tr: '+9053', en: '+4477' }[lang];
+  return {
+    relationship: [{ coding: [{ system: V2_0131, code: 'C', display: 'Emergency Contact' }] }],
+    name: { text, family, given: [given] },
+    telecom: [{ system: 'phone', value: prefix + digits, use: 'mobile' }],
+  };
+}
+
+// ---- crisis lines -------------------------------------------------------------------------
+// Only the numbers CLINICAL-NOTES.md (1d) gives with a source; none for Saudi
+// Arabia, Pakistan or Turkey (not verified), none for lines named there without
+// a number (Befrienders Malaysia, Healing119). No availableTime: no source says
+// any of them is open 24 hours.
+const SERVICE_SYSTEM = 'urn:ezrizi:service';
+function crisisLines() {
+  const out = [];
+  const loc = (id, name, address) => {
+    const l = { resourceType: 'Location', id, status: 'active', name, address };
+    out.push(l);
+    return l;
+  };
+  const line = (id, name, phone, area, langs, comment) => {
+    const crisis = { coding: [{ system: SERVICE_SYSTEM, code: 'crisis-line', display: 'Crisis line' }], text: 'Crisis line' };
+    out.push({
+      resourceType: 'HealthcareService', id, active: true, name,
+      category: [crisis], type: [crisis],
+      telecom: [{ system: 'phone', value: phone, use: 'work' }],
+      coverageArea: [ref(area, area.name)],
+      ...(langs ? { communication: langs.map(langCC) } : {}),
+      ...(comment ? { comment } : {}),
+    });
+  };
+  const ae = loc('loc-country-ae', 'United Arab Emirates', { country: 'AE' });
+  const my = loc('loc-country-my', 'Malaysia', { country: 'MY' });
+  const id = loc('loc-country-id', 'Indonesia', { country: 'ID' });
+  const jakarta = loc('loc-jakarta', 'Jakarta', { city: 'Jakarta', country: 'ID' });
+  // https://www.thenationalnews.com/uae/health/coronavirus-uae-sets-up-free-national-helpline-to-support-mental-health-1.1021577
+  line('crisis-ae-hope', 'HOPE, National Programme for Happiness and Wellbeing', '800-4673', ae, ['ar', 'en']);
+  // https://www.malaymail.com/news/malaysia/2024/06/25/health-ministry-says-working-with-telcos-to-provide-free-access-to-heal-line-15555/141421
+  line('crisis-my-heal', 'HEAL Line, Ministry of Health', '15555', my);
+  // https://www.thesundaily.my/local/miasa-launches-crisis-helpline-for-mental-health-DD8454162
+  line('crisis-my-miasa', 'MIASA crisis helpline', '1-800-820066', my);
+  // https://jabar.tribunnews.com/2024/03/14/viral-unggahan-keluhan-soal-hotline-kesehatan-jiwa-119-tak-bisa-dihubungi-kemenkes-buka-suara
+  line('crisis-id-sejiwa', 'SEJIWA', '119 ext 8', id, null,
+    'Kemenkes said in 2024 that getting through can take 4-6 tries.');
+  // CLINICAL-NOTES.md 1d lists it among Indonesia's lines without saying which
+  // of its sources names it; its Indonesian source on the lines:
+  // https://jabar.tribunnews.com/2024/03/14/viral-unggahan-keluhan-soal-hotline-kesehatan-jiwa-119-tak-bisa-dihubungi-kemenkes-buka-suara
+  line('crisis-id-jakcare', 'JakCare', '0800-1500-119', jakarta);
+  return out;
+}
+
 // ---- note and chat texts ------------------------------------------------------------------
 const NOTES = {
   ar: [
@@ -190,6 +253,8 @@ function seed(todayStr) {
     });
   }
 
+  for (const r of crisisLines()) add(r);
+
   // Patients
   const NPAT = 210;
   const patients = [];
@@ -220,6 +285,8 @@ function seed(todayStr) {
       birthDate: `${year}-${pad(1 + ri(12))}-${pad(1 + ri(28))}`,
       telecom,
       communication: comm,
+      address: [{ use: 'home', country: COUNTRY[lang] }],
+      ...(num % 3 !== 0 ? { contact: [emergencyContact(lang, num)] } : {}),
     });
     patients.push({ p, lang, text, num });
   }
