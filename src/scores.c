@@ -181,6 +181,11 @@ score_of(const cJSON *obs, const struct instrument *only, struct score *out, boo
 	out->id = xstrdup(id);
 	out->in = in;
 	out->band = band != NULL ? xstrdup(band) : NULL;
+	{
+		const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obs, "meta");
+
+		out->made = xstrdup(str_of(meta, "lastUpdated"));
+	}
 	return true;
 }
 
@@ -191,6 +196,10 @@ score_cmp(const void *pa, const void *pb)
 
 	if (a->date != b->date)
 		return a->date < b->date ? -1 : 1;  /* oldest first: a trend reads forward */
+	/* Given in the same second (two forms entered one after the other): in
+	 * the order the server saved them, to the millisecond it keeps. */
+	if (a->made != NULL && b->made != NULL && strcmp(a->made, b->made) != 0)
+		return strcmp(a->made, b->made);
 	return strcmp(a->id, b->id);
 }
 
@@ -222,6 +231,7 @@ scores_from_resources(const cJSON *all, const struct instrument *only, struct sc
 			if (has_id(out, sc->id)) {
 				free(sc->id);
 				free(sc->band);
+				free(sc->made);
 				continue;
 			}
 			out->n++;
@@ -255,6 +265,7 @@ score_list_finish(struct score_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].id);
 		free(l->v[i].band);
+		free(l->v[i].made);
 	}
 	free(l->v);
 	memset(l, 0, sizeof *l);

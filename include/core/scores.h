@@ -27,6 +27,7 @@ struct score {
 	time_t date;                    /* effectiveDateTime */
 	int score;                      /* the total; -1 for the C-SSRS (a risk level, no total) */
 	char *band;                     /* the band's code as the server has it, or NULL */
+	char *made;                     /* meta.lastUpdated as the server wrote it, or NULL */
 };
 
 struct score_list {

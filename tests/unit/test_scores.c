@@ -205,11 +205,41 @@ test_chart(void **state)
 	cJSON_Delete(all);
 }
 
+/* same_second_scores_in_saved_order: two forms entered in one second sort
+ * as the server saved them (meta.lastUpdated keeps the milliseconds), not
+ * by their random ids. */
+static void
+test_same_second_scores_in_saved_order(void **state)
+{
+	char *v[] = {
+		obs("a-later", "http://loinc.org", "44261-6", "2026-11-20T10:00:00Z", "18", "moderately-severe"),
+		obs("z-first", "http://loinc.org", "44261-6", "2026-11-20T10:00:00Z", "12", "moderate"),
+	};
+	cJSON *all, *meta;
+	struct score_list l;
+
+	(void)state;
+	all = array_of(v, 2);
+	meta = cJSON_CreateObject();
+	cJSON_AddStringToObject(meta, "lastUpdated", "2026-11-20T10:00:00.900Z");
+	cJSON_AddItemToObject(cJSON_GetArrayItem(all, 0), "meta", meta);
+	meta = cJSON_CreateObject();
+	cJSON_AddStringToObject(meta, "lastUpdated", "2026-11-20T10:00:00.100Z");
+	cJSON_AddItemToObject(cJSON_GetArrayItem(all, 1), "meta", meta);
+	scores_from_resources(all, NULL, &l);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].id, "z-first");
+	assert_string_equal(l.v[1].id, "a-later");
+	score_list_finish(&l);
+	cJSON_Delete(all);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mapping),
+		cmocka_unit_test(test_same_second_scores_in_saved_order),
 		cmocka_unit_test(test_withdrawn_twice_and_cssrs),
 		cmocka_unit_test(test_max_scores),
 		cmocka_unit_test(test_sparkline),
