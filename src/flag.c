@@ -228,13 +228,52 @@ flag_roles_path(const char *practitioner_id)
 	return path;
 }
 
+#define ROLE_TYPE "session"
+#define ROLE_ID "role-of-me"
+
+void
+flag_role_remember(struct store *st, const char *me, bool front_desk)
+{
+	struct store_rec r = { .type = ROLE_TYPE, .id = ROLE_ID, .version = "" };
+	char *rec = xasprintf("%s\n%s", front_desk ? "front-desk" : "clinician", me);
+	struct error err;
+
+	r.data = rec;
+	r.len = strlen(rec);
+	error_clear(&err);
+	if (st != NULL)
+		(void)store_put(st, &r, &err);  /* not kept: asked again next time */
+	free(rec);
+}
+
+int
+flag_role_remembered(struct store *st, const char *me)
+{
+	struct error err;
+	void *data;
+	size_t len;
+	char *text, *nl;
+	int r = -1;
+
+	error_clear(&err);
+	if (st == NULL || !store_get(st, ROLE_TYPE, ROLE_ID, &data, &len, NULL, &err))
+		return -1;
+	text = xstrndup(data, len);
+	store_free(data, len);
+	if ((nl = strchr(text, '\n')) != NULL && strcmp(nl + 1, me) == 0)
+		r = strncmp(text, "front-desk\n", 11) == 0;
+	free(text);
+	return r;
+}
+
 bool
 flag_user_front_desk(struct session *s, struct error *err)
 {
 	const char *role = config_get(s->cfg, "role"), *me;
 	char *path;
-	cJSON *roles;
+	cJSON *roles = NULL;
 	bool front;
+	int known;
 
 	if (role != NULL && strcmp(role, "auto") != 0)
 		return strcmp(role, "front-desk") == 0;
@@ -243,15 +282,22 @@ flag_user_front_desk(struct session *s, struct error *err)
 		error_clear(err);
 		return false;
 	}
-	if (fhir_reads_cached(s))
-		return false;
-	path = flag_roles_path(me);
-	roles = fhir_search(s, path, 50, err);
-	free(path);
-	if (roles == NULL)
-		return true;  /* unknown: the detail stays hidden */
+	known = flag_role_remembered(s->store, me);
+	if (!fhir_reads_cached(s)) {
+		path = flag_roles_path(me);
+		roles = fhir_search(s, path, 50, err);
+		free(path);
+	}
+	if (roles == NULL) {
+		/* Offline, or the server not answering: as the last answer said;
+		 * never asked, the detail stays hidden. */
+		error_clear(err);
+		return known != 0;
+	}
 	front = flag_roles_front_desk(roles);
 	cJSON_Delete(roles);
+	if (known != (int)front)
+		flag_role_remember(s->store, me, front);
 	return front;
 }
 

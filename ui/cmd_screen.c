@@ -687,7 +687,8 @@ static const struct cmd_entry edit_note_entry = {
 SCREEN_HANDLER(do_edit_plan)
 {
 	(void)e;
-	(void)err;
+	if (ui_screen(ctx)->m.front_desk)
+		return error_set(err, ERR_USAGE, "%s", _("A safety plan is clinical: a front desk does not see it; the client's counsellor has it."));
 	tui_edit_plan(ui_screen(ctx), a->argv[0]);
 	return true;
 }

@@ -171,7 +171,11 @@ crisis_run(struct tui *t, struct ui_job *j)
 {
 	j->ok = crisis_get(t->s, j->patient_id, &j->crisis, &j->err);
 	error_clear(&j->plan_err);
-	if (j->ok && !safety_plan_get(t->s, j->patient_id, &j->plan, &j->plan_err))
+	memset(&j->plan, 0, sizeof j->plan);
+	/* The lines and the contact are everyone's to see; the plan is clinical. */
+	if (j->ok && t->m.front_desk)
+		error_set(&j->plan_err, ERR_USAGE, "%s", _("A safety plan is clinical: a front desk does not see it; the client's counsellor has it."));
+	else if (j->ok && !safety_plan_get(t->s, j->patient_id, &j->plan, &j->plan_err))
 		memset(&j->plan, 0, sizeof j->plan);
 }
 

@@ -104,6 +104,14 @@ roles_done(cJSON *all, const struct error *err, void *arg)
 	}
 	m->front_desk = flag_roles_front_desk(all);
 	m->role_known = true;
+	{
+		struct error e2;
+		const char *me;
+
+		error_clear(&e2);
+		if ((me = session_practitioner(m->s, NULL, &e2)) != NULL)
+			flag_role_remember(m->s->store, me, m->front_desk);
+	}
 	cJSON_Delete(all);
 	/* What the notes pane shows of a client (their scores) depends on it. */
 	for (size_t i = 0; i < m->n_clients; i++)
@@ -152,6 +160,10 @@ start_roles(struct model *m)
 		m->role_known = true;
 		return;
 	}
+	/* The last answer paints at once (offline it is the answer); the
+	 * server's follows. */
+	if (flag_role_remembered(m->s->store, me) >= 0)
+		m->front_desk = flag_role_remembered(m->s->store, me) == 1;
 	path = flag_roles_path(me);
 	m->roles_fs = fhir_search_start(m->s, path, 50, roles_done, m, &err);
 	free(path);

@@ -25,6 +25,7 @@
 #include "core/error.h"
 #include "core/model.h"
 #include "core/session.h"
+#include "core/store.h"
 
 struct flag_list {
 	struct flag *v;
@@ -55,12 +56,18 @@ bool flag_needs_ack(const struct flag *f);
  * not what it says, and cannot acknowledge or close one. The config's role
  * (clinician, front-desk) decides; with auto, the user's PractitionerRoles
  * do: front desk when they hold some and every one is a front-desk role
- * (flag_roles_front_desk). */
+ * (flag_roles_front_desk); offline, or when the server does not answer,
+ * the last answer kept in the store, and hidden when there is none. */
 bool flag_user_front_desk(struct session *s, struct error *err);
 /* The same from a PractitionerRole search's resources. */
 bool flag_roles_front_desk(const cJSON *roles);
 /* The search for the user's PractitionerRoles. New string. */
 char *flag_roles_path(const char *practitioner_id);
+/* The last answer for the user `me`, kept in the store (st may be NULL):
+ * offline, and when the server does not answer, it decides. remembered:
+ * 1 front desk, 0 clinician, -1 never asked. */
+void flag_role_remember(struct store *st, const char *me, bool front_desk);
+int flag_role_remembered(struct store *st, const char *me);
 
 /* Raises a safety flag about a client with the counsellor's words (byte for
  * byte), authored by "me", conditional on the command's write id. */

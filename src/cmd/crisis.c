@@ -5,6 +5,7 @@
 #include "cmd/handlers.h"
 #include "core/crisis.h"
 #include "core/date.h"
+#include "core/flag.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/safetyplan.h"
@@ -52,6 +53,9 @@ print_plan(struct cmd_ctx *ctx, const char *patient_id, const struct safety_plan
 	free(text);
 }
 
+/* A front desk sees the crisis lines and the emergency contact, not the plan. */
+#define PLAN_CLINICAL _("A safety plan is clinical: a front desk does not see it; the client's counsellor has it.")
+
 static const struct cmd_option plan_opts[] = {
 	{ .name = "print", .metavar = N_("FILE"), .flags = OPT_VALUE, .kind = KIND_FILE,
 	  .help = N_("also write a plain-text copy for the client to FILE (a new file, mode 0600)") },
@@ -65,6 +69,9 @@ HANDLER(cmd_safety_plan)
 	char *text;
 	bool ok = true;
 
+	if (flag_user_front_desk(&ctx->session, err))
+		return error_set(err, ERR_USAGE, "%s", PLAN_CLINICAL);
+	error_clear(err);
 	if (!safety_plan_get(&ctx->session, a->argv[0], &p, err))
 		return false;
 	if (p.id == NULL && p.from_cache)
@@ -134,6 +141,9 @@ HANDLER(check_safety_plan_write)
 {
 	char *step[SAFETY_STEPS];
 
+	if (flag_user_front_desk(&ctx->session, err))
+		return error_set(err, ERR_USAGE, "%s", PLAN_CLINICAL);
+	error_clear(err);
 	if (!plan_text(ctx, e, a, step, err))
 		return false;
 	free_steps(step);
@@ -385,13 +395,20 @@ HANDLER(cmd_crisis)
 	struct crisis_info c;
 	struct safety_plan p;
 	struct error perr;
+	bool front;
 
 	(void)e;
 	if (!crisis_get(&ctx->session, a->argv[0], &c, err))
 		return false;
-	/* The plan is shown when it can be had; the lines matter more. */
+	/* The plan is shown when it can be had; the lines matter more. A front
+	 * desk sees the lines and the contact, not the plan: it is clinical. */
+	memset(&p, 0, sizeof p);
 	error_clear(&perr);
-	if (!safety_plan_get(&ctx->session, a->argv[0], &p, &perr))
+	front = flag_user_front_desk(&ctx->session, &perr);
+	error_clear(&perr);
+	if (front)
+		error_set(&perr, ERR_USAGE, "%s", PLAN_CLINICAL);
+	else if (!safety_plan_get(&ctx->session, a->argv[0], &p, &perr))
 		memset(&p, 0, sizeof p);
 	if (ctx->fmt == FMT_TABLE)
 		result_take_text(ctx->result, crisis_text(ctx, &c, &p, &perr));

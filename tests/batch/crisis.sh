@@ -142,6 +142,24 @@ n=$(history)
 [ "$n" = 4 ] && [ "$(ez --format json safety-plan "$my" | jq -r .step_1)" = "lost answer" ] && ok "saved exactly once" ||
 	fail "saved exactly once" "history $n"
 
+# ---- a front desk: the lines and the contact, not the plan ----
+config_user reception
+expect "login as reception" 0 "Logged in" ez login
+out=$(ez crisis "$my" 2>&1)
+rc=$?
+[ $rc = 0 ] && printf '%s' "$out" | grep -q "15555" && printf '%s' "$out" | grep -q "front desk does not see it" &&
+	! printf '%s' "$out" | grep -q "lost answer" && ok "front_desk_crisis_without_the_plan" ||
+	fail "front_desk_crisis_without_the_plan" "rc=$rc $out"
+expect "a front desk cannot read the plan" 2 "front desk does not see it" ez safety-plan "$my"
+expect "nor write one" 2 "front desk does not see it" ez safety-plan write "$my" --file "$WORK/plan5"
+# Offline, the last answer holds: still no plan, still no flag's words.
+out=$(ez --offline crisis "$my" 2>&1)
+printf '%s' "$out" | grep -q "front desk does not see it" && ! printf '%s' "$out" | grep -q "lost answer" &&
+	ok "front_desk_offline_remembered" || fail "front_desk_offline_remembered" "$out"
+config_user amina
+expect "login as amina again" 0 "Logged in" ez login
+expect "the counsellor reads the plan" 0 "lost answer" ez crisis "$my"
+
 # ---- the server gone (not --offline): the local copies, said so ----
 platform_stop
 out=$(ez crisis "$my" 2>&1)

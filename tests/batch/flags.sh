@@ -60,6 +60,10 @@ desk=$(ez --format json flags "$pat")
 	ok "front_desk_sees_no_detail: two flags, no words, no author, no evidence" ||
 	fail "front_desk_sees_no_detail: two flags, no words, no author, no evidence" "$desk"
 expect "a front desk's table says a safety flag" 0 "safety flag" ez flags "$pat"
+# Offline the cache holds the flags whole: the last answer on the roles hides them still.
+desk=$(ez --offline --format json flags "$pat")
+[ "$(printf '%s\n' "$desk" | grep -c '^{')" = 2 ] && [ "$(printf '%s\n' "$desk" | jq -r .text | sort -u)" = null ] &&
+	ok "front_desk_offline_sees_no_detail" || fail "front_desk_offline_sees_no_detail" "$desk"
 expect "a front desk cannot acknowledge" 2 "Only a clinician" ez flag ack "$fa"
 expect "front_desk_sees_no_scores" 2 "scores are clinical" ez scores "$pat"
 [ "$(api "Flag/$fa" | jq '[.extension[]? | select(.url == "urn:ezrizi:flag-acknowledgement")] | length')" = 0 ] &&
