@@ -74,6 +74,8 @@ enum key_type {
 	    N_("The GAD-7 total at which a client screens positive, 0 to 21, for a clinic's own rule; unset: 10, or 8 for Turkish-speaking clients (Konkan et al. 2013).")) \
 	X("role", KEY_WORDS, 0, 0, "auto clinician front-desk", \
 	    N_("Whether you see what a risk flag says and may acknowledge it: auto (clinician unless every PractitionerRole you hold is a front-desk one), clinician or front-desk.")) \
+	X("on_call", KEY_STRING, 0, 0, NULL, \
+	    N_("The Practitioner id of the counsellor on call, whom 'ezrizi escalate' reaches; unset: the platform's on-call PractitionerRole.")) \
 	X("poll_interval", KEY_INT, 2, 3600, NULL, \
 	    N_("Seconds between looks for new data on the screen, 2 to 3600.")) \
 	X("lock_after", KEY_INT, 0, 86400, NULL, \

@@ -512,6 +512,8 @@ static const struct cmd_word text_words[] = {
 	{ "reason", N_("Asks for the reason, then asks before it is done.") },
 	/* TRANSLATORS: in the help, after what a key does (raise a risk flag). */
 	{ "concern", N_("Asks what worries you, then asks before the flag is raised.") },
+	/* TRANSLATORS: in the help, after what a key does (escalate to the counsellor on call). */
+	{ "urgent", N_("Asks what is happening; it goes at once.") },
 	{ NULL, NULL },
 };
 
@@ -523,12 +525,15 @@ SCREEN_HANDLER(do_text)
 	struct tui *t = ui_screen(ctx);
 	const struct appointment *ap = model_appt(&t->m);
 	const char *name = ap != NULL && ap->patient_name != NULL ? ap->patient_name : "";
-	bool reason = a->choice[0] == 1, concern = a->choice[0] == 2;
+	bool reason = a->choice[0] == 1, concern = a->choice[0] == 2, urgent = a->choice[0] == 3;
 	char *prompt;
 
 	(void)e;
 	(void)err;
-	if (concern)
+	if (urgent)
+		/* TRANSLATORS: the prompt for an escalation; %s is the client's name. */
+		prompt = xasprintf(_("To the counsellor on call, about %s: "), name);
+	else if (concern)
 		/* TRANSLATORS: the prompt for a risk flag's words; %s is the client's name. */
 		prompt = xasprintf(_("What worries you about %s? "), name);
 	else if (reason)
@@ -545,7 +550,7 @@ SCREEN_HANDLER(do_text)
 
 static const struct cmd_entry text_entry = {
 	.name = "text",
-	.usage = N_("message|reason|concern COMMAND..."),
+	.usage = N_("message|reason|concern|urgent COMMAND..."),
 	.summary = N_("Ask for a free text, then run COMMAND with it, exactly as typed, as its last word."),
 	.args = { 2, 64, { { KIND_CHOICE, text_words }, { KIND_LINE } } },
 	.flags = CMD_SCREEN | CMD_WORDS,
@@ -1010,6 +1015,7 @@ const struct mode_ops mode_picker = {
 static const struct cmd_entry *const screen_cmds[] = {
 	&answer_entry, &choose_entry, &close_entry,
 	&command_entry, &confirm_entry, &ui_entry_crisis_view, &day_entry, &edit_note_entry,
+	&ui_entry_read_escalation,
 	&edit_plan_entry, &filter_entry,
 	&focus_entry, &goto_entry, &help_entry, &ui_entry_lock, &next_unread_entry,
 	&page_note_entry, &ui_entry_passwd, &pick_slot_entry, &quit_entry, &redraw_entry,

@@ -219,3 +219,82 @@ const struct cmd_entry ui_entry_crisis_view = {
 	.flags = CMD_SCREEN,
 	.exec = do_crisis_view,
 };
+
+/* ---- escalations to me ---- */
+
+static char *
+clean(const char *s)
+{
+	char *c = sanitize_display(s != NULL ? s : "", (size_t)-1, 0), *iso = bidi_isolate(c);
+
+	free(c);
+	return iso;
+}
+
+char *
+ui_urgent_title(const struct model *m)
+{
+	const struct escalation *e = model_urgent(m);
+	char *from, *who, *text, *num, *local, *out;
+
+	if (e == NULL)
+		return NULL;
+	from = clean(e->from_name != NULL ? e->from_name : e->from_id);
+	who = clean(e->patient_name != NULL ? e->patient_name : e->patient_id);
+	text = clean(e->text);
+	num = xasprintf("%zu", m->urgent.n);
+	local = lf_digits(num);
+	/* TRANSLATORS: the title bar while escalations wait for the counsellor on
+	 * call: how many, who sent the oldest, about which client, its words. */
+	out = xasprintf(ngettext("URGENT (%s): %s about %s: %s. Press U to read it.",
+				 "URGENT (%s): %s about %s: %s. Press U to read the oldest.", m->urgent.n),
+			local, from, who, text);
+	free(from);
+	free(who);
+	free(text);
+	free(num);
+	free(local);
+	return out;
+}
+
+/* read-escalation: the oldest escalation to me in the overlay, whole, and
+ * marked read on the server (a job: its sender sees when). */
+SCREEN_HANDLER(do_read_escalation)
+{
+	struct tui *t = ui_screen(ctx);
+	const struct escalation *es = model_urgent(&t->m);
+	char sent[96] = "", *body, *title, *line;
+
+	(void)e;
+	(void)a;
+	(void)err;
+	if (es == NULL) {
+		tui_set_message(t, _("No escalation waits for you."));
+		return true;
+	}
+	lf_day_time(es->sent, sent, sizeof sent);
+	/* TRANSLATORS: an escalation in the overlay: from whom, about which client
+	 * (their id), when, the flags it is about, then its words. */
+	body = xasprintf(_("From: %s\nClient: %s (%s)\nSent: %s\nFlags: %s\n\n%s\n"),
+			 es->from_name != NULL ? es->from_name : es->from_id != NULL ? es->from_id : "",
+			 es->patient_name != NULL ? es->patient_name : "",
+			 es->patient_id != NULL ? es->patient_id : "", sent,
+			 es->flags != NULL ? es->flags : "", es->text != NULL ? es->text : "");
+	/* TRANSLATORS: the overlay's title for an escalation to the user. */
+	title = xasprintf(_("Escalation: %s"), es->id);
+	ui_overlay_open(t, title, body);   /* sanitised there: it is the server's */
+	line = xasprintf("escalation read %s", es->id);
+	model_urgent_read(&t->m, es->id);
+	ui_run_expanded(t, line);
+	free(line);
+	free(title);
+	free(body);
+	return true;
+}
+
+const struct cmd_entry ui_entry_read_escalation = {
+	.name = "read-escalation",
+	.summary = N_("Read the oldest escalation to you, whole, and mark it read: its sender sees when."),
+	.flags = CMD_SCREEN,
+	.exec = do_read_escalation,
+};

@@ -7,7 +7,11 @@
 #include "ui/draw.h"
 #include "ui/model.h"
 
-extern const struct cmd_entry ui_entry_crisis_view;
+extern const struct cmd_entry ui_entry_crisis_view, ui_entry_read_escalation;
+
+/* The title bar's line while an escalation to the user waits (new string,
+ * translated; the sender's and client's names and words sanitised), or NULL. */
+char *ui_urgent_title(const struct model *m);
 
 /* The crisis view of m->crisis, wrapped to width columns. */
 void ui_crisis_lines(const struct model *m, struct tlines *l, int width);

@@ -62,6 +62,8 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "S", "score-chart" },
 	{ "root", "C", "crisis-view %p" },
 	{ "root", "P", "edit-safety-plan %p" },
+	{ "root", "U", "read-escalation" },
+	{ "root", "H", "text urgent escalate %p" },
 	/* The overlay (help, a command's output). */
 	{ "overlay", "q", "close" },
 	{ "overlay", "Escape", "close" },

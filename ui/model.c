@@ -73,6 +73,7 @@ model_init(struct model *m, struct session *s, const struct config *cfg,
 	m->everyone = sw != NULL && strcmp(sw, "everyone") == 0;
 	m->start_auto = sw == NULL || strcmp(sw, "auto") == 0;
 	m->front_desk = true;
+	m->urgent_wanted = true;
 }
 
 static void
@@ -139,6 +140,8 @@ model_set_crisis(struct model *m, const char *patient_id, struct crisis_info *in
 	memset(plan, 0, sizeof *plan);
 }
 
+static void inbox_seen_clear(struct model *m);
+
 void
 model_finish(struct model *m)
 {
@@ -148,6 +151,7 @@ model_finish(struct model *m)
 	fhir_search_cancel(m->s, m->inbox_fs);
 	fhir_search_cancel(m->s, m->schedule_fs);
 	model_flags_finish(m);
+	inbox_seen_clear(m);
 	free(m->schedule_me);
 	for (size_t i = 0; i < m->n_unread; i++)
 		free(m->unread[i].patient_id);
@@ -1065,6 +1069,36 @@ chat_on_screen(struct model *m, const char *patient_id)
 }
 
 static void
+inbox_seen_clear(struct model *m)
+{
+	for (size_t i = 0; i < m->n_inbox_seen; i++)
+		free(m->inbox_seen[i]);
+	free(m->inbox_seen);
+	m->inbox_seen = NULL;
+	m->n_inbox_seen = 0;
+}
+
+/* Whether the inbox has not counted msg yet; it is counted now. */
+static bool
+inbox_new(struct model *m, const struct message *msg)
+{
+	if (msg->sent < m->inbox_since)
+		return false;
+	if (msg->sent > m->inbox_since) {
+		inbox_seen_clear(m);
+		m->inbox_since = msg->sent;
+	} else {
+		for (size_t i = 0; i < m->n_inbox_seen; i++) {
+			if (strcmp(m->inbox_seen[i], msg->id) == 0)
+				return false;
+		}
+	}
+	m->inbox_seen = xreallocarray(m->inbox_seen, m->n_inbox_seen + 1, sizeof *m->inbox_seen);
+	m->inbox_seen[m->n_inbox_seen++] = xstrdup(msg->id);
+	return true;
+}
+
+static void
 inbox_done(cJSON *all, const struct error *err, void *arg)
 {
 	struct model *m = arg;
@@ -1077,12 +1111,17 @@ inbox_done(cJSON *all, const struct error *err, void *arg)
 		struct message msg;
 		struct error perr;
 		struct unread *u;
+		const cJSON *prio = cJSON_GetObjectItemCaseSensitive(res, "priority");
 
 		error_clear(&perr);
 		if (!message_from_json(res, &msg, &perr))
 			continue;
-		if (msg.sent > m->inbox_since)
-			m->inbox_since = msg.sent;
+		if (!inbox_new(m, &msg)) {
+			message_finish(&msg);
+			continue;
+		}
+		if (cJSON_IsString(prio) && strcmp(prio->valuestring, "stat") == 0)
+			model_urgent_came(m);  /* an escalation: fetched whole, with names */
 		if (msg.text != NULL && msg.patient_id != NULL && msg.sender_ref != NULL &&
 		    strncmp(msg.sender_ref, "Patient/", 8) == 0 && !chat_on_screen(m, msg.patient_id)) {
 			if ((u = unread_of(m, msg.patient_id)) == NULL) {
@@ -1120,11 +1159,11 @@ start_inbox(struct model *m)
 		return;
 	instant_format_utc(m->inbox_since, since);
 	ref = xasprintf("Practitioner/%s", me);
-	ge = xasprintf("gt%s", since);
+	ge = xasprintf("ge%s", since);  /* inbox_seen: not counted twice */
 	eref = http_escape(ref);
 	ege = http_escape(ge);
 	path = xasprintf("Communication?recipient=%s&sent=%s&_count=100"
-			 "&_elements=subject,sender,sent,partOf,payload", eref, ege);
+			 "&_elements=subject,sender,sent,partOf,payload,priority", eref, ege);
 	m->inbox_fs = fhir_search_start(m->s, path, 500, inbox_done, m, &err);
 	free(ref);
 	free(ge);

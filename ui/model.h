@@ -22,6 +22,7 @@
 #include "core/config.h"
 #include "core/crisis.h"
 #include "core/date.h"
+#include "core/escalate.h"
 #include "core/flag.h"
 #include "core/notes.h"
 #include "core/scores.h"
@@ -78,6 +79,8 @@ struct model_view {
 	void (*reloaded)(void *view);
 	/* A client wrote (the bell, when the user wants one). */
 	void (*ring)(void *view);
+	/* An escalation came to me: heard whatever the bell says (NULL: ring). */
+	void (*alarm)(void *view);
 	/* Nothing of a client is on screen now (the lock): nothing counts as read. */
 	bool (*hidden)(void *view);
 };
@@ -136,6 +139,11 @@ struct model {
 	size_t n_unread;
 	struct fhir_search *inbox_fs;
 	time_t inbox_since;
+	/* The messages already counted that were sent in the second inbox_since:
+	 * the look is from that second on (ge), so one sent in the same second
+	 * as the last is not lost, and these are not counted twice. */
+	char **inbox_seen;
+	size_t n_inbox_seen;
 
 	size_t outbox_n;             /* writes waiting for the server (the title's count) */
 
@@ -153,6 +161,12 @@ struct model {
 	bool front_desk;
 	bool role_known;
 	struct fhir_search *roles_fs;
+
+	/* Escalations to me not read yet (model_flag.c): looked for at the
+	 * start (the last week), and again whenever the inbox brings one. */
+	struct escalation_list urgent;
+	struct fhir_search *urgent_fs;
+	bool urgent_wanted;
 
 	int poll_interval;           /* seconds */
 	long long next_poll;         /* monotonic ms */
@@ -240,5 +254,11 @@ void model_flags_finish(struct model *m);
 const struct flag *model_flag(const struct model *m, const char *patient_id);
 /* How many of the client's active flags wait for a clinician. */
 int model_flags_unacked(const struct model *m, const char *patient_id);
+/* The oldest escalation to me not read yet, or NULL. */
+const struct escalation *model_urgent(const struct model *m);
+/* It is being marked read (escalation read): it goes from the screen. */
+void model_urgent_read(struct model *m, const char *id);
+/* The inbox brought one: look for them again. */
+void model_urgent_came(struct model *m);
 
 #endif

@@ -1,4 +1,5 @@
-/* model_flag.c - the screen model's risk flags: see ui/model.h. */
+/* model_flag.c - the screen model's risk flags and the escalations to the
+ * user: see ui/model.h. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +170,103 @@ start_roles(struct model *m)
 	free(path);
 }
 
+/* ---- escalations to me ---- */
+
+static bool
+urgent_held(const struct model *m, const char *id)
+{
+	for (size_t i = 0; i < m->urgent.n; i++) {
+		if (strcmp(m->urgent.v[i].id, id) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+urgent_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct model *m = arg;
+	struct escalation_list got;
+	const char *me;
+	struct error e2;
+	bool news = false;
+
+	m->urgent_fs = NULL;
+	if (all == NULL) {
+		(void)err;
+		m->urgent_wanted = true;  /* the next poll asks again */
+		return;
+	}
+	escalations_from_resources(all, &got);
+	cJSON_Delete(all);
+	error_clear(&e2);
+	me = session_practitioner(m->s, NULL, &e2);
+	for (size_t i = 0; i < got.n; i++) {
+		struct escalation *e = &got.v[i];
+
+		if (e->received != 0 || me == NULL || e->to_id == NULL || strcmp(e->to_id, me) != 0 ||
+		    urgent_held(m, e->id)) {
+			escalation_finish(e);
+			continue;
+		}
+		m->urgent.v = xreallocarray(m->urgent.v, m->urgent.n + 1, sizeof *m->urgent.v);
+		m->urgent.v[m->urgent.n++] = *e;
+		news = true;
+	}
+	free(got.v);
+	if (!news)
+		return;
+	model_changed(m, MODEL_ALL);
+	if (m->view->alarm != NULL)
+		m->view->alarm(m->view_arg);
+	else
+		m->view->ring(m->view_arg);
+}
+
+static void
+start_urgent(struct model *m)
+{
+	struct error err;
+	const char *me;
+	char *path;
+
+	error_clear(&err);
+	if (!m->urgent_wanted || m->urgent_fs != NULL || m->me_asking || !session_me_known(m->s) ||
+	    (me = session_practitioner(m->s, NULL, &err)) == NULL)
+		return;
+	m->urgent_wanted = false;
+	path = escalations_query_path(me, false, clock_now() - 7 * 24 * 3600);
+	m->urgent_fs = fhir_search_start(m->s, path, 500, urgent_done, m, &err);
+	free(path);
+}
+
+void
+model_urgent_came(struct model *m)
+{
+	m->urgent_wanted = true;
+	start_urgent(m);
+}
+
+const struct escalation *
+model_urgent(const struct model *m)
+{
+	return m->urgent.n > 0 ? &m->urgent.v[0] : NULL;
+}
+
+void
+model_urgent_read(struct model *m, const char *id)
+{
+	for (size_t i = 0; i < m->urgent.n; i++) {
+		if (strcmp(m->urgent.v[i].id, id) == 0) {
+			escalation_finish(&m->urgent.v[i]);
+			memmove(&m->urgent.v[i], &m->urgent.v[i + 1], (m->urgent.n - i - 1) * sizeof *m->urgent.v);
+			m->urgent.n--;
+			model_changed(m, MODEL_ALL);
+			return;
+		}
+	}
+}
+
 void
 model_flags_start(struct model *m)
 {
@@ -176,6 +274,7 @@ model_flags_start(struct model *m)
 	char *path;
 
 	start_roles(m);
+	start_urgent(m);
 	if (!m->flags_tried) {
 		m->flags_tried = true;
 		if (m->s->store != NULL)
@@ -194,8 +293,10 @@ model_flags_finish(struct model *m)
 {
 	fhir_search_cancel(m->s, m->flags_fs);
 	fhir_search_cancel(m->s, m->roles_fs);
-	m->flags_fs = m->roles_fs = NULL;
+	fhir_search_cancel(m->s, m->urgent_fs);
+	m->flags_fs = m->roles_fs = m->urgent_fs = NULL;
 	flag_list_finish(&m->flags);
+	escalation_list_finish(&m->urgent);
 	free(m->flags_since);
 	m->flags_since = NULL;
 }

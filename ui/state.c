@@ -79,6 +79,14 @@ view_ring(void *arg)
 		beep();
 }
 
+/* An escalation: heard even with the bell off. */
+static void
+view_alarm(void *arg)
+{
+	(void)arg;
+	beep();
+}
+
 static bool
 view_hidden(void *arg)
 {
@@ -90,6 +98,7 @@ static const struct model_view screen_view = {
 	.error = view_error,
 	.reloaded = view_reloaded,
 	.ring = view_ring,
+	.alarm = view_alarm,
 	.hidden = view_hidden,
 };
 

@@ -22,6 +22,7 @@
 #include "ui/cmd_lock.h"
 #include "ui/cmd_screen.h"
 #include "ui/cmdline.h"
+#include "ui/crisis_view.h"
 #include "ui/job.h"
 #include "ui/commands.h"
 #include "ui/editor.h"
@@ -126,8 +127,23 @@ layout(struct tui *t, struct view *tm)
 static void
 draw_title(struct tui *t, struct view *tm)
 {
-	char *host = bidi_isolate(t->host), *user = bidi_isolate(t->user), *clock = bidi_isolate(t->clock);
-	char *text = t->m.outbox_n > 0
+	char *urgent = ui_urgent_title(&t->m);
+	char *host, *user, *clock, *text;
+
+	if (urgent != NULL) {
+		/* An escalation waits: the whole bar says so, in reverse, until read. */
+		char *mark = xasprintf(" %s %s", ui_utf8() ? "⚠" : "!!", urgent), *ours = ui_ours(mark);
+
+		ui_put(tm->title, 0, 0, COLS, ours, ui_attr(UC_ERROR) | A_REVERSE | A_BOLD, true);
+		free(ours);
+		free(mark);
+		free(urgent);
+		return;
+	}
+	host = bidi_isolate(t->host);
+	user = bidi_isolate(t->user);
+	clock = bidi_isolate(t->clock);
+	text = t->m.outbox_n > 0
 		/* TRANSLATORS: the title bar with writes waiting for the server. */
 		? xasprintf(_(" ezrizi — %s — %s — %s — %zu waiting to send"), host, user, clock, t->m.outbox_n)
 		: xasprintf(" ezrizi — %s — %s — %s", host, user, clock);

@@ -234,6 +234,13 @@ function seed(todayStr) {
     resourceType: 'PractitionerRole', id: 'role-reception', active: true, practitioner: ref(reception, RECEPTION.text),
     code: [{ coding: [{ system: ROLE_SYSTEM, code: 'receptionist', display: 'Receptionist' }], text: 'Receptionist' }],
   });
+  // The counsellor on call: where 'ezrizi escalate' goes when a config names
+  // no on_call. A role of its own beside Omar's counsellor role.
+  add({
+    resourceType: 'PractitionerRole', id: 'role-on-call', active: true,
+    practitioner: { reference: 'Practitioner/' + practitionerIdFor('omar'), display: 'عمر الفاروق' },
+    code: [{ coding: [{ system: ROLE_SYSTEM, code: 'on-call', display: 'Counsellor on call' }], text: 'On call' }],
+  });
   add({
     resourceType: 'Practitioner', id: SCRIPT_PRACTITIONER.practitionerId, active: true,
     identifier: [{ system: 'urn:ezrizi:demo:staff', value: 'ezrizi-script' }],

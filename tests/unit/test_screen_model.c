@@ -128,6 +128,16 @@ chat_answer(const struct stub_request *req)
 	return xstrdup(chat_now != NULL ? chat_now : EMPTY);
 }
 
+/* What the escalations' look answers now (a searchset). */
+static char *urgent_now;
+
+static char *
+urgent_answer(const struct stub_request *req)
+{
+	(void)req;
+	return xstrdup(urgent_now != NULL ? urgent_now : EMPTY);
+}
+
 /* What the flags' fetch answers now (a searchset). */
 static char *flags_now;
 
@@ -204,6 +214,8 @@ setup(void **state)
 	stub_sticky("GET", "Observation?*", 200, EMPTY);
 	stub_answer_fn(stub_sticky("GET", "Communication?subject=*", 200, NULL), chat_answer);
 	stub_answer_fn(stub_sticky("GET", "Flag?*", 200, NULL), flags_answer);
+	/* Escalations to me (queued first: the inbox's own look has no category). */
+	stub_answer_fn(stub_sticky("GET", "Communication?recipient=*&category=alert&*", 200, NULL), urgent_answer);
 	/* The user's roles: a counsellor's. */
 	stub_sticky("GET", "PractitionerRole?*", 200,
 		    "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
@@ -235,6 +247,8 @@ teardown(void **state)
 	chat_now = NULL;
 	free(flags_now);
 	flags_now = NULL;
+	free(urgent_now);
+	urgent_now = NULL;
 	stub_home_remove(f->dir);
 	free(f);
 	return 0;
@@ -327,7 +341,7 @@ test_model_unread_and_hidden(void **state)
 	answer_inbox("m-1", "pat-2");
 	model_poll(&f->m);
 	turns(f, 2);
-	assert_int_equal(stub_count("GET", "Communication?recipient=*"), 1);
+	assert_int_equal(stub_count("GET", "Communication?recipient=*&_elements=*"), 1);   /* the inbox, not the escalations */
 	assert_int_equal(model_unread(&f->m, "pat-2"), 1);
 	assert_int_equal(f->seen.rings, 1);
 
@@ -338,7 +352,7 @@ test_model_unread_and_hidden(void **state)
 	chat_now = message_bundle("m-2", "pat-1");
 	model_poll(&f->m);
 	turns(f, 3);   /* the chat names its sender: one read more */
-	assert_int_equal(stub_count("GET", "Communication?recipient=*"), 2);
+	assert_int_equal(stub_count("GET", "Communication?recipient=*&_elements=*"), 2);   /* the inbox, not the escalations */
 	assert_int_equal(model_unread(&f->m, "pat-1"), 1);
 	assert_int_equal(f->seen.rings, 2);
 	c = model_find_client(&f->m, "pat-1");
@@ -397,6 +411,57 @@ test_model_flags_reach_the_screen(void **state)
 	turns(f, 2);
 	assert_null(model_flag(&f->m, "pat-2"));
 	assert_int_equal(stub_count("GET", "PractitionerRole?*"), 1);
+}
+
+/* An escalation to me: the inbox brings a message of priority stat; the
+ * model looks for the escalations whole (with names), holds the unread one
+ * and sounds the alarm (this view has none: the bell); one read goes. The
+ * inbox looks from the second of the last message on (ge), and what it has
+ * counted there is not counted again. */
+static void
+test_model_escalation_alarms(void **state)
+{
+	struct fx *f = *state;
+	char when[21], *inbox;
+
+	load_today(f);
+	turns(f, 2);
+	assert_null(model_urgent(&f->m));
+	f->seen.rings = 0;
+	instant_format_utc(clock_now() + 60, when);
+	inbox = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+			  "{\"resourceType\":\"Communication\",\"id\":\"esc-1\",\"status\":\"completed\",\"priority\":\"stat\","
+			  "\"subject\":{\"reference\":\"Patient/pat-2\"},\"sender\":{\"reference\":\"Practitioner/pr-9\"},"
+			  "\"recipient\":[{\"reference\":\"Practitioner/pr-1\"}],\"sent\":\"%s\","
+			  "\"payload\":[{\"contentString\":\"call now\"}]}}]}", when);
+	urgent_now = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+			       "{\"resourceType\":\"Communication\",\"id\":\"esc-1\",\"status\":\"completed\",\"priority\":\"stat\","
+			       "\"category\":[{\"coding\":[{\"code\":\"alert\"}]}],"
+			       "\"subject\":{\"reference\":\"Patient/pat-2\"},\"sender\":{\"reference\":\"Practitioner/pr-9\"},"
+			       "\"recipient\":[{\"reference\":\"Practitioner/pr-1\"}],\"sent\":\"%s\","
+			       "\"payload\":[{\"contentString\":\"call now\"}]}},"
+			       INCLUDED("{\"resourceType\":\"Practitioner\",\"id\":\"pr-9\",\"name\":[{\"text\":\"Dr Nine\"}]}")
+			       "]}", when);
+	stub_answer("GET", "Communication?recipient=*", 200, inbox);
+	stub_sticky("GET", "Communication?recipient=*", 200, inbox);   /* the same, at every look */
+	model_poll(&f->m);
+	turns(f, 3);
+	assert_non_null(model_urgent(&f->m));
+	assert_string_equal(model_urgent(&f->m)->from_name, "Dr Nine");
+	assert_string_equal(model_urgent(&f->m)->text, "call now");
+	assert_int_equal(f->seen.rings, 1);
+	assert_non_null(strstr(stub_last("GET", "Communication?recipient=*&_elements=*")->path, "sent=ge"));
+
+	/* Read: it goes; the next look brings the same message, not counted again. */
+	model_urgent_read(&f->m, "esc-1");
+	assert_null(model_urgent(&f->m));
+	free(urgent_now);
+	urgent_now = NULL;
+	model_poll(&f->m);
+	turns(f, 3);
+	assert_null(model_urgent(&f->m));
+	assert_int_equal(f->seen.rings, 1);
+	free(inbox);
 }
 
 /* A bearer token alone does not say who "me" is: the model asks the server
@@ -463,6 +528,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_model_unread_and_hidden, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_asks_me_without_waiting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_flags_reach_the_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_escalation_alarms, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
