@@ -246,8 +246,9 @@ ui_urgent_title(const struct model *m)
 	local = lf_digits(num);
 	/* TRANSLATORS: the title bar while escalations wait for the counsellor on
 	 * call: how many, who sent the oldest, about which client, its words. */
-	out = xasprintf(ngettext("URGENT (%s): %s about %s: %s. Press U to read it.",
-				 "URGENT (%s): %s about %s: %s. Press U to read the oldest.", m->urgent.n),
+	/* The key first: the words are what a narrow bar cuts. */
+	out = xasprintf(ngettext("URGENT (%s), press U to read it: %s about %s: %s",
+				 "URGENT (%s), press U to read the oldest: %s about %s: %s", m->urgent.n),
 			local, from, who, text);
 	free(from);
 	free(who);

@@ -26,12 +26,12 @@ expect "escalated before the screen" 0 "Escalated to the counsellor on call \(pr
 	ama escalate "$pat" "first: rang the desk, crying"
 S=omar
 screen_start omar "start_with = everyone"   # a client to escalate from the screen
-check "escalation_before_start_shown" "URGENT \(1\): .* about $(re "$name"): first: rang the desk" $((2 * POLL * 10 + 50))
+check "escalation_before_start_shown" "URGENT \(1\), press U to read it: .* about $(re "$name"): first: rang" $((2 * POLL * 10 + 50))
 
 # One while it is open: within a poll, the count goes up.
 words='Says "tonight"; has #2 plans — خطر'
 expect "escalated while the screen is open" 0 "Escalated" ama escalate "$pat" "$words"
-check "escalation_within_one_poll" "URGENT \(2\): " $((2 * POLL * 10 + 30))
+check "escalation_within_one_poll" "URGENT \(2\), press U to read the oldest: " $((2 * POLL * 10 + 30))
 
 # U: the oldest, whole, and read; the sender sees when.
 keys U
@@ -41,7 +41,7 @@ first=$(ama --format json escalations --sent | jq -r 'select(.text == "first: ra
 [ -n "$first" ] && [ "$first" != null ] && ok "escalation_read_receipt: the sender sees when ($first)" ||
 	fail "escalation_read_receipt" "$(ama --format json escalations --sent)"
 keys q
-check "the second still waits" "URGENT \(1\): .*Says"
+check "the second still waits" "URGENT \(1\), press U to read it: .*Says"
 keys U
 check "the words as typed" "$(re "$words")"
 keys q
