@@ -25,6 +25,7 @@
 #include "ui/job.h"
 #include "ui/commands.h"
 #include "ui/editor.h"
+#include "ui/form.h"
 #include "ui/localfmt.h"
 #include "ui/loop.h"
 #include "ui/state.h"
@@ -1015,7 +1016,7 @@ const struct mode_ops mode_picker = {
 static const struct cmd_entry *const screen_cmds[] = {
 	&answer_entry, &choose_entry, &close_entry,
 	&command_entry, &confirm_entry, &ui_entry_crisis_view, &day_entry, &edit_note_entry,
-	&ui_entry_read_escalation,
+	&ui_entry_read_escalation, &ui_entry_give, &ui_entry_form,
 	&edit_plan_entry, &filter_entry,
 	&focus_entry, &goto_entry, &help_entry, &ui_entry_lock, &next_unread_entry,
 	&page_note_entry, &ui_entry_passwd, &pick_slot_entry, &quit_entry, &redraw_entry,

@@ -156,6 +156,7 @@ static const char *const table_titles[] = {
 	/* TRANSLATORS: headings in the help: the keys of a mode's key table. */
 	N_("Keys in the help and the output (bind -T overlay)"),
 	N_("Keys in the list of free slots (bind -T picker)"),
+	N_("Keys in a form being given (bind -T form)"),
 	N_("Keys at a question (bind -T confirm)"),
 	N_("Keys while the terminal is too small (bind -T small)"),
 };

@@ -13,7 +13,7 @@
 
 /* The key tables (tmux's root, copy-mode...): "root" is the screen's, the
  * others a mode's (ui/mode.h), each under its mode's name. */
-static const char *const tables[] = { "root", "overlay", "picker", "confirm", "small" };
+static const char *const tables[] = { "root", "overlay", "picker", "form", "confirm", "small" };
 
 /* The default bindings, in the command language. %a is the selected
  * appointment's id, %p its client's. In a mode's table, a key that is not
@@ -64,6 +64,7 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "P", "edit-safety-plan %p" },
 	{ "root", "U", "read-escalation" },
 	{ "root", "H", "text urgent escalate %p" },
+	{ "root", "g", "command give " },
 	/* The overlay (help, a command's output). */
 	{ "overlay", "q", "close" },
 	{ "overlay", "Escape", "close" },
@@ -85,6 +86,25 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "picker", "PageUp", "select pageup" },
 	{ "picker", "Home", "select first" },
 	{ "picker", "End", "select last" },
+	/* The form (give): a digit answers the item and goes on. */
+	{ "form", "0", "form answer 0" },
+	{ "form", "1", "form answer 1" },
+	{ "form", "2", "form answer 2" },
+	{ "form", "3", "form answer 3" },
+	{ "form", "4", "form answer 4" },
+	{ "form", "5", "form answer 5" },
+	{ "form", "6", "form answer 6" },
+	{ "form", "7", "form answer 7" },
+	{ "form", "8", "form answer 8" },
+	{ "form", "9", "form answer 9" },
+	{ "form", "-", "form answer -" },
+	{ "form", "Backspace", "form back" },
+	{ "form", "Up", "form back" },
+	{ "form", "Down", "form next" },
+	{ "form", "Enter", "form save" },
+	{ "form", "C-j", "form save" },
+	{ "form", "q", "form close" },
+	{ "form", "Escape", "form close" },
 	/* A question: y answers it, any other key says no. */
 	{ "confirm", "y", "answer yes" },
 	{ "confirm", "Y", "answer yes" },

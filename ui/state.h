@@ -54,6 +54,9 @@ struct tui {
 	bool overlay_crisis;         /* the crisis view, built for its width from the model */
 	struct text_view overlay_view;
 
+	/* An instrument being given (mode_form, ui/form.c), or NULL. */
+	struct ui_form *form;
+
 	/* The lock (mode_lock): nothing of a client shows until the password is typed. */
 	bool lock_dirty;
 	bool lock_can_unlock;        /* a passphrase or a password can unlock it */

@@ -26,6 +26,7 @@
 #include "ui/job.h"
 #include "ui/commands.h"
 #include "ui/editor.h"
+#include "ui/form.h"
 #include "ui/localfmt.h"
 #include "ui/loop.h"
 #include "ui/state.h"
@@ -724,6 +725,7 @@ screen_finish(struct tui *t, struct view *tm)
 	close_screen(t, tm);
 	cmdline_destroy(t->cmdline);
 	text_view_finish(&t->overlay_view);
+	ui_form_finish(t);   /* a form left open: nothing of it was saved */
 	keymap_finish(&t->keys);
 	tui_state_finish(t);
 	t->ctx->front = NULL;

@@ -31,9 +31,12 @@ done
 [ -n "$seen" ] && ok "help lists the overlay's table (PageDown scrolls to it)" ||
 	fail "help lists the overlay's table (PageDown scrolls to it)" "$(screen)"
 # help_says_any_other_key: the confirm table's fallback is said in words.
-said=
-for _ in 1 2 3 4 5; do
-	screen | grep -q "Keys at a question" && { said=$(screen | grep -c "any other key"); break; }
+# (Scrolled to where the table's lines show, not only its heading: the help
+# grows as keys come.)
+said= heading=
+for _ in 1 2 3 4 5 6 7 8; do
+	screen | grep -q "Keys at a question" && heading=1
+	[ -n "$heading" ] && screen | grep -q "any other key" && { said=$(screen | grep -c "any other key"); break; }
 	keys PageDown
 	sleep 0.3
 done
