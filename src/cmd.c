@@ -936,6 +936,36 @@ cmd_limit(const struct cmd_entry *e, const struct cmd_args *a, size_t def, size_
 	return true;
 }
 
+char *
+cmd_rest_text(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a,
+	      size_t max, const char *both, struct error *err)
+{
+	const char *file = cmd_opt(e, a, "file"), *in;
+	struct buf b;
+	size_t len;
+
+	if (a->argc >= 2 && file != NULL) {
+		error_set(err, ERR_USAGE, "%s", both);
+		return NULL;
+	}
+	if (a->argc < 2) {
+		if ((in = cmd_read_input(ctx, file, max, &len, err)) == NULL)
+			return NULL;
+		/* A trailing newline from a file or a pipe is not part of the text. */
+		while (len > 0 && (in[len - 1] == '\n' || in[len - 1] == '\r'))
+			len--;
+		return xstrndup(in, len);
+	}
+	/* The words after the id, as typed: "send pat-1 See you on Thursday". */
+	buf_init(&b);
+	for (int i = 1; i < a->argc; i++) {
+		if (i > 1)
+			buf_addc(&b, ' ');
+		buf_adds(&b, a->argv[i]);
+	}
+	return buf_steal(&b);
+}
+
 const char *
 cmd_time(const struct cmd_ctx *ctx, time_t t, char out[static 26])
 {

@@ -311,69 +311,53 @@ escalations_query(struct session *s, bool sent, time_t since, struct escalation_
 	return true;
 }
 
+struct reading {
+	const char *id, *me;
+};
+
+static enum fhir_change
+mark_read(cJSON *res, void *arg, struct error *err)
+{
+	struct reading *r = arg;
+	struct escalation e;
+	char now[21];
+	bool mine, read;
+
+	if (!escalation_from_json(res, &e, err))
+		return CHANGE_REFUSED;
+	mine = e.urgent && e.to_id != NULL && strcmp(e.to_id, r->me) == 0;
+	read = e.received != 0;
+	escalation_finish(&e);
+	if (!mine) {
+		error_set(err, ERR_USAGE, _("Communication %s is not an escalation to you; only its recipient marks it read."), r->id);
+		return CHANGE_REFUSED;
+	}
+	if (read)
+		return CHANGE_NONE;
+	instant_format_utc(clock_now(), now);
+	json_put_str(res, "received", now);
+	return CHANGE_WRITE;
+}
+
 bool
 escalation_read(struct session *s, const char *id, struct escalation *out, bool *already,
 		struct error *err)
 {
-	const char *me;
+	struct reading r = { .id = id };
+	bool written, ok;
+	cJSON *res;
 
 	*already = false;
 	if (!fhir_id_ok(id))
 		return error_set(err, ERR_USAGE, _("'%s' is not an escalation's id."), id);
-	if ((me = session_practitioner(s, NULL, err)) == NULL)
+	if ((r.me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
-	for (int attempt = 0; attempt < 3; attempt++) {
-		struct fhir_opts o = { .idempotent = true };
-		struct fhir_result r;
-		char now[21], *etag = NULL, *path;
-		cJSON *old, *c;
-		bool ok;
-
-		if ((old = fhir_read(s, "Communication", id, &etag, err)) == NULL)
-			return false;
-		if (!escalation_from_json(old, out, err)) {
-			cJSON_Delete(old);
-			free(etag);
-			return false;
-		}
-		if (!out->urgent || out->to_id == NULL || strcmp(out->to_id, me) != 0 || out->received != 0) {
-			bool mine = out->urgent && out->to_id != NULL && strcmp(out->to_id, me) == 0;
-
-			cJSON_Delete(old);
-			free(etag);
-			if (!mine) {
-				escalation_finish(out);
-				return error_set(err, ERR_USAGE, _("Communication %s is not an escalation to you; only its recipient marks it read."), id);
-			}
-			*already = true;
-			return true;
-		}
-		escalation_finish(out);
-		c = cJSON_Duplicate(old, true);
-		/* Its version is the server's to give; its security labels stay. */
-		cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "meta"), "versionId");
-		cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "meta"), "lastUpdated");
-		instant_format_utc(clock_now(), now);
-		json_put_str(c, "received", now);
-		o.if_match = etag;
-		path = xasprintf("Communication/%s", id);
-		ok = fhir_call(s, "PUT", path, c, &o, &r, err);
-		free(path);
-		cJSON_Delete(c);
-		cJSON_Delete(old);
-		free(etag);
-		if (ok) {
-			ok = r.json != NULL && escalation_from_json(r.json, out, err);
-			if (r.json == NULL)
-				error_set(err, ERR_FAILED, _("The server did not send the escalation back; look with 'ezrizi escalations'."));
-			fhir_result_finish(&r);
-			return ok;
-		}
-		if (err->kind != ERR_CONFLICT)
-			return false;
-		error_clear(err);
-	}
-	return error_set(err, ERR_CONFLICT, _("Communication %s keeps being changed by someone else; nothing was written. Try again."), id);
+	if ((res = fhir_change(s, "Communication", id, mark_read, &r, &written, err)) == NULL)
+		return false;
+	*already = !written;
+	ok = escalation_from_json(res, out, err);
+	cJSON_Delete(res);
+	return ok;
 }
 
 void

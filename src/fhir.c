@@ -437,6 +437,58 @@ fhir_read(struct session *s, const char *type, const char *id, char **etag, stru
 	return res;
 }
 
+cJSON *
+fhir_change(struct session *s, const char *type, const char *id, fhir_change_fn *change,
+	    void *arg, bool *written, struct error *err)
+{
+	*written = false;
+	for (int attempt = 0; attempt < 3; attempt++) {
+		struct fhir_opts o = { .idempotent = true };
+		struct fhir_result r;
+		char *etag = NULL, *path;
+		cJSON *res, *meta;
+		bool ok;
+
+		if ((res = fhir_read(s, type, id, &etag, err)) == NULL)
+			return NULL;
+		switch (change(res, arg, err)) {
+		case CHANGE_NONE:
+			free(etag);
+			return res;
+		case CHANGE_REFUSED:
+			free(etag);
+			cJSON_Delete(res);
+			return NULL;
+		case CHANGE_WRITE:
+			break;
+		}
+		/* The version is the server's to give; the labels stay. */
+		meta = cJSON_GetObjectItemCaseSensitive(res, "meta");
+		cJSON_DeleteItemFromObjectCaseSensitive(meta, "versionId");
+		cJSON_DeleteItemFromObjectCaseSensitive(meta, "lastUpdated");
+		o.if_match = etag;
+		path = xasprintf("%s/%s", type, id);
+		ok = fhir_call(s, "PUT", path, res, &o, &r, err);
+		free(path);
+		free(etag);
+		cJSON_Delete(res);
+		if (ok) {
+			res = r.json;
+			r.json = NULL;
+			fhir_result_finish(&r);
+			if (res == NULL)
+				error_set(err, ERR_FAILED, _("The server did not send %s/%s back; read it again to see what it holds."), type, id);
+			*written = res != NULL;
+			return res;
+		}
+		if (err->kind != ERR_CONFLICT)
+			return NULL;
+		error_clear(err);
+	}
+	error_set(err, ERR_CONFLICT, _("%s/%s keeps being changed by someone else; nothing was written. Try again."), type, id);
+	return NULL;
+}
+
 static const char *
 next_link(const cJSON *bundle)
 {

@@ -424,91 +424,78 @@ act_extension(const char *url, const char *me, const char *now, const char *reas
 
 enum flag_act { ACT_ACK, ACT_CLOSE };
 
-/* The flag as read, changed by the act. */
-static cJSON *
-acted(const cJSON *old, enum flag_act act, const char *me, const char *now, const char *reason)
-{
-	cJSON *f = cJSON_Duplicate(old, true), *exts;
+struct act {
+	enum flag_act act;
+	const char *id, *me, *reason;
+	bool closed;                 /* the flag read was closed (ACT_ACK) */
+};
 
-	cJSON_DeleteItemFromObjectCaseSensitive(f, "meta");
-	if ((exts = cJSON_GetObjectItemCaseSensitive(f, "extension")) == NULL || !cJSON_IsArray(exts)) {
-		exts = cJSON_CreateArray();
-		json_put(f, "extension", exts);
+/* fhir_change's decision: the act done already, refused, or made on the
+ * flag as read. */
+static enum fhir_change
+apply_act(cJSON *res, void *arg, struct error *err)
+{
+	struct act *a = arg;
+	struct flag f;
+	cJSON *exts;
+	char now[21];
+	bool active, acked;
+
+	if (!flag_from_json(res, &f, err))
+		return CHANGE_REFUSED;
+	active = strcmp(f.status, "active") == 0;
+	acked = f.ack_by != NULL;
+	flag_finish(&f);
+	if (a->act == ACT_ACK && !active) {
+		error_set(err, ERR_CONFLICT, _("Flag %s is closed; there is nothing to acknowledge."), a->id);
+		return CHANGE_REFUSED;
 	}
-	if (act == ACT_ACK) {
-		cJSON_AddItemToArray(exts, act_extension(FLAG_ACK_URL, me, now, NULL));
+	if (!active || (a->act == ACT_ACK && acked))
+		return CHANGE_NONE;
+	instant_format_utc(clock_now(), now);
+	if ((exts = cJSON_GetObjectItemCaseSensitive(res, "extension")) == NULL || !cJSON_IsArray(exts)) {
+		exts = cJSON_CreateArray();
+		json_put(res, "extension", exts);
+	}
+	if (a->act == ACT_ACK) {
+		cJSON_AddItemToArray(exts, act_extension(FLAG_ACK_URL, a->me, now, NULL));
 	} else {
-		cJSON *period = cJSON_GetObjectItemCaseSensitive(f, "period");
+		cJSON *period = cJSON_GetObjectItemCaseSensitive(res, "period");
 
 		if (!cJSON_IsObject(period)) {
 			period = cJSON_CreateObject();
-			json_put(f, "period", period);
+			json_put(res, "period", period);
 		}
 		json_put_str(period, "end", now);
-		json_put_str(f, "status", "inactive");
-		cJSON_AddItemToArray(exts, act_extension(FLAG_CLOSE_URL, me, now, reason));
+		json_put_str(res, "status", "inactive");
+		cJSON_AddItemToArray(exts, act_extension(FLAG_CLOSE_URL, a->me, now, a->reason));
 	}
-	return f;
+	return CHANGE_WRITE;
 }
 
-/* Reads the flag, and writes the act pinned to the version read; when someone
- * else changed it meanwhile, reads it again (their change may be the same
- * act) and tries once more. */
+/* The act on the flag, pinned to the version read (fhir_change). */
 static bool
 flag_act(struct session *s, const char *id, enum flag_act act, const char *reason,
 	 struct flag *out, bool *already, struct error *err)
 {
-	const char *me;
+	struct act a = { .act = act, .id = id, .reason = reason };
+	bool written, ok;
+	cJSON *res;
 
 	*already = false;
 	if (!fhir_id_ok(id))
 		return error_set(err, ERR_USAGE, _("'%s' is not a flag id."), id);
-	if ((me = session_practitioner(s, NULL, err)) == NULL)
+	if ((a.me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
 	if (flag_user_front_desk(s, err))
 		return error_set(err, ERR_USAGE, _("Only a clinician can acknowledge or close a safety flag; ask the client's counsellor."));
 	error_clear(err);
-	for (int attempt = 0; attempt < 3; attempt++) {
-		struct fhir_opts o = { .idempotent = true };
-		struct fhir_result r;
-		char now[21], *etag = NULL, *path;
-		cJSON *old, *f;
-		bool ok;
-
-		if ((old = fhir_read(s, "Flag", id, &etag, err)) == NULL)
-			return false;
-		if (!flag_from_json(old, out, err)) {
-			cJSON_Delete(old);
-			free(etag);
-			return false;
-		}
-		if (strcmp(out->status, "active") != 0 || (act == ACT_ACK && out->ack_by != NULL)) {
-			cJSON_Delete(old);
-			free(etag);
-			if (act == ACT_ACK && strcmp(out->status, "active") != 0) {
-				flag_finish(out);
-				return error_set(err, ERR_CONFLICT, _("Flag %s is closed; there is nothing to acknowledge."), id);
-			}
-			*already = true;
-			return true;
-		}
-		flag_finish(out);
-		instant_format_utc(clock_now(), now);
-		f = acted(old, act, me, now, reason);
-		o.if_match = etag;
-		path = xasprintf("Flag/%s", id);
-		ok = fhir_call(s, "PUT", path, f, &o, &r, err);
-		free(path);
-		cJSON_Delete(f);
-		cJSON_Delete(old);
-		free(etag);
-		if (ok)
-			return flag_answer(&r, out, err);
-		if (err->kind != ERR_CONFLICT)
-			return false;
-		error_clear(err);
-	}
-	return error_set(err, ERR_CONFLICT, _("Flag %s keeps being changed by someone else; nothing was written. Try again."), id);
+	if ((res = fhir_change(s, "Flag", id, apply_act, &a, &written, err)) == NULL)
+		return false;
+	*already = !written;
+	ok = flag_from_json(res, out, err);
+	cJSON_Delete(res);
+	return ok;
 }
 
 bool

@@ -79,6 +79,21 @@ bool fhir_id_ok(const char *id);
 cJSON *fhir_read(struct session *s, const char *type, const char *id, char **etag,
 		 struct error *err);
 
+/* A change of one resource made where it is (a flag acknowledged, a message
+ * marked read): change sees the resource as read and says whether to write
+ * it (changing it in place), that it needs nothing (done already), or that
+ * it must not be changed (err set). */
+enum fhir_change { CHANGE_WRITE, CHANGE_NONE, CHANGE_REFUSED };
+typedef enum fhir_change fhir_change_fn(cJSON *res, void *arg, struct error *err);
+/* Reads type/id, lets change decide, and writes it pinned with If-Match to
+ * the version read (its meta's labels kept); when someone changed it
+ * meanwhile, reads it again (their change may be the same one) and tries
+ * again, three times in all. Returns the resource as the server has it now
+ * (its answer to the write, or as read when nothing was to be written;
+ * cJSON_Delete()), *written saying which; NULL with err. */
+cJSON *fhir_change(struct session *s, const char *type, const char *id, fhir_change_fn *change,
+		   void *arg, bool *written, struct error *err);
+
 /* A search that follows Bundle.link next up to `max` entries (0: no limit), and
  * returns a new array of the entries' resources (matches and includes alike), to
  * cJSON_Delete(). */

@@ -95,35 +95,13 @@ static const struct cmd_option send_opts[] = {
 
 HANDLER(cmd_send)
 {
-	const char *file = cmd_opt(e, a, "file");
 	struct message m;
-	char *text = NULL;
-	size_t len;
+	char *text = cmd_rest_text(ctx, e, a, 64 * 1024 + 1,
+				   _("Give the message as TEXT or with --file, not both."), err);
 	bool ok;
 
-	if (a->argc >= 2 && file != NULL)
-		return error_set(err, ERR_USAGE, _("Give the message as TEXT or with --file, not both."));
-	if (a->argc >= 2) {
-		/* The words after the id, as typed: "send pat-1 See you on Thursday". */
-		struct buf b;
-
-		buf_init(&b);
-		for (int i = 1; i < a->argc; i++) {
-			if (i > 1)
-				buf_addc(&b, ' ');
-			buf_adds(&b, a->argv[i]);
-		}
-		text = buf_steal(&b);
-	} else {
-		const char *in = cmd_read_input(ctx, file, 64 * 1024 + 1, &len, err);
-
-		if (in == NULL)
-			return false;
-		/* A trailing newline from a file or a pipe is not part of the message. */
-		while (len > 0 && (in[len - 1] == '\n' || in[len - 1] == '\r'))
-			len--;
-		text = xstrndup(in, len);
-	}
+	if (text == NULL)
+		return false;
 	ok = chat_send(&ctx->session, a->argv[0], text, &m, err);
 	free(text);
 	if (!ok)

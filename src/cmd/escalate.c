@@ -63,34 +63,13 @@ static const struct cmd_option escalate_opts[] = {
 
 HANDLER(cmd_escalate)
 {
-	const char *file = cmd_opt(e, a, "file");
 	struct escalation es;
-	char *text;
+	char *text = cmd_rest_text(ctx, e, a, ESCALATION_TEXT_MAX + 1,
+				   _("Give what is happening as TEXT or with --file, not both."), err);
 	bool ok;
 
-	if (a->argc >= 2 && file != NULL)
-		return error_set(err, ERR_USAGE, _("Give what is happening as TEXT or with --file, not both."));
-	if (a->argc >= 2) {
-		/* The words after the id, as typed. */
-		struct buf b;
-
-		buf_init(&b);
-		for (int i = 1; i < a->argc; i++) {
-			if (i > 1)
-				buf_addc(&b, ' ');
-			buf_adds(&b, a->argv[i]);
-		}
-		text = buf_steal(&b);
-	} else {
-		size_t len;
-		const char *in = cmd_read_input(ctx, file, ESCALATION_TEXT_MAX + 1, &len, err);
-
-		if (in == NULL)
-			return false;
-		while (len > 0 && (in[len - 1] == '\n' || in[len - 1] == '\r'))
-			len--;
-		text = xstrndup(in, len);
-	}
+	if (text == NULL)
+		return false;
 	ok = escalate(&ctx->session, a->argv[0], text, &es, err);
 	free(text);
 	if (!ok)

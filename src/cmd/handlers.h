@@ -51,6 +51,13 @@ bool cmd_date_range(const struct cmd_entry *e, const struct cmd_args *a, int day
 bool cmd_limit(const struct cmd_entry *e, const struct cmd_args *a, size_t def, size_t max,
 	       size_t *out, struct error *err);
 
+/* The free text of a command whose words after the first positional are it
+ * (CMD_REST: send, escalate), or else its --file (or standard input), less a
+ * trailing newline; at most max bytes read. Both given: a usage error saying
+ * `both`. New string, or NULL with err. */
+char *cmd_rest_text(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_args *a,
+		    size_t max, const char *both, struct error *err);
+
 /* An instant as the output format wants it: "2026-11-26 09:00" in tables, ISO
  * 8601 with the local offset otherwise; "" for 0. */
 const char *cmd_time(const struct cmd_ctx *ctx, time_t t, char out[static 26]);
