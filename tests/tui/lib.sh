@@ -21,6 +21,10 @@ tui_cleanup() {
 	cleanup
 }
 trap tui_cleanup EXIT
+# A session that only keeps the server up: killing a test's last session
+# would end the server, and a session started right after raced it ("server
+# exited unexpectedly").
+tm new-session -d -s keep -x 20 -y 5 "sleep 86400"
 # The terminal the screens run in (a test may name another).
 if infocmp tmux-256color >/dev/null 2>&1; then TUI_TERM=tmux-256color; else TUI_TERM=screen-256color; fi
 

@@ -43,10 +43,13 @@ wait_gone "0 to 27" || fail "the chart closes" "$(screen)"
 # 60x20: the line is cut, never lost.
 tm resize-window -t ez -x 60 -y 20
 check "at 60x20 the trend still shows" "PHQ-9 ▄▆ 18"
-tm kill-session -t ez
+# (The old session goes only once the new one is there: killing the last
+# session ends the tmux server, and a session started meanwhile races it.)
+tm rename-session -t ez old
 
 # Without UTF-8: the sparkline in ASCII.
 tui_start ez LC_CTYPE=C LC_ALL=C
+tm kill-session -t old
 if wait_for "Today: " 150; then
 	keys Home
 	check "ascii_sparkline: no UTF-8, ASCII marks" "PHQ-9 -\+ 18 moderately"
