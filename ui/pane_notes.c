@@ -93,7 +93,14 @@ trend_line(const struct score_list *sl, const struct instrument *in, int width)
 	band = sanitize_display(score_band_label(last), (size_t)-1, 0);
 	/* An isolate is a control a terminal without UTF-8 would show. */
 	name = ui_utf8() ? bidi_isolate(in->name) : xstrdup(in->name);
-	line = xasprintf("%s %s%s %s", name, spark, num, band);
+	{
+		/* The score in the screen's digits (Arabic-Indic on the Arabic
+		 * screen); the band is the server's and keeps its own. */
+		char *lnum = lf_digits(num);
+
+		line = xasprintf("%s %s%s %s", name, spark, lnum, band);
+		free(lnum);
+	}
 	out = ui_ours(line);
 	free(spark);
 	free(band);

@@ -57,4 +57,19 @@ else
 	fail "ascii_sparkline: the screen starts" "$(screen)"
 fi
 tm kill-session -t ez
+
+# trend_score_in_the_screens_digits: Arabic-Indic on the Arabic screen.
+if locale -a 2>/dev/null | grep -qi '^ar_SA.utf8$'; then
+	cp "$XDG_CONFIG_HOME/ezrizi/config" "$WORK/ar.conf"
+	echo "digits = arabic" >>"$WORK/ar.conf"
+	tui_start ez LANG=ar_SA.UTF-8 LC_CTYPE=ar_SA.UTF-8 -- --config "'$WORK/ar.conf'"
+	if wait_for "amina" 150; then
+		keys Home
+		check "trend_score_in_the_screens_digits" "PHQ-9.*١٨"
+	else
+		fail "trend_score_in_the_screens_digits: the screen starts" "$(screen)"
+	fi
+else
+	echo "ok trend_score_in_the_screens_digits # SKIP no ar_SA.UTF-8 locale"
+fi
 finish
