@@ -10,6 +10,7 @@
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/model.h"
+#include "core/sanitize.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 
@@ -368,4 +369,20 @@ crisis_info_finish(struct crisis_info *c)
 	free(c->contacts);
 	free(c->country);
 	memset(c, 0, sizeof *c);
+}
+
+int
+crisis_phone_width(const struct crisis_info *c)
+{
+	int w = 0;
+
+	for (size_t i = 0; i < c->nlines; i++) {
+		if (c->lines[i].phone != NULL && display_width(c->lines[i].phone) > w)
+			w = display_width(c->lines[i].phone);
+	}
+	for (size_t i = 0; i < c->ncontacts; i++) {
+		if (c->contacts[i].phone != NULL && display_width(c->contacts[i].phone) > w)
+			w = display_width(c->contacts[i].phone);
+	}
+	return w;
 }

@@ -50,18 +50,6 @@ escalation_on_call(struct session *s, struct error *err)
 }
 
 static cJSON *
-concept(const char *system, const char *code)
-{
-	cJSON *cc = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *c = cJSON_CreateObject();
-
-	json_put_str(c, "system", system);
-	json_put_str(c, "code", code);
-	cJSON_AddItemToArray(arr, c);
-	json_put(cc, "coding", arr);
-	return cc;
-}
-
-static cJSON *
 escalation_resource(const char *patient_id, const char *me, const char *to, const char *text,
 		    const struct flag_list *flags, const char *now, const char *request_id)
 {
@@ -82,7 +70,7 @@ escalation_resource(const char *patient_id, const char *me, const char *to, cons
 	fhir_set_request_identifier(c, request_id);
 	json_put_str(c, "status", "completed");
 	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, concept(CATEGORY, "alert"));
+	cJSON_AddItemToArray(arr, fhir_coded(CATEGORY, "alert", NULL));
 	json_put(c, "category", arr);
 	json_put_str(c, "priority", "stat");
 	json_put(c, "subject", fhir_reference("Patient", patient_id, NULL));
@@ -109,13 +97,11 @@ bool
 escalate(struct session *s, const char *patient_id, const char *text, struct escalation *out,
 	 struct error *err)
 {
-	struct fhir_opts o = { .idempotent = true };
 	struct fhir_result r;
 	struct flag_list flags;
 	struct patient pat;
 	const char *me;
-	char request_id[37], now[21], *ine, *to;
-	cJSON *res;
+	char request_id[37], now[21], *to;
 	bool ok;
 
 	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
@@ -136,12 +122,8 @@ escalate(struct session *s, const char *patient_id, const char *text, struct esc
 	}
 	session_request_id(s, request_id);
 	instant_format_utc(clock_now(), now);
-	ine = fhir_if_none_exist(request_id);
-	o.if_none_exist = ine;
-	res = escalation_resource(patient_id, me, to, text, &flags, now, request_id);
-	ok = fhir_call(s, "POST", "Communication", res, &o, &r, err);
-	cJSON_Delete(res);
-	free(ine);
+	ok = fhir_create_once(s, escalation_resource(patient_id, me, to, text, &flags, now, request_id),
+			      request_id, &r, err);
 	free(to);
 	flag_list_finish(&flags);
 	if (!ok)

@@ -791,3 +791,31 @@ fhir_if_none_exist(const char *request_id)
 {
 	return xasprintf("identifier=%s|%s", FHIR_REQUEST_SYSTEM, request_id);
 }
+
+bool
+fhir_create_once(struct session *s, cJSON *res, const char *request_id, struct fhir_result *out,
+		 struct error *err)
+{
+	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
+	char *ine = fhir_if_none_exist(request_id);
+	struct fhir_opts o = { .idempotent = true, .if_none_exist = ine };
+	bool ok = fhir_call(s, "POST", cJSON_IsString(rt) ? rt->valuestring : "", res, &o, out, err);
+
+	free(ine);
+	cJSON_Delete(res);
+	return ok;
+}
+
+cJSON *
+fhir_coded(const char *system, const char *code, const char *display)
+{
+	cJSON *cc = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *c = cJSON_CreateObject();
+
+	json_put_str(c, "system", system);
+	json_put_str(c, "code", code);
+	if (display != NULL)
+		json_put_str(c, "display", display);
+	cJSON_AddItemToArray(arr, c);
+	json_put(cc, "coding", arr);
+	return cc;
+}

@@ -324,31 +324,18 @@ one(cJSON *item)
 }
 
 static cJSON *
-concept(const char *system, const char *code, const char *display, const char *text)
-{
-	cJSON *cc = cJSON_CreateObject(), *c = cJSON_CreateObject();
-
-	json_put_str(c, "system", system);
-	json_put_str(c, "code", code);
-	if (display != NULL)
-		json_put_str(c, "display", display);
-	json_put(cc, "coding", one(c));
-	if (text != NULL)
-		json_put_str(cc, "text", text);
-	return cc;
-}
-
-static cJSON *
 flag_resource(const char *patient_id, const char *text, const char *me, const char *now,
 	      const char *request_id)
 {
-	cJSON *f = cJSON_CreateObject(), *period = cJSON_CreateObject();
+	cJSON *f = cJSON_CreateObject(), *period = cJSON_CreateObject(), *code;
 
 	json_put_str(f, "resourceType", "Flag");
 	fhir_set_request_identifier(f, request_id);
 	json_put_str(f, "status", "active");
-	json_put(f, "category", one(concept(FLAG_CATEGORY, "safety", "Safety", NULL)));
-	json_put(f, "code", concept(EZRIZI_FLAG, "clinician-concern", NULL, text));
+	json_put(f, "category", one(fhir_coded(FLAG_CATEGORY, "safety", "Safety")));
+	code = fhir_coded(EZRIZI_FLAG, "clinician-concern", NULL);
+	json_put_str(code, "text", text);
+	json_put(f, "code", code);
 	json_put(f, "subject", fhir_reference("Patient", patient_id, NULL));
 	json_put_str(period, "start", now);
 	json_put(f, "period", period);
@@ -373,13 +360,10 @@ bool
 flag_add(struct session *s, const char *patient_id, const char *text, struct flag *out,
 	 struct error *err)
 {
-	struct fhir_opts o = { .idempotent = true };
 	struct fhir_result r;
 	struct patient pat;
 	const char *me;
-	char request_id[37], now[21], *ine;
-	cJSON *res;
-	bool ok;
+	char request_id[37], now[21];
 
 	if (!text_ok(text, _("Say why the flag is raised (--text); nothing was saved."), err) || (me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
@@ -388,13 +372,8 @@ flag_add(struct session *s, const char *patient_id, const char *text, struct fla
 	patient_finish(&pat);
 	session_request_id(s, request_id);
 	instant_format_utc(clock_now(), now);
-	ine = fhir_if_none_exist(request_id);
-	o.if_none_exist = ine;
-	res = flag_resource(patient_id, text, me, now, request_id);
-	ok = fhir_call(s, "POST", "Flag", res, &o, &r, err);
-	cJSON_Delete(res);
-	free(ine);
-	return ok && flag_answer(&r, out, err);
+	return fhir_create_once(s, flag_resource(patient_id, text, me, now, request_id), request_id, &r, err) &&
+	       flag_answer(&r, out, err);
 }
 
 /* A {url, extension: [by, at, (reason)]} record of who did it and when. */

@@ -145,19 +145,6 @@ note_get(struct session *s, const char *id, struct note *out, struct error *err)
 	return ok;
 }
 
-static cJSON *
-coding_concept(const char *system, const char *code, const char *display)
-{
-	cJSON *cc = cJSON_CreateObject(), *c = cJSON_CreateObject(), *arr = cJSON_CreateArray();
-
-	json_put_str(c, "system", system);
-	json_put_str(c, "code", code);
-	json_put_str(c, "display", display);
-	cJSON_AddItemToArray(arr, c);
-	json_put(cc, "coding", arr);
-	return cc;
-}
-
 static bool
 text_ok(const char *text, struct error *err)
 {
@@ -200,10 +187,10 @@ note_resource(const struct new_note *n, const char *me, const char *request_id)
 	fhir_set_request_identifier(d, request_id);
 	json_put_str(d, "status", "current");
 	json_put_str(d, "docStatus", n->draft ? "preliminary" : "final");
-	json_put(d, "type", consult ? coding_concept("http://loinc.org", "11488-4", "Consult note")
-				    : coding_concept("http://loinc.org", "11506-3", "Progress note"));
+	json_put(d, "type", consult ? fhir_coded("http://loinc.org", "11488-4", "Consult note")
+				    : fhir_coded("http://loinc.org", "11506-3", "Progress note"));
 	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, coding_concept(
+	cJSON_AddItemToArray(arr, fhir_coded(
 		"http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
 		"clinical-note", "Clinical Note"));
 	json_put(d, "category", arr);
@@ -221,12 +208,10 @@ note_resource(const struct new_note *n, const char *me, const char *request_id)
 bool
 note_create(struct session *s, const struct new_note *n, struct note *out, struct error *err)
 {
-	struct fhir_opts o = { .idempotent = true };
 	struct fhir_result r;
 	struct patient pat;
 	const char *me;
-	char request_id[37], *ine;
-	cJSON *res;
+	char request_id[37];
 	bool ok;
 
 	if (n->kind != NULL && strcmp(n->kind, "progress") != 0 && strcmp(n->kind, "consult") != 0)
@@ -237,13 +222,7 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 		return false;
 	patient_finish(&pat);
 	session_request_id(s, request_id);
-	ine = fhir_if_none_exist(request_id);
-	o.if_none_exist = ine;
-	res = note_resource(n, me, request_id);
-	ok = fhir_call(s, "POST", "DocumentReference", res, &o, &r, err);
-	cJSON_Delete(res);
-	free(ine);
-	if (!ok)
+	if (!fhir_create_once(s, note_resource(n, me, request_id), request_id, &r, err))
 		return false;
 	ok = r.json != NULL && note_from_json(r.json, out, err);
 	if (r.json == NULL)

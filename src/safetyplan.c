@@ -134,19 +134,6 @@ safety_plan_format(char *const step[SAFETY_STEPS])
 /* ---- the CarePlan ---- */
 
 static cJSON *
-coded(const char *system, const char *code, const char *display)
-{
-	cJSON *cc = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *c = cJSON_CreateObject();
-
-	json_put_str(c, "system", system);
-	json_put_str(c, "code", code);
-	json_put_str(c, "display", display);
-	cJSON_AddItemToArray(arr, c);
-	json_put(cc, "coding", arr);
-	return cc;
-}
-
-static cJSON *
 careplan_resource(const char *patient_id, const char *me, const char *created,
 		  char *const step[SAFETY_STEPS], const char *request_id)
 {
@@ -156,7 +143,7 @@ careplan_resource(const char *patient_id, const char *me, const char *created,
 	fhir_set_request_identifier(cp, request_id);
 	json_put_str(cp, "status", "active");
 	json_put_str(cp, "intent", "plan");
-	cJSON_AddItemToArray(cats, coded(SAFETY_CATEGORY_SYSTEM, SAFETY_CATEGORY_CODE, "Safety plan"));
+	cJSON_AddItemToArray(cats, fhir_coded(SAFETY_CATEGORY_SYSTEM, SAFETY_CATEGORY_CODE, "Safety plan"));
 	json_put(cp, "category", cats);
 	json_put_str(cp, "title", "Safety plan");
 	json_put(cp, "subject", fhir_reference("Patient", patient_id, NULL));
@@ -166,7 +153,7 @@ careplan_resource(const char *patient_id, const char *me, const char *created,
 		cJSON *act = cJSON_CreateObject(), *d = cJSON_CreateObject();
 		char code[2] = { (char)('1' + i), '\0' };
 
-		json_put(d, "code", coded(SAFETY_STEP_SYSTEM, code, headings[i]));
+		json_put(d, "code", fhir_coded(SAFETY_STEP_SYSTEM, code, headings[i]));
 		/* R4 wants a status; whether a step "happened" is not a question
 		 * a safety plan answers. */
 		json_put_str(d, "status", "unknown");

@@ -52,20 +52,6 @@ data(const char *s)
 	return iso;
 }
 
-/* The widest phone shown, so the names line up. */
-static int
-phone_width(const struct crisis_info *c)
-{
-	int w = 0;
-
-	for (size_t i = 0; i < c->nlines; i++)
-		if (c->lines[i].phone != NULL && display_width(c->lines[i].phone) > w)
-			w = display_width(c->lines[i].phone);
-	for (size_t i = 0; i < c->ncontacts; i++)
-		if (c->contacts[i].phone != NULL && display_width(c->contacts[i].phone) > w)
-			w = display_width(c->contacts[i].phone);
-	return w;
-}
 
 /* "  PHONE  name (area) [languages]", the phone padded to pw columns. */
 static void
@@ -104,7 +90,7 @@ add_lines(struct tlines *l, const struct crisis_info *c, int width)
 	else if (c->nlines == 0)
 		add(l, _("No crisis line is known for this country on the platform; ask your clinic."), width, 2, false);
 	for (size_t i = 0; i < c->nlines; i++) {
-		add_phone(l, width, phone_width(c), c->lines[i].phone, c->lines[i].name, c->lines[i].area,
+		add_phone(l, width, crisis_phone_width(c), c->lines[i].phone, c->lines[i].name, c->lines[i].area,
 			  c->lines[i].languages);
 		if (c->lines[i].comment != NULL) {
 			char *note = data(c->lines[i].comment);
@@ -158,7 +144,7 @@ ui_crisis_lines(const struct model *m, struct tlines *l, int width)
 	if (cs->info.ncontacts == 0)
 		add(l, _("No emergency contact is recorded for this client."), width, 2, false);
 	for (size_t i = 0; i < cs->info.ncontacts; i++)
-		add_phone(l, width, phone_width(&cs->info), cs->info.contacts[i].phone,
+		add_phone(l, width, crisis_phone_width(&cs->info), cs->info.contacts[i].phone,
 			  cs->info.contacts[i].name, NULL, NULL);
 	add_plan(l, cs, width);
 }

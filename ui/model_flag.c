@@ -145,6 +145,7 @@ start_roles(struct model *m)
 	const char *role = config_get(m->s->cfg, "role"), *me;
 	struct error err;
 	char *path;
+	int known;
 
 	if (m->role_known || m->roles_fs != NULL)
 		return;
@@ -163,8 +164,8 @@ start_roles(struct model *m)
 	}
 	/* The last answer paints at once (offline it is the answer); the
 	 * server's follows. */
-	if (flag_role_remembered(m->s->store, me) >= 0)
-		m->front_desk = flag_role_remembered(m->s->store, me) == 1;
+	if ((known = flag_role_remembered(m->s->store, me)) >= 0)
+		m->front_desk = known == 1;
 	path = flag_roles_path(me);
 	m->roles_fs = fhir_search_start(m->s, path, 50, roles_done, m, &err);
 	free(path);

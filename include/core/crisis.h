@@ -51,6 +51,9 @@ struct crisis_info {
 bool crisis_get(struct session *s, const char *patient_id, struct crisis_info *out,
 		struct error *err);
 void crisis_info_finish(struct crisis_info *c);
+/* The widest phone of the lines and contacts, in columns: where the names
+ * start, so they line up (the table and the screen's view alike). */
+int crisis_phone_width(const struct crisis_info *c);
 
 /* The parts, for the screen's loop and the tests: the client's country and
  * contacts from a Patient; the search for a country's lines (new string);

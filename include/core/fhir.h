@@ -132,5 +132,12 @@ void fhir_uuid(char out[static 37]);
 void fhir_set_request_identifier(cJSON *res, const char *request_id);
 /* "identifier=urn:ezrizi:request|ID", for If-None-Exist (new string, free()). */
 char *fhir_if_none_exist(const char *request_id);
+/* POSTs res (taken; its identifier the write id already) to its type,
+ * conditional on the write id: a retry, or a replay from the outbox, finds
+ * the one made before instead of making another. The answer in *out. */
+bool fhir_create_once(struct session *s, cJSON *res, const char *request_id, struct fhir_result *out,
+		      struct error *err);
+/* A CodeableConcept of one coding (display may be NULL). New object. */
+cJSON *fhir_coded(const char *system, const char *code, const char *display);
 
 #endif

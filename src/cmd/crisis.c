@@ -293,19 +293,6 @@ add_phone_line(struct buf *b, const char *phone, int width, const char *name, co
 	buf_addc(b, '\n');
 }
 
-static int
-phone_width(const struct crisis_info *c)
-{
-	int w = 0;
-
-	for (size_t i = 0; i < c->nlines; i++)
-		if (c->lines[i].phone != NULL && display_width(c->lines[i].phone) > w)
-			w = display_width(c->lines[i].phone);
-	for (size_t i = 0; i < c->ncontacts; i++)
-		if (c->contacts[i].phone != NULL && display_width(c->contacts[i].phone) > w)
-			w = display_width(c->contacts[i].phone);
-	return w;
-}
 
 static void
 add_age(struct cmd_ctx *ctx, struct buf *b, const struct crisis_info *c)
@@ -377,7 +364,7 @@ crisis_text(struct cmd_ctx *ctx, const struct crisis_info *c, const struct safet
 	    const struct error *perr)
 {
 	struct buf b;
-	int w = phone_width(c);
+	int w = crisis_phone_width(c);
 
 	buf_init(&b);
 	text_lines(ctx, &b, c, w);

@@ -84,6 +84,6 @@ check "raised" "Flag raised"
 check "urgent again: a flag waits" "RISK, review now \(1 flag\)"
 
 # At 60x20 the banner still shows, above the notes.
-tm resize-window -t amina -x 60 -y 20 2>/dev/null || tm resize-pane -t amina -x 60 -y 20
+tm resize-window -t amina -x 60 -y 20 || fail "at 60x20: resized" "tmux refused"
 check "at 60x20 the banner shows" "RISK, review"
 finish

@@ -76,7 +76,7 @@ check "its risk level" "Risk level: "
 keys q
 
 # 60x20: the item and its answers still show.
-tm resize-window -t ez -x 60 -y 20 2>/dev/null || true
+tm resize-window -t ez -x 60 -y 20 || fail "at 60x20: resized" "tmux refused"
 open_form gad7
 check "at 60x20 the item" "Item 1 of 7"
 check "at 60x20 the last answer" "3  Nearly every day"
