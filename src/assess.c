@@ -1,6 +1,7 @@
 /* assess.c - an instrument given to a client, saved: see include/core/assess.h. */
 #include "core/assess.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 #define EZRIZI_BAND "urn:ezrizi:band"
 #define EZRIZI_FLAG "urn:ezrizi:flag"
 #define EZRIZI_CSSRS_BEHAVIOUR "urn:ezrizi:cssrs-behaviour"
+#define EZRIZI_QUESTIONNAIRE_SCORE "urn:ezrizi:questionnaire-score"
 
 /* FHIR-NOTES.md, assessments: answer list LL358-3. */
 static const struct { const char *code, *display; } ll358_3[] = {
@@ -69,6 +71,43 @@ assess_canonical(const struct instrument *in)
 				      : xasprintf("urn:ezrizi:questionnaire:%s", in->id);
 }
 
+const struct instrument *
+assess_instrument_of(const char *canonical)
+{
+	size_t n;
+	const struct instrument *const *all = instrument_all(&n);
+
+	for (size_t i = 0; canonical != NULL && i < n; i++) {
+		char *c = assess_canonical(all[i]);
+		bool same = strcmp(c, canonical) == 0;
+
+		free(c);
+		if (same)
+			return all[i];
+	}
+	return NULL;
+}
+
+/* What the response names as its questionnaire: the canonical, with the
+ * version given on ("url|version"); a form without a url, by its id. */
+static char *
+questionnaire_of(const struct assessment *a)
+{
+	char *base, *out;
+
+	if (a->in != NULL)
+		base = assess_canonical(a->in);
+	else if (a->form->url != NULL)
+		base = xstrdup(a->form->url);
+	else
+		return xasprintf("Questionnaire/%s", a->form->id);
+	if (a->form_version == NULL)
+		return base;
+	out = xasprintf("%s|%s", base, a->form_version);
+	free(base);
+	return out;
+}
+
 /* One answer as the item's type wants it. */
 static cJSON *
 answer_value(const struct instrument *in, int i, int v)
@@ -94,7 +133,7 @@ response_resource(const struct assessment *a, const char *me, const char *lang, 
 		  const char *request_id)
 {
 	cJSON *qr = cJSON_CreateObject(), *items = cJSON_CreateArray(), *id = cJSON_CreateObject();
-	char *canonical = assess_canonical(a->in);
+	char *canonical = questionnaire_of(a);
 
 	json_put_str(qr, "resourceType", "QuestionnaireResponse");
 	/* R4: one Identifier here, not a list. */
@@ -108,7 +147,11 @@ response_resource(const struct assessment *a, const char *me, const char *lang, 
 	json_put(qr, "subject", fhir_reference("Patient", a->patient_id, NULL));
 	json_put_str(qr, "authored", now);
 	json_put(qr, "author", fhir_reference("Practitioner", me, NULL));
-	for (int i = 0; i < a->n; i++) {
+	if (a->in == NULL) {
+		cJSON_Delete(items);
+		items = questionnaire_response_items(a->form, a->form_answers);
+	}
+	for (int i = 0; a->in != NULL && i < a->n; i++) {
 		cJSON *it;
 
 		if (a->answers[i] == INSTR_MISSING)
@@ -123,15 +166,13 @@ response_resource(const struct assessment *a, const char *me, const char *lang, 
 	return qr;
 }
 
+/* An Observation of a total (category survey, derivedFrom the response),
+ * with no value yet. */
 static cJSON *
-observation_resource(const struct assessment *a, const struct instr_score *sc, const char *me,
-		     const char *now, const char *qr_url, const char *request_id)
+observation_base(const char *patient_id, cJSON *code, const char *me, const char *now,
+		 const char *qr_url, const char *request_id)
 {
-	cJSON *o = cJSON_CreateObject(), *ours = coding(EZRIZI_INSTRUMENT, a->in->id, a->in->name);
-	cJSON *code = a->in->total_code != NULL
-		? concept(coding(LOINC, a->in->total_code, a->in->total_display), ours, NULL)
-		: concept(ours, NULL, NULL);
-	cJSON *ref = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *ref = cJSON_CreateObject();
 
 	json_put_str(o, "resourceType", "Observation");
 	fhir_set_request_identifier(o, request_id);
@@ -139,9 +180,24 @@ observation_resource(const struct assessment *a, const struct instr_score *sc, c
 	json_put(o, "category", one(concept(coding("http://terminology.hl7.org/CodeSystem/observation-category",
 						   "survey", "Survey"), NULL, NULL)));
 	json_put(o, "code", code);
-	json_put(o, "subject", fhir_reference("Patient", a->patient_id, NULL));
+	json_put(o, "subject", fhir_reference("Patient", patient_id, NULL));
 	json_put_str(o, "effectiveDateTime", now);
 	json_put(o, "performer", one(fhir_reference("Practitioner", me, NULL)));
+	json_put_str(ref, "reference", qr_url);
+	json_put(o, "derivedFrom", one(ref));
+	return o;
+}
+
+static cJSON *
+observation_resource(const struct assessment *a, const struct instr_score *sc, const char *me,
+		     const char *now, const char *qr_url, const char *request_id)
+{
+	cJSON *ours = coding(EZRIZI_INSTRUMENT, a->in->id, a->in->name);
+	cJSON *code = a->in->total_code != NULL
+		? concept(coding(LOINC, a->in->total_code, a->in->total_display), ours, NULL)
+		: concept(ours, NULL, NULL);
+	cJSON *o = observation_base(a->patient_id, code, me, now, qr_url, request_id);
+
 	if (sc->score >= 0)
 		cJSON_AddNumberToObject(o, "valueInteger", sc->score);
 	else
@@ -149,8 +205,25 @@ observation_resource(const struct assessment *a, const struct instr_score *sc, c
 							    sc->band->code));
 	json_put(o, "interpretation", one(concept(coding(EZRIZI_BAND, sc->band->code, NULL), NULL,
 						  sc->band->code)));
-	json_put_str(ref, "reference", qr_url);
-	json_put(o, "derivedFrom", one(ref));
+	return o;
+}
+
+static cJSON *
+form_observation(const struct assessment *a, double total, const char *me, const char *now,
+		 const char *qr_url, const char *request_id)
+{
+	char *canonical = questionnaire_of(a), *bar = strchr(canonical, '|');
+	cJSON *o;
+
+	if (bar != NULL)
+		*bar = '\0';
+	o = observation_base(a->patient_id, concept(coding(EZRIZI_QUESTIONNAIRE_SCORE, canonical, a->form->title),
+						    NULL, NULL), me, now, qr_url, request_id);
+	if (total == floor(total))
+		cJSON_AddNumberToObject(o, "valueInteger", total);
+	else
+		cJSON_AddNumberToObject(o, "valueDecimal", total);
+	free(canonical);
 	return o;
 }
 
@@ -216,7 +289,9 @@ assess_save(struct session *s, const struct assessment *a, const struct config *
 	if (!patient_get(s, a->patient_id, &pat, err))
 		return false;
 	lang = a->language != NULL ? a->language : pat.language;
-	if (!instrument_score(a->in, a->answers, a->n, lang, cfg, &out->score, err)) {
+	if (a->in == NULL)
+		out->scored = questionnaire_total(a->form, a->form_answers, &out->total, NULL);
+	else if (!instrument_score(a->in, a->answers, a->n, lang, cfg, &out->score, err)) {
 		patient_finish(&pat);
 		return false;
 	}
@@ -238,7 +313,10 @@ assess_save(struct session *s, const struct assessment *a, const struct config *
 	free(ine);
 	snprintf(sub, sizeof sub, "%s-obs", request_id);
 	ine = fhir_if_none_exist(sub);
-	fhir_tx_create(&tx, observation_resource(a, &out->score, me, now, qr_url, sub), obs_url, ine);
+	if (a->in != NULL)
+		fhir_tx_create(&tx, observation_resource(a, &out->score, me, now, qr_url, sub), obs_url, ine);
+	else if (out->scored)
+		fhir_tx_create(&tx, form_observation(a, out->total, me, now, qr_url, sub), obs_url, ine);
 	free(ine);
 	if (out->score.risk) {
 		snprintf(sub, sizeof sub, "%s-flag", request_id);
@@ -249,9 +327,9 @@ assess_save(struct session *s, const struct assessment *a, const struct config *
 	resp = fhir_tx_commit(s, &tx, err);
 	if (resp != NULL) {
 		out->response_id = entry_id(resp, 0);
-		out->observation_id = entry_id(resp, 1);
+		out->observation_id = a->in != NULL || out->scored ? entry_id(resp, 1) : NULL;
 		out->flag_id = out->score.risk ? entry_id(resp, 2) : NULL;
-		ok = out->response_id != NULL && out->observation_id != NULL &&
+		ok = out->response_id != NULL && (out->observation_id != NULL || (a->in == NULL && !out->scored)) &&
 		     (!out->score.risk || out->flag_id != NULL);
 		if (!ok)
 			error_set(err, ERR_FAILED, _("The server saved the assessment but did not say under which ids; do not enter it again."));

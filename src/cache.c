@@ -71,7 +71,8 @@ cache_put_resource(struct store *st, const cJSON *res)
 	} else if (strcmp(type, "Patient") == 0) {
 		person = xstrdup(id);
 	} else if (strcmp(type, "Practitioner") != 0 && strcmp(type, "Slot") != 0 &&
-		   strcmp(type, "Schedule") != 0 && strcmp(type, "Group") != 0) {
+		   strcmp(type, "Schedule") != 0 && strcmp(type, "Group") != 0 &&
+		   strcmp(type, "Questionnaire") != 0) {
 		return 0;  /* only what ezrizi shows */
 	}
 	r.person = person;
@@ -288,6 +289,17 @@ cache_scores(struct store *st, const char *patient_id)
 
 	error_clear(&err);
 	store_find(st, STORE_BY_PERSON, "Observation", patient_id, collect, &c, NULL, &err);
+	return c.out;
+}
+
+cJSON *
+cache_questionnaires(struct store *st)
+{
+	struct collect c = { cJSON_CreateArray(), NULL };
+	struct error err;
+
+	error_clear(&err);
+	store_find(st, STORE_BY_KIND, "Questionnaire", NULL, collect, &c, NULL, &err);
 	return c.out;
 }
 

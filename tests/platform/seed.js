@@ -491,6 +491,30 @@ function seed(todayStr) {
     });
   });
 
+  // A platform's own form, to show that ezrizi gives any Questionnaire it
+  // can read: operational, not clinical (no instrument's wording is seeded:
+  // none ships with a verified source). Weights (ordinalValue) make a total.
+  const ORD = 'http://hl7.org/fhir/StructureDefinition/ordinalValue';
+  const opt = (code, display, w) => ({
+    valueCoding: { system: 'urn:ezrizi:demo:connection', code, display },
+    extension: [{ url: ORD, valueDecimal: w }],
+  });
+  add({
+    resourceType: 'Questionnaire', id: 'session-check', url: 'urn:ezrizi:demo:questionnaire:session-check',
+    version: '1', status: 'active', name: 'SessionCheck', title: 'Session check (demo form, not clinical)',
+    item: [
+      { linkId: 'intro', type: 'display', text: 'A few questions about how the online session went.' },
+      { linkId: 'on-time', type: 'boolean', text: 'Did the session start on time?', required: true },
+      { linkId: 'late', type: 'integer', text: 'How many minutes late did it start?',
+        enableWhen: [{ question: 'on-time', operator: '=', answerBoolean: false }] },
+      { linkId: 'link', type: 'group', text: 'The connection', item: [
+        { linkId: 'audio', type: 'choice', text: 'Sound problems', answerOption: [opt('none', 'None', 0), opt('some', 'Some', 1), opt('many', 'Many', 2)] },
+        { linkId: 'video', type: 'choice', text: 'Picture problems', answerOption: [opt('none', 'None', 0), opt('some', 'Some', 1), opt('many', 'Many', 2)] },
+      ] },
+      { linkId: 'comment', type: 'string', text: 'Anything else?' },
+    ],
+  });
+
   return out;
 }
 
