@@ -488,6 +488,16 @@ questionnaire_of_instrument(const struct instrument *in, const struct questionna
 		it->prefix = si != NULL ? dup_or_null(si->prefix) : NULL;
 		it->type = QN_CHOICE;
 		it->parent = -1;
+		/* The C-SSRS screener asks its third to fifth only after a yes
+		 * to the second (instrument.h). */
+		if (in->rule == RULE_CSSRS && i >= 2 && i <= 4) {
+			it->when = xcalloc(1, sizeof *it->when);
+			it->when[0].question = xstrdup(in->items[1].link_id);
+			it->when[0].op = QN_EQ;
+			it->when[0].answer.kind = QV_INTEGER;
+			it->when[0].answer.num = 1;
+			it->n_when = 1;
+		}
 		it->n_options = (size_t)ii->max + 1;
 		it->options = xcalloc(it->n_options, sizeof *it->options);
 		for (int v = 0; v <= ii->max; v++) {
@@ -758,10 +768,17 @@ questionnaire_parse_answers(const struct questionnaire *q, const char *text, str
 }
 
 void
+questionnaire_answer_finish(struct qn_answer *a)
+{
+	value_finish(&a->v);
+	memset(a, 0, sizeof *a);
+}
+
+void
 questionnaire_answers_finish(const struct questionnaire *q, struct qn_answer *ans)
 {
 	for (size_t i = 0; i < q->n_items; i++)
-		value_finish(&ans[i].v);
+		questionnaire_answer_finish(&ans[i]);
 }
 
 char *

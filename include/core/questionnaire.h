@@ -120,6 +120,8 @@ bool questionnaire_parse_answers(const struct questionnaire *q, const char *text
  * (which it overwrites: finish it first); "-" or "" leaves it not given. */
 bool questionnaire_parse_answer(const struct qn_item *it, const char *text, struct qn_answer *a,
 				struct error *err);
+/* One answer's, which it leaves not given. */
+void questionnaire_answer_finish(struct qn_answer *a);
 void questionnaire_answers_finish(const struct questionnaire *q, struct qn_answer *ans);
 /* The answers as questionnaire_parse_answers reads them, comma-separated
  * (new string, free()). */

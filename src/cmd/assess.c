@@ -7,6 +7,7 @@
 #include "core/i18n.h"
 #include "core/instrument.h"
 #include "core/questionnaire.h"
+#include "core/sanitize.h"
 #include "core/xmalloc.h"
 
 static const struct cmd_option assess_opts[] = {
@@ -155,6 +156,13 @@ form_record(struct cmd_ctx *ctx, const struct given *g, const struct assess_out 
 	v[6] = "";
 	v[7] = out->observation_id != NULL ? out->observation_id : "";
 	v[8] = out->language != NULL ? out->language : "";
+	if (ctx->fmt == FMT_TABLE) {
+		char *title = sanitize_display(g->form.title != NULL ? g->form.title : g->form.id, (size_t)-1, 0);
+
+		/* TRANSLATORS: %s is the form's title. */
+		result_say(ctx->result, _("Saved the answers to %s."), title);
+		free(title);
+	}
 	if (ctx->fmt == FMT_TABLE && !out->scored) {
 		if (!g->form.weighted)
 			result_say(ctx->result, "%s", _("Not scored: the form gives its answers no weights (ordinalValue); the answers are saved."));

@@ -63,7 +63,7 @@ expect "cssrs: recent behaviour is high risk" 0 '"band":"high".*"risk":"true"' e
 qrs=$(count QuestionnaireResponse)
 expect "too few answers" 2 "takes 9 answers, not 8" ez assess "$pat" phq9 --answers 0,0,0,0,0,0,0,0
 expect "an answer out of range" 2 "Answer 3 of PHQ-9 is 4" ez assess "$pat" phq9 --answers 0,0,4,0,0,0,0,0,0
-expect "an unknown instrument" 2 "not an instrument" ez assess "$pat" phq10 --answers 0
+expect "an unknown instrument" 2 "neither an instrument ezrizi knows" ez assess "$pat" phq10 --answers 0
 expect "no answers" 2 "one of the two" ez assess "$pat" phq9
 expect "answers not from standard input" 2 "not on standard input" ez assess "$pat" phq9 --file -
 expect "a file that is not there" 3 "Cannot read" ez assess "$pat" phq9 --file "$WORK/none"
