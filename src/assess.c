@@ -1,7 +1,7 @@
 /* assess.c - an instrument given to a client, saved: see include/core/assess.h. */
 #include "core/assess.h"
 
-#include <math.h>
+#include <math.h>   /* isfinite, a macro: no libm */
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,7 +219,7 @@ form_observation(const struct assessment *a, double total, const char *me, const
 		*bar = '\0';
 	o = observation_base(a->patient_id, concept(coding(EZRIZI_QUESTIONNAIRE_SCORE, canonical, a->form->title),
 						    NULL, NULL), me, now, qr_url, request_id);
-	if (total == floor(total))
+	if (total >= -9e15 && total <= 9e15 && total == (double)(long long)total)
 		cJSON_AddNumberToObject(o, "valueInteger", total);
 	else
 		cJSON_AddNumberToObject(o, "valueDecimal", total);

@@ -3,7 +3,7 @@
 #include "core/questionnaire.h"
 
 #include <errno.h>
-#include <math.h>
+#include <math.h>   /* isfinite, a macro: no libm */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +21,13 @@
 #define ITEM_WEIGHT "http://hl7.org/fhir/StructureDefinition/itemWeight"
 
 /* ---- reading ---- */
+
+/* A whole number (without floor(), which would need libm). */
+static bool
+whole(double v)
+{
+	return v >= -9e15 && v <= 9e15 && v == (double)(long long)v;
+}
 
 struct reader {
 	const cJSON *res;              /* the Questionnaire, for its contained ValueSets */
@@ -105,7 +112,7 @@ read_value(struct reader *r, const cJSON *obj, const char *prefix, struct qn_val
 		case 2:
 		case 3:
 			if (!cJSON_IsNumber(m) || !isfinite(m->valuedouble) ||
-			    (k == 2 && m->valuedouble != floor(m->valuedouble)))
+			    (k == 2 && !whole(m->valuedouble)))
 				break;
 			v->kind = k == 2 ? QV_INTEGER : QV_DECIMAL;
 			v->num = m->valuedouble;
