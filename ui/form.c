@@ -336,8 +336,10 @@ option_lines(const struct ui_form *f, struct tlines *l, int w)
 	}
 }
 
+/* The item's lines; *context gets how many of them come first from its
+ * groups and the form's words before it (dropped first when short of rows). */
 static void
-item_lines(const struct ui_form *f, struct tlines *l, int w)
+item_lines(const struct ui_form *f, struct tlines *l, int w, size_t *context)
 {
 	const struct qn_item *it = &f->q.items[f->cur];
 	char *s;
@@ -351,6 +353,7 @@ item_lines(const struct ui_form *f, struct tlines *l, int w)
 		if (f->q.items[d].text != NULL && questionnaire_enabled(&f->q, f->ans, d))
 			add_data(l, f->q.items[d].text, w, A_NORMAL);
 	}
+	*context = l->n;
 	if (it->code != NULL)
 		/* TRANSLATORS: the form's item line: its number, how many, its LOINC code. */
 		s = xasprintf(_("Item %zu of %zu (LOINC %s)"), place_of(f, f->cur), f->q.n_asked, it->code);
@@ -499,6 +502,7 @@ form_draw(struct tui *t)
 	struct view *vw = t->view;
 	struct tlines l;
 	int w = COLS - 4, rows = getmaxy(vw->over) - 2;
+	size_t context = 0, skip = 0;
 	char *title;
 
 	if (!vw->over_dirty || t->form == NULL)
@@ -511,7 +515,9 @@ form_draw(struct tui *t)
 	else if (t->form->cur >= t->form->q.n_items)
 		form_summary(t, &l, w);
 	else
-		item_lines(t->form, &l, w);
+		item_lines(t->form, &l, w, &context);
+	if (l.n > (size_t)rows)
+		skip = l.n - (size_t)rows < context ? l.n - (size_t)rows : context;
 	werase(vw->over);
 	ui_border(vw->over);
 	/* TRANSLATORS: the form's title: the instrument, the client's name. */
@@ -534,8 +540,8 @@ form_draw(struct tui *t)
 		free(iso);
 		free(who);
 	}
-	for (int r = 0; r < rows && (size_t)r < l.n; r++)
-		tlines_draw(&l, (size_t)r, vw->over, 1 + r, 2, w, 0);
+	for (int r = 0; r < rows && skip + (size_t)r < l.n; r++)
+		tlines_draw(&l, skip + (size_t)r, vw->over, 1 + r, 2, w, 0);
 	tlines_finish(&l);
 	wnoutrefresh(vw->over);
 	vw->over_dirty = false;
