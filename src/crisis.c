@@ -112,6 +112,8 @@ crisis_from_patient(const cJSON *patient, struct crisis_info *out)
 {
 	const cJSON *a, *c;
 
+	if (out->patient_name == NULL)
+		out->patient_name = human_name(cJSON_GetObjectItemCaseSensitive(patient, "name"));
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(patient, "address")) {
 		const char *country = str_of(a, "country");
 
@@ -365,6 +367,7 @@ crisis_info_finish(struct crisis_info *c)
 		free(c->contacts[i].phone);
 		free(c->contacts[i].relationship);
 	}
+	free(c->patient_name);
 	free(c->lines);
 	free(c->contacts);
 	free(c->country);

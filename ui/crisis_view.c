@@ -175,10 +175,12 @@ crisis_done(struct tui *t, struct ui_job *j)
 		tui_set_error(t, j->err.msg);
 		return;
 	}
+	/* TRANSLATORS: the crisis view's title; %s is the client's name (or id). */
+	title = xasprintf(_("Crisis: %s"), j->crisis.patient_name != NULL && j->crisis.patient_name[0] != '\0'
+					   ? j->crisis.patient_name : j->patient_id);
+	/* The model takes the lines and the plan (the name was read first). */
 	model_set_crisis(&t->m, j->patient_id, &j->crisis, &j->plan,
 			 j->plan_err.kind != ERR_NONE ? j->plan_err.msg : NULL);
-	/* TRANSLATORS: the crisis view's title; %s is the client's id. */
-	title = xasprintf(_("Crisis: %s"), j->patient_id);
 	ui_overlay_open_crisis(t, title);
 	free(title);
 }

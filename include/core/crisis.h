@@ -36,6 +36,7 @@ struct crisis_contact {
 };
 
 struct crisis_info {
+	char *patient_name;         /* the client's name (server text), or NULL */
 	char *country;              /* the client's (ISO 3166-1 alpha-2), or NULL */
 	struct crisis_line *lines;
 	size_t nlines;
