@@ -309,7 +309,7 @@ SCREEN_HANDLER(do_next_unread)
 
 static const struct cmd_entry next_unread_entry = {
 	.name = "next-unread",
-	.summary = N_("Go to the next client with unread messages."),
+	.summary = N_("Go to the next client with unread messages, one with a message to review first."),
 	.flags = CMD_SCREEN | CMD_BUSY_OK,
 	.exec = do_next_unread,
 };
