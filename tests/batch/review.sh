@@ -12,8 +12,6 @@ EZRIZI=${1:-$EZRIZI}
 platform_start
 config_user amina
 ez() { "$EZRIZI" "$@"; }
-post() { curl -sf -X POST -H "Authorization: Bearer $(token)" -H 'Content-Type: application/fhir+json' -d "$2" "$BASE/$1"; }
-now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 words() {
 	cat >>"$XDG_CONFIG_HOME/ezrizi/config" <<CFG
 risk_words_en = zebrafish, blue heron
@@ -31,18 +29,11 @@ pat=$(ez --format json patients --limit 5 | sed -n 3p | jq -r .id)
 expect "the counsellor's message with the word" 0 "Sent" ez send "$pat" "We spoke of the zebrafish $$"
 thread=$(api "Communication?subject=Patient/$pat&_count=100" | jq -r '[.entry[].resource | select(.partOf == null)][0].id')
 [ -n "$thread" ] && [ "$thread" != null ] && ok "the thread" || fail "the thread" "none"
-client_says() {
-	post Communication "$(jq -nc --arg t "$1" --arg p "$pat" --arg th "$thread" --arg now "$(now_utc)" \
-		'{resourceType: "Communication", status: "completed", partOf: [{reference: ("Communication/" + $th)}],
-		  subject: {reference: ("Patient/" + $p)}, sender: {reference: ("Patient/" + $p)},
-		  recipient: [{reference: "Practitioner/prac-amina"}], sent: $now, payload: [{contentString: $t}]}')" >/dev/null ||
-		fail "the client's message is posted" "$1"
-}
-client_says "Today I saw a $(printf 'ZEBRA\342\200\213FISH'), $$ one"   # a zero-width space inside
-client_says "zebrafishes and goldfish, $$ two"
-client_says "رأيت زرافه $$ three"                       # ه for ة
-client_says "ILIK bir gün $$ four"                      # I for ı
-client_says "a blue   heron, $$ five"
+client_writes "$pat" "$thread" "Today I saw a $(printf 'ZEBRA\342\200\213FISH'), $$ one"   # a zero-width space inside
+client_writes "$pat" "$thread" "zebrafishes and goldfish, $$ two"
+client_writes "$pat" "$thread" "رأيت زرافه $$ three"                       # ه for ة
+client_writes "$pat" "$thread" "ILIK bir gün $$ four"                      # I for ı
+client_writes "$pat" "$thread" "a blue   heron, $$ five"
 
 json=$(ez --format json chat "$pat")
 rc=$?

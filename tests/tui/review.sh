@@ -18,8 +18,6 @@ practitioner = prac-amina
 risk_words_en = zebrafish
 CFG
 expect "login" 0 "Logged in" "$EZRIZI" login
-post() { curl -sf -X POST -H "Authorization: Bearer $(token)" -H 'Content-Type: application/fhir+json' -d "$2" "$BASE/$1"; }
-now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 mkdir -m 700 -p "$WORK/batch-data" "$WORK/desk-data" "$WORK/ar-data"
 ezb() { XDG_DATA_HOME=$WORK/batch-data EZRIZI_TOKEN=$(token) "$EZRIZI" "$@"; }
 
@@ -44,14 +42,6 @@ thread_of() {
 }
 ta=$(thread_of "$pa")
 tb=$(thread_of "$pb")
-client_says() {  # PATIENT THREAD TEXT
-	post Communication "$(jq -nc --arg t "$3" --arg p "$1" --arg th "$2" --arg now "$(now_utc)" \
-		'{resourceType: "Communication", status: "completed", partOf: [{reference: ("Communication/" + $th)}],
-		  subject: {reference: ("Patient/" + $p)}, sender: {reference: ("Patient/" + $p)},
-		  recipient: [{reference: "Practitioner/prac-amina"}], sent: $now, payload: [{contentString: $t}]}')" >/dev/null ||
-		fail "the client's message is posted" "$3"
-}
-
 S=amina
 screen_start amina
 check "the screen" "^┌ Today: [0-9]+ sessions"
@@ -61,10 +51,10 @@ screen | grep -qF "[review]" && fail "no mark before a message" "$(screen)" || o
 
 # The first client after the selection writes without the word, then the
 # second with it: u goes to the second first.
-client_says "$pa" "$ta" "plain words $$"
+client_writes "$pa" "$ta" "plain words $$"
 check "the first writes: unread" "•1" 60
 sleep 1
-client_says "$pb" "$tb" "a ZEBRAFISH here $$"
+client_writes "$pb" "$tb" "a ZEBRAFISH here $$"
 check "row_mark: the second's row carries the mark" "•1 review $wb" 60
 [ "$(screen | grep -c "•1")" = 2 ] && ok "both rows unread" || fail "both rows unread" "$(screen)"
 keys u
@@ -99,19 +89,24 @@ wait_gone "self-harm" 50 && ok "the prompt goes once the counsellor writes back"
 [ "$(screen | grep -c "\[review\]")" = 1 ] && ok "counsellor_words_not_marked: one mark, the client's" ||
 	fail "counsellor_words_not_marked: one mark, the client's" "$(screen)"
 sleep 1.1  # the next second: after the counsellor's, in the chat's order
-client_says "$pb" "$tb" "again zebrafish $$"
+client_writes "$pb" "$tb" "again zebrafish $$"
 check "a new one asks again" "A message may speak of" 60
 
-# In Arabic, mirrored: the prompt reads from the right edge.
+# Down the list until the chat shows the client's message with the word.
+down_to_the_word() {
+	for _ in $(seq 1 40); do
+		screen | grep -qF "ZEBRAFISH here" && return
+		keys j
+		sleep 0.4
+	done
+}
+
+# In Arabic, mirrored: the chat pane, and the prompt in it, left of the list.
 tui_start ar XDG_DATA_HOME="'$WORK/ar-data'" EZRIZI_TOKEN="$(token)" LANGUAGE=ar LANG=ar_SA.UTF-8 \
 	-- --config "'$WORK/amina.conf'"
 S=ar
 check "the Arabic screen" "^┌" 100
-for _ in $(seq 1 30); do
-	screen | grep -qF "ZEBRAFISH here" && break
-	keys j
-	sleep 0.4
-done
+down_to_the_word
 check "Arabic: the mark" "\[review\]|\]weiver\[" 50
 line=$(screen | grep -E "self-harm|harm-fles" | head -n1)
 [ -n "$line" ] && ok "Arabic: the prompt" || fail "Arabic: the prompt" "$(screen)"
@@ -124,11 +119,7 @@ sed 's/^username = .*/username = reception/' "$WORK/amina.conf" >"$WORK/desk.con
 tui_start desk XDG_DATA_HOME="'$WORK/desk-data'" EZRIZI_TOKEN="$(token reception)" -- --config "'$WORK/desk.conf'"
 S=desk
 check "the front desk's screen" "^┌ Today, everyone: [0-9]+ sessions" 100
-for _ in $(seq 1 40); do
-	screen | grep -qF "ZEBRAFISH here" && break
-	keys j
-	sleep 0.4
-done
+down_to_the_word
 check "front desk: the client's chat shows (control)" "ZEBRAFISH here" 50
 settle
 screen | grep -qE "\[review\]|self-harm" && fail "front_desk_no_mark_no_prompt" "$(screen)" || ok "front_desk_no_mark_no_prompt"
