@@ -74,6 +74,18 @@ enum key_type {
 	    N_("The GAD-7 total at which a client screens positive, 0 to 21, for a clinic's own rule; unset: 10, or 8 for Turkish-speaking clients (Konkan et al. 2013).")) \
 	X("role", KEY_WORDS, 0, 0, "auto clinician front-desk", \
 	    N_("Whether you see what a risk flag says and may acknowledge it: auto (clinician unless every PractitionerRole you hold is a front-desk one), clinician or front-desk.")) \
+	X("risk_words_file", KEY_PATH, 0, 0, NULL, \
+	    N_("A file of the clinic's own words that may speak of self-harm, one word or phrase a line under [ar], [ur], [ms], [tr] or [en]; a client's message holding one is marked for review. No reviewed list ships with ezrizi.")) \
+	X("risk_words_ar", KEY_STRING, 0, 0, NULL, \
+	    N_("The clinic's own Arabic words or phrases that may speak of self-harm, separated by commas; WORD* also matches longer words.")) \
+	X("risk_words_ur", KEY_STRING, 0, 0, NULL, \
+	    N_("The same in Urdu.")) \
+	X("risk_words_ms", KEY_STRING, 0, 0, NULL, \
+	    N_("The same in Malay.")) \
+	X("risk_words_tr", KEY_STRING, 0, 0, NULL, \
+	    N_("The same in Turkish.")) \
+	X("risk_words_en", KEY_STRING, 0, 0, NULL, \
+	    N_("The same in English.")) \
 	X("on_call", KEY_STRING, 0, 0, NULL, \
 	    N_("The Practitioner id of the counsellor on call, whom 'ezrizi escalate' reaches; unset: the platform's on-call PractitionerRole.")) \
 	X("poll_interval", KEY_INT, 2, 3600, NULL, \

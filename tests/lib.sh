@@ -80,6 +80,17 @@ token() {
 }
 api() { curl -sf -H "Authorization: Bearer $(token)" "$BASE/$1"; }
 
+# client_writes PATIENT THREAD TEXT: the client's message in a thread, to
+# amina, sent now (as the client's app would post it).
+client_writes() {
+	curl -sf -X POST -H "Authorization: Bearer $(token)" -H 'Content-Type: application/fhir+json' \
+		-d "$(jq -nc --arg t "$3" --arg p "$1" --arg th "$2" --arg now "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+			'{resourceType: "Communication", status: "completed", partOf: [{reference: ("Communication/" + $th)}],
+			  subject: {reference: ("Patient/" + $p)}, sender: {reference: ("Patient/" + $p)},
+			  recipient: [{reference: "Practitioner/prac-amina"}], sent: $now, payload: [{contentString: $t}]}')" \
+		"$BASE/Communication" >/dev/null || fail "the client's message is posted" "$3"
+}
+
 fault() { curl -sf -X POST -H 'Content-Type: application/json' -d "$1" "$ADMIN/faults" >/dev/null; }
 admin_stats() { curl -sf "$ADMIN/stats"; }
 

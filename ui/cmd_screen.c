@@ -290,20 +290,18 @@ static const struct cmd_entry filter_entry = {
 SCREEN_HANDLER(do_next_unread)
 {
 	struct tui *t = ui_screen(ctx);
+	size_t i;
 
 	(void)e;
 	(void)a;
 	(void)err;
-	for (size_t k = 1; t->m.appt_f.state == LOAD_OK && k <= t->m.appts.n; k++) {
-		size_t i = (t->m.sel + k) % t->m.appts.n;
-
-		if (model_unread(&t->m, t->m.appts.v[i].patient_id) > 0) {
-			/* The chat follows at once, and is fetched when what it holds
-			 * is older than what came (tui_mark_read). */
-			model_select(&t->m, i);
-			model_settle(&t->m);
-			return true;
-		}
+	/* A client whose message is to be reviewed comes first. */
+	if (model_next_unread(&t->m, &i)) {
+		/* The chat follows at once, and is fetched when what it holds
+		 * is older than what came (tui_mark_read). */
+		model_select(&t->m, i);
+		model_settle(&t->m);
+		return true;
 	}
 	tui_set_message(t, _("No unread messages from today's clients."));
 	return true;
@@ -311,7 +309,7 @@ SCREEN_HANDLER(do_next_unread)
 
 static const struct cmd_entry next_unread_entry = {
 	.name = "next-unread",
-	.summary = N_("Go to the next client with unread messages."),
+	.summary = N_("Go to the next client with unread messages, one with a message to review first."),
 	.flags = CMD_SCREEN | CMD_BUSY_OK,
 	.exec = do_next_unread,
 };

@@ -74,6 +74,7 @@ model_init(struct model *m, struct session *s, const struct config *cfg,
 	m->start_auto = sw == NULL || strcmp(sw, "auto") == 0;
 	m->front_desk = true;
 	m->urgent_wanted = true;
+	model_review_init(m, cfg);
 }
 
 static void
@@ -151,6 +152,7 @@ model_finish(struct model *m)
 	fhir_search_cancel(m->s, m->inbox_fs);
 	fhir_search_cancel(m->s, m->schedule_fs);
 	model_flags_finish(m);
+	model_review_finish(m);
 	inbox_seen_clear(m);
 	free(m->schedule_me);
 	for (size_t i = 0; i < m->n_unread; i++)
@@ -713,6 +715,7 @@ chat_done(cJSON *all, const struct error *err, void *arg)
 	if (all == NULL || !chat_from_resources(all, &fresh, &perr)) {
 		fetch_failed(c->m, &c->chat_f, all == NULL ? err : &perr);
 	} else {
+		model_review_mark(c->m, &fresh);  /* only what came: never the thread again */
 		changed = merge_messages(&c->chat, &fresh) || c->chat_f.state != LOAD_OK ||
 			  c->chat_f.stale;
 		c->chat_f.state = LOAD_OK;
@@ -785,6 +788,7 @@ chat_from_cache(struct client *c)
 
 	error_clear(&err);
 	if (cJSON_GetArraySize(all) > 0 && chat_from_resources(all, &c->chat, &err)) {
+		model_review_mark(c->m, &c->chat);
 		c->chat_f.state = LOAD_OK;
 		c->chat_f.stale = true;
 		c->chat_f.at = 0;
@@ -798,6 +802,7 @@ model_start_work(struct model *m)
 {
 	struct client *c;
 
+	model_review_tell(m);  /* the risk words could not be read: once */
 	if (m->appt_f.state == LOAD_PENDING && m->appt_f.fs == NULL)
 		start_appts(m);
 	if (!m->flags_tried)
@@ -1054,6 +1059,7 @@ model_mark_read(struct model *m, struct client *c)
 	/* The marker goes before the first message that was unread. */
 	c->read_mark = u->since;
 	u->n = 0;
+	u->review = 0;
 	c->gen = ++m->gen;
 	model_changed(m, MODEL_APPTS);
 	model_changed(m, MODEL_CHAT);
@@ -1130,8 +1136,11 @@ inbox_done(cJSON *all, const struct error *err, void *arg)
 				u->patient_id = xstrdup(msg.patient_id);
 				u->n = 0;
 			}
-			if (u->n == 0)
+			if (u->n == 0) {
 				u->since = msg.sent - 1;
+				u->review = 0;
+			}
+			u->review += model_review_match(m, &msg);
 			if (u->n == 0 || msg.sent > u->latest)
 				u->latest = msg.sent;
 			u->n++;

@@ -86,10 +86,13 @@ struct model_view {
 };
 
 /* Messages from clients since the screen opened, per client, until read.
- * since: just before the first unread message; latest: the newest. */
+ * since: just before the first unread message; latest: the newest. review:
+ * how many of them hold one of the clinic's risk words (core/lexicon.h): such
+ * a client comes first in the unread order (model_next_unread). */
 struct unread {
 	char *patient_id;
 	int n;
+	int review;
 	time_t since, latest;
 };
 
@@ -172,6 +175,12 @@ struct model {
 	long long next_poll;         /* monotonic ms */
 
 	struct crisis_shown crisis;  /* the crisis view's */
+
+	/* The clinic's risk words (model_review.c): a client's message holding
+	 * one is marked, on this screen only; NULL when none could be read,
+	 * and lexicon_err (translated) says why, once. */
+	struct lexicon *lexicon;
+	char *lexicon_err;
 };
 
 /* Starts on today, as the config says (start_with, poll_interval); view and
@@ -242,6 +251,31 @@ int model_unread(const struct model *m, const char *patient_id);
  * read only once it has been on screen: while the chat shown is older than the
  * newest unread message, the mark stays and the chat is fetched. */
 void model_mark_read(struct model *m, struct client *c);
+
+/* ---- messages to review (model_review.c) ---- */
+
+/* Reads the clinic's risk words (lexicon_from_config); a failure is told to
+ * the view at the first model_review_tell. */
+void model_review_init(struct model *m, const struct config *cfg);
+void model_review_finish(struct model *m);
+void model_review_tell(struct model *m);
+/* Marks the client's messages among those fetched (review). */
+void model_review_mark(struct model *m, struct message_list *l);
+/* Whether a message the inbox brought is a client's holding a risk word. */
+bool model_review_match(const struct model *m, const struct message *msg);
+/* Unread messages from the client that hold a risk word; 0 for a front desk
+ * (the mark is clinical) and until the user's roles are known. */
+int model_unread_review(const struct model *m, const char *patient_id);
+/* The appointment u goes to: after the selection, the next whose client has
+ * unread messages to review, else the next with unread messages at all.
+ * False when none has. */
+bool model_next_unread(const struct model *m, size_t *out);
+/* The marks the chat shows: false for a front desk, and until the user's
+ * roles are known. */
+bool model_review_shown(const struct model *m);
+/* The client's marked messages since the counsellor last wrote to them (the
+ * chat pane asks for a review while there are some); 0 when not shown. */
+size_t model_chat_review(const struct model *m, const struct client *c);
 
 /* ---- risk flags (model_flag.c) ---- */
 

@@ -87,6 +87,8 @@ void text_view_draw(struct text_view *v, struct pane *p, int top);
 int pane_flag_banner(struct pane *p, const char *patient_id);
 /* The rows it will take, before the frame is drawn. */
 int pane_flag_banner_rows(struct pane *p, const char *patient_id);
+/* The mark of a client's message to review (translated; pane_chat.c). */
+const char *pane_review_mark(void);
 /* Footer arrows saying there is more above or below ("" when all fits). */
 const char *text_view_more(const struct text_view *v);
 /* The frame of a text view pane titled with a client's name: `named` is a

@@ -153,6 +153,19 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 		free(mark);
 		free(local);
 	}
+	if (model_unread_review(m, a->patient_id) > 0) {
+		/* One of them may speak of self-harm: a word, where the name
+		 * keeps six columns (u goes there first all the same). */
+		/* TRANSLATORS: on a client's row in the list: a message of theirs
+		 * may speak of self-harm; keep it as short (six letters or so). */
+		const char *mark = _("review");
+		int mw = display_width(mark) + 1;
+
+		if (c.name - (col - (c.span + 4)) - mw >= 6) {
+			col += ui_cell(w, y, x, width, col, mw - 1, mark, base | ui_attr(UC_WARN) | A_BOLD, false);
+			col += ui_cell(w, y, x, width, col, 1, " ", base, false);
+		}
+	}
 	{
 		char *clean = sanitize_display(who, (size_t)-1, 0);
 		int name_w = c.name - (col - (c.span + 4));

@@ -16,8 +16,18 @@
  * text is data, isolated in its own direction (an Arabic message in the English
  * screen keeps the space after the colon). Continuation lines start under the
  * name, after the time, on the side where reading starts. */
+/* The mark of a client's message holding one of the clinic's risk words:
+ * a word, so it shows in monochrome too; short, for a pane at 60x20. */
+const char *
+pane_review_mark(void)
+{
+	/* TRANSLATORS: marks a client's message that holds one of the clinic's
+	 * risk words, for a clinician to review; keep it short (a few letters). */
+	return _("[review]");
+}
+
 static void
-add_message(struct tlines *l, const struct message *m, int width)
+add_message(struct tlines *l, const struct message *m, bool review, int width)
 {
 	char hm[32] = "--:--";
 	char *raw_name = sanitize_display(m->sender_name != NULL ? m->sender_name :
@@ -29,9 +39,13 @@ add_message(struct tlines *l, const struct message *m, int width)
 
 	if (m->sent != 0)
 		lf_time(m->sent, hm, sizeof hm);
-	head = xasprintf("%s %s:", hm, name);
+	if (review)
+		head = xasprintf("%s %s: %s", hm, name, pane_review_mark());
+	else
+		head = xasprintf("%s %s:", hm, name);
 	line = xasprintf("%s %s", head, text);
-	tlines_wrap(l, line, width, lf_time_width() + 1, A_NORMAL, strlen(head));
+	tlines_wrap(l, line, width, lf_time_width() + 1, review ? ui_attr(UC_WARN) : (int)A_NORMAL,
+		    strlen(head));
 	free(line);
 	free(head);
 	free(text);
@@ -75,7 +89,7 @@ build(struct tlines *l, struct model *m, int width)
 				last = d;
 			}
 		}
-		add_message(l, msg, width);
+		add_message(l, msg, msg->review && model_review_shown(m), width);
 	}
 	if (c->outgoing != NULL) {
 		/* A message on its way, or one that failed: its state, and what to do. */
@@ -92,6 +106,29 @@ build(struct tlines *l, struct model *m, int width)
 	}
 	if (l->n == 0)
 		tlines_wrap(l, _("No messages with this client yet."), width, 0, A_DIM, 0);
+}
+
+/* The prompt to review under the flag's banner, while the client's marked
+ * messages wait for the counsellor's next word to them: its lines at the
+ * pane's width (none without), at most half the pane's rows. Not a flag:
+ * bold, not the banner's reverse video. */
+static int
+review_lines(struct pane *p, struct tlines *l)
+{
+	size_t n = model_chat_review(p->m, model_client(p->m));
+	int w = pane_inner_w(p), max = pane_inner_h(p) / 2;
+	char *text;
+
+	tlines_init(l);
+	if (n == 0 || w <= 0 || max <= 0)
+		return 0;
+	/* TRANSLATORS: the chat pane's prompt above a client's messages that hold
+	 * one of the clinic's risk words; %s is the mark those messages carry. */
+	text = xasprintf(ngettext("%s A message may speak of self-harm: review it.",
+				  "%s Messages may speak of self-harm: review them.", n), pane_review_mark());
+	tlines_wrap(l, text, w, 0, ui_attr(UC_WARN) | A_BOLD, 0);
+	free(text);
+	return (int)l->n < max ? (int)l->n : max;
 }
 
 static void
@@ -129,15 +166,20 @@ chat_draw(struct pane *p)
 	int w = pane_inner_w(p);
 	const char *pid = a != NULL ? a->patient_id : NULL;
 	int top = pane_flag_banner_rows(p, pid);
+	struct tlines review;
+	int rrows = review_lines(p, &review);
 
 	if (text_view_stale(v, gen, w)) {
 		build(&v->lines, m, w);
-		text_view_built(v, gen, w, pane_inner_h(p) - top, true);
+		text_view_built(v, gen, w, pane_inner_h(p) - top - rrows, true);
 	}
 	/* TRANSLATORS: the chat pane's title; %s is the client's name. */
 	text_view_frame(v, p, _("Chat: %s"), _("Chat"), a != NULL ? a->patient_name : NULL);
 	(void)pane_flag_banner(p, pid);
-	text_view_draw(v, p, top);
+	for (int i = 0; i < rrows; i++)
+		tlines_draw(&review, (size_t)i, p->win, PANE_TOP + top + i, PANE_LEFT, w, 0);
+	tlines_finish(&review);
+	text_view_draw(v, p, top + rrows);
 }
 
 const struct pane_ops pane_chat_ops = {

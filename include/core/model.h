@@ -76,6 +76,8 @@ struct message {
 	time_t sent;
 	char *status;
 	char *text;          /* payload contentString parts joined; NULL for a header */
+	bool review;         /* the client's, holding one of the clinic's risk words
+			      * (core/lexicon.h): set here, never sent anywhere */
 };
 
 /* A Flag: a risk about a client (category safety), until a clinician closes

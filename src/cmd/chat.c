@@ -5,7 +5,9 @@
 #include "cmd/handlers.h"
 #include "core/chat.h"
 #include "core/fsutil.h"
+#include "core/flag.h"
 #include "core/i18n.h"
+#include "core/lexicon.h"
 #include "core/xmalloc.h"
 
 static const struct out_col msg_cols[] = {
@@ -15,13 +17,20 @@ static const struct out_col msg_cols[] = {
 	{ "sender_name", N_("From"), false },
 	{ "status", N_("Status"), true },
 	{ "thread_id", N_("Thread"), true },
+	/* TRANSLATORS: a column: the client's message holds one of the clinic's
+	 * risk words, for a clinician to review. */
+	{ "review", N_("Review"), false },
 	{ "text", N_("Message"), false },
 };
 #define MSG_NCOLS (sizeof msg_cols / sizeof msg_cols[0])
 
+/* front: the user works at a front desk, who is not shown the mark. */
 static void
-msg_values(const struct cmd_ctx *ctx, const struct message *m, char sent[26], const char *v[MSG_NCOLS])
+msg_values(const struct cmd_ctx *ctx, const struct message *m, bool front, char sent[26],
+	   const char *v[MSG_NCOLS])
 {
+	bool table = ctx->fmt == FMT_TABLE;
+
 	v[0] = m->id;
 	v[1] = cmd_time(ctx, m->sent, sent);
 	v[2] = m->sender_ref;
@@ -29,7 +38,9 @@ msg_values(const struct cmd_ctx *ctx, const struct message *m, char sent[26], co
 	v[3] = m->sender_name != NULL || ctx->fmt != FMT_TABLE ? m->sender_name : m->sender_ref;
 	v[4] = m->status;
 	v[5] = m->thread_id;
-	v[6] = m->text;
+	/* TRANSLATORS: the Review column of a message to review. */
+	v[6] = front ? NULL : m->review ? (table ? _("review") : "true") : (table ? "" : "false");
+	v[7] = m->text;
 }
 
 static bool
@@ -52,28 +63,69 @@ parse_since(const char *v, time_t *out, struct error *err)
 static const struct cmd_option chat_opts[] = {
 	{ .name = "since", .metavar = N_("TIME"), .flags = OPT_VALUE, .kind = KIND_DAY,
 	  .help = N_("only messages sent since TIME (a day or an ISO 8601 instant)") },
+	{ .name = "review",
+	  .help = N_("only the client's messages that hold one of the clinic's risk words (see 'ezrizi lexicon')") },
 	{ NULL },
 };
+
+/* What the table says after the messages of the marks: how many, or that no
+ * word is set. */
+static void
+say_marks(struct cmd_ctx *ctx, const struct lexicon *lx, size_t marked)
+{
+	char *s;
+
+	if (lexicon_size(lx) == 0) {
+		result_after(ctx->result, _("No risk words are set, so no message is marked for review; see 'ezrizi lexicon'."));
+		return;
+	}
+	if (marked == 0)
+		return;
+	s = xasprintf(ngettext("%zu message may speak of self-harm: review it.",
+			       "%zu messages may speak of self-harm: review them.", marked), marked);
+	result_after(ctx->result, s);
+	free(s);
+}
 
 HANDLER(cmd_chat)
 {
 	const char *since_s = cmd_opt(e, a, "since");
+	bool only = cmd_flag(e, a, "review"), front;
+	struct lexicon *lx = NULL;
 	struct message_list l;
 	time_t since = 0;
+	size_t marked = 0;
 
 	if (since_s != NULL && !parse_since(since_s, &since, err))
 		return false;
-	if (!chat_query(&ctx->session, a->argv[0], since, &l, err))
+	if (!lexicon_from_config(ctx->cfg, &lx, NULL, err))
 		return false;
-	result_records(ctx->result, msg_cols, MSG_NCOLS, _("No messages."));
+	/* The mark is clinical: a front desk is not shown it. */
+	front = flag_user_front_desk(&ctx->session, err);
+	if (front && only) {
+		lexicon_destroy(lx);
+		return error_set(err, ERR_USAGE, _("Messages to review are for clinicians; a front desk is not shown them."));
+	}
+	if (!chat_query(&ctx->session, a->argv[0], since, &l, err)) {
+		lexicon_destroy(lx);
+		return false;
+	}
+	if (!front)
+		marked = lexicon_mark(lx, &l);
+	result_records(ctx->result, msg_cols, MSG_NCOLS, only ? _("No message to review.") : _("No messages."));
 	for (size_t i = 0; i < l.n; i++) {
 		const char *v[MSG_NCOLS];
 		char sent[26];
 
-		msg_values(ctx, &l.v[i], sent, v);
+		if (only && !l.v[i].review)
+			continue;
+		msg_values(ctx, &l.v[i], front, sent, v);
 		result_row(ctx->result, v);
 	}
+	if (!front)
+		say_marks(ctx, lx, marked);
 	message_list_finish(&l);
+	lexicon_destroy(lx);
 	return true;
 }
 
@@ -112,7 +164,7 @@ HANDLER(cmd_send)
 		const char *v[MSG_NCOLS];
 		char sent[26];
 
-		msg_values(ctx, &m, sent, v);
+		msg_values(ctx, &m, false, sent, v);  /* ours: never marked */
 		result_record(ctx->result, msg_cols, MSG_NCOLS, v, NULL);
 	}
 	message_finish(&m);

@@ -167,18 +167,29 @@ flag_bundle(const char *id, const char *patient, const char *status, bool acked,
  * from now (after the model began looking), as the inbox or the chat answers
  * it. */
 static char *
-message_bundle(const char *id, const char *patient)
+message_entry(const char *id, const char *patient, const char *sender, const char *text, int later)
 {
 	char when[21];
 
-	instant_format_utc(clock_now() + 60, when);
-	return xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+	instant_format_utc(clock_now() + 60 + later, when);
+	return xasprintf("{\"resource\":"
 			 "{\"resourceType\":\"Communication\",\"id\":\"%s\",\"status\":\"completed\","
-			 "\"subject\":{\"reference\":\"Patient/%s\"},\"sender\":{\"reference\":\"Patient/%s\"},"
+			 "\"subject\":{\"reference\":\"Patient/%s\"},\"sender\":{\"reference\":\"%s\"},"
 			 "\"recipient\":[{\"reference\":\"Practitioner/pr-1\"}],\"sent\":\"%s\","
 			 "\"partOf\":[{\"reference\":\"Communication/thread-%s\"}],"
-			 "\"payload\":[{\"contentString\":\"hello\"}]}}]}",
-			 id, patient, patient, when, patient);
+			 "\"payload\":[{\"contentString\":\"%s\"}]}}",
+			 id, patient, sender, when, patient, text);
+}
+
+static char *
+message_bundle(const char *id, const char *patient)
+{
+	char *sender = xasprintf("Patient/%s", patient), *e = message_entry(id, patient, sender, "hello", 0);
+	char *b = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[%s]}", e);
+
+	free(sender);
+	free(e);
+	return b;
 }
 
 /* The inbox's answer: one message from the client. */
@@ -367,6 +378,82 @@ test_model_unread_and_hidden(void **state)
 	assert_int_equal(model_unread(&f->m, "pat-2"), 1);
 }
 
+/* A client's message holding one of the clinic's risk words (a made-up
+ * neutral test word): counted to review among the unread, so u goes to that
+ * client before one who comes first in the list; marked when the chat is
+ * fetched, and asked to be reviewed until the counsellor writes after it.
+ * Not for a front desk; with no words, u keeps the list's order. */
+static void
+test_model_review_first(void **state)
+{
+	struct fx *f = *state;
+	struct error err;
+	char *plain, *marked, *mine, *body;
+	struct client *c;
+	size_t i = 99;
+
+	error_clear(&err);
+	assert_true(config_override(f->cfg, "risk_words_en", "zebrafish", &err));
+	model_review_finish(&f->m);
+	model_review_init(&f->m, f->cfg);
+	load_today(f);
+	f->seen.hidden = true;   /* locked: neither chat is read */
+	plain = message_entry("m-1", "pat-2", "Patient/pat-2", "hello", 0);
+	marked = message_entry("m-2", "pat-1", "Patient/pat-1", "a ZEBRAFISH, here", 1);
+	body = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[%s,%s]}", plain, marked);
+	stub_answer("GET", "Communication?recipient=*", 200, body);
+	free(body);
+	model_poll(&f->m);
+	turns(f, 3);
+	assert_int_equal(model_unread(&f->m, "pat-1"), 1);
+	assert_int_equal(model_unread(&f->m, "pat-2"), 1);
+	assert_int_equal(model_unread_review(&f->m, "pat-1"), 1);
+	assert_int_equal(model_unread_review(&f->m, "pat-2"), 0);
+	/* From the first row, pat-2's is next in the list; pat-1's is to review. */
+	assert_int_equal(f->m.sel, 0);
+	assert_true(model_next_unread(&f->m, &i));
+	assert_int_equal(i, 0);
+
+	/* A front desk: no review count, and u keeps the list's order. */
+	f->m.front_desk = true;
+	assert_int_equal(model_unread_review(&f->m, "pat-1"), 0);
+	assert_true(model_next_unread(&f->m, &i));
+	assert_int_equal(i, 1);
+	f->m.front_desk = false;
+
+	/* The chat marks the client's message and asks for a review, until the
+	 * counsellor writes after it; their own word is never marked. */
+	chat_now = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[%s]}", marked);
+	c = model_client(&f->m);
+	assert_non_null(c);
+	c->chat_f.state = LOAD_PENDING;
+	turns(f, 3);
+	assert_int_equal(c->chat.n, 1);
+	assert_true(c->chat.v[0].review);
+	assert_int_equal(model_chat_review(&f->m, c), 1);
+	f->m.front_desk = true;
+	assert_int_equal(model_chat_review(&f->m, c), 0);
+	f->m.front_desk = false;
+	mine = message_entry("m-3", "pat-1", "Practitioner/pr-1", "the zebrafish", 2);
+	free(chat_now);
+	chat_now = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[%s,%s]}", marked, mine);
+	model_chat_sent(&f->m, "pat-1");
+	stub_answer("GET", "Communication?recipient=*", 200, EMPTY);
+	stub_sticky("GET", "Practitioner?_id=pr-1&*", 200, EMPTY);
+	model_poll(&f->m);
+	turns(f, 3);
+	assert_int_equal(c->chat.n, 2);
+	assert_false(c->chat.v[1].review);
+	assert_int_equal(model_chat_review(&f->m, c), 0);
+
+	/* No words: the same inbox counts nothing to review. */
+	model_review_finish(&f->m);
+	assert_false(model_review_match(&f->m, &c->chat.v[0]));
+	free(plain);
+	free(marked);
+	free(mine);
+}
+
 /* A flag raised on another screen reaches this one at the next poll: the
  * client is marked and rings; the next look asks only for what changed
  * since the newest seen, by the server's clock; acknowledged elsewhere, the
@@ -529,6 +616,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_model_asks_me_without_waiting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_flags_reach_the_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_escalation_alarms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_review_first, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
