@@ -168,24 +168,6 @@ careplan_resource(const char *patient_id, const char *me, const char *created,
 }
 
 static bool
-has_coding(const cJSON *concepts, const char *system, const char *code)
-{
-	const cJSON *cc, *c;
-
-	cJSON_ArrayForEach(cc, concepts) {
-		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cc, "coding")) {
-			const cJSON *s = cJSON_GetObjectItemCaseSensitive(c, "system");
-			const cJSON *k = cJSON_GetObjectItemCaseSensitive(c, "code");
-
-			if (cJSON_IsString(s) && cJSON_IsString(k) && strcmp(s->valuestring, system) == 0 &&
-			    strcmp(k->valuestring, code) == 0)
-				return true;
-		}
-	}
-	return false;
-}
-
-static bool
 is_active_plan(const cJSON *res)
 {
 	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
@@ -193,7 +175,7 @@ is_active_plan(const cJSON *res)
 
 	return cJSON_IsString(rt) && strcmp(rt->valuestring, "CarePlan") == 0 && cJSON_IsString(st) &&
 	       strcmp(st->valuestring, "active") == 0 &&
-	       has_coding(cJSON_GetObjectItemCaseSensitive(res, "category"), SAFETY_CATEGORY_SYSTEM,
+	       fhir_has_coding(cJSON_GetObjectItemCaseSensitive(res, "category"), SAFETY_CATEGORY_SYSTEM,
 			  SAFETY_CATEGORY_CODE);
 }
 
@@ -209,7 +191,7 @@ step_of(const cJSON *detail)
 	for (int i = 0; i < SAFETY_STEPS && code != NULL; i++) {
 		char c[2] = { (char)('1' + i), '\0' };
 
-		if (has_coding(one, SAFETY_STEP_SYSTEM, c))
+		if (fhir_has_coding(one, SAFETY_STEP_SYSTEM, c))
 			step = i;
 	}
 	cJSON_Delete(one);
