@@ -30,6 +30,8 @@ extern const struct cmd_entry cmd_entry_notes, cmd_entry_note, cmd_entry_note_ad
 	cmd_entry_note_edit;
 /* chat.c */
 extern const struct cmd_entry cmd_entry_chat, cmd_entry_send;
+/* measure.c */
+extern const struct cmd_entry cmd_entry_measure, cmd_entry_measures;
 /* scores.c */
 extern const struct cmd_entry cmd_entry_scores;
 /* cache.c */
