@@ -20,8 +20,8 @@ expect "unlock" 0 "stays open" ez unlock --for 10m
 today=$(date -u +%F)
 day() { date -u -d "$today $1 days" +%F; }
 appt_of() { ez --format json appointments | jq -r "select(.id | endswith(\"-amina-$1\")) | .patient_id"; }
-seeded=$(appt_of 1300)
-pat=$(appt_of 1500)
+seeded=$(appt_of 1500)
+pat=$(appt_of 1300)
 [ -n "$seeded" ] && [ -n "$pat" ] && [ "$seeded" != "$pat" ] && ok "two clients of today" ||
 	fail "two clients of today" "'$seeded' '$pat'"
 plans() { api "CarePlan?subject=Patient/$1&category=urn:ezrizi:careplan|measures&_count=50" | jq '[.entry[]?.resource] | length'; }
@@ -29,7 +29,7 @@ version() { api "CarePlan?subject=Patient/$1&category=urn:ezrizi:careplan|measur
 due_of() { ez --format json measures "$1" | jq -r "select(.instrument == \"$2\") | .due"; }
 
 # The seeded schedule: the PHQ-9 at every session, never given: due today.
-expect "seeded: PHQ-9 every session, due today" 0 "PHQ-9 +every session +due +$today 13:00" ez measures "$seeded"
+expect "seeded: PHQ-9 every session, due today" 0 "PHQ-9 +every session +due +$today 15:00" ez measures "$seeded"
 expect "no schedule" 0 "No measures are scheduled for this client" ez measures "$pat"
 
 # Set, set again, changed.
@@ -49,7 +49,7 @@ keys=$(printf '%s\n' "$out" | head -n1 | jq -c 'keys')
 [ "$keys" = '["appointment_id","due","instrument","last_given","schedule","score","session"]' ] &&
 	ok "json: exactly its fields" || fail "json: exactly its fields" "$keys"
 got=$(printf '%s\n' "$out" | jq -r '[.instrument, .schedule, .due, .appointment_id] | join(" ")' | tr '\n' '|')
-[ "$got" = "phq9 every-session true appt-${today//-/}-amina-1500|gad7 monthly true appt-${today//-/}-amina-1500|" ] &&
+[ "$got" = "phq9 every-session true appt-${today//-/}-amina-1300|gad7 monthly true appt-${today//-/}-amina-1300|" ] &&
 	ok "json: both due at today's session" || fail "json: both due at today's session" "$got"
 expect "tsv" 0 $'^instrument\tschedule\tlast_given\tscore\tdue\tsession\tappointment_id\nphq9\tevery-session\t\t\ttrue\t' \
 	ez --format tsv measures "$pat"

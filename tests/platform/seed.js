@@ -381,9 +381,9 @@ function seed(todayStr) {
   }
 
   // A schedule of measures (ezrizi's CarePlan, include/core/measure.h): the
-  // PHQ-9 at every session for amina's 13:00 client of today, who has no score
+  // PHQ-9 at every session for amina's 15:00 client of today, who has no score
   // yet, so the day's list shows it due.
-  const measured = appointments.find((x) => x.c.username === 'amina' && ymd(x.day) === todayYmd && x.hour === 13);
+  const measured = appointments.find((x) => x.c.username === 'amina' && ymd(x.day) === todayYmd && x.hour === 15);
   if (measured) {
     add({
       resourceType: 'CarePlan', id: 'measures-' + measured.pt.p.id, status: 'active', intent: 'plan',

@@ -21,18 +21,18 @@ mkdir -m 700 -p "$WORK/batch-data" "$WORK/desk-data"
 TOKEN=$(token amina)
 ezb() { XDG_DATA_HOME=$WORK/batch-data EZRIZI_TOKEN=$TOKEN "$EZRIZI" "$@"; }
 row_of() { ezb --format json appointments | jq -r "select(.id | endswith(\"-amina-$1\")) | .$2"; }
-seeded=$(row_of 1300 patient_id)
-seeded_name=$(row_of 1300 patient_name)
-other=$(row_of 1500 patient_id)
-other_name=$(row_of 1500 patient_name)
-[ -n "$seeded" ] && [ -n "$other" ] && ok "the clients of 13:00 and 15:00" || fail "the clients" "'$seeded' '$other'"
+seeded=$(row_of 1500 patient_id)
+seeded_name=$(row_of 1500 patient_name)
+other=$(row_of 1300 patient_id)
+other_name=$(row_of 1300 patient_name)
+[ -n "$seeded" ] && [ -n "$other" ] && ok "the clients of 15:00 and 13:00" || fail "the clients" "'$seeded' '$other'"
 plan_looks() { grep -c 'GET /fhir/R4/CarePlan?category=' "$WORK/platform.log"; }
 
 S=amina
 screen_start amina
 check "amina's screen" "^┌ Today: [0-9]+ sessions"
 check "due_mark_on_the_row: the seeded client" "due $(re "$seeded_name")"
-screen | grep -q "$(re "$other_name")" && ok "the 15:00 row is there" || fail "the 15:00 row is there" "$(screen)"
+screen | grep -q "$(re "$other_name")" && ok "the 13:00 row is there" || fail "the 13:00 row is there" "$(screen)"
 screen | grep -qE "due $(re "$other_name")" && fail "no mark without a schedule" "$(screen)" || ok "no mark without a schedule"
 [ "$(screen | grep -c ' due ')" = 1 ] && ok "one row marked" || fail "one row marked" "$(screen)"
 
