@@ -349,7 +349,7 @@ measure_book_plans(struct measure_book *b, const cJSON *careplans)
 {
 	const cJSON *res;
 	/* The newest plan of each client: the resource it came from. */
-	const cJSON **from = xcalloc((size_t)cJSON_GetArraySize(careplans) + 1, sizeof *from);
+	const cJSON **from = xcalloc(b->n_plans + (size_t)cJSON_GetArraySize(careplans) + 1, sizeof *from);
 
 	b->plans = xreallocarray(b->plans, b->n_plans + (size_t)cJSON_GetArraySize(careplans) + 1,
 				 sizeof *b->plans);
@@ -636,20 +636,11 @@ static cJSON *
 plan_resource(const char *patient_id, const char *me, const struct setting *set,
 	      const char *request_id)
 {
-	cJSON *cp = cJSON_CreateObject(), *cats = cJSON_CreateArray(), *acts = cJSON_CreateArray();
+	cJSON *acts = cJSON_CreateArray(), *cp;
 	char now[21];
 
 	instant_format_utc(clock_now(), now);
-	json_put_str(cp, "resourceType", "CarePlan");
-	fhir_set_request_identifier(cp, request_id);
-	json_put_str(cp, "status", "active");
-	json_put_str(cp, "intent", "plan");
-	cJSON_AddItemToArray(cats, fhir_coded(SAFETY_CATEGORY_SYSTEM, MEASURE_CATEGORY_CODE, "Measures"));
-	json_put(cp, "category", cats);
-	json_put_str(cp, "title", "Measures");
-	json_put(cp, "subject", fhir_reference("Patient", patient_id, NULL));
-	json_put_str(cp, "created", now);
-	json_put(cp, "author", fhir_reference("Practitioner", me, NULL));
+	cp = careplan_new(MEASURE_CATEGORY_CODE, "Measures", patient_id, me, now, request_id);
 	cJSON_AddItemToArray(acts, activity_of(set->in, set->every));
 	json_put(cp, "activity", acts);
 	return cp;
