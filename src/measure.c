@@ -312,7 +312,9 @@ measure_sessions_path(const char *const *patients, size_t n, time_t since, time_
 	struct buf b;
 
 	buf_init(&b);
-	buf_adds(&b, "Appointment?_count=200&_elements=status,start,end,participant");
+	/* Whole: what a search brings is cached, and a subset would stand for
+	 * the appointment offline. */
+	buf_adds(&b, "Appointment?_count=200");
 	add_patients(&b, "patient", patients, n);
 	add_instant(&b, "date", "ge", since);
 	if (until != 0)

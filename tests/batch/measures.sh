@@ -114,6 +114,10 @@ expect "login again" 0 "Logged in" ez login
 
 # Offline: the cache answers; a change queued, sent once.
 expect "offline: read from the cache" 0 "GAD-7 +monthly" ez --offline measures "$pat"
+on=$(ez --format json measures "$pat" | jq -c '[.instrument, .due, .last_given, .appointment_id]')
+off=$(ez --offline --format json measures "$pat" | jq -c '[.instrument, .due, .last_given, .appointment_id]')
+[ -n "$on" ] && [ "$on" = "$off" ] && ok "offline: due as online, from the cached sessions and scores" ||
+	fail "offline: due as online, from the cached sessions and scores" "$on / $off"
 expect "offline: a change queued" 0 '"queued":"1"' ez --offline --format json measure "$pat" who5 monthly
 expect "sent by sync" 0 "1 write sent" ez sync
 expect "sync again sends nothing" 0 "0 writes sent" ez sync

@@ -235,7 +235,7 @@ setup(void **state)
 	/* The listed clients' measures: no plans unless a test says; their
 	 * sessions before: none. */
 	stub_answer_fn(stub_sticky("GET", "CarePlan?category=*", 200, NULL), careplans_answer);
-	stub_sticky("GET", "Appointment?_count=200&_elements=*", 200, EMPTY);
+	stub_sticky("GET", "Appointment?_count=200&patient=*", 200, EMPTY);
 	/* A message's sender, by name. */
 	stub_sticky("GET", "Patient?_id=pat-1&*", 200,
 		    "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":["
@@ -456,7 +456,7 @@ test_model_measures_one_look_a_list(void **state)
 	r = stub_last("GET", "Observation?category=survey*");
 	assert_non_null(strstr(r->path, "subject=Patient%2Fpat-2&"));
 	assert_null(strstr(r->path, "pat-1"));
-	assert_int_equal(stub_count("GET", "Appointment?_count=200&_elements=*"), 1);
+	assert_int_equal(stub_count("GET", "Appointment?_count=200&patient=*"), 1);
 	assert_int_equal(model_measures_due(&f->m, &f->m.appts.v[0]), 0);
 	assert_int_equal(model_measures_due(&f->m, &f->m.appts.v[1]), 1);
 
