@@ -658,6 +658,7 @@ scores_done(cJSON *all, const struct error *err, void *arg)
 		return;   /* nothing moves on the screen */
 	c->gen = ++c->m->gen;
 	model_changed(c->m, MODEL_NOTES);
+	model_measures_scores_came(c->m, c->patient_id);
 }
 
 static bool

@@ -263,8 +263,11 @@ int model_flags_unacked(const struct model *m, const char *patient_id);
  * again, the cache's at once, then the server's. */
 void model_measures_start(struct model *m);
 void model_measures_finish(struct model *m);
+/* The client's scores came (the notes pane's): a row whose client has
+ * measures is drawn again, with them counted. */
+void model_measures_scores_came(struct model *m, const char *patient_id);
 /* How many of the client's measures are due at the appointment (0: none,
- * or not a session). */
+ * or not a session); the client's scores held for the notes pane count. */
 int model_measures_due(struct model *m, const struct appointment *a);
 
 /* The oldest escalation to me not read yet, or NULL. */

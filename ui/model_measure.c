@@ -198,6 +198,13 @@ model_measures_finish(struct model *m)
 	m->measures = NULL;
 }
 
+void
+model_measures_scores_came(struct model *m, const char *patient_id)
+{
+	if (m->measures != NULL && measure_book_plan(&m->measures->book, patient_id) != NULL)
+		model_changed(m, MODEL_APPTS);   /* its row's mark may go */
+}
+
 int
 model_measures_due(struct model *m, const struct appointment *a)
 {

@@ -158,6 +158,16 @@ careplans_answer(const struct stub_request *req)
 	return xstrdup(careplans_now != NULL ? careplans_now : EMPTY);
 }
 
+/* What the shown client's scores fetch answers now (a searchset). */
+static char *scores_now;
+
+static char *
+scores_answer(const struct stub_request *req)
+{
+	(void)req;
+	return xstrdup(scores_now != NULL ? scores_now : EMPTY);
+}
+
 /* A searchset of one Flag about a client, last changed at `updated`. */
 static char *
 flag_bundle(const char *id, const char *patient, const char *status, bool acked, const char *updated)
@@ -221,6 +231,7 @@ setup(void **state)
 	model_init(&f->m, &f->s, f->cfg, &recorder, &f->seen);
 	stub_sticky("GET", "DocumentReference?*", 200, EMPTY);
 	/* The client's scores, above the notes: none unless a test says. */
+	stub_answer_fn(stub_sticky("GET", "Observation?subject=*", 200, NULL), scores_answer);
 	stub_sticky("GET", "Observation?*", 200, EMPTY);
 	stub_answer_fn(stub_sticky("GET", "Communication?subject=*", 200, NULL), chat_answer);
 	stub_answer_fn(stub_sticky("GET", "Flag?*", 200, NULL), flags_answer);
@@ -263,6 +274,8 @@ teardown(void **state)
 	flags_now = NULL;
 	free(careplans_now);
 	careplans_now = NULL;
+	free(scores_now);
+	scores_now = NULL;
 	free(urgent_now);
 	urgent_now = NULL;
 	stub_home_remove(f->dir);
@@ -464,6 +477,27 @@ test_model_measures_one_look_a_list(void **state)
 	turns(f, 3);
 	assert_int_equal(stub_count("GET", "CarePlan?*"), 1);
 	assert_int_equal(stub_count("GET", "Observation?category=survey*"), 1);
+
+	/* The client shown now has a PHQ-9 of today among their scores (given
+	 * here): the row is drawn again and is due no longer, with no look. */
+	{
+		char when[21];
+
+		instant_format_utc(clock_now(), when);
+		scores_now = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+				       "{\"resourceType\":\"Observation\",\"id\":\"o-1\",\"status\":\"final\","
+				       "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"44261-6\"}]},"
+				       "\"subject\":{\"reference\":\"Patient/pat-2\"},\"effectiveDateTime\":\"%s\","
+				       "\"valueInteger\":4}}]}", when);
+	}
+	model_select(&f->m, 1);
+	model_settle(&f->m);
+	f->seen.changed[MODEL_APPTS] = 0;
+	turns(f, 3);
+	assert_int_equal(model_find_client(&f->m, "pat-2")->scores_f.state, LOAD_OK);
+	assert_true(f->seen.changed[MODEL_APPTS] > 0);
+	assert_int_equal(model_measures_due(&f->m, &f->m.appts.v[1]), 0);
+	assert_int_equal(stub_count("GET", "CarePlan?*"), 1);
 }
 
 /* An escalation to me: the inbox brings a message of priority stat; the
