@@ -201,6 +201,17 @@ cache_notes(struct store *st, const char *patient_id)
 }
 
 cJSON *
+cache_appointments_of(struct store *st, const char *patient_id)
+{
+	struct collect c = { cJSON_CreateArray(), NULL };
+	struct error err;
+
+	error_clear(&err);
+	store_find(st, STORE_BY_PERSON, "Appointment", patient_id, collect, &c, NULL, &err);
+	return c.out;
+}
+
+cJSON *
 cache_careplans(struct store *st, const char *patient_id)
 {
 	struct collect c = { cJSON_CreateArray(), NULL };

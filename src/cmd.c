@@ -28,7 +28,7 @@ static const struct cmd_entry *const core[] = {
 	&cmd_entry_checkin, &cmd_entry_completion, &cmd_entry_crisis, &cmd_entry_escalate,
 	&cmd_entry_escalation_read, &cmd_entry_escalations, &cmd_entry_flag_ack,
 	&cmd_entry_flag_add, &cmd_entry_flag_close, &cmd_entry_flags, &cmd_entry_help, &cmd_entry_lexicon, &cmd_entry_lock,
-	&cmd_entry_login, &cmd_entry_logout, &cmd_entry_noshow, &cmd_entry_note,
+	&cmd_entry_login, &cmd_entry_logout, &cmd_entry_measure, &cmd_entry_measures, &cmd_entry_noshow, &cmd_entry_note,
 	&cmd_entry_note_add, &cmd_entry_note_edit, &cmd_entry_notes, &cmd_entry_outbox,
 	&cmd_entry_outbox_discard, &cmd_entry_outbox_retry, &cmd_entry_passwd, &cmd_entry_patient,
 	&cmd_entry_patients, &cmd_entry_reschedule, &cmd_entry_safety_plan,

@@ -819,3 +819,21 @@ fhir_coded(const char *system, const char *code, const char *display)
 	json_put(cc, "coding", arr);
 	return cc;
 }
+
+bool
+fhir_has_coding(const cJSON *concepts, const char *system, const char *code)
+{
+	const cJSON *cc, *c;
+
+	cJSON_ArrayForEach(cc, concepts) {
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cc, "coding")) {
+			const cJSON *s = cJSON_GetObjectItemCaseSensitive(c, "system");
+			const cJSON *k = cJSON_GetObjectItemCaseSensitive(c, "code");
+
+			if (cJSON_IsString(s) && cJSON_IsString(k) && strcmp(s->valuestring, system) == 0 &&
+			    strcmp(k->valuestring, code) == 0)
+				return true;
+		}
+	}
+	return false;
+}

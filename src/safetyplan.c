@@ -133,22 +133,32 @@ safety_plan_format(char *const step[SAFETY_STEPS])
 
 /* ---- the CarePlan ---- */
 
-static cJSON *
-careplan_resource(const char *patient_id, const char *me, const char *created,
-		  char *const step[SAFETY_STEPS], const char *request_id)
+cJSON *
+careplan_new(const char *code, const char *title, const char *patient_id, const char *me,
+	     const char *created, const char *request_id)
 {
-	cJSON *cp = cJSON_CreateObject(), *cats = cJSON_CreateArray(), *acts = cJSON_CreateArray();
+	cJSON *cp = cJSON_CreateObject(), *cats = cJSON_CreateArray();
 
 	json_put_str(cp, "resourceType", "CarePlan");
 	fhir_set_request_identifier(cp, request_id);
 	json_put_str(cp, "status", "active");
 	json_put_str(cp, "intent", "plan");
-	cJSON_AddItemToArray(cats, fhir_coded(SAFETY_CATEGORY_SYSTEM, SAFETY_CATEGORY_CODE, "Safety plan"));
+	cJSON_AddItemToArray(cats, fhir_coded(SAFETY_CATEGORY_SYSTEM, code, title));
 	json_put(cp, "category", cats);
-	json_put_str(cp, "title", "Safety plan");
+	json_put_str(cp, "title", title);
 	json_put(cp, "subject", fhir_reference("Patient", patient_id, NULL));
 	json_put_str(cp, "created", created);
 	json_put(cp, "author", fhir_reference("Practitioner", me, NULL));
+	return cp;
+}
+
+static cJSON *
+careplan_resource(const char *patient_id, const char *me, const char *created,
+		  char *const step[SAFETY_STEPS], const char *request_id)
+{
+	cJSON *cp = careplan_new(SAFETY_CATEGORY_CODE, "Safety plan", patient_id, me, created, request_id);
+	cJSON *acts = cJSON_CreateArray();
+
 	for (int i = 0; i < SAFETY_STEPS; i++) {
 		cJSON *act = cJSON_CreateObject(), *d = cJSON_CreateObject();
 		char code[2] = { (char)('1' + i), '\0' };
@@ -168,24 +178,6 @@ careplan_resource(const char *patient_id, const char *me, const char *created,
 }
 
 static bool
-has_coding(const cJSON *concepts, const char *system, const char *code)
-{
-	const cJSON *cc, *c;
-
-	cJSON_ArrayForEach(cc, concepts) {
-		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cc, "coding")) {
-			const cJSON *s = cJSON_GetObjectItemCaseSensitive(c, "system");
-			const cJSON *k = cJSON_GetObjectItemCaseSensitive(c, "code");
-
-			if (cJSON_IsString(s) && cJSON_IsString(k) && strcmp(s->valuestring, system) == 0 &&
-			    strcmp(k->valuestring, code) == 0)
-				return true;
-		}
-	}
-	return false;
-}
-
-static bool
 is_active_plan(const cJSON *res)
 {
 	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
@@ -193,7 +185,7 @@ is_active_plan(const cJSON *res)
 
 	return cJSON_IsString(rt) && strcmp(rt->valuestring, "CarePlan") == 0 && cJSON_IsString(st) &&
 	       strcmp(st->valuestring, "active") == 0 &&
-	       has_coding(cJSON_GetObjectItemCaseSensitive(res, "category"), SAFETY_CATEGORY_SYSTEM,
+	       fhir_has_coding(cJSON_GetObjectItemCaseSensitive(res, "category"), SAFETY_CATEGORY_SYSTEM,
 			  SAFETY_CATEGORY_CODE);
 }
 
@@ -209,7 +201,7 @@ step_of(const cJSON *detail)
 	for (int i = 0; i < SAFETY_STEPS && code != NULL; i++) {
 		char c[2] = { (char)('1' + i), '\0' };
 
-		if (has_coding(one, SAFETY_STEP_SYSTEM, c))
+		if (fhir_has_coding(one, SAFETY_STEP_SYSTEM, c))
 			step = i;
 	}
 	cJSON_Delete(one);

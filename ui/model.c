@@ -153,6 +153,7 @@ model_finish(struct model *m)
 	fhir_search_cancel(m->s, m->schedule_fs);
 	model_flags_finish(m);
 	model_review_finish(m);
+	model_measures_finish(m);
 	inbox_seen_clear(m);
 	free(m->schedule_me);
 	for (size_t i = 0; i < m->n_unread; i++)
@@ -392,6 +393,7 @@ appts_done(cJSON *all, const struct error *err, void *arg)
 	reselect(m, keep);
 	free(keep);
 	m->appt_gen = ++m->gen;
+	model_measures_start(m);
 	model_changed(m, MODEL_ALL);
 }
 
@@ -412,6 +414,7 @@ paint_from_cache(struct model *m, const struct appt_query *q)
 		m->appt_f.at = 0;
 		reselect(m, m->keep_sel_id);
 		m->appt_gen = ++m->gen;
+		model_measures_start(m);
 		model_changed(m, MODEL_ALL);
 	}
 	cJSON_Delete(all);
@@ -657,6 +660,7 @@ scores_done(cJSON *all, const struct error *err, void *arg)
 		return;   /* nothing moves on the screen */
 	c->gen = ++c->m->gen;
 	model_changed(c->m, MODEL_NOTES);
+	model_measures_scores_came(c->m, c->patient_id);
 }
 
 static bool

@@ -171,6 +171,9 @@ struct model {
 	struct fhir_search *urgent_fs;
 	bool urgent_wanted;
 
+	/* The measures due of the listed clients (model_measure.c's own). */
+	struct model_measures *measures;
+
 	int poll_interval;           /* seconds */
 	long long next_poll;         /* monotonic ms */
 
@@ -288,6 +291,19 @@ void model_flags_finish(struct model *m);
 const struct flag *model_flag(const struct model *m, const char *patient_id);
 /* How many of the client's active flags wait for a clinician. */
 int model_flags_unacked(const struct model *m, const char *patient_id);
+/* ---- measures due (model_measure.c) ---- */
+
+/* The list came (or changed): the listed clients' measures are looked for
+ * again, the cache's at once, then the server's. */
+void model_measures_start(struct model *m);
+void model_measures_finish(struct model *m);
+/* The client's scores came (the notes pane's): a row whose client has
+ * measures is drawn again, with them counted. */
+void model_measures_scores_came(struct model *m, const char *patient_id);
+/* How many of the client's measures are due at the appointment (0: none,
+ * or not a session); the client's scores held for the notes pane count. */
+int model_measures_due(struct model *m, const struct appointment *a);
+
 /* The oldest escalation to me not read yet, or NULL. */
 const struct escalation *model_urgent(const struct model *m);
 /* It is being marked read (escalation read): it goes from the screen. */

@@ -1,6 +1,8 @@
 /* pane_appt.c - the left pane: today's appointments, one row each:
  * "HH:MM–HH:MM  B Client name   Counsellor". The status shows as a letter (for
- * monochrome terminals and NO_COLOR) and as a colour (ui/status.h).
+ * monochrome terminals and NO_COLOR) and as a colour (ui/status.h). Before the
+ * name, what a client needs: a risk flag (⚠ or ⚑), "due" when a measure is due
+ * at the session (ui/model.h), unread messages ("•2").
  *
  * The columns share the width by need: the times as wide as the locale writes
  * them (12-hour times are wider), the letter, then the name (and the counsellor,
@@ -143,6 +145,14 @@ appt_draw_item(WINDOW *w, int y, int x, int width, size_t i, bool selected, void
 
 		col += ui_cell(w, y, x, width, col, width - col, mark,
 			       base | (urgent ? ui_attr(UC_ERROR) | A_REVERSE | A_BOLD : ui_attr(UC_WARN) | A_BOLD), false);
+		col += ui_cell(w, y, x, width, col, width - col, " ", base, false);
+	}
+	if (model_measures_due(m, a) > 0) {
+		/* TRANSLATORS: on an appointment's row: a measure (PHQ-9, GAD-7...)
+		 * is due at this session. Keep it to 3 or 4 cells: the row is narrow. */
+		const char *due = _("due");
+
+		col += ui_cell(w, y, x, width, col, width - col, due, base | ui_attr(UC_WARN) | A_BOLD, false);
 		col += ui_cell(w, y, x, width, col, width - col, " ", base, false);
 	}
 	if (model_unread(m, a->patient_id) > 0) {

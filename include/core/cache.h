@@ -37,6 +37,8 @@ cJSON *cache_flags(struct store *st, const char *patient_id);
 cJSON *cache_scores(struct store *st, const char *patient_id);
 /* Every form (Questionnaire) the cache holds. */
 cJSON *cache_questionnaires(struct store *st);
+/* A client's appointments (of every day). */
+cJSON *cache_appointments_of(struct store *st, const char *patient_id);
 /* A client's care plans (the safety plan among them). */
 cJSON *cache_careplans(struct store *st, const char *patient_id);
 /* The crisis lines fetched for a country (ISO 3166-1 code): the search's

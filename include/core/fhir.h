@@ -139,5 +139,8 @@ bool fhir_create_once(struct session *s, cJSON *res, const char *request_id, str
 		      struct error *err);
 /* A CodeableConcept of one coding (display may be NULL). New object. */
 cJSON *fhir_coded(const char *system, const char *code, const char *display);
+/* Whether one of the CodeableConcepts (an array, as category is) has a
+ * coding of the system and code. */
+bool fhir_has_coding(const cJSON *concepts, const char *system, const char *code);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <cjson/cJSON.h>
 
 #include "core/error.h"
 #include "core/session.h"
@@ -65,5 +66,12 @@ bool safety_plan_get(struct session *s, const char *patient_id, struct safety_pl
 bool safety_plan_save(struct session *s, const char *patient_id, const char *base_version,
 		      char *const step[SAFETY_STEPS], struct safety_plan *out, struct error *err);
 void safety_plan_finish(struct safety_plan *p);
+
+/* An ezrizi CarePlan of the client, in the shape the safety plan has and the
+ * measures share (measure.h): category SAFETY_CATEGORY_SYSTEM#code (title its
+ * display), status active, intent plan, the title, subject, created, author
+ * "me" and the write id; no activity yet. New object. */
+cJSON *careplan_new(const char *code, const char *title, const char *patient_id, const char *me,
+		    const char *created, const char *request_id);
 
 #endif

@@ -32,6 +32,8 @@ extern const struct cmd_entry cmd_entry_notes, cmd_entry_note, cmd_entry_note_ad
 extern const struct cmd_entry cmd_entry_chat, cmd_entry_send;
 /* lexicon.c */
 extern const struct cmd_entry cmd_entry_lexicon;
+/* measure.c */
+extern const struct cmd_entry cmd_entry_measure, cmd_entry_measures;
 /* scores.c */
 extern const struct cmd_entry cmd_entry_scores;
 /* cache.c */

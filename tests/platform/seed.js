@@ -380,6 +380,23 @@ function seed(todayStr) {
     }
   }
 
+  // A schedule of measures (ezrizi's CarePlan, include/core/measure.h): the
+  // PHQ-9 at every session for amina's 15:00 client of today, who has no score
+  // yet, so the day's list shows it due.
+  const measured = appointments.find((x) => x.c.username === 'amina' && ymd(x.day) === todayYmd && x.hour === 15);
+  if (measured) {
+    add({
+      resourceType: 'CarePlan', id: 'measures-' + measured.pt.p.id, status: 'active', intent: 'plan',
+      category: [{ coding: [{ system: 'urn:ezrizi:careplan', code: 'measures', display: 'Measures' }] }],
+      title: 'Measures', subject: ref(measured.pt.p), created: instant(at(addDays(today, -14), 10)),
+      author: ref(measured.c.prac, measured.c.text),
+      activity: [{ detail: {
+        code: { coding: [{ system: 'http://loinc.org', code: '44249-1', display: 'PHQ-9' }] }, status: 'scheduled',
+        scheduledTiming: { code: { coding: [{ system: 'urn:ezrizi:measure-schedule', code: 'every-session' }] } },
+      } }],
+    });
+  }
+
   // Support group + group appointment later this week (17:00-18:30 local, no slot).
   const groupLang = 'en';
   const members = patients.filter((x) => x.lang === groupLang).slice(0, 6)

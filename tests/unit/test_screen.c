@@ -162,6 +162,8 @@ setup(void **state)
 	stub_sticky("GET", "PractitionerRole?*", 200, EMPTY);
 	/* A look again (after every command) finds nothing changed. */
 	stub_sticky("GET", "Appointment?_lastUpdated=*", 200, EMPTY);
+	/* The listed clients' measures: none. */
+	stub_sticky("GET", "CarePlan?category=*", 200, EMPTY);
 	*state = f;
 	return 0;
 }

@@ -148,6 +148,26 @@ flags_answer(const struct stub_request *req)
 	return xstrdup(flags_now != NULL ? flags_now : EMPTY);
 }
 
+/* What the measures' plans search answers now (a searchset). */
+static char *careplans_now;
+
+static char *
+careplans_answer(const struct stub_request *req)
+{
+	(void)req;
+	return xstrdup(careplans_now != NULL ? careplans_now : EMPTY);
+}
+
+/* What the shown client's scores fetch answers now (a searchset). */
+static char *scores_now;
+
+static char *
+scores_answer(const struct stub_request *req)
+{
+	(void)req;
+	return xstrdup(scores_now != NULL ? scores_now : EMPTY);
+}
+
 /* A searchset of one Flag about a client, last changed at `updated`. */
 static char *
 flag_bundle(const char *id, const char *patient, const char *status, bool acked, const char *updated)
@@ -222,6 +242,7 @@ setup(void **state)
 	model_init(&f->m, &f->s, f->cfg, &recorder, &f->seen);
 	stub_sticky("GET", "DocumentReference?*", 200, EMPTY);
 	/* The client's scores, above the notes: none unless a test says. */
+	stub_answer_fn(stub_sticky("GET", "Observation?subject=*", 200, NULL), scores_answer);
 	stub_sticky("GET", "Observation?*", 200, EMPTY);
 	stub_answer_fn(stub_sticky("GET", "Communication?subject=*", 200, NULL), chat_answer);
 	stub_answer_fn(stub_sticky("GET", "Flag?*", 200, NULL), flags_answer);
@@ -233,6 +254,10 @@ setup(void **state)
 		    "{\"resourceType\":\"PractitionerRole\",\"id\":\"r-1\",\"code\":[{\"coding\":[{\"code\":\"counsellor\"}]}]}}]}");
 	/* A look again finds nothing changed. */
 	stub_sticky("GET", "Appointment?_lastUpdated=*", 200, EMPTY);
+	/* The listed clients' measures: no plans unless a test says; their
+	 * sessions before: none. */
+	stub_answer_fn(stub_sticky("GET", "CarePlan?category=*", 200, NULL), careplans_answer);
+	stub_sticky("GET", "Appointment?_count=200&patient=*", 200, EMPTY);
 	/* A message's sender, by name. */
 	stub_sticky("GET", "Patient?_id=pat-1&*", 200,
 		    "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":["
@@ -258,6 +283,10 @@ teardown(void **state)
 	chat_now = NULL;
 	free(flags_now);
 	flags_now = NULL;
+	free(careplans_now);
+	careplans_now = NULL;
+	free(scores_now);
+	scores_now = NULL;
 	free(urgent_now);
 	urgent_now = NULL;
 	stub_home_remove(f->dir);
@@ -500,6 +529,64 @@ test_model_flags_reach_the_screen(void **state)
 	assert_int_equal(stub_count("GET", "PractitionerRole?*"), 1);
 }
 
+/* The measures due of the whole list in one look when the list comes: one
+ * CarePlan search naming every client, then one Observation and one
+ * Appointment search for those with a plan; a poll asks nothing again. The
+ * client with a PHQ-9 every session and no score is due; the other is not. */
+static void
+test_model_measures_one_look_a_list(void **state)
+{
+	struct fx *f = *state;
+	const struct stub_request *r;
+
+	careplans_now = xstrdup("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+				"{\"resourceType\":\"CarePlan\",\"id\":\"cp-1\",\"status\":\"active\",\"intent\":\"plan\","
+				"\"category\":[{\"coding\":[{\"system\":\"urn:ezrizi:careplan\",\"code\":\"measures\"}]}],"
+				"\"subject\":{\"reference\":\"Patient/pat-2\"},\"activity\":[{\"detail\":{"
+				"\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"44249-1\"}]},"
+				"\"status\":\"scheduled\",\"scheduledTiming\":{\"code\":{\"coding\":[{"
+				"\"system\":\"urn:ezrizi:measure-schedule\",\"code\":\"every-session\"}]}}}}]}}]}");
+	stub_sticky("GET", "Communication?recipient=*", 200, EMPTY);
+	load_today(f);
+	turns(f, 3);
+	assert_int_equal(stub_count("GET", "CarePlan?*"), 1);
+	r = stub_last("GET", "CarePlan?*");
+	assert_non_null(strstr(r->path, "subject=Patient%2Fpat-1%2CPatient%2Fpat-2"));
+	assert_int_equal(stub_count("GET", "Observation?category=survey*"), 1);
+	r = stub_last("GET", "Observation?category=survey*");
+	assert_non_null(strstr(r->path, "subject=Patient%2Fpat-2&"));
+	assert_null(strstr(r->path, "pat-1"));
+	assert_int_equal(stub_count("GET", "Appointment?_count=200&patient=*"), 1);
+	assert_int_equal(model_measures_due(&f->m, &f->m.appts.v[0]), 0);
+	assert_int_equal(model_measures_due(&f->m, &f->m.appts.v[1]), 1);
+
+	model_poll(&f->m);
+	turns(f, 3);
+	assert_int_equal(stub_count("GET", "CarePlan?*"), 1);
+	assert_int_equal(stub_count("GET", "Observation?category=survey*"), 1);
+
+	/* The client shown now has a PHQ-9 of today among their scores (given
+	 * here): the row is drawn again and is due no longer, with no look. */
+	{
+		char when[21];
+
+		instant_format_utc(clock_now(), when);
+		scores_now = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+				       "{\"resourceType\":\"Observation\",\"id\":\"o-1\",\"status\":\"final\","
+				       "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"44261-6\"}]},"
+				       "\"subject\":{\"reference\":\"Patient/pat-2\"},\"effectiveDateTime\":\"%s\","
+				       "\"valueInteger\":4}}]}", when);
+	}
+	model_select(&f->m, 1);
+	model_settle(&f->m);
+	f->seen.changed[MODEL_APPTS] = 0;
+	turns(f, 3);
+	assert_int_equal(model_find_client(&f->m, "pat-2")->scores_f.state, LOAD_OK);
+	assert_true(f->seen.changed[MODEL_APPTS] > 0);
+	assert_int_equal(model_measures_due(&f->m, &f->m.appts.v[1]), 0);
+	assert_int_equal(stub_count("GET", "CarePlan?*"), 1);
+}
+
 /* An escalation to me: the inbox brings a message of priority stat; the
  * model looks for the escalations whole (with names), holds the unread one
  * and sounds the alarm (this view has none: the bell); one read goes. The
@@ -617,6 +704,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_model_flags_reach_the_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_escalation_alarms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_review_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_measures_one_look_a_list, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
