@@ -28,6 +28,7 @@
 #include "ui/localfmt.h"
 #include "ui/loop.h"
 #include "ui/mode.h"
+#include "ui/pane.h"
 #include "ui/state.h"
 #include "ui/view.h"
 
@@ -503,6 +504,7 @@ form_draw(struct tui *t)
 	struct tlines l;
 	int w = COLS - 4, rows = getmaxy(vw->over) - 2;
 	size_t context = 0, skip = 0;
+	int banner;
 	char *title;
 
 	if (!vw->over_dirty || t->form == NULL)
@@ -540,8 +542,13 @@ form_draw(struct tui *t)
 		free(iso);
 		free(who);
 	}
-	for (int r = 0; r < rows && skip + (size_t)r < l.n; r++)
-		tlines_draw(&l, skip + (size_t)r, vw->over, 1 + r, 2, w, 0);
+	/* The client's risk flag over the form too, as over every pane that
+	 * shows them. */
+	banner = ui_flag_banner(&t->m, t->form->patient_id, vw->over, 1, 2, w, rows);
+	if (l.n > (size_t)(rows - banner) && skip < context)
+		skip = l.n - (size_t)(rows - banner) < context ? l.n - (size_t)(rows - banner) : context;
+	for (int r = 0; r + banner < rows && skip + (size_t)r < l.n; r++)
+		tlines_draw(&l, skip + (size_t)r, vw->over, 1 + banner + r, 2, w, 0);
 	tlines_finish(&l);
 	wnoutrefresh(vw->over);
 	vw->over_dirty = false;

@@ -184,12 +184,12 @@ banner_text(const struct model *m, const char *patient_id)
 /* The banner's lines at the pane's width (none without a flag); its rows:
  * at most half the pane's, one once acknowledged. */
 static int
-banner_lines(struct pane *p, const char *patient_id, struct tlines *l, int *attr)
+banner_lines(struct model *m, const char *patient_id, int w, int h, struct tlines *l, int *attr)
 {
-	bool urgent = model_flags_unacked(p->m, patient_id) > 0;
+	bool urgent = model_flags_unacked(m, patient_id) > 0;
 	/* Acknowledged, it is a reminder: one row. */
-	int w = pane_inner_w(p), max = urgent ? pane_inner_h(p) / 2 : 1;
-	char *text = banner_text(p->m, patient_id), *mark;
+	int max = urgent ? h / 2 : 1;
+	char *text = banner_text(m, patient_id), *mark;
 
 	/* Reverse and bold: it stands out in monochrome as in colour. */
 	*attr = urgent ? ui_attr(UC_ERROR) | A_REVERSE | A_BOLD : ui_attr(UC_WARN) | A_BOLD;
@@ -209,8 +209,24 @@ int
 pane_flag_banner_rows(struct pane *p, const char *patient_id)
 {
 	struct tlines l;
-	int attr, rows = banner_lines(p, patient_id, &l, &attr);
+	int attr, rows = banner_lines(p->m, patient_id, pane_inner_w(p), pane_inner_h(p), &l, &attr);
 
+	tlines_finish(&l);
+	return rows;
+}
+
+int
+ui_flag_banner(struct model *m, const char *patient_id, WINDOW *win, int y, int x, int w, int h)
+{
+	struct tlines l;
+	int attr, rows = banner_lines(m, patient_id, w, h, &l, &attr);
+
+	for (int i = 0; i < rows; i++) {
+		/* The margins too: a bar across the pane. */
+		mvwaddch(win, y + i, x - 1, ' ' | (chtype)attr);
+		tlines_draw(&l, (size_t)i, win, y + i, x, w, 0);
+		mvwaddch(win, y + i, x + w, ' ' | (chtype)attr);
+	}
 	tlines_finish(&l);
 	return rows;
 }
@@ -218,17 +234,7 @@ pane_flag_banner_rows(struct pane *p, const char *patient_id)
 int
 pane_flag_banner(struct pane *p, const char *patient_id)
 {
-	struct tlines l;
-	int w = pane_inner_w(p), attr, rows = banner_lines(p, patient_id, &l, &attr);
-
-	for (int i = 0; i < rows; i++) {
-		/* The margins too: a bar across the pane. */
-		mvwaddch(p->win, PANE_TOP + i, PANE_LEFT - 1, ' ' | (chtype)attr);
-		tlines_draw(&l, (size_t)i, p->win, PANE_TOP + i, PANE_LEFT, w, 0);
-		mvwaddch(p->win, PANE_TOP + i, PANE_LEFT + w, ' ' | (chtype)attr);
-	}
-	tlines_finish(&l);
-	return rows;
+	return ui_flag_banner(p->m, patient_id, p->win, PANE_TOP, PANE_LEFT, pane_inner_w(p), pane_inner_h(p));
 }
 
 const char *

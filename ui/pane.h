@@ -85,6 +85,9 @@ void text_view_draw(struct text_view *v, struct pane *p, int top);
  * Until a clinician acknowledges it the banner is urgent (reverse, bold);
  * a front desk reads only that the client has one. */
 int pane_flag_banner(struct pane *p, const char *patient_id);
+/* The same banner anywhere (the form over the panes): rows y.. of win, w
+ * columns from x (and the columns either side), at most half of h rows. */
+int ui_flag_banner(struct model *m, const char *patient_id, WINDOW *win, int y, int x, int w, int h);
 /* The rows it will take, before the frame is drawn. */
 int pane_flag_banner_rows(struct pane *p, const char *patient_id);
 /* The mark of a client's message to review (translated; pane_chat.c). */

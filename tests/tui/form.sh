@@ -65,6 +65,7 @@ check "the banner follows" "RISK, review now" 100
 # C-SSRS: a no to the second skips the third to the fifth.
 open_form cssrs
 check "C-SSRS item 1" "Item 1 of 6"
+check "form_shows_the_risk_banner: the client's flag over the form too" "^│.?⚠.*RISK, review now"
 keys 0
 check "C-SSRS item 2" "Item 2 of 6"
 keys 0

@@ -42,18 +42,7 @@ for lang in en_US C ar_SA ur_PK ms_MY tr_TR; do
 	done
 	for name in "${started[@]}"; do
 		settle capture "$name"
-		cur=$SETTLED
-		if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
-			printf '%s\n' "$cur" >"$GOLDEN/$name.txt"
-			ok "$name kept"
-		elif [ ! -f "$GOLDEN/$name.txt" ]; then
-			fail "$name" "no golden screen; run GOLDEN_UPDATE=1 $0"
-		elif [ "$cur" = "$(cat "$GOLDEN/$name.txt")" ]; then
-			ok "$name as kept"
-		else
-			fail "$name" "differs from $GOLDEN/$name.txt:
-$(diff <(cat "$GOLDEN/$name.txt") <(printf '%s\n' "$cur") | head -n 20)"
-		fi
+		golden "$GOLDEN" "$name" "$SETTLED"
 		tm send-keys -t "$name" q
 	done
 done

@@ -108,3 +108,20 @@ type_text() { tm send-keys -t "$S" -l -- "$1"; }  # "--": a text may start with 
 # A regular expression matching s literally.
 re() { printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'; }
 first_word() { printf '%s' "$1" | cut -d' ' -f1; }
+
+# golden DIR NAME TEXT: with GOLDEN_UPDATE=1 keeps TEXT as DIR/NAME.txt;
+# otherwise it must be that file as kept (a diff is shown when not).
+golden() {
+	local dir=$1 name=$2 cur=$3
+	if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
+		printf '%s\n' "$cur" >"$dir/$name.txt"
+		ok "$name kept"
+	elif [ ! -f "$dir/$name.txt" ]; then
+		fail "$name" "no golden screen; run GOLDEN_UPDATE=1 $0"
+	elif [ "$cur" = "$(cat "$dir/$name.txt")" ]; then
+		ok "$name as kept"
+	else
+		fail "$name" "differs from $dir/$name.txt:
+$(diff <(cat "$dir/$name.txt") <(printf '%s\n' "$cur") | head -n 20)"
+	fi
+}
