@@ -93,6 +93,7 @@ assess_instrument_of(const char *canonical)
 static char *
 questionnaire_of(const struct assessment *a)
 {
+	const char *version = a->form_version;
 	char *base, *out;
 
 	if (a->in != NULL)
@@ -101,9 +102,12 @@ questionnaire_of(const struct assessment *a)
 		base = xstrdup(a->form->url);
 	else
 		return xasprintf("Questionnaire/%s", a->form->id);
-	if (a->form_version == NULL)
+	/* A form's answers were given on the version read. */
+	if (version == NULL && a->in == NULL)
+		version = a->form->version;
+	if (version == NULL)
 		return base;
-	out = xasprintf("%s|%s", base, a->form_version);
+	out = xasprintf("%s|%s", base, version);
 	free(base);
 	return out;
 }

@@ -940,20 +940,32 @@ questionnaire_response_items(const struct questionnaire *q, const struct qn_answ
 /* ---- fetching ---- */
 
 struct pick {
-	const char *url, *version;
+	const char *url, *version, *lang;
 	cJSON *best;
 };
 
-/* The newest active Questionnaire under the canonical (by its version's
- * string, then lastUpdated), or any when none is active. */
+/* How much a Questionnaire is wanted: active first, then in the client's
+ * language ("ur" takes "ur-PK" too). */
+static int
+rank_of(const struct pick *p, const cJSON *res)
+{
+	const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status"));
+	const char *lang = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "language"));
+	size_t n = p->lang != NULL ? strcspn(p->lang, "-_") : 0;
+	bool same = n > 0 && lang != NULL && strncmp(lang, p->lang, n) == 0 && (lang[n] == '\0' || lang[n] == '-');
+
+	return (status != NULL && strcmp(status, "active") == 0) * 2 + same;
+}
+
+/* The most wanted Questionnaire under the canonical (rank_of), the newest
+ * version (by its string) among equals. */
 static void
 consider(struct pick *p, const cJSON *res)
 {
 	const cJSON *url = cJSON_GetObjectItemCaseSensitive(res, "url");
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
 	const char *version = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "version"));
-	const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status"));
-	bool active = status != NULL && strcmp(status, "active") == 0;
+	int rank = rank_of(p, res);
 
 	if (!cJSON_IsString(type) || strcmp(type->valuestring, "Questionnaire") != 0 || !cJSON_IsString(url) ||
 	    strcmp(url->valuestring, p->url) != 0)
@@ -961,13 +973,12 @@ consider(struct pick *p, const cJSON *res)
 	if (p->version != NULL && (version == NULL || strcmp(version, p->version) != 0))
 		return;
 	if (p->best != NULL) {
-		const char *bs = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p->best, "status"));
 		const char *bv = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p->best, "version"));
-		bool best_active = bs != NULL && strcmp(bs, "active") == 0;
+		int best_rank = rank_of(p, p->best);
 
-		if (best_active && !active)
+		if (best_rank > rank)
 			return;
-		if (best_active == active && bv != NULL && (version == NULL || strcmp(version, bv) <= 0))
+		if (best_rank == rank && bv != NULL && (version == NULL || strcmp(version, bv) <= 0))
 			return;
 	}
 	cJSON_Delete(p->best);
@@ -975,10 +986,10 @@ consider(struct pick *p, const cJSON *res)
 }
 
 cJSON *
-questionnaire_pick(const cJSON *resources, const char *ref)
+questionnaire_pick(const cJSON *resources, const char *ref, const char *lang)
 {
 	char *url = xstrdup(ref), *bar = strchr(url, '|');
-	struct pick p = { 0 };
+	struct pick p = { .lang = lang };
 	const cJSON *r;
 
 	if (bar != NULL)
@@ -1000,7 +1011,7 @@ questionnaire_pick(const cJSON *resources, const char *ref)
 }
 
 cJSON *
-questionnaire_cached(struct store *st, const char *ref)
+questionnaire_cached(struct store *st, const char *ref, const char *lang)
 {
 	cJSON *all, *best;
 
@@ -1009,7 +1020,7 @@ questionnaire_cached(struct store *st, const char *ref)
 	if (strchr(ref, ':') == NULL)
 		return fhir_id_ok(ref) ? cache_get(st, "Questionnaire", ref) : NULL;
 	all = cache_questionnaires(st);
-	best = questionnaire_pick(all, ref);
+	best = questionnaire_pick(all, ref, lang);
 	cJSON_Delete(all);
 	return best;
 }
@@ -1035,7 +1046,7 @@ questionnaire_query(const char *ref)
 }
 
 static cJSON *
-by_canonical(struct session *s, const char *ref, bool *from_cache, struct error *err)
+by_canonical(struct session *s, const char *ref, const char *lang, bool *from_cache, struct error *err)
 {
 	bool cached = fhir_reads_cached(s);
 	cJSON *best = NULL;
@@ -1051,11 +1062,11 @@ by_canonical(struct session *s, const char *ref, bool *from_cache, struct error 
 		} else if (all == NULL) {
 			return NULL;
 		}
-		best = questionnaire_pick(all, ref);
+		best = questionnaire_pick(all, ref, lang);
 		cJSON_Delete(all);
 	}
 	if (cached)
-		best = questionnaire_cached(s->store, ref);
+		best = questionnaire_cached(s->store, ref, lang);
 	if (from_cache != NULL)
 		*from_cache = cached;
 	if (best == NULL)
@@ -1065,14 +1076,15 @@ by_canonical(struct session *s, const char *ref, bool *from_cache, struct error 
 }
 
 cJSON *
-questionnaire_fetch(struct session *s, const char *ref, bool *from_cache, struct error *err)
+questionnaire_fetch(struct session *s, const char *ref, const char *lang, bool *from_cache,
+		    struct error *err)
 {
 	cJSON *res;
 
 	if (from_cache != NULL)
 		*from_cache = false;
 	if (strchr(ref, ':') != NULL)
-		return by_canonical(s, ref, from_cache, err);
+		return by_canonical(s, ref, lang, from_cache, err);
 	if (!fhir_id_ok(ref)) {
 		error_set(err, ERR_USAGE, _("'%s' is not a valid %s id; ids are letters, digits, '-' and '.'."), ref, "Questionnaire");
 		return NULL;

@@ -15,10 +15,12 @@
 #include <curses.h>
 
 #include "core/assess.h"
+#include "core/cache.h"
 #include "core/cmd.h"
 #include "core/fhir.h"
 #include "core/i18n.h"
 #include "core/instrument.h"
+#include "core/model.h"
 #include "core/questionnaire.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
@@ -44,6 +46,7 @@ struct ui_form {
 	bool server_wording;           /* a known instrument's items worded by the server */
 	struct fhir_search *fs;        /* the server's copy, on its way */
 	char *patient_id, *patient_name;
+	char *language;                /* the client's, as the local copy has it, or NULL */
 	size_t cur;                    /* the item shown (one asked), q.n_items: the summary */
 };
 
@@ -107,6 +110,7 @@ form_free(struct tui *t)
 	free(f->ref);
 	free(f->patient_id);
 	free(f->patient_name);
+	free(f->language);
 	free(f);
 	t->form = NULL;
 }
@@ -186,7 +190,7 @@ fetched(cJSON *resources, const struct error *err, void *arg)
 		}
 		return;
 	}
-	res = questionnaire_pick(resources, f->ref);
+	res = questionnaire_pick(resources, f->ref, f->language);
 	cJSON_Delete(resources);
 	/* A form already answered stays the one its answers belong to. */
 	if (res != NULL && f->in == NULL && f->loaded && answered_any(f)) {
@@ -209,9 +213,21 @@ fetched(cJSON *resources, const struct error *err, void *arg)
 static bool
 start_loading(struct tui *t, struct ui_form *f, struct error *err)
 {
-	cJSON *res = questionnaire_cached(t->m.s->store, f->ref);
-	bool ok = res != NULL || f->in != NULL ? load(f, res, err) : true;
+	cJSON *res, *pat = t->m.s->store != NULL ? cache_get(t->m.s->store, "Patient", f->patient_id) : NULL;
+	struct patient p;
+	struct error e2;
+	bool ok;
 	char *q;
+
+	/* The client's language: a platform's wording in it comes first. */
+	error_clear(&e2);
+	if (pat != NULL && patient_from_json(pat, &p, &e2)) {
+		f->language = p.language != NULL ? xstrdup(p.language) : NULL;
+		patient_finish(&p);
+	}
+	cJSON_Delete(pat);
+	res = questionnaire_cached(t->m.s->store, f->ref, f->language);
+	ok = res != NULL || f->in != NULL ? load(f, res, err) : true;
 
 	cJSON_Delete(res);
 	if (!ok)

@@ -139,18 +139,22 @@ bool questionnaire_total(const struct questionnaire *q, const struct qn_answer *
 cJSON *questionnaire_response_items(const struct questionnaire *q, const struct qn_answer *ans);
 
 /* The Questionnaire that ref names: an id (Questionnaire/ID), or a canonical
- * ("http://...", with "|version" or not: the newest active one the server
- * has under it). Offline, the cache's; online, a network failure falls back
+ * ("http://...", with "|version" or not: the one questionnaire_pick picks of
+ * those the server has under it). Offline, the cache's; online, a network failure falls back
  * to it too (*from_cache says so; may be NULL). NULL with ERR_NOT_FOUND when
  * there is none; cJSON_Delete() it. */
 /* The search for ref ("Questionnaire?_id=ID" or "?url=...&version=..."; new
- * string, free()), and the one of resources it names (for a canonical, the
- * newest active; a copy to cJSON_Delete(), or NULL). */
+ * string, free()), and the one of resources it names (for a canonical: an
+ * active one before others, then one in lang, the client's (may be NULL;
+ * "ur" takes "ur-PK"), then the newest version; a copy to cJSON_Delete(), or
+ * NULL). A platform can so serve an instrument's wording in each language
+ * under the one canonical. */
 char *questionnaire_query(const char *ref);
-cJSON *questionnaire_pick(const cJSON *resources, const char *ref);
+cJSON *questionnaire_pick(const cJSON *resources, const char *ref, const char *lang);
 /* The local copy's (NULL when none; cJSON_Delete()). */
 struct store;
-cJSON *questionnaire_cached(struct store *st, const char *ref);
-cJSON *questionnaire_fetch(struct session *s, const char *ref, bool *from_cache, struct error *err);
+cJSON *questionnaire_cached(struct store *st, const char *ref, const char *lang);
+cJSON *questionnaire_fetch(struct session *s, const char *ref, const char *lang, bool *from_cache,
+			   struct error *err);
 
 #endif

@@ -46,7 +46,7 @@ given_finish(struct given *g)
 static bool
 form_of(struct cmd_ctx *ctx, const char *ref, struct given *g, struct error *err)
 {
-	cJSON *res = questionnaire_fetch(&ctx->session, ref, NULL, err);
+	cJSON *res = questionnaire_fetch(&ctx->session, ref, g->as.language, NULL, err);
 	bool ok;
 
 	if (res == NULL) {

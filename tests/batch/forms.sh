@@ -30,12 +30,12 @@ qr=$(printf '%s' "$out" | jq -r .id)
 	[ "$(printf '%s' "$out" | jq -r .risk)" = false ] && [ "$(printf '%s' "$out" | jq -r .flag_id)" = "" ] &&
 	ok "form_scored_by_ordinal_value: 3, no risk, no flag" || fail "form_scored_by_ordinal_value" "rc=$rc $out"
 r=$(api "QuestionnaireResponse/$qr")
-[ "$(printf '%s' "$r" | jq -r .questionnaire)" = "urn:ezrizi:demo:questionnaire:session-check" ] &&
+[ "$(printf '%s' "$r" | jq -r .questionnaire)" = "urn:ezrizi:demo:questionnaire:session-check|1" ] &&
 	[ "$(printf '%s' "$r" | jq -r '[.item[].linkId] | join(" ")')" = "on-time link comment" ] &&
 	[ "$(printf '%s' "$r" | jq -r '.item[0].answer[0].valueBoolean')" = true ] &&
 	[ "$(printf '%s' "$r" | jq -r '.item[1].item[1].answer[0].valueCoding.code')" = many ] &&
 	[ "$(printf '%s' "$r" | jq -r '.item[2].answer[0].valueString')" = 'late, but fine \ ok' ] &&
-	ok "form_response_nested: the group's answers inside it, the text byte for byte" || fail "form_response_nested" "$r"
+	ok "form_response_nested: the version given on, the group's answers inside it, the text byte for byte" || fail "form_response_nested" "$r"
 o=$(api "Observation/$(printf '%s' "$out" | jq -r .observation_id)")
 [ "$(printf '%s' "$o" | jq -r '.code.coding[0].system')" = urn:ezrizi:questionnaire-score ] &&
 	[ "$(printf '%s' "$o" | jq -r .valueInteger)" = 3 ] &&
@@ -101,4 +101,18 @@ r=$(api "QuestionnaireResponse/$(printf '%s' "$out" | jq -r .id)")
 	[ "$(printf '%s' "$r" | jq -r .questionnaire)" = "http://loinc.org/q/44249-1|test-1" ] &&
 	ok "server_wording_keeps_instrument_scoring: PHQ-9 item 9 still a risk, the version named" ||
 	fail "server_wording_keeps_instrument_scoring" "rc=$rc $out $(printf '%s' "$r" | jq -c .questionnaire)"
+
+# Under one canonical, a form in the client's language before a newer one.
+put lang-ar <<'J' || fail "put lang-ar" "refused"
+{"resourceType":"Questionnaire","id":"lang-ar","url":"urn:test:lang","version":"1","language":"ar","status":"active","item":[{"linkId":"a","type":"string","text":"A"}]}
+J
+put lang-en <<'J' || fail "put lang-en" "refused"
+{"resourceType":"Questionnaire","id":"lang-en","url":"urn:test:lang","version":"2","language":"en","status":"active","item":[{"linkId":"a","type":"string","text":"A"}]}
+J
+qof() { api "QuestionnaireResponse/$(printf '%s' "$1" | jq -r .id)" | jq -r .questionnaire; }
+out=$(ez --format json assess "$pat" urn:test:lang --language ar-SA --answers x)
+[ "$(qof "$out")" = "urn:test:lang|1" ] && ok "form_in_the_clients_language: the Arabic one, older" ||
+	fail "form_in_the_clients_language" "$out $(qof "$out")"
+out=$(ez --format json assess "$pat" urn:test:lang --language tr --answers x)
+[ "$(qof "$out")" = "urn:test:lang|2" ] && ok "no form in the language: the newest" || fail "no form in the language: the newest" "$(qof "$out")"
 finish
