@@ -278,6 +278,22 @@ option_words(const struct qn_item *it, size_t o)
 	return v->kind == QV_CODING ? v->code : "";
 }
 
+/* A yes/no item's answers, as the form shows them (not the words typed in
+ * batch, 'yes' and 'no', which stay as they are). */
+static const char *
+answer_yes(void)
+{
+	/* TRANSLATORS: a form's answer to a yes/no question. */
+	return _("Yes");
+}
+
+static const char *
+answer_no(void)
+{
+	/* TRANSLATORS: a form's answer to a yes/no question. */
+	return _("No");
+}
+
 /* What an answer given says, for the summary and the typed items. */
 static char *
 answer_words(const struct ui_form *f, size_t i)
@@ -290,7 +306,7 @@ answer_words(const struct ui_form *f, size_t i)
 	if (it->type == QN_CHOICE)
 		return xstrdup(option_words(it, (size_t)a->option));
 	if (a->v.kind == QV_BOOLEAN)
-		return xstrdup(a->v.b ? _("yes") : _("no"));
+		return xstrdup(a->v.b ? answer_yes() : answer_no());
 	if (a->v.kind == QV_INTEGER)
 		return xasprintf("%.0f", a->v.num);
 	if (a->v.kind == QV_DECIMAL)
@@ -306,9 +322,9 @@ own_meaning(const struct ui_form *f, size_t i, size_t v)
 	if (f->in == NULL || f->in->rule != RULE_CSSRS || f->server_wording)
 		return NULL;
 	if (i == 5)
-		return v == 0 ? _("no") : v == 1 ? _("yes, more than three months ago")
+		return v == 0 ? answer_no() : v == 1 ? _("yes, more than three months ago")
 					: _("yes, within the past three months");
-	return v == 0 ? _("no") : _("yes");
+	return v == 0 ? answer_no() : answer_yes();
 }
 
 static void
@@ -319,10 +335,10 @@ option_lines(const struct ui_form *f, struct tlines *l, int w)
 	char *s;
 
 	if (it->type == QN_BOOLEAN) {
-		s = xasprintf("  1  %s", _("yes"));
+		s = xasprintf("  1  %s", answer_yes());
 		add_digits(l, s, a->given && a->v.b ? A_REVERSE : A_NORMAL);
 		free(s);
-		s = xasprintf("  0  %s", _("no"));
+		s = xasprintf("  0  %s", answer_no());
 		add_digits(l, s, a->given && !a->v.b ? A_REVERSE : A_NORMAL);
 		free(s);
 		return;

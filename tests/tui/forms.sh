@@ -49,7 +49,7 @@ n0=$(qrs)
 open_form session-check
 check "the form's words before its first item" "A few questions about how the online session went"
 check "a boolean item" "Did the session start on time\?"
-check "its answers" "1  yes"
+check "its answers" "1  Yes"
 keys 0
 check "enable_when_on_screen: 'late' asked after a no" "How many minutes late did it start\?"
 keys Enter
@@ -81,6 +81,6 @@ check "the save's job done" "Saved the answers to Session check" 100
 tm resize-window -t ez -x 60 -y 20 || fail "at 60x20: resized" "tmux refused"
 open_form session-check
 check "at 60x20 the item" "Did the session start"
-check "at 60x20 the answers" "0  no"
+check "at 60x20 the answers" "0  No"
 keys q
 finish
