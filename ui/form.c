@@ -243,12 +243,25 @@ start_loading(struct tui *t, struct ui_form *f, struct error *err)
 	return f->fs != NULL || f->loaded;
 }
 
+/* A line of ours, wrapped: it reads from where the UI's language starts,
+ * whatever its first word (a key's name, "Enter", in an Arabic sentence). */
+static void
+add_ours(struct tlines *l, const char *s, int w, int indent, int attr)
+{
+	char *ours = ui_ours(s);
+
+	tlines_wrap(l, ours, w, indent, attr, 0);
+	free(ours);
+}
+
+/* The same, its digits the screen's. */
 static void
 add_digits(struct tlines *l, const char *s, int attr)
 {
-	char *local = lf_digits(s);
+	char *local = lf_digits(s), *ours = ui_ours(local);
 
-	tlines_add(l, local, attr);
+	tlines_add(l, ours, attr);
+	free(ours);
 	free(local);
 }
 
@@ -344,11 +357,13 @@ option_lines(const struct ui_form *f, struct tlines *l, int w)
 		return;
 	}
 	if (it->type != QN_CHOICE) {
-		char *now = answer_words(f, f->cur), *safe = sanitize_display(now, (size_t)-1, 0);
+		char *now = answer_words(f, f->cur), *raw = sanitize_display(now, (size_t)-1, 0);
+		char *safe = bidi_isolate_text(raw, BIDI_AUTO);
 
+		free(raw);
 		/* TRANSLATORS: a typed item's answer so far ('-' for none). */
 		s = xasprintf(_("Answer: %s"), safe);
-		tlines_wrap(l, s, w, 2, A_BOLD, 0);
+		add_ours(l, s, w, 2, A_BOLD);
 		free(s);
 		free(safe);
 		free(now);
@@ -387,13 +402,37 @@ item_lines(const struct ui_form *f, struct tlines *l, int w, size_t *context)
 			add_data(l, f->q.items[d].text, w, A_NORMAL);
 	}
 	*context = l->n;
-	if (it->code != NULL)
+	if (it->code != NULL) {
+		/* The counts in the screen's digits, the code as it is (it is
+		 * looked up and typed): it goes in after the digits are. */
+		char *local, *code, *line, *at;
+
 		/* TRANSLATORS: the form's item line: its number, how many, its LOINC code. */
-		s = xasprintf(_("Item %zu of %zu (LOINC %s)"), place_of(f, f->cur), f->q.n_asked, it->code);
-	else
+		s = xasprintf(_("Item %zu of %zu (LOINC %s)"), place_of(f, f->cur), f->q.n_asked, "\x01");
+		local = lf_digits(s);
+		{
+			char *safe = sanitize_display(it->code, (size_t)-1, 0);   /* a form's is the server's */
+
+			code = bidi_isolate(safe);
+			free(safe);
+		}
+		if ((at = strchr(local, '\x01')) != NULL) {
+			*at = '\0';
+			line = xasprintf("%s%s%s", local, code, at + 1);
+		} else {
+			line = xstrdup(local);
+		}
+		free(s);
+		s = ui_ours(line);
+		tlines_add(l, s, A_BOLD);
+		free(line);
+		free(code);
+		free(local);
+	} else {
 		/* TRANSLATORS: the form's item line: its number, how many. */
 		s = xasprintf(_("Item %zu of %zu"), place_of(f, f->cur), f->q.n_asked);
-	add_digits(l, s, A_BOLD);
+		add_digits(l, s, A_BOLD);
+	}
 	free(s);
 	if (it->text != NULL) {
 		char *text = it->prefix != NULL ? xasprintf("%s %s", it->prefix, it->text) : xstrdup(it->text);
@@ -401,12 +440,12 @@ item_lines(const struct ui_form *f, struct tlines *l, int w, size_t *context)
 		add_data(l, text, w, A_BOLD);
 		free(text);
 	} else if (f->in != NULL) {
-		tlines_wrap(l, _("ezrizi has no wording for this item: read it from the client's form."), w, 0, A_DIM, 0);
+		add_ours(l, _("ezrizi has no wording for this item: read it from the client's form."), w, 0, A_DIM);
 	} else {
 		add_data(l, it->link_id, w, A_BOLD);
 	}
 	if (it->required)
-		tlines_wrap(l, _("It must be answered."), w, 0, A_DIM, 0);
+		add_ours(l, _("It must be answered."), w, 0, A_DIM);
 	tlines_add(l, "", A_NORMAL);
 	option_lines(f, l, w);
 	tlines_add(l, "", A_NORMAL);
@@ -423,13 +462,13 @@ item_lines(const struct ui_form *f, struct tlines *l, int w, size_t *context)
 	} else {
 		s = xstrdup(_("Enter types the answer; - leaves it unanswered; Down goes on; Backspace goes back; q leaves without saving."));
 	}
-	tlines_wrap(l, s, w, 0, A_DIM, 0);
+	add_ours(l, s, w, 0, A_DIM);
 	free(s);
 	if (f->in != NULL && f->server_wording) {
 		/* TRANSLATORS: %s is the server's version of the form ('-' for none). */
 		s = xasprintf(_("The wording is the platform's form's (version %s); ezrizi cannot tell whether it is a validated translation."),
 			      f->q.version != NULL ? f->q.version : "-");
-		tlines_wrap(l, s, w, 0, A_DIM, 0);
+		add_ours(l, s, w, 0, A_DIM);
 		free(s);
 	}
 }
@@ -469,8 +508,8 @@ instrument_summary(struct tui *t, struct tlines *l, int w)
 	buf_finish(&b);
 	error_clear(&err);
 	if (!instrument_score(f->in, v, f->in->n_items, NULL, t->ctx->cfg, &sc, &err)) {
-		tlines_wrap(l, err.msg, w, 0, ui_attr(UC_ERROR), 0);
-		tlines_wrap(l, _("Backspace goes back to change them; q leaves without saving."), w, 0, A_DIM, 0);
+		add_ours(l, err.msg, w, 0, ui_attr(UC_ERROR));
+		add_ours(l, _("Backspace goes back to change them; q leaves without saving."), w, 0, A_DIM);
 		return;
 	}
 	if (sc.score >= 0) {
@@ -485,10 +524,10 @@ instrument_summary(struct tui *t, struct tlines *l, int w)
 		free(s);
 	}
 	if (sc.risk)
-		tlines_wrap(l, _("Risk: saving raises a safety flag for this client; a clinician must review it now."),
-			    w, 0, ui_attr(UC_ERROR) | A_REVERSE | A_BOLD, 0);
+		add_ours(l, _("Risk: saving raises a safety flag for this client; a clinician must review it now."),
+			 w, 0, ui_attr(UC_ERROR) | A_REVERSE | A_BOLD);
 	tlines_add(l, "", A_NORMAL);
-	tlines_wrap(l, _("Enter saves it; Backspace goes back; q leaves without saving."), w, 0, A_DIM, 0);
+	add_ours(l, _("Enter saves it; Backspace goes back; q leaves without saving."), w, 0, A_DIM);
 }
 
 /* A form's summary: each item asked and its answer, and its total. */
@@ -522,11 +561,11 @@ form_summary(struct tui *t, struct tlines *l, int w)
 		char *safe = sanitize_display(unanswered, (size_t)-1, 0);
 
 		s = xasprintf(_("Not scored: item %s, which counts, is unanswered; the answers are saved."), safe);
-		tlines_wrap(l, s, w, 0, A_DIM, 0);
+		add_ours(l, s, w, 0, A_DIM);
 		free(s);
 		free(safe);
 	}
-	tlines_wrap(l, _("Enter saves it; Backspace goes back; q leaves without saving."), w, 0, A_DIM, 0);
+	add_ours(l, _("Enter saves it; Backspace goes back; q leaves without saving."), w, 0, A_DIM);
 }
 
 static bool
@@ -543,7 +582,7 @@ form_draw(struct tui *t)
 		return false;
 	tlines_init(&l);
 	if (!t->form->loaded)
-		tlines_wrap(&l, _("Fetching the form from the server..."), w, 0, A_DIM, 0);
+		add_ours(&l, _("Fetching the form from the server..."), w, 0, A_DIM);
 	else if (t->form->cur >= t->form->q.n_items && t->form->in != NULL)
 		instrument_summary(t, &l, w);
 	else if (t->form->cur >= t->form->q.n_items)
