@@ -107,11 +107,12 @@ tui_start ar XDG_DATA_HOME="'$WORK/ar-data'" EZRIZI_TOKEN="$(token)" LANGUAGE=ar
 S=ar
 check "the Arabic screen" "^┌" 100
 down_to_the_word
-check "Arabic: the mark" "\[review\]|\]weiver\[" 50
-line=$(screen | grep -E "self-harm|harm-fles" | head -n1)
+# In Arabic words: the mark [مراجعة], the prompt's "self-harm" إيذاء النفس.
+check "Arabic: the mark" "\[مراجعة\]|\]مراجعة\[" 50
+line=$(screen | grep -E "إيذاء النفس" | head -n1)
 [ -n "$line" ] && ok "Arabic: the prompt" || fail "Arabic: the prompt" "$(screen)"
 # Mirrored: the chat pane, the prompt in it, on the left of the list.
-printf '%s\n' "$line" | grep -qE "^│ [^│]*self-harm[^│]*││ " && ok "Arabic: mirrored, the prompt left of the list" ||
+printf '%s\n' "$line" | grep -qE "^│ [^│]*إيذاء النفس[^│]*││ " && ok "Arabic: mirrored, the prompt left of the list" ||
 	fail "Arabic: mirrored, the prompt left of the list" "[$line]"
 
 # A front desk's screen: neither the mark nor the prompt.
