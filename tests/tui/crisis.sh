@@ -79,7 +79,7 @@ esac
 exit 0
 SH
 chmod +x "$WORK/bin/plan-editor"
-tui_start ed EDITOR="'$WORK/bin/plan-editor'" EDLOG="'$WORK/ed'"
+tui_start ed EZRIZI_NOW="$EZRIZI_NOW" EDITOR="'$WORK/bin/plan-editor'" EDLOG="'$WORK/ed'"
 S=ed
 if wait_for "Today|Week" 150 && settle; then
 	keys Home
