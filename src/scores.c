@@ -331,9 +331,12 @@ scores_sparkline(const int *values, size_t n, int max, bool utf8)
 }
 
 char *
-scores_bar(int value, int max, int width, bool utf8)
+scores_bar(int value, int max, int width, bool utf8, bool from_right)
 {
-	static const char *const parts[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	/* A last part-cell: the left eighths, or for a bar that grows from the
+	 * right the right-hand ones Unicode has (an eighth, a half). */
+	static const char *const left[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	static const char *const right[] = { "", "▕", "▕", "▐", "▐", "▐", "█", "█" };
 	struct buf b;
 	int eighths, full;
 
@@ -352,57 +355,6 @@ scores_bar(int value, int max, int width, bool utf8)
 	for (int i = 0; i < full; i++)
 		buf_adds(&b, utf8 ? "█" : "#");
 	if (eighths % 8 != 0)
-		buf_adds(&b, parts[eighths % 8]);
-	return buf_steal(&b);
-}
-
-/* One score's line of the chart; first is the instrument's first score. */
-static void
-chart_row(struct buf *b, const struct score *sc, const struct score *first, int bar_width,
-	  bool utf8)
-{
-	char day[11], change[16] = "";
-	char *bar = scores_bar(score_level(sc), instrument_max_score(sc->in), bar_width, utf8);
-	int pad = bar_width - display_width(bar);
-
-	date_format(date_of(sc->date), day);
-	if (sc != first && sc->score >= 0 && first->score >= 0)
-		snprintf(change, sizeof change, sc->score > first->score ? "+%d" : "%d",
-			 sc->score - first->score);
-	buf_addf(b, "  %s  %s%*s", day, bar, pad > 0 ? pad : 0, "");
-	if (sc->score >= 0)
-		buf_addf(b, " %3d", sc->score);
-	else
-		buf_adds(b, "    ");
-	buf_addf(b, " %4s  %s\n", change, score_band_label(sc));
-	free(bar);
-}
-
-char *
-scores_chart(const struct score_list *l, int bar_width, bool utf8)
-{
-	size_t n;
-	const struct instrument *const *all = instrument_all(&n);
-	struct buf b;
-
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	for (size_t i = 0; i < n; i++) {
-		const struct score *first = NULL;
-
-		for (size_t k = 0; k < l->n; k++) {
-			if (l->v[k].in != all[i])
-				continue;
-			if (first == NULL) {
-				if (b.len > 0)
-					buf_addc(&b, '\n');
-				/* TRANSLATORS: a chart's heading: "PHQ-9 (0 to 27)". */
-				buf_addf(&b, _("%s (0 to %d)"), all[i]->name, instrument_max_score(all[i]));
-				buf_addc(&b, '\n');
-				first = &l->v[k];
-			}
-			chart_row(&b, &l->v[k], first, bar_width, utf8);
-		}
-	}
+		buf_adds(&b, (from_right ? right : left)[eighths % 8]);
 	return buf_steal(&b);
 }

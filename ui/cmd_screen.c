@@ -728,9 +728,7 @@ SCREEN_HANDLER(do_score_chart)
 {
 	struct tui *t = ui_screen(ctx);
 	struct client *c = model_client(&t->m);
-	/* The date, the score, the change and a band beside the bars. */
-	int bar = COLS - 4 - 48;
-	char *chart, *title;
+	char *title;
 
 	(void)e;
 	(void)a;
@@ -746,13 +744,11 @@ SCREEN_HANDLER(do_score_chart)
 		tui_set_message(t, _("No scores for this client yet."));
 		return true;
 	}
-	chart = scores_chart(&c->scores, bar < 8 ? 8 : bar > 40 ? 40 : bar, ui_utf8());
 	/* TRANSLATORS: the score chart's title; %s is the client's name. */
 	title = xasprintf(_("Scores: %s"), model_shown_appt(&t->m)->patient_name != NULL
 					? model_shown_appt(&t->m)->patient_name : c->patient_id);
-	ui_overlay_open(t, title, chart);   /* sanitised there: the bands are the server's */
+	ui_overlay_open_chart(t, title);   /* built for its width (ui/chart.c) */
 	free(title);
-	free(chart);
 	return true;
 }
 

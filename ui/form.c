@@ -23,6 +23,7 @@
 #include "core/model.h"
 #include "core/questionnaire.h"
 #include "core/sanitize.h"
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
 #include "ui/commands.h"
@@ -626,11 +627,25 @@ form_draw(struct tui *t)
 	return true;
 }
 
+/* 0-9 for an Arabic-Indic or Extended Arabic-Indic digit, else -1. */
+static int
+arabic_digit(int cp)
+{
+	if ((cp >= 0x660 && cp <= 0x669) || (cp >= 0x6f0 && cp <= 0x6f9))
+		return cp & 0xf;
+	return -1;
+}
+
 static void
 form_key(struct tui *t, const struct ui_key *k)
 {
+	struct ui_key key = *k;
+
 	tui_clear_error(t);
-	(void)ui_mode_key(t, "form", k);
+	/* An Arabic or Urdu keyboard's digits (٠-٩, ۰-۹) are the digit keys. */
+	if (!key.fn && arabic_digit(key.code) >= 0)
+		key.code = '0' + arabic_digit(key.code);
+	(void)ui_mode_key(t, "form", &key);
 }
 
 static void
@@ -735,15 +750,25 @@ went_on(struct ui_form *f)
 	f->cur = next_asked(f, f->cur);
 }
 
-/* A key's answer: a digit (or '-'), as the item's kind reads it. */
+/* A key's answer: a digit (or '-'), as the item's kind reads it; an
+ * Arabic-Indic digit is the same digit. */
 static bool
 answer(struct tui *t, const char *word, struct error *err)
 {
 	struct ui_form *f = t->form;
 	const struct qn_item *it = &f->q.items[f->cur];
 	struct qn_answer a;
-	bool digit = word[0] >= '0' && word[0] <= '9' && word[1] == '\0';
-	const char *as = word;
+	uint32_t cp;
+	char ascii[2] = "";
+	bool digit;
+	const char *as;
+
+	if (utf8_decode(word, strlen(word), &cp) == strlen(word) && arabic_digit((int)cp) >= 0) {
+		ascii[0] = (char)('0' + arabic_digit((int)cp));
+		word = ascii;
+	}
+	digit = word[0] >= '0' && word[0] <= '9' && word[1] == '\0';
+	as = word;
 
 	if (strcmp(word, "-") == 0) {
 		memset(&a, 0, sizeof a);

@@ -62,15 +62,9 @@ const char *score_band_label(const struct score *sc);
  * scaled to max: "▁▂▃▄▅▆▇█" in UTF-8, " .:-=+*#" otherwise. New string. */
 char *scores_sparkline(const int *values, size_t n, int max, bool utf8);
 /* value (0..max) as a bar of at most width cells: "█" or '#' each, a last
- * part-cell in UTF-8 ("▏".."▉"). At least one cell for a value above zero.
- * New string. */
-char *scores_bar(int value, int max, int width, bool utf8);
-
-/* The scores as a chart, an instrument at a time (in help's order), a line
- * a score: "  2026-11-01  ██████▌   12      moderate", then the change since
- * the instrument's first ("-7") before the band. Bars are bar_width cells
- * at the instrument's highest score. Text to sanitise before it is shown
- * (the bands are the server's). New string. */
-char *scores_chart(const struct score_list *l, int bar_width, bool utf8);
+ * part-cell in UTF-8 ("▏".."▉"; for a bar drawn from the right, as in a
+ * right-to-left screen, "▕" or "▐", or a whole cell for seven eighths). At
+ * least one cell for a value above zero. New string. */
+char *scores_bar(int value, int max, int width, bool utf8, bool from_right);
 
 #endif
