@@ -203,8 +203,7 @@ fetched(cJSON *resources, const struct error *err, void *arg)
 		tui_set_message(t, e2.msg);
 	} else if (res == NULL && !f->loaded) {
 		mode_pop(&t->modes, t, &mode_form);
-		/* TRANSLATORS: %s is what 'give' was given. */
-		tui_set_message(t, e2.kind != ERR_NONE ? e2.msg : _("The server has no such form; give one of phq9, gad7, who5, cssrs, or a form's id."));
+		tui_set_message(t, _("The server has no such form; give one of phq9, gad7, who5, cssrs, or a form's id."));
 	}
 	cJSON_Delete(res);
 	t->view->over_dirty = true;
@@ -750,6 +749,15 @@ went_on(struct ui_form *f)
 	f->cur = next_asked(f, f->cur);
 }
 
+/* The current item's answer is a (taken over), and the form goes on. */
+static void
+set_answer(struct ui_form *f, struct qn_answer *a)
+{
+	questionnaire_answer_finish(&f->ans[f->cur]);
+	f->ans[f->cur] = *a;
+	went_on(f);
+}
+
 /* A key's answer: a digit (or '-'), as the item's kind reads it; an
  * Arabic-Indic digit is the same digit. */
 static bool
@@ -787,9 +795,7 @@ answer(struct tui *t, const char *word, struct error *err)
 		if (!questionnaire_parse_answer(it, as, &a, err))
 			return false;
 	}
-	questionnaire_answer_finish(&f->ans[f->cur]);
-	f->ans[f->cur] = a;
-	went_on(f);
+	set_answer(f, &a);
 	return true;
 }
 
@@ -805,9 +811,7 @@ typed(struct tui *t, const char *text, struct error *err)
 		return answer(t, text, err);
 	if (!questionnaire_parse_answer(it, text, &a, err))
 		return false;
-	questionnaire_answer_finish(&f->ans[f->cur]);
-	f->ans[f->cur] = a;
-	went_on(f);
+	set_answer(f, &a);
 	return true;
 }
 
