@@ -281,6 +281,17 @@ supervisor_of_me(struct session *s, const char *me)
 	return sup;
 }
 
+/* The display of an ASTM E1762 signature type of ours. */
+static const char *
+sig_display(const char *sig)
+{
+	bool addendum = strcmp(sig, SIG_ADDENDUM) == 0, verify = strcmp(sig, SIG_VERIFY) == 0;
+
+	if (verify)
+		return "Verification Signature";
+	return addendum ? "Addendum Signature" : "Author's Signature";
+}
+
 /* The Provenance of a signature of `target` ("DocumentReference/ID" or the
  * transaction's "urn:uuid:..."), from `revision` (the version signed, or
  * NULL), by me, of content whose SHA-256 is digest. */
@@ -337,8 +348,7 @@ provenance(const char *target, const char *revision, const char *me, const char 
 
 		json_put_str(c, "system", SIG_SYSTEM);
 		json_put_str(c, "code", sig);
-		json_put_str(c, "display", cosign ? "Verification Signature"
-				: strcmp(sig, SIG_ADDENDUM) == 0 ? "Addendum Signature" : "Author's Signature");
+		json_put_str(c, "display", sig_display(sig));
 		cJSON_AddItemToArray(types, c);
 		json_put(o, "type", types);
 	}
