@@ -8,7 +8,9 @@
  * be read (no date, no value or one that is not a whole number in the
  * instrument's range) is left out too, and counted, for the caller to say.
  * The band is the server's (interpretation, system urn:ezrizi:band), kept as
- * it came: it is data, sanitised where it is shown. */
+ * it came: it is data, sanitised where it is shown. The totals of a
+ * platform's own forms are kept apart (forms), for the list; the trend and the
+ * chart draw instruments only. */
 #ifndef EZRIZI_SCORES_H
 #define EZRIZI_SCORES_H
 
@@ -30,10 +32,24 @@ struct score {
 	char *made;                     /* meta.lastUpdated as the server wrote it, or NULL */
 };
 
+/* A platform form's total (assess.h: code urn:ezrizi:questionnaire-score,
+ * the sum of its answers' ordinalValue): no band, no range. */
+struct form_score {
+	char *id;                       /* the Observation's id */
+	char *form;                     /* the form's canonical as coded (url|version) */
+	char *title;                    /* the coding's display, or NULL */
+	time_t date;                    /* effectiveDateTime */
+	double total;
+	char *made;                     /* meta.lastUpdated, or NULL */
+};
+
 struct score_list {
 	struct score *v;                /* oldest first */
 	size_t n;
 	size_t skipped;                 /* a known instrument's, unreadable: left out */
+	struct form_score *forms;       /* forms' totals, oldest first; none when an
+					 * instrument was asked for */
+	size_t n_forms;
 };
 
 /* The search for a client's scores (new string, free()). */
