@@ -683,9 +683,41 @@ SCREEN_HANDLER(do_edit_note)
 
 static const struct cmd_entry edit_note_entry = {
 	.name = "edit-note",
-	.summary = N_("Change the client's newest note in $VISUAL or $EDITOR (a signed note is amended)."),
+	.summary = N_("Change the client's newest note in $VISUAL or $EDITOR (a signed note is never changed: a new signed note replaces it)."),
 	.flags = CMD_SCREEN,
 	.exec = do_edit_note,
+};
+
+SCREEN_HANDLER(do_sign_note)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	tui_sign_note(ui_screen(ctx));
+	return true;
+}
+
+static const struct cmd_entry sign_note_entry = {
+	.name = "sign-note",
+	.summary = N_("Sign the client's newest note, a draft, once asked: it is locked then."),
+	.flags = CMD_SCREEN,
+	.exec = do_sign_note,
+};
+
+SCREEN_HANDLER(do_add_addendum)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	tui_add_addendum(ui_screen(ctx));
+	return true;
+}
+
+static const struct cmd_entry add_addendum_entry = {
+	.name = "add-addendum",
+	.summary = N_("Write a signed addendum to the client's newest note in $VISUAL or $EDITOR."),
+	.flags = CMD_SCREEN,
+	.exec = do_add_addendum,
 };
 
 SCREEN_HANDLER(do_edit_plan)
@@ -1015,7 +1047,7 @@ static const struct cmd_entry *const screen_cmds[] = {
 	&focus_entry, &goto_entry, &help_entry, &ui_entry_lock, &next_unread_entry,
 	&page_note_entry, &ui_entry_passwd, &pick_slot_entry, &quit_entry, &redraw_entry,
 	&reload_entry, &retry_entry, &score_chart_entry, &select_entry, &text_entry, &week_entry,
-	&write_note_entry,
+	&write_note_entry, &sign_note_entry, &add_addendum_entry,
 };
 
 const struct cmd_entry *const *
