@@ -207,8 +207,23 @@ note_get(struct session *s, const char *id, struct note *out, struct error *err)
 	return ok;
 }
 
-static bool
-text_ok(const char *text, struct error *err)
+void
+notes_signed_relating(cJSON *doc, const char *me, const char *code, const char *id)
+{
+	cJSON *arr = cJSON_CreateArray(), *rel = cJSON_CreateObject();
+
+	cJSON_AddItemToArray(arr, fhir_reference("Practitioner", me, NULL));
+	json_put(doc, "author", arr);
+	json_put(doc, "authenticator", fhir_reference("Practitioner", me, NULL));
+	json_put_str(rel, "code", code);
+	json_put(rel, "target", fhir_reference("DocumentReference", id, NULL));
+	arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(arr, rel);
+	json_put(doc, "relatesTo", arr);
+}
+
+bool
+notes_text_ok(const char *text, struct error *err)
 {
 	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
 		return error_set(err, ERR_USAGE, _("The note is empty; nothing was saved."));
@@ -218,8 +233,8 @@ text_ok(const char *text, struct error *err)
 }
 
 /* Puts text as the resource's attachment, dated now. */
-static void
-set_content(cJSON *doc, const char *text)
+void
+notes_set_content(cJSON *doc, const char *text)
 {
 	size_t len = strlen(text);
 	size_t b64len = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
@@ -237,18 +252,6 @@ set_content(cJSON *doc, const char *text)
 	json_put_str(doc, "date", now);
 	sodium_memzero(b64, b64len);
 	free(b64);
-}
-
-bool
-notes_text_ok(const char *text, struct error *err)
-{
-	return text_ok(text, err);
-}
-
-void
-notes_set_content(cJSON *doc, const char *text)
-{
-	set_content(doc, text);
 }
 
 static cJSON *
@@ -275,7 +278,7 @@ note_resource(const struct new_note *n, const char *me, const char *request_id)
 	if (!n->draft) {
 		json_put(d, "authenticator", fhir_reference("Practitioner", me, NULL));
 	}
-	set_content(d, n->text);
+	notes_set_content(d, n->text);
 	return d;
 }
 
@@ -290,7 +293,7 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 
 	if (n->kind != NULL && strcmp(n->kind, "progress") != 0 && strcmp(n->kind, "consult") != 0)
 		return error_set(err, ERR_USAGE, _("'%s' is not a note type; use progress or consult."), n->kind);
-	if (!text_ok(n->text, err) || (me = session_practitioner(s, NULL, err)) == NULL)
+	if (!notes_text_ok(n->text, err) || (me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
 	if (!patient_get(s, n->patient_id, &pat, err))
 		return false;
@@ -343,7 +346,7 @@ static bool
 amend(struct session *s, const cJSON *old, const char *id, const char *me, const char *text,
       struct note *out, struct error *err)
 {
-	cJSON *now_doc = cJSON_Duplicate(old, true), *rel, *arr;
+	cJSON *now_doc = cJSON_Duplicate(old, true);
 	char request_id[37];
 
 	session_request_id(s, request_id);
@@ -353,17 +356,8 @@ amend(struct session *s, const cJSON *old, const char *id, const char *me, const
 	fhir_set_request_identifier(now_doc, request_id);
 	json_put_str(now_doc, "status", "current");
 	json_put_str(now_doc, "docStatus", "amended");
-	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, fhir_reference("Practitioner", me, NULL));
-	json_put(now_doc, "author", arr);
-	json_put(now_doc, "authenticator", fhir_reference("Practitioner", me, NULL));
-	rel = cJSON_CreateObject();
-	json_put_str(rel, "code", "replaces");
-	json_put(rel, "target", fhir_reference("DocumentReference", id, NULL));
-	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, rel);
-	json_put(now_doc, "relatesTo", arr);
-	set_content(now_doc, text);
+	notes_signed_relating(now_doc, me, "replaces", id);
+	notes_set_content(now_doc, text);
 	return notes_create_signed(s, now_doc, request_id, SIG_ADDENDUM, out, err);
 }
 
@@ -379,7 +373,7 @@ change_draft(struct session *s, const cJSON *old, const char *etag, const char *
 	bool ok;
 
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "meta");
-	set_content(doc, text);
+	notes_set_content(doc, text);
 	ok = fhir_call(s, "PUT", path, doc, &o, &r, err);
 	free(path);
 	cJSON_Delete(doc);
@@ -401,7 +395,7 @@ note_update(struct session *s, const char *id, const char *text, struct note *ou
 	bool ok = false;
 
 	*changed = false;
-	if (!text_ok(text, err) || (me = session_practitioner(s, NULL, err)) == NULL)
+	if (!notes_text_ok(text, err) || (me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
 	if (!notes_read_signed(s, id, &cur, &etag, &old, err))
 		return false;

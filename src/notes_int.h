@@ -31,5 +31,8 @@ bool notes_read_signed(struct session *s, const char *id, struct note *out, char
  * dated now. */
 bool notes_text_ok(const char *text, struct error *err);
 void notes_set_content(cJSON *doc, const char *text);
+/* doc authored and signed by me (Practitioner), relating to note id with code
+ * ("replaces", "appends"). */
+void notes_signed_relating(cJSON *doc, const char *me, const char *code, const char *id);
 
 #endif

@@ -743,7 +743,7 @@ note_cosign(struct session *s, const char *id, struct note *out, struct error *e
 static cJSON *
 addendum_doc(const cJSON *orig, const char *id, const char *me, const char *text, const char *request_id)
 {
-	cJSON *d = cJSON_CreateObject(), *arr, *rel, *x;
+	cJSON *d = cJSON_CreateObject(), *x;
 	static const char *const keep[] = { "type", "category", "subject", "context", NULL };
 
 	json_put_str(d, "resourceType", "DocumentReference");
@@ -754,16 +754,7 @@ addendum_doc(const cJSON *orig, const char *id, const char *me, const char *text
 		if ((x = cJSON_GetObjectItemCaseSensitive(orig, keep[i])) != NULL)
 			json_put(d, keep[i], cJSON_Duplicate(x, true));
 	}
-	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, fhir_reference("Practitioner", me, NULL));
-	json_put(d, "author", arr);
-	json_put(d, "authenticator", fhir_reference("Practitioner", me, NULL));
-	rel = cJSON_CreateObject();
-	json_put_str(rel, "code", "appends");
-	json_put(rel, "target", fhir_reference("DocumentReference", id, NULL));
-	arr = cJSON_CreateArray();
-	cJSON_AddItemToArray(arr, rel);
-	json_put(d, "relatesTo", arr);
+	notes_signed_relating(d, me, "appends", id);
 	notes_set_content(d, text);
 	return d;
 }

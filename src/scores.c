@@ -190,6 +190,19 @@ score_of(const cJSON *obs, const struct instrument *only, struct score *out, boo
 	return true;
 }
 
+/* Oldest first (a trend reads forward); given in the same second (two forms
+ * entered one after the other), in the order the server saved them, to the
+ * millisecond it keeps (meta.lastUpdated); then by id. */
+static int
+saved_order(time_t da, const char *ma, const char *ia, time_t db, const char *mb, const char *ib)
+{
+	if (da != db)
+		return da < db ? -1 : 1;
+	if (ma != NULL && mb != NULL && strcmp(ma, mb) != 0)
+		return strcmp(ma, mb);
+	return strcmp(ia, ib);
+}
+
 /* One Observation as a form's total; false when it is not one. */
 static bool
 form_score_of(const cJSON *obs, struct form_score *out)
@@ -225,11 +238,7 @@ form_score_cmp(const void *pa, const void *pb)
 {
 	const struct form_score *a = pa, *b = pb;
 
-	if (a->date != b->date)
-		return a->date < b->date ? -1 : 1;
-	if (a->made != NULL && b->made != NULL && strcmp(a->made, b->made) != 0)
-		return strcmp(a->made, b->made);
-	return strcmp(a->id, b->id);
+	return saved_order(a->date, a->made, a->id, b->date, b->made, b->id);
 }
 
 static bool
@@ -256,13 +265,7 @@ score_cmp(const void *pa, const void *pb)
 {
 	const struct score *a = pa, *b = pb;
 
-	if (a->date != b->date)
-		return a->date < b->date ? -1 : 1;  /* oldest first: a trend reads forward */
-	/* Given in the same second (two forms entered one after the other): in
-	 * the order the server saved them, to the millisecond it keeps. */
-	if (a->made != NULL && b->made != NULL && strcmp(a->made, b->made) != 0)
-		return strcmp(a->made, b->made);
-	return strcmp(a->id, b->id);
+	return saved_order(a->date, a->made, a->id, b->date, b->made, b->id);
 }
 
 static bool

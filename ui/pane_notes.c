@@ -48,6 +48,13 @@ note_sign_label(const struct note *n)
 	return note_status_label(n->doc_status);
 }
 
+/* True when note i of l is an addendum of the newest note (l->v[0]). */
+static bool
+appends_newest(const struct note_list *l, size_t i)
+{
+	return l->v[i].appends_id != NULL && strcmp(l->v[i].appends_id, l->v[0].id) == 0;
+}
+
 /* "2026-11-20 14:00  progress  signed  Amina Haddad", sanitised; it wraps
  * between its fields only. */
 static char *
@@ -162,7 +169,7 @@ build(struct tlines *l, struct model *m, int width)
 		const struct note *n = &c->notes.v[i];
 		char *head = note_header(n);
 		/* The newest note's addenda follow it, in full, oldest first. */
-		bool chain = i > 0 && n->appends_id != NULL && strcmp(n->appends_id, c->notes.v[0].id) == 0;
+		bool chain = i > 0 && appends_newest(&c->notes, i);
 
 		if (i == 0 || chain) {
 			char *clean, *text;
@@ -184,8 +191,7 @@ build(struct tlines *l, struct model *m, int width)
 				l->v[k].text = ind;
 			}
 			free(text);
-			if (c->notes.n > i + 1 && !(c->notes.v[i + 1].appends_id != NULL &&
-						   strcmp(c->notes.v[i + 1].appends_id, c->notes.v[0].id) == 0)) {
+			if (c->notes.n > i + 1 && !appends_newest(&c->notes, i + 1)) {
 				tlines_add(l, "", A_NORMAL);
 				/* TRANSLATORS: a separator above the older notes' headers. */
 				tlines_add(l, _("Earlier notes:"), A_DIM);

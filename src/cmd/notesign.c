@@ -51,12 +51,12 @@ sign_line(const struct cmd_ctx *ctx, const struct note *n)
 		buf_addf(&b, _("Signed by %s (no record of when)."), who != NULL ? who : "?");
 	if (note_awaits_cosign(n))
 		buf_addf(&b, " %s", _("Waits for the supervisor's co-signature."));
-	if (n->cosigned_at != 0)
-		buf_addf(&b, " ");
-	if (n->cosigned_at != 0)
+	if (n->cosigned_at != 0) {
+		buf_adds(&b, " ");
 		buf_addf(&b, _("Co-signed by %s at %s."),
 			 n->cosigned_by_name != NULL ? n->cosigned_by_name : n->cosigned_by_id,
 			 cmd_time(ctx, n->cosigned_at, cwhen));
+	}
 	if (n->tampered)
 		buf_addf(&b, " %s", _("Its text was changed after it was signed: it is not what was signed."));
 	return buf_steal(&b);
@@ -90,13 +90,6 @@ note_chain_text(const struct cmd_ctx *ctx, const struct note *n, const struct no
 	return buf_steal(&b);
 }
 
-/* The machine formats: the addenda follow the note as records of their own. */
-static void
-print_chain(struct cmd_ctx *ctx, const struct note *n, const struct note_list *chain)
-{
-	print_note_chain(ctx, n, chain);
-}
-
 HANDLER(cmd_note_sign)
 {
 	struct note n;
@@ -108,7 +101,7 @@ HANDLER(cmd_note_sign)
 		result_say(ctx->result, "%s", note_awaits_cosign(&n)
 			   ? _("Note signed; it is locked, and waits for your supervisor's co-signature.")
 			   : _("Note signed; it is locked now."));
-	print_chain(ctx, &n, NULL);
+	print_note_chain(ctx, &n, NULL);
 	note_finish(&n);
 	return true;
 }
@@ -131,7 +124,7 @@ HANDLER(cmd_note_cosign)
 		return false;
 	if (ctx->fmt == FMT_TABLE)
 		result_say(ctx->result, "%s", _("Note co-signed."));
-	print_chain(ctx, &n, NULL);
+	print_note_chain(ctx, &n, NULL);
 	note_finish(&n);
 	return true;
 }
@@ -163,7 +156,7 @@ HANDLER(cmd_note_addendum)
 		return false;
 	if (ctx->fmt == FMT_TABLE)
 		result_say(ctx->result, "%s", _("Addendum saved and signed."));
-	print_chain(ctx, &n, NULL);
+	print_note_chain(ctx, &n, NULL);
 	note_finish(&n);
 	return true;
 }
