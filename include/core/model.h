@@ -65,6 +65,7 @@ struct note {
 	time_t date;
 	char *language;
 	char *text;          /* the decoded attachment; NULL when not text */
+	bool process;        /* a psychotherapy note (core/privacy.h): kept apart */
 };
 
 struct message {

@@ -46,6 +46,9 @@ const char *privacy_refusal(enum privacy_what what);
 
 /* Adds the psychotherapy note's labels to res's meta.security. */
 void privacy_label_process(cJSON *res);
+/* Puts from's meta.security labels on to (whose meta was taken off for a
+ * write): a change never loses them. */
+void privacy_copy_labels(cJSON *to, const cJSON *from);
 /* True when res's meta.security says it is a psychotherapy note (PSYTHPN),
  * or restricted (R) or very restricted (V). */
 bool privacy_is_process(const cJSON *res);

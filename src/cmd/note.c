@@ -5,9 +5,11 @@
 #include <sodium.h>
 
 #include "cmd/handlers.h"
+#include "core/audit.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/notes.h"
+#include "core/privacy.h"
 #include "core/xmalloc.h"
 
 static const struct out_col note_cols[] = {
@@ -19,6 +21,8 @@ static const struct out_col note_cols[] = {
 	{ "author_name", N_("Author"), false },
 	{ "patient_id", N_("Client id"), true },
 	{ "language", N_("Language"), true },
+	/* A psychotherapy note (core/privacy.h): its text is never in TSV or JSON. */
+	{ "process", N_("Process note"), true },
 	{ "first_line", N_("Beginning"), false },
 };
 #define NOTE_NCOLS (sizeof note_cols / sizeof note_cols[0])
@@ -44,16 +48,21 @@ static void
 note_values(const struct cmd_ctx *ctx, const struct note *n, char date[26], char **first,
 	    const char *v[NOTE_NCOLS])
 {
-	*first = first_line(n->text);
+	bool table = ctx->fmt == FMT_TABLE;
+
+	/* A process note's text is for people: never exported to a program. */
+	*first = !table && n->process ? NULL : first_line(n->text);
 	v[0] = n->id;
 	v[1] = cmd_time(ctx, n->date, date);
-	v[2] = ctx->fmt == FMT_TABLE ? note_kind_label(n->kind) : n->kind;
+	/* TRANSLATORS: the Type column of a psychotherapy (process) note. */
+	v[2] = table ? (n->process ? _("process note") : note_kind_label(n->kind)) : n->kind;
 	v[3] = ctx->fmt == FMT_TABLE ? note_status_label(n->doc_status) : n->doc_status;
 	v[4] = n->author_id;
 	v[5] = n->author_name;
 	v[6] = n->patient_id;
 	v[7] = n->language;
-	v[8] = *first;
+	v[8] = table ? NULL : n->process ? "true" : "false";
+	v[9] = *first;
 }
 
 static const struct cmd_option notes_opts[] = {
@@ -69,8 +78,11 @@ HANDLER(cmd_notes)
 
 	if (!cmd_limit(e, a, 50, 1000, &limit, err))
 		return false;
+	if (!privacy_clinical(&ctx->session, PRIVACY_NOTES, err))
+		return false;
 	if (!notes_query(&ctx->session, a->argv[0], limit, &l, err))
 		return false;
+	(void)audit_record(&ctx->session, AUDIT_LIST, "DocumentReference", a->argv[0], NULL);
 	result_records(ctx->result, note_cols, NOTE_NCOLS, _("No notes."));
 	for (size_t i = 0; i < l.n; i++) {
 		const char *v[NOTE_NCOLS];
@@ -106,7 +118,12 @@ print_note(struct cmd_ctx *ctx, const struct note *n)
 	for (size_t i = 0; i < NOTE_NCOLS - 1; i++)
 		cols[i].machine_only = false;
 	note_values(ctx, n, date, &first, v);
-	result_record(ctx->result, cols, NOTE_NCOLS - 1, v, n->text != NULL ? n->text : "");
+	if (n->process && ctx->fmt != FMT_TABLE)
+		result_record(ctx->result, cols, NOTE_NCOLS - 1, v, "");
+	else
+		result_record(ctx->result, cols, NOTE_NCOLS - 1, v, n->text != NULL ? n->text : "");
+	if (n->process && ctx->fmt == FMT_TABLE)
+		result_after(ctx->result, _("A psychotherapy note: kept apart, never shown to a front desk nor exported."));
 	free(first);
 }
 
@@ -115,8 +132,16 @@ HANDLER(cmd_note)
 	struct note n;
 
 	(void)e;
+	if (!privacy_clinical(&ctx->session, PRIVACY_NOTES, err))
+		return false;
 	if (!note_get(&ctx->session, a->argv[0], &n, err))
 		return false;
+	{
+		char *ref = xasprintf("DocumentReference/%s", n.id);
+
+		(void)audit_record(&ctx->session, AUDIT_VIEW, ref, n.patient_id, NULL);
+		free(ref);
+	}
 	print_note(ctx, &n);
 	note_finish(&n);
 	return true;
@@ -139,8 +164,29 @@ static const struct cmd_option note_add_opts[] = {
 	{ .name = "file", .metavar = N_("FILE"), .flags = OPT_VALUE, .kind = KIND_FILE,
 	  .help = N_("read the note from FILE instead of standard input") },
 	{ .name = "draft", .help = N_("save as a draft (preliminary) instead of signed") },
+	{ .name = "process",
+	  .help = N_("a psychotherapy (process) note: labelled restricted, kept apart, never shown to a front desk nor exported") },
 	{ NULL },
 };
+
+/* A front desk writes no note (a draft authored by "Front Desk" was stored):
+ * refused before it is sent or queued. */
+HANDLER(check_note_write)
+{
+	(void)e;
+	(void)a;
+	return privacy_clinical(&ctx->session, PRIVACY_NOTES, err);
+}
+
+/* The act on the note, in the audit trail. */
+static void
+audit_note(struct cmd_ctx *ctx, enum audit_act act, const struct note *n)
+{
+	char *ref = xasprintf("DocumentReference/%s", n->id);
+
+	(void)audit_record(&ctx->session, act, ref, n->patient_id, NULL);
+	free(ref);
+}
 
 HANDLER(cmd_note_add)
 {
@@ -149,6 +195,7 @@ HANDLER(cmd_note_add)
 		.patient_id = a->argv[0],
 		.kind = cmd_opt(e, a, "type"),
 		.draft = cmd_flag(e, a, "draft"),
+		.process = cmd_flag(e, a, "process"),
 	};
 	struct note n;
 	size_t len;
@@ -158,6 +205,7 @@ HANDLER(cmd_note_add)
 		return false;
 	if (!note_create(&ctx->session, &nn, &n, err))
 		return false;
+	audit_note(ctx, AUDIT_WRITE, &n);
 	if (ctx->fmt == FMT_TABLE)
 		result_say(ctx->result, "%s", nn.draft ? _("Draft saved.") : _("Note saved."));
 	print_note(ctx, &n);
@@ -174,6 +222,7 @@ const struct cmd_entry cmd_entry_note_add = {
 	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
 	.instead = N_("Write notes with the write-note command (key N), or give --file."),
 	.exec = cmd_note_add,
+	.check = check_note_write,
 };
 
 static const struct cmd_option note_edit_opts[] = {
@@ -193,6 +242,7 @@ HANDLER(cmd_note_edit)
 		return false;
 	if (!note_update(&ctx->session, a->argv[0], text, &n, err))
 		return false;
+	audit_note(ctx, strcmp(n.id, a->argv[0]) == 0 ? AUDIT_WRITE : AUDIT_AMEND, &n);
 	if (ctx->fmt == FMT_TABLE)
 		result_say(ctx->result, "%s", _("Note changed."));
 	print_note(ctx, &n);
@@ -209,4 +259,5 @@ const struct cmd_entry cmd_entry_note_edit = {
 	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
 	.instead = N_("Change notes with the edit-note command (key E), or give --file."),
 	.exec = cmd_note_edit,
+	.check = check_note_write,
 };
