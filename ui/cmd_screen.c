@@ -14,6 +14,7 @@
 #include <curses.h>
 
 #include "core/appt.h"
+#include "core/audit.h"
 #include "core/i18n.h"
 #include "core/privacy.h"
 #include "core/sanitize.h"
@@ -750,6 +751,7 @@ SCREEN_HANDLER(do_score_chart)
 		tui_set_message(t, _("No scores for this client yet."));
 		return true;
 	}
+	(void)audit_record(t->s, AUDIT_LIST, "Observation", c->patient_id, NULL);
 	chart = scores_chart(&c->scores, bar < 8 ? 8 : bar > 40 ? 40 : bar, ui_utf8());
 	/* TRANSLATORS: the score chart's title; %s is the client's name. */
 	title = xasprintf(_("Scores: %s"), model_shown_appt(&t->m)->patient_name != NULL

@@ -135,6 +135,8 @@ build(struct tlines *l, struct model *m, int width)
 	tlines_clear(l);
 	if (c != NULL && !m->front_desk)   /* scores are clinical: not a front desk's */
 		trend_lines(l, c, width);
+	if (client_pane_reception(l, m, false, width))
+		return;
 	if (client_pane_placeholder(l, m, false, width))
 		return;
 	if (c->notes.n == 0) {

@@ -104,14 +104,16 @@ rc=$?
 expect "no words: the table says so" 0 "No risk words are set" ez chat "$pat"
 expect "no words: lexicon says so" 0 "No risk words are set" ez lexicon
 
-# A front desk is not shown the mark, not even as false.
+# A front desk is not shown the messages at all (issue 12), so neither the
+# mark nor the prompt; tests/batch/privacy.sh checks the rest.
 words
 sed -i 's/^username = .*/username = reception/' "$XDG_CONFIG_HOME/ezrizi/config"
 expect "login as reception" 0 "Logged in" ez login
-desk=$(ez --format json chat "$pat")
-[ "$(printf '%s\n' "$desk" | grep -c "$$")" = 6 ] && ok "front desk: the chat listed (control)" || fail "front desk: the chat listed (control)" "$desk"
-[ "$(printf '%s\n' "$desk" | jq -r .review | sort -u)" = null ] && ok "front_desk_not_shown_the_mark" ||
-	fail "front_desk_not_shown_the_mark" "$desk"
-ez chat "$pat" | grep -q "self-harm" && fail "front desk: no prompt in the table" "$(ez chat "$pat")" || ok "front desk: no prompt in the table"
-expect "front desk: --review refused" 2 "for clinicians" ez chat "$pat" --review
+desk=$(ez --format json chat "$pat" 2>&1)
+rc=$?
+[ $rc = 7 ] && printf '%s' "$desk" | grep -q "front desk does not read them" && ok "front desk: the chat refused (control)" ||
+	fail "front desk: the chat refused (control)" "rc=$rc $desk"
+printf '%s\n' "$desk" | grep -q "$$" && fail "front_desk_not_shown_the_mark" "$desk" || ok "front_desk_not_shown_the_mark"
+ez chat "$pat" 2>&1 | grep -q "self-harm" && fail "front desk: no prompt in the table" "$(ez chat "$pat")" || ok "front desk: no prompt in the table"
+expect "front desk: --review refused" 7 "front desk does not read them" ez chat "$pat" --review
 finish
