@@ -60,12 +60,15 @@ only=$(ez --format json chat "$pat" --review)
 expect "the table says how many to review" 0 "4 messages may speak of self-harm: review them" ez chat "$pat"
 expect "the table marks the row" 0 "review .*$$ one" ez chat "$pat"
 
-# Nothing of it reaches the server: no resource made, none changed, no Flag.
-before=$(admin_stats)
+# Nothing of it reaches the server: no resource made, none changed, no Flag
+# (but the audit trail's record of the two views, issue 12: it says nothing
+# of the marks).
+stats() { admin_stats | jq -c 'del(.AuditEvent)'; }
+before=$(stats)
 versions=$(api "Communication?subject=Patient/$pat&_count=100" | jq -c '[.entry[].resource.meta.versionId] | sort')
 ez --format json chat "$pat" >/dev/null && ez chat "$pat" --review >/dev/null
-[ "$(admin_stats)" = "$before" ] && ok "match_never_leaves_the_machine: nothing made" ||
-	fail "match_never_leaves_the_machine: nothing made" "$before -> $(admin_stats)"
+[ "$(stats)" = "$before" ] && ok "match_never_leaves_the_machine: nothing made" ||
+	fail "match_never_leaves_the_machine: nothing made" "$before -> $(stats)"
 [ "$(api "Communication?subject=Patient/$pat&_count=100" | jq -c '[.entry[].resource.meta.versionId] | sort')" = "$versions" ] &&
 	ok "match_never_leaves_the_machine: nothing changed" || fail "match_never_leaves_the_machine: nothing changed" "$versions"
 [ "$(api "Flag?patient=Patient/$pat&_count=100" | jq '[.entry[]?] | length')" = 0 ] &&
