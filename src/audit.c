@@ -468,16 +468,22 @@ audit_deliver(struct session *s, size_t *sent, struct error *err)
 /* ---- what I did ---- */
 
 void
+audit_entry_finish(struct audit_entry *e)
+{
+	free(e->id);
+	free(e->uuid);
+	free(e->action);
+	free(e->act);
+	free(e->what);
+	free(e->patient_id);
+	memset(e, 0, sizeof *e);
+}
+
+void
 audit_list_finish(struct audit_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].id);
-		free(l->v[i].uuid);
-		free(l->v[i].action);
-		free(l->v[i].act);
-		free(l->v[i].what);
-		free(l->v[i].patient_id);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		audit_entry_finish(&l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }
@@ -565,9 +571,7 @@ add_from(struct audit_list *l, const cJSON *all, bool pending, time_t since, con
 			continue;
 		e.pending = pending;
 		if (!wanted(&e, since, patient_id) || listed(l, e.uuid)) {
-			struct audit_list one = { &e, 1, false };
-
-			audit_list_finish(&one);
+			audit_entry_finish(&e);
 			continue;
 		}
 		list_add(l, &e);

@@ -812,6 +812,8 @@ model_start_work(struct model *m)
 		start_appts(m);
 	if (!m->flags_tried)
 		model_flags_start(m);  /* once; then at every poll */
+	else if (!m->role_known)
+		model_roles_start(m);  /* as soon as "me" is known: the notes wait for it */
 	if ((c = model_client(m)) == NULL)
 		return;
 	if (c->chat_f.state == LOAD_OK && !model_hidden(m))

@@ -100,6 +100,7 @@ struct audit_list {
 	size_t n;
 	bool from_cache;   /* offline: the pending ones only */
 };
+void audit_entry_finish(struct audit_entry *e);
 void audit_list_finish(struct audit_list *l);
 
 /* What "me" did since `since` (0: the last 30 days), of the client patient_id

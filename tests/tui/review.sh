@@ -93,9 +93,11 @@ client_writes "$pb" "$tb" "again zebrafish $$"
 check "a new one asks again" "A message may speak of" 60
 
 # Down the list until the chat shows the client's message with the word.
+# (The word alone: the mark before it, there as soon as the chat is, may
+# wrap "here" to the next line.)
 down_to_the_word() {
 	for _ in $(seq 1 40); do
-		screen | grep -qF "ZEBRAFISH here" && return
+		screen | grep -qF "ZEBRAFISH" && return
 		keys j
 		sleep 0.4
 	done
