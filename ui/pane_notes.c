@@ -43,7 +43,8 @@ note_header(const struct note *n)
 	if (n->date != 0)
 		lf_day_time(n->date, when, sizeof when);
 	w = xstrdup(when);   /* a date and a time: narrower than any pane */
-	kind = unbroken(note_kind_label(n->kind));
+	/* TRANSLATORS: the kind shown for a psychotherapy (process) note. */
+	kind = unbroken(n->process ? _("process note") : note_kind_label(n->kind));
 	status = unbroken(note_status_label(n->doc_status));
 	name = unbroken(author);
 	/* The author's name is isolated: it keeps its own direction in the line. */
