@@ -14,7 +14,7 @@
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
-#include "core/privacy.h"
+#include "core/seclabel.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 
@@ -204,7 +204,7 @@ note_resource(const struct new_note *n, const char *me, const char *request_id)
 	}
 	set_content(d, n->text);
 	if (n->process)
-		privacy_label_process(d);
+		seclabel_process(d);
 	return d;
 }
 
@@ -277,10 +277,10 @@ amend(struct session *s, const cJSON *old, const char *etag, const char *id, con
 
 	session_request_id(s, request_id);
 	cJSON_DeleteItemFromObjectCaseSensitive(sup, "meta");
-	privacy_copy_labels(sup, old);
+	seclabel_copy(sup, old);
 	json_put_str(sup, "status", "superseded");
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "meta");
-	privacy_copy_labels(now_doc, old);
+	seclabel_copy(now_doc, old);
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "id");
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "authenticator");
 	fhir_set_request_identifier(now_doc, request_id);
@@ -349,7 +349,7 @@ note_update(struct session *s, const char *id, const char *text, struct note *ou
 		cJSON *doc = cJSON_Duplicate(old, true);
 
 		cJSON_DeleteItemFromObjectCaseSensitive(doc, "meta");
-		privacy_copy_labels(doc, old);
+		seclabel_copy(doc, old);
 		set_content(doc, text);
 		o.if_match = etag;
 		path = xasprintf("DocumentReference/%s", id);

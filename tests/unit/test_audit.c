@@ -15,6 +15,7 @@
 
 #include "core/audit.h"
 #include "core/privacy.h"
+#include "core/seclabel.h"
 #include "core/store.h"
 #include "core/xmalloc.h"
 
@@ -214,22 +215,22 @@ test_process_labels(void **state)
 	cJSON *doc = cJSON_Parse("{\"resourceType\":\"DocumentReference\"}"), *copy;
 
 	(void)state;
-	assert_false(privacy_is_process(doc));
-	privacy_label_process(doc);
-	assert_true(privacy_is_process(doc));
-	assert_string_equal(str(doc, "meta.security.0.system"), PRIVACY_CONF_SYSTEM);
+	assert_false(seclabel_is_process(doc));
+	seclabel_process(doc);
+	assert_true(seclabel_is_process(doc));
+	assert_string_equal(str(doc, "meta.security.0.system"), SECLABEL_CONF_SYSTEM);
 	assert_string_equal(str(doc, "meta.security.0.code"), "R");
-	assert_string_equal(str(doc, "meta.security.1.system"), PRIVACY_ACT_SYSTEM);
+	assert_string_equal(str(doc, "meta.security.1.system"), SECLABEL_ACT_SYSTEM);
 	assert_string_equal(str(doc, "meta.security.1.code"), "PSYTHPN");
 	/* A write takes meta off: the labels are put back. */
 	copy = cJSON_Parse("{\"resourceType\":\"DocumentReference\"}");
-	privacy_copy_labels(copy, doc);
-	assert_true(privacy_is_process(copy));
+	seclabel_copy(copy, doc);
+	assert_true(seclabel_is_process(copy));
 	cJSON_Delete(copy);
 	cJSON_Delete(doc);
 	/* Someone else's code system with the same code is not ours. */
 	doc = cJSON_Parse("{\"meta\":{\"security\":[{\"system\":\"urn:other\",\"code\":\"PSYTHPN\"}]}}");
-	assert_false(privacy_is_process(doc));
+	assert_false(seclabel_is_process(doc));
 	cJSON_Delete(doc);
 }
 
