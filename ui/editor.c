@@ -33,6 +33,7 @@
 #include "core/safetyplan.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/commands.h"
 #include "ui/job.h"
 #include "ui/editor.h"
 #include "ui/loop.h"
@@ -446,12 +447,15 @@ note_done(struct tui *t, struct ui_job *j)
 	}
 	forget_draft(t, &note_kind, j->patient_id);
 	if ((said = result_sentence(&j->res)) != NULL) {
-		/* The command's first line: "Note saved.", "Note changed.", "Queued: ..." */
+		/* The command's first line: "Draft saved.", "Note changed.", "Queued: ..." */
 		char *first = xstrndup(said, strcspn(said, "\n"));
 
 		tui_set_message(t, first);
 		free(first);
 	}
+	if (j->ask_sign && j->res.kind == RESULT_RECORDS && j->res.nrows == 1 &&
+	    j->res.ncols > 0 && strcmp(j->res.cols[0].key, "id") == 0 && j->res.cells[0] != NULL)
+		tui_ask_sign(t, j->res.cells[0], true);  /* saved as a draft: sign it now? */
 	if (c != NULL) {
 		note_list_finish(&c->notes);
 		c->notes_f.state = LOAD_PENDING;
@@ -464,8 +468,10 @@ note_done(struct tui *t, struct ui_job *j)
  * goes to the server by the note add or note edit command, as a job (so it
  * is queued in the outbox as any write is when the server cannot be
  * reached). */
+enum compose_what { COMPOSE_NEW, COMPOSE_EDIT, COMPOSE_ADDENDUM };
+
 static void
-compose(struct tui *t, const char *initial, const char *edit_id)
+compose(struct tui *t, const char *initial, const char *edit_id, enum compose_what what)
 {
 	struct client *c = model_client(&t->m);
 	char *draft, *text, *line, *id;
@@ -503,12 +509,23 @@ compose(struct tui *t, const char *initial, const char *edit_id)
 		tui_set_message(t, _("Nothing was written; no note was saved."));
 		return;
 	}
+	if (what == COMPOSE_EDIT && initial != NULL && strcmp(text, initial) == 0) {
+		/* Closed unchanged: no amendment, no new version. */
+		sodium_memzero(text, len);
+		free(text);
+		forget_draft(t, &note_kind, c->patient_id);
+		tui_set_message(t, _("No change; nothing saved."));
+		return;
+	}
 	j = ui_job_create(ui_job_run_command, note_done);
 	j->patient_id = xstrdup(c->patient_id);
+	j->ask_sign = what == COMPOSE_NEW;
 	j->text = text;
 	j->text_len = len;
-	id = cmd_quote(edit_id != NULL ? edit_id : c->patient_id);
-	line = xasprintf(edit_id != NULL ? "note edit %s" : "note add %s", id);
+	id = cmd_quote(what != COMPOSE_NEW ? edit_id : c->patient_id);
+	/* A new note is saved as a draft; signing it is asked next (tui_ask_sign). */
+	line = xasprintf(what == COMPOSE_EDIT ? "note edit %s" : what == COMPOSE_ADDENDUM ? "note addendum %s"
+			 : "note add %s --draft", id);
 	free(id);
 	j->line = line;
 	if ((j->words = cmd_split_command(line, &argc, &err)) == NULL ||
@@ -661,7 +678,59 @@ tui_edit_plan(struct tui *t, const char *patient_id)
 void
 tui_write_note(struct tui *t)
 {
-	compose(t, "", NULL);
+	compose(t, "", NULL, COMPOSE_NEW);
+}
+
+/* The newest note of the shown client, when its list is in. */
+static const struct note *
+newest_note(struct tui *t)
+{
+	struct client *c = model_client(&t->m);
+
+	if (c == NULL || c->notes_f.state != LOAD_OK || c->notes.n == 0)
+		return NULL;
+	return &c->notes.v[0];
+}
+
+void
+tui_ask_sign(struct tui *t, const char *note_id, bool just_saved)
+{
+	char *q = cmd_quote(note_id);
+
+	ui_ask(t, xasprintf("note sign %s", q));
+	free(q);
+	tui_set_message(t, just_saved
+			? _("Draft saved. Sign it now? Once signed it is locked. Press y to sign, any other key to keep it as a draft.")
+			: _("Sign the newest note? Once signed it is locked. Press y to sign, any other key to keep it as a draft."));
+}
+
+void
+tui_sign_note(struct tui *t)
+{
+	const struct note *n = newest_note(t);
+
+	if (n == NULL)
+		tui_set_error(t, _("There is no note to sign."));
+	else if (!note_is_draft(n))
+		tui_set_error(t, _("The newest note is signed already: press + to add an addendum, or E to correct it."));
+	else
+		tui_ask_sign(t, n->id, false);
+}
+
+void
+tui_add_addendum(struct tui *t)
+{
+	const struct note *n = newest_note(t);
+	char *id;
+
+	if (n == NULL || !note_is_signed(n)) {
+		tui_set_error(t, n == NULL ? _("There is no note to add to.")
+				: _("The newest note is a draft: press G to sign it first, or E to change it."));
+		return;
+	}
+	id = xstrdup(n->id);
+	compose(t, "", id, COMPOSE_ADDENDUM);
+	free(id);
 }
 
 void
@@ -675,7 +744,7 @@ tui_edit_note(struct tui *t)
 		return;
 	}
 	id = xstrdup(c->notes.v[0].id);
-	compose(t, c->notes.v[0].text, id);
+	compose(t, c->notes.v[0].text, id, COMPOSE_EDIT);
 	free(id);
 }
 

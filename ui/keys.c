@@ -56,6 +56,8 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "f", "command filter --practitioner " },
 	{ "root", "N", "write-note" },
 	{ "root", "E", "edit-note" },
+	{ "root", "G", "sign-note" },
+	{ "root", "+", "add-addendum" },
 	{ "root", "p", "page-note" },
 	{ "root", "!", "text concern flag add %p --text" },
 	{ "root", "A", "confirm flag ack --patient %p" },

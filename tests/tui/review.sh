@@ -96,6 +96,8 @@ check "a new one asks again" "A message may speak of" 60
 # (The word alone: the mark before it, there as soon as the chat is, may
 # wrap "here" to the next line.)
 down_to_the_word() {
+	for _ in $(seq 1 30); do keys k; done   # from the top: the screen starts on the session under way
+	sleep 0.3
 	for _ in $(seq 1 40); do
 		screen | grep -qF "ZEBRAFISH" && return
 		keys j
