@@ -108,6 +108,22 @@ out=$(ez --format json audit --since tomorrow); rc=$?
 	fail "audit --since tomorrow: nothing" "$(ez --format json audit --since tomorrow)"
 expect "audit: a bad day" 2 "" ez audit --since someday
 
+# Signing (the sign helper's commands): a sign and an addendum are in the
+# trail; a process note signed, and its addendum, keep the labels.
+did=$(ez --format json note add "$pat" --process --draft --file "$WORK/process" | jq -r .id)
+ez note sign "$did" >/dev/null 2>&1 || fail "the process draft signed" "refused"
+printf 'Addendum: %s, later.\n' "$secret" >"$WORK/addendum"
+adid=$(ez --format json note addendum "$did" --file "$WORK/addendum" | jq -r .id)
+[ "$(api "DocumentReference/$did" | jq -r '[.meta.security[]?.code] | sort | join(",")')" = "PSYTHPN,R" ] &&
+	[ "$(api "DocumentReference/$adid" | jq -r '[.meta.security[]?.code] | sort | join(",")')" = "PSYTHPN,R" ] &&
+	ok "process_note_signed_keeps_labels: the note and its addendum" ||
+	fail "process_note_signed_keeps_labels" "$(api "DocumentReference/$did" | jq -c .meta) $(api "DocumentReference/$adid" | jq -c .meta)"
+acts=$(api "AuditEvent?entity=DocumentReference/$did&_count=50" | jq -r '[.entry[]?.resource.subtype[1].code] | sort | join(",")')
+[ "$acts" = "sign,write" ] && ok "audit_sign: the draft written, then signed" || fail "audit_sign" "$acts"
+acts=$(api "AuditEvent?entity=DocumentReference/$adid&_count=50" | jq -r '[.entry[]?.resource.subtype[1].code] | join(",")')
+[ "$acts" = addendum ] && ok "audit_addendum" || fail "audit_addendum" "$acts"
+draft=$(ez --format json note add "$pat" --draft --file "$WORK/note" | jq -r .id)
+
 # ---- the front desk ----
 msg=$(api "Communication?subject=Patient/$pat&_count=50" | jq -r '[.entry[]?.resource.payload[0].contentString | select(. != null)][0]')
 [ -n "$msg" ] && [ "$msg" != null ] && ok "the client has messages (control)" || fail "the client has messages (control)" "none"
@@ -126,6 +142,8 @@ out=$(ez note "$pid" 2>&1); rc=$?
 expect "front_desk_writes_no_note" 7 "neither reads nor writes" ez note add "$pat" --draft --file "$WORK/note"
 expect "front_desk_writes_no_note offline (never queued)" 7 "neither reads nor writes" ez --offline note add "$pat" --file "$WORK/note"
 expect "front_desk_changes_no_note" 7 "neither reads nor writes" ez note edit "$nid" --file "$WORK/note"
+expect "front_desk_signs_no_note" 7 "neither reads nor writes" ez note sign "$draft"
+expect "front_desk_adds_no_addendum" 7 "neither reads nor writes" ez note addendum "$nid" --file "$WORK/note"
 expect "the outbox holds nothing" 0 "" ez outbox
 ez outbox 2>&1 | grep -q "note add" && fail "front desk: nothing queued" "$(ez outbox)" || ok "front desk: nothing queued"
 out=$(ez chat "$pat" 2>&1); rc=$?
@@ -143,6 +161,8 @@ tail -n +"$((mark + 1))" "$LOG" | grep -q 'GET /fhir/R4/Appointment' && ok "fron
 [ -z "$asked" ] && ok "front_desk_cache_holds_no_clinical_text: never fetched" || fail "front_desk_cache_holds_no_clinical_text" "$asked"
 out=$(ez --offline notes "$pat" 2>&1); rc=$?
 [ $rc = 7 ] && ok "offline too: refused" || fail "offline too: refused" "rc=$rc $out"
+[ "$(api "DocumentReference/$draft" | jq -r .docStatus)" = preliminary ] && ok "the draft is still a draft" ||
+	fail "the draft is still a draft" "$(api "DocumentReference/$draft" | jq -c '{docStatus, authenticator}')"
 [ "$(api "DocumentReference?author=Practitioner/prac-reception&_summary=count" | jq -r .total)" = 0 ] &&
 	ok "no note authored by Front Desk" || fail "no note authored by Front Desk" "$(api 'DocumentReference?author=Practitioner/prac-reception')"
 # What ezrizi writes is valid R4 (the platform validates a plain create).
