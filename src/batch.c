@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "core/audit.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/utf8.h"
@@ -53,6 +54,24 @@ print_result(const struct cmd_ctx *ctx, struct cmd_result *res)
 	result_finish(res);
 }
 
+/* The audit records the command made (and any older ones) go to the server
+ * once it has ended, in one Bundle; what cannot go waits, sealed in the
+ * store, for the next command (or the screen's next look again). Nothing is
+ * said: the records are not the command's result. */
+static void
+deliver_audit(struct cmd_ctx *ctx, const struct error *err)
+{
+	struct error e;
+	size_t sent;
+
+	if (!ctx->have_session || ctx->offline || err->kind == ERR_NETWORK ||
+	    audit_pending_count(&ctx->session) == 0)
+		return;
+	error_clear(&e);
+	http_wait_reset(ctx->session.http);
+	(void)audit_deliver(&ctx->session, &sent, &e);
+}
+
 int
 batch_run_call(struct cmd_ctx *ctx, struct cmd_call *c)
 {
@@ -65,6 +84,7 @@ batch_run_call(struct cmd_ctx *ctx, struct cmd_call *c)
 	hear_notices(ctx);
 	ok = cmd_call_run(ctx, c, &res, &err);
 	print_result(ctx, &res);
+	deliver_audit(ctx, &err);
 	if (!ok)
 		return batch_report(&err);
 	return EXIT_OK;
@@ -123,7 +143,7 @@ static enum err_kind
 kind_of_exit(int rc)
 {
 	static const enum err_kind kinds[] = { ERR_FAILED, ERR_USAGE, ERR_NOT_FOUND, ERR_CONFLICT,
-						ERR_AUTH, ERR_NETWORK };
+						ERR_AUTH, ERR_NETWORK, ERR_FORBIDDEN };
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (error_exit_code(kinds[i]) == rc)

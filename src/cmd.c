@@ -35,6 +35,7 @@ static const struct cmd_entry *const core[] = {
 	&cmd_entry_safety_plan_write, &cmd_entry_scores, &cmd_entry_send, &cmd_entry_slots,
 	&cmd_entry_sync, &cmd_entry_unlock, &cmd_entry_version, &cmd_entry_whoami,
 	&cmd_entry_note_sign, &cmd_entry_note_cosign, &cmd_entry_note_addendum,
+	&cmd_entry_audit,
 };
 #define NCORE (sizeof core / sizeof core[0])
 

@@ -91,6 +91,8 @@ error_exit_code(enum err_kind kind)
 		return EXIT_AUTH;
 	case ERR_NETWORK:
 		return EXIT_NETWORK;
+	case ERR_FORBIDDEN:
+		return EXIT_FORBIDDEN;
 	case ERR_FAILED:
 		break;
 	}

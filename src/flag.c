@@ -467,7 +467,7 @@ flag_act(struct session *s, const char *id, enum flag_act act, const char *reaso
 	if ((a.me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
 	if (flag_user_front_desk(s, err))
-		return error_set(err, ERR_USAGE, _("Only a clinician can acknowledge or close a safety flag; ask the client's counsellor."));
+		return error_set(err, ERR_FORBIDDEN, _("Only a clinician can acknowledge or close a safety flag; ask the client's counsellor."));
 	error_clear(err);
 	if ((res = fhir_change(s, "Flag", id, apply_act, &a, &written, err)) == NULL)
 		return false;

@@ -680,7 +680,7 @@ measure_set(struct session *s, const char *patient_id, const struct instrument *
 	if ((me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
 	if (flag_user_front_desk(s, err))
-		return error_set(err, ERR_USAGE, _("A client's measures are a clinician's to set; ask the client's counsellor."));
+		return error_set(err, ERR_FORBIDDEN, _("A client's measures are a clinician's to set; ask the client's counsellor."));
 	error_clear(err);
 	measure_book_init(&b, 0);
 	{

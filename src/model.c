@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/i18n.h"
 #include "core/json.h"
+#include "core/seclabel.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 
@@ -388,6 +389,7 @@ note_from_json(const cJSON *res, struct note *n, struct error *err)
 	n->status = xstrdup(json_str(&ctx, res, "status"));
 	n->doc_status = xstrdup(json_str(&ctx, res, "docStatus"));
 	n->kind = note_kind(json_obj(&ctx, res, "type"));
+	n->process = seclabel_is_process(res);
 	n->patient_id = reference_id(json_obj(&ctx, res, "subject"), "Patient");
 	author = first(&ctx, res, "author");
 	n->author_id = reference_id(author, "Practitioner");

@@ -14,6 +14,7 @@
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
+#include "core/seclabel.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "notes_int.h"
@@ -279,6 +280,8 @@ note_resource(const struct new_note *n, const char *me, const char *request_id)
 		json_put(d, "authenticator", fhir_reference("Practitioner", me, NULL));
 	}
 	notes_set_content(d, n->text);
+	if (n->process)
+		seclabel_process(d);
 	return d;
 }
 
@@ -351,6 +354,7 @@ amend(struct session *s, const cJSON *old, const char *id, const char *me, const
 
 	session_request_id(s, request_id);
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "meta");
+	seclabel_copy(now_doc, old);
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "id");
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "authenticator");
 	fhir_set_request_identifier(now_doc, request_id);
@@ -373,6 +377,7 @@ change_draft(struct session *s, const cJSON *old, const char *etag, const char *
 	bool ok;
 
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "meta");
+	seclabel_copy(doc, old);
 	notes_set_content(doc, text);
 	ok = fhir_call(s, "PUT", path, doc, &o, &r, err);
 	free(path);

@@ -15,6 +15,7 @@
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
+#include "core/seclabel.h"
 #include "core/xmalloc.h"
 
 #define SIG_SYSTEM "urn:iso-astm:E1762-95:2013"
@@ -614,6 +615,7 @@ sign_tx(struct session *s, const cJSON *old, const char *etag, const struct note
 	bool ok = false;
 
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "meta");
+	seclabel_copy(doc, old);   /* a process note stays one */
 	json_put_str(doc, "docStatus", "final");
 	json_put(doc, "authenticator", fhir_reference("Practitioner", me, NULL));
 	if (cur->has_digest)
@@ -756,6 +758,7 @@ addendum_doc(const cJSON *orig, const char *id, const char *me, const char *text
 	}
 	notes_signed_relating(d, me, "appends", id);
 	notes_set_content(d, text);
+	seclabel_copy(d, orig);   /* an addendum to a process note is one too */
 	return d;
 }
 

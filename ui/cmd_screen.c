@@ -14,7 +14,9 @@
 #include <curses.h>
 
 #include "core/appt.h"
+#include "core/audit.h"
 #include "core/i18n.h"
+#include "core/privacy.h"
 #include "core/sanitize.h"
 #include "core/scores.h"
 #include "core/xmalloc.h"
@@ -660,7 +662,8 @@ SCREEN_HANDLER(do_write_note)
 {
 	(void)e;
 	(void)a;
-	(void)err;
+	if (ui_screen(ctx)->m.front_desk)
+		return error_set(err, ERR_FORBIDDEN, "%s", privacy_refusal(PRIVACY_NOTES));
 	tui_write_note(ui_screen(ctx));
 	return true;
 }
@@ -676,7 +679,8 @@ SCREEN_HANDLER(do_edit_note)
 {
 	(void)e;
 	(void)a;
-	(void)err;
+	if (ui_screen(ctx)->m.front_desk)
+		return error_set(err, ERR_FORBIDDEN, "%s", privacy_refusal(PRIVACY_NOTES));
 	tui_edit_note(ui_screen(ctx));
 	return true;
 }
@@ -692,7 +696,8 @@ SCREEN_HANDLER(do_sign_note)
 {
 	(void)e;
 	(void)a;
-	(void)err;
+	if (ui_screen(ctx)->m.front_desk)
+		return error_set(err, ERR_FORBIDDEN, "%s", privacy_refusal(PRIVACY_NOTES));
 	tui_sign_note(ui_screen(ctx));
 	return true;
 }
@@ -708,7 +713,8 @@ SCREEN_HANDLER(do_add_addendum)
 {
 	(void)e;
 	(void)a;
-	(void)err;
+	if (ui_screen(ctx)->m.front_desk)
+		return error_set(err, ERR_FORBIDDEN, "%s", privacy_refusal(PRIVACY_NOTES));
 	tui_add_addendum(ui_screen(ctx));
 	return true;
 }
@@ -724,7 +730,7 @@ SCREEN_HANDLER(do_edit_plan)
 {
 	(void)e;
 	if (ui_screen(ctx)->m.front_desk)
-		return error_set(err, ERR_USAGE, "%s", _("A safety plan is clinical: a front desk does not see it; the client's counsellor has it."));
+		return error_set(err, ERR_FORBIDDEN, "%s", privacy_refusal(PRIVACY_PLAN));
 	tui_edit_plan(ui_screen(ctx), a->argv[0]);
 	return true;
 }
@@ -742,7 +748,8 @@ SCREEN_HANDLER(do_page_note)
 {
 	(void)e;
 	(void)a;
-	(void)err;
+	if (ui_screen(ctx)->m.front_desk)
+		return error_set(err, ERR_FORBIDDEN, "%s", privacy_refusal(PRIVACY_NOTES));
 	tui_page_note(ui_screen(ctx));
 	return true;
 }
@@ -767,7 +774,7 @@ SCREEN_HANDLER(do_score_chart)
 	if (c == NULL)
 		return error_set(err, ERR_USAGE, _("Select an appointment with a client first."));
 	if (t->m.front_desk)
-		return error_set(err, ERR_USAGE, _("A client's scores are clinical: a front desk does not see them."));
+		return error_set(err, ERR_FORBIDDEN, "%s", privacy_refusal(PRIVACY_SCORES));
 	if (c->scores_f.state != LOAD_OK) {
 		tui_set_message(t, c->scores_f.state == LOAD_FAILED ? c->scores_f.err : _("Loading…"));
 		return true;
@@ -776,6 +783,7 @@ SCREEN_HANDLER(do_score_chart)
 		tui_set_message(t, _("No scores for this client yet."));
 		return true;
 	}
+	(void)audit_record(t->s, AUDIT_LIST, "Observation", c->patient_id, NULL);
 	/* TRANSLATORS: the score chart's title; %s is the client's name. */
 	title = xasprintf(_("Scores: %s"), model_shown_appt(&t->m)->patient_name != NULL
 					? model_shown_appt(&t->m)->patient_name : c->patient_id);

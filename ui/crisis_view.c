@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/audit.h"
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
@@ -163,6 +164,15 @@ crisis_run(struct tui *t, struct ui_job *j)
 		error_set(&j->plan_err, ERR_USAGE, "%s", _("A safety plan is clinical: a front desk does not see it; the client's counsellor has it."));
 	else if (j->ok && !safety_plan_get(t->s, j->patient_id, &j->plan, &j->plan_err))
 		memset(&j->plan, 0, sizeof j->plan);
+	else if (j->ok && j->plan.id != NULL) {
+		/* The plan is shown: a view of it, in the audit trail. */
+		char *ref = xasprintf("CarePlan/%s", j->plan.id);
+		struct error e;
+
+		error_clear(&e);
+		(void)audit_record(t->s, AUDIT_VIEW, ref, j->patient_id, &e);
+		free(ref);
+	}
 }
 
 static void

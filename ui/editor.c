@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "core/cache.h"
+#include "core/audit.h"
 #include "core/i18n.h"
 #include "core/model.h"
 #include "core/notes.h"
@@ -757,6 +758,17 @@ tui_page_note(struct tui *t)
 	if (c == NULL || c->notes_f.state != LOAD_OK || c->notes.n == 0 || c->notes.v[0].text == NULL) {
 		tui_set_error(t, _("There is no note to read."));
 		return;
+	}
+	if (c->notes.v[0].process) {
+		/* Never exported: $PAGER is another program, whatever it does. */
+		tui_set_error(t, _("A psychotherapy note is not sent to another program; read it here."));
+		return;
+	}
+	{
+		char *ref = xasprintf("DocumentReference/%s", c->notes.v[0].id);
+
+		(void)audit_record(t->s, AUDIT_EXPORT, ref, c->patient_id, NULL);
+		free(ref);
 	}
 	if (pager == NULL || pager[0] == '\0')
 		pager = "less";

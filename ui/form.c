@@ -680,7 +680,7 @@ SCREEN_HANDLER(do_give)
 	if (ap == NULL || ap->patient_id == NULL)
 		return error_set(err, ERR_USAGE, _("Select an appointment with a client first."));
 	if (t->m.front_desk)
-		return error_set(err, ERR_USAGE, _("A client's scores are clinical: a front desk does not see them."));
+		return error_set(err, ERR_FORBIDDEN, _("A client's scores are clinical: a front desk does not see them."));
 	f = xcalloc(1, sizeof *f);
 	f->t = t;
 	f->in = instrument_find(a->argv[0]);

@@ -154,6 +154,7 @@ model_finish(struct model *m)
 	model_flags_finish(m);
 	model_review_finish(m);
 	model_measures_finish(m);
+	model_audit_finish(m);
 	inbox_seen_clear(m);
 	free(m->schedule_me);
 	for (size_t i = 0; i < m->n_unread; i++)
@@ -811,10 +812,17 @@ model_start_work(struct model *m)
 		start_appts(m);
 	if (!m->flags_tried)
 		model_flags_start(m);  /* once; then at every poll */
+	else if (!m->role_known)
+		model_roles_start(m);  /* as soon as "me" is known: the notes wait for it */
 	if ((c = model_client(m)) == NULL)
 		return;
 	if (c->chat_f.state == LOAD_OK && !model_hidden(m))
 		model_mark_read(m, c);
+	/* Clinical text is never fetched for a front desk (nor cached), nor
+	 * before the user's roles say it is not one. */
+	if (m->front_desk)
+		return;
+	model_audit_views(m);
 	if (c->notes_f.state == LOAD_PENDING && c->notes_f.fs == NULL) {
 		if (m->s->store != NULL && c->notes.n == 0)
 			notes_from_cache(c);
@@ -975,6 +983,8 @@ model_poll(struct model *m)
 	model_flags_start(m);
 	if (m->appt_f.state == LOAD_OK && m->appt_f.fs == NULL)
 		start_appts_check(m);
+	if (m->front_desk)
+		return;   /* nothing clinical is looked at again */
 	if (c != NULL && c->chat_f.state == LOAD_OK && c->chat_f.fs == NULL) {
 		/* Only what was sent since the newest message on screen. */
 		time_t since = c->chat.n > 0 ? c->chat.v[c->chat.n - 1].sent : 0;
@@ -1167,7 +1177,9 @@ start_inbox(struct model *m)
 	char since[21], *ref, *eref, *ge, *ege, *path;
 
 	error_clear(&err);
-	if (m->inbox_fs != NULL || m->me_asking || !session_me_known(m->s) ||
+	/* The messages' text is clinical: not a front desk's (and not before
+	 * the roles are known). */
+	if (m->front_desk || m->inbox_fs != NULL || m->me_asking || !session_me_known(m->s) ||
 	    (me = session_practitioner(m->s, NULL, &err)) == NULL)
 		return;
 	instant_format_utc(m->inbox_since, since);

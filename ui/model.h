@@ -184,6 +184,9 @@ struct model {
 	 * and lexicon_err (translated) says why, once. */
 	struct lexicon *lexicon;
 	char *lexicon_err;
+
+	/* The audit trail's (model_audit.c's own). */
+	struct model_audit *audit;
 };
 
 /* Starts on today, as the config says (start_with, poll_interval); view and
@@ -291,6 +294,16 @@ void model_flags_finish(struct model *m);
 const struct flag *model_flag(const struct model *m, const char *patient_id);
 /* How many of the client's active flags wait for a clinician. */
 int model_flags_unacked(const struct model *m, const char *patient_id);
+/* ---- the audit trail (model_audit.c) ---- */
+
+/* A client's notes or messages shown after a selection: a view, recorded once
+ * for that showing (model_start_work calls it; a repaint is not a view). */
+void model_audit_views(struct model *m);
+/* Sends what waits of the audit trail, one batch Bundle at a time, on the
+ * loop (the look again calls it); nothing when offline. */
+void model_audit_send(struct model *m);
+void model_audit_finish(struct model *m);
+
 /* ---- measures due (model_measure.c) ---- */
 
 /* The list came (or changed): the listed clients' measures are looked for

@@ -269,6 +269,12 @@ model_urgent_read(struct model *m, const char *id)
 }
 
 void
+model_roles_start(struct model *m)
+{
+	start_roles(m);
+}
+
+void
 model_flags_start(struct model *m)
 {
 	struct error err;

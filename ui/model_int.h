@@ -7,5 +7,8 @@
 
 /* Tells the view that part changed. */
 void model_changed(struct model *m, enum model_part part);
+/* Asks for the user's roles once "me" is known, unless known or asked
+ * (model_flag.c): what the notes and chat may show waits for it. */
+void model_roles_start(struct model *m);
 
 #endif

@@ -283,6 +283,20 @@ text_view_key(struct pane *p, const struct ui_key *k)
 }
 
 bool
+client_pane_reception(struct tlines *l, struct model *m, bool chat, int width)
+{
+	if (!m->front_desk || !m->role_known || model_client(m) == NULL)
+		return false;
+	tlines_wrap(l, chat
+		/* TRANSLATORS: the chat pane of a front desk (reception). */
+		? _("Messages with clients are clinical: they are not shown to reception. The client's counsellor reads them.")
+		/* TRANSLATORS: the notes pane of a front desk (reception). */
+		: _("Session notes are clinical: they are not shown to reception. The client's counsellor reads them."),
+		width, 0, A_DIM, 0);
+	return true;
+}
+
+bool
 client_pane_placeholder(struct tlines *l, struct model *m, bool chat, int width)
 {
 	const struct appointment *a = model_shown_appt(m);

@@ -103,6 +103,9 @@ void text_view_frame(struct text_view *v, struct pane *p, const char *named, con
  * has nothing of its own: loading, no selection, no client, a failure. False
  * when the client's data is there to draw. */
 bool client_pane_placeholder(struct tlines *l, struct model *m, bool chat, int width);
+/* For a front desk, once its roles are known: fills l with why the client's
+ * notes (chat false) or messages are not shown, and is true. */
+bool client_pane_reception(struct tlines *l, struct model *m, bool chat, int width);
 /* Scrolls the view with a key (Up, Down, PageUp, PageDown, Home, End). */
 bool text_view_scroll(struct text_view *v, const struct ui_key *k);
 /* Scrolling keys for a text view pane (the `key` of its vtable). */

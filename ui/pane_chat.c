@@ -61,6 +61,8 @@ build(struct tlines *l, struct model *m, int width)
 	struct civil_date last = { 0, 0, 0 };
 
 	tlines_clear(l);
+	if (client_pane_reception(l, m, true, width))
+		return;
 	if (client_pane_placeholder(l, m, true, width))
 		return;
 	for (size_t i = 0; i < c->chat.n; i++) {

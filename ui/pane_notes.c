@@ -67,7 +67,9 @@ note_header(const struct note *n)
 	if (n->date != 0)
 		lf_day_time(n->date, when, sizeof when);
 	w = xstrdup(when);   /* a date and a time: narrower than any pane */
-	kind = unbroken(n->appends_id != NULL ? _("addendum") : note_kind_label(n->kind));
+	/* TRANSLATORS: the kind shown for a psychotherapy (process) note. */
+	kind = unbroken(n->appends_id != NULL ? _("addendum") : n->process ? _("process note")
+							      : note_kind_label(n->kind));
 	status = unbroken(note_sign_label(n));
 	name = unbroken(author);
 	/* The author's name is isolated: it keeps its own direction in the line. */
@@ -159,6 +161,8 @@ build(struct tlines *l, struct model *m, int width)
 	tlines_clear(l);
 	if (c != NULL && !m->front_desk)   /* scores are clinical: not a front desk's */
 		trend_lines(l, c, width);
+	if (client_pane_reception(l, m, false, width))
+		return;
 	if (client_pane_placeholder(l, m, false, width))
 		return;
 	if (c->notes.n == 0) {

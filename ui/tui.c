@@ -432,6 +432,7 @@ tick(struct tui *t)
 		model_settle(&t->m);
 	if (model_ms_to_poll(&t->m) == 0) {
 		model_poll(&t->m);
+		model_audit_send(&t->m);
 		if (!tui_locked(t))
 			ui_send_outbox(t);
 	}

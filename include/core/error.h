@@ -16,6 +16,7 @@ enum err_kind {
 	ERR_CONFLICT,    /* slot taken, version changed meanwhile */
 	ERR_AUTH,        /* not logged in, token refused, wrong password */
 	ERR_NETWORK,     /* server unreachable, timed out or answering 5xx */
+	ERR_FORBIDDEN,   /* not for this user's role: clinical text for a front desk */
 };
 
 struct error {
@@ -50,6 +51,7 @@ enum {
 	EXIT_CONFLICT = 4,
 	EXIT_AUTH = 5,
 	EXIT_NETWORK = 6,
+	EXIT_FORBIDDEN = 7,
 };
 
 #endif

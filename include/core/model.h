@@ -83,6 +83,7 @@ struct note {
 	time_t cosigned_at;  /* 0: not co-signed */
 	char *replaced_by_id;  /* a current note that replaces this one */
 	size_t n_addenda;    /* the current notes that append this one */
+	bool process;        /* a psychotherapy note (core/privacy.h): kept apart */
 };
 
 struct message {

@@ -30,6 +30,7 @@ struct new_note {
 	const char *kind;      /* "progress" (default) or "consult" */
 	const char *text;      /* UTF-8, not empty */
 	bool draft;            /* docStatus preliminary instead of final */
+	bool process;          /* a psychotherapy note: labelled (core/privacy.h) */
 };
 
 /* Creates the note as the logged-in counsellor; safe to retry. */

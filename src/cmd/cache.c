@@ -11,6 +11,7 @@
 #include "core/appt.h"
 #include "core/cache.h"
 #include "core/fhir.h"
+#include "core/flag.h"
 #include "core/http.h"
 #include "core/chat.h"
 #include "core/notes.h"
@@ -732,6 +733,13 @@ sync_cache(struct cmd_ctx *ctx, struct buf *said, struct error *err)
 	free(appt_path);
 	ok = fetch_into_cache(s, path.data, &fetched, &mark, err);
 	clients = window_clients(s, from, to, q.practitioner, &n_clients);
+	/* A front desk's cache holds no clinical text: not even fetched. */
+	if (flag_user_front_desk(s, &e)) {
+		free(clients);
+		clients = NULL;
+		n_clients = 0;
+	}
+	error_clear(&e);
 	for (int kind = 0; ok && n_clients > 0 && kind < 2; kind++) {
 		buf_reset(&path);
 		buf_addf(&path, "%s?subject=%s&_count=200", kind == 0 ? "DocumentReference" : "Communication", clients);

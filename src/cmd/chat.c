@@ -3,11 +3,13 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "core/audit.h"
 #include "core/chat.h"
 #include "core/fsutil.h"
 #include "core/flag.h"
 #include "core/i18n.h"
 #include "core/lexicon.h"
+#include "core/privacy.h"
 #include "core/xmalloc.h"
 
 static const struct out_col msg_cols[] = {
@@ -100,16 +102,19 @@ HANDLER(cmd_chat)
 		return false;
 	if (!lexicon_from_config(ctx->cfg, &lx, NULL, err))
 		return false;
-	/* The mark is clinical: a front desk is not shown it. */
-	front = flag_user_front_desk(&ctx->session, err);
-	if (front && only) {
+	/* The messages are clinical (a receptionist printed a client's message
+	 * about not wanting to live): a front desk is refused them, before any
+	 * is fetched. */
+	if (!privacy_clinical(&ctx->session, PRIVACY_CHAT, err)) {
 		lexicon_destroy(lx);
-		return error_set(err, ERR_USAGE, _("Messages to review are for clinicians; a front desk is not shown them."));
+		return false;
 	}
+	front = false;
 	if (!chat_query(&ctx->session, a->argv[0], since, &l, err)) {
 		lexicon_destroy(lx);
 		return false;
 	}
+	(void)audit_record(&ctx->session, AUDIT_LIST, "Communication", a->argv[0], NULL);
 	if (!front)
 		marked = lexicon_mark(lx, &l);
 	result_records(ctx->result, msg_cols, MSG_NCOLS, only ? _("No message to review.") : _("No messages."));

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "core/audit.h"
+#include "core/privacy.h"
 #include "core/crisis.h"
 #include "core/date.h"
 #include "core/flag.h"
@@ -54,7 +56,17 @@ print_plan(struct cmd_ctx *ctx, const char *patient_id, const struct safety_plan
 }
 
 /* A front desk sees the crisis lines and the emergency contact, not the plan. */
-#define PLAN_CLINICAL _("A safety plan is clinical: a front desk does not see it; the client's counsellor has it.")
+#define PLAN_CLINICAL privacy_refusal(PRIVACY_PLAN)
+
+/* The plan shown (or printed), in the audit trail. */
+static void
+audit_plan(struct cmd_ctx *ctx, enum audit_act act, const char *patient_id, const struct safety_plan *p)
+{
+	char *ref = xasprintf("CarePlan/%s", p->id);
+
+	(void)audit_record(&ctx->session, act, ref, patient_id, NULL);
+	free(ref);
+}
 
 static const struct cmd_option plan_opts[] = {
 	{ .name = "print", .metavar = N_("FILE"), .flags = OPT_VALUE, .kind = KIND_FILE,
@@ -69,9 +81,8 @@ HANDLER(cmd_safety_plan)
 	char *text;
 	bool ok = true;
 
-	if (flag_user_front_desk(&ctx->session, err))
-		return error_set(err, ERR_USAGE, "%s", PLAN_CLINICAL);
-	error_clear(err);
+	if (!privacy_clinical(&ctx->session, PRIVACY_PLAN, err))
+		return false;
 	if (!safety_plan_get(&ctx->session, a->argv[0], &p, err))
 		return false;
 	if (p.id == NULL && p.from_cache)
@@ -83,11 +94,15 @@ HANDLER(cmd_safety_plan)
 		text = safety_plan_format(p.step);
 		ok = fs_write_new(print, text, strlen(text), err);
 		free(text);
+		if (ok)
+			audit_plan(ctx, AUDIT_EXPORT, a->argv[0], &p);
 		if (ok && ctx->fmt == FMT_TABLE)
 			result_say(ctx->result, _("A copy for the client is in %s."), print);
 	}
-	if (ok)
+	if (ok) {
+		audit_plan(ctx, AUDIT_VIEW, a->argv[0], &p);
 		print_plan(ctx, a->argv[0], &p);
+	}
 	safety_plan_finish(&p);
 	return ok;
 }
@@ -141,9 +156,8 @@ HANDLER(check_safety_plan_write)
 {
 	char *step[SAFETY_STEPS];
 
-	if (flag_user_front_desk(&ctx->session, err))
-		return error_set(err, ERR_USAGE, "%s", PLAN_CLINICAL);
-	error_clear(err);
+	if (!privacy_clinical(&ctx->session, PRIVACY_PLAN, err))
+		return false;
 	if (!plan_text(ctx, e, a, step, err))
 		return false;
 	free_steps(step);
@@ -394,9 +408,11 @@ HANDLER(cmd_crisis)
 	front = flag_user_front_desk(&ctx->session, &perr);
 	error_clear(&perr);
 	if (front)
-		error_set(&perr, ERR_USAGE, "%s", PLAN_CLINICAL);
+		error_set(&perr, ERR_FORBIDDEN, "%s", PLAN_CLINICAL);
 	else if (!safety_plan_get(&ctx->session, a->argv[0], &p, &perr))
 		memset(&p, 0, sizeof p);
+	else if (p.id != NULL)
+		audit_plan(ctx, AUDIT_VIEW, a->argv[0], &p);
 	if (ctx->fmt == FMT_TABLE)
 		result_take_text(ctx->result, crisis_text(ctx, &c, &p, &perr));
 	else

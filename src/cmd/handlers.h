@@ -15,6 +15,8 @@ extern const struct cmd_entry cmd_entry_appointments, cmd_entry_appointment, cmd
 	cmd_entry_book, cmd_entry_reschedule, cmd_entry_cancel, cmd_entry_checkin, cmd_entry_noshow;
 /* assess.c */
 extern const struct cmd_entry cmd_entry_assess;
+/* audit.c */
+extern const struct cmd_entry cmd_entry_audit;
 /* escalate.c */
 extern const struct cmd_entry cmd_entry_escalate, cmd_entry_escalations, cmd_entry_escalation_read;
 /* flag.c */

@@ -5,9 +5,11 @@
 #include <sodium.h>
 
 #include "cmd/handlers.h"
+#include "core/audit.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/notes.h"
+#include "core/privacy.h"
 #include "core/xmalloc.h"
 
 static const struct out_col note_cols[] = {
@@ -29,6 +31,8 @@ static const struct out_col note_cols[] = {
 	{ "amends", N_("Replaces"), true },
 	{ "addenda", N_("Addenda"), true },
 	{ "tampered", N_("Changed after signing"), false },
+	/* A psychotherapy note (core/seclabel.h): its text is never in TSV or JSON. */
+	{ "process", N_("Process note"), true },
 	{ "first_line", N_("Beginning"), false },
 };
 #define NOTE_NCOLS (sizeof note_cols / sizeof note_cols[0])
@@ -59,17 +63,21 @@ note_values(const struct cmd_ctx *ctx, const struct note *n, struct note_cells *
 	    const char *v[NOTE_NCOLS])
 {
 	char *date = c->date;
+	bool table = ctx->fmt == FMT_TABLE;
 
 	note_sign_values(ctx, n, c->signed_at, c->addenda, v + 8);
-	*first = first_line(n->text);
+	/* A process note's text is for people: never exported to a program. */
+	*first = !table && n->process ? NULL : first_line(n->text);
 	v[0] = n->id;
 	v[1] = cmd_time(ctx, n->date, date);
-	v[2] = ctx->fmt == FMT_TABLE ? note_kind_label(n->kind) : n->kind;
+	/* TRANSLATORS: the Type column of a psychotherapy (process) note. */
+	v[2] = table ? (n->process ? _("process note") : note_kind_label(n->kind)) : n->kind;
 	v[3] = ctx->fmt == FMT_TABLE ? note_status_label(n->doc_status) : n->doc_status;
 	v[4] = n->author_id;
 	v[5] = n->author_name;
 	v[6] = n->patient_id;
 	v[7] = n->language;
+	v[NOTE_NCOLS - 2] = table ? NULL : n->process ? "true" : "false";
 	v[NOTE_NCOLS - 1] = *first;
 }
 
@@ -91,14 +99,22 @@ HANDLER(cmd_notes)
 		return false;
 	if (awaiting == (a->argc == 1))
 		return error_set(err, ERR_USAGE, _("Give a client's id, or --awaiting-cosign (not both)."));
+	if (!privacy_clinical(&ctx->session, PRIVACY_NOTES, err))
+		return false;
 	if (!(awaiting ? notes_awaiting_cosign(&ctx->session, limit, &l, err)
 		       : notes_query(&ctx->session, a->argv[0], limit, &l, err)))
 		return false;
+	if (!awaiting)
+		(void)audit_record(&ctx->session, AUDIT_LIST, "DocumentReference", a->argv[0], NULL);
 	result_records(ctx->result, note_cols, NOTE_NCOLS, _("No notes."));
 	for (size_t i = 0; i < l.n; i++) {
 		const char *v[NOTE_NCOLS];
 		struct note_cells cells;
 		char *first;
+
+		/* Each client's notes listed are a view of them. */
+		if (awaiting)
+			(void)audit_record(&ctx->session, AUDIT_LIST, "DocumentReference", l.v[i].patient_id, NULL);
 
 		note_values(ctx, &l.v[i], &cells, &first, v);
 		result_row(ctx->result, v);
@@ -137,8 +153,11 @@ print_note_chain(struct cmd_ctx *ctx, const struct note *n, const struct note_li
 	for (size_t i = 0; i < NOTE_NCOLS - 1; i++)
 		cols[i].machine_only = false;
 	note_values(ctx, n, &cells, &first, v);
-	text = note_chain_text(ctx, n, chain);
+	/* A process note (and its chain) is never exported to a program. */
+	text = n->process && ctx->fmt != FMT_TABLE ? xstrdup("") : note_chain_text(ctx, n, chain);
 	result_record(ctx->result, cols, NOTE_NCOLS - 1, v, text);
+	if (n->process && ctx->fmt == FMT_TABLE)
+		result_after(ctx->result, _("A psychotherapy note: kept apart, never shown to a front desk nor exported."));
 	free(text);
 	free(first);
 }
@@ -149,8 +168,16 @@ HANDLER(cmd_note)
 	struct note n;
 
 	(void)e;
+	if (!privacy_clinical(&ctx->session, PRIVACY_NOTES, err))
+		return false;
 	if (!note_get_chain(&ctx->session, a->argv[0], &n, &chain, err))
 		return false;
+	{
+		char *ref = xasprintf("DocumentReference/%s", n.id);
+
+		(void)audit_record(&ctx->session, AUDIT_VIEW, ref, n.patient_id, NULL);
+		free(ref);
+	}
 	print_note_chain(ctx, &n, &chain);
 	note_list_finish(&chain);
 	note_finish(&n);
@@ -174,8 +201,29 @@ static const struct cmd_option note_add_opts[] = {
 	{ .name = "file", .metavar = N_("FILE"), .flags = OPT_VALUE, .kind = KIND_FILE,
 	  .help = N_("read the note from FILE instead of standard input") },
 	{ .name = "draft", .help = N_("save as a draft (preliminary), to sign later with 'note sign', instead of signed") },
+	{ .name = "process",
+	  .help = N_("a psychotherapy (process) note: labelled restricted, kept apart, never shown to a front desk nor exported") },
 	{ NULL },
 };
+
+/* A front desk writes no note (a draft authored by "Front Desk" was stored):
+ * refused before it is sent or queued. */
+HANDLER(check_note_write)
+{
+	(void)e;
+	(void)a;
+	return privacy_clinical(&ctx->session, PRIVACY_NOTES, err);
+}
+
+/* The act on the note, in the audit trail. */
+static void
+audit_note(struct cmd_ctx *ctx, enum audit_act act, const struct note *n)
+{
+	char *ref = xasprintf("DocumentReference/%s", n->id);
+
+	(void)audit_record(&ctx->session, act, ref, n->patient_id, NULL);
+	free(ref);
+}
 
 HANDLER(cmd_note_add)
 {
@@ -184,6 +232,7 @@ HANDLER(cmd_note_add)
 		.patient_id = a->argv[0],
 		.kind = cmd_opt(e, a, "type"),
 		.draft = cmd_flag(e, a, "draft"),
+		.process = cmd_flag(e, a, "process"),
 	};
 	struct note n;
 	size_t len;
@@ -193,6 +242,7 @@ HANDLER(cmd_note_add)
 		return false;
 	if (!note_create(&ctx->session, &nn, &n, err))
 		return false;
+	audit_note(ctx, AUDIT_WRITE, &n);
 	if (ctx->fmt == FMT_TABLE)
 		result_say(ctx->result, "%s", nn.draft ? _("Draft saved.") : _("Note saved."));
 	print_note(ctx, &n);
@@ -209,6 +259,7 @@ const struct cmd_entry cmd_entry_note_add = {
 	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
 	.instead = N_("Write notes with the write-note command (key N), or give --file."),
 	.exec = cmd_note_add,
+	.check = check_note_write,
 };
 
 static const struct cmd_option note_edit_opts[] = {
@@ -229,6 +280,8 @@ HANDLER(cmd_note_edit)
 		return false;
 	if (!note_update(&ctx->session, a->argv[0], text, &n, &changed, err))
 		return false;
+	if (changed)
+		audit_note(ctx, strcmp(n.id, a->argv[0]) == 0 ? AUDIT_WRITE : AUDIT_AMEND, &n);
 	if (ctx->fmt == FMT_TABLE)
 		result_say(ctx->result, "%s", changed ? _("Note changed.") : _("No change; nothing saved."));
 	print_note(ctx, &n);
@@ -245,4 +298,5 @@ const struct cmd_entry cmd_entry_note_edit = {
 	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
 	.instead = N_("Change notes with the edit-note command (key E), or give --file."),
 	.exec = cmd_note_edit,
+	.check = check_note_write,
 };

@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "core/audit.h"
 #include "core/i18n.h"
 #include "core/notes.h"
+#include "core/privacy.h"
 #include "core/xmalloc.h"
 
 /* v[0..8]: signed_by_id, signed_by, signed_at, cosign, cosign_by_id,
@@ -90,6 +92,25 @@ note_chain_text(const struct cmd_ctx *ctx, const struct note *n, const struct no
 	return buf_steal(&b);
 }
 
+/* A front desk signs, co-signs and adds to no note: refused before anything
+ * is sent or queued. */
+HANDLER(check_note_signing)
+{
+	(void)e;
+	(void)a;
+	return privacy_clinical(&ctx->session, PRIVACY_NOTES, err);
+}
+
+/* The act on the note, in the audit trail. */
+static void
+audit_signing(struct cmd_ctx *ctx, enum audit_act act, const struct note *n)
+{
+	char *ref = xasprintf("DocumentReference/%s", n->id);
+
+	(void)audit_record(&ctx->session, act, ref, n->patient_id, NULL);
+	free(ref);
+}
+
 HANDLER(cmd_note_sign)
 {
 	struct note n;
@@ -97,6 +118,7 @@ HANDLER(cmd_note_sign)
 	(void)e;
 	if (!note_sign(&ctx->session, a->argv[0], &n, err))
 		return false;
+	audit_signing(ctx, AUDIT_SIGN, &n);
 	if (ctx->fmt == FMT_TABLE)
 		result_say(ctx->result, "%s", note_awaits_cosign(&n)
 			   ? _("Note signed; it is locked, and waits for your supervisor's co-signature.")
@@ -113,6 +135,7 @@ const struct cmd_entry cmd_entry_note_sign = {
 	.args = { 1, 1, { { KIND_NOTE } } },
 	.flags = CMD_SESSION | CMD_QUEUES,
 	.exec = cmd_note_sign,
+	.check = check_note_signing,
 };
 
 HANDLER(cmd_note_cosign)
@@ -122,6 +145,7 @@ HANDLER(cmd_note_cosign)
 	(void)e;
 	if (!note_cosign(&ctx->session, a->argv[0], &n, err))
 		return false;
+	audit_signing(ctx, AUDIT_COSIGN, &n);
 	if (ctx->fmt == FMT_TABLE)
 		result_say(ctx->result, "%s", _("Note co-signed."));
 	print_note_chain(ctx, &n, NULL);
@@ -136,6 +160,7 @@ const struct cmd_entry cmd_entry_note_cosign = {
 	.args = { 1, 1, { { KIND_NOTE } } },
 	.flags = CMD_SESSION | CMD_QUEUES,
 	.exec = cmd_note_cosign,
+	.check = check_note_signing,
 };
 
 static const struct cmd_option note_addendum_opts[] = {
@@ -154,6 +179,7 @@ HANDLER(cmd_note_addendum)
 		return false;
 	if (!note_addendum(&ctx->session, a->argv[0], text, &n, err))
 		return false;
+	audit_signing(ctx, AUDIT_ADDENDUM, &n);
 	if (ctx->fmt == FMT_TABLE)
 		result_say(ctx->result, "%s", _("Addendum saved and signed."));
 	print_note_chain(ctx, &n, NULL);
@@ -170,4 +196,5 @@ const struct cmd_entry cmd_entry_note_addendum = {
 	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
 	.instead = N_("Write an addendum with the add-addendum command (key +), or give --file."),
 	.exec = cmd_note_addendum,
+	.check = check_note_signing,
 };

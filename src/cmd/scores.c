@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cmd/handlers.h"
+#include "core/audit.h"
+#include "core/privacy.h"
 #include "core/flag.h"
 #include "core/i18n.h"
 #include "core/instrument.h"
@@ -147,11 +149,11 @@ HANDLER(cmd_scores)
 	if (name != NULL && !form && (only = instrument_find(name)) == NULL)
 		return error_set(err, ERR_USAGE, _("'%s' is not an instrument ezrizi knows; use one of %s, or a form's canonical URL."),
 				 name, instrument_ids());
-	if (flag_user_front_desk(&ctx->session, err))
-		return error_set(err, ERR_USAGE, _("A client's scores are clinical: a front desk does not see them."));
-	error_clear(err);
+	if (!privacy_clinical(&ctx->session, PRIVACY_SCORES, err))
+		return false;
 	if (!scores_query(&ctx->session, a->argv[0], only, &l, err))
 		return false;
+	(void)audit_record(&ctx->session, AUDIT_LIST, "Observation", a->argv[0], NULL);
 	result_records(ctx->result, score_cols, table ? SCORE_NCOLS : SCORE_NCOLS - 1, _("No scores."));
 	rows(ctx, &l, form ? name : NULL);
 	if (table && l.skipped > 0) {

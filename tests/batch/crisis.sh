@@ -150,8 +150,8 @@ rc=$?
 [ $rc = 0 ] && printf '%s' "$out" | grep -q "15555" && printf '%s' "$out" | grep -q "front desk does not see it" &&
 	! printf '%s' "$out" | grep -q "lost answer" && ok "front_desk_crisis_without_the_plan" ||
 	fail "front_desk_crisis_without_the_plan" "rc=$rc $out"
-expect "a front desk cannot read the plan" 2 "front desk does not see it" ez safety-plan "$my"
-expect "nor write one" 2 "front desk does not see it" ez safety-plan write "$my" --file "$WORK/plan5"
+expect "a front desk cannot read the plan" 7 "front desk does not see it" ez safety-plan "$my"
+expect "nor write one" 7 "front desk does not see it" ez safety-plan write "$my" --file "$WORK/plan5"
 # Offline, the last answer holds: still no plan, still no flag's words.
 out=$(ez --offline crisis "$my" 2>&1)
 printf '%s' "$out" | grep -q "front desk does not see it" && ! printf '%s' "$out" | grep -q "lost answer" &&

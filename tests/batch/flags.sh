@@ -64,8 +64,8 @@ expect "a front desk's table says a safety flag" 0 "safety flag" ez flags "$pat"
 desk=$(ez --offline --format json flags "$pat")
 [ "$(printf '%s\n' "$desk" | grep -c '^{')" = 2 ] && [ "$(printf '%s\n' "$desk" | jq -r .text | sort -u)" = null ] &&
 	ok "front_desk_offline_sees_no_detail" || fail "front_desk_offline_sees_no_detail" "$desk"
-expect "a front desk cannot acknowledge" 2 "Only a clinician" ez flag ack "$fa"
-expect "front_desk_sees_no_scores" 2 "scores are clinical" ez scores "$pat"
+expect "a front desk cannot acknowledge" 7 "Only a clinician" ez flag ack "$fa"
+expect "front_desk_sees_no_scores" 7 "scores are clinical" ez scores "$pat"
 [ "$(api "Flag/$fa" | jq '[.extension[]? | select(.url == "urn:ezrizi:flag-acknowledgement")] | length')" = 0 ] &&
 	ok "nothing written by the front desk" || fail "nothing written by the front desk" "$(api "Flag/$fa")"
 

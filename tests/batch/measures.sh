@@ -107,7 +107,7 @@ got=$(printf '%s\n' "$desk" | jq -r '[.instrument, .due, (.last_given // "none")
 [ "$got" = "phq9 false none none|gad7 false none none|" ] && ok "front_desk_sees_due_not_scores" ||
 	fail "front_desk_sees_due_not_scores" "$got"
 v=$(version "$pat")
-expect "a front desk sets no measure" 2 "a clinician's to set" ez measure "$pat" who5 monthly
+expect "a front desk sets no measure" 7 "a clinician's to set" ez measure "$pat" who5 monthly
 [ "$(version "$pat")" = "$v" ] && ok "nothing written by the front desk" || fail "nothing written by the front desk" "$(version "$pat")"
 config_user amina
 expect "login again" 0 "Logged in" ez login

@@ -60,12 +60,15 @@ only=$(ez --format json chat "$pat" --review)
 expect "the table says how many to review" 0 "4 messages may speak of self-harm: review them" ez chat "$pat"
 expect "the table marks the row" 0 "review .*$$ one" ez chat "$pat"
 
-# Nothing of it reaches the server: no resource made, none changed, no Flag.
-before=$(admin_stats)
+# Nothing of it reaches the server: no resource made, none changed, no Flag
+# (but the audit trail's record of the two views, issue 12: it says nothing
+# of the marks).
+stats() { admin_stats | jq -c 'del(.AuditEvent)'; }
+before=$(stats)
 versions=$(api "Communication?subject=Patient/$pat&_count=100" | jq -c '[.entry[].resource.meta.versionId] | sort')
 ez --format json chat "$pat" >/dev/null && ez chat "$pat" --review >/dev/null
-[ "$(admin_stats)" = "$before" ] && ok "match_never_leaves_the_machine: nothing made" ||
-	fail "match_never_leaves_the_machine: nothing made" "$before -> $(admin_stats)"
+[ "$(stats)" = "$before" ] && ok "match_never_leaves_the_machine: nothing made" ||
+	fail "match_never_leaves_the_machine: nothing made" "$before -> $(stats)"
 [ "$(api "Communication?subject=Patient/$pat&_count=100" | jq -c '[.entry[].resource.meta.versionId] | sort')" = "$versions" ] &&
 	ok "match_never_leaves_the_machine: nothing changed" || fail "match_never_leaves_the_machine: nothing changed" "$versions"
 [ "$(api "Flag?patient=Patient/$pat&_count=100" | jq '[.entry[]?] | length')" = 0 ] &&
@@ -104,14 +107,16 @@ rc=$?
 expect "no words: the table says so" 0 "No risk words are set" ez chat "$pat"
 expect "no words: lexicon says so" 0 "No risk words are set" ez lexicon
 
-# A front desk is not shown the mark, not even as false.
+# A front desk is not shown the messages at all (issue 12), so neither the
+# mark nor the prompt; tests/batch/privacy.sh checks the rest.
 words
 sed -i 's/^username = .*/username = reception/' "$XDG_CONFIG_HOME/ezrizi/config"
 expect "login as reception" 0 "Logged in" ez login
-desk=$(ez --format json chat "$pat")
-[ "$(printf '%s\n' "$desk" | grep -c "$$")" = 6 ] && ok "front desk: the chat listed (control)" || fail "front desk: the chat listed (control)" "$desk"
-[ "$(printf '%s\n' "$desk" | jq -r .review | sort -u)" = null ] && ok "front_desk_not_shown_the_mark" ||
-	fail "front_desk_not_shown_the_mark" "$desk"
-ez chat "$pat" | grep -q "self-harm" && fail "front desk: no prompt in the table" "$(ez chat "$pat")" || ok "front desk: no prompt in the table"
-expect "front desk: --review refused" 2 "for clinicians" ez chat "$pat" --review
+desk=$(ez --format json chat "$pat" 2>&1)
+rc=$?
+[ $rc = 7 ] && printf '%s' "$desk" | grep -q "front desk does not read them" && ok "front desk: the chat refused (control)" ||
+	fail "front desk: the chat refused (control)" "rc=$rc $desk"
+printf '%s\n' "$desk" | grep -q "$$" && fail "front_desk_not_shown_the_mark" "$desk" || ok "front_desk_not_shown_the_mark"
+ez chat "$pat" 2>&1 | grep -q "self-harm" && fail "front desk: no prompt in the table" "$(ez chat "$pat")" || ok "front desk: no prompt in the table"
+expect "front desk: --review refused" 7 "front desk does not read them" ez chat "$pat" --review
 finish
