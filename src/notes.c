@@ -14,6 +14,7 @@
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
+#include "core/notes_session.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 
@@ -177,8 +178,9 @@ set_content(cJSON *doc, const char *text)
 	free(b64);
 }
 
-static cJSON *
-note_resource(const struct new_note *n, const char *me, const char *request_id)
+cJSON *
+note_resource(const struct new_note *n, const char *me, const char *request_id,
+	      time_t period_start, time_t period_end)
 {
 	bool consult = n->kind != NULL && strcmp(n->kind, "consult") == 0;
 	cJSON *d = cJSON_CreateObject(), *arr;
@@ -202,6 +204,7 @@ note_resource(const struct new_note *n, const char *me, const char *request_id)
 		json_put(d, "authenticator", fhir_reference("Practitioner", me, NULL));
 	}
 	set_content(d, n->text);
+	note_put_session(d, n->appointment_id, period_start, period_end, n->template_name);
 	return d;
 }
 
@@ -212,6 +215,7 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 	struct patient pat;
 	const char *me;
 	char request_id[37];
+	time_t start = 0, end = 0;
 	bool ok;
 
 	if (n->kind != NULL && strcmp(n->kind, "progress") != 0 && strcmp(n->kind, "consult") != 0)
@@ -221,8 +225,11 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 	if (!patient_get(s, n->patient_id, &pat, err))
 		return false;
 	patient_finish(&pat);
+	if (n->appointment_id != NULL &&
+	    !note_session_period(s, n->appointment_id, n->patient_id, &start, &end, err))
+		return false;
 	session_request_id(s, request_id);
-	if (!fhir_create_once(s, note_resource(n, me, request_id), request_id, &r, err))
+	if (!fhir_create_once(s, note_resource(n, me, request_id, start, end), request_id, &r, err))
 		return false;
 	ok = r.json != NULL && note_from_json(r.json, out, err);
 	if (r.json == NULL)

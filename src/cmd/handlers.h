@@ -28,6 +28,10 @@ extern const struct cmd_entry cmd_entry_patients, cmd_entry_patient, cmd_entry_l
 /* note.c */
 extern const struct cmd_entry cmd_entry_notes, cmd_entry_note, cmd_entry_note_add,
 	cmd_entry_note_edit;
+/* template.c */
+extern const struct cmd_entry cmd_entry_note_template;
+/* worklist.c */
+extern const struct cmd_entry cmd_entry_worklist;
 /* chat.c */
 extern const struct cmd_entry cmd_entry_chat, cmd_entry_send;
 /* lexicon.c */

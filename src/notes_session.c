@@ -1,0 +1,355 @@
+/* notes_session.c - notes tied to their session; a group's notes. See
+ * include/core/notes_session.h. */
+#include "core/notes_session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cache.h"
+#include "core/date.h"
+#include "core/fhir.h"
+#include "core/fhirtx.h"
+#include "core/http.h"
+#include "core/i18n.h"
+#include "core/json.h"
+#include "core/people.h"
+#include "core/template.h"
+#include "core/utf8.h"
+#include "core/xmalloc.h"
+
+#define MAX_NOTE_BYTES (1024 * 1024)
+
+void
+note_put_session(cJSON *doc, const char *appointment_id, time_t start, time_t end,
+		 const char *template_name)
+{
+	if (appointment_id != NULL || start != 0) {
+		cJSON *ctx = cJSON_CreateObject();
+
+		if (appointment_id != NULL) {
+			cJSON *rel = cJSON_CreateArray();
+
+			cJSON_AddItemToArray(rel, fhir_reference("Appointment", appointment_id, NULL));
+			json_put(ctx, "related", rel);
+		}
+		if (start != 0) {
+			cJSON *period = cJSON_CreateObject();
+			char buf[21];
+
+			instant_format_utc(start, buf);
+			json_put_str(period, "start", buf);
+			if (end != 0) {
+				instant_format_utc(end, buf);
+				json_put_str(period, "end", buf);
+			}
+			json_put(ctx, "period", period);
+		}
+		json_put(doc, "context", ctx);
+	}
+	if (template_name != NULL) {
+		cJSON *ext = cJSON_CreateArray(), *e = cJSON_CreateObject();
+
+		json_put_str(e, "url", NOTE_TEMPLATE_URL);
+		json_put_str(e, "valueCode", template_name);
+		cJSON_AddItemToArray(ext, e);
+		json_put(doc, "extension", ext);
+	}
+}
+
+/* The id of a participant's Patient actor, or NULL (new string). */
+static char *
+participant_patient(const cJSON *p, bool attending_only)
+{
+	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(p, "actor");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(p, "status");
+
+	if (attending_only && cJSON_IsString(st) && strcmp(st->valuestring, "declined") == 0)
+		return NULL;
+	return actor != NULL ? reference_id(actor, "Patient") : NULL;
+}
+
+static cJSON *
+read_appointment(struct session *s, const char *id, struct error *err)
+{
+	cJSON *a;
+
+	if (!fhir_id_ok(id)) {
+		error_set(err, ERR_USAGE, _("'%s' is not an appointment id."), id);
+		return NULL;
+	}
+	if (!fhir_reads_cached(s))
+		return fhir_read(s, "Appointment", id, NULL, err);
+	if ((a = cache_get(s->store, "Appointment", id)) == NULL)
+		error_set(err, ERR_NOT_FOUND, _("Appointment %s is not in the local cache; look it up when the server can be reached."), id);
+	return a;
+}
+
+static bool
+has_patient(const cJSON *appt, const char *patient_id)
+{
+	const cJSON *p;
+	bool found = false;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(appt, "participant")) {
+		char *id = participant_patient(p, false);
+
+		found = found || (id != NULL && strcmp(id, patient_id) == 0);
+		free(id);
+	}
+	return found;
+}
+
+static void
+appt_times(const cJSON *appt, time_t *start, time_t *end)
+{
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(appt, "start");
+	const cJSON *en = cJSON_GetObjectItemCaseSensitive(appt, "end");
+
+	*start = *end = 0;
+	if (cJSON_IsString(st))
+		instant_parse(st->valuestring, start);
+	if (cJSON_IsString(en))
+		instant_parse(en->valuestring, end);
+}
+
+bool
+note_session_period(struct session *s, const char *appointment_id, const char *patient_id,
+		    time_t *start, time_t *end, struct error *err)
+{
+	cJSON *a = read_appointment(s, appointment_id, err);
+	bool ok;
+
+	if (a == NULL)
+		return false;
+	ok = has_patient(a, patient_id);
+	if (ok)
+		appt_times(a, start, end);
+	else
+		error_set(err, ERR_USAGE, _("Client %s is not in appointment %s; nothing was saved. Name the session the note is of."),
+			  patient_id, appointment_id);
+	cJSON_Delete(a);
+	return ok;
+}
+
+bool
+appt_attending(struct session *s, const char *appointment_id, char ***ids, size_t *n,
+	       struct error *err)
+{
+	cJSON *a = read_appointment(s, appointment_id, err);
+	const cJSON *p;
+	size_t cap;
+
+	*ids = NULL;
+	*n = 0;
+	if (a == NULL)
+		return false;
+	cap = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "participant"));
+	*ids = xcalloc(cap + 1, sizeof **ids);
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(a, "participant")) {
+		char *id = participant_patient(p, true);
+
+		if (id != NULL)
+			(*ids)[(*n)++] = id;
+	}
+	cJSON_Delete(a);
+	if (*n == 0) {
+		appt_members_free(*ids);
+		*ids = NULL;
+		return error_set(err, ERR_USAGE, _("Appointment %s has no client who attends; nothing was saved."), appointment_id);
+	}
+	return true;
+}
+
+void
+appt_members_free(char **ids)
+{
+	for (size_t i = 0; ids != NULL && ids[i] != NULL; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+/* The cached notes of the appointment's clients (offline). */
+static cJSON *
+cached_notes_of(struct session *s, const char *appointment_id, struct error *err)
+{
+	cJSON *a = read_appointment(s, appointment_id, err), *all;
+	const cJSON *p;
+
+	if (a == NULL)
+		return NULL;
+	all = cJSON_CreateArray();
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(a, "participant")) {
+		char *id = participant_patient(p, false);
+		cJSON *notes = id != NULL ? cache_notes(s->store, id) : NULL, *r;
+
+		while (notes != NULL && (r = cJSON_DetachItemFromArray(notes, 0)) != NULL)
+			cJSON_AddItemToArray(all, r);
+		cJSON_Delete(notes);
+		free(id);
+	}
+	cJSON_Delete(a);
+	return all;
+}
+
+bool
+notes_of_appointment(struct session *s, const char *appointment_id, struct note_list *out,
+		     struct error *err)
+{
+	cJSON *all;
+	bool ok;
+	size_t k = 0;
+
+	memset(out, 0, sizeof *out);
+	if (fhir_reads_cached(s)) {
+		all = cached_notes_of(s, appointment_id, err);
+	} else {
+		char *ref = xasprintf("Appointment/%s", appointment_id), *e = http_escape(ref);
+		char *path = xasprintf("DocumentReference?related=%s&_count=100&_include=DocumentReference:author", e);
+
+		if (!fhir_id_ok(appointment_id))
+			all = NULL, error_set(err, ERR_USAGE, _("'%s' is not an appointment id."), appointment_id);
+		else
+			all = fhir_search(s, path, 500, err);
+		free(ref);
+		free(e);
+		free(path);
+	}
+	if (all == NULL)
+		return false;
+	ok = notes_from_resources(all, 500, out, err);
+	cJSON_Delete(all);
+	/* The cache's notes of its clients, and a server that ignores the
+	 * parameter: only the session's own. */
+	for (size_t i = 0; ok && i < out->n; i++) {
+		if (out->v[i].appointment_id != NULL && strcmp(out->v[i].appointment_id, appointment_id) == 0)
+			out->v[k++] = out->v[i];
+		else
+			note_finish(&out->v[i]);
+	}
+	if (ok)
+		out->n = k;
+	return ok;
+}
+
+static bool
+group_text_ok(const char *text, struct error *err)
+{
+	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
+		return error_set(err, ERR_USAGE, _("The note is empty; nothing was saved."));
+	if (strlen(text) > MAX_NOTE_BYTES || !utf8_valid(text, strlen(text)))
+		return error_set(err, ERR_USAGE, _("The note is not UTF-8 text of at most 1 MiB; nothing was saved."));
+	return true;
+}
+
+/* Every client is one the server knows, each once, and (with an
+ * appointment) one of its participants. */
+static bool
+group_check(struct session *s, const struct new_note *g, char *const *patients, size_t n,
+	    cJSON *appt, struct error *err)
+{
+	if (n == 0 || n > GROUP_NOTE_MAX)
+		return error_set(err, ERR_USAGE, _("A group note is written for 1 to %d clients; nothing was saved."), GROUP_NOTE_MAX);
+	for (size_t i = 0; i < n; i++) {
+		struct patient pat;
+
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(patients[i], patients[j]) == 0)
+				return error_set(err, ERR_USAGE, _("Client %s is named twice; nothing was saved."), patients[i]);
+		if (appt != NULL && !has_patient(appt, patients[i]))
+			return error_set(err, ERR_USAGE, _("Client %s is not in appointment %s; nothing was saved. Name the session the note is of."),
+					 patients[i], g->appointment_id);
+		if (!patient_get(s, patients[i], &pat, err))
+			return false;
+		patient_finish(&pat);
+	}
+	return true;
+}
+
+static bool
+group_answer(const cJSON *resp, size_t n, struct note_list *out, struct error *err)
+{
+	const cJSON *entries = cJSON_GetObjectItemCaseSensitive(resp, "entry");
+
+	out->v = xcalloc(n + 1, sizeof *out->v);
+	for (size_t i = 0; i < n; i++) {
+		const cJSON *e = cJSON_GetArrayItem(entries, (int)i);
+		const cJSON *r = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
+
+		if (r == NULL) {
+			note_list_finish(out);
+			return error_set(err, ERR_FAILED, _("The server did not send the notes back; look with 'ezrizi notes'."));
+		}
+		if (!note_from_json(r, &out->v[i], err)) {
+			note_list_finish(out);
+			return false;
+		}
+		out->n++;
+	}
+	return true;
+}
+
+/* Member i's write id: the command's with its last byte changed by i + 1,
+ * still a UUID, the same at every retry and replay. */
+static void
+member_request_id(const char *request_id, size_t i, char out[static 37])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned v = 0;
+
+	memcpy(out, request_id, 37);
+	for (int k = 34; k < 36; k++) {
+		char c = out[k];
+
+		v = v * 16 + (unsigned)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+	}
+	v = (v ^ (unsigned)(i + 1)) & 0xff;
+	out[34] = hex[v >> 4];
+	out[35] = hex[v & 15];
+}
+
+bool
+notes_create_group(struct session *s, const struct new_note *g, char *const *patients,
+		   size_t n, struct note_list *out, struct error *err)
+{
+	const char *me;
+	cJSON *appt = NULL, *resp;
+	time_t start = 0, end = 0;
+	struct fhir_tx tx;
+	char request_id[37];
+	bool ok;
+
+	memset(out, 0, sizeof *out);
+	if (!group_text_ok(g->text, err) || (me = session_practitioner(s, NULL, err)) == NULL)
+		return false;
+	if (g->appointment_id != NULL) {
+		if ((appt = read_appointment(s, g->appointment_id, err)) == NULL)
+			return false;
+		appt_times(appt, &start, &end);
+	}
+	ok = group_check(s, g, patients, n, appt, err);
+	cJSON_Delete(appt);
+	if (!ok)
+		return false;
+	session_request_id(s, request_id);
+	fhir_tx_init(&tx);
+	for (size_t i = 0; i < n; i++) {
+		struct new_note one = *g;
+		char id[37], *full, *ine;
+
+		member_request_id(request_id, i, id);
+		full = xasprintf("urn:uuid:%s", id);
+		ine = fhir_if_none_exist(id);
+
+		one.patient_id = patients[i];
+		fhir_tx_create(&tx, note_resource(&one, me, id, start, end), full, ine);
+		free(full);
+		free(ine);
+	}
+	resp = fhir_tx_commit(s, &tx, err);
+	fhir_tx_finish(&tx);
+	if (resp == NULL)
+		return false;
+	ok = group_answer(resp, n, out, err);
+	cJSON_Delete(resp);
+	return ok;
+}
