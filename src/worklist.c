@@ -372,7 +372,7 @@ last_fetch(struct session *s)
 }
 
 bool
-worklist_get(struct session *s, const struct config *cfg, int days, struct worklist *out,
+worklist_get(struct session *s, long draft_limit_hours, int days, struct worklist *out,
 	     struct error *err)
 {
 	struct appt_query q = { 0 };
@@ -393,7 +393,7 @@ worklist_get(struct session *s, const struct config *cfg, int days, struct workl
 	all = cached ? cached_notes(s, err) : fetch_notes(s, q.practitioner, &appts, now, err);
 	ok = all != NULL && notes_once(all, &notes, err);
 	if (ok) {
-		struct worklist_input in = { &appts, &notes, q.practitioner, now, worklist_draft_limit(cfg) };
+		struct worklist_input in = { &appts, &notes, q.practitioner, now, draft_limit_hours };
 
 		worklist_build(&in, out);
 		fill_names(s, all, out);
@@ -428,11 +428,11 @@ worklist_kind_label(enum worklist_kind k)
 	/* TRANSLATORS: a worklist row: a session held that has no note. */
 	case WL_NO_NOTE: return _("no note");
 	/* TRANSLATORS: a worklist row: a session whose note is not signed yet. */
-	case WL_DRAFT: return _("draft, not signed");
+	case WL_DRAFT: return _("unsigned draft");
 	/* TRANSLATORS: a worklist row: a draft note older than the clinic's limit. */
-	case WL_OLD_DRAFT: return _("draft overdue");
+	case WL_OLD_DRAFT: return _("overdue draft");
 	/* TRANSLATORS: a worklist row: a trainee's note waiting for the supervisor's co-signature. */
-	case WL_COSIGN: return _("awaits co-sign");
+	case WL_COSIGN: return _("to co-sign");
 	}
 	return "";
 }

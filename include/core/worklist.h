@@ -60,8 +60,9 @@ struct worklist_input {
 };
 void worklist_build(const struct worklist_input *in, struct worklist *out);
 
-/* The counsellor's worklist of the last days (1..WORKLIST_MAX_DAYS). */
-bool worklist_get(struct session *s, const struct config *cfg, int days, struct worklist *out,
+/* The counsellor's worklist of the last days (1..WORKLIST_MAX_DAYS), a
+ * draft overdue after draft_limit_hours (worklist_draft_limit). */
+bool worklist_get(struct session *s, long draft_limit_hours, int days, struct worklist *out,
 		  struct error *err);
 void worklist_finish(struct worklist *w);
 

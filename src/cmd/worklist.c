@@ -12,9 +12,11 @@ static const struct out_col worklist_cols[] = {
 	{ "kind", N_("What"), false },
 	{ "patient_name", N_("Client"), false },
 	{ "patient_id", N_("Client id"), true },
-	{ "appointment_id", N_("Session"), false },
+	/* The note's id when there is one, else the session's. */
+	{ "id", N_("Id"), false },
+	{ "appointment_id", N_("Session"), true },
 	{ "appointment_status", N_("Session status"), true },
-	{ "note_id", N_("Note"), false },
+	{ "note_id", N_("Note"), true },
 };
 #define WORKLIST_NCOLS (sizeof worklist_cols / sizeof worklist_cols[0])
 
@@ -55,7 +57,7 @@ HANDLER(cmd_worklist)
 
 	if (d != NULL && ((days = strtol(d, &end, 10)) < 1 || days > WORKLIST_MAX_DAYS || *end != '\0' || end == d))
 		return error_set(err, ERR_USAGE, _("--days takes a number of days from 1 to %d."), WORKLIST_MAX_DAYS);
-	if (!worklist_get(&ctx->session, ctx->cfg, (int)days, &w, err))
+	if (!worklist_get(&ctx->session, worklist_draft_limit(ctx->cfg), (int)days, &w, err))
 		return false;
 	say_age(ctx, &w);
 	result_records(ctx->result, worklist_cols, WORKLIST_NCOLS, _("No notes are owed: every session held has a signed note."));
@@ -65,7 +67,8 @@ HANDLER(cmd_worklist)
 		const char *v[WORKLIST_NCOLS] = {
 			cmd_time(ctx, it->since, since),
 			ctx->fmt == FMT_TABLE ? worklist_kind_label(it->kind) : worklist_kind_code(it->kind),
-			it->patient_name, it->patient_id, it->appointment_id, it->appointment_status, it->note_id,
+			it->patient_name, it->patient_id, it->note_id != NULL ? it->note_id : it->appointment_id,
+			it->appointment_id, it->appointment_status, it->note_id,
 		};
 
 		result_row(ctx->result, v);

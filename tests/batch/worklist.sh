@@ -153,7 +153,7 @@ got=$(rows ez --format json worklist)
 $got
 wanted:
 $want"
-expect "worklist: a table with the kinds in words" 0 "draft overdue.*note-draft-overdue" ez worklist
+expect "worklist: a table with the kinds in words" 0 "overdue draft.*note-draft-overdue" ez worklist
 expect "worklist: the same kind as a code in TSV" 0 "old-draft" ez --format tsv worklist
 got=$(EZRIZI_NOW=2026-12-04T07:00:00Z rows ez --format json worklist | sed -n 3p | cut -f2)
 [ "$got" = old-draft ] && ok "worklist: a day later the Wednesday draft is overdue (48 h)" ||

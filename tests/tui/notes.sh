@@ -47,6 +47,9 @@ keys Home
 wait_for "Notes: $first" || fail "sync: wait_for Notes: $first" "$(screen)"
 echo kill >"$WORK/ed/mode"
 keys N
+# No draft yet: the command line offers the template (free, the default).
+wait_for "write-note free" 50 || fail "N offers the template" "$(status_line)"
+keys Enter
 check "editor_killed_note_recovered: ezrizi is killed with the editor open" "^EXIT=137" 100
 edpath=$(cat "$WORK/ed/path" 2>/dev/null)
 [ -n "$edpath" ] && grep -qF "$CAN recovered text" "$edpath" 2>/dev/null &&
