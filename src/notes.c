@@ -14,7 +14,7 @@
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
-#include "core/notes_session.h"
+#include "core/note_context.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 

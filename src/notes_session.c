@@ -1,6 +1,7 @@
 /* notes_session.c - notes tied to their session; a group's notes. See
  * include/core/notes_session.h. */
 #include "core/notes_session.h"
+#include "core/note_context.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,123 +20,11 @@
 
 #define MAX_NOTE_BYTES (1024 * 1024)
 
-void
-note_put_session(cJSON *doc, const char *appointment_id, time_t start, time_t end,
-		 const char *template_name)
-{
-	if (appointment_id != NULL || start != 0) {
-		cJSON *ctx = cJSON_CreateObject();
-
-		if (appointment_id != NULL) {
-			cJSON *rel = cJSON_CreateArray();
-
-			cJSON_AddItemToArray(rel, fhir_reference("Appointment", appointment_id, NULL));
-			json_put(ctx, "related", rel);
-		}
-		if (start != 0) {
-			cJSON *period = cJSON_CreateObject();
-			char buf[21];
-
-			instant_format_utc(start, buf);
-			json_put_str(period, "start", buf);
-			if (end != 0) {
-				instant_format_utc(end, buf);
-				json_put_str(period, "end", buf);
-			}
-			json_put(ctx, "period", period);
-		}
-		json_put(doc, "context", ctx);
-	}
-	if (template_name != NULL) {
-		cJSON *ext = cJSON_CreateArray(), *e = cJSON_CreateObject();
-
-		json_put_str(e, "url", NOTE_TEMPLATE_URL);
-		json_put_str(e, "valueCode", template_name);
-		cJSON_AddItemToArray(ext, e);
-		json_put(doc, "extension", ext);
-	}
-}
-
-/* The id of a participant's Patient actor, or NULL (new string). */
-static char *
-participant_patient(const cJSON *p, bool attending_only)
-{
-	const cJSON *actor = cJSON_GetObjectItemCaseSensitive(p, "actor");
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(p, "status");
-
-	if (attending_only && cJSON_IsString(st) && strcmp(st->valuestring, "declined") == 0)
-		return NULL;
-	return actor != NULL ? reference_id(actor, "Patient") : NULL;
-}
-
-static cJSON *
-read_appointment(struct session *s, const char *id, struct error *err)
-{
-	cJSON *a;
-
-	if (!fhir_id_ok(id)) {
-		error_set(err, ERR_USAGE, _("'%s' is not an appointment id."), id);
-		return NULL;
-	}
-	if (!fhir_reads_cached(s))
-		return fhir_read(s, "Appointment", id, NULL, err);
-	if ((a = cache_get(s->store, "Appointment", id)) == NULL)
-		error_set(err, ERR_NOT_FOUND, _("Appointment %s is not in the local cache; look it up when the server can be reached."), id);
-	return a;
-}
-
-static bool
-has_patient(const cJSON *appt, const char *patient_id)
-{
-	const cJSON *p;
-	bool found = false;
-
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(appt, "participant")) {
-		char *id = participant_patient(p, false);
-
-		found = found || (id != NULL && strcmp(id, patient_id) == 0);
-		free(id);
-	}
-	return found;
-}
-
-static void
-appt_times(const cJSON *appt, time_t *start, time_t *end)
-{
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(appt, "start");
-	const cJSON *en = cJSON_GetObjectItemCaseSensitive(appt, "end");
-
-	*start = *end = 0;
-	if (cJSON_IsString(st))
-		instant_parse(st->valuestring, start);
-	if (cJSON_IsString(en))
-		instant_parse(en->valuestring, end);
-}
-
-bool
-note_session_period(struct session *s, const char *appointment_id, const char *patient_id,
-		    time_t *start, time_t *end, struct error *err)
-{
-	cJSON *a = read_appointment(s, appointment_id, err);
-	bool ok;
-
-	if (a == NULL)
-		return false;
-	ok = has_patient(a, patient_id);
-	if (ok)
-		appt_times(a, start, end);
-	else
-		error_set(err, ERR_USAGE, _("Client %s is not in appointment %s; nothing was saved. Name the session the note is of."),
-			  patient_id, appointment_id);
-	cJSON_Delete(a);
-	return ok;
-}
-
 bool
 appt_attending(struct session *s, const char *appointment_id, char ***ids, size_t *n,
 	       struct error *err)
 {
-	cJSON *a = read_appointment(s, appointment_id, err);
+	cJSON *a = note_read_appointment(s, appointment_id, err);
 	const cJSON *p;
 	size_t cap;
 
@@ -146,7 +35,7 @@ appt_attending(struct session *s, const char *appointment_id, char ***ids, size_
 	cap = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "participant"));
 	*ids = xcalloc(cap + 1, sizeof **ids);
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(a, "participant")) {
-		char *id = participant_patient(p, true);
+		char *id = appt_participant_patient(p, true);
 
 		if (id != NULL)
 			(*ids)[(*n)++] = id;
@@ -172,14 +61,14 @@ appt_members_free(char **ids)
 static cJSON *
 cached_notes_of(struct session *s, const char *appointment_id, struct error *err)
 {
-	cJSON *a = read_appointment(s, appointment_id, err), *all;
+	cJSON *a = note_read_appointment(s, appointment_id, err), *all;
 	const cJSON *p;
 
 	if (a == NULL)
 		return NULL;
 	all = cJSON_CreateArray();
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(a, "participant")) {
-		char *id = participant_patient(p, false);
+		char *id = appt_participant_patient(p, false);
 		cJSON *notes = id != NULL ? cache_notes(s->store, id) : NULL, *r;
 
 		while (notes != NULL && (r = cJSON_DetachItemFromArray(notes, 0)) != NULL)
@@ -255,7 +144,7 @@ group_check(struct session *s, const struct new_note *g, char *const *patients, 
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(patients[i], patients[j]) == 0)
 				return error_set(err, ERR_USAGE, _("Client %s is named twice; nothing was saved."), patients[i]);
-		if (appt != NULL && !has_patient(appt, patients[i]))
+		if (appt != NULL && !appt_has_patient(appt, patients[i]))
 			return error_set(err, ERR_USAGE, _("Client %s is not in appointment %s; nothing was saved. Name the session the note is of."),
 					 patients[i], g->appointment_id);
 		if (!patient_get(s, patients[i], &pat, err))
@@ -322,7 +211,7 @@ notes_create_group(struct session *s, const struct new_note *g, char *const *pat
 	if (!group_text_ok(g->text, err) || (me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
 	if (g->appointment_id != NULL) {
-		if ((appt = read_appointment(s, g->appointment_id, err)) == NULL)
+		if ((appt = note_read_appointment(s, g->appointment_id, err)) == NULL)
 			return false;
 		appt_times(appt, &start, &end);
 	}

@@ -18,16 +18,6 @@
 #include "core/notes.h"
 #include "core/session.h"
 
-/* Sets doc's context (related, period) and the extension naming the
- * template; each only when given (NULL, 0). */
-void note_put_session(cJSON *doc, const char *appointment_id, time_t start, time_t end,
-		      const char *template_name);
-
-/* Reads the appointment; its start and end, when patient_id is one of its
- * Patient participants (ERR_USAGE saying so otherwise). */
-bool note_session_period(struct session *s, const char *appointment_id, const char *patient_id,
-			 time_t *start, time_t *end, struct error *err);
-
 /* The Patient participants of an appointment (a group session's members)
  * who attend: every one whose participant status is not declined. *ids is a
  * NULL-terminated array of new strings (free with appt_members_free). */
