@@ -98,6 +98,8 @@ if wait_for "Today: " 150; then
 	wait_for "Notes: $first" || fail "sync: wait_for Notes: $first" "$(screen)"
 	echo check >"$WORK/ed/mode"
 	keys N
+	wait_for "write-note free" 50 || fail "sync: wait_for write-note free" "$(status_line)"
+	keys Enter
 	check "fallback_dir_checked: a folder others can write is refused, saying which" "Not private, so not used for notes: $(printf '%s' "$fb" | cut -c1-30)" 100
 	[ ! -e "$WORK/ed/path" ] && ok "fallback_dir_checked: the editor was not started" || fail "fallback_dir_checked: the editor was not started" "$(cat "$WORK/ed/path")"
 	[ -z "$(ls -A "$fb")" ] && ok "fallback_dir_checked: nothing was written in it" || fail "fallback_dir_checked: nothing was written in it" "$(ls -la "$fb")"
