@@ -308,6 +308,9 @@ keys Home
 wait_for "Notes: $w1" || fail "sync: wait_for Notes: $w1" "$(screen)"
 echo save >"$WORK/ed/mode"
 keys N
+# No draft: the command line offers the template first (free, the default); Enter takes it.
+wait_for "write-note free" 50 || fail "N offers the template" "$(status_line)"
+keys Enter
 check "N: the note is saved" "Note saved\." 100
 top=$(ez --format json notes "$pid1" --limit 1 | jq -r .id)
 ez --format json note "$top" | jq -r .text | grep -qF "$CAN_A-one" && ok "N: the newest note has the editor's text" ||
@@ -326,6 +329,8 @@ hits=$(grep -rlsF "$CAN_A" "$XDG_RUNTIME_DIR" /tmp/ezrizi-* 2>/dev/null)
 [ -z "$hits" ] && ok "N: the text is nowhere on disk afterwards" || fail "N: the text is nowhere on disk afterwards" "$hits"
 echo fail >"$WORK/ed/mode"
 keys N
+wait_for "write-note free" 50 || fail "sync: wait_for write-note free" "$(status_line)"
+keys Enter
 check "N with a failing editor: the status line says the draft is kept" "draft" 100
 n_before=$(ez --format json notes "$pid1" | grep -c '^{')
 # Notes are dated to the second: let the clock tick past the first note's second.
