@@ -66,6 +66,10 @@ cache_put_resource(struct store *st, const cJSON *res)
 			if (thread == NULL)
 				thread = xstrdup(id);
 		}
+	} else if (strcmp(type, "Provenance") == 0) {
+		/* A note's signature: found by the note (its thread key). */
+		if ((thread = first_ref(res, "target", "DocumentReference")) == NULL)
+			return 0;
 	} else if (strcmp(type, "Flag") == 0) {
 		person = first_ref(res, "subject", "Patient");
 	} else if (strcmp(type, "Patient") == 0) {
@@ -188,6 +192,25 @@ cache_appointments(struct store *st, struct civil_date from, struct civil_date t
 	return c.out;
 }
 
+/* The Provenances (signatures) of the notes among out. */
+static void
+add_signatures(struct store *st, cJSON *out)
+{
+	size_t n = (size_t)cJSON_GetArraySize(out);
+	struct collect c = { out, NULL };
+	struct error err;
+
+	for (size_t i = 0; i < n; i++) {
+		const cJSON *r = cJSON_GetArrayItem(out, (int)i);
+		const char *type = str_of(r, "resourceType"), *id = str_of(r, "id");
+
+		if (type == NULL || id == NULL || strcmp(type, "DocumentReference") != 0)
+			continue;
+		error_clear(&err);
+		store_find(st, STORE_BY_THREAD, "Provenance", id, collect, &c, NULL, &err);
+	}
+}
+
 cJSON *
 cache_notes(struct store *st, const char *patient_id)
 {
@@ -197,6 +220,7 @@ cache_notes(struct store *st, const char *patient_id)
 	error_clear(&err);
 	store_find(st, STORE_BY_PERSON, "DocumentReference", patient_id, collect, &c, NULL, &err);
 	add_people(st, c.out, "author", "Practitioner");
+	add_signatures(st, c.out);
 	return c.out;
 }
 

@@ -36,6 +36,7 @@ static const struct cmd_entry *const core[] = {
 	&cmd_entry_sync, &cmd_entry_unlock, &cmd_entry_version, &cmd_entry_whoami,
 	/* note templates and the worklist */
 	&cmd_entry_note_template, &cmd_entry_worklist,
+	&cmd_entry_note_sign, &cmd_entry_note_cosign, &cmd_entry_note_addendum,
 };
 #define NCORE (sizeof core / sizeof core[0])
 

@@ -88,6 +88,10 @@ enum key_type {
 	    N_("The same in English.")) \
 	X("on_call", KEY_STRING, 0, 0, NULL, \
 	    N_("The Practitioner id of the counsellor on call, whom 'ezrizi escalate' reaches; unset: the platform's on-call PractitionerRole.")) \
+	X("supervisor", KEY_STRING, 0, 0, NULL, \
+	    N_("For a trainee: the Practitioner id of the supervisor who co-signs your notes; a note you sign then waits for their 'note cosign'.")) \
+	X("supervises", KEY_STRING, 0, 0, NULL, \
+	    N_("For a supervisor: the Practitioner ids of the trainees you supervise, separated by commas; 'notes --awaiting-cosign' lists their notes that wait for you.")) \
 	X("poll_interval", KEY_INT, 2, 3600, NULL, \
 	    N_("Seconds between looks for new data on the screen, 2 to 3600.")) \
 	X("lock_after", KEY_INT, 0, 86400, NULL, \

@@ -20,6 +20,7 @@ static const struct {
 	{ "Communication:sender", "Communication", "sender" },
 	{ "DocumentReference:author", "DocumentReference", "author" },
 	{ "Schedule:actor", "Schedule", "actor" },
+	{ "Provenance:agent", "Provenance", "agent.who" },
 };
 
 /* The types whose names ezrizi shows. */
@@ -180,8 +181,66 @@ queries_for(const struct refs *missing)
 	return out;
 }
 
+/* _revinclude=Provenance:target on notes, ignored by the server: no
+ * Provenance came with signed notes. The search for their signatures (a
+ * query string), or NULL. */
+static char *
+signatures_missing(const char *query, const cJSON *all)
+{
+	const char *spec = "_revinclude=Provenance:target";
+	const char *p = strstr(query, spec);
+	const cJSON *res;
+	struct buf q;
+	size_t k = 0;
+
+	if (p == NULL || (p != query && p[-1] != '&' && p[-1] != '?'))
+		return NULL;
+	cJSON_ArrayForEach(res, all) {
+		if (type_is(res, "Provenance"))
+			return NULL;
+	}
+	buf_init(&q);
+	buf_adds(&q, "Provenance?target=");
+	cJSON_ArrayForEach(res, all) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(res, "id");
+		const cJSON *ds = cJSON_GetObjectItemCaseSensitive(res, "docStatus");
+		char *e;
+
+		if (!type_is(res, "DocumentReference") || !cJSON_IsString(id) || !cJSON_IsString(ds) ||
+		    strcmp(ds->valuestring, "preliminary") == 0 || k >= INCLUDE_IDS_PER_QUERY)
+			continue;
+		e = http_escape(id->valuestring);
+		buf_addf(&q, "%sDocumentReference/%s", k++ > 0 ? "," : "", e);
+		free(e);
+	}
+	if (k == 0) {
+		buf_finish(&q);
+		return NULL;
+	}
+	buf_addf(&q, "&_count=%zu", k * 4);
+	return buf_steal(&q);
+}
+
+static cJSON *
+people_missing(struct store *st, const char *query, cJSON *all);
+
 cJSON *
 include_missing(struct store *st, const char *query, cJSON *all)
+{
+	char *sig = signatures_missing(query, all);
+	cJSON *out = people_missing(st, query, all);
+
+	if (sig != NULL) {
+		if (out == NULL)
+			out = cJSON_CreateArray();
+		cJSON_AddItemToArray(out, cJSON_CreateString(sig));
+		free(sig);
+	}
+	return out;
+}
+
+static cJSON *
+people_missing(struct store *st, const char *query, cJSON *all)
 {
 	size_t which[8], n = query_includes(query, which, 8);
 	struct refs want = { 0 }, have = { 0 }, missing = { 0 };

@@ -366,6 +366,40 @@ note_session(struct json_ctx *ctx, const cJSON *res, struct note *n)
 	}
 }
 
+/* What signing reads of the note itself: its version, who it names as having
+ * signed it, what it corrects or appends, and the SHA-256 of its attachment's
+ * bytes (what a signature's data is compared with). */
+static void
+note_signing(struct json_ctx *ctx, const cJSON *res, const cJSON *att, struct note *n)
+{
+	const cJSON *meta = json_obj(ctx, res, "meta"), *rel;
+	const char *data = att != NULL ? json_str_big(ctx, att, "data") : NULL;
+
+	if (meta != NULL)
+		n->version = xstrdup(json_str(ctx, meta, "versionId"));
+	n->authenticator_id = reference_id(json_obj(ctx, res, "authenticator"), "Practitioner");
+	cJSON_ArrayForEach(rel, json_arr(ctx, res, "relatesTo")) {
+		const char *code = json_str(ctx, rel, "code");
+		char **to = code == NULL ? NULL : strcmp(code, "replaces") == 0 ? &n->replaces_id
+					  : strcmp(code, "appends") == 0 ? &n->appends_id : NULL;
+
+		if (to != NULL && *to == NULL)
+			*to = reference_id(json_obj(ctx, rel, "target"), "DocumentReference");
+	}
+	if (data != NULL) {
+		size_t len = strlen(data), out_len;
+		unsigned char *bin = xmalloc(len / 4 * 3 + 4);
+
+		if (sodium_base642bin(bin, len / 4 * 3 + 3, data, len, " \r\n", &out_len, NULL,
+				      sodium_base64_VARIANT_ORIGINAL) == 0) {
+			crypto_hash_sha256(n->digest, bin, out_len);
+			n->has_digest = true;
+		}
+		sodium_memzero(bin, len / 4 * 3 + 4);
+		free(bin);
+	}
+}
+
 bool
 note_from_json(const cJSON *res, struct note *n, struct error *err)
 {
@@ -390,6 +424,7 @@ note_from_json(const cJSON *res, struct note *n, struct error *err)
 		n->text = attachment_text(&ctx, att);
 	}
 	note_session(&ctx, res, n);
+	note_signing(&ctx, res, att, n);
 	if (ctx.failed) {
 		note_finish(n);
 		return false;
@@ -593,7 +628,10 @@ void
 note_finish(struct note *n)
 {
 	FREE_ALL(&n->id, &n->status, &n->doc_status, &n->kind, &n->patient_id, &n->author_id,
-		 &n->author_name, &n->language, &n->appointment_id, &n->template_name);
+		 &n->author_name, &n->language, &n->version, &n->authenticator_id, &n->replaces_id,
+		 &n->appends_id, &n->signed_by_id, &n->signed_by_name, &n->cosign_by_id,
+		 &n->cosigned_by_id, &n->cosigned_by_name, &n->replaced_by_id, &n->appointment_id,
+		 &n->template_name);
 	if (n->text != NULL)
 		sodium_memzero(n->text, strlen(n->text));
 	free(n->text);

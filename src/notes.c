@@ -17,6 +17,7 @@
 #include "core/note_context.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
+#include "notes_int.h"
 
 #define MAX_NOTE_BYTES (1024 * 1024)
 
@@ -41,12 +42,68 @@ fill_authors(struct note *n, const struct names *names)
 	}
 }
 
+/* Leaves out the notes a current note replaces (relatesTo replaces). */
+static void
+drop_replaced(struct note_list *l)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].replaced_by_id != NULL)
+			note_finish(&l->v[i]);
+		else
+			l->v[k++] = l->v[i];
+	}
+	l->n = k;
+}
+
+static bool
+in_list(const struct note_list *l, const char *id)
+{
+	for (size_t i = 0; id != NULL && i < l->n; i++) {
+		if (strcmp(l->v[i].id, id) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Newest first, each note's addenda right after it, oldest first (the list
+ * is newest first: they are taken from its end). */
+static void
+chain_order(struct note_list *l)
+{
+	struct note *v = xcalloc(l->n + 1, sizeof *v);
+	bool *used = xcalloc(l->n + 1, sizeof *used);
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (used[i] || in_list(l, l->v[i].appends_id))
+			continue;
+		used[i] = true;
+		v[k++] = l->v[i];
+		for (size_t j = l->n; j-- > 0;) {
+			if (!used[j] && l->v[j].appends_id != NULL && strcmp(l->v[j].appends_id, l->v[i].id) == 0) {
+				used[j] = true;
+				v[k++] = l->v[j];
+			}
+		}
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		if (!used[i])
+			v[k++] = l->v[i];  /* an addendum of an addendum: after the rest */
+	}
+	free(l->v);
+	free(used);
+	l->v = v;
+}
+
 char *
 notes_query_path(const char *patient_id, size_t max)
 {
 	char *ref = xasprintf("Patient/%s", patient_id), *e = http_escape(ref);
 	char *path = xasprintf("DocumentReference?subject=%s&_sort=-date&_count=%zu"
-			       "&_include=DocumentReference:author", e, max < 100 ? max : 100);
+			       "&_include=DocumentReference:author&_revinclude=Provenance:target", e,
+			       max < 100 ? max : 100);
 
 	free(ref);
 	free(e);
@@ -86,7 +143,12 @@ notes_from_resources(const cJSON *all, size_t max, struct note_list *out, struct
 		note_list_finish(out);
 		return false;
 	}
+	/* Who signed each, and whether its content is still what was signed;
+	 * a note another replaces is not shown; addenda under their note. */
+	notes_sign_fill(out->v, out->n, all);
+	drop_replaced(out);
 	qsort(out->v, out->n, sizeof *out->v, note_cmp);
+	chain_order(out);
 	if (out->n > max) {
 		for (size_t i = max; i < out->n; i++)
 			note_finish(&out->v[i]);
@@ -178,6 +240,18 @@ set_content(cJSON *doc, const char *text)
 	free(b64);
 }
 
+bool
+notes_text_ok(const char *text, struct error *err)
+{
+	return text_ok(text, err);
+}
+
+void
+notes_set_content(cJSON *doc, const char *text)
+{
+	set_content(doc, text);
+}
+
 cJSON *
 note_resource(const struct new_note *n, const char *me, const char *request_id,
 	      time_t period_start, time_t period_end)
@@ -229,6 +303,9 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 	    !note_session_period(s, n->appointment_id, n->patient_id, &start, &end, err))
 		return false;
 	session_request_id(s, request_id);
+	if (!n->draft)  /* signed: with its Provenance, in one transaction */
+		return notes_create_signed(s, note_resource(n, me, request_id, start, end), request_id, SIG_AUTHOR,
+					   out, err);
 	if (!fhir_create_once(s, note_resource(n, me, request_id, start, end), request_id, &r, err))
 		return false;
 	ok = r.json != NULL && note_from_json(r.json, out, err);
@@ -266,26 +343,23 @@ note_status_label(const char *doc_status)
 	return doc_status;
 }
 
-/* A signed note is never changed: the new text is a new note that replaces it
- * (relatesTo replaces), and the old one is marked superseded, in one
- * transaction pinned to the version just read. */
+/* A signed note is never changed: the new text is a new note, signed, that
+ * replaces it (relatesTo replaces), made with its Provenance in one
+ * transaction; the old one is left as it is (the replacing note's relatesTo
+ * is what says it is superseded). */
 static bool
-amend(struct session *s, const cJSON *old, const char *etag, const char *id, const char *me,
-      const char *text, struct note *out, struct error *err)
+amend(struct session *s, const cJSON *old, const char *id, const char *me, const char *text,
+      struct note *out, struct error *err)
 {
-	cJSON *now_doc = cJSON_Duplicate(old, true);
-	cJSON *sup = cJSON_Duplicate(old, true), *rel, *arr, *resp;
-	struct fhir_tx tx;
-	char request_id[37], *ine, *full, *url;
-	bool ok = false;
+	cJSON *now_doc = cJSON_Duplicate(old, true), *rel, *arr;
+	char request_id[37];
 
 	session_request_id(s, request_id);
-	cJSON_DeleteItemFromObjectCaseSensitive(sup, "meta");
-	json_put_str(sup, "status", "superseded");
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "meta");
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "id");
 	cJSON_DeleteItemFromObjectCaseSensitive(now_doc, "authenticator");
 	fhir_set_request_identifier(now_doc, request_id);
+	json_put_str(now_doc, "status", "current");
 	json_put_str(now_doc, "docStatus", "amended");
 	arr = cJSON_CreateArray();
 	cJSON_AddItemToArray(arr, fhir_reference("Practitioner", me, NULL));
@@ -298,71 +372,60 @@ amend(struct session *s, const cJSON *old, const char *etag, const char *id, con
 	cJSON_AddItemToArray(arr, rel);
 	json_put(now_doc, "relatesTo", arr);
 	set_content(now_doc, text);
-	url = xasprintf("DocumentReference/%s", id);
-	ine = fhir_if_none_exist(request_id);
-	full = xasprintf("urn:uuid:%s", request_id);
-	fhir_tx_init(&tx);
-	fhir_tx_update(&tx, url, sup, old, etag);
-	fhir_tx_create(&tx, now_doc, full, ine);
-	resp = fhir_tx_commit(s, &tx, err);
-	if (resp != NULL) {
-		const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "entry"), 1);
-		const cJSON *r = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
+	return notes_create_signed(s, now_doc, request_id, SIG_ADDENDUM, out, err);
+}
 
-		if (r != NULL)
-			ok = note_from_json(r, out, err);
-		else
-			error_set(err, ERR_FAILED, _("The server did not send the note back; look with 'ezrizi notes'."));
-		cJSON_Delete(resp);
+/* A draft is changed in place, pinned to the version read. */
+static bool
+change_draft(struct session *s, const cJSON *old, const char *etag, const char *id, const char *text,
+	     struct note *out, struct error *err)
+{
+	struct fhir_opts o = { .idempotent = true, .if_match = etag };
+	struct fhir_result r;
+	cJSON *doc = cJSON_Duplicate(old, true);
+	char *path = xasprintf("DocumentReference/%s", id);
+	bool ok;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "meta");
+	set_content(doc, text);
+	ok = fhir_call(s, "PUT", path, doc, &o, &r, err);
+	free(path);
+	cJSON_Delete(doc);
+	if (ok) {
+		ok = r.json != NULL && note_from_json(r.json, out, err);
+		fhir_result_finish(&r);
 	}
-	fhir_tx_finish(&tx);
-	free(url);
-	free(ine);
-	free(full);
 	return ok;
 }
 
 bool
-note_update(struct session *s, const char *id, const char *text, struct note *out,
+note_update(struct session *s, const char *id, const char *text, struct note *out, bool *changed,
 	    struct error *err)
 {
-	struct fhir_opts o = { .idempotent = true };
-	struct fhir_result r;
 	struct note cur;
 	const char *me;
-	char *etag = NULL, *path;
-	cJSON *old;
-	bool ok;
+	char *etag = NULL;
+	cJSON *old = NULL;
+	bool ok = false;
 
+	*changed = false;
 	if (!text_ok(text, err) || (me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
-	if ((old = fhir_read(s, "DocumentReference", id, &etag, err)) == NULL)
+	if (!notes_read_signed(s, id, &cur, &etag, &old, err))
 		return false;
-	if (!note_from_json(old, &cur, err)) {
-		cJSON_Delete(old);
-		free(etag);
-		return false;
-	}
 	if (cur.status != NULL && strcmp(cur.status, "current") != 0) {
 		error_set(err, ERR_CONFLICT, _("Note %s is %s: change the note that replaced it."), id, cur.status);
-		ok = false;
-	} else if (cur.doc_status != NULL && strcmp(cur.doc_status, "preliminary") == 0) {
-		/* A draft is changed in place, pinned to the version read. */
-		cJSON *doc = cJSON_Duplicate(old, true);
-
-		cJSON_DeleteItemFromObjectCaseSensitive(doc, "meta");
-		set_content(doc, text);
-		o.if_match = etag;
-		path = xasprintf("DocumentReference/%s", id);
-		ok = fhir_call(s, "PUT", path, doc, &o, &r, err);
-		free(path);
-		cJSON_Delete(doc);
-		if (ok) {
-			ok = r.json != NULL && note_from_json(r.json, out, err);
-			fhir_result_finish(&r);
-		}
+	} else if (cur.replaced_by_id != NULL) {
+		error_set(err, ERR_CONFLICT, _("Note %s was replaced by note %s: change that one."), id, cur.replaced_by_id);
+	} else if (cur.text != NULL && strcmp(cur.text, text) == 0) {
+		/* The same text: nothing to save, no new version, no amendment. */
+		*out = cur;
+		memset(&cur, 0, sizeof cur);
+		ok = true;
+	} else if (note_is_draft(&cur)) {
+		ok = *changed = change_draft(s, old, etag, id, text, out, err);
 	} else {
-		ok = amend(s, old, etag, id, me, text, out, err);
+		ok = *changed = amend(s, old, id, me, text, out, err);
 	}
 	if (!ok && err->kind == ERR_CONFLICT && err->http_status != 0) {
 		error_clear(err);

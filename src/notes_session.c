@@ -17,6 +17,7 @@
 #include "core/template.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
+#include "notes_int.h"
 
 #define MAX_NOTE_BYTES (1024 * 1024)
 
@@ -93,7 +94,8 @@ notes_of_appointment(struct session *s, const char *appointment_id, struct note_
 		all = cached_notes_of(s, appointment_id, err);
 	} else {
 		char *ref = xasprintf("Appointment/%s", appointment_id), *e = http_escape(ref);
-		char *path = xasprintf("DocumentReference?related=%s&_count=100&_include=DocumentReference:author", e);
+		char *path = xasprintf("DocumentReference?related=%s&_count=100&_include=DocumentReference:author"
+				       "&_revinclude=Provenance:target", e);
 
 		if (!fhir_id_ok(appointment_id))
 			all = NULL, error_set(err, ERR_USAGE, _("'%s' is not an appointment id."), appointment_id);
@@ -154,14 +156,16 @@ group_check(struct session *s, const struct new_note *g, char *const *patients, 
 	return true;
 }
 
+/* The notes of the answer: every step-th entry (a signed note's Provenance
+ * follows it). */
 static bool
-group_answer(const cJSON *resp, size_t n, struct note_list *out, struct error *err)
+group_answer(const cJSON *resp, size_t n, int step, struct note_list *out, struct error *err)
 {
 	const cJSON *entries = cJSON_GetObjectItemCaseSensitive(resp, "entry");
 
 	out->v = xcalloc(n + 1, sizeof *out->v);
 	for (size_t i = 0; i < n; i++) {
-		const cJSON *e = cJSON_GetArrayItem(entries, (int)i);
+		const cJSON *e = cJSON_GetArrayItem(entries, (int)i * step);
 		const cJSON *r = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
 
 		if (r == NULL) {
@@ -230,7 +234,10 @@ notes_create_group(struct session *s, const struct new_note *g, char *const *pat
 		ine = fhir_if_none_exist(id);
 
 		one.patient_id = patients[i];
-		fhir_tx_create(&tx, note_resource(&one, me, id, start, end), full, ine);
+		if (g->draft)
+			fhir_tx_create(&tx, note_resource(&one, me, id, start, end), full, ine);
+		else  /* signed: each with its Provenance (notesign.c) */
+			notes_tx_add_signed(s, &tx, note_resource(&one, me, id, start, end), id, SIG_AUTHOR, me);
 		free(full);
 		free(ine);
 	}
@@ -238,7 +245,7 @@ notes_create_group(struct session *s, const struct new_note *g, char *const *pat
 	fhir_tx_finish(&tx);
 	if (resp == NULL)
 		return false;
-	ok = group_answer(resp, n, out, err);
+	ok = group_answer(resp, n, g->draft ? 1 : 2, out, err);
 	cJSON_Delete(resp);
 	return ok;
 }

@@ -16,6 +16,7 @@
 #define LOINC "http://loinc.org"
 #define EZRIZI_INSTRUMENT "urn:ezrizi:instrument"
 #define EZRIZI_BAND "urn:ezrizi:band"
+#define EZRIZI_QUESTIONNAIRE_SCORE "urn:ezrizi:questionnaire-score"
 
 /* A client has few scores: one page is the usual answer. */
 #define SCORES_MAX 1000
@@ -189,6 +190,67 @@ score_of(const cJSON *obs, const struct instrument *only, struct score *out, boo
 	return true;
 }
 
+/* One Observation as a form's total; false when it is not one. */
+static bool
+form_score_of(const cJSON *obs, struct form_score *out)
+{
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(obs, "code"), *c, *v;
+	const char *id = str_of(obs, "id"), *when = str_of(obs, "effectiveDateTime");
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obs, "meta");
+
+	memset(out, 0, sizeof *out);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(code, "coding")) {
+		const char *system = str_of(c, "system");
+
+		if (system != NULL && strcmp(system, EZRIZI_QUESTIONNAIRE_SCORE) == 0 && str_of(c, "code") != NULL)
+			break;
+	}
+	if (c == NULL || id == NULL || when == NULL || !instant_parse(when, &out->date))
+		return false;
+	if (!cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(obs, "valueInteger")) &&
+	    !cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(obs, "valueDecimal")))
+		return false;
+	if (!(v->valuedouble >= -1e15 && v->valuedouble <= 1e15))   /* NaN is not */
+		return false;
+	out->total = v->valuedouble;
+	out->id = xstrdup(id);
+	out->form = xstrdup(str_of(c, "code"));
+	out->title = str_of(c, "display") != NULL ? xstrdup(str_of(c, "display")) : NULL;
+	out->made = xstrdup(str_of(meta, "lastUpdated"));
+	return true;
+}
+
+static int
+form_score_cmp(const void *pa, const void *pb)
+{
+	const struct form_score *a = pa, *b = pb;
+
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	if (a->made != NULL && b->made != NULL && strcmp(a->made, b->made) != 0)
+		return strcmp(a->made, b->made);
+	return strcmp(a->id, b->id);
+}
+
+static bool
+has_form_id(const struct score_list *l, const char *id)
+{
+	for (size_t i = 0; i < l->n_forms; i++) {
+		if (strcmp(l->forms[i].id, id) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+form_score_finish(struct form_score *f)
+{
+	free(f->id);
+	free(f->form);
+	free(f->title);
+	free(f->made);
+}
+
 static int
 score_cmp(const void *pa, const void *pb)
 {
@@ -220,12 +282,21 @@ scores_from_resources(const cJSON *all, const struct instrument *only, struct sc
 
 	memset(out, 0, sizeof *out);
 	out->v = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->v);
+	if (only == NULL)
+		out->forms = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->forms);
 	cJSON_ArrayForEach(res, all) {
 		struct score *sc = &out->v[out->n];
 		bool bad;
 
 		if (!wanted(res))
 			continue;
+		if (only == NULL && form_score_of(res, &out->forms[out->n_forms])) {
+			if (has_form_id(out, out->forms[out->n_forms].id))
+				form_score_finish(&out->forms[out->n_forms]);
+			else
+				out->n_forms++;
+			continue;
+		}
 		if (score_of(res, only, sc, &bad)) {
 			/* A page that moved under us may bring one twice. */
 			if (has_id(out, sc->id)) {
@@ -240,6 +311,8 @@ scores_from_resources(const cJSON *all, const struct instrument *only, struct sc
 		}
 	}
 	qsort(out->v, out->n, sizeof *out->v, score_cmp);
+	if (out->n_forms > 0)
+		qsort(out->forms, out->n_forms, sizeof *out->forms, form_score_cmp);
 }
 
 bool
@@ -267,6 +340,9 @@ score_list_finish(struct score_list *l)
 		free(l->v[i].band);
 		free(l->v[i].made);
 	}
+	for (size_t i = 0; i < l->n_forms; i++)
+		form_score_finish(&l->forms[i]);
+	free(l->forms);
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }
@@ -331,9 +407,12 @@ scores_sparkline(const int *values, size_t n, int max, bool utf8)
 }
 
 char *
-scores_bar(int value, int max, int width, bool utf8)
+scores_bar(int value, int max, int width, bool utf8, bool from_right)
 {
-	static const char *const parts[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	/* A last part-cell: the left eighths, or for a bar that grows from the
+	 * right the right-hand ones Unicode has (an eighth, a half). */
+	static const char *const left[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	static const char *const right[] = { "", "▕", "▕", "▐", "▐", "▐", "█", "█" };
 	struct buf b;
 	int eighths, full;
 
@@ -352,57 +431,6 @@ scores_bar(int value, int max, int width, bool utf8)
 	for (int i = 0; i < full; i++)
 		buf_adds(&b, utf8 ? "█" : "#");
 	if (eighths % 8 != 0)
-		buf_adds(&b, parts[eighths % 8]);
-	return buf_steal(&b);
-}
-
-/* One score's line of the chart; first is the instrument's first score. */
-static void
-chart_row(struct buf *b, const struct score *sc, const struct score *first, int bar_width,
-	  bool utf8)
-{
-	char day[11], change[16] = "";
-	char *bar = scores_bar(score_level(sc), instrument_max_score(sc->in), bar_width, utf8);
-	int pad = bar_width - display_width(bar);
-
-	date_format(date_of(sc->date), day);
-	if (sc != first && sc->score >= 0 && first->score >= 0)
-		snprintf(change, sizeof change, sc->score > first->score ? "+%d" : "%d",
-			 sc->score - first->score);
-	buf_addf(b, "  %s  %s%*s", day, bar, pad > 0 ? pad : 0, "");
-	if (sc->score >= 0)
-		buf_addf(b, " %3d", sc->score);
-	else
-		buf_adds(b, "    ");
-	buf_addf(b, " %4s  %s\n", change, score_band_label(sc));
-	free(bar);
-}
-
-char *
-scores_chart(const struct score_list *l, int bar_width, bool utf8)
-{
-	size_t n;
-	const struct instrument *const *all = instrument_all(&n);
-	struct buf b;
-
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	for (size_t i = 0; i < n; i++) {
-		const struct score *first = NULL;
-
-		for (size_t k = 0; k < l->n; k++) {
-			if (l->v[k].in != all[i])
-				continue;
-			if (first == NULL) {
-				if (b.len > 0)
-					buf_addc(&b, '\n');
-				/* TRANSLATORS: a chart's heading: "PHQ-9 (0 to 27)". */
-				buf_addf(&b, _("%s (0 to %d)"), all[i]->name, instrument_max_score(all[i]));
-				buf_addc(&b, '\n');
-				first = &l->v[k];
-			}
-			chart_row(&b, &l->v[k], first, bar_width, utf8);
-		}
-	}
+		buf_adds(&b, (from_right ? right : left)[eighths % 8]);
 	return buf_steal(&b);
 }

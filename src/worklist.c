@@ -19,29 +19,9 @@
 #define NOTES_MAX 5000
 #define RELATED_CHUNK 40
 
-/* Until the signing work's predicates are in (core/notes.h), from the
- * note's docStatus. */
-static bool
-signed_note(const struct note *n)
-{
-	return n->doc_status != NULL &&
-	       (strcmp(n->doc_status, "final") == 0 || strcmp(n->doc_status, "amended") == 0);
-}
-
-static bool
-draft_note(const struct note *n)
-{
-	return n->doc_status != NULL && strcmp(n->doc_status, "preliminary") == 0;
-}
-
-/* A trainee's signed note waiting for my co-sign: nothing says so yet. */
-static bool
-awaits_my_cosign(const struct note *n, const char *me)
-{
-	(void)n;
-	(void)me;
-	return false;
-}
+/* Signing's predicates (core/notes.h). */
+#define signed_note note_is_signed
+#define draft_note note_is_draft
 
 static bool
 current(const struct note *n)
@@ -156,11 +136,11 @@ add_notes(const struct worklist_input *in, time_t limit, struct worklist *w, siz
 			continue;
 		if (mine && draft_note(n) && in->now - n->date > limit)
 			kind = WL_OLD_DRAFT;
-		else if (awaits_my_cosign(n, in->me))
+		else if (in->me != NULL && note_awaits_cosign_by(n, in->me))
 			kind = WL_COSIGN;
 		else
 			continue;
-		it = add_item(w, cap, kind, n->date);
+		it = add_item(w, cap, kind, kind == WL_COSIGN && n->signed_at != 0 ? n->signed_at : n->date);
 		it->note_id = xstrdup(n->id);
 		it->appointment_id = xstrdup(n->appointment_id);
 		it->patient_id = xstrdup(n->patient_id);
@@ -263,6 +243,37 @@ fetch_notes(struct session *s, const char *me, const struct appt_list *appts, ti
 	return all;
 }
 
+/* A supervisor's (config supervises): the trainees' notes waiting for my
+ * co-signature, added to the notes (as resources: notes_once reads them). */
+static bool
+fetch_cosign(struct session *s, cJSON *into, struct error *err)
+{
+	const char *who = s->cfg != NULL ? config_get(s->cfg, "supervises") : NULL;
+	struct buf refs;
+	char *e, *q;
+	cJSON *got;
+
+	if (who == NULL || *who == '\0')
+		return true;
+	buf_init(&refs);
+	for (const char *p = who; *p != '\0';) {
+		size_t n = strcspn(p, ", ");
+
+		if (n > 0)
+			buf_addf(&refs, "%sPractitioner/%.*s", refs.len > 0 ? "," : "", (int)n, p);
+		p += n;
+		p += strspn(p, ", ");
+	}
+	e = http_escape(refs.data != NULL ? refs.data : "");
+	q = xasprintf("DocumentReference?authenticator=%s&_count=100&_revinclude=Provenance:target", e);
+	got = fhir_search(s, q, NOTES_MAX, err);
+	buf_finish(&refs);
+	free(e);
+	free(q);
+	append_all(into, got);
+	return got != NULL;
+}
+
 static bool
 collect_cached(const char *id, const char *version, const void *data, size_t len, void *arg)
 {
@@ -282,7 +293,9 @@ cached_notes(struct session *s, struct error *err)
 {
 	cJSON *all = cJSON_CreateArray();
 
-	if (!store_find(s->store, STORE_BY_KIND, "DocumentReference", NULL, collect_cached, all, NULL, err)) {
+	/* The notes, and the Provenances that say who signed them. */
+	if (!store_find(s->store, STORE_BY_KIND, "DocumentReference", NULL, collect_cached, all, NULL, err) ||
+	    !store_find(s->store, STORE_BY_KIND, "Provenance", NULL, collect_cached, all, NULL, err)) {
 		cJSON_Delete(all);
 		return NULL;
 	}
@@ -391,6 +404,10 @@ worklist_get(struct session *s, long draft_limit_hours, int days, struct worklis
 	if (!appt_query(s, &q, &appts, err))
 		return false;
 	all = cached ? cached_notes(s, err) : fetch_notes(s, q.practitioner, &appts, now, err);
+	if (all != NULL && !cached && !fetch_cosign(s, all, err)) {
+		cJSON_Delete(all);
+		all = NULL;
+	}
 	ok = all != NULL && notes_once(all, &notes, err);
 	if (ok) {
 		struct worklist_input in = { &appts, &notes, q.practitioner, now, draft_limit_hours };

@@ -692,9 +692,41 @@ SCREEN_HANDLER(do_edit_note)
 
 static const struct cmd_entry edit_note_entry = {
 	.name = "edit-note",
-	.summary = N_("Change the client's newest note in $VISUAL or $EDITOR (a signed note is amended)."),
+	.summary = N_("Change the client's newest note in $VISUAL or $EDITOR (a signed note is never changed: a new signed note replaces it)."),
 	.flags = CMD_SCREEN,
 	.exec = do_edit_note,
+};
+
+SCREEN_HANDLER(do_sign_note)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	tui_sign_note(ui_screen(ctx));
+	return true;
+}
+
+static const struct cmd_entry sign_note_entry = {
+	.name = "sign-note",
+	.summary = N_("Sign the client's newest note, a draft, once asked: it is locked then."),
+	.flags = CMD_SCREEN,
+	.exec = do_sign_note,
+};
+
+SCREEN_HANDLER(do_add_addendum)
+{
+	(void)e;
+	(void)a;
+	(void)err;
+	tui_add_addendum(ui_screen(ctx));
+	return true;
+}
+
+static const struct cmd_entry add_addendum_entry = {
+	.name = "add-addendum",
+	.summary = N_("Write a signed addendum to the client's newest note in $VISUAL or $EDITOR."),
+	.flags = CMD_SCREEN,
+	.exec = do_add_addendum,
 };
 
 SCREEN_HANDLER(do_edit_plan)
@@ -737,9 +769,7 @@ SCREEN_HANDLER(do_score_chart)
 {
 	struct tui *t = ui_screen(ctx);
 	struct client *c = model_client(&t->m);
-	/* The date, the score, the change and a band beside the bars. */
-	int bar = COLS - 4 - 48;
-	char *chart, *title;
+	char *title;
 
 	(void)e;
 	(void)a;
@@ -755,13 +785,11 @@ SCREEN_HANDLER(do_score_chart)
 		tui_set_message(t, _("No scores for this client yet."));
 		return true;
 	}
-	chart = scores_chart(&c->scores, bar < 8 ? 8 : bar > 40 ? 40 : bar, ui_utf8());
 	/* TRANSLATORS: the score chart's title; %s is the client's name. */
 	title = xasprintf(_("Scores: %s"), model_shown_appt(&t->m)->patient_name != NULL
 					? model_shown_appt(&t->m)->patient_name : c->patient_id);
-	ui_overlay_open(t, title, chart);   /* sanitised there: the bands are the server's */
+	ui_overlay_open_chart(t, title);   /* built for its width (ui/chart.c) */
 	free(title);
-	free(chart);
 	return true;
 }
 
@@ -1028,7 +1056,7 @@ static const struct cmd_entry *const screen_cmds[] = {
 	&focus_entry, &goto_entry, &help_entry, &ui_entry_lock, &next_unread_entry,
 	&page_note_entry, &ui_entry_passwd, &pick_slot_entry, &quit_entry, &redraw_entry,
 	&reload_entry, &retry_entry, &score_chart_entry, &select_entry, &text_entry, &week_entry,
-	&write_note_entry,
+	&write_note_entry, &sign_note_entry, &add_addendum_entry,
 };
 
 const struct cmd_entry *const *

@@ -387,6 +387,7 @@ ui_overlay_open(struct tui *t, const char *title, const char *text)
 	mode_push(&t->modes, t, &mode_overlay);   /* the picker, if it was on, closes */
 	t->overlay_help = false;
 	t->overlay_crisis = false;
+	t->overlay_chart = false;
 	t->overlay_view.built = false;
 	t->relayout = true;
 }
@@ -396,6 +397,13 @@ ui_overlay_open_crisis(struct tui *t, const char *title)
 {
 	ui_overlay_open(t, title, "");
 	t->overlay_crisis = true;
+}
+
+void
+ui_overlay_open_chart(struct tui *t, const char *title)
+{
+	ui_overlay_open(t, title, "");
+	t->overlay_chart = true;
 }
 
 static void

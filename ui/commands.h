@@ -62,6 +62,8 @@ char *ui_join(int argc, char **argv);
 void ui_overlay_open(struct tui *t, const char *title, const char *text);
 /* The overlay on the crisis view (the model's crisis), built for its width. */
 void ui_overlay_open_crisis(struct tui *t, const char *title);
+/* The overlay on the selected client's score chart (ui/chart.h). */
+void ui_overlay_open_chart(struct tui *t, const char *title);
 /* The help for a width (ui/help.h): the keys and every command, from the
  * registry. */
 void ui_help_lines(struct tui *t, struct tlines *l, int width);

@@ -33,6 +33,7 @@
 #include "core/sanitize.h"
 #include "core/template.h"
 #include "core/xmalloc.h"
+#include "ui/commands.h"
 #include "ui/job.h"
 #include "ui/editor.h"
 #include "ui/worklist_count.h"
@@ -448,12 +449,15 @@ note_done(struct tui *t, struct ui_job *j)
 	forget_draft(t, &note_kind, j->patient_id);
 	ui_worklist_count_again(t);
 	if ((said = result_sentence(&j->res)) != NULL) {
-		/* The command's first line: "Note saved.", "Note changed.", "Queued: ..." */
+		/* The command's first line: "Draft saved.", "Note changed.", "Queued: ..." */
 		char *first = xstrndup(said, strcspn(said, "\n"));
 
 		tui_set_message(t, first);
 		free(first);
 	}
+	if (j->ask_sign && j->res.kind == RESULT_RECORDS && j->res.nrows == 1 &&
+	    j->res.ncols > 0 && strcmp(j->res.cols[0].key, "id") == 0 && j->res.cells[0] != NULL)
+		tui_ask_sign(t, j->res.cells[0], true);  /* saved as a draft: sign it now? */
 	if (c != NULL) {
 		note_list_finish(&c->notes);
 		c->notes_f.state = LOAD_PENDING;
@@ -501,12 +505,15 @@ note_add_opts(struct tui *t, const struct client *c, const char *template_name)
 	return buf_steal(&b);
 }
 
+enum compose_what { COMPOSE_NEW, COMPOSE_EDIT, COMPOSE_ADDENDUM };
+
 static void
-compose(struct tui *t, const char *initial, const char *edit_id, const char *template_name)
+compose(struct tui *t, const char *initial, const char *edit_id, enum compose_what what,
+	const char *template_name)
 {
 	struct client *c = model_client(&t->m);
 	char *draft, *text, *line, *id, *opts;
-	bool from_template = draft_none(t, c) && edit_id == NULL && initial[0] != '\0';
+	bool from_template = draft_none(t, c) && what == COMPOSE_NEW && initial[0] != '\0';
 	struct ui_job *j;
 	struct error err;
 	size_t len = 0;
@@ -542,13 +549,24 @@ compose(struct tui *t, const char *initial, const char *edit_id, const char *tem
 		tui_set_message(t, _("Nothing was written; no note was saved."));
 		return;
 	}
+	if (what == COMPOSE_EDIT && initial != NULL && strcmp(text, initial) == 0) {
+		/* Closed unchanged: no amendment, no new version. */
+		sodium_memzero(text, len);
+		free(text);
+		forget_draft(t, &note_kind, c->patient_id);
+		tui_set_message(t, _("No change; nothing saved."));
+		return;
+	}
 	j = ui_job_create(ui_job_run_command, note_done);
 	j->patient_id = xstrdup(c->patient_id);
+	j->ask_sign = what == COMPOSE_NEW;
 	j->text = text;
 	j->text_len = len;
-	id = cmd_quote(edit_id != NULL ? edit_id : c->patient_id);
-	opts = edit_id != NULL ? xstrdup("") : note_add_opts(t, c, template_name);
-	line = xasprintf(edit_id != NULL ? "note edit %s%s" : "note add %s%s", id, opts);
+	id = cmd_quote(what != COMPOSE_NEW ? edit_id : c->patient_id);
+	opts = what == COMPOSE_NEW ? note_add_opts(t, c, template_name) : xstrdup("");
+	/* A new note is saved as a draft; signing it is asked next (tui_ask_sign). */
+	line = xasprintf(what == COMPOSE_EDIT ? "note edit %s%s" : what == COMPOSE_ADDENDUM ? "note addendum %s%s"
+			 : "note add %s --draft%s", id, opts);
 	free(opts);
 	free(id);
 	j->line = line;
@@ -728,7 +746,7 @@ tui_write_note(struct tui *t, const char *template_name, const char *default_tem
 	if (ui_job_busy(t))
 		return;
 	if (!draft_none(t, c)) {
-		compose(t, "", NULL, NULL);   /* the client's draft, as it was left */
+		compose(t, "", NULL, COMPOSE_NEW, NULL);   /* the client's draft, as it was left */
 		return;
 	}
 	if (template_name == NULL) {
@@ -748,8 +766,60 @@ tui_write_note(struct tui *t, const char *template_name, const char *default_tem
 		tui_set_error(t, err.msg);
 		return;
 	}
-	compose(t, tmpl, NULL, last ? NULL : template_name);
+	compose(t, tmpl, NULL, COMPOSE_NEW, last ? NULL : template_name);
 	free(tmpl);
+}
+
+/* The newest note of the shown client, when its list is in. */
+static const struct note *
+newest_note(struct tui *t)
+{
+	struct client *c = model_client(&t->m);
+
+	if (c == NULL || c->notes_f.state != LOAD_OK || c->notes.n == 0)
+		return NULL;
+	return &c->notes.v[0];
+}
+
+void
+tui_ask_sign(struct tui *t, const char *note_id, bool just_saved)
+{
+	char *q = cmd_quote(note_id);
+
+	ui_ask(t, xasprintf("note sign %s", q));
+	free(q);
+	tui_set_message(t, just_saved
+			? _("Draft saved. Sign it now? Once signed it is locked. Press y to sign, any other key to keep it as a draft.")
+			: _("Sign the newest note? Once signed it is locked. Press y to sign, any other key to keep it as a draft."));
+}
+
+void
+tui_sign_note(struct tui *t)
+{
+	const struct note *n = newest_note(t);
+
+	if (n == NULL)
+		tui_set_error(t, _("There is no note to sign."));
+	else if (!note_is_draft(n))
+		tui_set_error(t, _("The newest note is signed already: press + to add an addendum, or E to correct it."));
+	else
+		tui_ask_sign(t, n->id, false);
+}
+
+void
+tui_add_addendum(struct tui *t)
+{
+	const struct note *n = newest_note(t);
+	char *id;
+
+	if (n == NULL || !note_is_signed(n)) {
+		tui_set_error(t, n == NULL ? _("There is no note to add to.")
+				: _("The newest note is a draft: press G to sign it first, or E to change it."));
+		return;
+	}
+	id = xstrdup(n->id);
+	compose(t, "", id, COMPOSE_ADDENDUM, NULL);
+	free(id);
 }
 
 void
@@ -763,7 +833,7 @@ tui_edit_note(struct tui *t)
 		return;
 	}
 	id = xstrdup(c->notes.v[0].id);
-	compose(t, c->notes.v[0].text, id, NULL);
+	compose(t, c->notes.v[0].text, id, COMPOSE_EDIT, NULL);
 	free(id);
 }
 

@@ -16,6 +16,13 @@ struct tui;
 void tui_write_note(struct tui *t, const char *template_name, const char *default_template);
 /* The newest note: a draft changed in place, a signed one amended. */
 void tui_edit_note(struct tui *t);
+/* Asks whether to sign the draft note_id (y runs note sign); just_saved
+ * says it was saved this moment (after N). */
+void tui_ask_sign(struct tui *t, const char *note_id, bool just_saved);
+/* G: signs the shown client's newest note, if a draft, once asked. */
+void tui_sign_note(struct tui *t);
+/* +: an addendum to the shown client's newest note, if signed, in the editor. */
+void tui_add_addendum(struct tui *t);
 /* The client's safety plan (core/safetyplan.h's text format) in the editor,
  * then written, pinned to the version read; a draft the same way as a note's. */
 void tui_edit_plan(struct tui *t, const char *patient_id);

@@ -23,6 +23,7 @@
 #include "core/model.h"
 #include "core/questionnaire.h"
 #include "core/sanitize.h"
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
 #include "ui/commands.h"
@@ -202,8 +203,7 @@ fetched(cJSON *resources, const struct error *err, void *arg)
 		tui_set_message(t, e2.msg);
 	} else if (res == NULL && !f->loaded) {
 		mode_pop(&t->modes, t, &mode_form);
-		/* TRANSLATORS: %s is what 'give' was given. */
-		tui_set_message(t, e2.kind != ERR_NONE ? e2.msg : _("The server has no such form; give one of phq9, gad7, who5, cssrs, or a form's id."));
+		tui_set_message(t, _("The server has no such form; give one of phq9, gad7, who5, cssrs, or a form's id."));
 	}
 	cJSON_Delete(res);
 	t->view->over_dirty = true;
@@ -626,11 +626,25 @@ form_draw(struct tui *t)
 	return true;
 }
 
+/* 0-9 for an Arabic-Indic or Extended Arabic-Indic digit, else -1. */
+static int
+arabic_digit(int cp)
+{
+	if ((cp >= 0x660 && cp <= 0x669) || (cp >= 0x6f0 && cp <= 0x6f9))
+		return cp & 0xf;
+	return -1;
+}
+
 static void
 form_key(struct tui *t, const struct ui_key *k)
 {
+	struct ui_key key = *k;
+
 	tui_clear_error(t);
-	(void)ui_mode_key(t, "form", k);
+	/* An Arabic or Urdu keyboard's digits (٠-٩, ۰-۹) are the digit keys. */
+	if (!key.fn && arabic_digit(key.code) >= 0)
+		key.code = '0' + arabic_digit(key.code);
+	(void)ui_mode_key(t, "form", &key);
 }
 
 static void
@@ -735,15 +749,34 @@ went_on(struct ui_form *f)
 	f->cur = next_asked(f, f->cur);
 }
 
-/* A key's answer: a digit (or '-'), as the item's kind reads it. */
+/* The current item's answer is a (taken over), and the form goes on. */
+static void
+set_answer(struct ui_form *f, struct qn_answer *a)
+{
+	questionnaire_answer_finish(&f->ans[f->cur]);
+	f->ans[f->cur] = *a;
+	went_on(f);
+}
+
+/* A key's answer: a digit (or '-'), as the item's kind reads it; an
+ * Arabic-Indic digit is the same digit. */
 static bool
 answer(struct tui *t, const char *word, struct error *err)
 {
 	struct ui_form *f = t->form;
 	const struct qn_item *it = &f->q.items[f->cur];
 	struct qn_answer a;
-	bool digit = word[0] >= '0' && word[0] <= '9' && word[1] == '\0';
-	const char *as = word;
+	uint32_t cp;
+	char ascii[2] = "";
+	bool digit;
+	const char *as;
+
+	if (utf8_decode(word, strlen(word), &cp) == strlen(word) && arabic_digit((int)cp) >= 0) {
+		ascii[0] = (char)('0' + arabic_digit((int)cp));
+		word = ascii;
+	}
+	digit = word[0] >= '0' && word[0] <= '9' && word[1] == '\0';
+	as = word;
 
 	if (strcmp(word, "-") == 0) {
 		memset(&a, 0, sizeof a);
@@ -762,9 +795,7 @@ answer(struct tui *t, const char *word, struct error *err)
 		if (!questionnaire_parse_answer(it, as, &a, err))
 			return false;
 	}
-	questionnaire_answer_finish(&f->ans[f->cur]);
-	f->ans[f->cur] = a;
-	went_on(f);
+	set_answer(f, &a);
 	return true;
 }
 
@@ -780,9 +811,7 @@ typed(struct tui *t, const char *text, struct error *err)
 		return answer(t, text, err);
 	if (!questionnaire_parse_answer(it, text, &a, err))
 		return false;
-	questionnaire_answer_finish(&f->ans[f->cur]);
-	f->ans[f->cur] = a;
-	went_on(f);
+	set_answer(f, &a);
 	return true;
 }
 

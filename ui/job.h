@@ -45,6 +45,7 @@ struct ui_job {
 	struct cmd_call call;
 	bool have_call;
 	char *patient_id;          /* the client it is about, or NULL; owned */
+	bool ask_sign;             /* a new note saved as a draft: ask whether to sign it */
 	char *appt_id;             /* the appointment it is about, or NULL; owned */
 	char *text;                /* a text it sends (a note's): owned, wiped at the end */
 	size_t text_len;

@@ -57,6 +57,8 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "N", "write-note" },
 	{ "root", "W", "worklist" },
 	{ "root", "E", "edit-note" },
+	{ "root", "G", "sign-note" },
+	{ "root", "+", "add-addendum" },
 	{ "root", "p", "page-note" },
 	{ "root", "!", "text concern flag add %p --text" },
 	{ "root", "A", "confirm flag ack --patient %p" },

@@ -176,6 +176,26 @@ lf_day(struct civil_date d, char *out, size_t size)
 	}
 }
 
+void
+lf_date(struct civil_date d, char *out, size_t size)
+{
+	time_t t = date_start(d);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (strftime(out, size, iso ? "%Y-%m-%d" : "%e %b %Y", &tm) == 0)
+		out[0] = '\0';
+	if (out[0] == ' ')   /* "%e" pads with a space */
+		memmove(out, out + 1, strlen(out));
+	localise_digits(out, size);
+	if (iso && arabic_digits) {
+		char *safe = bidi_isolate_numbers(out);
+
+		snprintf(out, size, "%s", safe);
+		free(safe);
+	}
+}
+
 /* The widest time and weekday, for the list's columns. */
 static void
 measure(void)

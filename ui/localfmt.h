@@ -21,6 +21,9 @@ void lf_time(time_t t, char *out, size_t size);
 void lf_weekday(const struct tm *tm, char *out, size_t size);
 /* "Thu 27 Nov" in the locale's words (the weekday as lf_weekday writes it). */
 void lf_day(struct civil_date d, char *out, size_t size);
+/* A day with its year, no weekday: "27 Nov 2026" in the locale's words
+ * (2026-11-27 in the C locale). */
+void lf_date(struct civil_date d, char *out, size_t size);
 /* A day and a time: "Thu 27 Nov 14:05". */
 void lf_day_time(time_t t, char *out, size_t size);
 /* The widest lf_time() and lf_weekday() write, in columns: the list's time

@@ -9,6 +9,7 @@
 
 #include "core/i18n.h"
 #include "core/xmalloc.h"
+#include "ui/chart.h"
 #include "ui/commands.h"
 #include "ui/crisis_view.h"
 #include "ui/mode.h"
@@ -36,6 +37,10 @@ build(struct tui *t, int w, int rows)
 		ui_help_lines(t, &v->lines, w);
 	} else if (t->overlay_crisis) {
 		ui_crisis_lines(&t->m, &v->lines, w);
+	} else if (t->overlay_chart) {
+		struct client *c = model_client(&t->m);
+
+		ui_chart_lines(c != NULL ? &c->scores : NULL, &v->lines, w);
 	} else {
 		for (const char *p = t->overlay_text; *p != '\0';) {
 			size_t n = strcspn(p, "\n");

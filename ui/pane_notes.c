@@ -31,6 +31,23 @@ unbroken(const char *s)
 	return buf_steal(&b);
 }
 
+/* What the header says of a note's signature: "draft", "signed", "signed,
+ * awaits co-signature", "co-signed", or that it changed after signing. */
+static const char *
+note_sign_label(const struct note *n)
+{
+	/* TRANSLATORS: a signed note whose text is not what was signed. */
+	if (n->tampered)
+		return _("CHANGED AFTER SIGNING");
+	/* TRANSLATORS: a trainee's signed note, waiting for the supervisor. */
+	if (note_awaits_cosign(n))
+		return _("signed, awaits co-signature");
+	/* TRANSLATORS: a trainee's note the supervisor co-signed. */
+	if (n->cosigned_at != 0)
+		return _("co-signed");
+	return note_status_label(n->doc_status);
+}
+
 /* "2026-11-20 14:00  progress  signed  Amina Haddad", sanitised; it wraps
  * between its fields only. */
 static char *
@@ -43,8 +60,8 @@ note_header(const struct note *n)
 	if (n->date != 0)
 		lf_day_time(n->date, when, sizeof when);
 	w = xstrdup(when);   /* a date and a time: narrower than any pane */
-	kind = unbroken(note_kind_label(n->kind));
-	status = unbroken(note_status_label(n->doc_status));
+	kind = unbroken(n->appends_id != NULL ? _("addendum") : note_kind_label(n->kind));
+	status = unbroken(note_sign_label(n));
 	name = unbroken(author);
 	/* The author's name is isolated: it keeps its own direction in the line. */
 	iso = bidi_isolate(name);
@@ -144,8 +161,10 @@ build(struct tlines *l, struct model *m, int width)
 	for (size_t i = 0; i < c->notes.n; i++) {
 		const struct note *n = &c->notes.v[i];
 		char *head = note_header(n);
+		/* The newest note's addenda follow it, in full, oldest first. */
+		bool chain = i > 0 && n->appends_id != NULL && strcmp(n->appends_id, c->notes.v[0].id) == 0;
 
-		if (i == 0) {
+		if (i == 0 || chain) {
 			char *clean, *text;
 			size_t from;
 
@@ -165,7 +184,8 @@ build(struct tlines *l, struct model *m, int width)
 				l->v[k].text = ind;
 			}
 			free(text);
-			if (c->notes.n > 1) {
+			if (c->notes.n > i + 1 && !(c->notes.v[i + 1].appends_id != NULL &&
+						   strcmp(c->notes.v[i + 1].appends_id, c->notes.v[0].id) == 0)) {
 				tlines_add(l, "", A_NORMAL);
 				/* TRANSLATORS: a separator above the older notes' headers. */
 				tlines_add(l, _("Earlier notes:"), A_DIM);

@@ -57,6 +57,7 @@ struct tui {
 	char *overlay_text;
 	bool overlay_help;           /* the help, built for its width; else a command's output, cut */
 	bool overlay_crisis;         /* the crisis view, built for its width from the model */
+	bool overlay_chart;          /* the selected client's score chart, the same */
 	struct text_view overlay_view;
 
 	/* An instrument being given (mode_form, ui/form.c), or NULL. */

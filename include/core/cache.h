@@ -5,7 +5,7 @@
  * store.h) with lookup keys: an Appointment by its local day and its client, a
  * DocumentReference, a CarePlan, a Communication, an Observation (a score)
  * and a Flag by their client (and a message by its thread), a Patient by
- * itself. The finders give arrays of resources in the same shape a search
+ * itself, a Provenance (a note's signature) by the note it is about. The finders give arrays of resources in the same shape a search
  * gives, so the same parsers read them. */
 #ifndef EZRIZI_CACHE_H
 #define EZRIZI_CACHE_H
@@ -27,7 +27,8 @@ cJSON *cache_get(struct store *st, const char *type, const char *id);
  * with their clients and counsellors, as a search would give them. */
 cJSON *cache_appointments(struct store *st, struct civil_date from, struct civil_date to,
 			  const char *practitioner);
-/* A client's notes, with their authors; a client's messages, with senders. */
+/* A client's notes, with their authors and signatures; a client's
+ * messages, with senders. */
 cJSON *cache_notes(struct store *st, const char *patient_id);
 cJSON *cache_chat(struct store *st, const char *patient_id);
 /* A client's flags (every client's when patient_id is NULL), with the

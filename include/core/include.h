@@ -6,7 +6,9 @@
  * matches refer to through the query's _include parameters (Patient,
  * Practitioner, Group) are looked for among the results, then in the local
  * cache; what is still missing is fetched with one search a type
- * (`Patient?_id=a,b,c`), by the search machinery in fhir.c. */
+ * (`Patient?_id=a,b,c`), by the search machinery in fhir.c. The same for
+ * `_revinclude=Provenance:target` on notes: signed notes that came with no
+ * Provenance at all have theirs fetched in one search. */
 #ifndef EZRIZI_INCLUDE_H
 #define EZRIZI_INCLUDE_H
 

@@ -71,6 +71,24 @@ struct note {
 	char *appointment_id;
 	time_t period_start, period_end;
 	char *template_name;
+	/* Signing (core/notes.h): read from the note itself ... */
+	char *version;       /* meta.versionId */
+	char *authenticator_id;  /* who signed, as the note says */
+	char *replaces_id;   /* relatesTo replaces: the note this one corrects */
+	char *appends_id;    /* relatesTo appends: the note this is an addendum to */
+	unsigned char digest[32];  /* SHA-256 of the attachment's bytes */
+	bool has_digest;
+	/* ... and from its Provenances (notes_sign_fill), when they were read */
+	char *signed_by_id;  /* the signature's who */
+	char *signed_by_name;
+	time_t signed_at;    /* the signature's when; 0: no signature found */
+	bool tampered;       /* the content differs from what was signed */
+	char *cosign_by_id;  /* the supervisor whose co-signature is asked for */
+	char *cosigned_by_id;
+	char *cosigned_by_name;
+	time_t cosigned_at;  /* 0: not co-signed */
+	char *replaced_by_id;  /* a current note that replaces this one */
+	size_t n_addenda;    /* the current notes that append this one */
 };
 
 struct message {

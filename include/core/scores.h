@@ -8,7 +8,9 @@
  * be read (no date, no value or one that is not a whole number in the
  * instrument's range) is left out too, and counted, for the caller to say.
  * The band is the server's (interpretation, system urn:ezrizi:band), kept as
- * it came: it is data, sanitised where it is shown. */
+ * it came: it is data, sanitised where it is shown. The totals of a
+ * platform's own forms are kept apart (forms), for the list; the trend and the
+ * chart draw instruments only. */
 #ifndef EZRIZI_SCORES_H
 #define EZRIZI_SCORES_H
 
@@ -30,10 +32,24 @@ struct score {
 	char *made;                     /* meta.lastUpdated as the server wrote it, or NULL */
 };
 
+/* A platform form's total (assess.h: code urn:ezrizi:questionnaire-score,
+ * the sum of its answers' ordinalValue): no band, no range. */
+struct form_score {
+	char *id;                       /* the Observation's id */
+	char *form;                     /* the form's canonical as coded (url|version) */
+	char *title;                    /* the coding's display, or NULL */
+	time_t date;                    /* effectiveDateTime */
+	double total;
+	char *made;                     /* meta.lastUpdated, or NULL */
+};
+
 struct score_list {
 	struct score *v;                /* oldest first */
 	size_t n;
 	size_t skipped;                 /* a known instrument's, unreadable: left out */
+	struct form_score *forms;       /* forms' totals, oldest first; none when an
+					 * instrument was asked for */
+	size_t n_forms;
 };
 
 /* The search for a client's scores (new string, free()). */
@@ -62,15 +78,9 @@ const char *score_band_label(const struct score *sc);
  * scaled to max: "▁▂▃▄▅▆▇█" in UTF-8, " .:-=+*#" otherwise. New string. */
 char *scores_sparkline(const int *values, size_t n, int max, bool utf8);
 /* value (0..max) as a bar of at most width cells: "█" or '#' each, a last
- * part-cell in UTF-8 ("▏".."▉"). At least one cell for a value above zero.
- * New string. */
-char *scores_bar(int value, int max, int width, bool utf8);
-
-/* The scores as a chart, an instrument at a time (in help's order), a line
- * a score: "  2026-11-01  ██████▌   12      moderate", then the change since
- * the instrument's first ("-7") before the band. Bars are bar_width cells
- * at the instrument's highest score. Text to sanitise before it is shown
- * (the bands are the server's). New string. */
-char *scores_chart(const struct score_list *l, int bar_width, bool utf8);
+ * part-cell in UTF-8 ("▏".."▉"; for a bar drawn from the right, as in a
+ * right-to-left screen, "▕" or "▐", or a whole cell for seven eighths). At
+ * least one cell for a value above zero. New string. */
+char *scores_bar(int value, int max, int width, bool utf8, bool from_right);
 
 #endif

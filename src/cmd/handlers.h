@@ -32,6 +32,14 @@ extern const struct cmd_entry cmd_entry_notes, cmd_entry_note, cmd_entry_note_ad
 extern const struct cmd_entry cmd_entry_note_template;
 /* worklist.c */
 extern const struct cmd_entry cmd_entry_worklist;
+/* notesign.c: signing; and what note.c shows of it. */
+struct note;
+struct note_list;
+extern const struct cmd_entry cmd_entry_note_sign, cmd_entry_note_cosign, cmd_entry_note_addendum;
+void note_sign_values(const struct cmd_ctx *ctx, const struct note *n, char signed_at[26],
+		      char addenda[24], const char *v[9]);
+char *note_chain_text(const struct cmd_ctx *ctx, const struct note *n, const struct note_list *chain);
+void print_note_chain(struct cmd_ctx *ctx, const struct note *n, const struct note_list *chain);
 /* chat.c */
 extern const struct cmd_entry cmd_entry_chat, cmd_entry_send;
 /* lexicon.c */

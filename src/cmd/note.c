@@ -21,6 +21,16 @@ static const struct out_col note_cols[] = {
 	{ "author_name", N_("Author"), false },
 	{ "patient_id", N_("Client id"), true },
 	{ "language", N_("Language"), true },
+	/* Signing (src/cmd/notesign.c fills them). */
+	{ "signed_by_id", N_("Signer id"), true },
+	{ "signed_by", N_("Signed by"), false },
+	{ "signed_at", N_("Signed"), true },
+	{ "cosign", N_("Co-signature"), false },
+	{ "cosign_by_id", N_("Co-signer id"), true },
+	{ "appends", N_("Addendum to"), true },
+	{ "amends", N_("Replaces"), true },
+	{ "addenda", N_("Addenda"), true },
+	{ "tampered", N_("Changed after signing"), false },
 	{ "appointment_id", N_("Session"), true },
 	{ "first_line", N_("Beginning"), false },
 };
@@ -43,10 +53,17 @@ first_line(const char *text)
 	return xstrndup(text, n);
 }
 
+struct note_cells {
+	char date[26], signed_at[26], addenda[24];
+};
+
 static void
-note_values(const struct cmd_ctx *ctx, const struct note *n, char date[26], char **first,
+note_values(const struct cmd_ctx *ctx, const struct note *n, struct note_cells *c, char **first,
 	    const char *v[NOTE_NCOLS])
 {
+	char *date = c->date;
+
+	note_sign_values(ctx, n, c->signed_at, c->addenda, v + 8);
 	*first = first_line(n->text);
 	v[0] = n->id;
 	v[1] = cmd_time(ctx, n->date, date);
@@ -56,8 +73,8 @@ note_values(const struct cmd_ctx *ctx, const struct note *n, char date[26], char
 	v[5] = n->author_name;
 	v[6] = n->patient_id;
 	v[7] = n->language;
-	v[8] = n->appointment_id;
-	v[9] = *first;
+	v[NOTE_NCOLS - 2] = n->appointment_id;
+	v[NOTE_NCOLS - 1] = *first;
 }
 
 static const struct cmd_option notes_opts[] = {
@@ -65,6 +82,8 @@ static const struct cmd_option notes_opts[] = {
 	  .help = N_("at most N notes, newest first (default 50)") },
 	{ .name = "appointment", .metavar = N_("ID"), .flags = OPT_VALUE, .kind = KIND_APPOINTMENT,
 	  .help = N_("only the notes of that session") },
+	{ .name = "awaiting-cosign",
+	  .help = N_("instead: the notes of the trainees you supervise (config supervises) that wait for your co-signature, oldest first") },
 	{ NULL },
 };
 
@@ -91,22 +110,27 @@ session_notes(struct cmd_ctx *ctx, const struct cmd_args *a, const char *appt, s
 HANDLER(cmd_notes)
 {
 	const char *appt = cmd_opt(e, a, "appointment");
+	bool awaiting = cmd_flag(e, a, "awaiting-cosign");
 	struct note_list l;
 	size_t limit;
 
 	if (!cmd_limit(e, a, 50, 1000, &limit, err))
 		return false;
-	if (appt == NULL && a->argc == 0)
-		return error_set(err, ERR_USAGE, _("Name the client, or the session with --appointment ID."));
-	if (appt != NULL ? !session_notes(ctx, a, appt, limit, &l, err)
-			 : !notes_query(&ctx->session, a->argv[0], limit, &l, err))
+	if (awaiting && (a->argc == 1 || appt != NULL))
+		return error_set(err, ERR_USAGE, _("Give a client's id, or --awaiting-cosign (not both)."));
+	if (!awaiting && appt == NULL && a->argc == 0)
+		return error_set(err, ERR_USAGE, _("Name the client, the session with --appointment ID, or give --awaiting-cosign."));
+	if (!(awaiting ? notes_awaiting_cosign(&ctx->session, limit, &l, err)
+	      : appt != NULL ? session_notes(ctx, a, appt, limit, &l, err)
+	      : notes_query(&ctx->session, a->argv[0], limit, &l, err)))
 		return false;
 	result_records(ctx->result, note_cols, NOTE_NCOLS, _("No notes."));
 	for (size_t i = 0; i < l.n; i++) {
 		const char *v[NOTE_NCOLS];
-		char date[26], *first;
+		struct note_cells cells;
+		char *first;
 
-		note_values(ctx, &l.v[i], date, &first, v);
+		note_values(ctx, &l.v[i], &cells, &first, v);
 		result_row(ctx->result, v);
 		free(first);
 	}
@@ -116,8 +140,8 @@ HANDLER(cmd_notes)
 
 const struct cmd_entry cmd_entry_notes = {
 	.name = "notes",
-	.usage = N_("[PATIENT-ID]"),
-	.summary = N_("List a client's session notes, or a session's (--appointment), newest first."),
+	.usage = N_("PATIENT-ID | --appointment ID [PATIENT-ID] | --awaiting-cosign"),
+	.summary = N_("List a client's session notes, or a session's (--appointment), newest first, each addendum under its note."),
 	.args = { 0, 1, { { KIND_PATIENT } } },
 	.opts = notes_opts,
 	.flags = CMD_SESSION,
@@ -128,26 +152,37 @@ static void
 print_note(struct cmd_ctx *ctx, const struct note *n)
 {
 	/* The whole text follows; no "beginning" column. */
+	print_note_chain(ctx, n, NULL);
+}
+
+void
+print_note_chain(struct cmd_ctx *ctx, const struct note *n, const struct note_list *chain)
+{
 	const char *v[NOTE_NCOLS];
-	char date[26], *first;
+	struct note_cells cells;
+	char *first, *text;
 	struct out_col cols[NOTE_NCOLS - 1];
 
 	memcpy(cols, note_cols, sizeof cols);
 	for (size_t i = 0; i < NOTE_NCOLS - 1; i++)
 		cols[i].machine_only = false;
-	note_values(ctx, n, date, &first, v);
-	result_record(ctx->result, cols, NOTE_NCOLS - 1, v, n->text != NULL ? n->text : "");
+	note_values(ctx, n, &cells, &first, v);
+	text = note_chain_text(ctx, n, chain);
+	result_record(ctx->result, cols, NOTE_NCOLS - 1, v, text);
+	free(text);
 	free(first);
 }
 
 HANDLER(cmd_note)
 {
+	struct note_list chain;
 	struct note n;
 
 	(void)e;
-	if (!note_get(&ctx->session, a->argv[0], &n, err))
+	if (!note_get_chain(&ctx->session, a->argv[0], &n, &chain, err))
 		return false;
-	print_note(ctx, &n);
+	print_note_chain(ctx, &n, &chain);
+	note_list_finish(&chain);
 	note_finish(&n);
 	return true;
 }
@@ -168,7 +203,7 @@ static const struct cmd_option note_add_opts[] = {
 	  .help = N_("progress (the default) or consult") },
 	{ .name = "file", .metavar = N_("FILE"), .flags = OPT_VALUE, .kind = KIND_FILE,
 	  .help = N_("read the note from FILE instead of standard input") },
-	{ .name = "draft", .help = N_("save as a draft (preliminary) instead of signed") },
+	{ .name = "draft", .help = N_("save as a draft (preliminary), to sign later with 'note sign', instead of signed") },
 	{ .name = "appointment", .metavar = N_("ID"), .flags = OPT_VALUE, .kind = KIND_APPOINTMENT,
 	  .help = N_("the session it is the note of (its time is the note's period)") },
 	{ .name = "template", .metavar = N_("NAME"), .flags = OPT_VALUE,
@@ -246,9 +281,10 @@ note_add_group(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct cmd_
 	result_records(ctx->result, note_cols, NOTE_NCOLS, NULL);
 	for (size_t i = 0; i < l.n; i++) {
 		const char *v[NOTE_NCOLS];
-		char date[26], *first;
+		struct note_cells cells;
+		char *first;
 
-		note_values(ctx, &l.v[i], date, &first, v);
+		note_values(ctx, &l.v[i], &cells, &first, v);
 		result_row(ctx->result, v);
 		free(first);
 	}
@@ -310,13 +346,14 @@ HANDLER(cmd_note_edit)
 	struct note n;
 	const char *text;
 	size_t len;
+	bool changed;
 
 	if ((text = cmd_read_input(ctx, file, 1024 * 1024 + 1, &len, err)) == NULL)
 		return false;
-	if (!note_update(&ctx->session, a->argv[0], text, &n, err))
+	if (!note_update(&ctx->session, a->argv[0], text, &n, &changed, err))
 		return false;
 	if (ctx->fmt == FMT_TABLE)
-		result_say(ctx->result, "%s", _("Note changed."));
+		result_say(ctx->result, "%s", changed ? _("Note changed.") : _("No change; nothing saved."));
 	print_note(ctx, &n);
 	note_finish(&n);
 	return true;
@@ -325,7 +362,7 @@ HANDLER(cmd_note_edit)
 const struct cmd_entry cmd_entry_note_edit = {
 	.name = "note edit",
 	.usage = N_("ID"),
-	.summary = N_("Change a note: a draft in place, a signed note by an amendment that replaces it."),
+	.summary = N_("Change a note: a draft in place, a signed note never: a new signed note replaces it."),
 	.args = { 1, 1, { { KIND_NOTE } } },
 	.opts = note_edit_opts,
 	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,

@@ -12,7 +12,7 @@
 
 static const struct cmd_option scores_opts[] = {
 	{ .name = "instrument", .metavar = N_("INSTRUMENT"), .flags = OPT_VALUE,
-	  .help = N_("only this instrument's scores (phq9, gad7, who5, cssrs)") },
+	  .help = N_("only this instrument's scores (phq9, gad7, who5, cssrs), or a form's totals (its canonical URL)") },
 	{ NULL },
 };
 
@@ -67,6 +67,73 @@ score_row(struct cmd_ctx *ctx, const struct score_list *l, size_t i)
 	result_row(ctx->result, v);
 }
 
+/* A form's canonical as the --instrument option names it: the URL alone
+ * takes every version. */
+static bool
+form_is(const struct form_score *f, const char *want)
+{
+	size_t n = strlen(want);
+
+	return strcmp(f->form, want) == 0 || (strchr(want, '|') == NULL && strncmp(f->form, want, n) == 0 && f->form[n] == '|');
+}
+
+/* The change since the form's first total in the list, "" for its first. */
+static void
+form_change(const struct score_list *l, size_t i, char out[32])
+{
+	const struct form_score *f = &l->forms[i];
+
+	out[0] = '\0';
+	for (size_t k = 0; k < i; k++) {
+		if (strcmp(l->forms[k].form, f->form) == 0) {
+			double d = f->total - l->forms[k].total;
+
+			snprintf(out, 32, d > 0 ? "+%.15g" : "%.15g", d);
+			return;
+		}
+	}
+}
+
+static void
+form_row(struct cmd_ctx *ctx, const struct score_list *l, size_t i)
+{
+	const struct form_score *f = &l->forms[i];
+	char date[26], value[32], change[32];
+	const char *v[SCORE_NCOLS];
+
+	snprintf(value, sizeof value, "%.15g", f->total);
+	form_change(l, i, change);
+	v[0] = f->id;
+	/* The form's title and canonical are the server's: the output layer
+	 * sanitises them. */
+	v[1] = ctx->fmt == FMT_TABLE && f->title != NULL ? f->title : f->form;
+	v[2] = cmd_time(ctx, f->date, date);
+	v[3] = value;
+	v[4] = "";
+	v[5] = change;
+	result_row(ctx->result, v);
+}
+
+/* The instruments' scores and the forms' totals in one list, oldest first;
+ * only the form asked for when form is not NULL. */
+static void
+rows(struct cmd_ctx *ctx, const struct score_list *l, const char *form)
+{
+	size_t i = 0, k = 0;
+
+	while (i < l->n || k < l->n_forms) {
+		if (k < l->n_forms && form != NULL && !form_is(&l->forms[k], form)) {
+			k++;
+		} else if (i < l->n && (form != NULL || k >= l->n_forms || l->v[i].date <= l->forms[k].date)) {
+			if (form == NULL)
+				score_row(ctx, l, i);
+			i++;
+		} else {
+			form_row(ctx, l, k++);
+		}
+	}
+}
+
 HANDLER(cmd_scores)
 {
 	const char *name = cmd_opt(e, a, "instrument");
@@ -74,8 +141,11 @@ HANDLER(cmd_scores)
 	struct score_list l;
 	bool table = ctx->fmt == FMT_TABLE;
 
-	if (name != NULL && (only = instrument_find(name)) == NULL)
-		return error_set(err, ERR_USAGE, _("'%s' is not an instrument ezrizi knows; use one of %s."),
+	/* A canonical (a URL, a urn) names a form; anything else an instrument. */
+	bool form = name != NULL && strchr(name, ':') != NULL;
+
+	if (name != NULL && !form && (only = instrument_find(name)) == NULL)
+		return error_set(err, ERR_USAGE, _("'%s' is not an instrument ezrizi knows; use one of %s, or a form's canonical URL."),
 				 name, instrument_ids());
 	if (flag_user_front_desk(&ctx->session, err))
 		return error_set(err, ERR_USAGE, _("A client's scores are clinical: a front desk does not see them."));
@@ -83,8 +153,7 @@ HANDLER(cmd_scores)
 	if (!scores_query(&ctx->session, a->argv[0], only, &l, err))
 		return false;
 	result_records(ctx->result, score_cols, table ? SCORE_NCOLS : SCORE_NCOLS - 1, _("No scores."));
-	for (size_t i = 0; i < l.n; i++)
-		score_row(ctx, &l, i);
+	rows(ctx, &l, form ? name : NULL);
 	if (table && l.skipped > 0) {
 		char *said = xasprintf(ngettext("%zu score could not be read (no date, or no whole number in the instrument's range) and is left out.",
 						"%zu scores could not be read (no date, or no whole number in the instrument's range) and are left out.",
@@ -100,7 +169,7 @@ HANDLER(cmd_scores)
 const struct cmd_entry cmd_entry_scores = {
 	.name = "scores",
 	.usage = N_("PATIENT-ID"),
-	.summary = N_("List a client's instrument scores, oldest first, with the change since the first of each."),
+	.summary = N_("List a client's instrument scores and form totals, oldest first, with the change since the first of each."),
 	.args = { 1, 1, { { KIND_PATIENT } } },
 	.opts = scores_opts,
 	.flags = CMD_SESSION,

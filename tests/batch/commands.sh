@@ -221,9 +221,10 @@ amid=$(printf '%s' "$am" | jq -r .id)
 	ok "a signed note is amended by a new note" || fail "a signed note is amended by a new note" "$am"
 notes_now=$(ez --format json notes "$pid")
 printf '%s' "$notes_now" | grep -q "\"$amid\"" || fail "the amendment is listed" "$notes_now"
-printf '%s' "$notes_now" | grep -q "\"$signed\"" && fail "the replaced note leaves the list" "$signed" ||
+printf '%s' "$notes_now" | jq -r .id | grep -qx "$signed" && fail "the replaced note leaves the list" "$signed" ||
 	ok "the replaced note leaves the list"
-expect "editing a superseded note" 4 "superseded" sh -c "printf 'x\n' | '$EZRIZI' note edit '$signed'"
+# The original is never changed (issue 12): the amendment's relatesTo says it is replaced.
+expect "editing a superseded note" 4 "replaced by note $amid" sh -c "printf 'x\n' | '$EZRIZI' note edit '$signed'"
 printf 'A\n' >"$WORK/ea"; printf 'B\n' >"$WORK/eb"
 ez note edit "$draft" --file "$WORK/ea" >/dev/null 2>&1 & e1=$!
 ez note edit "$draft" --file "$WORK/eb" >/dev/null 2>&1 & e2=$!

@@ -115,4 +115,23 @@ out=$(ez --format json assess "$pat" urn:test:lang --language ar-SA --answers x)
 	fail "form_in_the_clients_language" "$out $(qof "$out")"
 out=$(ez --format json assess "$pat" urn:test:lang --language tr --answers x)
 [ "$(qof "$out")" = "urn:test:lang|2" ] && ok "no form in the language: the newest" || fail "no form in the language: the newest" "$(qof "$out")"
+# scores_lists_form_totals: the forms' totals are listed with the instruments'
+# scores, oldest first, named by the form's canonical URL (the total's code);
+# --instrument takes that URL and then lists that form's totals only.
+CAN=urn:ezrizi:demo:questionnaire:session-check
+srv=$(api "Observation?subject=Patient/$pat&_count=200" |
+	jq "[.entry[].resource | select(.code.coding[]? | .system == \"urn:ezrizi:questionnaire-score\" and .code == \"$CAN\")] | length")
+out=$(ez --format json scores "$pat" --instrument "$CAN")
+rc=$?
+[ $rc = 0 ] && [ "$srv" -gt 0 ] && [ "$(printf '%s\n' "$out" | grep -c .)" = "$srv" ] &&
+	[ "$(printf '%s\n' "$out" | jq -r .instrument | sort -u)" = "$CAN" ] &&
+	[ "$(printf '%s\n' "$out" | head -n1 | jq -r .score)" = 3 ] &&
+	ok "scores_lists_form_totals: $srv totals of the form, the first 3" ||
+	fail "scores_lists_form_totals" "rc=$rc server=$srv $out"
+all=$(ez --format json scores "$pat")
+[ "$(printf '%s\n' "$all" | jq -r .instrument | grep -c "^$CAN$")" = "$srv" ] &&
+	[ "$(printf '%s\n' "$all" | jq -r .authored | sort -c && echo sorted)" = sorted ] &&
+	ok "every score and total together, oldest first" || fail "every score and total together" "$all"
+expect "a form's canonical that has no totals: none" 0 "No scores" ez scores "$pat" --instrument urn:test:none
+expect "a word that is not an instrument is still refused" 2 "not an instrument ezrizi knows" ez scores "$pat" --instrument phq-9
 finish

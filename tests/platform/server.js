@@ -243,7 +243,7 @@ function trimElements(r, elements) {
 }
 
 // ---------------------------------------------------------------- capability / discovery
-const CS_TYPES = ['Patient', 'Practitioner', 'PractitionerRole', 'Schedule', 'Slot', 'Appointment', 'DocumentReference', 'Communication', 'Group', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'Flag', 'Binary', 'Device'];
+const CS_TYPES = ['Patient', 'Practitioner', 'PractitionerRole', 'Schedule', 'Slot', 'Appointment', 'DocumentReference', 'Provenance', 'Communication', 'Group', 'Questionnaire', 'QuestionnaireResponse', 'Observation', 'Flag', 'Binary', 'Device'];
 let capabilityCache = null;
 function capability(origin) {
   if (capabilityCache && capabilityCache.origin === origin) return capabilityCache.cs;

@@ -31,7 +31,11 @@ sed 's/^username = .*/username = reception/' "$XDG_CONFIG_HOME/ezrizi/config" >"
 tui_start desk XDG_DATA_HOME="'$WORK/desk-data'" EZRIZI_TOKEN="$(token reception)" -- --config "'$WORK/desk.conf'"
 S=desk
 check "the front desk's screen, everyone's day" "^┌ Today, everyone: [0-9]+ sessions"
-# Its selection on the same client: down the list until the notes show them.
+# Its selection on the same client: from the top (the screen starts on the
+# session under way, which may be below theirs: front_desk_finds_the_client_after_noon),
+# down the list until the notes show them.
+for _ in $(seq 1 30); do keys k; done
+sleep 0.3
 for _ in $(seq 1 30); do
 	screen | grep -q "┌ Notes: $(re "$name")" && break
 	keys j

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Giving an instrument on the screen (give, key g): one item at a time, a
-# digit answers and goes on, Backspace goes back, the C-SSRS's skip logic
-# leaves out what it does not ask, a summary with the score (and the risk)
-# before Enter saves it as 'assess' does; q leaves and saves nothing. At 60x20
-# the item and its answers still show.
+# digit (an Arabic-Indic one too) answers and goes on, Backspace goes back,
+# the C-SSRS's skip logic leaves out what it does not ask, a summary with the
+# score (and the risk) before Enter saves it as 'assess' does; q leaves and
+# saves nothing. At 60x20 the item and its answers still show.
 # Usage: tests/tui/form.sh [path/to/ezrizi]
 . "$(dirname "$0")/lib.sh" "$@"
 export TZ=Asia/Karachi
@@ -38,6 +38,18 @@ check "a digit goes on" "Item 2 of 9"
 keys q
 check "q leaves" "Left the form; nothing was saved"
 [ "$(qrs)" = "$n0" ] && ok "form_quit_saves_nothing" || fail "form_quit_saves_nothing" "$n0 -> $(qrs)"
+
+# arabic_indic_digits_answer_the_form: an Arabic keyboard's digits (٠-٩) and
+# an Urdu one's (۰-۹) answer as 0-9 do; the summary shows what they gave.
+open_form phq9
+keys ٢
+check "arabic_indic_digits_answer_the_form: ٢ goes on" "Item 2 of 9"
+keys ۳
+check "an Urdu keyboard's ۳ goes on" "Item 3 of 9"
+for d in ١ ۰ ٠ ٠ ٠ ٠ ٠; do keys $d; sleep 0.1; done
+check "arabic_indic_digits_answer_the_form: the answers they gave" "Answers: 2 3 1 0 0 0 0 0 0"
+keys q
+check "left it" "Left the form; nothing was saved"
 
 # PHQ-9: back and change, out of range refused, the summary, saved.
 open_form phq9

@@ -48,6 +48,13 @@ keep_or_compare() {  # NAME: the settled screen of session NAME
 	settle capture "$1"
 	golden "$GOLDEN" "$1" "$SETTLED"
 }
+# The screen of session S now, kept or compared as VIEW-S (the name the
+# golden takes from the session's).
+shot() {  # VIEW S
+	tm rename-session -t "$2" "$1-$2"
+	keep_or_compare "$1-$2"
+	tm rename-session -t "$1-$2" "$2"
+}
 wanted() { case " ${ONLY:-$*} " in *" $1 "*|*" $2 "*|*" $3 "*) return 0 ;; esac; return 1; }
 
 for lang in en_US ar_SA ur_PK ms_MY tr_TR; do
@@ -59,15 +66,11 @@ for lang in en_US ar_SA ur_PK ms_MY tr_TR; do
 		owed_count "$s"
 		settle capture "$s"
 		if wanted "$lang" "$size" trend; then
-			tm rename-session -t "$s" "trend-$s"
-			keep_or_compare "trend-$s"
-			tm rename-session -t "trend-$s" "$s"
+			shot trend "$s"
 		fi
 		if wanted "$lang" "$size" chart; then
 			tm send-keys -t "$s" S
-			tm rename-session -t "$s" "chart-$s"
-			keep_or_compare "chart-$s"
-			tm rename-session -t "chart-$s" "$s"
+			shot chart "$s"
 			tm send-keys -t "$s" Escape
 			sleep 0.3
 		fi
@@ -76,20 +79,15 @@ for lang in en_US ar_SA ur_PK ms_MY tr_TR; do
 			sleep 0.5
 			tm send-keys -t "$s" -l phq9
 			tm send-keys -t "$s" Enter
-			tm rename-session -t "$s" "form-$s"
-			keep_or_compare "form-$s"
-			for d in 1 1 1 0 1 0 1 0 0; do tm send-keys -t "form-$s" $d; sleep 0.1; done
-			tm rename-session -t "form-$s" "summary-$s"
-			keep_or_compare "summary-$s"
-			tm rename-session -t "summary-$s" "$s"
+			shot form "$s"
+			for d in 1 1 1 0 1 0 1 0 0; do tm send-keys -t "$s" $d; sleep 0.1; done
+			shot summary "$s"
 			tm send-keys -t "$s" q
 			sleep 0.3
 		fi
 		if wanted "$lang" "$size" crisis; then
 			tm send-keys -t "$s" C
-			tm rename-session -t "$s" "crisis-$s"
-			keep_or_compare "crisis-$s"
-			tm rename-session -t "crisis-$s" "$s"
+			shot crisis "$s"
 			tm send-keys -t "$s" Escape
 			sleep 0.3
 		fi

@@ -55,6 +55,8 @@ screen | grep -q "$(re "$seeded_name")" && ok "the seeded row is still there" ||
 
 # Given to the client shown (in batch, while the screen is open): the mark
 # goes with their scores, at the next poll, no refresh.
+for _ in $(seq 1 30); do keys k; done   # from the top: the screen starts on the session under way
+sleep 0.3
 for _ in $(seq 1 10); do
 	screen | grep -q "┌ Notes: $(re "$other_name")" && break
 	keys j

@@ -75,7 +75,10 @@ keys N
 for _ in $(seq 1 $((100 * SLOW))); do [ -s "$WORK/ed/had" ] && break; sleep 0.1; done
 [ "$(cat "$WORK/ed/had" 2>/dev/null)" = yes ] && ok "editor_killed_note_recovered: N on that client opens it" ||
 	fail "editor_killed_note_recovered: N on that client opens it" "the editor's file: $(cat "$WORK/ed/had" 2>/dev/null)"
-check "editor_killed_note_recovered: and it is saved" "Note saved\." 100
+# N saves a draft and asks whether to sign it (issue 12): y signs.
+check "editor_killed_note_recovered: and it is saved, as a draft first" "Draft saved. Sign it now" 100
+keys y
+check "n_saves_a_draft_then_asks: y signs it" "Note signed" 100
 tm send-keys -t ez2 q
 check "the screen quits" "^EXIT=0" 100
 top=$("$EZRIZI" --format json notes "$pid1" --limit 1 | jq -r .id)

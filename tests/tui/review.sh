@@ -94,6 +94,8 @@ check "a new one asks again" "A message may speak of" 60
 
 # Down the list until the chat shows the client's message with the word.
 down_to_the_word() {
+	for _ in $(seq 1 30); do keys k; done   # from the top: the screen starts on the session under way
+	sleep 0.3
 	for _ in $(seq 1 40); do
 		screen | grep -qF "ZEBRAFISH here" && return
 		keys j

@@ -311,7 +311,10 @@ keys N
 # No draft: the command line offers the template first (free, the default); Enter takes it.
 wait_for "write-note free" 50 || fail "N offers the template" "$(status_line)"
 keys Enter
-check "N: the note is saved" "Note saved\." 100
+# N saves a draft and asks whether to sign it (issue 12); n keeps it a draft.
+check "N: the note is saved, as a draft, and signing is asked" "Draft saved. Sign it now" 100
+keys n
+wait_gone "Sign it now" || fail "N: n answers the question" "$(screen)"
 top=$(ez --format json notes "$pid1" --limit 1 | jq -r .id)
 ez --format json note "$top" | jq -r .text | grep -qF "$CAN_A-one" && ok "N: the newest note has the editor's text" ||
 	fail "N: the newest note has the editor's text" "$(ez notes "$pid1" | head -n3)"
@@ -341,7 +344,9 @@ rm -f "$WORK/ed/had-draft"
 keys N
 for _ in $(seq 1 100); do [ -s "$WORK/ed/had-draft" ] && break; sleep 0.1; done
 [ "$(cat "$WORK/ed/had-draft" 2>/dev/null)" = yes ] && ok "N again opens the draft" || fail "N again opens the draft" "the file did not have the draft's text"
-check "N again: the draft is saved" "Note saved\." 100
+check "N again: the draft is saved" "Draft saved. Sign it now" 100
+keys n
+wait_gone "Sign it now" || fail "N again: n answers the question" "$(screen)"
 n_after=$(ez --format json notes "$pid1" | grep -c '^{')
 [ "$n_after" = $((n_before + 1)) ] && ok "one more note after the draft" || fail "one more note after the draft" "$n_before -> $n_after"
 hits=$(grep -rlsF "$CAN_A" "$XDG_RUNTIME_DIR" /tmp/ezrizi-* 2>/dev/null)

@@ -76,7 +76,9 @@ wait_for "write-note free" 50 || fail "sync: wait_for write-note free" "$(status
 keys Enter
 check "slow_note_save_keys_live: the note is being saved" "Saving the note…" 50
 keys_while_waiting slow_note_save_keys_live notes_with "$CAN note text"
-check "slow_note_save_keys_live: the save ends, and says so" "Note saved\." 100
+check "slow_note_save_keys_live: the save ends, and says so" "Draft saved. Sign it now" 100
+keys n
+wait_gone "Sign it now" || fail "slow_note_save_keys_live: n answers the question" "$(screen)"
 [ "$(notes_with "$CAN note text")" = 1 ] && ok "slow_note_save_keys_live: the platform has the note once" ||
 	fail "slow_note_save_keys_live: the platform has the note once" "$(notes_with "$CAN note text") times"
 screen | grep -q '^EXIT=' && fail "slow_note_save_keys_live: the screen is still running" "$(screen)" ||

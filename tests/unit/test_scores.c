@@ -161,48 +161,43 @@ test_bar(void **state)
 	char *s;
 
 	(void)state;
-	s = scores_bar(27, 27, 10, true);
+	s = scores_bar(27, 27, 10, true, false);
 	assert_string_equal(s, "██████████");
 	free(s);
-	s = scores_bar(5, 20, 10, true);    /* 2.5 cells */
+	s = scores_bar(5, 20, 10, true, false);    /* 2.5 cells */
 	assert_string_equal(s, "██▌");
 	free(s);
-	s = scores_bar(5, 20, 10, false);   /* whole cells, up */
+	s = scores_bar(5, 20, 10, false, false);   /* whole cells, up */
 	assert_string_equal(s, "###");
 	free(s);
-	s = scores_bar(1, 100, 10, true);   /* above zero is seen */
+	s = scores_bar(1, 100, 10, true, false);   /* above zero is seen */
 	assert_string_equal(s, "▏");
 	free(s);
-	s = scores_bar(0, 27, 10, true);
+	s = scores_bar(0, 27, 10, true, false);
 	assert_string_equal(s, "");
 	free(s);
 }
 
+/* A bar drawn from the right (a right-to-left screen) ends in a part-cell
+ * that fills from the right, so it stays joined to the whole cells. */
 static void
-test_chart(void **state)
+test_bar_from_right(void **state)
 {
-	char *v[] = {
-		obs("b", "http://loinc.org", "44261-6", "2026-11-20T10:00:00Z", "5", "mild"),
-		obs("a", "http://loinc.org", "44261-6", "2026-11-01T10:00:00Z", "12", "moderate"),
-		obs("g", "http://loinc.org", "70274-6", "2026-11-10T10:00:00Z", "21", "severe"),
-	};
-	cJSON *all = array_of(v, 3);
-	struct score_list l;
-	char *chart;
+	char *s;
 
 	(void)state;
-	scores_from_resources(all, NULL, &l);
-	chart = scores_chart(&l, 9, false);
-	assert_string_equal(chart,
-		"PHQ-9 (0 to 27)\n"
-		"  2026-11-01  ####       12       moderate\n"
-		"  2026-11-20  ##          5   -7  mild\n"
-		"\n"
-		"GAD-7 (0 to 21)\n"
-		"  2026-11-10  #########  21       severe\n");
-	free(chart);
-	score_list_finish(&l);
-	cJSON_Delete(all);
+	s = scores_bar(5, 20, 10, true, true);    /* 2.5 cells: a right half */
+	assert_string_equal(s, "██▐");
+	free(s);
+	s = scores_bar(1, 100, 10, true, true);   /* above zero is seen */
+	assert_string_equal(s, "▕");
+	free(s);
+	s = scores_bar(7, 8, 1, true, true);      /* seven eighths: a whole cell */
+	assert_string_equal(s, "█");
+	free(s);
+	s = scores_bar(27, 27, 4, true, true);
+	assert_string_equal(s, "████");
+	free(s);
 }
 
 /* same_second_scores_in_saved_order: two forms entered in one second sort
@@ -244,7 +239,7 @@ main(void)
 		cmocka_unit_test(test_max_scores),
 		cmocka_unit_test(test_sparkline),
 		cmocka_unit_test(test_bar),
-		cmocka_unit_test(test_chart),
+		cmocka_unit_test(test_bar_from_right),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
