@@ -19,11 +19,13 @@
 bool notes_create_signed(struct session *s, cJSON *doc, const char *request_id, const char *sig,
 			 struct note *out, struct error *err);
 
-/* Adds doc (taken, as for notes_create_signed) and its signing Provenance
- * to tx, as two entries (the note's first), each conditional on the write
- * id: the group's notes (notes_session.c), many in one transaction. */
-void notes_tx_add_signed(struct session *s, struct fhir_tx *tx, cJSON *doc, const char *request_id,
-			 const char *sig, const char *me);
+/* Adds the n notes of one text (docs taken, each with its write id ids[i],
+ * as for notes_create_signed) and one Provenance signing them all (its
+ * targets the n notes; the one text's digest) to tx, each conditional on
+ * its write id: the group's notes (notes_session.c), in one transaction of
+ * n + 1 entries. */
+void notes_tx_add_group(struct session *s, struct fhir_tx *tx, cJSON *const *docs, const char *const *ids,
+			size_t n, const char *request_id, const char *me);
 
 /* The current note that replaces id, if one does (new string, free()), or
  * NULL; false with err when the server could not say. */

@@ -139,7 +139,9 @@ group_check(struct session *s, const struct new_note *g, char *const *patients, 
 	    cJSON *appt, struct error *err)
 {
 	if (n == 0 || n > GROUP_NOTE_MAX)
-		return error_set(err, ERR_USAGE, _("A group note is written for 1 to %d clients; nothing was saved."), GROUP_NOTE_MAX);
+		return error_set(err, ERR_USAGE,
+				 _("A group note is written for 1 to %d clients at once (a server such as Medplum takes at most 8 entries in one transaction that must not make anything twice); nothing was saved. Write it for fewer clients at a time (--for)."),
+				 GROUP_NOTE_MAX);
 	for (size_t i = 0; i < n; i++) {
 		struct patient pat;
 
@@ -156,16 +158,15 @@ group_check(struct session *s, const struct new_note *g, char *const *patients, 
 	return true;
 }
 
-/* The notes of the answer: every step-th entry (a signed note's Provenance
- * follows it). */
+/* The notes of the answer: its first n entries (the Provenance follows). */
 static bool
-group_answer(const cJSON *resp, size_t n, int step, struct note_list *out, struct error *err)
+group_answer(const cJSON *resp, size_t n, struct note_list *out, struct error *err)
 {
 	const cJSON *entries = cJSON_GetObjectItemCaseSensitive(resp, "entry");
 
 	out->v = xcalloc(n + 1, sizeof *out->v);
 	for (size_t i = 0; i < n; i++) {
-		const cJSON *e = cJSON_GetArrayItem(entries, (int)i * step);
+		const cJSON *e = cJSON_GetArrayItem(entries, (int)i);
 		const cJSON *r = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
 
 		if (r == NULL) {
@@ -205,10 +206,10 @@ notes_create_group(struct session *s, const struct new_note *g, char *const *pat
 		   size_t n, struct note_list *out, struct error *err)
 {
 	const char *me;
-	cJSON *appt = NULL, *resp;
+	cJSON *appt = NULL, *resp, **docs;
 	time_t start = 0, end = 0;
 	struct fhir_tx tx;
-	char request_id[37];
+	char request_id[37], (*ids)[37];
 	bool ok;
 
 	memset(out, 0, sizeof *out);
@@ -225,27 +226,37 @@ notes_create_group(struct session *s, const struct new_note *g, char *const *pat
 		return false;
 	session_request_id(s, request_id);
 	fhir_tx_init(&tx);
+	docs = xcalloc(n, sizeof *docs);
+	ids = xcalloc(n, sizeof *ids);
 	for (size_t i = 0; i < n; i++) {
 		struct new_note one = *g;
-		char id[37], *full, *ine;
 
-		member_request_id(request_id, i, id);
-		full = xasprintf("urn:uuid:%s", id);
-		ine = fhir_if_none_exist(id);
-
+		member_request_id(request_id, i, ids[i]);
 		one.patient_id = patients[i];
-		if (g->draft)
-			fhir_tx_create(&tx, note_resource(&one, me, id, start, end), full, ine);
-		else  /* signed: each with its Provenance (notesign.c) */
-			notes_tx_add_signed(s, &tx, note_resource(&one, me, id, start, end), id, SIG_AUTHOR, me);
-		free(full);
-		free(ine);
+		docs[i] = note_resource(&one, me, ids[i], start, end);
 	}
+	if (g->draft) {
+		for (size_t i = 0; i < n; i++) {
+			char *full = xasprintf("urn:uuid:%s", ids[i]), *ine = fhir_if_none_exist(ids[i]);
+
+			fhir_tx_create(&tx, docs[i], full, ine);
+			free(full);
+			free(ine);
+		}
+	} else {  /* signed: one Provenance for them all (notesign.c) */
+		const char *idv[GROUP_NOTE_MAX];
+
+		for (size_t i = 0; i < n; i++)
+			idv[i] = ids[i];
+		notes_tx_add_group(s, &tx, docs, idv, n, request_id, me);
+	}
+	free(docs);
+	free(ids);
 	resp = fhir_tx_commit(s, &tx, err);
 	fhir_tx_finish(&tx);
 	if (resp == NULL)
 		return false;
-	ok = group_answer(resp, n, g->draft ? 1 : 2, out, err);
+	ok = group_answer(resp, n, out, err);
 	cJSON_Delete(resp);
 	return ok;
 }

@@ -422,19 +422,31 @@ doc_digest(const cJSON *doc, unsigned char out[32])
 }
 
 void
-notes_tx_add_signed(struct session *s, struct fhir_tx *tx, cJSON *doc, const char *request_id,
-		    const char *sig, const char *me)
+notes_tx_add_group(struct session *s, struct fhir_tx *tx, cJSON *const *docs, const char *const *ids,
+		   size_t n, const char *request_id, const char *me)
 {
-	char *full = xasprintf("urn:uuid:%s", request_id), *ine = fhir_if_none_exist(request_id);
-	char *tq = tag_query(request_id);
 	unsigned char digest[32];
+	cJSON *prov = NULL, *targets = NULL;
+	char *tq = tag_query(request_id);
 
-	doc_digest(doc, digest);
-	fhir_tx_create(tx, doc, full, ine);
-	fhir_tx_create(tx, provenance(full, NULL, me, supervisor_of_me(s, me), sig, digest, request_id),
-		       NULL, tq);
-	free(full);
-	free(ine);
+	doc_digest(docs[0], digest);   /* one text: the same digest for every note */
+	for (size_t i = 0; i < n; i++) {
+		char *full = xasprintf("urn:uuid:%s", ids[i]), *ine = fhir_if_none_exist(ids[i]);
+
+		fhir_tx_create(tx, docs[i], full, ine);
+		if (i == 0) {
+			prov = provenance(full, NULL, me, supervisor_of_me(s, me), SIG_AUTHOR, digest, request_id);
+			targets = cJSON_GetObjectItemCaseSensitive(prov, "target");
+		} else {
+			cJSON *o = cJSON_CreateObject();
+
+			json_put_str(o, "reference", full);
+			cJSON_AddItemToArray(targets, o);
+		}
+		free(full);
+		free(ine);
+	}
+	fhir_tx_create(tx, prov, NULL, tq);
 	free(tq);
 }
 

@@ -31,15 +31,18 @@ bool notes_of_appointment(struct session *s, const char *appointment_id, struct 
 			  struct error *err);
 
 /* One text for several clients of one session (a group): a note for each,
- * naming only that client as its subject, all in one transaction (all made,
- * or none: fhirtx.h undoes a half-applied one). g->patient_id is ignored;
+ * naming only that client as its subject, signed (unless g->draft) by one
+ * Provenance that targets them all, in one transaction (all made, or none:
+ * fhirtx.h undoes a half-applied one). g->patient_id is ignored;
  * g->appointment_id, when set, must have each as a participant. The notes
  * made, in the order of patients. Safe to retry (each create has its own
  * write id, derived from the command's). */
 bool notes_create_group(struct session *s, const struct new_note *g, char *const *patients,
 			size_t n, struct note_list *out, struct error *err);
 
-/* The most clients one group note is written for. */
-#define GROUP_NOTE_MAX 50
+/* The most clients one group note is written for: with its Provenance, 8
+ * entries, the most Medplum takes in a transaction of conditional creates
+ * ("Transaction requires strict isolation but has too many entries"). */
+#define GROUP_NOTE_MAX 7
 
 #endif

@@ -115,21 +115,30 @@ nmem=$(printf '%s\n' $members | wc -l)
 gtext() { api "DocumentReference?_count=500&related=Appointment/$gappt" | jq "[.entry[]?.resource | select(.status == \"current\")] | length"; }
 GW=GROUPWORDS$$
 printf 'Group session: breathing practice, %s.\n' "$GW" >"$WORK/group.txt"
+# Eight attend: more than one transaction of conditional creates takes on
+# Medplum (8 entries, the Provenance one of them): refused, nothing made.
+expect "group_note_all_or_none: eight at once is refused, saying what to do" 2 "1 to 7 clients at once" \
+	ez note add --for attending --appointment "$gappt" --file "$WORK/group.txt"
+[ "$(gtext)" = 0 ] && ok "... and nothing was saved" || fail "... and nothing was saved" "$(gtext) notes"
+six=$(printf '%s\n' $members | head -n6 | paste -sd,)
 fault "{\"tx_break_entry_next\": 3}"
-out=$(ez note add --for attending --appointment "$gappt" --file "$WORK/group.txt" 2>&1)
+out=$(ez note add --for "$six" --appointment "$gappt" --file "$WORK/group.txt" 2>&1)
 rc=$?
 [ $rc != 0 ] && [ "$(gtext)" = 0 ] && ok "group_note_all_or_none: a failure half-way leaves no note ($MODE)" ||
 	fail "group_note_all_or_none: a failure half-way leaves no note ($MODE)" "rc=$rc, $(gtext) notes: $out"
 fault '{}'
-out=$(ez --format json note add --for attending --appointment "$gappt" --file "$WORK/group.txt")
+out=$(ez --format json note add --for "$six" --appointment "$gappt" --file "$WORK/group.txt")
 rc=$?
 docs=$(api "DocumentReference?_count=500&related=Appointment/$gappt")
 made=$(printf '%s' "$docs" | jq -r '[.entry[]?.resource | select(.status == "current") | .subject.reference | sub("Patient/"; "")] | sort | join(" ")')
-[ $rc = 0 ] && [ "$made" = "$(printf '%s\n' $members | sort | paste -sd' ')" ] &&
-	ok "group_note_per_member: one note for each attending client" || fail "group_note_per_member: one note for each attending client" "rc=$rc made '$made' members '$members'"
-printf '%s' "$docs" | jq -e --arg gw "$GW" '[.entry[].resource | select(.status == "current") | (.content[0].attachment.data | @base64d | contains($gw)) and (.subject | type == "object") and (.context.period.start != null)] | all' >/dev/null &&
-	ok "group_note_per_member: the one text, each naming only its client, with the session's time" ||
+[ $rc = 0 ] && [ "$made" = "$(printf '%s\n' $members | head -n6 | sort | paste -sd' ')" ] &&
+	ok "group_note_per_member: one note for each client named" || fail "group_note_per_member: one note for each client named" "rc=$rc made '$made' members '$six'"
+printf '%s' "$docs" | jq -e --arg gw "$GW" '[.entry[].resource | select(.status == "current") | (.content[0].attachment.data | @base64d | contains($gw)) and (.subject | type == "object") and (.context.period.start != null) and (.docStatus == "final")] | all' >/dev/null &&
+	ok "group_note_per_member: the one text, signed, each naming only its client, with the session's time" ||
 	fail "group_note_per_member: the one text, each naming only its client" "$docs"
+first=$(printf '%s' "$docs" | jq -r '[.entry[].resource | select(.status == "current") | .id] | sort | .[0]')
+ntarget=$(api "Provenance?target=DocumentReference/$first" | jq '[.entry[]?.resource.target | length] | .[0]')
+[ "$ntarget" = 6 ] && ok "group_note_per_member: one Provenance signs the six" || fail "group_note_per_member: one Provenance signs the six" "$ntarget"
 one=$(printf '%s\n' $members | head -n1)
 expect "group note: a client not in the session is refused" 2 "not in appointment" \
 	ez note add --for "$one,pat-0031" --appointment "$gappt" --file "$WORK/group.txt"
