@@ -48,7 +48,9 @@ else
 	fail "write_note_template_choice: N offers the counsellor's template" "$(status_line)"
 fi
 keys Enter
-check "write_note_template_choice: the note is saved" "Note saved\." 150
+check "write_note_template_choice: the note is saved as a draft, signing asked" "Draft saved. Sign it now" 150
+keys y
+check "write_note_template_choice: and signed" "Note signed" 150
 [ "$(grep -v '^$' "$WORK/ed/given" 2>/dev/null | paste -sd'|')" = 'Subjective:|Objective:|Assessment:|Plan:' ] &&
 	ok "write_note_template_choice: the editor opened with SOAP's headings" ||
 	fail "write_note_template_choice: the editor opened with SOAP's headings" "$(cat "$WORK/ed/given" 2>/dev/null)"
