@@ -34,6 +34,8 @@ static const struct cmd_entry *const core[] = {
 	&cmd_entry_patients, &cmd_entry_reschedule, &cmd_entry_safety_plan,
 	&cmd_entry_safety_plan_write, &cmd_entry_scores, &cmd_entry_send, &cmd_entry_slots,
 	&cmd_entry_sync, &cmd_entry_unlock, &cmd_entry_version, &cmd_entry_whoami,
+	/* note templates and the worklist */
+	&cmd_entry_note_template, &cmd_entry_worklist,
 	&cmd_entry_note_sign, &cmd_entry_note_cosign, &cmd_entry_note_addendum,
 	&cmd_entry_audit,
 };

@@ -110,6 +110,10 @@ enum key_type {
 	    N_("Whose sessions the screen opens on: auto (yours when you have a schedule of your own, else everyone's, as at a front desk), mine or everyone.")) \
 	X("bell", KEY_WORDS, 0, 0, "on off", \
 	    N_("Ring the terminal bell when a message arrives: on or off.")) \
+	X("note_template", KEY_STRING, 0, 0, NULL, \
+	    N_("The note template a new note opens with: soap, dap, birp, free (the default) or one of the clinic's own in the config dir's templates/.")) \
+	X("draft_limit_hours", KEY_INT, 24, 72, NULL, \
+	    N_("Hours a draft note may wait before the worklist shows it as overdue, 24 to 72; 48 unless set.")) \
 	X("default_profile", KEY_TOP, 0, 0, NULL, \
 	    N_("The profile used when none is named; top level only."))
 

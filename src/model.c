@@ -343,6 +343,30 @@ note_kind(const cJSON *type)
 	return concept_text(type);
 }
 
+/* The session a note is of (context.related, context.period) and the
+ * template it was written from. */
+static void
+note_session(struct json_ctx *ctx, const cJSON *res, struct note *n)
+{
+	const cJSON *context = json_obj(ctx, res, "context"), *period, *r, *e;
+	const cJSON *related = context != NULL ? json_arr(ctx, context, "related") : NULL;
+
+	cJSON_ArrayForEach(r, related) {
+		if (n->appointment_id == NULL)
+			n->appointment_id = reference_id(r, "Appointment");
+	}
+	if (context != NULL && (period = json_obj(ctx, context, "period")) != NULL) {
+		instant(ctx, period, "start", &n->period_start);
+		instant(ctx, period, "end", &n->period_end);
+	}
+	cJSON_ArrayForEach(e, json_arr(ctx, res, "extension")) {
+		const char *u = json_str(ctx, e, "url"), *v = json_str(ctx, e, "valueCode");
+
+		if (u != NULL && v != NULL && n->template_name == NULL && strcmp(u, "urn:ezrizi:note-template") == 0)
+			n->template_name = xstrdup(v);
+	}
+}
+
 /* What signing reads of the note itself: its version, who it names as having
  * signed it, what it corrects or appends, and the SHA-256 of its attachment's
  * bytes (what a signature's data is compared with). */
@@ -401,6 +425,7 @@ note_from_json(const cJSON *res, struct note *n, struct error *err)
 		n->language = xstrdup(json_str(&ctx, att, "language"));
 		n->text = attachment_text(&ctx, att);
 	}
+	note_session(&ctx, res, n);
 	note_signing(&ctx, res, att, n);
 	if (ctx.failed) {
 		note_finish(n);
@@ -607,7 +632,8 @@ note_finish(struct note *n)
 	FREE_ALL(&n->id, &n->status, &n->doc_status, &n->kind, &n->patient_id, &n->author_id,
 		 &n->author_name, &n->language, &n->version, &n->authenticator_id, &n->replaces_id,
 		 &n->appends_id, &n->signed_by_id, &n->signed_by_name, &n->cosign_by_id,
-		 &n->cosigned_by_id, &n->cosigned_by_name, &n->replaced_by_id);
+		 &n->cosigned_by_id, &n->cosigned_by_name, &n->replaced_by_id, &n->appointment_id,
+		 &n->template_name);
 	if (n->text != NULL)
 		sodium_memzero(n->text, strlen(n->text));
 	free(n->text);

@@ -14,6 +14,7 @@
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/json.h"
+#include "core/note_context.h"
 #include "core/seclabel.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
@@ -255,8 +256,9 @@ notes_set_content(cJSON *doc, const char *text)
 	free(b64);
 }
 
-static cJSON *
-note_resource(const struct new_note *n, const char *me, const char *request_id)
+cJSON *
+note_resource(const struct new_note *n, const char *me, const char *request_id,
+	      time_t period_start, time_t period_end)
 {
 	bool consult = n->kind != NULL && strcmp(n->kind, "consult") == 0;
 	cJSON *d = cJSON_CreateObject(), *arr;
@@ -282,6 +284,7 @@ note_resource(const struct new_note *n, const char *me, const char *request_id)
 	notes_set_content(d, n->text);
 	if (n->process)
 		seclabel_process(d);
+	note_put_session(d, n->appointment_id, period_start, period_end, n->template_name);
 	return d;
 }
 
@@ -292,6 +295,7 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 	struct patient pat;
 	const char *me;
 	char request_id[37];
+	time_t start = 0, end = 0;
 	bool ok;
 
 	if (n->kind != NULL && strcmp(n->kind, "progress") != 0 && strcmp(n->kind, "consult") != 0)
@@ -301,10 +305,14 @@ note_create(struct session *s, const struct new_note *n, struct note *out, struc
 	if (!patient_get(s, n->patient_id, &pat, err))
 		return false;
 	patient_finish(&pat);
+	if (n->appointment_id != NULL &&
+	    !note_session_period(s, n->appointment_id, n->patient_id, &start, &end, err))
+		return false;
 	session_request_id(s, request_id);
 	if (!n->draft)  /* signed: with its Provenance, in one transaction */
-		return notes_create_signed(s, note_resource(n, me, request_id), request_id, SIG_AUTHOR, out, err);
-	if (!fhir_create_once(s, note_resource(n, me, request_id), request_id, &r, err))
+		return notes_create_signed(s, note_resource(n, me, request_id, start, end), request_id, SIG_AUTHOR,
+					   out, err);
+	if (!fhir_create_once(s, note_resource(n, me, request_id, start, end), request_id, &r, err))
 		return false;
 	ok = r.json != NULL && note_from_json(r.json, out, err);
 	if (r.json == NULL)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <cjson/cJSON.h>
 
+#include "core/fhirtx.h"
 #include "core/notes.h"
 
 /* ASTM E1762 signature types (urn:iso-astm:E1762-95:2013). */
@@ -17,6 +18,14 @@
  * in one transaction, each conditional on the write id. */
 bool notes_create_signed(struct session *s, cJSON *doc, const char *request_id, const char *sig,
 			 struct note *out, struct error *err);
+
+/* Adds the n notes of one text (docs taken, each with its write id ids[i],
+ * as for notes_create_signed) and one Provenance signing them all (its
+ * targets the n notes; the one text's digest) to tx, each conditional on
+ * its write id: the group's notes (notes_session.c), in one transaction of
+ * n + 1 entries. */
+void notes_tx_add_group(struct session *s, struct fhir_tx *tx, cJSON *const *docs, const char *const *ids,
+			size_t n, const char *request_id, const char *me);
 
 /* The current note that replaces id, if one does (new string, free()), or
  * NULL; false with err when the server could not say. */

@@ -422,6 +422,35 @@ doc_digest(const cJSON *doc, unsigned char out[32])
 	free(bin);
 }
 
+void
+notes_tx_add_group(struct session *s, struct fhir_tx *tx, cJSON *const *docs, const char *const *ids,
+		   size_t n, const char *request_id, const char *me)
+{
+	unsigned char digest[32];
+	cJSON *prov = NULL, *targets = NULL;
+	char *tq = tag_query(request_id);
+
+	doc_digest(docs[0], digest);   /* one text: the same digest for every note */
+	for (size_t i = 0; i < n; i++) {
+		char *full = xasprintf("urn:uuid:%s", ids[i]), *ine = fhir_if_none_exist(ids[i]);
+
+		fhir_tx_create(tx, docs[i], full, ine);
+		if (i == 0) {
+			prov = provenance(full, NULL, me, supervisor_of_me(s, me), SIG_AUTHOR, digest, request_id);
+			targets = cJSON_GetObjectItemCaseSensitive(prov, "target");
+		} else {
+			cJSON *o = cJSON_CreateObject();
+
+			json_put_str(o, "reference", full);
+			cJSON_AddItemToArray(targets, o);
+		}
+		free(full);
+		free(ine);
+	}
+	fhir_tx_create(tx, prov, NULL, tq);
+	free(tq);
+}
+
 bool
 notes_create_signed(struct session *s, cJSON *doc, const char *request_id, const char *sig,
 		    struct note *out, struct error *err)

@@ -19,6 +19,7 @@
 #include "core/privacy.h"
 #include "core/sanitize.h"
 #include "core/scores.h"
+#include "core/template.h"
 #include "core/xmalloc.h"
 #include "ui/bidi.h"
 #include "ui/cmd_lock.h"
@@ -661,16 +662,24 @@ static const struct cmd_entry help_entry = {
 SCREEN_HANDLER(do_write_note)
 {
 	(void)e;
-	(void)a;
 	if (ui_screen(ctx)->m.front_desk)
 		return error_set(err, ERR_FORBIDDEN, "%s", privacy_refusal(PRIVACY_NOTES));
-	tui_write_note(ui_screen(ctx));
+	tui_write_note(ui_screen(ctx), a->argc > 0 ? a->argv[0] : NULL, template_default(ctx->cfg));
 	return true;
 }
 
+static const struct cmd_word write_note_words[] = {
+	{ "soap", NULL }, { "dap", NULL }, { "birp", NULL }, { "free", NULL },
+	/* TRANSLATORS: in the help, after what write-note does with the word last. */
+	{ "last", N_("Starts from the headings of the client's last note, not its words.") },
+	{ NULL, NULL },
+};
+
 static const struct cmd_entry write_note_entry = {
 	.name = "write-note",
-	.summary = N_("Write a session note for the client in $VISUAL or $EDITOR."),
+	.usage = N_("[TEMPLATE]"),
+	.summary = N_("Write a session note for the client, of the selected session, in $VISUAL or $EDITOR: from a template (soap, dap, birp, free, a clinic's own, or last); with none, the command line offers your default."),
+	.args = { 0, 1, { { KIND_TEXT, write_note_words } } },
 	.flags = CMD_SCREEN,
 	.exec = do_write_note,
 };

@@ -14,6 +14,7 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/worklist_count.h"
 #include "ui/job.h"
 #include "ui/commands.h"
 #include "ui/help.h"
@@ -228,6 +229,9 @@ command_done(struct tui *t, struct ui_job *j)
 	if (j->ok && j->patient_id != NULL)
 		model_chat_sent(&t->m, j->patient_id);
 	show_result(t, j);
+	/* A write (a note signed, one added) may change what is owed. */
+	if (j->ok && j->have_call && j->call.e != NULL && (j->call.e->flags & CMD_QUEUES))
+		ui_worklist_count_again(t);
 	model_poll(&t->m);
 }
 

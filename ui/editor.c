@@ -32,10 +32,12 @@
 #include "core/privdir.h"
 #include "core/safetyplan.h"
 #include "core/sanitize.h"
+#include "core/template.h"
 #include "core/xmalloc.h"
 #include "ui/commands.h"
 #include "ui/job.h"
 #include "ui/editor.h"
+#include "ui/worklist_count.h"
 #include "ui/loop.h"
 #include "ui/state.h"
 #include "ui/term.h"
@@ -446,6 +448,7 @@ note_done(struct tui *t, struct ui_job *j)
 		return;
 	}
 	forget_draft(t, &note_kind, j->patient_id);
+	ui_worklist_count_again(t);
 	if ((said = result_sentence(&j->res)) != NULL) {
 		/* The command's first line: "Draft saved.", "Note changed.", "Queued: ..." */
 		char *first = xstrndup(said, strcspn(said, "\n"));
@@ -464,17 +467,54 @@ note_done(struct tui *t, struct ui_job *j)
 	model_poll(&t->m);
 }
 
+/* True when the client has no draft of a note waiting. */
+static bool
+draft_none(struct tui *t, const struct client *c)
+{
+	char *d = c != NULL ? load_draft(t, &note_kind, c->patient_id, NULL) : NULL;
+
+	wipe_free(d);
+	return d == NULL;
+}
+
 /* Writes a new note, or (edit_id) changes one, through the editor; the text
  * goes to the server by the note add or note edit command, as a job (so it
  * is queued in the outbox as any write is when the server cannot be
  * reached). */
+/* " --appointment ID" when the selected session is the client's, and
+ * " --template NAME" (new string). */
+static char *
+note_add_opts(struct tui *t, const struct client *c, const char *template_name)
+{
+	const struct appointment *ap = model_appt(&t->m);
+	struct buf b;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	if (ap != NULL && ap->id != NULL && ap->patient_id != NULL && strcmp(ap->patient_id, c->patient_id) == 0) {
+		char *q = cmd_quote(ap->id);
+
+		buf_addf(&b, " --appointment %s", q);
+		free(q);
+	}
+	if (template_name != NULL) {
+		char *q = cmd_quote(template_name);
+
+		buf_addf(&b, " --template %s", q);
+		free(q);
+	}
+	return buf_steal(&b);
+}
+
 enum compose_what { COMPOSE_NEW, COMPOSE_EDIT, COMPOSE_ADDENDUM };
 
 static void
-compose(struct tui *t, const char *initial, const char *edit_id, enum compose_what what)
+compose(struct tui *t, const char *initial, const char *edit_id, enum compose_what what,
+	const char *template_name)
 {
 	struct client *c = model_client(&t->m);
-	char *draft, *text, *line, *id;
+	char *draft, *text, *line, *id, *opts;
+	bool from_template = draft_none(t, c) && what == COMPOSE_NEW && initial[0] != '\0';
 	struct ui_job *j;
 	struct error err;
 	size_t len = 0;
@@ -502,7 +542,8 @@ compose(struct tui *t, const char *initial, const char *edit_id, enum compose_wh
 		tui_set_error(t, _("The editor failed; the draft is kept: press N to go back to it."));
 		return;
 	}
-	if (blank(text)) {
+	/* A template's headings and nothing under them: not written yet. */
+	if (blank(text) || (from_template && template_unchanged(text, initial))) {
 		sodium_memzero(text, len);
 		free(text);
 		forget_draft(t, &note_kind, c->patient_id);
@@ -523,9 +564,11 @@ compose(struct tui *t, const char *initial, const char *edit_id, enum compose_wh
 	j->text = text;
 	j->text_len = len;
 	id = cmd_quote(what != COMPOSE_NEW ? edit_id : c->patient_id);
+	opts = what == COMPOSE_NEW ? note_add_opts(t, c, template_name) : xstrdup("");
 	/* A new note is saved as a draft; signing it is asked next (tui_ask_sign). */
-	line = xasprintf(what == COMPOSE_EDIT ? "note edit %s" : what == COMPOSE_ADDENDUM ? "note addendum %s"
-			 : "note add %s --draft", id);
+	line = xasprintf(what == COMPOSE_EDIT ? "note edit %s%s" : what == COMPOSE_ADDENDUM ? "note addendum %s%s"
+			 : "note add %s --draft%s", id, opts);
+	free(opts);
 	free(id);
 	j->line = line;
 	if ((j->words = cmd_split_command(line, &argc, &err)) == NULL ||
@@ -675,10 +718,57 @@ tui_edit_plan(struct tui *t, const char *patient_id)
 	ui_job_start(t, j);
 }
 
-void
-tui_write_note(struct tui *t)
+/* The structure of the client's newest note, made safe for the editor's
+ * file (server text): new string, or NULL. */
+static char *
+last_structure(const struct client *c)
 {
-	compose(t, "", NULL, COMPOSE_NEW);
+	char *raw, *clean;
+
+	if (c->notes_f.state != LOAD_OK || c->notes.n == 0 || (raw = template_from_text(c->notes.v[0].text)) == NULL)
+		return NULL;
+	clean = sanitize_display(raw, (size_t)-1, SAN_KEEP_NEWLINES);
+	free(raw);
+	return clean;
+}
+
+void
+tui_write_note(struct tui *t, const char *template_name, const char *default_template)
+{
+	struct client *c = model_client(&t->m);
+	struct error err;
+	char *tmpl, *line;
+	bool last;
+
+	if (c == NULL) {
+		tui_set_error(t, _("Select an appointment with a client first."));
+		return;
+	}
+	if (ui_job_busy(t))
+		return;
+	if (!draft_none(t, c)) {
+		compose(t, "", NULL, COMPOSE_NEW, NULL);   /* the client's draft, as it was left */
+		return;
+	}
+	if (template_name == NULL) {
+		/* The choice: the command line, offering the counsellor's default. */
+		line = xasprintf("write-note %s", default_template);
+		tui_open_cmdline(t, line);
+		free(line);
+		return;
+	}
+	last = strcmp(template_name, "last") == 0;
+	error_clear(&err);
+	if (last && (tmpl = last_structure(c)) == NULL) {
+		tui_set_error(t, _("The client's last note has no headings (lines ending with a colon) to start from; choose a template."));
+		return;
+	}
+	if (!last && (tmpl = template_load(template_name, NULL, NULL, &err)) == NULL) {
+		tui_set_error(t, err.msg);
+		return;
+	}
+	compose(t, tmpl, NULL, COMPOSE_NEW, last ? NULL : template_name);
+	free(tmpl);
 }
 
 /* The newest note of the shown client, when its list is in. */
@@ -729,7 +819,7 @@ tui_add_addendum(struct tui *t)
 		return;
 	}
 	id = xstrdup(n->id);
-	compose(t, "", id, COMPOSE_ADDENDUM);
+	compose(t, "", id, COMPOSE_ADDENDUM, NULL);
 	free(id);
 }
 
@@ -744,7 +834,7 @@ tui_edit_note(struct tui *t)
 		return;
 	}
 	id = xstrdup(c->notes.v[0].id);
-	compose(t, c->notes.v[0].text, id, COMPOSE_EDIT);
+	compose(t, c->notes.v[0].text, id, COMPOSE_EDIT, NULL);
 	free(id);
 }
 

@@ -9,8 +9,11 @@
 
 struct tui;
 
-/* A new note for the shown client. */
-void tui_write_note(struct tui *t);
+/* A new note for the shown client, tied to the selected session when it is
+ * the client's: its draft when it has one; else the template (core/
+ * template.h; "last": the headings of the client's newest note), or, with
+ * NULL, the command line offering "write-note DEFAULT" to choose. */
+void tui_write_note(struct tui *t, const char *template_name, const char *default_template);
 /* The newest note: a draft changed in place, a signed one amended. */
 void tui_edit_note(struct tui *t);
 /* Asks whether to sign the draft note_id (y runs note sign); just_saved

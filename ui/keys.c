@@ -55,6 +55,7 @@ static const struct { const char *table, *key, *command; } defaults[] = {
 	{ "root", "u", "next-unread" },
 	{ "root", "f", "command filter --practitioner " },
 	{ "root", "N", "write-note" },
+	{ "root", "W", "worklist" },
 	{ "root", "E", "edit-note" },
 	{ "root", "G", "sign-note" },
 	{ "root", "+", "add-addendum" },

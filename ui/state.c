@@ -9,6 +9,7 @@
 #include "core/i18n.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "core/worklist.h"
 #include "ui/state.h"
 
 static char *
@@ -113,6 +114,8 @@ tui_state_init(struct tui *t, struct cmd_ctx *ctx, struct session *s)
 	t->ctx = ctx;
 	t->s = s;
 	model_init(&t->m, s, ctx->cfg, &screen_view, t);
+	t->worklist_n = -1;
+	t->worklist_limit = worklist_draft_limit(ctx->cfg);
 	host = url_host(s->base);
 	t->host = clean(host);
 	free(host);

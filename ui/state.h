@@ -45,6 +45,11 @@ struct tui {
 	bool text_asks;              /* ... and then asks before it runs (a cancel) */
 	char *last_failed;           /* the last command that failed, for "retry" */
 	struct ui_job *job;          /* what runs and may wait for the server (ui/job.h), or NULL */
+	/* The notes owed, on the title bar (ui/worklist_count.c): -1 unknown. */
+	long worklist_n;
+	long worklist_limit;         /* draft_limit_hours */
+	bool worklist_asking;
+	long long worklist_next;     /* when to count again (clock_mono_ms) */
 	bool quitting;               /* quit once the job has ended (q again: stop waiting) */
 
 	/* A full-screen text over the panes (mode_overlay): help, or a command's output. */

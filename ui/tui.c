@@ -18,6 +18,7 @@
 #include "core/outbox.h"
 #include "core/sanitize.h"
 #include "core/xmalloc.h"
+#include "ui/worklist_count.h"
 #include "ui/bidi.h"
 #include "ui/cmd_lock.h"
 #include "ui/cmd_screen.h"
@@ -148,6 +149,11 @@ draw_title(struct tui *t, struct view *tm)
 		/* TRANSLATORS: the title bar with writes waiting for the server. */
 		? xasprintf(_(" ezrizi — %s — %s — %s — %zu waiting to send"), host, user, clock, t->m.outbox_n)
 		: xasprintf(" ezrizi — %s — %s — %s", host, user, clock);
+	char *owed = ui_worklist_title(t), *with = xasprintf("%s%s", text, owed);
+
+	free(text);
+	free(owed);
+	text = with;
 	char *ours = ui_ours(text), *local = lf_digits(ours);
 
 	ui_put(tm->title, 0, 0, COLS, local, ui_attr(UC_TITLE), true);
@@ -766,13 +772,16 @@ tui_run(struct cmd_ctx *ctx)
 	screen_init(&t, &tm, ctx, s, &keys);
 	/* One loop: the terminal, the network and the timers, in one poll(); a
 	 * command that waits is resumed here when its answer is in (ui/job.h). */
-	while ((!t.quit && !term_quit_asked()) || t.job != NULL || model_busy(&t.m)) {
+	while ((!t.quit && !term_quit_asked()) || t.job != NULL || model_busy(&t.m) ||
+	       ui_worklist_counting(&t)) {
 		if (term_quit_asked() && t.job != NULL)
 			ui_job_abort(&t);   /* told to end: the wait ends now, writes wait in the outbox */
-		if ((t.quit || term_quit_asked()) && t.job == NULL && model_busy(&t.m))
-			ui_job_abort(&t);   /* who "me" is: not worth waiting for at the end */
+		if ((t.quit || term_quit_asked()) && t.job == NULL && (model_busy(&t.m) || ui_worklist_counting(&t)))
+			ui_job_abort(&t);   /* who "me" is, the count: not worth waiting for at the end */
 		tick(&t);
 		model_start_work(&t.m);
+		if (!t.quit)
+			ui_worklist_count_tick(&t);
 		render(&t, &tm);
 		wait_and_read(&t);
 		ui_job_step(&t);

@@ -65,6 +65,12 @@ struct note {
 	time_t date;
 	char *language;
 	char *text;          /* the decoded attachment; NULL when not text */
+	/* The session it is the note of: context.related's Appointment and
+	 * context.period (0 when absent); the template it was written from
+	 * (its NOTE_TEMPLATE_URL extension, core/template.h), or NULL. */
+	char *appointment_id;
+	time_t period_start, period_end;
+	char *template_name;
 	/* Signing (core/notes.h): read from the note itself ... */
 	char *version;       /* meta.versionId */
 	char *authenticator_id;  /* who signed, as the note says */

@@ -31,10 +31,21 @@ struct new_note {
 	const char *text;      /* UTF-8, not empty */
 	bool draft;            /* docStatus preliminary instead of final */
 	bool process;          /* a psychotherapy note: labelled (core/privacy.h) */
+	/* The session it is the note of (or NULL): context.related, and
+	 * context.period from the Appointment's start and end (note_create
+	 * reads it, and refuses one the client is not a participant of). */
+	const char *appointment_id;
+	const char *template_name;  /* recorded on it (NOTE_TEMPLATE_URL), or NULL */
 };
 
 /* Creates the note as the logged-in counsellor; safe to retry. */
 bool note_create(struct session *s, const struct new_note *n, struct note *out, struct error *err);
+
+/* The DocumentReference of a new note by me, with its write id, as
+ * note_create sends it (new object); period_start/end 0: none. For the
+ * group fan-out (notes_session.c). */
+cJSON *note_resource(const struct new_note *n, const char *me, const char *request_id,
+		     time_t period_start, time_t period_end);
 
 /* Changes a note's text as the logged-in counsellor: a draft in place,
  * pinned to the version read (a note changed meanwhile is never overwritten:

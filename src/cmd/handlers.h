@@ -30,6 +30,10 @@ extern const struct cmd_entry cmd_entry_patients, cmd_entry_patient, cmd_entry_l
 /* note.c */
 extern const struct cmd_entry cmd_entry_notes, cmd_entry_note, cmd_entry_note_add,
 	cmd_entry_note_edit;
+/* template.c */
+extern const struct cmd_entry cmd_entry_note_template;
+/* worklist.c */
+extern const struct cmd_entry cmd_entry_worklist;
 /* notesign.c: signing; and what note.c shows of it. */
 struct note;
 struct note_list;

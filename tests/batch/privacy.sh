@@ -144,6 +144,11 @@ expect "front_desk_writes_no_note offline (never queued)" 7 "neither reads nor w
 expect "front_desk_changes_no_note" 7 "neither reads nor writes" ez note edit "$nid" --file "$WORK/note"
 expect "front_desk_signs_no_note" 7 "neither reads nor writes" ez note sign "$draft"
 expect "front_desk_adds_no_addendum" 7 "neither reads nor writes" ez note addendum "$nid" --file "$WORK/note"
+appt=$(api "Appointment?actor=Patient/$pat&_count=1" | jq -r '.entry[0].resource.id')
+[ -n "$appt" ] && [ "$appt" != null ] && ok "the client has a session (control)" || fail "the client has a session (control)" "none"
+expect "front_desk_writes_no_group_note" 7 "neither reads nor writes" ez note add --appointment "$appt" --for attending --file "$WORK/note"
+expect "front_desk_no_session_notes" 7 "front desk" ez notes --appointment "$appt"
+expect "front_desk_no_worklist" 7 "front desk" ez worklist
 expect "the outbox holds nothing" 0 "" ez outbox
 ez outbox 2>&1 | grep -q "note add" && fail "front desk: nothing queued" "$(ez outbox)" || ok "front desk: nothing queued"
 out=$(ez chat "$pat" 2>&1); rc=$?

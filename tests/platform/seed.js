@@ -532,6 +532,41 @@ function seed(todayStr) {
     ],
   });
 
+  // The worklist's demo week (include/core/worklist.h): of amina's sessions
+  // held before today, the oldest has no note, the next a signed note tied
+  // to it (context.related), the third a draft tied to it; and a draft of
+  // four days ago tied to no session, overdue. Made last and with no random
+  // draw, so nothing seeded above changes.
+  const held = appointments.filter((x) => x.c.username === 'amina' && x.day < today && x.a.status === 'fulfilled')
+    .sort((x, y) => (x.a.start < y.a.start ? -1 : 1));
+  const tied = (x, id, prelim, text) => {
+    const end = new Date(x.a.end);
+    add({
+      resourceType: 'DocumentReference', id, status: 'current', docStatus: prelim ? 'preliminary' : 'final',
+      type: { coding: [{ system: 'http://loinc.org', code: '11506-3', display: 'Progress note' }] },
+      category: [{ coding: [{ system: NOTE_CATEGORY, code: 'clinical-note', display: 'Clinical Note' }] }],
+      subject: ref(x.pt.p, x.pt.text), date: instant(end), author: [ref(x.c.prac, x.c.text)],
+      ...(prelim ? {} : { authenticator: ref(x.c.prac, x.c.text) }),
+      content: [{ attachment: { contentType: 'text/plain; charset=utf-8', language: x.pt.lang, data: b64(text), creation: instant(end) } }],
+      context: { related: [ref(x.a)], period: { start: x.a.start, end: x.a.end } },
+    });
+  };
+  if (held[1]) tied(held[1], 'note-session-' + held[1].a.id, false, NOTES[held[1].pt.lang][1].replace('{n}', 'W'));
+  if (held[2]) tied(held[2], 'note-session-' + held[2].a.id, true, NOTES[held[2].pt.lang][2].replace('{n}', 'W'));
+  const busy = new Set(appointments.map((x) => x.pt.p.id));
+  const idle = caseload.amina.find((pt) => !busy.has(pt.p.id));
+  const amina = counsellors.find((c) => c.username === 'amina');
+  if (idle && amina) {
+    const when = at(addDays(today, -4), 16);
+    add({
+      resourceType: 'DocumentReference', id: 'note-draft-overdue', status: 'current', docStatus: 'preliminary',
+      type: { coding: [{ system: 'http://loinc.org', code: '11506-3', display: 'Progress note' }] },
+      category: [{ coding: [{ system: NOTE_CATEGORY, code: 'clinical-note', display: 'Clinical Note' }] }],
+      subject: ref(idle.p, idle.text), date: instant(when), author: [ref(amina.prac, amina.text)],
+      content: [{ attachment: { contentType: 'text/plain; charset=utf-8', language: idle.lang, data: b64(NOTES[idle.lang][1].replace('{n}', 'D')), creation: instant(when) } }],
+    });
+  }
+
   return out;
 }
 

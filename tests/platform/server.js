@@ -166,7 +166,7 @@ function serialised(fn) {
 }
 
 // ---------------------------------------------------------------- faults
-const FAULTS_CLEAR = { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0, huge_header_next: 0, many_headers_next: 0, slow_bytes_next: 0, slow_bytes_ms: 10000, tx_delay_ms: 0, write_delay_ms: 0, device_slow_down_next: 0 };
+const FAULTS_CLEAR = { latency_ms: 0, fail_next: 0, fail_status: 500, retry_after: null, drop_next: 0, drop_after_commit_next: 0, malformed_next: 0, deep_next: 0, huge_next: 0, huge_header_next: 0, many_headers_next: 0, slow_bytes_next: 0, slow_bytes_ms: 10000, tx_delay_ms: 0, write_delay_ms: 0, device_slow_down_next: 0, tx_break_entry_next: 0 };
 const faults = { ...FAULTS_CLEAR };
 function clearFaults() { Object.assign(faults, FAULTS_CLEAR); }
 function isLoopback(req) {
@@ -296,7 +296,7 @@ async function handleAdmin(req, res, pathname) {
     if (keys.length === 0 || f.clear) clearFaults();
     const num = (k) => { if (f[k] !== undefined) { const n = Number(f[k]); if (!Number.isFinite(n) || n < 0) throw new Error(`bad ${k}`); faults[k] = n; } };
     try {
-      for (const k of ['latency_ms', 'fail_next', 'drop_next', 'drop_after_commit_next', 'malformed_next', 'deep_next', 'huge_next', 'huge_header_next', 'many_headers_next', 'slow_bytes_next', 'slow_bytes_ms', 'tx_delay_ms', 'write_delay_ms', 'device_slow_down_next']) num(k);
+      for (const k of ['latency_ms', 'fail_next', 'drop_next', 'drop_after_commit_next', 'malformed_next', 'deep_next', 'huge_next', 'huge_header_next', 'many_headers_next', 'slow_bytes_next', 'slow_bytes_ms', 'tx_delay_ms', 'write_delay_ms', 'device_slow_down_next', 'tx_break_entry_next']) num(k);
       if (f.fail_status !== undefined) { const s = Number(f.fail_status); if (!(s >= 100 && s <= 599)) throw new Error('bad fail_status'); faults.fail_status = s; }
       else if (f.fail_next !== undefined) faults.fail_status = 500;
       if (f.retry_after !== undefined) faults.retry_after = f.retry_after === null ? null : String(f.retry_after);
@@ -476,6 +476,17 @@ async function handleFhir(req, res, url) {
   // tx_delay_ms: a transaction waits this long before it runs, so that two clients
   // that read the same versions both send theirs (a race made certain).
   if (isTransaction && faults.tx_delay_ms > 0) await new Promise((r) => setTimeout(r, faults.tx_delay_ms));
+  // tx_break_entry_next: K: the next transaction's entry K (from 1) becomes
+  // an update pinned to a version of a resource there is not, so that entry
+  // fails and the others do not (a failure half-way through).
+  if (isTransaction && faults.tx_break_entry_next > 0) {
+    const e = (body.entry || [])[faults.tx_break_entry_next - 1];
+    faults.tx_break_entry_next = 0;
+    if (e && e.request && e.resource) {
+      e.resource.id = 'no-such-resource';
+      e.request = { method: 'PUT', url: `${e.resource.resourceType}/no-such-resource`, ifMatch: 'W/"0"' };
+    }
+  }
   // write_delay_ms: every write waits this long before it runs, while reads are
   // answered at once (a slow server's writes: the screen reloads meanwhile).
   if (isWrite && faults.write_delay_ms > 0) await new Promise((r) => setTimeout(r, faults.write_delay_ms));

@@ -41,6 +41,9 @@ api "Patient/$pat" | jq --argjson c "$contact" '.address = [((.address // [])[0]
 		"$BASE/Patient/$pat" >/dev/null && ok "the client in the UAE, with a contact" || fail "the client in the UAE" "refused"
 
 capture() { tm capture-pane -p -t "$1" | sed -E 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/'; }
+# The title's count of the notes owed (4 on the seeded day) comes from a
+# look of its own: waited for (at most 5 s) before the screen settles.
+owed_count() { for _ in $(seq 1 $((50 * SLOW))); do capture "$1" | head -n1 | grep -q '[4٤]' && return; sleep 0.1; done; }
 keep_or_compare() {  # NAME: the settled screen of session NAME
 	settle capture "$1"
 	golden "$GOLDEN" "$1" "$SETTLED"
@@ -60,6 +63,7 @@ for lang in en_US ar_SA ur_PK ms_MY tr_TR; do
 		s=$l-$size
 		tm new-session -d -s "$s" -x "${size%x*}" -y "${size#*x}" \
 			"env TERM=screen LANG=$lang.UTF-8 LC_CTYPE=$lang.UTF-8 LANGUAGE= TZ=$TZ EZRIZI_NOW=$NOW XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' '$EZRIZI'; sleep 60"
+		owed_count "$s"
 		settle capture "$s"
 		if wanted "$lang" "$size" trend; then
 			shot trend "$s"

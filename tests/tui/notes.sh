@@ -47,6 +47,9 @@ keys Home
 wait_for "Notes: $first" || fail "sync: wait_for Notes: $first" "$(screen)"
 echo kill >"$WORK/ed/mode"
 keys N
+# No draft yet: the command line offers the template (free, the default).
+wait_for "write-note free" 50 || fail "N offers the template" "$(status_line)"
+keys Enter
 check "editor_killed_note_recovered: ezrizi is killed with the editor open" "^EXIT=137" 100
 edpath=$(cat "$WORK/ed/path" 2>/dev/null)
 [ -n "$edpath" ] && grep -qF "$CAN recovered text" "$edpath" 2>/dev/null &&
@@ -98,6 +101,8 @@ if wait_for "Today: " 150; then
 	wait_for "Notes: $first" || fail "sync: wait_for Notes: $first" "$(screen)"
 	echo check >"$WORK/ed/mode"
 	keys N
+	wait_for "write-note free" 50 || fail "sync: wait_for write-note free" "$(status_line)"
+	keys Enter
 	check "fallback_dir_checked: a folder others can write is refused, saying which" "Not private, so not used for notes: $(printf '%s' "$fb" | cut -c1-30)" 100
 	[ ! -e "$WORK/ed/path" ] && ok "fallback_dir_checked: the editor was not started" || fail "fallback_dir_checked: the editor was not started" "$(cat "$WORK/ed/path")"
 	[ -z "$(ls -A "$fb")" ] && ok "fallback_dir_checked: nothing was written in it" || fail "fallback_dir_checked: nothing was written in it" "$(ls -la "$fb")"

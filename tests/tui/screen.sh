@@ -308,6 +308,9 @@ keys Home
 wait_for "Notes: $w1" || fail "sync: wait_for Notes: $w1" "$(screen)"
 echo save >"$WORK/ed/mode"
 keys N
+# No draft: the command line offers the template first (free, the default); Enter takes it.
+wait_for "write-note free" 50 || fail "N offers the template" "$(status_line)"
+keys Enter
 # N saves a draft and asks whether to sign it (issue 12); n keeps it a draft.
 check "N: the note is saved, as a draft, and signing is asked" "Draft saved. Sign it now" 100
 keys n
@@ -329,6 +332,8 @@ hits=$(grep -rlsF "$CAN_A" "$XDG_RUNTIME_DIR" /tmp/ezrizi-* 2>/dev/null)
 [ -z "$hits" ] && ok "N: the text is nowhere on disk afterwards" || fail "N: the text is nowhere on disk afterwards" "$hits"
 echo fail >"$WORK/ed/mode"
 keys N
+wait_for "write-note free" 50 || fail "sync: wait_for write-note free" "$(status_line)"
+keys Enter
 check "N with a failing editor: the status line says the draft is kept" "draft" 100
 n_before=$(ez --format json notes "$pid1" | grep -c '^{')
 # Notes are dated to the second: let the clock tick past the first note's second.

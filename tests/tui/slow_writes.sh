@@ -72,6 +72,8 @@ screen | grep -q '^EXIT=' && fail "slow_send_keys_live: the screen is still runn
 
 # ======== slow_note_save_keys_live ========
 keys N
+wait_for "write-note free" 50 || fail "sync: wait_for write-note free" "$(status_line)"
+keys Enter
 check "slow_note_save_keys_live: the note is being saved" "Saving the note…" 50
 keys_while_waiting slow_note_save_keys_live notes_with "$CAN note text"
 check "slow_note_save_keys_live: the save ends, and says so" "Draft saved. Sign it now" 100
