@@ -342,6 +342,24 @@ pending_all(struct session *s)
 	return sorted;
 }
 
+static bool
+count(const char *id, const char *version, const void *data, size_t len, void *arg)
+{
+	(void)id;
+	(void)version;
+	(void)data;
+	(void)len;
+	++*(size_t *)arg;
+	return true;
+}
+
+bool
+audit_pending_in(struct store *st, size_t *n, struct error *err)
+{
+	*n = 0;
+	return store_find(st, STORE_BY_KIND, AUDIT_TYPE, NULL, count, n, NULL, err);
+}
+
 size_t
 audit_pending_count(struct session *s)
 {

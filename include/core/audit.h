@@ -71,6 +71,10 @@ cJSON *audit_event(struct session *s, enum audit_act act, const char *what, cons
 /* How many events wait (in the store and in memory). */
 size_t audit_pending_count(struct session *s);
 
+/* How many events wait in a store (a wipe would lose them); false with err
+ * when the store cannot be read. */
+bool audit_pending_in(struct store *st, size_t *n, struct error *err);
+
 /* A batch Bundle of at most max waiting events, oldest first (new object), or
  * NULL when none waits. */
 cJSON *audit_bundle(struct session *s, size_t max);

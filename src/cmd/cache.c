@@ -9,6 +9,7 @@
 #include "cmd/handlers.h"
 #include "core/agent.h"
 #include "core/appt.h"
+#include "core/audit.h"
 #include "core/cache.h"
 #include "core/fhir.h"
 #include "core/flag.h"
@@ -347,17 +348,18 @@ const struct cmd_entry cmd_entry_cache_verify = {
 	.exec = cmd_cache_verify,
 };
 
-/* The writes that a wipe would lose: *n of them, named in *names. False
- * (err set) when the outbox cannot be read. */
+/* The writes that a wipe would lose: *n of them, named in *names, and the
+ * audit records not yet delivered (*audits). False (err set) when the
+ * outbox or the trail cannot be read. */
 static bool
-unsent_writes(struct cmd_ctx *ctx, size_t *n, char **names, struct error *err)
+unsent_writes(struct cmd_ctx *ctx, size_t *n, char **names, size_t *audits, struct error *err)
 {
 	struct store *held = ctx->have_session ? ctx->session.store : NULL;
 	struct store *st = held;
 	struct outbox_list l;
 	bool ok;
 
-	*n = 0;
+	*n = *audits = 0;
 	*names = NULL;
 	if (st == NULL && (st = vault_open(ctx->cfg, ctx->front_ops, err)) == NULL)
 		return false;
@@ -365,13 +367,14 @@ unsent_writes(struct cmd_ctx *ctx, size_t *n, char **names, struct error *err)
 	if (ok)
 		*names = name_writes(&l, false, n);
 	outbox_list_finish(&l);
+	ok = ok && audit_pending_in(st, audits, err);
 	if (st != held)
 		store_close(st);
 	return ok;
 }
 
 static const struct cmd_option wipe_opts[] = {
-	{ .name = "discard-unsent", .help = N_("wipe even when writes wait for the server: they are lost") },
+	{ .name = "discard-unsent", .help = N_("wipe even when writes or audit records wait for the server: they are lost") },
 	{ NULL },
 };
 
@@ -380,7 +383,7 @@ HANDLER(cmd_cache_wipe)
 	char *dir = vault_dir(ctx->cfg), *names = NULL;
 	bool discard = cmd_flag(e, a, "discard-unsent"), ok;
 	struct error why;
-	size_t n = 0;
+	size_t n = 0, audits = 0;
 
 	if (a->argc == 0 || strcmp(a->argv[0], "yes") != 0) {
 		free(dir);
@@ -388,7 +391,7 @@ HANDLER(cmd_cache_wipe)
 				 _("This removes the local cache, the stored login and every write not yet sent; type 'ezrizi cache wipe yes' to go ahead."));
 	}
 	error_clear(&why);
-	if (store_exists(dir) && !unsent_writes(ctx, &n, &names, &why) && !discard) {
+	if (store_exists(dir) && !unsent_writes(ctx, &n, &names, &audits, &why) && !discard) {
 		free(dir);
 		return error_set(err, ERR_USAGE,
 				 _("The writes waiting for the server cannot be read (%s), so a wipe may lose writes not yet sent. Run 'ezrizi cache verify' first to keep them; to wipe anyway, type 'ezrizi cache wipe yes --discard-unsent'."),
@@ -402,6 +405,15 @@ HANDLER(cmd_cache_wipe)
 		free(names);
 		free(dir);
 		return false;
+	}
+	/* The trail of who saw what is the clinic's: not lost by a wipe unasked. */
+	if (audits > 0 && !discard) {
+		free(names);
+		free(dir);
+		return error_set(err, ERR_USAGE,
+				 ngettext("%zu audit record has not reached the server yet and would be lost. Send it first with 'ezrizi sync', or type 'ezrizi cache wipe yes --discard-unsent' to wipe anyway.",
+					  "%zu audit records have not reached the server yet and would be lost. Send them first with 'ezrizi sync', or type 'ezrizi cache wipe yes --discard-unsent' to wipe anyway.",
+					  audits), audits);
 	}
 	/* The wipe needs the store to itself (the screen goes on without it). */
 	if (ctx->have_session && ctx->session.store != NULL) {
@@ -419,6 +431,10 @@ HANDLER(cmd_cache_wipe)
 						   n), n, names);
 		else
 			result_say(ctx->result, "%s", _("The local cache is removed."));
+		if (audits > 0)
+			result_say(ctx->result, ngettext("%zu audit record that had not reached the server is discarded.",
+							 "%zu audit records that had not reached the server are discarded.",
+							 audits), audits);
 	}
 	free(names);
 	return ok;
