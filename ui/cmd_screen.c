@@ -713,7 +713,7 @@ SCREEN_HANDLER(do_sign_note)
 
 static const struct cmd_entry sign_note_entry = {
 	.name = "sign-note",
-	.summary = N_("Sign the client's newest note, a draft, once asked: it is locked then."),
+	.summary = N_("Sign the client's newest note, a draft, once asked: it is locked then; or co-sign it, once asked, when it is a trainee's waiting for you."),
 	.flags = CMD_SCREEN,
 	.exec = do_sign_note,
 };

@@ -798,13 +798,24 @@ void
 tui_sign_note(struct tui *t)
 {
 	const struct note *n = newest_note(t);
+	const char *me;
+	struct error err;
+	char *q;
 
-	if (n == NULL)
+	error_clear(&err);
+	if (n == NULL) {
 		tui_set_error(t, _("There is no note to sign."));
-	else if (!note_is_draft(n))
-		tui_set_error(t, _("The newest note is signed already: press + to add an addendum, or E to correct it."));
-	else
+	} else if (note_is_draft(n)) {
 		tui_ask_sign(t, n->id, false);
+	} else if (session_me_known(t->m.s) && (me = session_practitioner(t->m.s, NULL, &err)) != NULL && note_awaits_cosign_by(n, me)) {
+		/* A trainee's note waiting for this supervisor. */
+		q = cmd_quote(n->id);
+		ui_ask(t, xasprintf("note cosign %s", q));
+		free(q);
+		tui_set_message(t, _("Co-sign the newest note, which a trainee you supervise signed? Press y to co-sign, any other key to leave it."));
+	} else {
+		tui_set_error(t, _("The newest note is signed already: press + to add an addendum, or E to correct it."));
+	}
 }
 
 void

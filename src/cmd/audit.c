@@ -42,7 +42,8 @@ audit_row(struct cmd_ctx *ctx, const struct audit_entry *en)
 	v[4] = en->patient_id;
 	v[5] = en->id;
 	/* TRANSLATORS: the Pending column of an audit record not yet delivered. */
-	v[6] = table ? (en->pending ? _("pending") : "") : (en->pending ? "true" : "false");
+	/* TRANSLATORS: the Pending column of ezrizi audit: the record has not reached the server yet. */
+	v[6] = table ? (en->pending ? _("not yet sent") : "") : (en->pending ? "true" : "false");
 	result_row(ctx->result, v);
 }
 

@@ -45,4 +45,32 @@ keys G
 check "G on a signed note says so" "signed already" 100
 tm send-keys -t ez q
 check "the screen quits" "^EXIT=0" 100
+
+# Co-signing on the screen: bilal, a trainee, signs a note for amina to co-sign.
+"$EZRIZI" logout >/dev/null 2>&1
+config_user bilal
+printf 'supervisor = prac-amina\n' >>"$XDG_CONFIG_HOME/ezrizi/config"
+expect "trainee login" 0 "Logged in" "$EZRIZI" login
+tr=$(printf 'TRAINEE-NOTE of today.\n' | "$EZRIZI" --format json note add "$pid1" | jq -r .id)
+[ "$("$EZRIZI" --format json note "$tr" | jq -r .cosign)" = awaited ] && ok "a trainee's note awaits the co-sign" ||
+	fail "a trainee's note awaits the co-sign" "$("$EZRIZI" --format json note "$tr")"
+"$EZRIZI" logout >/dev/null 2>&1
+config_user amina
+printf 'poll_interval = 600\npractitioner = prac-amina\nsupervises = prac-bilal\n' >>"$XDG_CONFIG_HOME/ezrizi/config"
+expect "supervisor login" 0 "Logged in" "$EZRIZI" login
+tui_start ez2 TMPDIR="'$WORK/tmp'"
+S=ez2
+if ! wait_for "Today: " 150; then fail "the supervisor's screen starts" "$(screen)"; finish; exit; fi
+keys Home
+wait_for "TRAINEE-NOTE" 150 || fail "the trainee's note on the supervisor's screen" "$(screen)"
+check "the pane says it awaits the co-signature" "awaits.co-signature" 100
+keys G
+check "cosign_key_asks_first" "Co-sign the newest note" 100
+keys y
+check "cosign_key_cosigns" "Note co-signed" 100
+check "cosign_key_pane_says_co_signed at once" "progress  co-signed" 100
+[ "$("$EZRIZI" --format json note "$tr" | jq -r .cosign)" = given ] && ok "cosign_key: given on the server" ||
+	fail "cosign_key: given on the server" "$("$EZRIZI" --format json note "$tr")"
+tm send-keys -t ez2 q
+check "the screen quits" "^EXIT=0" 100
 finish
