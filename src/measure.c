@@ -295,12 +295,14 @@ measure_plans_path(const char *const *patients, size_t n)
 }
 
 char *
-measure_scores_path(const char *const *patients, size_t n, time_t since)
+measure_scores_path(const char *const *patients, size_t n, time_t since, bool dates_only)
 {
 	struct buf b;
 
 	buf_init(&b);
 	buf_adds(&b, "Observation?category=survey&_count=200");
+	if (dates_only)
+		buf_adds(&b, "&_elements=status,code,subject,effective");
 	add_patients(&b, "subject", patients, n);
 	add_instant(&b, "date", "ge", since);
 	return buf_steal(&b);
@@ -472,7 +474,7 @@ measure_book_query(struct session *s, const char *const *patients, size_t n, tim
 	cJSON_Delete(plans);
 	with = measure_book_clients(b, &k, &sessions);
 	if (k > 0) {
-		path = measure_scores_path(with, k, b->since);
+		path = measure_scores_path(with, k, b->since, b->dates_only);
 		ok = (obs = fhir_search(s, path, MEASURE_QUERY_MAX, err)) != NULL;
 		free(path);
 	}

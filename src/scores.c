@@ -17,6 +17,7 @@
 #define EZRIZI_INSTRUMENT "urn:ezrizi:instrument"
 #define EZRIZI_BAND "urn:ezrizi:band"
 #define EZRIZI_QUESTIONNAIRE_SCORE "urn:ezrizi:questionnaire-score"
+#define V3_OBSERVATION_VALUE "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
 
 /* A client has few scores: one page is the usual answer. */
 #define SCORES_MAX 1000
@@ -125,6 +126,22 @@ instrument_max_score(const struct instrument *in)
 	return in->rule == RULE_SUM_TIMES_4 ? max * 4 : max;
 }
 
+/* A subset the server made (_elements): tagged SUBSETTED. */
+static bool
+subsetted(const cJSON *res)
+{
+	const cJSON *tag;
+
+	cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(res, "meta"), "tag")) {
+		const char *system = str_of(tag, "system"), *code = str_of(tag, "code");
+
+		if (system != NULL && code != NULL && strcmp(system, V3_OBSERVATION_VALUE) == 0 &&
+		    strcmp(code, "SUBSETTED") == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The total, or -1 with *bad when there is none that can be read. */
 static int
 value_of(const cJSON *obs, const struct instrument *in, const char *band, bool *bad)
@@ -132,6 +149,11 @@ value_of(const cJSON *obs, const struct instrument *in, const char *band, bool *
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obs, "valueInteger");
 	double d;
 
+	/* A front desk's: which instrument was given when, never its value. */
+	if (v == NULL && subsetted(obs)) {
+		*bad = false;
+		return -1;
+	}
 	if (in->rule == RULE_CSSRS) {
 		/* A risk level, no total: its band must be one of the screener's. */
 		*bad = band_named(in, band) == NULL;

@@ -114,9 +114,12 @@ roles_done(cJSON *all, const struct error *err, void *arg)
 			flag_role_remember(m->s->store, me, m->front_desk);
 	}
 	cJSON_Delete(all);
-	/* What the notes pane shows of a client (their scores) depends on it. */
+	/* What the notes pane shows of a client (their scores) depends on it,
+	 * and the measures due waited for it. */
 	for (size_t i = 0; i < m->n_clients; i++)
 		m->clients[i]->gen = ++m->gen;
+	if (m->appt_f.state == LOAD_OK)
+		model_measures_start(m);
 	model_changed(m, MODEL_ALL);
 }
 

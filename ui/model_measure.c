@@ -144,7 +144,7 @@ plans_done(cJSON *all, const struct error *err, void *arg)
 	with = measure_book_clients(&mm->next, &n, &sessions);
 	if (n > 0) {
 		mm->waiting = sessions ? 2 : 1;
-		mm->scores_fs = start(m, measure_scores_path(with, n, mm->next.since), scores_done);
+		mm->scores_fs = start(m, measure_scores_path(with, n, mm->next.since, m->front_desk), scores_done);
 		if (sessions)
 			mm->sessions_fs = start(m, measure_sessions_path(with, n, mm->next.since, mm->until),
 						sessions_done);
@@ -179,7 +179,10 @@ model_measures_start(struct model *m)
 		model_changed(m, MODEL_APPTS);
 	}
 	measure_book_init(&mm->next, since);
-	if (n > 0 && !fhir_reads_cached(m->s)) {
+	mm->next.dates_only = m->front_desk;
+	/* Not before the roles are known: a counsellor's scores come whole, a
+	 * front desk's without their values. */
+	if (n > 0 && m->role_known && !fhir_reads_cached(m->s)) {
 		mm->plans_fs = start(m, measure_plans_path(ids, n), plans_done);
 		if (mm->plans_fs == NULL)
 			failed(m, mm);

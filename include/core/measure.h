@@ -107,14 +107,18 @@ struct measure_book {
 	size_t n_scores;
 	struct appt_list sessions;       /* their appointments */
 	time_t since;                    /* nothing older is held */
+	/* A front desk's: the scores are asked for without their values
+	 * (_elements), only which instrument was given when. */
+	bool dates_only;
 };
 
 void measure_book_init(struct measure_book *b, time_t since);
 void measure_book_finish(struct measure_book *b);
-/* The searches: the plans of the clients; their scores and their
- * appointments since `since` (until `until`, 0: no end). New strings. */
+/* The searches: the plans of the clients; their scores (dates_only: the
+ * instrument and the day, never the value) and their appointments since
+ * `since` (until `until`, 0: no end). New strings. */
 char *measure_plans_path(const char *const *patients, size_t n);
-char *measure_scores_path(const char *const *patients, size_t n, time_t since);
+char *measure_scores_path(const char *const *patients, size_t n, time_t since, bool dates_only);
 char *measure_sessions_path(const char *const *patients, size_t n, time_t since, time_t until);
 /* Takes the plans among a search's (or the cache's) CarePlans: the newest
  * active measures plan of each client. */

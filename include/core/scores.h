@@ -27,7 +27,8 @@ struct score {
 	char *id;                       /* the Observation's id */
 	const struct instrument *in;
 	time_t date;                    /* effectiveDateTime */
-	int score;                      /* the total; -1 for the C-SSRS (a risk level, no total) */
+	int score;                      /* the total; -1 for the C-SSRS (a risk level, no total)
+					 * and for a subset without its value (a front desk's) */
 	char *band;                     /* the band's code as the server has it, or NULL */
 	char *made;                     /* meta.lastUpdated as the server wrote it, or NULL */
 };

@@ -79,10 +79,11 @@ HANDLER(cmd_measures)
 
 	(void)e;
 	measure_book_init(&b, date_start(date_add_days(date_today(), -MEASURE_LOOKBACK_DAYS)));
-	if (!measure_book_query(&ctx->session, &patient, 1, clock_now() + 366 * 24 * 3600, &b, err))
-		return false;
 	front = flag_user_front_desk(&ctx->session, err);
 	error_clear(err);
+	b.dates_only = front;
+	if (!measure_book_query(&ctx->session, &patient, 1, clock_now() + 366 * 24 * 3600, &b, err))
+		return false;
 	at = next_session(&b, patient);
 	p = measure_book_plan(&b, patient);
 	result_records(ctx->result, measure_cols, MEASURE_NCOLS, _("No measures are scheduled for this client."));

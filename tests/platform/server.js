@@ -236,8 +236,11 @@ function resourceHeaders(r) {
 function trimElements(r, elements) {
   if (!r || typeof r !== 'object' || !elements) return r;
   const keep = new Set(['resourceType', 'id', 'meta', ...elements]);
+  // A choice element is named without its type (effective: effectiveDateTime), as HAPI and Medplum take it.
+  const types = /^(DateTime|Date|Time|Instant|Period|Timing|String|Boolean|Integer|Decimal|Quantity|CodeableConcept|Coding|Reference|Range|Ratio|Attachment|Uri|Url|Canonical|Markdown)$/;
+  const choice = (k) => elements.some((e) => k.startsWith(e) && types.test(k.slice(e.length)));
   const out = {};
-  for (const [k, v] of Object.entries(r)) if (keep.has(k)) out[k] = v;
+  for (const [k, v] of Object.entries(r)) if (keep.has(k) || choice(k)) out[k] = v;
   out.meta = { ...(out.meta || {}), tag: [...(out.meta?.tag || []), { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED', display: 'subsetted' }] };
   return out;
 }

@@ -76,6 +76,8 @@ tui_start desk XDG_DATA_HOME="'$WORK/desk-data'" EZRIZI_TOKEN="$(token reception
 S=desk
 check "the front desk's screen, everyone's day" "^┌ Today, everyone: [0-9]+ sessions"
 check "front_desk_sees_the_due_mark" "due $(re "$other_name")"
+grep 'GET /fhir/R4/Observation' "$WORK/platform.log" | grep -q '_elements=status%2Ccode%2Csubject%2Ceffective\|_elements=status,code,subject,effective' &&
+	ok "front_desk_screen_asks_scores_without_values" || fail "front_desk_screen_asks_scores_without_values" "$(grep 'Observation' "$WORK/platform.log" | tail -5)"
 
 # At 60x20 the mark still shows.
 S=amina

@@ -309,9 +309,14 @@ test_codes_and_paths(void **state)
 	assert_string_equal(p, "CarePlan?category=urn%3Aezrizi%3Acareplan%7Cmeasures&status=active&_count=200"
 			       "&subject=Patient%2Fpat-1%2CPatient%2Fpat-2");
 	free(p);
-	p = measure_scores_path(two, 1, dec(1, 0, 0));
+	p = measure_scores_path(two, 1, dec(1, 0, 0), false);
 	assert_string_equal(p, "Observation?category=survey&_count=200&subject=Patient%2Fpat-1"
 			       "&date=ge2026-12-01T00%3A00%3A00Z");
+	free(p);
+	/* A front desk's: the instrument and the day, not the value. */
+	p = measure_scores_path(two, 1, dec(1, 0, 0), true);
+	assert_string_equal(p, "Observation?category=survey&_count=200&_elements=status,code,subject,effective"
+			       "&subject=Patient%2Fpat-1&date=ge2026-12-01T00%3A00%3A00Z");
 	free(p);
 	p = measure_sessions_path(two, 2, dec(1, 0, 0), dec(2, 0, 0));
 	assert_non_null(strstr(p, "&patient=Patient%2Fpat-1%2CPatient%2Fpat-2&date=ge2026-12-01T00%3A00%3A00Z&date=lt2026-12-02T00%3A00%3A00Z"));
