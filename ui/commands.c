@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/audit.h"
 #include "core/outbox.h"
 #include "core/replay.h"
 #include "core/i18n.h"
@@ -111,19 +112,21 @@ client_of(struct tui *t, const char *patient_id)
 }
 
 /* A command that wipes the local cache (:cache wipe) asks first, saying what
- * goes: the writes not yet sent by name. */
+ * goes: the writes not yet sent by name, the audit records not delivered. */
 static void
 ask_wipe(struct tui *t, const struct cmd_entry *e)
 {
 	struct outbox_list l;
 	struct error err;
 	struct buf names;
-	size_t n = 0;
+	size_t n = 0, audits = 0;
 	char *msg;
 	bool readable;
 
 	error_clear(&err);
 	readable = t->s->store != NULL && outbox_list(t->s->store, &l, &err);
+	if (readable)
+		(void)audit_pending_in(t->s->store, &audits, &err);
 	buf_init(&names);
 	buf_add(&names, "", 0);
 	for (size_t i = 0; readable && i < l.n; i++) {
@@ -143,8 +146,16 @@ ask_wipe(struct tui *t, const struct cmd_entry *e)
 	else
 		msg = xstrdup(_("Remove the local cache and the stored login? Press y to go ahead, any other key not to."));
 	buf_finish(&names);
+	if (audits > 0) {
+		char *both = xasprintf(ngettext("%zu audit record has not reached the server yet and is lost with the cache. %s",
+						"%zu audit records have not reached the server yet and are lost with the cache. %s",
+						audits), audits, msg);
+
+		free(msg);
+		msg = both;
+	}
 	/* y is the explicit answer: what was said is discarded. */
-	ui_ask(t, xasprintf(readable && n == 0 ? "%s yes" : "%s yes --discard-unsent", e->name));
+	ui_ask(t, xasprintf(readable && n == 0 && audits == 0 ? "%s yes" : "%s yes --discard-unsent", e->name));
 	tui_set_message(t, msg);
 	free(msg);
 }

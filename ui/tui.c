@@ -124,8 +124,10 @@ layout(struct tui *t, struct view *tm)
 /* ---- title and status line ---- */
 
 /* The title bar reads from where the UI's language starts (mirrored in Arabic
- * and Urdu): the server, the user and the clock are isolates in it, and its
- * count is in the screen's digits. */
+ * and Urdu): the server, the user and the clock are isolates in it, and so is
+ * each count with its words (a Latin digit after "ezrizi" would otherwise
+ * join the left-to-right run, and Urdu's "4" stand a line away from its
+ * noun); the counts are in the screen's digits. */
 static void
 draw_title(struct tui *t, struct view *tm)
 {
@@ -145,21 +147,33 @@ draw_title(struct tui *t, struct view *tm)
 	host = bidi_isolate(t->host);
 	user = bidi_isolate(t->user);
 	clock = bidi_isolate(t->clock);
-	text = t->m.outbox_n > 0
-		/* TRANSLATORS: the title bar with writes waiting for the server. */
-		? xasprintf(_(" ezrizi — %s — %s — %s — %zu waiting to send"), host, user, clock, t->m.outbox_n)
-		: xasprintf(" ezrizi — %s — %s — %s", host, user, clock);
-	char *owed = ui_worklist_title(t), *with = xasprintf("%s%s", text, owed);
+	char *waiting = t->m.outbox_n == 0 ? xstrdup("")
+		/* TRANSLATORS: the end of the title bar, writes waiting for the server. */
+		: xasprintf(ngettext(" — %zu waiting to send", " — %zu waiting to send", t->m.outbox_n), t->m.outbox_n);
+	char *owed = ui_worklist_title(t), *counts = xasprintf("%s%s", waiting, owed);
+	char *local = lf_digits(counts), *c = *local != '\0' ? bidi_isolate(local) : xstrdup("");
 
-	free(text);
-	free(owed);
-	text = with;
-	char *ours = ui_ours(text), *local = lf_digits(ours);
+	/* Too wide: the server goes first, then the user; the clock and the
+	 * counts stay (what a counsellor looks up there). */
+	text = xasprintf(" ezrizi — %s — %s — %s%s", host, user, clock, c);
+	if (bidi_width(text) > COLS) {
+		free(text);
+		text = xasprintf(" ezrizi — %s — %s%s", user, clock, c);
+	}
+	if (bidi_width(text) > COLS) {
+		free(text);
+		text = xasprintf(" ezrizi — %s%s", clock, c);
+	}
+	char *ours = ui_ours(text);
 
-	ui_put(tm->title, 0, 0, COLS, local, ui_attr(UC_TITLE), true);
-	free(local);
+	ui_put(tm->title, 0, 0, COLS, ours, ui_attr(UC_TITLE), true);
 	free(ours);
 	free(text);
+	free(c);
+	free(local);
+	free(counts);
+	free(owed);
+	free(waiting);
 	free(host);
 	free(user);
 	free(clock);

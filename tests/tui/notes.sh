@@ -141,4 +141,26 @@ else
 	fail "wipe_asks_on_the_screen: the screen starts" "$(screen)"
 fi
 
+# ======== wipe_names_waiting_audits ========
+expect "wipe_names_waiting_audits: login again" 0 "Logged in" "$EZRIZI" login
+expect "wipe_names_waiting_audits: the day cached" 0 "" "$EZRIZI" appointments
+expect "wipe_names_waiting_audits: the notes cached" 0 "" "$EZRIZI" notes "$pid1"
+expect "wipe_names_waiting_audits: viewed offline" 0 "" "$EZRIZI" --offline notes "$pid1"
+"$EZRIZI" --offline --format json audit | grep -q '"pending":"true"' && ok "wipe_names_waiting_audits: one waits" ||
+	fail "wipe_names_waiting_audits: one waits" "$("$EZRIZI" --offline audit 2>&1)"
+S=wipe2
+tui_start wipe2 TMPDIR="'$WORK/tmp'" -- --offline
+if wait_for "Today: " 150; then
+	keys : 'cache wipe' Enter
+	check "wipe_names_waiting_audits: :cache wipe says the audit records go too" "[0-9]+ audit records? ha(s|ve) not reached the server" 50
+	keys n
+	sleep 0.5
+	[ -e "$XDG_DATA_HOME/ezrizi/store-default/header" ] && ok "wipe_names_waiting_audits: any other key keeps them" ||
+		fail "wipe_names_waiting_audits: any other key keeps them" "the store is gone"
+	tm send-keys -t wipe2 q
+	wait_for "^EXIT=" 100 || fail "sync: wait_for ^EXIT=" "$(screen)"
+else
+	fail "wipe_names_waiting_audits: the screen starts" "$(screen)"
+fi
+
 finish
