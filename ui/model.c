@@ -281,8 +281,8 @@ model_reload(struct model *m)
 
 /* ---- the day's appointments ---- */
 
-static bool
-same_str(const char *a, const char *b)
+bool
+model_same_str(const char *a, const char *b)
 {
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
@@ -296,11 +296,11 @@ appts_equal(const struct appt_list *a, const struct appt_list *b)
 	for (size_t i = 0; i < a->n; i++) {
 		const struct appointment *x = &a->v[i], *y = &b->v[i];
 
-		if (!same_str(x->id, y->id) || !same_str(x->status, y->status) ||
+		if (!model_same_str(x->id, y->id) || !model_same_str(x->status, y->status) ||
 		    x->start != y->start || x->end != y->end ||
-		    !same_str(x->patient_id, y->patient_id) ||
-		    !same_str(x->patient_name, y->patient_name) ||
-		    !same_str(x->practitioner_name, y->practitioner_name))
+		    !model_same_str(x->patient_id, y->patient_id) ||
+		    !model_same_str(x->patient_name, y->patient_name) ||
+		    !model_same_str(x->practitioner_name, y->practitioner_name))
 			return false;
 	}
 	return true;
@@ -578,9 +578,16 @@ notes_equal(const struct note_list *a, const struct note_list *b)
 	if (a->n != b->n)
 		return false;
 	for (size_t i = 0; i < a->n; i++) {
-		if (!same_str(a->v[i].id, b->v[i].id) || a->v[i].date != b->v[i].date ||
-		    !same_str(a->v[i].doc_status, b->v[i].doc_status) ||
-		    !same_str(a->v[i].text, b->v[i].text))
+		const struct note *x = &a->v[i], *y = &b->v[i];
+
+		/* A co-signature or an addendum changes what the pane says of
+		 * a note whose own version did not change. */
+		if (!model_same_str(x->id, y->id) || !model_same_str(x->version, y->version) || x->date != y->date ||
+		    !model_same_str(x->status, y->status) || !model_same_str(x->doc_status, y->doc_status) ||
+		    !model_same_str(x->text, y->text) || x->signed_at != y->signed_at ||
+		    x->cosigned_at != y->cosigned_at || x->tampered != y->tampered ||
+		    x->n_addenda != y->n_addenda || !model_same_str(x->replaced_by_id, y->replaced_by_id) ||
+		    x->process != y->process)
 			return false;
 	}
 	return true;
@@ -598,8 +605,9 @@ notes_done(cJSON *all, const struct error *err, void *arg)
 	if (all == NULL || !notes_from_resources(all, NOTES_MAX, &fresh, &perr)) {
 		fetch_failed(c->m, &c->notes_f, all == NULL ? err : &perr);
 	} else {
-		bool same = c->notes_f.state == LOAD_OK && notes_equal(&c->notes, &fresh) &&
-			    !c->notes_f.stale;
+		/* Fetched before (a look again found a change, or the server's
+		 * clock is a little behind): only a difference repaints. */
+		bool same = c->notes_f.at != 0 && notes_equal(&c->notes, &fresh) && !c->notes_f.stale;
 
 		note_list_finish(&c->notes);
 		c->notes = fresh;
@@ -629,7 +637,7 @@ scores_equal(const struct score_list *a, const struct score_list *b)
 		return false;
 	for (size_t i = 0; i < a->n; i++) {
 		if (strcmp(a->v[i].id, b->v[i].id) != 0 || a->v[i].score != b->v[i].score ||
-		    a->v[i].date != b->v[i].date || !same_str(a->v[i].band, b->v[i].band))
+		    a->v[i].date != b->v[i].date || !model_same_str(a->v[i].band, b->v[i].band))
 			return false;
 	}
 	return true;
@@ -651,7 +659,7 @@ scores_done(cJSON *all, const struct error *err, void *arg)
 	}
 	scores_from_resources(all, NULL, &fresh);
 	cJSON_Delete(all);
-	same = c->scores_f.state == LOAD_OK && !c->scores_f.stale && scores_equal(&c->scores, &fresh);
+	same = c->scores_f.at != 0 && !c->scores_f.stale && scores_equal(&c->scores, &fresh);
 	score_list_finish(&c->scores);
 	c->scores = fresh;
 	c->scores_f.state = LOAD_OK;

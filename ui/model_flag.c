@@ -45,18 +45,22 @@ saw(struct model *m, const struct flag *f)
 }
 
 /* Takes f into the list (or drops what it replaces when no longer active);
- * true when it is a flag newly waiting for a clinician. */
+ * true when it is a flag newly waiting for a clinician. *changed is set when
+ * the list is not what it was (the server's clock margin brings the same
+ * flags back at every look). */
 static bool
-take(struct model *m, struct flag *f)
+take(struct model *m, struct flag *f, bool *changed)
 {
 	struct flag *old = held(m, f->id);
 	bool waited = old != NULL && flag_needs_ack(old);
 	bool waits = flag_needs_ack(f);
+	bool active = strcmp(f->status, "active") == 0;
 
+	*changed |= old == NULL ? active : !active || !model_same_str(old->updated, f->updated);
 	saw(m, f);
 	if (old != NULL)
 		drop(m, old);
-	if (strcmp(f->status, "active") != 0) {
+	if (!active) {
 		flag_finish(f);
 		return false;
 	}
@@ -70,7 +74,7 @@ flags_done(cJSON *all, const struct error *err, void *arg)
 {
 	struct model *m = arg;
 	struct flag_list got;
-	bool whole = !m->flags_loaded, ring = false;
+	bool whole = !m->flags_loaded, ring = false, changed = whole;
 
 	m->flags_fs = NULL;
 	if (all == NULL) {
@@ -85,10 +89,11 @@ flags_done(cJSON *all, const struct error *err, void *arg)
 		flag_list_finish(&m->flags);
 	}
 	for (size_t i = 0; i < got.n; i++)
-		ring |= take(m, &got.v[i]) && !whole;
+		ring |= take(m, &got.v[i], &changed) && !whole;
 	free(got.v);
 	m->flags_loaded = true;
-	model_changed(m, MODEL_ALL);
+	if (changed)
+		model_changed(m, MODEL_ALL);
 	if (ring)
 		m->view->ring(m->view_arg);
 }
@@ -131,8 +136,10 @@ flags_from_cache(struct model *m)
 
 	flags_from_resources(all, true, &got);
 	cJSON_Delete(all);
+	bool changed = false;
+
 	for (size_t i = 0; i < got.n; i++)
-		(void)take(m, &got.v[i]);
+		(void)take(m, &got.v[i], &changed);
 	free(got.v);
 	/* Not a look at the server: the first one asks for every flag. */
 	free(m->flags_since);

@@ -10,5 +10,7 @@ void model_changed(struct model *m, enum model_part part);
 /* Asks for the user's roles once "me" is known, unless known or asked
  * (model_flag.c): what the notes and chat may show waits for it. */
 void model_roles_start(struct model *m);
+/* Both NULL, or the same string: what a fetch again compares. */
+bool model_same_str(const char *a, const char *b);
 
 #endif

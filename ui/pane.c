@@ -303,8 +303,9 @@ client_pane_placeholder(struct tlines *l, struct model *m, bool chat, int width)
 	struct client *c = model_client(m);
 	const struct freshness *f = c == NULL ? NULL : chat ? &c->chat_f : &c->notes_f;
 
+	/* Fetched again, what was fetched stays on screen meanwhile. */
 	if (m->appt_f.state == LOAD_PENDING || m->appt_f.state == LOAD_RUNNING ||
-	    (f != NULL && (f->state == LOAD_PENDING || f->state == LOAD_RUNNING))) {
+	    (f != NULL && f->at == 0 && (f->state == LOAD_PENDING || f->state == LOAD_RUNNING))) {
 		tlines_wrap(l, _("Loading…"), width, 0, A_NORMAL, 0);
 	} else if (a == NULL) {
 		tlines_wrap(l, _("No appointment selected."), width, 0, A_DIM, 0);

@@ -148,6 +148,16 @@ flags_answer(const struct stub_request *req)
 	return xstrdup(flags_now != NULL ? flags_now : EMPTY);
 }
 
+/* What a notes search (and its look again) answers now (a searchset). */
+static char *notes_now;
+
+static char *
+notes_answer(const struct stub_request *req)
+{
+	(void)req;
+	return xstrdup(notes_now != NULL ? notes_now : EMPTY);
+}
+
 /* What the measures' plans search answers now (a searchset). */
 static char *careplans_now;
 
@@ -240,7 +250,7 @@ setup(void **state)
 	f->s.me_id = xstrdup("pr-1");
 	http_set_max_wait(f->s.http, 0);
 	model_init(&f->m, &f->s, f->cfg, &recorder, &f->seen);
-	stub_sticky("GET", "DocumentReference?*", 200, EMPTY);
+	stub_answer_fn(stub_sticky("GET", "DocumentReference?*", 200, NULL), notes_answer);
 	/* The client's scores, above the notes: none unless a test says. */
 	stub_answer_fn(stub_sticky("GET", "Observation?subject=*", 200, NULL), scores_answer);
 	stub_sticky("GET", "Observation?*", 200, EMPTY);
@@ -283,6 +293,8 @@ teardown(void **state)
 	chat_now = NULL;
 	free(flags_now);
 	flags_now = NULL;
+	free(notes_now);
+	notes_now = NULL;
 	free(careplans_now);
 	careplans_now = NULL;
 	free(scores_now);
@@ -529,6 +541,52 @@ test_model_flags_reach_the_screen(void **state)
 	assert_int_equal(stub_count("GET", "PractitionerRole?*"), 1);
 }
 
+/* idle_poll_repaints_nothing: the server's clock margin brings the same flag
+ * and the same note back at every look again; each time the panes were all
+ * drawn again (432 bytes a minute to an idle terminal in bench/run, 30 now).
+ * What did not change tells the view nothing; a change still does. */
+static void
+test_idle_poll_repaints_nothing(void **state)
+{
+	struct fx *f = *state;
+	int all, notes;
+
+	notes_now = xstrdup("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":"
+			    "{\"resourceType\":\"DocumentReference\",\"id\":\"dr-1\",\"meta\":{\"versionId\":\"1\","
+			    "\"lastUpdated\":\"2026-11-30T09:00:00Z\"},\"status\":\"current\",\"docStatus\":\"final\","
+			    "\"subject\":{\"reference\":\"Patient/pat-1\"},\"date\":\"2026-11-30T09:00:00Z\","
+			    "\"content\":[{\"attachment\":{\"contentType\":\"text/plain; charset=utf-8\","
+			    "\"data\":\"aGVsbG8=\"}}]}}]}");
+	flags_now = flag_bundle("fl-1", "pat-2", "active", false, "2026-11-30T09:00:01.500Z");
+	stub_sticky("GET", "Communication?recipient=*", 200, EMPTY);
+	stub_sticky("GET", "Provenance?*", 200, EMPTY);   /* its signature, looked for */
+	load_today(f);
+	model_poll(&f->m);
+	turns(f, 3);
+	assert_non_null(model_flag(&f->m, "pat-2"));
+	assert_int_equal(model_find_client(&f->m, "pat-1")->notes.n, 1);
+	all = f->seen.changed[MODEL_ALL];
+	notes = f->seen.changed[MODEL_NOTES];
+
+	for (int i = 0; i < 3; i++) {
+		size_t asked = stub_count("GET", "Flag?*"), looked = stub_count("GET", "DocumentReference?*");
+
+		model_poll(&f->m);
+		turns(f, 3);
+		assert_true(stub_count("GET", "Flag?*") > asked);                   /* it did look */
+		assert_true(stub_count("GET", "DocumentReference?*") > looked);
+	}
+	assert_int_equal(f->seen.changed[MODEL_ALL], all);
+	assert_int_equal(f->seen.changed[MODEL_NOTES], notes);
+
+	/* A change is drawn. */
+	free(flags_now);
+	flags_now = flag_bundle("fl-1", "pat-2", "active", true, "2026-11-30T10:00:00Z");
+	model_poll(&f->m);
+	turns(f, 3);
+	assert_true(f->seen.changed[MODEL_ALL] > all);
+}
+
 /* The measures due of the whole list in one look when the list comes: one
  * CarePlan search naming every client, then one Observation and one
  * Appointment search for those with a plan; a poll asks nothing again. The
@@ -705,6 +763,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_model_escalation_alarms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_review_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_measures_one_look_a_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_poll_repaints_nothing, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
