@@ -5,6 +5,8 @@
 
 #include "cmd/handlers.h"
 #include "core/audit.h"
+#include "core/cache.h"
+#include "core/fhir.h"
 #include "core/i18n.h"
 #include "core/notes.h"
 #include "core/privacy.h"
@@ -101,6 +103,28 @@ HANDLER(check_note_signing)
 	return privacy_clinical(&ctx->session, PRIVACY_NOTES, err);
 }
 
+/* Offline, a sign waits in the outbox; one the cache already shows signed
+ * would only be refused later, so it is refused now (offline_sign_of_a_signed_note). */
+HANDLER(check_note_sign)
+{
+	cJSON *doc;
+	const cJSON *ds;
+	bool is_signed;
+
+	if (!check_note_signing(ctx, e, a, err))
+		return false;
+	if (!fhir_reads_cached(&ctx->session) ||
+	    (doc = cache_get(ctx->session.store, "DocumentReference", a->argv[0])) == NULL)
+		return true;
+	ds = cJSON_GetObjectItemCaseSensitive(doc, "docStatus");
+	is_signed = cJSON_IsString(ds) && (strcmp(ds->valuestring, "final") == 0 || strcmp(ds->valuestring, "amended") == 0);
+	cJSON_Delete(doc);
+	if (is_signed)
+		return error_set(err, ERR_USAGE, _("Note %s is signed already, and locked: add to it with 'ezrizi note addendum %s', or correct it with 'ezrizi note edit %s'."),
+				 a->argv[0], a->argv[0], a->argv[0]);
+	return true;
+}
+
 /* The act on the note, in the audit trail. */
 static void
 audit_signing(struct cmd_ctx *ctx, enum audit_act act, const struct note *n)
@@ -135,7 +159,7 @@ const struct cmd_entry cmd_entry_note_sign = {
 	.args = { 1, 1, { { KIND_NOTE } } },
 	.flags = CMD_SESSION | CMD_QUEUES,
 	.exec = cmd_note_sign,
-	.check = check_note_signing,
+	.check = check_note_sign,
 };
 
 HANDLER(cmd_note_cosign)

@@ -76,6 +76,14 @@ lst=$(ez --format json notes "$pat" | jq -r "select(.id == \"$tid\") | .tampered
 	[ "$lst" = true ] && ok "server_side_change_shown_as_tampered (note, notes)" ||
 	fail "server_side_change_shown_as_tampered" "$j / $lst"
 
+# offline_sign_of_a_signed_note: refused at once from the cache, not queued to be refused later.
+o0=$(printf 'Signed before going offline.\n' | ez --format json note add "$pat" | jq -r .id)
+ez notes "$pat" >/dev/null 2>&1
+expect "offline_sign_of_a_signed_note: refused at once" 2 "signed already" ez --offline note sign "$o0"
+ez --offline outbox 2>&1 | grep -q "note sign $o0" && fail "offline_sign_of_a_signed_note: nothing queued" "$(ez --offline outbox)" ||
+	ok "offline_sign_of_a_signed_note: nothing queued"
+expect "offline_sign_of_a_signed_note: the outbox listed (control)" 0 "" ez --offline outbox
+
 # Addenda: refused on a draft; a chain of three in order.
 dr=$(printf 'A draft.\n' | ez --format json note add "$pat" --draft | jq -r .id)
 printf 'More.\n' >"$WORK/more.txt"
