@@ -558,18 +558,51 @@ slot_taken_nearby(struct session *s, const struct slot *taken, struct error *err
 	return false;
 }
 
-/* Reads a slot that must be free, with its schedule's practitioner. */
+/* The resource of that type and id among a search's, or NULL (borrowed). */
+static const cJSON *
+among(const cJSON *all, const char *type, const char *id)
+{
+	const cJSON *res;
+
+	cJSON_ArrayForEach(res, all) {
+		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(res, "id");
+
+		if (is_type(res, type) && cJSON_IsString(rid) && id != NULL && strcmp(rid->valuestring, id) == 0)
+			return res;
+	}
+	return NULL;
+}
+
+/* Reads a slot that must be free, with its schedule's practitioner: one
+ * search that includes the Schedule and, iterating, its Practitioner; what a
+ * server leaves out (it need not support _include) is read on its own. */
 static bool
 read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, struct error *err)
 {
-	cJSON *sched;
-	const cJSON *a;
+	cJSON *sched = NULL, *all;
+	const cJSON *a, *found;
 	struct practitioner p;
 	struct error ignored;
+	char *esc, *path;
 
 	memset(r, 0, sizeof *r);
-	if ((r->json = fhir_read(s, "Slot", slot_id, &r->etag, err)) == NULL)
+	if (!fhir_id_ok(slot_id))
+		return error_set(err, ERR_USAGE, _("'%s' is not a valid %s id; ids are letters, digits, '-' and '.'."),
+				 slot_id, "Slot");
+	esc = http_escape(slot_id);
+	path = xasprintf("Slot?_id=%s&_include=Slot:schedule&_include:iterate=Schedule:actor", esc);
+	free(esc);
+	all = fhir_search(s, path, 10, err);
+	free(path);
+	if (all == NULL)
 		return false;
+	if ((found = among(all, "Slot", slot_id)) == NULL) {
+		cJSON_Delete(all);
+		return error_set(err, ERR_NOT_FOUND, _("There is no %s with the id %s."), "Slot", slot_id);
+	}
+	r->json = cJSON_Duplicate(found, true);
+	/* A search gives no ETag header: the version it found pins the update. */
+	r->etag = fhir_version_tag(r->json);
 	if (!slot_from_json(r->json, &r->slot, err))
 		goto fail;
 	if (r->slot.status == NULL || strcmp(r->slot.status, "free") != 0) {
@@ -587,7 +620,9 @@ read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, stru
 		error_set(err, ERR_USAGE, _("The slot %s (%s) is over; choose another with 'ezrizi slots'."), slot_id, when);
 		goto fail;
 	}
-	if ((sched = fhir_read(s, "Schedule", r->slot.schedule_id, NULL, err)) == NULL)
+	if ((found = among(all, "Schedule", r->slot.schedule_id)) != NULL)
+		sched = cJSON_Duplicate(found, true);
+	else if ((sched = fhir_read(s, "Schedule", r->slot.schedule_id, NULL, err)) == NULL)
 		goto fail;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(sched, "actor")) {
 		if (r->practitioner_id == NULL)
@@ -595,13 +630,20 @@ read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, stru
 	}
 	cJSON_Delete(sched);
 	error_clear(&ignored);
-	if (r->practitioner_id != NULL && practitioner_get(s, r->practitioner_id, &p, &ignored)) {
+	if (r->practitioner_id != NULL && (found = among(all, "Practitioner", r->practitioner_id)) != NULL &&
+	    practitioner_from_json(found, &p, &ignored)) {
+		r->practitioner_name = p.name;
+		p.name = NULL;
+		practitioner_finish(&p);
+	} else if (r->practitioner_id != NULL && practitioner_get(s, r->practitioner_id, &p, &ignored)) {
 		r->practitioner_name = p.name;
 		p.name = NULL;
 		practitioner_finish(&p);
 	}
+	cJSON_Delete(all);
 	return true;
 fail:
+	cJSON_Delete(all);
 	slot_read_finish(r);
 	return false;
 }
@@ -778,9 +820,30 @@ response_id(const cJSON *resp, int index, const char *type)
 	return NULL;
 }
 
+/* The Appointment a transaction-response entry carries (a server answers
+ * with the resources it wrote unless told return=minimal): read from it and
+ * kept in the cache, there is no read back. False when it carries none. */
+static bool
+appt_from_answer(struct session *s, const cJSON *resp, int index, const char *id, struct appointment *out)
+{
+	const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "entry"), index);
+	const cJSON *r = e != NULL ? cJSON_GetObjectItemCaseSensitive(e, "resource") : NULL;
+	const cJSON *rid = r != NULL ? cJSON_GetObjectItemCaseSensitive(r, "id") : NULL;
+	struct error ignored;
+
+	error_clear(&ignored);
+	if (!is_type(r, "Appointment") || !cJSON_IsString(rid) || strcmp(rid->valuestring, id) != 0 ||
+	    !appointment_from_json(r, out, &ignored))
+		return false;
+	if (s->store != NULL)
+		cache_put_resource(s->store, r);
+	return true;
+}
+
 bool
 appt_book(struct session *s, const struct booking *b, struct appointment *out, struct error *err)
 {
+	bool answered = false;
 	struct slot_read sr;
 	struct patient pat;
 	char request_id[37], *ine, *full, *id = NULL;
@@ -813,6 +876,7 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 	resp = fhir_tx_commit(s, &tx, err);
 	if (resp != NULL) {
 		id = response_id(resp, 1, "Appointment");
+		answered = id != NULL && appt_from_answer(s, resp, 1, id, out);
 		cJSON_Delete(resp);
 	} else if (err->kind == ERR_CONFLICT) {
 		if ((id = created_by_request(s, request_id)) == NULL)
@@ -822,7 +886,9 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 	}
 	if (id == NULL && err->kind == ERR_NONE)
 		id = created_by_request(s, request_id);
-	if (id != NULL)
+	if (answered)
+		ok = true;
+	else if (id != NULL)
 		ok = appt_get(s, id, out, err);
 	else if (err->kind == ERR_NONE)
 		error_set(err, ERR_FAILED, _("The server did not say which appointment it made; look with 'ezrizi appointments'."));

@@ -124,9 +124,17 @@ expect "days that are over offer nothing" 0 "No free slots" ez slots --from -6d 
 slot=$(printf '%s\n' "$sjson" | sed -n 3p | jq -r .id)
 slot2=$(printf '%s\n' "$sjson" | sed -n 4p | jq -r .id)
 slot3=$(printf '%s\n' "$sjson" | sed -n 5p | jq -r .id)
+mark=$(wc -l <"$WORK/platform.log")
 b=$(ez --format json book --slot "$slot" --patient "$pid" --type followup --comment "first visit")
 [ "$(printf '%s' "$b" | jq -r .status)/$(printf '%s' "$b" | jq -r .slot_id)/$(printf '%s' "$b" | jq -r .patient_id)" = "booked/$slot/$pid" ] &&
+	[ "$(printf '%s' "$b" | jq -r '.patient_name | length > 0')/$(printf '%s' "$b" | jq -r '.practitioner_name | length > 0')" = true/true ] &&
 	ok "book" || fail "book" "$b"
+# book_in_four_requests: the client, the slot with its schedule and counsellor
+# (one search), the client's day, the transaction; no read back.
+asked=$(tail -n +"$((mark + 1))" "$WORK/platform.log" | grep -E '^(GET|POST|PUT) ' | awk '{ print $1, $2 }' | sed 's/?.*//')
+[ "$(printf '%s\n' "$asked" | wc -l)" = 4 ] && ! printf '%s\n' "$asked" | grep -qE 'Schedule|Practitioner' &&
+	printf '%s\n' "$asked" | grep -q '^POST /fhir/R4$' &&
+	ok "book_in_four_requests" || fail "book_in_four_requests" "$asked"
 new=$(printf '%s' "$b" | jq -r .id)
 free_now=$(ez --format json slots --from +1d --to +7d)
 [ "$(printf '%s\n' "$free_now" | grep -c '^{')" -ge 10 ] || fail "the slots are listed after booking" "$free_now"

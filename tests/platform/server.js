@@ -451,6 +451,8 @@ async function handleFhir(req, res, url) {
   let includes = null; let revincludes = null;
   if (isSearch) {
     if (params._include) { includes = [].concat(params._include); delete params._include; }
+    // _include:iterate applies to what was included too (Medplum and HAPI take it).
+    if (params['_include:iterate']) { includes = (includes || []).concat([].concat(params['_include:iterate']).map((x) => `iterate:${x}`)); delete params['_include:iterate']; }
     if (params._revinclude) { revincludes = [].concat(params._revinclude); delete params._revinclude; }
     // --no-include: a server that ignores _include and _revinclude (both optional in FHIR).
     if (!opts.include) { includes = null; revincludes = null; }
@@ -607,11 +609,13 @@ async function addIncludes(bundle, includes, revincludes) {
   const seen = new Set(matches.map((r) => `${r.resourceType}/${r.id}`));
   const extra = [];
   const push = (r) => { const k = `${r.resourceType}/${r.id}`; if (!seen.has(k)) { seen.add(k); extra.push({ resource: r, search: { mode: 'include' } }); } };
+  const included = () => extra.map((e) => e.resource);
   for (const inc of includes || []) {
-    const [type, code, target] = String(inc).split(':');
+    const iterate = String(inc).startsWith('iterate:');
+    const [type, code, target] = String(inc).replace(/^iterate:/, '').split(':');
     const sp = type && code ? core.getSearchParameter(type, code) : undefined;
     if (!sp?.expression) continue;
-    for (const r of matches) {
+    for (const r of iterate ? matches.concat(included()) : matches) {
       if (r.resourceType !== type) continue;
       let vals = [];
       try { vals = core.evalFhirPath(sp.expression, r); } catch { vals = []; }
@@ -675,7 +679,7 @@ function decorateSearch(bundle, base, type, params, count, offset, elements) {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) { if (k === '_offset' || k === '_count') continue; for (const x of [].concat(v)) q.append(k, x); }
     if (elements) q.set('_elements', elements.join(','));
-    for (const x of inc) q.append('_include', x);
+    for (const x of inc) { if (x.startsWith('iterate:')) q.append('_include:iterate', x.slice(8)); else q.append('_include', x); }
     for (const x of revinc) q.append('_revinclude', x);
     q.set('_count', String(count));
     q.set('_offset', String(off));

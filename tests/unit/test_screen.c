@@ -635,13 +635,13 @@ test_picker_books_the_client_it_was_opened_for(void **state)
 
 	/* What book reads, and pat-1's session at that time. */
 	stub_answer_fn(stub_sticky("GET", "Patient/*", 200, NULL), patient_read);
-	slot = slot_json("slot-1", 2, 10);
-	stub_answer_headers(stub_answer("GET", "Slot/slot-1", 200, slot), "W/\"1\"", NULL);
+	/* The slot with its schedule and counsellor: one search. */
+	slot = bundle(slot_json("slot-1", 2, 10),
+		      xstrdup("{\"resourceType\":\"Schedule\",\"id\":\"sch-1\",\"actor\":[{\"reference\":\"Practitioner/pr-1\"}]}"),
+		      xstrdup("{\"resourceType\":\"Practitioner\",\"id\":\"pr-1\",\"name\":[{\"text\":\"Counsellor One\"}]}"),
+		      NULL);
+	stub_answer("GET", "Slot?_id=slot-1&_include=Slot:schedule&_include:iterate=Schedule:actor", 200, slot);
 	free(slot);
-	stub_answer("GET", "Schedule/sch-1", 200,
-		    "{\"resourceType\":\"Schedule\",\"id\":\"sch-1\",\"actor\":[{\"reference\":\"Practitioner/pr-1\"}]}");
-	stub_answer("GET", "Practitioner/pr-1", 200,
-		    "{\"resourceType\":\"Practitioner\",\"id\":\"pr-1\",\"name\":[{\"text\":\"Counsellor One\"}]}");
 	overlap = bundle(appt_json("ap-9", "pat-1", 2, 10), patient_json("pat-1"), xstrdup(PRACTITIONER), NULL);
 	stub_answer("GET", "Appointment?_sort=date*&patient=*", 200, overlap);
 	free(overlap);
