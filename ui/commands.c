@@ -241,8 +241,11 @@ command_done(struct tui *t, struct ui_job *j)
 		model_chat_sent(&t->m, j->patient_id);
 	show_result(t, j);
 	/* A write (a note signed, one added) may change what is owed. */
-	if (j->ok && j->have_call && j->call.e != NULL && (j->call.e->flags & CMD_QUEUES))
+	if (j->ok && j->have_call && j->call.e != NULL && (j->call.e->flags & CMD_QUEUES)) {
 		ui_worklist_count_again(t);
+		if (j->call.e->flags & CMD_NOTES)
+			model_notes_again(&t->m);
+	}
 	model_poll(&t->m);
 }
 

@@ -84,6 +84,88 @@ freshness_finish(struct model *m, struct freshness *f)
 	f->fs = NULL;
 	free(f->err);
 	f->err = NULL;
+	free(f->newest);
+	free(f->newest_for);
+	f->newest = f->newest_for = NULL;
+}
+
+/* The fraction of a second of an instant as nine digits ("000000000" without). */
+static void
+fraction(const char *s, char out[static 10])
+{
+	const char *dot = strchr(s, '.');
+	int i = 0;
+
+	if (dot != NULL)
+		for (const char *p = dot + 1; i < 9 && *p >= '0' && *p <= '9'; p++)
+			out[i++] = *p;
+	while (i < 9)
+		out[i++] = '0';
+	out[9] = '\0';
+}
+
+/* Whether instant a is later than b, both as a server wrote them (the
+ * fraction of a second counts, however many digits it has). */
+static bool
+instant_later(const char *a, const char *b)
+{
+	time_t ta, tb;
+	char fa[10], fb[10];
+
+	if (!instant_parse(a, &ta) || !instant_parse(b, &tb))
+		return false;
+	if (ta != tb)
+		return ta > tb;
+	fraction(a, fa);
+	fraction(b, fb);
+	return strcmp(fa, fb) > 0;
+}
+
+/* What a fetch (or a look again) brought: the newest change it shows moves
+ * the look again's start. Everything the server sent was written before it
+ * answered, so nothing later is passed over. */
+static void
+saw_newest(struct freshness *f, const cJSON *all, const char *scope)
+{
+	const cJSON *res;
+
+	if (!model_same_str(f->newest_for, scope)) {
+		free(f->newest);
+		free(f->newest_for);
+		f->newest = NULL;
+		f->newest_for = scope != NULL ? xstrdup(scope) : NULL;
+	}
+	cJSON_ArrayForEach(res, all) {
+		const cJSON *u = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(res, "meta"),
+								  "lastUpdated");
+
+		time_t t;
+
+		if (!cJSON_IsString(u) || !instant_parse(u->valuestring, &t) ||
+		    (f->newest != NULL && !instant_later(u->valuestring, f->newest)))
+			continue;
+		free(f->newest);
+		f->newest = xstrdup(u->valuestring);
+	}
+}
+
+/* "_lastUpdated=gt..." for a look again: after the newest change seen when
+ * the server said one (of that scope), else after the last fetch by this
+ * machine's clock, less what it may be ahead (escaped, new string). */
+static char *
+look_again_since(const struct freshness *f, const char *scope)
+{
+	char when[21], *gt, *egt;
+
+	if (f->newest != NULL && model_same_str(f->newest_for, scope)) {
+		gt = xasprintf("gt%s", f->newest);
+	} else {
+		instant_format_utc(f->at - CLOCK_SKEW, when);
+		gt = xasprintf("gt%s", when);
+	}
+	egt = http_escape(gt);
+	free(gt);
+	return egt;
 }
 
 static void
@@ -372,6 +454,7 @@ appts_done(cJSON *all, const struct error *err, void *arg)
 		model_changed(m, MODEL_APPTS);
 		return;
 	}
+	saw_newest(&m->appt_f, all, m->practitioner);
 	cJSON_Delete(all);
 	m->appt_f.at = time(NULL);
 	if (m->appt_f.stale)
@@ -609,6 +692,7 @@ notes_done(cJSON *all, const struct error *err, void *arg)
 		 * clock is a little behind): only a difference repaints. */
 		bool same = c->notes_f.at != 0 && notes_equal(&c->notes, &fresh) && !c->notes_f.stale;
 
+		saw_newest(&c->notes_f, all, NULL);
 		note_list_finish(&c->notes);
 		c->notes = fresh;
 		c->notes_f.state = LOAD_OK;
@@ -658,6 +742,7 @@ scores_done(cJSON *all, const struct error *err, void *arg)
 		return;
 	}
 	scores_from_resources(all, NULL, &fresh);
+	saw_newest(&c->scores_f, all, NULL);
 	cJSON_Delete(all);
 	same = c->scores_f.at != 0 && !c->scores_f.stale && scores_equal(&c->scores, &fresh);
 	score_list_finish(&c->scores);
@@ -867,6 +952,9 @@ appts_check_done(cJSON *all, const struct error *err, void *arg)
 		return;
 	}
 	if (cJSON_GetArraySize(all) > 0) {
+		/* The newest change (the look asks for it first): the next look
+		 * starts after it, whether or not it is this day's. */
+		saw_newest(&m->appt_f, all, m->practitioner);
 		start_appts(m);
 	} else {
 		if (m->appt_f.stale)
@@ -880,27 +968,36 @@ appts_check_done(cJSON *all, const struct error *err, void *arg)
 static void
 start_appts_check(struct model *m)
 {
-	char when[21], *gt, *egt, *path, *ref = NULL, *eref = NULL;
+	char *egt, *path, *ref = NULL, *eref = NULL;
 	struct error err;
 
 	error_clear(&err);
-	instant_format_utc(m->appt_f.at - CLOCK_SKEW, when);
-	gt = xasprintf("gt%s", when);
-	egt = http_escape(gt);
+	egt = look_again_since(&m->appt_f, m->practitioner);
 	if (m->practitioner != NULL) {
 		ref = xasprintf("Practitioner/%s", m->practitioner);
 		eref = http_escape(ref);
 	}
-	path = xasprintf("Appointment?_lastUpdated=%s&_elements=id&_count=1%s%s", egt,
+	path = xasprintf("Appointment?_lastUpdated=%s&_sort=-_lastUpdated&_elements=id,meta&_count=1%s%s", egt,
 			 eref != NULL ? "&practitioner=" : "", eref != NULL ? eref : "");
 	m->appt_f.fs = fhir_search_start(m->s, path, 1, appts_check_done, m, &err);
 	if (m->appt_f.fs == NULL)
 		fetch_failed(m, &m->appt_f, &err);
-	free(gt);
 	free(egt);
 	free(ref);
 	free(eref);
 	free(path);
+}
+
+void
+model_notes_again(struct model *m)
+{
+	struct client *c = model_client(m);
+
+	/* A search under way brings what it brings; the next look sees the rest. */
+	if (c == NULL || c->notes_f.fs != NULL || c->notes_f.state != LOAD_OK)
+		return;
+	c->notes_f.state = LOAD_PENDING;
+	model_start_work(m);
 }
 
 /* Looking again at notes: only whether any changed since the last fetch. */
@@ -916,6 +1013,7 @@ notes_check_done(cJSON *all, const struct error *err, void *arg)
 		return;
 	}
 	if (cJSON_GetArraySize(all) > 0) {
+		saw_newest(&c->notes_f, all, NULL);
 		c->notes_f.state = LOAD_PENDING;  /* something changed: fetch them again */
 	} else {
 		if (c->notes_f.stale)
@@ -930,15 +1028,12 @@ static char *
 notes_check_path(const struct client *c)
 {
 	char *ref = xasprintf("Patient/%s", c->patient_id), *eref = http_escape(ref);
-	char when[21], *gt, *egt, *path;
+	char *egt = look_again_since(&c->notes_f, NULL), *path;
 
-	instant_format_utc(c->notes_f.at - CLOCK_SKEW, when);
-	gt = xasprintf("gt%s", when);
-	egt = http_escape(gt);
-	path = xasprintf("DocumentReference?subject=%s&_lastUpdated=%s&_elements=id&_count=1", eref, egt);
+	path = xasprintf("DocumentReference?subject=%s&_lastUpdated=%s&_sort=-_lastUpdated&_elements=id,meta&_count=1",
+			 eref, egt);
 	free(ref);
 	free(eref);
-	free(gt);
 	free(egt);
 	return path;
 }
@@ -956,10 +1051,12 @@ scores_check_done(cJSON *all, const struct error *err, void *arg)
 		model_changed(c->m, MODEL_NOTES);
 		return;
 	}
-	if (cJSON_GetArraySize(all) > 0)
+	if (cJSON_GetArraySize(all) > 0) {
+		saw_newest(&c->scores_f, all, NULL);
 		c->scores_f.state = LOAD_PENDING;  /* fetch them all again */
-	else
+	} else {
 		c->scores_f.at = time(NULL);
+	}
 	cJSON_Delete(all);
 }
 
@@ -967,16 +1064,12 @@ static char *
 scores_check_path(const struct client *c)
 {
 	char *ref = xasprintf("Patient/%s", c->patient_id), *eref = http_escape(ref);
-	char when[21], *gt, *egt, *path;
+	char *egt = look_again_since(&c->scores_f, NULL), *path;
 
-	instant_format_utc(c->scores_f.at - CLOCK_SKEW, when);
-	gt = xasprintf("gt%s", when);
-	egt = http_escape(gt);
-	path = xasprintf("Observation?subject=%s&category=survey&_lastUpdated=%s&_elements=id&_count=1",
+	path = xasprintf("Observation?subject=%s&category=survey&_lastUpdated=%s&_sort=-_lastUpdated&_elements=id,meta&_count=1",
 			 eref, egt);
 	free(ref);
 	free(eref);
-	free(gt);
 	free(egt);
 	return path;
 }

@@ -44,6 +44,11 @@ struct freshness {
 	time_t at;                   /* the last successful fetch (wall clock) */
 	bool stale;                  /* the last look again failed */
 	char *err;                   /* sanitised, when failed */
+	/* The newest meta.lastUpdated the server sent (its clock, as it wrote
+	 * it), and for whose appointments: where a look again starts, so
+	 * nothing fetched already comes back; NULL until a fetch brings one. */
+	char *newest;
+	char *newest_for;
 };
 
 struct model;
@@ -244,6 +249,9 @@ void model_new_day(struct model *m, struct civil_date today);
 void model_start_work(struct model *m);
 /* Looks again for new data (the loop calls it every poll_interval seconds). */
 void model_poll(struct model *m);
+/* The selected client's notes fetched again (a note command of this screen
+ * changed them, or only their signatures). */
+void model_notes_again(struct model *m);
 /* Milliseconds until the next look again. */
 int model_ms_to_poll(const struct model *m);
 /* "as of 14:05" when f is not fresh (new string), else NULL. */

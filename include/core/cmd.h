@@ -147,6 +147,10 @@ enum {
 	/* Sends its text to the client its first argument names: the screen
 	 * shows the text in the chat at once, marked while it goes. */
 	CMD_SENDS = 1 << 13,
+	/* Changes a client's notes, or only their signatures (a co-signature is
+	 * a Provenance, which no look again sees): the screen fetches the shown
+	 * client's notes again when it is done. */
+	CMD_NOTES = 1 << 14,
 };
 
 struct cmd_entry {

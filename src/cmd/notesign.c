@@ -157,7 +157,7 @@ const struct cmd_entry cmd_entry_note_sign = {
 	.usage = N_("ID"),
 	.summary = N_("Sign a draft note: it becomes final and locked, with a record of who signed it and when."),
 	.args = { 1, 1, { { KIND_NOTE } } },
-	.flags = CMD_SESSION | CMD_QUEUES,
+	.flags = CMD_SESSION | CMD_QUEUES | CMD_NOTES,
 	.exec = cmd_note_sign,
 	.check = check_note_sign,
 };
@@ -182,7 +182,7 @@ const struct cmd_entry cmd_entry_note_cosign = {
 	.usage = N_("ID"),
 	.summary = N_("Co-sign a note a trainee you supervise signed on your behalf."),
 	.args = { 1, 1, { { KIND_NOTE } } },
-	.flags = CMD_SESSION | CMD_QUEUES,
+	.flags = CMD_SESSION | CMD_QUEUES | CMD_NOTES,
 	.exec = cmd_note_cosign,
 	.check = check_note_signing,
 };
@@ -217,7 +217,7 @@ const struct cmd_entry cmd_entry_note_addendum = {
 	.summary = N_("Add a signed addendum to a signed note; the note itself is not changed."),
 	.args = { 1, 1, { { KIND_NOTE } } },
 	.opts = note_addendum_opts,
-	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT,
+	.flags = CMD_SESSION | CMD_QUEUES | CMD_INPUT | CMD_NOTES,
 	.instead = N_("Write an addendum with the add-addendum command (key +), or give --file."),
 	.exec = cmd_note_addendum,
 	.check = check_note_signing,

@@ -154,7 +154,9 @@ static char *notes_now;
 static char *
 notes_answer(const struct stub_request *req)
 {
-	(void)req;
+	/* As a server would: nothing changed after the note's own lastUpdated. */
+	if (strstr(req->path, "_lastUpdated=gt2026-11-30T09%3A00%3A00Z") != NULL)
+		return xstrdup(EMPTY);
 	return xstrdup(notes_now != NULL ? notes_now : EMPTY);
 }
 
@@ -574,10 +576,16 @@ test_idle_poll_repaints_nothing(void **state)
 		model_poll(&f->m);
 		turns(f, 3);
 		assert_true(stub_count("GET", "Flag?*") > asked);                   /* it did look */
-		assert_true(stub_count("GET", "DocumentReference?*") > looked);
+		assert_true(stub_count("GET", "DocumentReference?*") > looked);   /* it did look again */
 	}
 	assert_int_equal(f->seen.changed[MODEL_ALL], all);
 	assert_int_equal(f->seen.changed[MODEL_NOTES], notes);
+	/* look_again_starts_after_the_newest_seen: by the server's clock, not
+	 * this machine's less a margin (which brought everything of the last
+	 * minute back at every look). */
+	assert_non_null(strstr(stub_last("GET", "DocumentReference?*_lastUpdated=*")->path,
+			       "_lastUpdated=gt2026-11-30T09%3A00%3A00Z&_sort=-_lastUpdated"));
+	assert_int_equal(stub_count("GET", "DocumentReference?*_sort=-date*"), 1);   /* fetched whole once */
 
 	/* A change is drawn. */
 	free(flags_now);
