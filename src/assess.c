@@ -30,18 +30,6 @@ static const struct { const char *code, *display; } ll358_3[] = {
 };
 
 static cJSON *
-coding(const char *system, const char *code, const char *display)
-{
-	cJSON *c = cJSON_CreateObject();
-
-	json_put_str(c, "system", system);
-	json_put_str(c, "code", code);
-	if (display != NULL)
-		json_put_str(c, "display", display);
-	return c;
-}
-
-static cJSON *
 concept(cJSON *first, cJSON *second, const char *text)
 {
 	cJSON *cc = cJSON_CreateObject(), *arr = cJSON_CreateArray();
@@ -119,11 +107,11 @@ answer_value(const struct instrument *in, int i, int v)
 	cJSON *ans = cJSON_CreateObject();
 
 	if (in->rule == RULE_SUM && in->items[i].max == 3) {
-		json_put(ans, "valueCoding", coding(LOINC, ll358_3[v].code, ll358_3[v].display));
+		json_put(ans, "valueCoding", fhir_coding(LOINC, ll358_3[v].code, ll358_3[v].display));
 	} else if (in->rule == RULE_CSSRS && i == 5) {
 		static const char *const behaviour[] = { "no", "yes-over-3-months", "yes-past-3-months" };
 
-		json_put(ans, "valueCoding", coding(EZRIZI_CSSRS_BEHAVIOUR, behaviour[v], NULL));
+		json_put(ans, "valueCoding", fhir_coding(EZRIZI_CSSRS_BEHAVIOUR, behaviour[v], NULL));
 	} else if (in->rule == RULE_CSSRS) {
 		cJSON_AddBoolToObject(ans, "valueBoolean", v == 1);
 	} else {
@@ -181,7 +169,7 @@ observation_base(const char *patient_id, cJSON *code, const char *me, const char
 	json_put_str(o, "resourceType", "Observation");
 	fhir_set_request_identifier(o, request_id);
 	json_put_str(o, "status", "final");
-	json_put(o, "category", one(concept(coding("http://terminology.hl7.org/CodeSystem/observation-category",
+	json_put(o, "category", one(concept(fhir_coding("http://terminology.hl7.org/CodeSystem/observation-category",
 						   "survey", "Survey"), NULL, NULL)));
 	json_put(o, "code", code);
 	json_put(o, "subject", fhir_reference("Patient", patient_id, NULL));
@@ -196,18 +184,18 @@ static cJSON *
 observation_resource(const struct assessment *a, const struct instr_score *sc, const char *me,
 		     const char *now, const char *qr_url, const char *request_id)
 {
-	cJSON *ours = coding(EZRIZI_INSTRUMENT, a->in->id, a->in->name);
+	cJSON *ours = fhir_coding(EZRIZI_INSTRUMENT, a->in->id, a->in->name);
 	cJSON *code = a->in->total_code != NULL
-		? concept(coding(LOINC, a->in->total_code, a->in->total_display), ours, NULL)
+		? concept(fhir_coding(LOINC, a->in->total_code, a->in->total_display), ours, NULL)
 		: concept(ours, NULL, NULL);
 	cJSON *o = observation_base(a->patient_id, code, me, now, qr_url, request_id);
 
 	if (sc->score >= 0)
 		cJSON_AddNumberToObject(o, "valueInteger", sc->score);
 	else
-		json_put(o, "valueCodeableConcept", concept(coding(EZRIZI_BAND, sc->band->code, NULL), NULL,
+		json_put(o, "valueCodeableConcept", concept(fhir_coding(EZRIZI_BAND, sc->band->code, NULL), NULL,
 							    sc->band->code));
-	json_put(o, "interpretation", one(concept(coding(EZRIZI_BAND, sc->band->code, NULL), NULL,
+	json_put(o, "interpretation", one(concept(fhir_coding(EZRIZI_BAND, sc->band->code, NULL), NULL,
 						  sc->band->code)));
 	return o;
 }
@@ -221,7 +209,7 @@ form_observation(const struct assessment *a, double total, const char *me, const
 
 	if (bar != NULL)
 		*bar = '\0';
-	o = observation_base(a->patient_id, concept(coding(EZRIZI_QUESTIONNAIRE_SCORE, canonical, a->form->title),
+	o = observation_base(a->patient_id, concept(fhir_coding(EZRIZI_QUESTIONNAIRE_SCORE, canonical, a->form->title),
 						    NULL, NULL), me, now, qr_url, request_id);
 	if (total >= -9e15 && total <= 9e15 && total == (double)(long long)total)
 		cJSON_AddNumberToObject(o, "valueInteger", total);
@@ -245,9 +233,9 @@ flag_resource(const struct assessment *a, const struct instr_score *sc, const ch
 	json_put_str(f, "resourceType", "Flag");
 	fhir_set_request_identifier(f, request_id);
 	json_put_str(f, "status", "active");
-	json_put(f, "category", one(concept(coding("http://terminology.hl7.org/CodeSystem/flag-category",
+	json_put(f, "category", one(concept(fhir_coding("http://terminology.hl7.org/CodeSystem/flag-category",
 						   "safety", "Safety"), NULL, NULL)));
-	json_put(f, "code", concept(coding(EZRIZI_FLAG, "suicide-risk", NULL), NULL, text));
+	json_put(f, "code", concept(fhir_coding(EZRIZI_FLAG, "suicide-risk", NULL), NULL, text));
 	json_put(f, "subject", fhir_reference("Patient", a->patient_id, NULL));
 	json_put_str(period, "start", now);
 	json_put(f, "period", period);

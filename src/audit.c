@@ -61,18 +61,6 @@ audit_act_label(const char *word)
 /* ---- the event ---- */
 
 static cJSON *
-coding(const char *system, const char *code, const char *display)
-{
-	cJSON *c = cJSON_CreateObject();
-
-	json_put_str(c, "system", system);
-	json_put_str(c, "code", code);
-	if (display != NULL)
-		json_put_str(c, "display", display);
-	return c;
-}
-
-static cJSON *
 concept(cJSON *coding_)
 {
 	cJSON *cc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(cc, "coding");
@@ -99,7 +87,7 @@ agent(struct session *s)
 	const char *me;
 	char host[256];
 
-	json_put(a, "type", concept(coding("http://terminology.hl7.org/CodeSystem/extra-security-role-type",
+	json_put(a, "type", concept(fhir_coding("http://terminology.hl7.org/CodeSystem/extra-security-role-type",
 					   "humanuser", "human user")));
 	error_clear(&e);
 	if (s->me_id != NULL && s->me_type != NULL) {
@@ -129,7 +117,7 @@ source(void)
 	obs = cJSON_AddObjectToObject(src, "observer");
 	json_put_str(obs, "display", name);
 	types = cJSON_AddArrayToObject(src, "type");
-	cJSON_AddItemToArray(types, coding("http://terminology.hl7.org/CodeSystem/security-source-type",
+	cJSON_AddItemToArray(types, fhir_coding("http://terminology.hl7.org/CodeSystem/security-source-type",
 					   "1", "User Device"));
 	free(name);
 	return src;
@@ -145,9 +133,9 @@ entity(const char *ref, const char *type_code, const char *type_display, const c
 		what = cJSON_AddObjectToObject(e, "what");
 		json_put_str(what, "reference", ref);
 	}
-	json_put(e, "type", coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", type_code,
+	json_put(e, "type", fhir_coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", type_code,
 				   type_display));
-	json_put(e, "role", coding("http://terminology.hl7.org/CodeSystem/object-role", role_code, role_display));
+	json_put(e, "role", fhir_coding("http://terminology.hl7.org/CodeSystem/object-role", role_code, role_display));
 	return e;
 }
 
@@ -179,12 +167,12 @@ audit_event(struct session *s, enum audit_act act, const char *what, const char 
 	json_put_str(ev, "resourceType", "AuditEvent");
 	meta = cJSON_AddObjectToObject(ev, "meta");
 	arr = cJSON_AddArrayToObject(meta, "tag");
-	cJSON_AddItemToArray(arr, coding(AUDIT_SYSTEM, uuid, NULL));
-	json_put(ev, "type", act == AUDIT_EXPORT ? coding(DCM, "110106", "Export")
-						  : coding(DCM, "110110", "Patient Record"));
+	cJSON_AddItemToArray(arr, fhir_coding(AUDIT_SYSTEM, uuid, NULL));
+	json_put(ev, "type", act == AUDIT_EXPORT ? fhir_coding(DCM, "110106", "Export")
+						  : fhir_coding(DCM, "110110", "Patient Record"));
 	arr = cJSON_AddArrayToObject(ev, "subtype");
-	cJSON_AddItemToArray(arr, coding(REST, ai->rest, ai->rest));
-	cJSON_AddItemToArray(arr, coding(AUDIT_ACT_SYSTEM, ai->word, ai->word));
+	cJSON_AddItemToArray(arr, fhir_coding(REST, ai->rest, ai->rest));
+	cJSON_AddItemToArray(arr, fhir_coding(AUDIT_ACT_SYSTEM, ai->word, ai->word));
 	json_put_str(ev, "action", ai->action);
 	instant_format_utc(when, rec);
 	json_put_str(ev, "recorded", rec);

@@ -807,15 +807,23 @@ fhir_create_once(struct session *s, cJSON *res, const char *request_id, struct f
 }
 
 cJSON *
-fhir_coded(const char *system, const char *code, const char *display)
+fhir_coding(const char *system, const char *code, const char *display)
 {
-	cJSON *cc = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *c = cJSON_CreateObject();
+	cJSON *c = cJSON_CreateObject();
 
 	json_put_str(c, "system", system);
 	json_put_str(c, "code", code);
 	if (display != NULL)
 		json_put_str(c, "display", display);
-	cJSON_AddItemToArray(arr, c);
+	return c;
+}
+
+cJSON *
+fhir_coded(const char *system, const char *code, const char *display)
+{
+	cJSON *cc = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(arr, fhir_coding(system, code, display));
 	json_put(cc, "coding", arr);
 	return cc;
 }

@@ -886,12 +886,31 @@ note_get_chain(struct session *s, const char *id, struct note *out, struct note_
 	return true;
 }
 
+char *
+notes_trainee_refs(const char *supervises)
+{
+	struct buf refs;
+	char *e;
+
+	buf_init(&refs);
+	for (const char *p = supervises != NULL ? supervises : ""; *p != '\0';) {
+		size_t n = strcspn(p, ", ");
+
+		if (n > 0)
+			buf_addf(&refs, "%sPractitioner/%.*s", refs.len > 0 ? "," : "", (int)n, p);
+		p += n;
+		p += strspn(p, ", ");
+	}
+	e = http_escape(refs.data != NULL ? refs.data : "");
+	buf_finish(&refs);
+	return e;
+}
+
 bool
 notes_awaiting_cosign(struct session *s, size_t max, struct note_list *out, struct error *err)
 {
 	const char *me = session_practitioner(s, NULL, err);
 	const char *who = s->cfg != NULL ? config_get(s->cfg, "supervises") : NULL;
-	struct buf refs;
 	char *e, *q;
 	cJSON *all;
 	struct note_list l;
@@ -902,22 +921,12 @@ notes_awaiting_cosign(struct session *s, size_t max, struct note_list *out, stru
 		return false;
 	if (who == NULL || *who == '\0')
 		return error_set(err, ERR_USAGE, _("No trainees are named: set 'supervises' in the config to the Practitioner ids of those you supervise, separated by commas."));
-	buf_init(&refs);
-	for (const char *p = who; *p != '\0';) {
-		size_t n = strcspn(p, ", ");
-
-		if (n > 0)
-			buf_addf(&refs, "%sPractitioner/%.*s", refs.len > 0 ? "," : "", (int)n, p);
-		p += n;
-		p += strspn(p, ", ");
-	}
-	e = http_escape(refs.data != NULL ? refs.data : "");
+	e = notes_trainee_refs(who);
 	q = xasprintf("DocumentReference?authenticator=%s&_count=100&_include=DocumentReference:author"
 		      "&_revinclude=Provenance:target", e);
 	all = fhir_search(s, q, 1000, err);
 	free(q);
 	free(e);
-	buf_finish(&refs);
 	if (all == NULL)
 		return false;
 	ok = notes_from_resources(all, 1000, &l, err);

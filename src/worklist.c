@@ -249,25 +249,14 @@ static bool
 fetch_cosign(struct session *s, cJSON *into, struct error *err)
 {
 	const char *who = s->cfg != NULL ? config_get(s->cfg, "supervises") : NULL;
-	struct buf refs;
 	char *e, *q;
 	cJSON *got;
 
 	if (who == NULL || *who == '\0')
 		return true;
-	buf_init(&refs);
-	for (const char *p = who; *p != '\0';) {
-		size_t n = strcspn(p, ", ");
-
-		if (n > 0)
-			buf_addf(&refs, "%sPractitioner/%.*s", refs.len > 0 ? "," : "", (int)n, p);
-		p += n;
-		p += strspn(p, ", ");
-	}
-	e = http_escape(refs.data != NULL ? refs.data : "");
+	e = notes_trainee_refs(who);
 	q = xasprintf("DocumentReference?authenticator=%s&_count=100&_revinclude=Provenance:target", e);
 	got = fhir_search(s, q, NOTES_MAX, err);
-	buf_finish(&refs);
 	free(e);
 	free(q);
 	append_all(into, got);

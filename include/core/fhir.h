@@ -137,6 +137,8 @@ char *fhir_if_none_exist(const char *request_id);
  * the one made before instead of making another. The answer in *out. */
 bool fhir_create_once(struct session *s, cJSON *res, const char *request_id, struct fhir_result *out,
 		      struct error *err);
+/* A Coding (display may be NULL). New object. */
+cJSON *fhir_coding(const char *system, const char *code, const char *display);
 /* A CodeableConcept of one coding (display may be NULL). New object. */
 cJSON *fhir_coded(const char *system, const char *code, const char *display);
 /* Whether one of the CodeableConcepts (an array, as category is) has a

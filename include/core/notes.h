@@ -99,6 +99,9 @@ bool note_addendum(struct session *s, const char *id, const char *text, struct n
  * that replace or append it), and its addenda, oldest first, in chain. */
 bool note_get_chain(struct session *s, const char *id, struct note *out, struct note_list *chain,
 		    struct error *err);
+/* The trainees config `supervises` names (ids separated by commas or
+ * spaces) as "Practitioner/a,Practitioner/b", escaped for a query (new string). */
+char *notes_trainee_refs(const char *supervises);
 /* The notes awaiting the logged-in counsellor's co-signature, oldest first,
  * of the trainees the config names (`supervises`). */
 bool notes_awaiting_cosign(struct session *s, size_t max, struct note_list *out, struct error *err);
