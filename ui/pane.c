@@ -120,12 +120,19 @@ text_view_built(struct text_view *v, unsigned gen, int w, int rows, bool to_end)
 	v->built = true;
 	v->built_gen = gen;
 	v->built_w = w;
+	v->to_end = to_end;
 }
 
 void
 text_view_draw(struct text_view *v, struct pane *p, int top)
 {
+	/* A banner that came after the lines were built takes rows: the
+	 * newest message stays in sight (chat_keeps_the_newest_under_a_banner). */
+	bool was_end = v->to_end && list_at_end(&v->list);
+
 	list_set_rows(&v->list, pane_inner_h(p) - top);
+	if (was_end)
+		list_to_end(&v->list);
 	list_draw(&v->list, p->win, PANE_TOP + top, PANE_LEFT, pane_inner_w(p));
 }
 

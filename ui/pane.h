@@ -67,6 +67,7 @@ struct text_view {
 	unsigned built_gen;  /* the model generation the lines were built from */
 	int built_w;
 	bool built;
+	bool to_end;         /* built to show its end (the chat): kept there */
 };
 
 void text_view_init(struct text_view *v);

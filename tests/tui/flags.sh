@@ -47,6 +47,11 @@ check "the front desk shows the client" "┌ Notes: $(re "$name")"
 S=amina
 screen | grep -q "RISK" && fail "no banner before a flag" "$(screen)" || ok "no banner before a flag"
 
+# The newest message in the chat, before the banner comes.
+newest=NEWEST$$
+ezb send "$pat" "$newest" >/dev/null 2>&1 || fail "a message sent" "refused"
+check "the chat shows the newest message" "$newest" $((2 * POLL * 10 + 30))
+
 ezb assess "$pat" phq9 --answers 0,1,0,0,0,0,0,0,1 >"$WORK/assess.out" 2>&1 &&
 	ok "assessed in batch, item 9 = 1" || fail "assessed in batch" "$(cat "$WORK/assess.out")"
 flag=$(ezb --format json flags "$pat" | jq -r .id | head -n1)
@@ -55,6 +60,9 @@ check "banner_within_one_poll: the counsellor's notes and chat" "RISK, review no
 [ "$(screen | grep -c "RISK, review now")" = 2 ] && ok "the banner over the notes and over the chat" ||
 	fail "the banner over the notes and over the chat" "$(screen)"
 screen | grep -qE "⚠ $(re "$name")" && ok "the row is marked" || fail "the row is marked" "$(screen)"
+# chat_keeps_the_newest_under_a_banner: the banner takes the chat's rows; the
+# newest message stays in sight (it went below the pane until the next fetch).
+screen | grep -q "$newest" && ok "chat_keeps_the_newest_under_a_banner" || fail "chat_keeps_the_newest_under_a_banner" "$(screen)"
 S=desk
 check "banner_within_one_poll: the front desk's" "SAFETY FLAG: this client" $((2 * POLL * 10 + 30))
 # Neither the flag's words nor the client's scores (its trend line).
