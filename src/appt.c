@@ -180,23 +180,37 @@ appt_list_finish(struct appt_list *l)
 	l->n = 0;
 }
 
+/* One resource by its id with what `includes` brings ("_include=..."), in one
+ * search: a new array, NULL with err (an id that cannot be one is refused
+ * before asking). The resource itself may be missing from it. */
+static cJSON *
+search_by_id(struct session *s, const char *type, const char *id, const char *includes, size_t max,
+	     struct error *err)
+{
+	char *esc, *path;
+	cJSON *all;
+
+	if (!fhir_id_ok(id)) {
+		error_set(err, ERR_USAGE, _("'%s' is not a valid %s id; ids are letters, digits, '-' and '.'."), id, type);
+		return NULL;
+	}
+	esc = http_escape(id);
+	path = xasprintf("%s?_id=%s&%s", type, esc, includes);
+	free(esc);
+	all = fhir_search(s, path, max, err);
+	free(path);
+	return all;
+}
+
 bool
 appt_get(struct session *s, const char *id, struct appointment *out, struct error *err)
 {
 	struct appt_list l;
-	char *path, *esc;
 	cJSON *all;
 	bool ok;
 
 	/* One search brings it and its people; an empty answer is "not found". */
-	if (!fhir_id_ok(id))
-		return error_set(err, ERR_USAGE, _("'%s' is not a valid %s id; ids are letters, digits, '-' and '.'."),
-				 id, "Appointment");
-	esc = http_escape(id);
-	path = xasprintf("Appointment?_id=%s&_include=Appointment:actor", esc);
-	free(esc);
-	all = fhir_search(s, path, 50, err);
-	free(path);
+	all = search_by_id(s, "Appointment", id, "_include=Appointment:actor", 50, err);
 	if (all == NULL)
 		return false;
 	ok = appt_list_from(all, true, &l, err);
@@ -583,17 +597,9 @@ read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, stru
 	const cJSON *a, *found;
 	struct practitioner p;
 	struct error ignored;
-	char *esc, *path;
 
 	memset(r, 0, sizeof *r);
-	if (!fhir_id_ok(slot_id))
-		return error_set(err, ERR_USAGE, _("'%s' is not a valid %s id; ids are letters, digits, '-' and '.'."),
-				 slot_id, "Slot");
-	esc = http_escape(slot_id);
-	path = xasprintf("Slot?_id=%s&_include=Slot:schedule&_include:iterate=Schedule:actor", esc);
-	free(esc);
-	all = fhir_search(s, path, 10, err);
-	free(path);
+	all = search_by_id(s, "Slot", slot_id, "_include=Slot:schedule&_include:iterate=Schedule:actor", 10, err);
 	if (all == NULL)
 		return false;
 	if ((found = among(all, "Slot", slot_id)) == NULL) {
@@ -630,12 +636,10 @@ read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, stru
 	}
 	cJSON_Delete(sched);
 	error_clear(&ignored);
-	if (r->practitioner_id != NULL && (found = among(all, "Practitioner", r->practitioner_id)) != NULL &&
-	    practitioner_from_json(found, &p, &ignored)) {
-		r->practitioner_name = p.name;
-		p.name = NULL;
-		practitioner_finish(&p);
-	} else if (r->practitioner_id != NULL && practitioner_get(s, r->practitioner_id, &p, &ignored)) {
+	found = among(all, "Practitioner", r->practitioner_id);
+	if (r->practitioner_id != NULL &&
+	    (found != NULL ? practitioner_from_json(found, &p, &ignored)
+			   : practitioner_get(s, r->practitioner_id, &p, &ignored))) {
 		r->practitioner_name = p.name;
 		p.name = NULL;
 		practitioner_finish(&p);

@@ -106,7 +106,7 @@ LOG=$WORK/platform.log
 mark=$(wc -l <"$LOG")
 desk=$(ez --format json measures "$pat")
 # Which instrument was given when is what a due needs; never the value.
-obs=$(tail -n +"$((mark + 1))" "$LOG" | grep 'GET /fhir/R4/Observation' || true)
+obs=$(tail -n +"$((mark + 1))" "$LOG" | grep 'GET /fhir/R4/Observation')
 [ -n "$obs" ] && ! printf '%s\n' "$obs" | grep -qv '_elements=status%2Ccode%2Csubject%2Ceffective\|_elements=status,code,subject,effective' &&
 	ok "front_desk_measures_ask_no_values" || fail "front_desk_measures_ask_no_values" "${obs:-no Observation asked}"
 got=$(printf '%s\n' "$desk" | jq -r '[.instrument, .due, (.last_given // "none"), (.score // "none")] | join(" ")' | tr '\n' '|')
