@@ -737,7 +737,10 @@ test_sentinel_damaged(void **state)
 	fill(dir, 10);
 	rp = path_in(dir, "records");
 	assert_int_equal(sqlite3_open(rp, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE r SET box = substr(box, 1, 30) || x'00' || substr(box, 32)"
+	/* A byte changed, whatever it was (one box in 256 had a 0 there already:
+	 * sentinel_damaged then found nothing damaged). */
+	assert_int_equal(sqlite3_exec(db, "UPDATE r SET box = substr(box, 1, 30) ||"
+				      " CASE WHEN substr(box, 31, 1) = x'00' THEN x'01' ELSE x'00' END || substr(box, 32)"
 				      " WHERE n = 1", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_changes(db), 1);
 	sqlite3_close(db);
