@@ -33,8 +33,9 @@ is_void(const struct message *m)
 	return m->status != NULL && strcmp(m->status, "entered-in-error") == 0;
 }
 
-char *
-chat_query_path(const char *patient_id, time_t since)
+/* The search, with one more filter (a name and its value, escaped), or none. */
+static char *
+query_path(const char *patient_id, const char *param, const char *value)
 {
 	char *ref = xasprintf("Patient/%s", patient_id), *e = http_escape(ref);
 	struct buf path;
@@ -42,19 +43,38 @@ chat_query_path(const char *patient_id, time_t since)
 	buf_init(&path);
 	buf_addf(&path, "Communication?subject=%s&_sort=sent&_count=200"
 		 "&_include=Communication:sender", e);
-	if (since != 0) {
-		char t[21], *v, *ev;
+	if (param != NULL) {
+		char *ev = http_escape(value);
 
-		instant_format_utc(since, t);
-		v = xasprintf("ge%s", t);
-		ev = http_escape(v);
-		buf_addf(&path, "&sent=%s", ev);
-		free(v);
+		buf_addf(&path, "&%s=%s", param, ev);
 		free(ev);
 	}
 	free(ref);
 	free(e);
 	return buf_steal(&path);
+}
+
+char *
+chat_query_path(const char *patient_id, time_t since)
+{
+	char t[21], *v, *path;
+
+	if (since == 0)
+		return query_path(patient_id, NULL, NULL);
+	instant_format_utc(since, t);
+	v = xasprintf("ge%s", t);
+	path = query_path(patient_id, "sent", v);
+	free(v);
+	return path;
+}
+
+char *
+chat_changed_path(const char *patient_id, const char *after)
+{
+	char *v = xasprintf("gt%s", after), *path = query_path(patient_id, "_lastUpdated", v);
+
+	free(v);
+	return path;
 }
 
 /* Every Communication about the patient: headers and messages. */

@@ -17,6 +17,7 @@
 #include "core/utf8.h"
 #include "core/task.h"
 #include "core/xmalloc.h"
+#include "fhir_int.h"
 
 void
 fhir_result_finish(struct fhir_result *r)
@@ -135,20 +136,8 @@ need_token(struct session *s, struct error *err)
 	return true;
 }
 
-struct fhir_op {
-	struct session *s;
-	struct http_request *req;
-	struct http_request_opts ho;   /* strings below are owned */
-	char *method, *url, *body, *if_match, *if_none_exist, *if_none_match;
-	bool refreshed;
-	bool refreshing;               /* a task refreshes the token for it */
-	bool cancelled;                /* ... and it was cancelled meanwhile */
-	fhir_done_fn done;
-	void *arg;
-};
-
-static void
-op_free(struct fhir_op *op)
+void
+fhir_op_free(struct fhir_op *op)
 {
 	free(op->method);
 	free(op->url);
@@ -187,7 +176,6 @@ finish_response(struct session *s, const struct http_response *resp, struct fhir
 	return true;
 }
 
-static void op_send(struct fhir_op *op);
 
 /* One refresh for every request that the server refused meanwhile: a refresh
  * token is often good once, so a second refresh with it would end the login. */
@@ -235,17 +223,17 @@ refresh_then_send(void *arg)
 	ok = refresh_once(op->s, &err);
 	op->refreshing = false;
 	if (op->cancelled) {
-		op_free(op);
+		fhir_op_free(op);
 		return;
 	}
 	if (ok) {
-		op_send(op);
+		fhir_op_send(op);
 		return;
 	}
 	if (err.kind == ERR_NONE)
 		fhir_status_error(op->s, 401, NULL, &err);
 	op->done(NULL, &err, op->arg);
-	op_free(op);
+	fhir_op_free(op);
 }
 
 static void
@@ -271,11 +259,11 @@ op_done(const struct http_response *resp, const struct error *herr, void *arg)
 	}
 	op->done(ok ? &r : NULL, &err, op->arg);
 	fhir_result_finish(&r);
-	op_free(op);
+	fhir_op_free(op);
 }
 
-static void
-op_send(struct fhir_op *op)
+void
+fhir_op_send(struct fhir_op *op)
 {
 	op->ho.bearer = op->s->access->data;
 	op->req = http_start(op->s->http, &op->ho, op_done, op);
@@ -315,7 +303,8 @@ fhir_start(struct session *s, const char *method, const char *path, const cJSON 
 	op->ho.if_none_exist = op->if_none_exist = xstrdup(o->if_none_exist);
 	op->ho.if_none_match = op->if_none_match = xstrdup(o->if_none_match);
 	op->ho.idempotent = o->idempotent || strcmp(method, "GET") == 0;
-	op_send(op);
+	if (!fhir_gather_take(s, op))
+		fhir_op_send(op);
 	return op;
 }
 
@@ -324,12 +313,16 @@ fhir_cancel(struct session *s, struct fhir_op *op)
 {
 	if (op == NULL)
 		return;
+	if (op->gather != NULL) {
+		fhir_gather_drop(op);   /* not sent yet, or its batch is under way */
+		return;
+	}
 	if (op->refreshing) {
 		op->cancelled = true;   /* its refresh task frees it */
 		return;
 	}
 	http_cancel(s->http, op->req);
-	op_free(op);
+	fhir_op_free(op);
 }
 
 struct sync_call {
@@ -358,12 +351,16 @@ fhir_call(struct session *s, const char *method, const char *path, const cJSON *
 	  const struct fhir_opts *o, struct fhir_result *out, struct error *err)
 {
 	struct sync_call sc = { .out = out, .err = err };
+	struct fhir_gather *g = s->gather;   /* a wait cannot be gathered */
+	struct fhir_op *op;
 
 	memset(out, 0, sizeof *out);
-	if (fhir_start(s, method, path, body, o, sync_call_done, &sc, err) == NULL)
-		return false;
-	http_wait(s->http, &sc.done);
-	return sc.ok;
+	s->gather = NULL;
+	op = fhir_start(s, method, path, body, o, sync_call_done, &sc, err);
+	if (op != NULL)
+		http_wait(s->http, &sc.done);
+	s->gather = g;
+	return op != NULL && sc.ok;
 }
 
 static bool
@@ -672,11 +669,15 @@ cJSON *
 fhir_search(struct session *s, const char *query, size_t max, struct error *err)
 {
 	struct sync_search ss = { .err = err };
+	struct fhir_gather *g = s->gather;   /* a wait cannot be gathered */
+	struct fhir_search *fs;
 
-	if (fhir_search_start(s, query, max, sync_search_done, &ss, err) == NULL)
-		return NULL;
-	http_wait(s->http, &ss.done);
-	return ss.all;
+	s->gather = NULL;
+	fs = fhir_search_start(s, query, max, sync_search_done, &ss, err);
+	if (fs != NULL)
+		http_wait(s->http, &ss.done);
+	s->gather = g;
+	return fs != NULL ? ss.all : NULL;
 }
 
 char *
@@ -844,4 +845,18 @@ fhir_has_coding(const cJSON *concepts, const char *system, const char *code)
 		}
 	}
 	return false;
+}
+
+long
+fhir_entry_status(const cJSON *entry)
+{
+	const cJSON *resp = cJSON_GetObjectItemCaseSensitive(entry, "response");
+	const cJSON *st = resp != NULL ? cJSON_GetObjectItemCaseSensitive(resp, "status") : NULL;
+	long n;
+	char *end;
+
+	if (!cJSON_IsString(st))
+		return 0;
+	n = strtol(st->valuestring, &end, 10);
+	return end != st->valuestring && n >= 100 && n <= 599 ? n : 0;
 }

@@ -108,21 +108,6 @@ fhir_tx_atomicity(struct session *s, time_t *seen)
 
 /* ---- reading the answer ---- */
 
-/* An entry's HTTP status ("412 Precondition Failed" -> 412), or 0. */
-static long
-entry_status(const cJSON *entry)
-{
-	const cJSON *resp = cJSON_GetObjectItemCaseSensitive(entry, "response");
-	const cJSON *st = resp != NULL ? cJSON_GetObjectItemCaseSensitive(resp, "status") : NULL;
-	long n;
-	char *end;
-
-	if (!cJSON_IsString(st))
-		return 0;
-	n = strtol(st->valuestring, &end, 10);
-	return end != st->valuestring && n >= 100 && n <= 599 ? n : 0;
-}
-
 static const cJSON *
 entry_field(const cJSON *entry, const char *a, const char *b)
 {
@@ -310,7 +295,7 @@ undo_applied(struct session *s, const struct fhir_tx *tx, const cJSON *answers)
 	buf_init(&left);
 	buf_init(&planned);
 	cJSON_ArrayForEach(a, answers) {
-		long st = entry_status(a);
+		long st = fhir_entry_status(a);
 		const cJSON *req = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(tx->bundle, "entry"), i);
 		const cJSON *method = entry_field(req, "request", "method");
 		char *ref = NULL;
@@ -338,7 +323,7 @@ undo_applied(struct session *s, const struct fhir_tx *tx, const cJSON *answers)
 		for (const char *p = planned.data; p != NULL && *p != '\0'; i++) {
 			const cJSON *ua = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp, "entry"), i);
 			size_t len = strcspn(p, "\n");
-			long st = ua != NULL ? entry_status(ua) : 0;
+			long st = ua != NULL ? fhir_entry_status(ua) : 0;
 
 			if (!(st >= 200 && st < 300)) {
 				buf_addf(&left, "%s%.*s", left.len > 0 ? ", " : "", (int)len, p);
@@ -359,7 +344,7 @@ refused_error(struct session *s, const cJSON *answers, struct error *err)
 	const cJSON *a;
 
 	cJSON_ArrayForEach(a, answers) {
-		long st = entry_status(a);
+		long st = fhir_entry_status(a);
 
 		if (!(st >= 200 && st < 300)) {
 			fhir_status_error(s, st, entry_field(a, "response", "outcome"), err);
@@ -401,7 +386,7 @@ fhir_tx_commit(struct session *s, struct fhir_tx *tx, struct error *err)
 	}
 	answers = cJSON_GetObjectItemCaseSensitive(resp, "entry");
 	cJSON_ArrayForEach(a, answers) {
-		long st = entry_status(a);
+		long st = fhir_entry_status(a);
 
 		n++;
 		if (st == 0)

@@ -15,10 +15,6 @@
 #include "ui/model.h"
 #include "ui/model_int.h"
 
-/* Our clock and the server's may differ: changes are looked for from this
- * long before the last fetch (a change seen twice is only fetched twice). */
-#define CLOCK_SKEW 60
-
 /* Keeps at most this many notes per client on screen. */
 #define NOTES_MAX 20
 
@@ -70,6 +66,7 @@ model_init(struct model *m, struct session *s, const struct config *cfg,
 	m->poll_interval = (int)config_get_long(cfg, "poll_interval", 30);
 	m->next_poll = clock_mono_ms() + (long long)m->poll_interval * 1000;
 	m->inbox_since = clock_now();
+	m->mine_f.at = time(NULL);   /* the count at the start sees what was before */
 	m->everyone = sw != NULL && strcmp(sw, "everyone") == 0;
 	m->start_auto = sw == NULL || strcmp(sw, "auto") == 0;
 	m->front_desk = true;
@@ -231,6 +228,7 @@ model_finish(struct model *m)
 	crisis_forget(&m->crisis);
 	forget_clients(m);
 	freshness_finish(m, &m->appt_f);
+	freshness_finish(m, &m->mine_f);
 	fhir_search_cancel(m->s, m->inbox_fs);
 	fhir_search_cancel(m->s, m->schedule_fs);
 	model_flags_finish(m);
@@ -813,6 +811,7 @@ chat_done(cJSON *all, const struct error *err, void *arg)
 	if (all == NULL || !chat_from_resources(all, &fresh, &perr)) {
 		fetch_failed(c->m, &c->chat_f, all == NULL ? err : &perr);
 	} else {
+		saw_newest(&c->chat_f, all, NULL);
 		model_review_mark(c->m, &fresh);  /* only what came: never the thread again */
 		changed = merge_messages(&c->chat, &fresh) || c->chat_f.state != LOAD_OK ||
 			  c->chat_f.stale;
@@ -895,8 +894,8 @@ chat_from_cache(struct client *c)
 	cJSON_Delete(all);
 }
 
-void
-model_start_work(struct model *m)
+static void
+start_work(struct model *m)
 {
 	struct client *c;
 
@@ -927,12 +926,22 @@ model_start_work(struct model *m)
 			chat_from_cache(c);
 		start_search(c, &c->chat_f, chat_query_path(c->patient_id, 0), CHAT_QUERY_MAX,
 			     chat_done);
-	}	if (c->scores_f.state == LOAD_PENDING && c->scores_f.fs == NULL) {
+	}
+	if (c->scores_f.state == LOAD_PENDING && c->scores_f.fs == NULL) {
 		if (m->s->store != NULL && c->scores.n == 0)
 			scores_from_cache(c);
 		start_search(c, &c->scores_f, scores_query_path(c->patient_id), SCORES_QUERY_MAX,
 			     scores_done);
 	}
+}
+
+/* What is to be fetched, in one round trip (fhir_gather_begin). */
+void
+model_start_work(struct model *m)
+{
+	fhir_gather_begin(m->s);
+	start_work(m);
+	fhir_gather_end(m->s);
 }
 
 static void start_inbox(struct model *m);
@@ -955,6 +964,7 @@ appts_check_done(cJSON *all, const struct error *err, void *arg)
 		/* The newest change (the look asks for it first): the next look
 		 * starts after it, whether or not it is this day's. */
 		saw_newest(&m->appt_f, all, m->practitioner);
+		m->owed_gen++;   /* a session may have been held, moved or ended */
 		start_appts(m);
 	} else {
 		if (m->appt_f.stale)
@@ -1074,29 +1084,88 @@ scores_check_path(const struct client *c)
 	return path;
 }
 
-void
-model_poll(struct model *m)
+/* Looking again at the notes I wrote, anywhere: only whether any changed. */
+static void
+mine_check_done(cJSON *all, const struct error *err, void *arg)
+{
+	struct model *m = arg;
+
+	(void)err;   /* the count keeps what it said; the next poll looks again */
+	m->mine_f.fs = NULL;
+	if (all == NULL)
+		return;
+	/* The first look only finds where to start: the count at the start
+	 * has just seen what it brings (the margin for this machine's clock
+	 * brings back the last minute's notes). */
+	if (cJSON_GetArraySize(all) > 0) {
+		if (m->mine_f.state == LOAD_OK)
+			m->owed_gen++;
+		saw_newest(&m->mine_f, all, NULL);
+	}
+	m->mine_f.state = LOAD_OK;   /* looked once: from now on a find is a change */
+	m->mine_f.at = time(NULL);
+	cJSON_Delete(all);
+}
+
+static void
+start_mine_check(struct model *m)
+{
+	char *ref, *eref, *egt, *path;
+	struct error err;
+
+	if (m->mine_f.fs != NULL || !session_me_known(m->s) || m->s->me_type == NULL ||
+	    strcmp(m->s->me_type, "Practitioner") != 0)
+		return;
+	error_clear(&err);
+	ref = xasprintf("Practitioner/%s", m->s->me_id);
+	eref = http_escape(ref);
+	egt = look_again_since(&m->mine_f, NULL);
+	path = xasprintf("DocumentReference?author=%s&_lastUpdated=%s&_sort=-_lastUpdated&_elements=id,meta&_count=1",
+			 eref, egt);
+	m->mine_f.fs = fhir_search_start(m->s, path, 1, mine_check_done, m, &err);
+	free(ref);
+	free(eref);
+	free(egt);
+	free(path);
+}
+
+static void
+poll(struct model *m)
 {
 	struct client *c = model_client(m);
 
-	m->next_poll = clock_mono_ms() + (long long)m->poll_interval * 1000;
 	start_inbox(m);
 	model_flags_start(m);
 	if (m->appt_f.state == LOAD_OK && m->appt_f.fs == NULL)
 		start_appts_check(m);
 	if (m->front_desk)
 		return;   /* nothing clinical is looked at again */
+	if (m->role_known)
+		start_mine_check(m);
 	if (c != NULL && c->chat_f.state == LOAD_OK && c->chat_f.fs == NULL) {
-		/* Only what was sent since the newest message on screen. */
+		/* Only what changed after the newest change the server showed;
+		 * without one, what was sent since the newest message on screen. */
 		time_t since = c->chat.n > 0 ? c->chat.v[c->chat.n - 1].sent : 0;
+		char *path = c->chat_f.newest != NULL ? chat_changed_path(c->patient_id, c->chat_f.newest)
+						       : chat_query_path(c->patient_id, since);
 
-		start_search(c, &c->chat_f, chat_query_path(c->patient_id, since), CHAT_QUERY_MAX,
-			     chat_done);
+		start_search(c, &c->chat_f, path, CHAT_QUERY_MAX, chat_done);
 	}
 	if (c != NULL && c->notes_f.state == LOAD_OK && c->notes_f.fs == NULL)
 		start_search(c, &c->notes_f, notes_check_path(c), 1, notes_check_done);
 	if (c != NULL && c->scores_f.state == LOAD_OK && c->scores_f.fs == NULL)
 		start_search(c, &c->scores_f, scores_check_path(c), 1, scores_check_done);
+}
+
+/* Every look again of a poll in one request (a batch Bundle of searches),
+ * whether or not anything changed. */
+void
+model_poll(struct model *m)
+{
+	m->next_poll = clock_mono_ms() + (long long)m->poll_interval * 1000;
+	fhir_gather_begin(m->s);
+	poll(m);
+	fhir_gather_end(m->s);
 }
 
 int

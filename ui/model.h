@@ -162,6 +162,7 @@ struct model {
 	struct fhir_search *flags_fs;
 	char *flags_since;           /* the newest meta.lastUpdated seen, or NULL */
 	time_t flags_since_t;
+	time_t flags_asked;          /* when the whole list was asked (this machine's clock) */
 	bool flags_tried;            /* the first look was begun (or could not be) */
 	bool flags_loaded;           /* the server's whole list came once */
 	/* What a flag says is hidden from a front desk (flag_user_front_desk):
@@ -178,6 +179,13 @@ struct model {
 
 	/* The measures due of the listed clients (model_measure.c's own). */
 	struct model_measures *measures;
+
+	/* The notes owed on the title bar are counted again only when they may
+	 * have changed (ui/worklist_count.c): owed_gen moves when a look again
+	 * finds an appointment or a note of mine changed (mine_f: notes by me,
+	 * written here or elsewhere). */
+	struct freshness mine_f;
+	unsigned owed_gen;
 
 	int poll_interval;           /* seconds */
 	long long next_poll;         /* monotonic ms */

@@ -5,6 +5,10 @@
 
 #include "ui/model.h"
 
+/* Our clock and the server's may differ: changes are looked for from this
+ * long before the last fetch (a change seen twice is only fetched twice). */
+#define CLOCK_SKEW 60
+
 /* Tells the view that part changed. */
 void model_changed(struct model *m, enum model_part part);
 /* Asks for the user's roles once "me" is known, unless known or asked

@@ -49,7 +49,9 @@ struct tui {
 	long worklist_n;
 	long worklist_limit;         /* draft_limit_hours */
 	bool worklist_asking;
-	long long worklist_next;     /* when to count again (clock_mono_ms) */
+	long long worklist_next;     /* when to count again at the latest (clock_mono_ms) */
+	unsigned worklist_gen;       /* the model's owed_gen at the last count */
+	time_t worklist_at;          /* when it was (a session ending after counts again) */
 	bool quitting;               /* quit once the job has ended (q again: stop waiting) */
 
 	/* A full-screen text over the panes (mode_overlay): help, or a command's output. */

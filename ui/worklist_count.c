@@ -3,6 +3,7 @@
 #include "ui/worklist_count.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "core/date.h"
 #include "core/i18n.h"
@@ -29,16 +30,42 @@ count_task(void *arg)
 	t->worklist_asking = false;
 }
 
+/* Whether a session of the list ended since the last count: a note is owed
+ * for it now, though nothing changed on the server. */
+static bool
+session_ended(const struct tui *t, time_t now)
+{
+	if (t->m.appt_f.state != LOAD_OK)
+		return false;
+	for (size_t i = 0; i < t->m.appts.n; i++) {
+		time_t end = t->m.appts.v[i].end;
+
+		if (end > t->worklist_at && end <= now)
+			return true;
+	}
+	return false;
+}
+
+/* Counted again when the count may have changed: at the start, after a
+ * command of the user's (ui_worklist_count_again), when a poll found an
+ * appointment or a note of mine changed, when a session ended; and every
+ * ten minutes whatever (a note deleted elsewhere shows in no look again).
+ * Each count is three searches, most of an idle minute's bytes when it
+ * came every minute. */
 void
 ui_worklist_count_tick(struct tui *t)
 {
 	long long now = clock_mono_ms();
-	int every = t->m.poll_interval > 60 ? t->m.poll_interval : 60;
+	time_t wall = clock_now();
+	int every = t->m.poll_interval > 600 ? t->m.poll_interval : 600;
 
-	if (t->worklist_asking || !t->m.role_known || t->m.front_desk || now < t->worklist_next ||
-	    task_current() != NULL)
+	if (t->worklist_asking || !t->m.role_known || t->m.front_desk || task_current() != NULL)
+		return;
+	if (now < t->worklist_next && t->m.owed_gen == t->worklist_gen && !session_ended(t, wall))
 		return;
 	t->worklist_next = now + (long long)every * 1000;
+	t->worklist_gen = t->m.owed_gen;
+	t->worklist_at = wall;
 	t->worklist_asking = true;
 	task_spawn(count_task, t);
 }

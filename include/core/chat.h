@@ -27,6 +27,10 @@ void message_list_finish(struct message_list *l);
 /* The same in two halves, for the screen's loop: the search (new string,
  * free()) and the list made from its resources. */
 char *chat_query_path(const char *patient_id, time_t since);
+/* The messages written or changed after the instant `after`, by the server's
+ * clock (its meta.lastUpdated): a look again that brings nothing when
+ * nothing came (sent=ge brings the newest back every time). */
+char *chat_changed_path(const char *patient_id, const char *after);
 bool chat_from_resources(const cJSON *resources, struct message_list *out, struct error *err);
 
 /* Sends text to the patient in their latest thread (one is started when there is

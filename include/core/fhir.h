@@ -67,6 +67,18 @@ struct fhir_search *fhir_search_start(struct session *s, const char *query, size
 				      fhir_search_fn done, void *arg, struct error *err);
 void fhir_search_cancel(struct session *s, struct fhir_search *fs);
 
+/* Gathering: the GETs that fhir_start (and so fhir_search_start) would send
+ * between fhir_gather_begin and fhir_gather_end are held, and at the end go
+ * as one batch Bundle: one round trip, and one connection, for all of them
+ * (a screen's looks again). Each still gets its own answer, from its entry
+ * of the batch-response, through its own callback, as if sent alone; a
+ * search's further pages go on their own. One held alone is sent as itself.
+ * When the server refuses the batch (a 4xx), they go one by one, and so do
+ * all later ones of the session. Pairs nest; the outermost end sends.
+ * Synchronous calls made meanwhile are not held. */
+void fhir_gather_begin(struct session *s);
+void fhir_gather_end(struct session *s);
+
 /* True when reads come from the local cache instead of the server: working
  * offline (--offline) with the store open. Every query module asks this, so the
  * rule is in one place. */
@@ -115,6 +127,8 @@ void fhir_status_error(struct session *s, long status, const cJSON *outcome, str
 void fhir_bundle_add(cJSON *bundle, const char *method, const char *url, cJSON *res,
 		     const char *full_url, const char *if_match, const char *if_none_exist);
 cJSON *fhir_bundle_new(const char *type);
+/* A Bundle entry's HTTP status ("412 Precondition Failed" -> 412), or 0. */
+long fhir_entry_status(const cJSON *entry);
 
 /* Makes "Type/id" references: new cJSON object {"reference": ..., "display": ...}. */
 cJSON *fhir_reference(const char *type, const char *id, const char *display);

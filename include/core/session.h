@@ -50,6 +50,10 @@ struct session {
 	/* A refresh of the token under way for a request that came back 401
 	 * (fhir.c); the other requests refused meanwhile wait for it. */
 	struct fhir_refresh *refreshing;
+	/* GETs held to go as one batch (fhir_gather_begin), or NULL; and
+	 * whether the server refused a batch of them (then never again). */
+	struct fhir_gather *gather;
+	bool batch_refused;
 	char *token_endpoint;
 	char *userinfo_endpoint; /* NULL when the server has none (or not asked yet) */
 	char *login_user;        /* the username given at login, or the client id */

@@ -177,6 +177,15 @@ check "PUT If-Match mismatch -> 412" "$(code -X PUT -H "$(H)" -H 'Content-Type: 
 check "invalid resource -> 422" "$(code -H "$(H)" -H 'Content-Type: application/fhir+json' -d '{"resourceType":"Appointment","status":"booked","participant":[{"status":"accepted"}]}' "$BASE/Appointment")" "422"
 check "read missing -> 404" "$(code -H "$(H)" "$BASE/Patient/does-not-exist")" "404"
 
+# ---- a batch of searches: each entry as the GET alone (_elements, _include, paging)
+BATCH='{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"GET","url":"Patient?_count=2&_elements=name"}},{"request":{"method":"GET","url":"Patient/no-such"}},{"request":{"method":"GET","url":"Appointment?_count=1&_include=Appointment:patient"}}]}'
+P0=$(grep -c '^POST /fhir/R4 ' "$TMP/err")
+R="$(curl -s -H "$(H)" -H 'Content-Type: application/fhir+json' -d "$BATCH" "$BASE")"
+check "batch of GETs answers each" "$(echo "$R" | jget 'd.type+" "+d.entry.map(e=>e.response.status.split(" ")[0]).join(",")')" "batch-response 200,404,200"
+check "batch entry: _elements as alone" "$(echo "$R" | jget 'Object.keys(d.entry[0].resource.entry[0].resource).sort().join(",")+" "+d.entry[0].resource.link.some(l=>l.relation==="next")')" "id,meta,name,resourceType true"
+check "batch entry: _include as alone" "$(echo "$R" | jget 'd.entry[2].resource.entry.some(e=>e.search.mode==="include")+" "+d.entry[1].response.outcome.resourceType')" "true OperationOutcome"
+check "batch is one request in the log" "$(( $(grep -c '^POST /fhir/R4 200' "$TMP/err") - P0 )) $(grep -c '^  in batch: GET /fhir/R4/Patient/no-such 404' "$TMP/err")" "1 1"
+
 # ---- atomic transactions
 SLOT="$(get "Slot?schedule=Schedule/sched-emre&status=free&_count=1&_sort=-start" | jget 'd.entry[0].resource.id')"
 SLOTJ="$(get "Slot/$SLOT")"
@@ -259,6 +268,13 @@ TOK="$(login amina demo | jget 'd.access_token')"
 check "state reload keeps created resource" "$(code -H "$(H)" "$BASE/Patient/$ID1")" "200"
 check "state reload keeps booked slot" "$(get "Slot/$SLOT" | jget 'd.status')" "busy"
 check "log has no tokens" "$(grep -c -- "$TOK" "$TMP/err")" "0"
+stop_server
+
+# ---- --no-batch: a server without the batch interaction
+start_server --no-batch
+TOK="$(login amina demo | jget 'd.access_token')"
+check "--no-batch: batch refused 405" "$(code -H "$(H)" -H 'Content-Type: application/fhir+json' -d "$BATCH" "$BASE")" "405"
+check "--no-batch: not in metadata" "$(curl -s "$BASE/metadata" | jget 'd.rest[0].interaction.map(i=>i.code).join(",")')" "transaction,search-system"
 stop_server
 
 # ---- --grants: a Medplum-like platform, and a device code that expires

@@ -7,6 +7,7 @@
 // See README.md in this folder.
 
 const http = require('node:http');
+const { Readable } = require('node:stream');
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
@@ -19,11 +20,11 @@ const { seed, localToday, parseDay } = require('./seed');
 // ---------------------------------------------------------------- options
 function usage(msg) {
   if (msg) process.stderr.write(`server.js: ${msg}\n`);
-  process.stderr.write('usage: node server.js [--host 127.0.0.1] [--port N] [--state FILE] [--reset] [--today YYYY-MM-DD] [--token-ttl SECONDS] [--page-size N] [--no-validate] [--transactions atomic|batch] [--no-include] [--no-display] [--grants LIST] [--device-interval SECONDS] [--device-ttl SECONDS]\n');
+  process.stderr.write('usage: node server.js [--host 127.0.0.1] [--port N] [--state FILE] [--reset] [--today YYYY-MM-DD] [--token-ttl SECONDS] [--page-size N] [--no-validate] [--transactions atomic|batch] [--no-include] [--no-batch] [--no-display] [--grants LIST] [--device-interval SECONDS] [--device-ttl SECONDS]\n');
   process.exit(2);
 }
 function parseArgs(argv) {
-  const o = { host: '127.0.0.1', port: 0, state: null, reset: false, today: null, tokenTtl: 3600, pageSize: 50, validate: true, transactions: 'atomic', include: true, display: true, grants: ALL_GRANTS.slice(), deviceInterval: 5, deviceTtl: 600 };
+  const o = { host: '127.0.0.1', port: 0, state: null, reset: false, today: null, tokenTtl: 3600, pageSize: 50, validate: true, transactions: 'atomic', include: true, batch: true, display: true, grants: ALL_GRANTS.slice(), deviceInterval: 5, deviceTtl: 600 };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
     let v;
@@ -41,6 +42,7 @@ function parseArgs(argv) {
       case '--page-size': o.pageSize = Number(val()); break;
       case '--transactions': o.transactions = val(); break;
       case '--no-include': o.include = false; break;
+      case '--no-batch': o.batch = false; break;
       case '--no-display': o.display = false; break;
       case '--grants': try { o.grants = parseGrants(val()); } catch (e) { usage(e.message); } break;
       case '--device-interval': o.deviceInterval = Number(val()); break;
@@ -276,7 +278,7 @@ function capability(origin) {
         }],
       },
       resource,
-      interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'search-system' }],
+      interaction: [{ code: 'transaction' }].concat(opts.batch ? [{ code: 'batch' }] : [], [{ code: 'search-system' }]),
     }],
   };
   capabilityCache = { origin, cs };
@@ -379,12 +381,13 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function firstOf(v) { return Array.isArray(v) ? v[v.length - 1] : v; }
 
-async function handleFhir(req, res, url) {
+async function handleFhir(req, res, url, inner = false) {
   const origin = originOf(req);
   const base = origin + BASE_PATH;
   const rest = url.pathname.slice(BASE_PATH.length).replace(/^\/+/, '').replace(/\/+$/, '');
 
-  // faults (all /fhir/R4 requests)
+  // faults (all /fhir/R4 requests; an entry of a batch is part of its request)
+  if (!inner) {
   if (faults.latency_ms > 0) await new Promise((r) => setTimeout(r, faults.latency_ms));
   if (faults.fail_next > 0) {
     faults.fail_next--;
@@ -405,6 +408,7 @@ async function handleFhir(req, res, url) {
   if (faults.huge_header_next > 0) { faults.huge_header_next--; req.resume(); return hugeHeaderResponse(req, res, false); }
   if (faults.many_headers_next > 0) { faults.many_headers_next--; req.resume(); return hugeHeaderResponse(req, res, true); }
   if (faults.slow_bytes_next > 0) { faults.slow_bytes_next--; req.resume(); return slowBytesResponse(req, res, Math.max(1, faults.slow_bytes_ms)); }
+  }
 
   // unauthenticated endpoints
   if (rest === 'metadata' && req.method === 'GET') return sendJson(req, res, 200, capability(origin));
@@ -477,6 +481,17 @@ async function handleFhir(req, res, url) {
   delete headers.authorization;
 
   if (isBundlePost && (!body || body.resourceType !== 'Bundle')) return sendOutcome(req, res, 400, 'Expected a Bundle');
+  // --no-batch: a server without the batch interaction (a facade or gateway
+  // that takes only transactions): 405, as it would answer a method it lacks.
+  if (isBundlePost && body.type === 'batch' && !opts.batch) return sendOutcome(req, res, 405, 'This server does not support batch Bundles');
+  // A batch of reads and searches: each entry is answered as the same GET
+  // alone would be (the router's own batch skips _elements and _include).
+  if (isBundlePost && body.type === 'batch' && Array.isArray(body.entry) && body.entry.length > 0 &&
+      body.entry.every((e) => String(e?.request?.method || '').toUpperCase() === 'GET' && typeof e.request.url === 'string')) {
+    const entry = [];
+    for (const e of body.entry) entry.push(await batchRead(req, e.request));
+    return sendJson(req, res, 200, { resourceType: 'Bundle', type: 'batch-response', entry });
+  }
   const isTransaction = isBundlePost && body.type === 'transaction';
   // tx_delay_ms: a transaction waits this long before it runs, so that two clients
   // that read the same versions both send theirs (a race made certain).
@@ -589,6 +604,39 @@ async function handleFhir(req, res, url) {
   }
   if (method === 'DELETE' && status < 300) return sendJson(req, res, 200, outcome(200, 'informational', 'Deleted', 'information'));
   return sendJson(req, res, status, resource, extra);
+}
+
+// One GET of a batch, through handleFhir as its own request (no faults, no
+// line of its own in the log but an indented one): its answer as an entry.
+function batchRead(parent, rq) {
+  const inner = Readable.from([]);
+  inner.method = 'GET';
+  inner.url = `${BASE_PATH}/${rq.url.replace(/^\/+/, '')}`;
+  inner.headers = { host: parent.headers.host, authorization: parent.headers.authorization, accept: FHIR_JSON };
+  if (rq.ifNoneMatch) inner.headers['if-none-match'] = String(rq.ifNoneMatch);
+  let url;
+  try { url = new URL(inner.url, 'http://localhost'); } catch { return Promise.resolve({ response: { status: '400 Bad Request', outcome: errorOutcome(400, 'Bad entry url') } }); }
+  return new Promise((resolve) => {
+    const out = {
+      locals: {}, headersSent: false, statusCode: 200, h: {}, socket: null,
+      writeHead(st, h) { this.statusCode = st; this.h = h || {}; this.headersSent = true; },
+      end(buf) {
+        const st = this.statusCode;
+        log(`  in batch: GET ${url.pathname}${url.search.slice(0, 200)} ${st}`);
+        let obj = null;
+        try { obj = buf && buf.length ? JSON.parse(buf.toString('utf8')) : null; } catch { obj = null; }
+        const response = { status: statusLine(st) };
+        if (this.h.ETag) response.etag = this.h.ETag;
+        if (obj?.meta?.lastUpdated && this.h.ETag) response.lastModified = obj.meta.lastUpdated;
+        if (st >= 400) { response.outcome = obj; resolve({ response }); return; }
+        resolve(obj ? { resource: obj, response } : { response });
+      },
+    };
+    handleFhir(inner, out, url, true).catch((e) => {
+      log(`internal error: ${e && e.stack ? e.stack.split('\n')[0] : e}`);
+      resolve({ response: { status: '500 Internal Server Error', outcome: errorOutcome(500, 'Internal server error') } });
+    });
+  });
 }
 
 const REASONS = { 200: 'OK', 201: 'Created', 204: 'No Content', 304: 'Not Modified', 400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed', 422: 'Unprocessable Entity', 500: 'Internal Server Error' };

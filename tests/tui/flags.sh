@@ -57,6 +57,15 @@ ezb assess "$pat" phq9 --answers 0,1,0,0,0,0,0,0,1 >"$WORK/assess.out" 2>&1 &&
 flag=$(ezb --format json flags "$pat" | jq -r .id | head -n1)
 S=amina
 check "banner_within_one_poll: the counsellor's notes and chat" "RISK, review now \(1 flag\): PHQ-9 item" $((2 * POLL * 10 + 30))
+# screen_polls_in_one_batch: both screens' looks again went in batch Bundles
+# (a POST each poll), none on its own, and the flag came through one.
+inb=$(grep -c '^  in batch: GET /fhir/R4/Appointment?_lastUpdated=' "$WORK/platform.log")
+alone=$(grep -c '^GET /fhir/R4/Appointment?_lastUpdated=' "$WORK/platform.log")
+if [ "$inb" -gt 0 ] && [ "$alone" = 0 ] && grep -q '^  in batch: GET /fhir/R4/Flag?' "$WORK/platform.log"; then
+	ok "screen_polls_in_one_batch ($inb looks again)"
+else
+	fail "screen_polls_in_one_batch" "$inb in batches, $alone alone"
+fi
 [ "$(screen | grep -c "RISK, review now")" = 2 ] && ok "the banner over the notes and over the chat" ||
 	fail "the banner over the notes and over the chat" "$(screen)"
 screen | grep -qE "⚠ $(re "$name")" && ok "the row is marked" || fail "the row is marked" "$(screen)"

@@ -68,6 +68,41 @@ id=$("$EZRIZI" --format json notes --appointment appt-20261203-amina-0900 | jq -
 keys q
 check "the screen quits" "^EXIT=0" 100
 
+# owed_count_follows_the_server: a screen that looks every 2 s counts once
+# (three searches), not at every look; a note written elsewhere (batch, a
+# store of its own) for Monday's session takes its count down at a look.
+mkdir -m 700 -p "$WORK/batch-data"
+TOKEN=$(token amina)
+ezb() { XDG_DATA_HOME=$WORK/batch-data EZRIZI_TOKEN=$TOKEN EZRIZI_NOW=$EZRIZI_NOW "$EZRIZI" "$@"; }
+sed 's/^poll_interval = .*/poll_interval = 2/' "$XDG_CONFIG_HOME/ezrizi/config" >"$WORK/poll.conf"
+S=poll
+counts() { grep -c 'DocumentReference?author=Practitioner%2Fprac-amina&_count=' "$WORK/platform.log"; }
+c0=$(counts)
+tui_start poll EZRIZI_NOW=$EZRIZI_NOW -- --config "'$WORK/poll.conf'"
+if wait_for "amina .* — 4 notes owed" 150; then
+	sleep 7   # three looks or more
+	looks=$(grep -c 'in batch: GET /fhir/R4/DocumentReference?author=Practitioner%2Fprac-amina&_lastUpdated=' "$WORK/platform.log")
+	n=$(($(counts) - c0))
+	if [ "$looks" -ge 2 ] && [ "$n" = 1 ]; then
+		ok "owed_count_follows_the_server: counted once over $looks looks"
+	else
+		fail "owed_count_follows_the_server: counted once" "$n counts, $looks looks"
+	fi
+	mon=$(api Appointment/appt-20261130-amina-1200 | jq -r '.participant[].actor.reference | select(startswith("Patient/")) | ltrimstr("Patient/")')
+	printf 'Seen on Monday; notes written later.\n' | ezb note add "$mon" --appointment appt-20261130-amina-1200 >"$WORK/mon.out" 2>&1 ||
+		fail "a note for Monday's session, elsewhere" "$(cat "$WORK/mon.out")"
+	if wait_for "amina .* — 3 notes owed" 100; then
+		ok "owed_count_follows_the_server: a note written elsewhere takes the count down"
+	else
+		fail "owed_count_follows_the_server: a note written elsewhere takes the count down" "$(title)"
+	fi
+else
+	fail "owed_count_follows_the_server: the screen counts" "$(title)"
+fi
+keys q
+check "that screen quits" "^EXIT=0" 100
+S=ez
+
 # The front desk: no count, whatever is owed. The positive control: its
 # title bar is drawn, with its clock.
 config_user reception

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/http.h"
 #include "core/task.h"
 #include "core/xmalloc.h"
@@ -29,6 +31,11 @@ struct http_request {
 	struct http_request *next;
 	struct stub_request *rec;
 	struct stub_answer *answer;   /* bound at the first step after it started */
+	/* A batch Bundle of GETs: each entry is recorded, and answered, as the
+	 * GET it asks for (rec is the POST's own, not among the recorded). */
+	struct stub_request **subs;
+	struct stub_answer **sub_answers;
+	size_t n_subs;
 	unsigned long seq;
 	http_done_fn done;
 	void *arg;
@@ -47,6 +54,7 @@ static struct stub_request **recs;
 static size_t n_recs;
 static unsigned long next_seq;
 static bool aborted;
+static long batch_refused;   /* a batch is answered this, as a POST, when set */
 /* What a request no answer matched gets. */
 static struct stub_answer unscripted = {
 	.status = 404, .sticky = true,
@@ -63,6 +71,7 @@ rec_free(struct stub_request *r)
 	free(r->body);
 	free(r->if_match);
 	free(r->if_none_exist);
+	free(r->if_none_match);
 	free(r);
 }
 
@@ -130,6 +139,7 @@ stub_reset(const char *base)
 	recs = NULL;
 	n_recs = 0;
 	aborted = false;
+	batch_refused = 0;
 	free(stub_base);
 	stub_base = base != NULL ? xstrdup(base) : NULL;
 }
@@ -304,6 +314,17 @@ unlink_req(struct http *h, struct http_request *req)
 	}
 }
 
+static void
+req_free(struct http_request *req)
+{
+	if (req->subs != NULL) {
+		rec_free(req->rec);   /* a batch's own: not among the recorded */
+		free(req->subs);
+		free(req->sub_answers);
+	}
+	free(req);
+}
+
 void
 http_destroy(struct http *h)
 {
@@ -314,7 +335,9 @@ http_destroy(struct http *h)
 
 		h->reqs = req->next;
 		req->rec->cancelled = true;
-		free(req);
+		for (size_t i = 0; i < req->n_subs; i++)
+			req->subs[i]->cancelled = true;
+		req_free(req);
 	}
 	free(h);
 }
@@ -330,6 +353,60 @@ path_of(const char *url)
 	return *url == '/' ? url + 1 : url;
 }
 
+static void
+record(struct stub_request *r)
+{
+	recs = xreallocarray(recs, n_recs + 1, sizeof *recs);
+	recs[n_recs++] = r;
+}
+
+/* The entries of a batch Bundle of GETs, recorded as GETs of their own, as a
+ * server would see them; false when the request is not one. */
+static bool
+take_batch(struct http_request *req, const struct stub_request *r, unsigned long seq)
+{
+	cJSON *b, *entries, *e;
+	const cJSON *type;
+	bool gets = true;
+
+	if (batch_refused != 0 || strcmp(r->method, "POST") != 0 || r->path[0] != '\0' || r->body == NULL ||
+	    (b = cJSON_Parse(r->body)) == NULL)
+		return false;
+	type = cJSON_GetObjectItemCaseSensitive(b, "type");
+	entries = cJSON_GetObjectItemCaseSensitive(b, "entry");
+	cJSON_ArrayForEach(e, entries) {
+		const cJSON *rq = cJSON_GetObjectItemCaseSensitive(e, "request");
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(rq, "method");
+		const cJSON *u = cJSON_GetObjectItemCaseSensitive(rq, "url");
+
+		gets = gets && cJSON_IsString(m) && strcmp(m->valuestring, "GET") == 0 && cJSON_IsString(u);
+	}
+	if (!cJSON_IsString(type) || strcmp(type->valuestring, "batch") != 0 || !gets ||
+	    cJSON_GetArraySize(entries) == 0) {
+		cJSON_Delete(b);
+		return false;
+	}
+	req->n_subs = (size_t)cJSON_GetArraySize(entries);
+	req->subs = xcalloc(req->n_subs, sizeof *req->subs);
+	req->sub_answers = xcalloc(req->n_subs, sizeof *req->sub_answers);
+	for (size_t i = 0; i < req->n_subs; i++) {
+		const cJSON *rq = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(entries, (int)i), "request");
+		const cJSON *inm = cJSON_GetObjectItemCaseSensitive(rq, "ifNoneMatch");
+		struct stub_request *sr = xcalloc(1, sizeof *sr);
+
+		sr->method = xstrdup("GET");
+		sr->path = xstrdup(cJSON_GetObjectItemCaseSensitive(rq, "url")->valuestring);
+		sr->url = xasprintf("%s/%s", stub_base != NULL ? stub_base : "", sr->path);
+		sr->if_none_match = cJSON_IsString(inm) ? xstrdup(inm->valuestring) : NULL;
+		sr->bearer = r->bearer;
+		sr->batch = seq;
+		record(sr);
+		req->subs[i] = sr;
+	}
+	cJSON_Delete(b);
+	return true;
+}
+
 struct http_request *
 http_start(struct http *h, const struct http_request_opts *o, http_done_fn done, void *arg)
 {
@@ -342,11 +419,12 @@ http_start(struct http *h, const struct http_request_opts *o, http_done_fn done,
 	r->body = o->body != NULL ? xstrndup(o->body, o->body_len) : NULL;
 	r->if_match = xstrdup(o->if_match);
 	r->if_none_exist = xstrdup(o->if_none_exist);
+	r->if_none_match = xstrdup(o->if_none_match);
 	r->bearer = o->bearer != NULL;
-	recs = xreallocarray(recs, n_recs + 1, sizeof *recs);
-	recs[n_recs++] = r;
 	req->rec = r;
 	req->seq = ++next_seq;
+	if (!take_batch(req, r, req->seq))
+		record(r);
 	req->done = done;
 	req->arg = arg;
 	for (pp = &h->reqs; *pp != NULL; pp = &(*pp)->next)
@@ -362,13 +440,33 @@ http_cancel(struct http *h, struct http_request *req)
 		return;
 	unlink_req(h, req);
 	req->rec->cancelled = true;
-	free(req);
+	for (size_t i = 0; i < req->n_subs; i++)
+		req->subs[i]->cancelled = true;
+	req_free(req);
 }
+
+void
+stub_refuse_batch(long status)
+{
+	batch_refused = status;
+}
+
+/* What a batch POST gets from a server without batch. */
+static struct stub_answer refused = {
+	.sticky = true,
+	.body = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+		"\"code\":\"not-supported\",\"diagnostics\":\"This server does not support batch Bundles\"}]}",
+};
 
 /* The first queued answer for the request, taken; the 404 when none. */
 static struct stub_answer *
 bind_answer(struct stub_request *r)
 {
+	if (batch_refused != 0 && strcmp(r->method, "POST") == 0 && r->path[0] == '\0' &&
+	    r->body != NULL && strstr(r->body, "\"type\":\"batch\"") != NULL) {
+		refused.status = batch_refused;
+		return &refused;
+	}
 	for (struct stub_answer *a = answers; a != NULL; a = a->next) {
 		if ((a->sticky || !a->taken) && strcmp(a->method, r->method) == 0 &&
 		    stub_match(a->pattern, r->path)) {
@@ -378,6 +476,51 @@ bind_answer(struct stub_request *r)
 	}
 	r->unscripted = true;
 	return &unscripted;
+}
+
+/* A batch-response of each entry's answer; NULL with *fails set when one of
+ * them is a network error (the whole request then is). */
+static char *
+batch_body(struct http_request *req, const char **fails)
+{
+	cJSON *b = cJSON_CreateObject(), *entries = cJSON_AddArrayToObject(b, "entry");
+	char *text;
+
+	cJSON_AddStringToObject(b, "resourceType", "Bundle");
+	cJSON_AddStringToObject(b, "type", "batch-response");
+	for (size_t i = 0; i < req->n_subs; i++) {
+		struct stub_answer *a = req->sub_answers[i];
+		cJSON *e = cJSON_CreateObject(), *resp = cJSON_CreateObject(), *res;
+		char *body, st[16];
+
+		if (a->fails != NULL) {
+			*fails = a->fails;
+			cJSON_Delete(e);
+			cJSON_Delete(resp);
+			cJSON_Delete(b);
+			return NULL;
+		}
+		body = a->fn != NULL ? a->fn(req->subs[i]) : xstrdup(a->body != NULL ? a->body : "");
+		res = cJSON_Parse(body);
+		free(body);
+		snprintf(st, sizeof st, "%ld", a->status);
+		cJSON_AddStringToObject(resp, "status", st);
+		if (a->etag != NULL)
+			cJSON_AddStringToObject(resp, "etag", a->etag);
+		if (a->location != NULL)
+			cJSON_AddStringToObject(resp, "location", a->location);
+		if (res != NULL && a->status >= 400)
+			cJSON_AddItemToObject(resp, "outcome", res);
+		else if (res != NULL)
+			cJSON_AddItemToObject(e, "resource", res);
+		cJSON_AddItemToObject(e, "response", resp);
+		cJSON_AddItemToArray(entries, e);
+		a->delivered = true;
+		req->subs[i]->answered = true;
+	}
+	text = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	return text;
 }
 
 /* Ends the request with its answer, or with err when not NULL. */
@@ -393,6 +536,20 @@ deliver(struct http *h, struct http_request *req, const struct error *why)
 	error_clear(&err);
 	if (why != NULL) {
 		err = *why;
+	} else if (req->subs != NULL) {
+		const char *fails = NULL;
+		char *text = batch_body(req, &fails);
+
+		if (text == NULL) {
+			error_set(&err, ERR_NETWORK, "%s", fails);
+		} else {
+			body = xstrdup(text);
+			cJSON_free(text);
+			resp.status = 200;
+			resp.body = body;
+			resp.body_len = strlen(body);
+			resp.content_type = "application/fhir+json";
+		}
 	} else if (a->fails != NULL) {
 		error_set(&err, ERR_NETWORK, "%s", a->fails);
 	} else {
@@ -404,12 +561,32 @@ deliver(struct http *h, struct http_request *req, const struct error *why)
 		resp.location = a->location;
 		resp.content_type = "application/fhir+json";
 	}
-	if (why == NULL)
+	if (why == NULL && a != NULL)
 		a->delivered = true;   /* its answer was given (not an abort's error) */
 	req->rec->answered = true;
 	req->done(&resp, &err, req->arg);
 	free(body);
-	free(req);
+	req_free(req);
+}
+
+/* Binds the request's answer (each entry's, for a batch); false while one
+ * is held back. */
+static bool
+bind_req(struct http_request *req)
+{
+	bool ready = true;
+
+	if (req->subs == NULL) {
+		if (req->answer == NULL)
+			req->answer = bind_answer(req->rec);
+		return !req->answer->held;
+	}
+	for (size_t i = 0; i < req->n_subs; i++) {
+		if (req->sub_answers[i] == NULL)
+			req->sub_answers[i] = bind_answer(req->subs[i]);
+		ready = ready && !req->sub_answers[i]->held;
+	}
+	return ready;
 }
 
 /* Answers, once, what started before this step and is not held back; what
@@ -426,10 +603,8 @@ again:
 	for (req = h->reqs; req != NULL; req = req->next) {
 		if (req->seq > before)
 			continue;
-		if (req->answer == NULL)
-			req->answer = bind_answer(req->rec);
-		if (req->answer->held)
-			continue;
+		if (!bind_req(req))
+			continue;   /* held back */
 		deliver(h, req, NULL);
 		(*delivered)++;
 		goto again;   /* the callback may have started or cancelled others */
@@ -488,8 +663,7 @@ http_abort(struct http *h, const struct error *why)
 {
 	aborted = true;
 	while (h->reqs != NULL) {
-		if (h->reqs->answer == NULL)
-			h->reqs->answer = bind_answer(h->reqs->rec);
+		bind_req(h->reqs);
 		deliver(h, h->reqs, why);
 	}
 }

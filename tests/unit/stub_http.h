@@ -9,6 +9,10 @@
  * answer matches is answered 404 and counted as unscripted. Every request is
  * recorded: method, path, body, and the headers that matter.
  *
+ * A batch Bundle of GETs (a POST to the base) is taken apart as a server
+ * would: each entry is recorded and answered as its GET, and the answers go
+ * back together in a batch-response (a network error in one fails it all).
+ *
  * Paths are the URL after the base given to stub_reset (no leading '/'); a
  * pattern is matched against the whole path, '*' standing for any run of
  * characters ("Appointment?*", "Patient/pat-1", ""). */
@@ -25,7 +29,11 @@ struct stub_request {
 	char *url;
 	char *path;          /* after the base, or the whole URL when not under it */
 	char *body;          /* NULL for none */
-	char *if_match, *if_none_exist;
+	char *if_match, *if_none_exist, *if_none_match;
+	/* An entry of a batch Bundle of GETs (recorded as its GET; the POST
+	 * itself is not): the batch's number, the same for all its entries;
+	 * 0 for a request of its own. */
+	unsigned long batch;
 	bool bearer;         /* an Authorization header went (never its value) */
 	bool answered;       /* its callback was called */
 	bool cancelled;
@@ -54,6 +62,9 @@ void stub_answer_fn(struct stub_answer *a, stub_body_fn *fn);
 void stub_answer_headers(struct stub_answer *a, const char *etag, const char *location);
 /* Ends the request with a network error (no HTTP answer) instead. */
 void stub_answer_fails(struct stub_answer *a, const char *msg);
+/* A server without batch: from now on a batch Bundle is recorded as the
+ * POST it is and answered status (0: taken apart again, the default). */
+void stub_refuse_batch(long status);
 /* Holds the answer back: a request that took it waits until released. */
 void stub_hold(struct stub_answer *a);
 void stub_release(struct stub_answer *a);

@@ -206,11 +206,12 @@ message_entry(const char *id, const char *patient, const char *sender, const cha
 	instant_format_utc(clock_now() + 60 + later, when);
 	return xasprintf("{\"resource\":"
 			 "{\"resourceType\":\"Communication\",\"id\":\"%s\",\"status\":\"completed\","
+			 "\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"%s\"},"
 			 "\"subject\":{\"reference\":\"Patient/%s\"},\"sender\":{\"reference\":\"%s\"},"
 			 "\"recipient\":[{\"reference\":\"Practitioner/pr-1\"}],\"sent\":\"%s\","
 			 "\"partOf\":[{\"reference\":\"Communication/thread-%s\"}],"
 			 "\"payload\":[{\"contentString\":\"%s\"}]}}",
-			 id, patient, sender, when, patient, text);
+			 id, when, patient, sender, when, patient, text);
 }
 
 static char *
@@ -516,9 +517,13 @@ test_model_flags_reach_the_screen(void **state)
 	assert_false(f->m.front_desk);
 	assert_int_equal(stub_count("GET", "PractitionerRole?*"), 1);
 
-	flags_now = flag_bundle("fl-1", "pat-2", "active", false, "2026-11-30T09:00:01.500Z");
+	flags_now = flag_bundle("fl-1", "pat-2", "active", false, "2030-11-30T09:00:01.500Z");
 	model_poll(&f->m);
 	turns(f, 2);
+	/* flags_look_again_without_a_flag: no flag gave the server's clock,
+	 * and still only what changed since the whole list was asked, by
+	 * this machine's clock less its margin (not the whole list again). */
+	assert_non_null(strstr(stub_last("GET", "Flag?*")->path, "&_lastUpdated=ge20"));
 	assert_non_null(model_flag(&f->m, "pat-2"));
 	assert_int_equal(model_flags_unacked(&f->m, "pat-2"), 1);
 	assert_null(model_flag(&f->m, "pat-1"));
@@ -526,17 +531,17 @@ test_model_flags_reach_the_screen(void **state)
 
 	/* The next look: only what changed since, inclusive. */
 	free(flags_now);
-	flags_now = flag_bundle("fl-1", "pat-2", "active", true, "2026-11-30T10:00:00Z");
+	flags_now = flag_bundle("fl-1", "pat-2", "active", true, "2030-11-30T10:00:00Z");
 	model_poll(&f->m);
 	turns(f, 2);
 	r = stub_last("GET", "Flag?*");
-	assert_non_null(strstr(r->path, "_lastUpdated=ge2026-11-30T09%3A00%3A01.500Z"));
+	assert_non_null(strstr(r->path, "_lastUpdated=ge2030-11-30T09%3A00%3A01.500Z"));
 	assert_non_null(model_flag(&f->m, "pat-2"));
 	assert_int_equal(model_flags_unacked(&f->m, "pat-2"), 0);
 	assert_int_equal(f->seen.rings, 1);   /* an acknowledgement does not ring */
 
 	free(flags_now);
-	flags_now = flag_bundle("fl-1", "pat-2", "inactive", true, "2026-11-30T11:00:00Z");
+	flags_now = flag_bundle("fl-1", "pat-2", "inactive", true, "2030-11-30T11:00:00Z");
 	model_poll(&f->m);
 	turns(f, 2);
 	assert_null(model_flag(&f->m, "pat-2"));
@@ -593,6 +598,110 @@ test_idle_poll_repaints_nothing(void **state)
 	model_poll(&f->m);
 	turns(f, 3);
 	assert_true(f->seen.changed[MODEL_ALL] > all);
+}
+
+/* The requests made since mark: how many, and how many went in batch b
+ * (the first batch seen, returned; 0 when none did). */
+static size_t
+since(size_t mark, unsigned long *b, size_t *in_b)
+{
+	*b = 0;
+	*in_b = 0;
+	for (size_t i = mark; i < stub_n_requests(); i++) {
+		const struct stub_request *r = stub_request(i);
+
+		if (*b == 0)
+			*b = r->batch;
+		*in_b += r->batch != 0 && r->batch == *b;
+	}
+	return stub_n_requests() - mark;
+}
+
+/* poll_is_one_round_trip: every look again of a poll goes in one batch
+ * Bundle (the server answers each entry as the GET alone), and what it
+ * brings is drawn as if each had come alone. */
+static void
+test_poll_is_one_round_trip(void **state)
+{
+	struct fx *f = *state;
+	size_t mark, n, in_b;
+	unsigned long b;
+
+	char when[21], *gt;
+
+	stub_sticky("GET", "Communication?recipient=*", 200, EMPTY);
+	chat_now = message_bundle("m-1", "pat-1");
+	load_today(f);
+	assert_int_equal(model_find_client(&f->m, "pat-1")->chat.n, 1);
+	mark = stub_n_requests();
+	flags_now = flag_bundle("fl-1", "pat-2", "active", false, "2026-12-01T09:00:00Z");
+	model_poll(&f->m);   /* what it asks is asked now, at its end */
+	n = since(mark, &b, &in_b);
+	turns(f, 1);
+	/* chat_look_again_after_the_newest_change: not sent=ge, which brought
+	 * the newest message back at every look. */
+	instant_format_utc(model_find_client(&f->m, "pat-1")->chat.v[0].sent, when);
+	gt = xasprintf("&_lastUpdated=gt%.13s%%3A%.2s%%3A%.3s", when, when + 14, when + 17);
+	assert_non_null(strstr(stub_last("GET", "Communication?subject=*")->path, gt));
+	assert_null(strstr(stub_last("GET", "Communication?subject=*")->path, "&sent="));
+	free(gt);
+	assert_true(n >= 5);   /* inbox, flags, the list's, chat, notes, scores */
+	assert_int_not_equal(b, 0);
+	assert_int_equal(in_b, n);
+	assert_non_null(stub_last("GET", "Appointment?_lastUpdated=*"));
+	assert_true(stub_last("GET", "Appointment?_lastUpdated=*")->batch == b);
+	assert_true(stub_last("GET", "DocumentReference?*_lastUpdated=*")->batch == b);
+	turns(f, 2);
+	assert_non_null(model_flag(&f->m, "pat-2"));   /* its entry's answer came */
+	assert_null(f->seen.error);
+}
+
+/* poll_one_by_one_when_batch_refused: a server without batch (405) gets
+ * the poll's searches one by one, then and at every later poll, and the
+ * screen works as before. */
+static void
+test_poll_one_by_one_when_batch_refused(void **state)
+{
+	struct fx *f = *state;
+	size_t mark, in_b;
+	unsigned long b;
+
+	stub_sticky("GET", "Communication?recipient=*", 200, EMPTY);
+	stub_refuse_batch(405);
+	answer_today();
+	turns(f, 4);
+	assert_int_equal(f->m.appt_f.state, LOAD_OK);
+	assert_int_equal(stub_count("POST", ""), 1);   /* asked once */
+	assert_null(f->seen.error);
+	mark = stub_n_requests();
+	flags_now = flag_bundle("fl-1", "pat-2", "active", false, "2026-12-01T09:00:00Z");
+	model_poll(&f->m);
+	turns(f, 3);
+	assert_true(since(mark, &b, &in_b) >= 5);
+	assert_int_equal(b, 0);
+	assert_int_equal(stub_count("POST", ""), 1);   /* never again */
+	assert_non_null(model_flag(&f->m, "pat-2"));
+	assert_null(f->seen.error);
+}
+
+/* gathered_search_cancelled: a poll's searches given up before its batch
+ * is answered (the list reloaded: the clients' searches cancelled) leave
+ * the others their answers, and nothing of theirs is used. */
+static void
+test_gathered_search_cancelled(void **state)
+{
+	struct fx *f = *state;
+
+	stub_sticky("GET", "Communication?recipient=*", 200, EMPTY);
+	load_today(f);
+	flags_now = flag_bundle("fl-1", "pat-2", "active", false, "2026-12-01T09:00:00Z");
+	model_poll(&f->m);
+	model_reload(&f->m);   /* before the batch is answered */
+	assert_int_equal(f->m.n_clients, 0);
+	load_today(f);
+	turns(f, 2);
+	assert_non_null(model_flag(&f->m, "pat-2"));
+	assert_null(f->seen.error);
 }
 
 /* The measures due of the whole list in one look when the list comes: one
@@ -745,7 +854,8 @@ test_model_asks_me_without_waiting(void **state)
 	assert_true(model_busy(&f->m));
 	stub_release(who);
 	stub_answer("GET", "Schedule?actor=Practitioner%2Fpr-1&*", 200, EMPTY);
-	answer_today();
+	answer_today();   /* mine, asked with the schedule in one batch */
+	answer_today();   /* everyone's, asked as soon as that answer came */
 	turns(f, 4);
 	assert_false(model_busy(&f->m));
 	assert_true(session_me_known(&f->s));
@@ -753,7 +863,6 @@ test_model_asks_me_without_waiting(void **state)
 	/* Mine first; no schedule of my own answers everyone's day. */
 	assert_non_null(stub_last("GET", "Appointment?_sort=date*&practitioner=Practitioner%2Fpr-1"));
 	assert_true(f->m.everyone);
-	answer_today();
 	turns(f, 3);
 	assert_int_equal(f->m.appt_f.state, LOAD_OK);
 	assert_false(stub_match("*practitioner=*", stub_last("GET", "Appointment?_sort=date*")->path));
@@ -772,6 +881,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_model_review_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_measures_one_look_a_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_poll_repaints_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poll_is_one_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poll_one_by_one_when_batch_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gathered_search_cancelled, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
