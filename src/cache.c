@@ -157,20 +157,38 @@ collect(const char *id, const char *version, const void *data, size_t len, void 
 	return true;
 }
 
-/* Adds the named people of the resources (clients, counsellors) from the cache. */
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the named people of the resources (clients, counsellors) from the
+ * cache, each once: a day of one counsellor's sessions names her in every
+ * one (she was read and decrypted 274 times for a day of 274). */
 static void
 add_people(struct store *st, cJSON *out, const char *key, const char *type)
 {
-	size_t n = (size_t)cJSON_GetArraySize(out);
+	size_t n = (size_t)cJSON_GetArraySize(out), k = 0;
+	char **ids = xcalloc(n + 1, sizeof *ids);
+	const cJSON *res;
 
-	for (size_t i = 0; i < n; i++) {
-		char *id = first_ref(cJSON_GetArrayItem(out, (int)i), key, type);
+	cJSON_ArrayForEach(res, out) {
+		char *id = first_ref(res, key, type);
+
+		if (id != NULL)
+			ids[k++] = id;
+	}
+	qsort(ids, k, sizeof *ids, id_cmp);
+	for (size_t i = 0; i < k; i++) {
 		cJSON *p;
 
-		if (id != NULL && (p = cache_get(st, type, id)) != NULL)
+		if ((i == 0 || strcmp(ids[i], ids[i - 1]) != 0) && (p = cache_get(st, type, ids[i])) != NULL)
 			cJSON_AddItemToArray(out, p);
-		free(id);
 	}
+	for (size_t i = 0; i < k; i++)
+		free(ids[i]);
+	free(ids);
 }
 
 cJSON *

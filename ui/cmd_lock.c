@@ -267,6 +267,7 @@ ui_lock_key(struct tui *t, const struct ui_key *k)
 			tui_clear_error(t);
 			reopen_with_agent(t);   /* after the clear: it may say the store waits */
 			tui_recover_notes(t);   /* when the store was locked at the start */
+			t->m.next_poll = 0;     /* the looks were fewer while locked: one now */
 		} else {
 			/* The cache passphrase cannot be told from a wrong one while
 			 * another ezrizi holds the store alone: say that, not "wrong". */

@@ -1162,10 +1162,16 @@ poll(struct model *m)
 void
 model_poll(struct model *m)
 {
-	m->next_poll = clock_mono_ms() + (long long)m->poll_interval * 1000;
+	model_poll_later(m);
 	fhir_gather_begin(m->s);
 	poll(m);
 	fhir_gather_end(m->s);
+}
+
+void
+model_poll_later(struct model *m)
+{
+	m->next_poll = clock_mono_ms() + (long long)m->poll_interval * 1000;
 }
 
 int

@@ -257,6 +257,8 @@ void model_new_day(struct model *m, struct civil_date today);
 void model_start_work(struct model *m);
 /* Looks again for new data (the loop calls it every poll_interval seconds). */
 void model_poll(struct model *m);
+/* The look due is not made: the next is a poll_interval from now. */
+void model_poll_later(struct model *m);
 /* The selected client's notes fetched again (a note command of this screen
  * changed them, or only their signatures). */
 void model_notes_again(struct model *m);

@@ -51,6 +51,7 @@ struct tui {
 	bool worklist_asking;
 	long long worklist_next;     /* when to count again at the latest (clock_mono_ms) */
 	unsigned worklist_gen;       /* the model's owed_gen at the last count */
+	unsigned locked_skips;       /* looks due while locked (one in four is made) */
 	time_t worklist_at;          /* when it was (a session ending after counts again) */
 	bool quitting;               /* quit once the job has ended (q again: stop waiting) */
 

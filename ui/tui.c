@@ -451,11 +451,20 @@ tick(struct tui *t)
 	if (model_ms_to_settle(&t->m) == 0)
 		model_settle(&t->m);
 	if (model_ms_to_poll(&t->m) == 0) {
-		model_poll(&t->m);
-		model_audit_send(&t->m);
-		if (!tui_locked(t))
-			ui_send_outbox(t);
+		/* Locked, nothing of the model is on screen: one look in four
+		 * (at most every two minutes at the default), and one at the
+		 * unlock (ui/cmd_lock.c). */
+		if (tui_locked(t) && t->locked_skips++ % 4 != 3) {
+			model_poll_later(&t->m);
+		} else {
+			model_poll(&t->m);
+			model_audit_send(&t->m);
+			if (!tui_locked(t))
+				ui_send_outbox(t);
+		}
 	}
+	if (!tui_locked(t))
+		t->locked_skips = 0;
 	if (t->lock_after_ms > 0 && !tui_locked(t) && ms_to_lock(t) == 0)
 		ui_lock(t);
 	ui_store_retry(t);

@@ -780,7 +780,11 @@ const server = http.createServer(async (req, res) => {
     else res.socket?.destroy();
   }
 });
-server.keepAliveTimeout = 5000;
+// An idle connection is kept 60 s, as behind AWS's load balancers (Medplum's
+// hosted service; nginx keeps 75 s): a client that looks every 30 s finds
+// its connection still open (node's own default, 5 s, closed it between looks).
+server.keepAliveTimeout = 60000;
+server.headersTimeout = 65000;
 // "Expect: 100-continue" with a body over the limit: refused before it is sent, as
 // real servers do (Node would otherwise say 100 Continue and then 413 mid-upload).
 server.on('checkContinue', (req, res) => {

@@ -27,6 +27,8 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "core/cache.h"
+#include "core/date.h"
 #include "core/store.h"
 #include "core/xmalloc.h"
 
@@ -1219,11 +1221,60 @@ test_disk_full(void **state)
 	free(big);
 }
 
+/* cache_day_names_each_person_once: a day of one counsellor's sessions
+ * comes with her once, and each client once, whatever the number of
+ * sessions (she was read and decrypted once a session, 274 times for a day
+ * of 274: bench/query). */
+static void
+test_cache_day_names_each_person_once(void **state)
+{
+	char *base, *dir = new_store(&base), day[11], *json;
+	struct store *st = open_ok(dir);
+	struct civil_date today = date_today();
+	cJSON *put_these = cJSON_CreateArray(), *all;
+	const cJSON *r;
+	int appts = 0, pracs = 0, pats = 0;
+
+	(void)state;
+	date_format(today, day);
+	for (int i = 0; i < 4; i++) {
+		json = xasprintf("{\"resourceType\":\"Appointment\",\"id\":\"ap-%d\",\"status\":\"booked\","
+				 "\"start\":\"%sT0%d:00:00Z\",\"end\":\"%sT0%d:50:00Z\",\"participant\":["
+				 "{\"actor\":{\"reference\":\"Patient/pat-%d\"}},"
+				 "{\"actor\":{\"reference\":\"Practitioner/prac-1\"}}]}",
+				 i, day, i + 1, day, i + 1, i % 2);
+		cJSON_AddItemToArray(put_these, cJSON_Parse(json));
+		free(json);
+	}
+	cJSON_AddItemToArray(put_these, cJSON_Parse("{\"resourceType\":\"Patient\",\"id\":\"pat-0\"}"));
+	cJSON_AddItemToArray(put_these, cJSON_Parse("{\"resourceType\":\"Patient\",\"id\":\"pat-1\"}"));
+	cJSON_AddItemToArray(put_these, cJSON_Parse("{\"resourceType\":\"Practitioner\",\"id\":\"prac-1\"}"));
+	assert_int_equal(cache_put_resources(st, put_these), 0);
+	all = cache_appointments(st, today, today, NULL);
+	cJSON_ArrayForEach(r, all) {
+		const char *type = cJSON_GetObjectItemCaseSensitive(r, "resourceType")->valuestring;
+
+		appts += strcmp(type, "Appointment") == 0;
+		pats += strcmp(type, "Patient") == 0;
+		pracs += strcmp(type, "Practitioner") == 0;
+	}
+	assert_int_equal(appts, 4);
+	assert_int_equal(pats, 2);
+	assert_int_equal(pracs, 1);
+	cJSON_Delete(all);
+	cJSON_Delete(put_these);
+	store_close(st);
+	rmrf(base);
+	free(base);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_cache_day_names_each_person_once),
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_damaged_header),
 		cmocka_unit_test(test_second_open),
