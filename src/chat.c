@@ -160,31 +160,77 @@ message_list_finish(struct message_list *l)
 	l->n = 0;
 }
 
-/* The id of the patient's latest thread header, or NULL (new string). */
+/* The latest thread header among the resources (its id, new string), or
+ * NULL; *messages counts the messages among them. */
 static char *
-latest_thread(struct session *s, const char *patient_id, struct error *err, bool *failed)
+pick_thread(const cJSON *all, size_t *messages)
 {
-	cJSON *all = fetch(s, patient_id, 0, err);
 	const cJSON *res;
 	char *id = NULL;
 	time_t best = 0;
 
-	*failed = all == NULL;
+	*messages = 0;
 	cJSON_ArrayForEach(res, all) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
 		struct message m;
 		struct error ignored;
-		time_t when;
 
 		error_clear(&ignored);
-		if (!message_from_json(res, &m, &ignored))
+		if (!cJSON_IsString(type) || strcmp(type->valuestring, "Communication") != 0 ||
+		    !message_from_json(res, &m, &ignored))
 			continue;
-		when = m.sent;
-		if (m.text == NULL && m.thread_id == NULL && !is_void(&m) && (id == NULL || when >= best)) {
+		if (m.text != NULL || m.thread_id != NULL)
+			(*messages)++;
+		else if (!is_void(&m) && (id == NULL || m.sent >= best)) {
 			free(id);
 			id = xstrdup(m.id);
-			best = when;
+			best = m.sent;
 		}
 		message_finish(&m);
+	}
+	return id;
+}
+
+#define HEADERS_ASKED 20
+
+/* The id of the patient's latest thread header, or NULL (new string); *known
+ * when the server showed the patient meanwhile. The headers alone are asked
+ * for (part-of:missing, a standard modifier), newest first, with the patient
+ * (_include): one round trip where there were two, the Patient's read and
+ * the whole chat (up to CHAT_QUERY_MAX messages) for its headers. A server
+ * that ignores the modifier sends messages too: then the whole chat. */
+static char *
+latest_thread(struct session *s, const char *patient_id, bool *known, struct error *err, bool *failed)
+{
+	char *ref = xasprintf("Patient/%s", patient_id), *eref = http_escape(ref), *path, *id;
+	const cJSON *res;
+	size_t messages;
+	cJSON *all;
+
+	path = xasprintf("Communication?subject=%s&part-of:missing=true&_sort=-sent&_count=%d"
+			 "&_include=Communication:subject", eref, HEADERS_ASKED);
+	all = fhir_search(s, path, HEADERS_ASKED, err);
+	free(path);
+	free(eref);
+	free(ref);
+	*known = false;
+	if ((*failed = all == NULL))
+		return NULL;
+	cJSON_ArrayForEach(res, all) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(res, "resourceType");
+		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(res, "id");
+
+		*known |= cJSON_IsString(type) && strcmp(type->valuestring, "Patient") == 0 &&
+			  cJSON_IsString(rid) && strcmp(rid->valuestring, patient_id) == 0;
+	}
+	id = pick_thread(all, &messages);
+	if (messages > 0 || (id == NULL && cJSON_GetArraySize(all) >= HEADERS_ASKED)) {
+		/* Not headers alone (or only voided ones): the whole chat. */
+		free(id);
+		cJSON_Delete(all);
+		if ((*failed = (all = fetch(s, patient_id, 0, err)) == NULL))
+			return NULL;
+		id = pick_thread(all, &messages);
 	}
 	cJSON_Delete(all);
 	return id;
@@ -255,7 +301,7 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 	const char *me;
 	struct fhir_tx tx;
 	cJSON *resp, *msg;
-	bool failed, ok = false;
+	bool failed, known, ok = false;
 	const cJSON *e;
 
 	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
@@ -264,16 +310,19 @@ chat_send(struct session *s, const char *patient_id, const char *text, struct me
 		return error_set(err, ERR_USAGE, _("The message is not UTF-8 text of at most 64 KiB; nothing was sent."));
 	if ((me = session_practitioner(s, NULL, err)) == NULL)
 		return false;
-	{
-		cJSON *p = fhir_read(s, "Patient", patient_id, NULL, err);
-
-		if (p == NULL)
-			return false;
-		cJSON_Delete(p);
-	}
-	thread = latest_thread(s, patient_id, err, &failed);
+	thread = latest_thread(s, patient_id, &known, err, &failed);
 	if (failed)
 		return false;
+	if (!known) {
+		/* No thread brought them: whether there is such a client at all. */
+		cJSON *p = fhir_read(s, "Patient", patient_id, NULL, err);
+
+		if (p == NULL) {
+			free(thread);
+			return false;
+		}
+		cJSON_Delete(p);
+	}
 	session_request_id(s, request_id);
 	ine = fhir_if_none_exist(request_id);
 	full = xasprintf("urn:uuid:%s", request_id);

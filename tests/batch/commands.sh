@@ -250,7 +250,14 @@ cp=$(curl -sf -H "Authorization: Bearer $(token)" \
 	"$BASE/Communication?_count=1&part-of:missing=false" | jq -r '.entry[0].resource.subject.reference' | sed 's|Patient/||')
 cjson=$(ez --format json chat "$cp")
 [ "$(printf '%s\n' "$cjson" | grep -c '^{')" -ge 2 ] && ok "chat history" || fail "chat history" "$cp: $cjson"
+mark=$(wc -l <"$WORK/platform.log")
 expect "send" 0 "Sent" ez send "$cp" "السلام عليكم — see you Thursday"
+# send_in_two_requests: the client's thread headers with the client (one
+# search), the transaction; not the client's read, nor the whole chat.
+asked=$(tail -n +"$((mark + 1))" "$WORK/platform.log" | grep -E '^(GET|POST|PUT) ' | awk '{ print $1, $2 }')
+[ "$(printf '%s\n' "$asked" | wc -l)" = 2 ] && printf '%s\n' "$asked" | grep -q 'part-of:missing=true' &&
+	printf '%s\n' "$asked" | grep -q '^POST /fhir/R4$' &&
+	ok "send_in_two_requests" || fail "send_in_two_requests" "$asked"
 last=$(ez --format json chat "$cp" | tail -n1 | jq -r .text)
 [ "$last" = "السلام عليكم — see you Thursday" ] && ok "sent message comes last" || fail "sent message comes last" "$last"
 expect "send from stdin" 0 "Sent" sh -c "printf 'second line\n' | '$EZRIZI' send '$cp'"
@@ -260,6 +267,7 @@ sj=$(ez --format json send "$cp" "third")
 	[ "$(printf '%s' "$sj" | jq -r .sender_name)" = "$(ez --format json whoami | jq -r .practitioner_name)" ] &&
 	ok "send_json_sender_name" || fail "send_json_sender_name" "$sj"
 expect "send to a client with no thread" 0 "Sent" ez send "$pid" "hello"
+expect "send to no such client: exit 3" 3 "no Patient with the id pat-nope" ez send pat-nope "hello"
 expect "chat with a new thread" 0 "hello" ez chat "$pid"
 since=$(ez --format json chat "$cp" --since +1d)
 [ -z "$since" ] && ok "chat since tomorrow is empty" || fail "chat since tomorrow is empty" "$since"
