@@ -590,18 +590,32 @@ among(const cJSON *all, const char *type, const char *id)
 /* Reads a slot that must be free, with its schedule's practitioner: one
  * search that includes the Schedule and, iterating, its Practitioner; what a
  * server leaves out (it need not support _include) is read on its own. */
+#define SLOT_INCLUDES "_include=Slot:schedule&_include:iterate=Schedule:actor"
+
+static bool free_slot_from(struct session *s, const char *slot_id, cJSON *all, struct slot_read *r,
+			   struct error *err);
+
 static bool
 read_free_slot(struct session *s, const char *slot_id, struct slot_read *r, struct error *err)
 {
-	cJSON *sched = NULL, *all;
+	cJSON *all;
+
+	memset(r, 0, sizeof *r);
+	all = search_by_id(s, "Slot", slot_id, SLOT_INCLUDES, 10, err);
+	return all != NULL && free_slot_from(s, slot_id, all, r, err);
+}
+
+/* The slot of a search's resources (taken), as read_free_slot reads it. */
+static bool
+free_slot_from(struct session *s, const char *slot_id, cJSON *all, struct slot_read *r,
+	       struct error *err)
+{
+	cJSON *sched = NULL;
 	const cJSON *a, *found;
 	struct practitioner p;
 	struct error ignored;
 
 	memset(r, 0, sizeof *r);
-	all = search_by_id(s, "Slot", slot_id, "_include=Slot:schedule&_include:iterate=Schedule:actor", 10, err);
-	if (all == NULL)
-		return false;
 	if ((found = among(all, "Slot", slot_id)) == NULL) {
 		cJSON_Delete(all);
 		return error_set(err, ERR_NOT_FOUND, _("There is no %s with the id %s."), "Slot", slot_id);
@@ -844,6 +858,60 @@ appt_from_answer(struct session *s, const cJSON *resp, int index, const char *id
 	return true;
 }
 
+/* The client and the free slot of a booking: one round trip for both (two
+ * searches gathered in a batch), where the client's read and the slot's
+ * search were two; from the cache offline. */
+static bool
+client_and_slot(struct session *s, const struct booking *b, struct patient *pat, struct slot_read *sr,
+		struct error *err)
+{
+	char *ep, *es, *q[2];
+	const size_t max[2] = { 1, 10 };
+	struct error errs[2];
+	cJSON *all[2];
+	const cJSON *p;
+	bool ok;
+
+	memset(sr, 0, sizeof *sr);
+	memset(pat, 0, sizeof *pat);
+	if (fhir_reads_cached(s) || !fhir_id_ok(b->patient_id) || !fhir_id_ok(b->slot_id)) {
+		if (!patient_get(s, b->patient_id, pat, err)) {
+			memset(pat, 0, sizeof *pat);
+			return false;
+		}
+		return read_free_slot(s, b->slot_id, sr, err);   /* the caller finishes pat */
+	}
+	ep = http_escape(b->patient_id);
+	es = http_escape(b->slot_id);
+	q[0] = xasprintf("Patient?_id=%s", ep);
+	q[1] = xasprintf("Slot?_id=%s&" SLOT_INCLUDES, es);
+	fhir_search_all(s, 2, (const char *const *)q, max, all, errs);
+	free(ep);
+	free(es);
+	free(q[0]);
+	free(q[1]);
+	if (all[0] == NULL) {
+		*err = errs[0];
+		ok = false;
+	} else if ((p = among(all[0], "Patient", b->patient_id)) == NULL) {
+		ok = error_set(err, ERR_NOT_FOUND, _("There is no %s with the id %s."), "Patient", b->patient_id);
+	} else {
+		ok = patient_from_json(p, pat, err);
+	}
+	cJSON_Delete(all[0]);
+	if (!ok) {
+		patient_finish(pat);
+		memset(pat, 0, sizeof *pat);
+		cJSON_Delete(all[1]);
+		return false;
+	}
+	if (all[1] == NULL) {
+		*err = errs[1];
+		return false;   /* the caller finishes pat */
+	}
+	return free_slot_from(s, b->slot_id, all[1], sr, err);
+}
+
 bool
 appt_book(struct session *s, const struct booking *b, struct appointment *out, struct error *err)
 {
@@ -857,9 +925,7 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 
 	if (b->type != NULL && type_code(b->type) == NULL)
 		return error_set(err, ERR_USAGE, _("'%s' is not an appointment type; use routine, followup, walkin, checkup or emergency."), b->type);
-	if (!patient_get(s, b->patient_id, &pat, err))
-		return false;
-	if (!read_free_slot(s, b->slot_id, &sr, err) ||
+	if (!client_and_slot(s, b, &pat, &sr, err) ||
 	    (!b->allow_overlap && !no_overlap(s, pat.id, &sr.slot, NULL, false, err))) {
 		if (sr.json != NULL)
 			slot_read_finish(&sr);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/fhir.h"
+#include "core/http.h"
 #include "core/json.h"
 #include "core/session.h"
 #include "core/xmalloc.h"
@@ -264,4 +265,49 @@ fhir_gather_end(struct session *s)
 		return;
 	s->gather = NULL;
 	gather_send(g);
+}
+
+struct one_search {
+	bool done;
+	cJSON **out;
+	struct error *err;
+};
+
+static void
+one_done(cJSON *resources, const struct error *err, void *arg)
+{
+	struct one_search *o = arg;
+
+	o->done = true;
+	*o->out = resources;
+	if (resources == NULL)
+		*o->err = *err;
+}
+
+bool
+fhir_search_all(struct session *s, size_t n, const char *const *queries, const size_t *max,
+		cJSON **out, struct error *errs)
+{
+	struct fhir_gather *outer = s->gather;   /* theirs waits: these are waited for */
+	struct one_search *o = xcalloc(n, sizeof *o);
+	bool ok = true;
+
+	s->gather = NULL;
+	fhir_gather_begin(s);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = NULL;
+		error_clear(&errs[i]);
+		o[i].out = &out[i];
+		o[i].err = &errs[i];
+		if (fhir_search_start(s, queries[i], max[i], one_done, &o[i], &errs[i]) == NULL)
+			o[i].done = true;
+	}
+	fhir_gather_end(s);
+	for (size_t i = 0; i < n; i++) {
+		http_wait(s->http, &o[i].done);
+		ok = ok && out[i] != NULL;
+	}
+	s->gather = outer;
+	free(o);
+	return ok;
 }

@@ -78,6 +78,11 @@ void fhir_search_cancel(struct session *s, struct fhir_search *fs);
  * Synchronous calls made meanwhile are not held. */
 void fhir_gather_begin(struct session *s);
 void fhir_gather_end(struct session *s);
+/* fhir_search for each of n queries, asked together (gathered: one round
+ * trip) and waited for: out[i] the resources, or NULL and errs[i] why.
+ * True when every one answered. */
+bool fhir_search_all(struct session *s, size_t n, const char *const *queries, const size_t *max,
+		     cJSON **out, struct error *errs);
 
 /* True when reads come from the local cache instead of the server: working
  * offline (--offline) with the store open. Every query module asks this, so the
