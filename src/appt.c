@@ -680,18 +680,14 @@ status_in(const char *status, const char *const *list)
  * another session then (but `except`, the one being moved): with anyone, a
  * group's included. One search of the days concerned. */
 static bool
-no_overlap(struct session *s, const char *patient_id, const struct slot *sl, const char *except,
+overlap_in(const struct appt_list *l, const char *patient_id, const struct slot *sl, const char *except,
 	   bool moving, struct error *err)
 {
 	static const char *const gone[] = { "cancelled", "noshow", "entered-in-error", NULL };
-	struct appt_query q = { date_of(sl->start), date_of(sl->end), NULL, patient_id, NULL };
-	struct appt_list l;
 	bool ok = true;
 
-	if (!appt_query(s, &q, &l, err))
-		return false;
-	for (size_t i = 0; ok && i < l.n; i++) {
-		const struct appointment *a = &l.v[i];
+	for (size_t i = 0; ok && i < l->n; i++) {
+		const struct appointment *a = &l->v[i];
 		char when[17], end[6];
 
 		if ((except != NULL && strcmp(a->id, except) == 0) || status_in(a->status, gone) ||
@@ -710,6 +706,43 @@ no_overlap(struct session *s, const char *patient_id, const struct slot *sl, con
 		err->override = "allow-overlap";
 		ok = false;
 	}
+	return ok;
+}
+
+static bool
+no_overlap(struct session *s, const char *patient_id, const struct slot *sl, const char *except,
+	   bool moving, struct error *err)
+{
+	struct appt_query q = { date_of(sl->start), date_of(sl->end), NULL, patient_id, NULL };
+	struct appt_list l;
+	bool ok;
+
+	if (!appt_query(s, &q, &l, err))
+		return false;
+	ok = overlap_in(&l, patient_id, sl, except, moving, err);
+	appt_list_finish(&l);
+	return ok;
+}
+
+/* The client's days asked with the slot (struct client_day): used when the
+ * slot the server sent is on those days, else asked again. */
+struct client_day {
+	cJSON *all;                 /* the search's resources, or NULL */
+	struct civil_date from, to;
+};
+
+static bool
+no_overlap_with(struct session *s, const struct client_day *d, const char *patient_id,
+		const struct slot *sl, struct error *err)
+{
+	struct appt_list l;
+	bool ok;
+
+	if (d->all == NULL || date_cmp(d->from, date_of(sl->start)) != 0 || date_cmp(d->to, date_of(sl->end)) != 0)
+		return no_overlap(s, patient_id, sl, NULL, false, err);
+	if (!appt_list_from(d->all, false, &l, err))
+		return false;
+	ok = overlap_in(&l, patient_id, sl, NULL, false, err);
 	appt_list_finish(&l);
 	return ok;
 }
@@ -863,13 +896,14 @@ appt_from_answer(struct session *s, const cJSON *resp, int index, const char *id
  * search were two; from the cache offline. */
 static bool
 client_and_slot(struct session *s, const struct booking *b, struct patient *pat, struct slot_read *sr,
-		struct error *err)
+		struct client_day *day, struct error *err)
 {
-	char *ep, *es, *q[2];
-	const size_t max[2] = { 1, 10 };
-	struct error errs[2];
-	cJSON *all[2];
+	char *ep, *es, *q[3];
+	const size_t max[3] = { 1, 10, APPT_QUERY_MAX };
+	struct error errs[3];
+	cJSON *all[3] = { NULL, NULL, NULL }, *cached;
 	const cJSON *p;
+	size_t n = 2;
 	bool ok;
 
 	memset(sr, 0, sizeof *sr);
@@ -885,11 +919,31 @@ client_and_slot(struct session *s, const struct booking *b, struct patient *pat,
 	es = http_escape(b->slot_id);
 	q[0] = xasprintf("Patient?_id=%s", ep);
 	q[1] = xasprintf("Slot?_id=%s&" SLOT_INCLUDES, es);
-	fhir_search_all(s, 2, (const char *const *)q, max, all, errs);
+	/* The client's day too, when the cache knows the slot's (a slot
+	 * listed by 'slots'): the overlap is then looked at in the same trip. */
+	if (!b->allow_overlap && (cached = cache_get(s->store, "Slot", b->slot_id)) != NULL) {
+		struct slot sl;
+		struct error ignored;
+
+		error_clear(&ignored);
+		if (slot_from_json(cached, &sl, &ignored)) {
+			if (sl.start != 0 && sl.end != 0) {
+				struct appt_query aq = { date_of(sl.start), date_of(sl.end), NULL, b->patient_id, NULL };
+
+				day->from = aq.from;
+				day->to = aq.to;
+				q[n++] = appt_query_path(&aq);
+			}
+			slot_finish(&sl);
+		}
+		cJSON_Delete(cached);
+	}
+	fhir_search_all(s, n, (const char *const *)q, max, all, errs);
+	day->all = all[2];   /* NULL when not asked or not answered: asked again */
 	free(ep);
 	free(es);
-	free(q[0]);
-	free(q[1]);
+	for (size_t i = 0; i < n; i++)
+		free(q[i]);
 	if (all[0] == NULL) {
 		*err = errs[0];
 		ok = false;
@@ -916,6 +970,7 @@ bool
 appt_book(struct session *s, const struct booking *b, struct appointment *out, struct error *err)
 {
 	bool answered = false;
+	struct client_day day = { 0 };
 	struct slot_read sr;
 	struct patient pat;
 	char request_id[37], *ine, *full, *id = NULL;
@@ -925,13 +980,15 @@ appt_book(struct session *s, const struct booking *b, struct appointment *out, s
 
 	if (b->type != NULL && type_code(b->type) == NULL)
 		return error_set(err, ERR_USAGE, _("'%s' is not an appointment type; use routine, followup, walkin, checkup or emergency."), b->type);
-	if (!client_and_slot(s, b, &pat, &sr, err) ||
-	    (!b->allow_overlap && !no_overlap(s, pat.id, &sr.slot, NULL, false, err))) {
+	if (!client_and_slot(s, b, &pat, &sr, &day, err) ||
+	    (!b->allow_overlap && !no_overlap_with(s, &day, pat.id, &sr.slot, err))) {
+		cJSON_Delete(day.all);
 		if (sr.json != NULL)
 			slot_read_finish(&sr);
 		patient_finish(&pat);
 		return false;
 	}
+	cJSON_Delete(day.all);
 	session_request_id(s, request_id);
 	ine = fhir_if_none_exist(request_id);
 	full = xasprintf("urn:uuid:%s", request_id);

@@ -182,6 +182,22 @@ stub_sticky(const char *method, const char *pattern, long status, const char *bo
 }
 
 void
+stub_first(struct stub_answer *a)
+{
+	struct stub_answer **pp;
+
+	for (pp = &answers; *pp != NULL && *pp != a; pp = &(*pp)->next)
+		;
+	if (*pp == NULL || pp == &answers)
+		return;
+	*pp = a->next;
+	if (answers_tail == &a->next)
+		answers_tail = pp;
+	a->next = answers;
+	answers = a;
+}
+
+void
 stub_answer_fn(struct stub_answer *a, stub_body_fn *fn)
 {
 	a->fn = fn;

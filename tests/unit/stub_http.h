@@ -56,6 +56,9 @@ void stub_reset(const char *base);
  * pattern; used once, or for every match when sticky. */
 struct stub_answer *stub_answer(const char *method, const char *pattern, long status, const char *body);
 struct stub_answer *stub_sticky(const char *method, const char *pattern, long status, const char *body);
+/* Moves the answer before every other queued (a sticky one queued earlier
+ * would match first). */
+void stub_first(struct stub_answer *a);
 /* The body is made from the request when it is answered. */
 void stub_answer_fn(struct stub_answer *a, stub_body_fn *fn);
 /* Headers of the answer (copied). */

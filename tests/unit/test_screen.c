@@ -119,6 +119,31 @@ patient_read(const struct stub_request *r)
 	return patient_json(r->path + strlen("Patient/"));
 }
 
+/* A search of one client by id (Patient?_id=ID), as book asks. */
+static char *
+patient_search(const struct stub_request *r)
+{
+	const char *id = r->path + strlen("Patient?_id=");
+	char *p = patient_json(id), *b;
+
+	b = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":%s}]}", p);
+	free(p);
+	return b;
+}
+
+/* The client's thread headers, as send asks: none, the client included. */
+static char *
+headers_with_client(const struct stub_request *r)
+{
+	char *p = patient_json("pat-1"), *b;
+
+	(void)r;
+	b = xasprintf("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":["
+		      "{\"search\":{\"mode\":\"include\"},\"resource\":%s}]}", p);
+	free(p);
+	return b;
+}
+
 /* ---- the screen ---- */
 
 static int
@@ -291,21 +316,24 @@ test_list_loads_and_days_reload(void **state)
 
 /* ---- a command that waits ---- */
 
-/* send pat-1 TEXT, its first read (the client) held back: the job waits. */
+/* send pat-1 TEXT, its first search (the client's thread headers, the
+ * client with them) held back: the job waits. */
 static struct stub_answer *
 start_held_send(struct fx *f, const char *text)
 {
 	struct tui *t = &f->t;
-	struct stub_answer *held = stub_answer("GET", "Patient/pat-1", 200, NULL);
+	struct stub_answer *held = stub_answer("GET", "Communication?subject=Patient%2Fpat-1&part-of:missing=true&*",
+					       200, NULL);
 	struct client *c;
 	char *line = xasprintf("send pat-1 %s", text);
 
-	stub_answer_fn(held, patient_read);
+	stub_answer_fn(held, headers_with_client);
+	stub_first(held);   /* before the sticky empty chat */
 	stub_hold(held);
 	ui_run(t, line);
 	free(line);
 	assert_non_null(t->job);
-	assert_true(stub_taken(held) || stub_count("GET", "Patient/pat-1") == 1);
+	assert_true(stub_taken(held) || stub_count("GET", "Communication?*&part-of:missing=true*") == 1);
 	turns(t, 3);
 	/* Waiting: the job stays, the answer is not in, the chat shows it going. */
 	assert_non_null(t->job);
@@ -634,7 +662,7 @@ test_picker_books_the_client_it_was_opened_for(void **state)
 	assert_string_equal(model_appt(&t->m)->patient_id, "pat-2");
 
 	/* What book reads, and pat-1's session at that time. */
-	stub_answer_fn(stub_sticky("GET", "Patient/*", 200, NULL), patient_read);
+	stub_answer_fn(stub_sticky("GET", "Patient?_id=*", 200, NULL), patient_search);
 	/* The slot with its schedule and counsellor: one search. */
 	slot = bundle(slot_json("slot-1", 2, 10),
 		      xstrdup("{\"resourceType\":\"Schedule\",\"id\":\"sch-1\",\"actor\":[{\"reference\":\"Practitioner/pr-1\"}]}"),
@@ -653,8 +681,8 @@ test_picker_books_the_client_it_was_opened_for(void **state)
 	assert_null(strstr(t->job->line, "pat-2"));
 	assert_non_null(strstr(t->job->line, "slot-1"));
 	wait_job(t);
-	assert_int_equal(stub_count("GET", "Patient/pat-1"), 1);
-	assert_int_equal(stub_count("GET", "Patient/pat-2"), 0);
+	assert_int_equal(stub_count("GET", "Patient?_id=pat-1"), 1);
+	assert_int_equal(stub_count("GET", "Patient?_id=pat-2"), 0);
 	/* pat-1's sessions on the slot's day were looked for, pat-2's never. */
 	assert_int_equal(stub_count("GET", "Appointment?*&patient=Patient%2Fpat-1"), 1);
 	assert_int_equal(stub_count("GET", "Appointment?*&patient=Patient%2Fpat-2"), 0);
