@@ -162,7 +162,6 @@ struct model {
 	struct fhir_search *flags_fs;
 	char *flags_since;           /* the newest meta.lastUpdated seen, or NULL */
 	time_t flags_since_t;
-	time_t flags_asked;          /* when the whole list was asked (this machine's clock) */
 	bool flags_tried;            /* the first look was begun (or could not be) */
 	bool flags_loaded;           /* the server's whole list came once */
 	/* What a flag says is hidden from a front desk (flag_user_front_desk):

@@ -81,17 +81,6 @@ flags_done(cJSON *all, const struct error *err, void *arg)
 		(void)err;  /* the next poll looks again; a banner shown stays */
 		return;
 	}
-	if (whole) {
-		/* Where the next look starts when no flag brings the server's
-		 * clock: when this one was asked, by ours, less its margin (not
-		 * the whole list at every poll when there is no flag). */
-		char when[21];
-
-		instant_format_utc(m->flags_asked - CLOCK_SKEW, when);
-		free(m->flags_since);
-		m->flags_since = xstrdup(when);
-		m->flags_since_t = m->flags_asked - CLOCK_SKEW;
-	}
 	flags_from_resources(all, false, &got);
 	cJSON_Delete(all);
 	if (whole) {
@@ -311,8 +300,6 @@ model_flags_start(struct model *m)
 	if (m->flags_fs != NULL)
 		return;
 	error_clear(&err);
-	if (!m->flags_loaded)
-		m->flags_asked = time(NULL);
 	path = flag_query_path(NULL, m->flags_loaded ? m->flags_since : NULL);
 	m->flags_fs = fhir_search_start(m->s, path, FLAG_QUERY_MAX, flags_done, m, &err);
 	free(path);
