@@ -269,9 +269,11 @@ fhir_op_send(struct fhir_op *op)
 	op->req = http_start(op->s->http, &op->ho, op_done, op);
 }
 
-struct fhir_op *
-fhir_start(struct session *s, const char *method, const char *path, const cJSON *body,
-	   const struct fhir_opts *o, fhir_done_fn done, void *arg, struct error *err)
+/* fhir_start's work; a GET may be held in g (NULL: sent now). */
+static struct fhir_op *
+start_op(struct session *s, const char *method, const char *path, const cJSON *body,
+	 const struct fhir_opts *o, fhir_done_fn done, void *arg, struct fhir_gather *g,
+	 struct error *err)
 {
 	static const struct fhir_opts none;
 	struct fhir_op *op;
@@ -303,9 +305,16 @@ fhir_start(struct session *s, const char *method, const char *path, const cJSON 
 	op->ho.if_none_exist = op->if_none_exist = xstrdup(o->if_none_exist);
 	op->ho.if_none_match = op->if_none_match = xstrdup(o->if_none_match);
 	op->ho.idempotent = o->idempotent || strcmp(method, "GET") == 0;
-	if (!fhir_gather_take(s, op))
+	if (g == NULL || !fhir_gather_take(g, op))
 		fhir_op_send(op);
 	return op;
+}
+
+struct fhir_op *
+fhir_start(struct session *s, const char *method, const char *path, const cJSON *body,
+	   const struct fhir_opts *o, fhir_done_fn done, void *arg, struct error *err)
+{
+	return start_op(s, method, path, body, o, done, arg, s->gather, err);
 }
 
 void
@@ -351,16 +360,13 @@ fhir_call(struct session *s, const char *method, const char *path, const cJSON *
 	  const struct fhir_opts *o, struct fhir_result *out, struct error *err)
 {
 	struct sync_call sc = { .out = out, .err = err };
-	struct fhir_gather *g = s->gather;   /* a wait cannot be gathered */
-	struct fhir_op *op;
 
 	memset(out, 0, sizeof *out);
-	s->gather = NULL;
-	op = fhir_start(s, method, path, body, o, sync_call_done, &sc, err);
-	if (op != NULL)
-		http_wait(s->http, &sc.done);
-	s->gather = g;
-	return op != NULL && sc.ok;
+	/* Never held: a wait cannot be gathered. */
+	if (start_op(s, method, path, body, o, sync_call_done, &sc, NULL, err) == NULL)
+		return false;
+	http_wait(s->http, &sc.done);
+	return sc.ok;
 }
 
 static bool
@@ -510,6 +516,7 @@ struct fhir_search {
 	cJSON *fill;           /* searches for what _include did not bring (include.h) */
 	int fill_i;
 	struct fhir_search *sub;  /* the one running */
+	bool waited;           /* a synchronous search's: its pages are never held */
 	fhir_search_fn done;
 	void *arg;
 };
@@ -523,6 +530,9 @@ search_free(struct fhir_search *fs)
 }
 
 static void fill_next(struct fhir_search *fs);
+static struct fhir_search *search_start(struct session *s, const char *query, size_t max,
+					fhir_search_fn done, void *arg, struct fhir_gather *g,
+					bool waited, struct error *err);
 
 static void
 fill_done(cJSON *resources, const struct error *err, void *arg)
@@ -548,7 +558,8 @@ fill_next(struct fhir_search *fs)
 	while (fs->fill_i < cJSON_GetArraySize(fs->fill)) {
 		const cJSON *q = cJSON_GetArrayItem(fs->fill, fs->fill_i++);
 
-		fs->sub = fhir_search_start(fs->s, q->valuestring, 0, fill_done, fs, &e);
+		fs->sub = search_start(fs->s, q->valuestring, 0, fill_done, fs,
+				       fs->waited ? NULL : fs->s->gather, fs->waited, &e);
 		if (fs->sub != NULL)
 			return;
 	}
@@ -609,14 +620,14 @@ search_page(struct fhir_result *r, const struct error *err, void *arg)
 		search_end(fs, &e);
 		return;
 	}
-	fs->op = fhir_start(fs->s, "GET", next, NULL, NULL, search_page, fs, &e);
+	fs->op = start_op(fs->s, "GET", next, NULL, NULL, search_page, fs, fs->waited ? NULL : fs->s->gather, &e);
 	if (fs->op == NULL)
 		search_end(fs, &e);
 }
 
-struct fhir_search *
-fhir_search_start(struct session *s, const char *query, size_t max, fhir_search_fn done,
-		  void *arg, struct error *err)
+static struct fhir_search *
+search_start(struct session *s, const char *query, size_t max, fhir_search_fn done, void *arg,
+	     struct fhir_gather *g, bool waited, struct error *err)
 {
 	struct fhir_search *fs = xcalloc(1, sizeof *fs);
 
@@ -624,15 +635,30 @@ fhir_search_start(struct session *s, const char *query, size_t max, fhir_search_
 	fs->query = xstrdup(query);
 	fs->all = cJSON_CreateArray();
 	fs->max = max;
+	fs->waited = waited;
 	fs->done = done;
 	fs->arg = arg;
-	fs->op = fhir_start(s, "GET", query, NULL, NULL, search_page, fs, err);
+	fs->op = start_op(s, "GET", query, NULL, NULL, search_page, fs, g, err);
 	if (fs->op == NULL) {
 		cJSON_Delete(fs->all);
 		search_free(fs);
 		return NULL;
 	}
 	return fs;
+}
+
+struct fhir_search *
+fhir_search_start(struct session *s, const char *query, size_t max, fhir_search_fn done,
+		  void *arg, struct error *err)
+{
+	return search_start(s, query, max, done, arg, s->gather, false, err);
+}
+
+struct fhir_search *
+fhir_search_start_in(struct session *s, struct fhir_gather *g, const char *query, size_t max,
+		     fhir_search_fn done, void *arg, struct error *err)
+{
+	return search_start(s, query, max, done, arg, g, true, err);
 }
 
 void
@@ -669,15 +695,12 @@ cJSON *
 fhir_search(struct session *s, const char *query, size_t max, struct error *err)
 {
 	struct sync_search ss = { .err = err };
-	struct fhir_gather *g = s->gather;   /* a wait cannot be gathered */
-	struct fhir_search *fs;
 
-	s->gather = NULL;
-	fs = fhir_search_start(s, query, max, sync_search_done, &ss, err);
-	if (fs != NULL)
-		http_wait(s->http, &ss.done);
-	s->gather = g;
-	return fs != NULL ? ss.all : NULL;
+	/* Never held: a wait cannot be gathered. */
+	if (search_start(s, query, max, sync_search_done, &ss, NULL, true, err) == NULL)
+		return NULL;
+	http_wait(s->http, &ss.done);
+	return ss.all;
 }
 
 char *

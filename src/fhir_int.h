@@ -25,8 +25,12 @@ void fhir_op_free(struct fhir_op *op);
 /* Sends op on its own (with the session's token). */
 void fhir_op_send(struct fhir_op *op);
 
-/* fhirgather.c: true when op was held for the session's batch (s->gather). */
-bool fhir_gather_take(struct session *s, struct fhir_op *op);
+/* fhirgather.c: true when op was held in g, for its batch. */
+bool fhir_gather_take(struct fhir_gather *g, struct fhir_op *op);
+/* A search whose GETs are held in g (a gather of fhir_search_all's own, not
+ * the session's); it is waited for, so its further pages are not held. */
+struct fhir_search *fhir_search_start_in(struct session *s, struct fhir_gather *g, const char *query,
+					 size_t max, fhir_search_fn done, void *arg, struct error *err);
 /* Forgets a held op, and frees it; its callback is not called. */
 void fhir_gather_drop(struct fhir_op *op);
 

@@ -2,7 +2,9 @@
  * in include/core/fhir.h.
  *
  * A gather is made by the outermost fhir_gather_begin and collects the ops
- * that fhir_start holds (fhir_gather_take). At the outermost fhir_gather_end
+ * that fhir_start holds (fhir_gather_take); fhir_search_all makes one of its
+ * own, so that a task's wait never touches the session's (a task spawned
+ * inside a span would otherwise restore a gather that span had sent). At the outermost fhir_gather_end
  * it leaves the session: sent as a batch, it belongs to the batch's op, and
  * each entry of the answer goes to its op's callback, in order. A held op
  * that is cancelled leaves a hole (NULL); the batch is cancelled once every
@@ -38,11 +40,9 @@ relative_url(const struct fhir_op *op)
 }
 
 bool
-fhir_gather_take(struct session *s, struct fhir_op *op)
+fhir_gather_take(struct fhir_gather *g, struct fhir_op *op)
 {
-	struct fhir_gather *g = s->gather;
-
-	if (g == NULL || s->batch_refused || strcmp(op->method, "GET") != 0 ||
+	if (g->s->batch_refused || strcmp(op->method, "GET") != 0 ||
 	    op->body != NULL || op->if_match != NULL || op->if_none_exist != NULL ||
 	    relative_url(op) == NULL)
 		return false;
@@ -288,26 +288,26 @@ bool
 fhir_search_all(struct session *s, size_t n, const char *const *queries, const size_t *max,
 		cJSON **out, struct error *errs)
 {
-	struct fhir_gather *outer = s->gather;   /* theirs waits: these are waited for */
+	/* A gather of its own: the session's (a screen's look under way) is
+	 * not touched, nor waited on. */
+	struct fhir_gather *g = xcalloc(1, sizeof *g);
 	struct one_search *o = xcalloc(n, sizeof *o);
 	bool ok = true;
 
-	s->gather = NULL;
-	fhir_gather_begin(s);
+	g->s = s;
 	for (size_t i = 0; i < n; i++) {
 		out[i] = NULL;
 		error_clear(&errs[i]);
 		o[i].out = &out[i];
 		o[i].err = &errs[i];
-		if (fhir_search_start(s, queries[i], max[i], one_done, &o[i], &errs[i]) == NULL)
+		if (fhir_search_start_in(s, g, queries[i], max[i], one_done, &o[i], &errs[i]) == NULL)
 			o[i].done = true;
 	}
-	fhir_gather_end(s);
+	gather_send(g);
 	for (size_t i = 0; i < n; i++) {
 		http_wait(s->http, &o[i].done);
 		ok = ok && out[i] != NULL;
 	}
-	s->gather = outer;
 	free(o);
 	return ok;
 }
