@@ -16,7 +16,9 @@
 
 #include "core/config.h"
 #include "core/date.h"
+#include "core/fhir.h"
 #include "core/http.h"
+#include "core/task.h"
 #include "core/session.h"
 #include "core/xmalloc.h"
 #include "stub_http.h"
@@ -704,6 +706,61 @@ test_gathered_search_cancelled(void **state)
 	assert_null(f->seen.error);
 }
 
+static bool read_done;
+
+/* A command's read, synchronous, in a task of its own (as a job's). */
+static void
+read_in_a_task(void *arg)
+{
+	struct fx *f = arg;
+	struct fhir_result r;
+	struct error err;
+
+	error_clear(&err);
+	if (fhir_call(&f->s, "GET", "Patient/pat-9", NULL, NULL, &r, &err))
+		fhir_result_finish(&r);
+	read_done = true;
+}
+
+/* task_waits_inside_a_gather: a task begun inside a look's span waits there
+ * for a read of its own; the span still sends what it held, and when the
+ * task is done the session holds nothing more (the read had taken the
+ * session's gather away for its wait and put it back, already sent, after:
+ * every look after that was held for ever). */
+static void
+test_task_waits_inside_a_gather(void **state)
+{
+	struct fx *f = *state;
+	struct stub_answer *held = stub_answer("GET", "Patient/pat-9", 200,
+					       "{\"resourceType\":\"Patient\",\"id\":\"pat-9\"}");
+	size_t mark, n, in_b;
+	unsigned long b;
+
+	stub_sticky("GET", "Communication?recipient=*", 200, EMPTY);
+	load_today(f);
+	stub_hold(held);
+	read_done = false;
+	mark = stub_n_requests();
+	fhir_gather_begin(&f->s);
+	task_spawn(read_in_a_task, f);   /* runs to its wait, then comes back here */
+	model_poll(&f->m);               /* a span inside: its searches held */
+	fhir_gather_end(&f->s);
+	assert_false(read_done);
+	assert_null(f->s.gather);
+	n = since(mark, &b, &in_b);
+	assert_true(n >= 6);             /* the read, and the poll's batch */
+	assert_true(in_b >= 5);
+	stub_release(held);
+	turns(f, 3);
+	assert_true(read_done);
+	assert_null(f->s.gather);        /* nothing put back */
+	mark = stub_n_requests();
+	model_poll(&f->m);
+	assert_true(since(mark, &b, &in_b) >= 5);   /* the next look is sent */
+	assert_int_not_equal(b, 0);
+	turns(f, 2);
+}
+
 /* The measures due of the whole list in one look when the list comes: one
  * CarePlan search naming every client, then one Observation and one
  * Appointment search for those with a plan; a poll asks nothing again. The
@@ -884,6 +941,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_poll_is_one_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll_one_by_one_when_batch_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gathered_search_cancelled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_task_waits_inside_a_gather, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
